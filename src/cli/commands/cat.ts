@@ -1,0 +1,23 @@
+import type { CommandModule } from 'yargs';
+
+interface Args {
+  file: string;
+  format: 'tsv' | 'json' | 'har';
+  'skip-invalid': boolean;
+}
+
+export const catCommand: CommandModule<object, Args> = {
+  command: 'cat <file>',
+  describe: 'Print the exchanges of a capture (.jsonl[.gz], .har, .gor, .pcap[ng])',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin' })
+      .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
+      .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
+  handler: async (args) => {
+    const { openExchanges } = await import('../../formats/open.js');
+    const { printExchanges } = await import('../print.js');
+    const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+    await printExchanges(exchanges, args.format, process.stdout);
+  },
+};

@@ -1,0 +1,116 @@
+/**
+ * The one record that flows through shadowtap: an HTTP request and, when seen, its response.
+ * Every source yields `AsyncIterable<Exchange>`; every sink consumes one.
+ *
+ * Times are absolute, in integer microseconds since the Unix epoch, because packet timestamps are
+ * that precise and replay schedules are computed from differences between them.
+ */
+
+/** A header as it stood on the wire: original case, original order, repeats kept. */
+export interface Header {
+  name: string;
+  value: string;
+}
+
+/**
+ * A message body. `text` holds it when it is valid UTF-8, `base64` otherwise. `size` is the size the
+ * body had on the wire after de-chunking (before any truncation); `truncated` says whether the kept
+ * bytes are fewer than `size`.
+ */
+export interface Body {
+  text?: string;
+  base64?: string;
+  size: number;
+  truncated: boolean;
+}
+
+export interface Connection {
+  clientIp: string;
+  clientPort: number;
+  serverIp: string;
+  serverPort: number;
+}
+
+export interface ExchangeTiming {
+  /** First byte of the request. */
+  requestStartUs: number;
+  /** Last byte of the request (equals start when unknown). */
+  requestEndUs: number;
+  /** First byte of the final (non-1xx) response. */
+  responseStartUs?: number;
+  /** Last byte of the final response. */
+  responseEndUs?: number;
+}
+
+export interface RequestPart {
+  method: string;
+  /** Path and query exactly as on the request line (origin-form), or authority/absolute form. */
+  target: string;
+  /** "HTTP/1.1", "HTTP/1.0". */
+  httpVersion: string;
+  headers: Header[];
+  body?: Body;
+  trailers?: Header[];
+}
+
+export interface InterimResponse {
+  status: number;
+  reason: string;
+  headers: Header[];
+  atUs: number;
+}
+
+export interface ResponsePart {
+  status: number;
+  reason: string;
+  httpVersion: string;
+  headers: Header[];
+  body?: Body;
+  trailers?: Header[];
+  /** 1xx responses seen before the final one (100 Continue, 103 Early Hints). */
+  interim?: InterimResponse[];
+}
+
+/**
+ * Why an exchange is not whole. Flags are facts for the reader; a flagged exchange is still written,
+ * because dropping it would hide exactly the traffic a user is looking for.
+ */
+export type ExchangeFlag =
+  | 'gap' // bytes missing from the TCP stream inside this exchange
+  | 'request-truncated' // request ended (FIN/RST/end of capture) before it was complete
+  | 'response-truncated' // response ended before it was complete
+  | 'no-response' // no response was seen
+  | 'tunnel' // CONNECT or Upgrade: the bytes after the response were not parsed
+  | 'memory-limit'; // reassembly memory limit reached inside this exchange
+
+export interface ExchangeSource {
+  /** Capture name: file name, interface, or recording proxy listen address. */
+  capture?: string;
+  /** Host that recorded it. */
+  host?: string;
+  /** How it was recorded. */
+  kind?: 'pcap' | 'live' | 'proxy' | 'har' | 'gor' | 'alb-log';
+}
+
+export interface Exchange {
+  /** Unique within its capture; stable across conversions. */
+  id: string;
+  timing: ExchangeTiming;
+  connection?: Connection;
+  request: RequestPart;
+  response?: ResponsePart;
+  flags?: ExchangeFlag[];
+  source?: ExchangeSource;
+}
+
+/** Server latency: response first byte minus request last byte, when both are known. */
+export function serverLatencyUs(ex: Exchange): number | undefined {
+  const { responseStartUs, requestEndUs } = ex.timing;
+  return responseStartUs === undefined ? undefined : responseStartUs - requestEndUs;
+}
+
+export function headerValue(headers: readonly Header[], name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const h of headers) if (h.name.toLowerCase() === lower) return h.value;
+  return undefined;
+}

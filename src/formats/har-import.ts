@@ -1,0 +1,66 @@
+import type { Body, Exchange, ExchangeSource } from '../exchange.js';
+import { harEntrySchema, describeZodError, type ParsedHarEntry } from './har-schema.js';
+
+export class EntryError extends Error {}
+
+/** Validates one HAR entry (a capture line or an entry of a .har file) and turns it into an Exchange. */
+export function fromHarEntry(raw: unknown, fallbackId: string): Exchange {
+  const parsed = harEntrySchema.safeParse(raw);
+  if (!parsed.success) throw new EntryError(describeZodError(parsed.error));
+  const e = parsed.data;
+  const ex: Exchange = {
+    id: e._id ?? fallbackId,
+    timing: e._timing ?? timingFromHar(e),
+    request: {
+      method: e.request.method,
+      target: e._target ?? targetOf(e.request.url),
+      httpVersion: e.request.httpVersion || 'HTTP/1.1',
+      headers: e.request.headers,
+    },
+  };
+  const post = e.request.postData;
+  if (post?.text !== undefined) ex.request.body = bodyOf(post.text, post._encoding === 'base64', e._requestBody);
+  if (e._requestTrailers) ex.request.trailers = e._requestTrailers;
+  if (!e._noResponse && e.response.status > 0) {
+    const c = e.response.content;
+    ex.response = {
+      status: e.response.status,
+      reason: e.response.statusText ?? '',
+      httpVersion: e.response.httpVersion || 'HTTP/1.1',
+      headers: e.response.headers ?? [],
+    };
+    if (c?.text !== undefined) ex.response.body = bodyOf(c.text, c.encoding === 'base64', e._responseBody ?? { size: c.size ?? -1, truncated: false });
+    if (e._responseTrailers) ex.response.trailers = e._responseTrailers;
+    if (e._interim) ex.response.interim = e._interim;
+  }
+  if (e._connection) ex.connection = e._connection;
+  if (e._flags) ex.flags = e._flags;
+  if (e._source) ex.source = e._source as ExchangeSource;
+  return ex;
+}
+
+function bodyOf(text: string, base64: boolean, meta: { size: number; truncated: boolean } | undefined): Body {
+  const keptSize = base64 ? Buffer.from(text, 'base64').length : Buffer.byteLength(text);
+  const size = meta && meta.size >= 0 ? meta.size : keptSize;
+  return base64 ? { base64: text, size, truncated: meta?.truncated ?? false } : { text, size, truncated: meta?.truncated ?? false };
+}
+
+function targetOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
+function timingFromHar(e: ParsedHarEntry): Exchange['timing'] {
+  const start = Date.parse(e.startedDateTime) * 1000;
+  if (Number.isNaN(start)) throw new EntryError(`startedDateTime: not a date: ${JSON.stringify(e.startedDateTime)}`);
+  const pos = (v: number | undefined): number => (v !== undefined && v > 0 ? v * 1000 : 0);
+  const send = pos(e.timings?.send);
+  const requestEndUs = Math.round(start + send);
+  if (e.response.status <= 0) return { requestStartUs: start, requestEndUs };
+  const responseStartUs = Math.round(requestEndUs + pos(e.timings?.wait));
+  return { requestStartUs: start, requestEndUs, responseStartUs, responseEndUs: Math.round(responseStartUs + pos(e.timings?.receive)) };
+}

@@ -1,0 +1,67 @@
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+
+export interface Line {
+  text: string;
+  /** 1-based line number in the (decompressed) file. */
+  number: number;
+  /** False for a last line that had no newline: it may be torn by a crash mid-write. */
+  terminated: boolean;
+}
+
+/** Opens a file (or stdin for "-"), transparently gunzipping when it starts with the gzip magic. */
+export async function openMaybeGzip(path: string): Promise<Readable> {
+  const raw: Readable = path === '-' ? process.stdin : createReadStream(path);
+  const iterator = raw[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const { PassThrough } = await import('node:stream');
+  const head = new PassThrough();
+  const chunk: Buffer | undefined = first.done ? undefined : (first.value as Buffer);
+  const gz = chunk !== undefined && chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
+  void (async () => {
+    try {
+      if (chunk) if (!head.write(chunk)) await new Promise((r) => head.once('drain', r));
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        if (!head.write(next.value)) await new Promise((r) => head.once('drain', r));
+      }
+      head.end();
+    } catch (err) {
+      head.destroy(err as Error);
+    }
+  })();
+  if (!gz) return head;
+  const gunzip = createGunzip();
+  head.on('error', (e) => gunzip.destroy(e));
+  return head.pipe(gunzip);
+}
+
+/** Splits a byte stream into UTF-8 lines without holding more than one line plus one chunk. */
+export async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<Line> {
+  let pending: Buffer[] = [];
+  let number = 0;
+  for await (const chunk of stream) {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      const piece = chunk.subarray(start, nl);
+      const whole = pending.length ? Buffer.concat([...pending, piece]) : piece;
+      pending = [];
+      number++;
+      yield { text: stripCr(whole.toString('utf8')), number, terminated: true };
+      start = nl + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  if (pending.length) {
+    number++;
+    yield { text: stripCr(Buffer.concat(pending).toString('utf8')), number, terminated: false };
+  }
+}
+
+function stripCr(s: string): string {
+  return s.endsWith('\r') ? s.slice(0, -1) : s;
+}

@@ -1,0 +1,74 @@
+import type { Exchange, Header } from '../exchange.js';
+
+/**
+ * The contract between the replay engine and its users (the replay CLI, scenario load phases,
+ * the agent's live mirroring, the ELB drain check). Times are microseconds.
+ */
+
+/** One request to send, at `intendedUs` after the run's start. */
+export interface ScheduledRequest {
+  intendedUs: number;
+  method: string;
+  /** Path and query, as recorded. */
+  target: string;
+  headers: Header[];
+  body?: Uint8Array;
+  /** Route template used for per-endpoint statistics ("/users/{id}"). */
+  endpoint?: string;
+  /** The recorded exchange, when replaying a capture (for response comparison). */
+  recorded?: Exchange;
+  /** Stable id (exchange id + loop number) written to results. */
+  id: string;
+}
+
+export interface TargetOptions {
+  /** Base URL: scheme, host, port, optional path prefix. */
+  url: string;
+  /** HTTP proxy URL (userinfo = credentials); undefined = none (env proxies are resolved by the caller). */
+  proxy?: string;
+  connections?: number;
+  pipelining?: number;
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Requests in flight at most before new ones queue. */
+  maxInFlight?: number;
+  /** Requests queued at most; beyond this, drop and count. */
+  maxQueue?: number;
+  /** Extra headers sent with every request (set/override). */
+  headers?: Header[];
+  /** Send the recorded Host instead of the target's. */
+  preserveHost?: boolean;
+  insecure?: boolean;
+  ca?: string;
+}
+
+/** Error classes reported per request; stable names, used as keys in summaries. */
+export type ErrorClass =
+  | 'connect-refused'
+  | 'connect-timeout'
+  | 'reset'
+  | 'headers-timeout'
+  | 'body-timeout'
+  | 'proxy-error'
+  | 'tls'
+  | 'dns'
+  | 'dropped'
+  | 'other';
+
+export interface RequestResult {
+  id: string;
+  target: number;
+  endpoint: string;
+  method: string;
+  intendedUs: number;
+  sentUs: number;
+  /** Response end minus intended send time: coordinated-omission free. */
+  latencyUs: number;
+  /** Response end minus actual send time: what a closed-loop tool would report. */
+  rawLatencyUs: number;
+  status?: number;
+  error?: ErrorClass;
+  /** Schedule lag: actual minus intended send. */
+  lagUs: number;
+}
