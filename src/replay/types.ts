@@ -72,3 +72,75 @@ export interface RequestResult {
   /** Schedule lag: actual minus intended send. */
   lagUs: number;
 }
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** One interval (default 1 s) of one target: merged into totals, never averaged. */
+export interface IntervalStats {
+  /** Interval start, ms since run start. */
+  startMs: number;
+  offered: number;
+  ok: number;
+  errors: number;
+  /** Latency of successful requests (ms, from intended send time). */
+  latency: Percentiles;
+  /** Latency of failed requests (ms), when any. */
+  errorLatency?: Percentiles;
+}
+
+export interface EndpointStats {
+  endpoint: string;
+  requests: number;
+  errors: number;
+  latency: Percentiles;
+  statuses: Record<string, number>;
+}
+
+export interface TargetSummary {
+  url: string;
+  requests: number;
+  offeredRate: number;
+  achievedRate: number;
+  /** ms, from intended send time (coordinated-omission free). */
+  latency: Percentiles;
+  /** ms, from actual send time. */
+  rawLatency: Percentiles;
+  scheduleLag: { p50: number; p99: number; max: number };
+  statuses: Record<string, number>;
+  errors: Partial<Record<ErrorClass, number>>;
+  dropped: number;
+  endpoints: EndpointStats[];
+  intervals: IntervalStats[];
+}
+
+export interface RunValidity {
+  valid: boolean;
+  reasons: string[];
+  /** Generator event-loop delay p99 (ms) and CPU use (fraction of one core) during the run. */
+  eventLoopDelayP99Ms: number;
+  cpu: number;
+}
+
+export interface RunSummary {
+  startedAt: string;
+  durationMs: number;
+  targets: TargetSummary[];
+  validity: RunValidity;
+}
+
+/** What `runLoad` (src/replay/engine.ts) takes: the one entry point every load user goes through. */
+export interface RunOptions {
+  schedule: AsyncIterable<ScheduledRequest> | Iterable<ScheduledRequest>;
+  targets: TargetOptions[];
+  onResult?: (r: RequestResult) => void;
+  signal?: AbortSignal;
+  /** Interval length for per-interval histograms; default 1000. */
+  intervalMs?: number;
+}

@@ -1,0 +1,51 @@
+import type { Connection } from '../../exchange.js';
+
+/**
+ * The contract between TCP reassembly (src/capture/tcp) and the HTTP layer (src/capture/http):
+ * reassembly delivers each direction's bytes in order, exactly once, and says where bytes are missing.
+ */
+export type Direction = 'request' | 'response'; // client→server, server→client
+
+export type EndReason = 'fin' | 'rst' | 'idle' | 'eof' | 'memory';
+
+export interface TcpStreamSink {
+  /** In-order, de-duplicated bytes; `tsUs` is the timestamp of the packet that carried the first of them. */
+  data(dir: Direction, bytes: Buffer, tsUs: number): void;
+  /** `missing` bytes of `dir` were never seen (lost, or beyond the per-flow memory limit). */
+  gap(dir: Direction, missing: number, tsUs: number): void;
+  /** One direction finished (FIN). The flow may go on in the other direction. */
+  halfClose?(dir: Direction, tsUs: number): void;
+  /** The flow ended; flush whatever is pending. Called exactly once. */
+  end(reason: EndReason, tsUs: number): void;
+}
+
+export interface FlowInfo {
+  /** Unique within the capture, e.g. "3" (flow sequence number). */
+  id: string;
+  connection: Connection;
+}
+
+export type SinkFactory = (flow: FlowInfo) => TcpStreamSink;
+
+/** Counters every stage adds to; printed at the end of a capture. */
+export interface CaptureStats {
+  packets: number;
+  bytes: number;
+  nonTcpPackets: number;
+  ipFragments: number;
+  truncatedPackets: number;
+  flows: number;
+  exchanges: number;
+  incomplete: number;
+  unpaired: number;
+  nonHttpBytes: number;
+  gaps: number;
+  gapBytes: number;
+  memoryLimitHits: number;
+  kernelDrops?: number;
+  captured?: number;
+}
+
+export function newCaptureStats(): CaptureStats {
+  return { packets: 0, bytes: 0, nonTcpPackets: 0, ipFragments: 0, truncatedPackets: 0, flows: 0, exchanges: 0, incomplete: 0, unpaired: 0, nonHttpBytes: 0, gaps: 0, gapBytes: 0, memoryLimitHits: 0 };
+}
