@@ -41,6 +41,8 @@ export interface TargetOptions {
   preserveHost?: boolean;
   insecure?: boolean;
   ca?: string;
+  /** Header added to every request with the request id as value, so targets can tell replayed traffic. */
+  tagHeader?: string;
 }
 
 /** Error classes reported per request; stable names, used as keys in summaries. */
@@ -126,6 +128,9 @@ export interface RunValidity {
   /** Generator event-loop delay p99 (ms) and CPU use (fraction of one core) during the run. */
   eventLoopDelayP99Ms: number;
   cpu: number;
+  /** Schedule lag p99 (ms) over all targets, and sends later than the skip limit. */
+  scheduleLagP99Ms?: number;
+  skipped?: number;
 }
 
 export interface RunSummary {
@@ -143,4 +148,84 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Interval length for per-interval histograms; default 1000. */
   intervalMs?: number;
+  /** 'schedule' (default): send at intended times. 'max': as fast as the targets allow (--speed 0). */
+  pace?: 'schedule' | 'max';
+  /** Comparison, or any other consumer of responses. */
+  responses?: ResponseSink;
+  validity?: ValidityLimits;
+  /** Called about once a second with a progress snapshot. */
+  onProgress?: (p: ProgressSnapshot) => void;
+  /** After the schedule ends, wait this long (ms) for outstanding responses; default 30000. */
+  drainMs?: number;
+}
+
+// ---- Additions (additive; existing fields above are unchanged) ----
+
+/** A response as a target gave it, kept only when a comparison needs it. */
+export interface ObservedResponse {
+  status: number;
+  headers: Header[];
+  body: Uint8Array;
+}
+
+/** One field that differs between a reference response and a compared one. */
+export interface FieldDifference {
+  /** "status", "header:<name>", "body" (non-JSON), or "body:$.a[0].b" (JSON field path). */
+  field: string;
+  expected: string;
+  actual: string;
+}
+
+/** Per endpoint and field: how often it differed, whether that is noise, a few example pairs. */
+export interface DifferenceCount {
+  endpoint: string;
+  field: string;
+  /** Requests where the compared target differed from the reference. */
+  count: number;
+  /** Noise mode: requests where primary and secondary differed at this field. */
+  noiseCount?: number;
+  /** Noise mode: the field differs about as often between primary and secondary (not a regression). */
+  noise?: boolean;
+  examples: { id: string; expected: string; actual: string }[];
+}
+
+export interface DifferenceReport {
+  /** "recorded": each target against the recorded response; "noise": candidate against primary, minus primary/secondary noise. */
+  mode: 'recorded' | 'noise';
+  /** Per target index (recorded mode) or the candidate (noise mode). */
+  targets: { target: number; url: string; compared: number; differing: number; regressions: number; fields: DifferenceCount[] }[];
+}
+
+/** RunSummary plus the comparison: the shape of `--summary FILE`. */
+export interface ReplaySummary extends RunSummary {
+  differences?: DifferenceReport;
+  input?: { exchanges: number; invalid: number; filtered: number };
+  /** The generator process: peak resident memory (MB). */
+  generator?: { maxRssMb: number };
+}
+
+/** Limits of the validity gate; a run beyond any of them is invalid (exit 3). */
+export interface ValidityLimits {
+  /** Schedule lag p99 (ms) at most; default 10. */
+  maxLagP99Ms?: number;
+  /** Event-loop delay p99 (ms) at most; default 50. */
+  maxEventLoopDelayP99Ms?: number;
+  /** Sends later than this (ms) count as skipped; default 1000. */
+  skipAfterMs?: number;
+}
+
+/** Receives every finished request of every target with its response when `wantsBodies`. */
+export interface ResponseSink {
+  wantsBodies: boolean;
+  /** Called once per request per target, in completion order; may delay `emit` until all targets answered. */
+  complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit: (r: RequestResult & { diff?: string[] }) => void): void;
+}
+
+export interface ProgressSnapshot {
+  elapsedMs: number;
+  scheduled: number;
+  completed: number;
+  errors: number;
+  dropped: number;
+  inFlight: number;
 }

@@ -1,0 +1,139 @@
+// Replay engine bench (issue 3, item 6). Three measurements, each against a peer or a target set
+// in the same run:
+//  timing     a capture with a known Poisson schedule (2,000 req/s × 20 s) replayed at 1×:
+//             achieved/offered rate and p99 schedule lag (goal: within 1 %, ≤ 2 ms);
+//  throughput `--speed 0` replay of 100k requests vs autocannon with the same connections against
+//             the same local node server, each timed as a whole command (start-up included),
+//             alternated ROUNDS times; ratio of medians (goal ≥ 0.8);
+//  memory     peak RSS replaying a ≥ 1 GB capture (goal ≤ 200 MB); the file is deleted after.
+// The machine is shared: numbers are noisy, so each line says what it is the median of.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, readFileSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CaptureWriter } from '../dist/formats/capture-file.js';
+import { poissonTimes } from '../dist/replay/schedule/times.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'bench', 'out', 'replay');
+const CLI = join(root, 'dist', 'cli', 'main.js');
+const AUTOCANNON = join(root, 'node_modules', 'autocannon', 'autocannon.js');
+const ROUNDS = Number(process.env.REPLAY_BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 10;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const T0 = 1_700_000_000_000_000;
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const t = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, s: Number(process.hrtime.bigint() - t) / 1e9 }));
+  });
+}
+
+async function server() {
+  const src = "const s=require('http').createServer((q,r)=>{q.resume();q.on('end',()=>r.end('ok'))});s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
+  const child = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((r) => child.stdout.once('data', (d) => r(String(d).trim())));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+async function writeCapture(path, n, atUs, bodyBytes = 0) {
+  const w = CaptureWriter.open(path);
+  const body = bodyBytes ? { text: 'x'.repeat(bodyBytes), size: bodyBytes, truncated: false } : { text: 'ok', size: 2, truncated: false };
+  for (let i = 0; i < n; i++) {
+    const t = T0 + Math.round(atUs(i));
+    await w.write({
+      id: `b${i}`,
+      timing: { requestStartUs: t, requestEndUs: t, responseStartUs: t + 500, responseEndUs: t + 600 },
+      request: { method: 'GET', target: `/items/${i}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Host', value: 'prod.example' }, { name: 'User-Agent', value: 'bench' }] },
+      response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'Content-Type', value: 'text/plain' }], body },
+    });
+  }
+  await w.close();
+  return path;
+}
+
+async function replay(capture, target, extra) {
+  const summary = join(out, 'summary.json');
+  const r = await run(process.execPath, [CLI, 'replay', capture, '-t', target, '--summary', summary, '--quiet', ...extra]);
+  if (r.code !== 0 && r.code !== 3) throw new Error(`replay exited ${r.code}: ${r.stderr}`);
+  return { ...r, summary: JSON.parse(readFileSync(summary, 'utf8')) };
+}
+
+async function timing() {
+  const rate = 2000;
+  const seconds = 20;
+  const times = poissonTimes(rate, 42);
+  const all = [];
+  for (let i = 0; ; i++) {
+    const t = times(i);
+    if (t >= seconds * 1e6) break;
+    all.push(t);
+  }
+  const capture = await writeCapture(join(out, 'poisson.jsonl'), all.length, (i) => all[i]);
+  const srv = await server();
+  try {
+    const r = await replay(capture, srv.url, []);
+    const t = r.summary.targets[0];
+    const offered = all.length / (all[all.length - 1] / 1e6);
+    console.log(`replay timing: Poisson ${rate} req/s × ${seconds} s (${all.length} requests) at 1×: offered ${offered.toFixed(1)}/s, achieved ${t.achievedRate}/s, ratio ${(t.achievedRate / offered).toFixed(4)} (goal 0.99–1.01); schedule lag p50 ${t.scheduleLag.p50} ms, p99 ${t.scheduleLag.p99} ms (goal ≤ 2), max ${t.scheduleLag.max} ms; event-loop delay p99 ${r.summary.validity.eventLoopDelayP99Ms} ms, generator cpu ${r.summary.validity.cpu}; run ${r.summary.validity.valid ? 'valid' : 'INVALID'}`);
+  } finally {
+    srv.stop();
+  }
+}
+
+async function throughput() {
+  const n = 100_000;
+  const capture = await writeCapture(join(out, 'flat.jsonl'), n, (i) => i * 100);
+  const srv = await server();
+  const ours = [];
+  const theirs = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const a = await run(process.execPath, [AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(n), '--json', `${srv.url}/items/1`]);
+      if (a.code !== 0) throw new Error(`autocannon exited ${a.code}: ${a.stderr}`);
+      theirs.push(n / a.s);
+      const r = await replay(capture, srv.url, ['--speed', '0', '--connections', String(CONNECTIONS)]);
+      if (r.summary.targets[0].statuses['200'] !== n) throw new Error(`replay: ${JSON.stringify(r.summary.targets[0].statuses)}`);
+      ours.push(n / r.s);
+    }
+  } finally {
+    srv.stop();
+  }
+  const o = median(ours);
+  const t = median(theirs);
+  console.log(`replay throughput: --speed 0, ${n} requests, ${CONNECTIONS} connections, whole command timed: shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 0.8); runs: shadowtap ${ours.map(Math.round).join(', ')}; autocannon ${theirs.map(Math.round).join(', ')}`);
+}
+
+async function memory() {
+  const n = 100_000;
+  const path = join(out, 'big.jsonl');
+  try {
+    await writeCapture(path, n, (i) => i * 100, 10_500);
+    const gb = statSync(path).size / 2 ** 30;
+    const srv = await server();
+    try {
+      const r = await replay(path, srv.url, ['--speed', '0', '--connections', String(CONNECTIONS)]);
+      console.log(`replay memory: ${gb.toFixed(2)} GiB capture (${n} exchanges, 10.5 KB recorded bodies, compared), --speed 0: peak RSS ${r.summary.generator.maxRssMb} MB (goal ≤ 200), ${r.s.toFixed(1)} s, ${r.summary.targets[0].statuses['200']} × 200`);
+    } finally {
+      srv.stop();
+    }
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+mkdirSync(out, { recursive: true });
+try {
+  const only = process.argv[2];
+  if (!only || only === 'timing') await timing();
+  if (!only || only === 'throughput') await throughput();
+  if (!only || only === 'memory') await memory();
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}

@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { Exchange } from '../exchange.js';
+import { createRedactor } from '../capture/redact.js';
+import type { AgentConfig } from './config.js';
+import { RotatingFileSink } from './rotating-sink.js';
+import { MirrorSink } from './mirror-sink.js';
+import { startLiveSource, startProxySource, type Log, type RunningSource } from './source.js';
+import { agentMetrics } from './agent-metrics.js';
+
+/** How long a stopping agent lets the mirror finish what it queued before abandoning it. */
+const MIRROR_DRAIN_MS = 5000;
+
+/**
+ * The long-running capture: one source, fanned out to the sinks. Sinks only ever `offer` (bounded,
+ * drop and count), so neither a full disk nor a dead shadow can slow the source. Files get the
+ * redacted exchange; the mirror gets the original, in memory only, so the shadow can authenticate.
+ */
+export class Agent {
+  captured = 0;
+  pausedDropped = 0;
+  paused = false;
+  readonly startedAt = new Date();
+  files: RotatingFileSink | undefined;
+  mirror: MirrorSink | undefined;
+  source!: RunningSource;
+  private redact!: (ex: Exchange) => Exchange;
+
+  constructor(
+    readonly cfg: AgentConfig,
+    readonly log: Log,
+  ) {}
+
+  async start(): Promise<void> {
+    const r = this.cfg.redact;
+    const key = r.keyFile ? await readFile(r.keyFile) : undefined;
+    const redaction = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, ...(key ? { key } : {}) };
+    this.redact = createRedactor(redaction);
+    const f = this.cfg.files;
+    if (f) {
+      const source = this.cfg.source.live ? { kind: 'live', interface: this.cfg.source.live.interface, host: hostname() } : { kind: 'proxy', listen: this.cfg.source.proxy!.listen, host: hostname() };
+      this.files = new RotatingFileSink({
+        dir: f.dir,
+        prefix: f.prefix,
+        maxFileBytes: f.maxFileBytes,
+        rotateEveryMs: f.rotateEvery,
+        gzip: f.gzip,
+        maxTotalBytes: f.maxTotalBytes,
+        queueCapacity: f.queue,
+        retryMs: f.retry,
+        header: { source, redaction: { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams } },
+        log: this.log,
+      });
+    }
+    const m = this.cfg.mirror;
+    if (m) this.mirror = new MirrorSink({ targets: m.targets, samplePercent: m.samplePercent, maxRate: m.maxRate, queue: m.queue, connections: m.connections, timeoutMs: m.timeout, log: this.log });
+    const emit = (ex: Exchange): void => this.emit(ex);
+    this.source = this.cfg.source.live ? startLiveSource(this.cfg, emit, this.log) : startProxySource(this.cfg, emit, this.log);
+    await this.source.ready;
+  }
+
+  private emit(ex: Exchange): void {
+    this.captured++;
+    if (this.paused) {
+      this.pausedDropped++;
+      return;
+    }
+    if (this.files) this.files.offer(this.redact(ex));
+    this.mirror?.offer(ex);
+  }
+
+  health(): { status: 'ok' | 'degraded'; reasons: string[] } {
+    const reasons: string[] = [];
+    if (this.files?.stats.degraded) reasons.push(`capture files: ${this.files.stats.degradedReason}`);
+    if (!this.source.state.up) reasons.push(`source ${this.source.state.kind} is down (restarts: ${this.source.state.restarts})`);
+    return { status: reasons.length ? 'degraded' : 'ok', reasons };
+  }
+
+  status(): object {
+    return {
+      startedAt: this.startedAt.toISOString(),
+      uptimeS: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+      paused: this.paused,
+      health: this.health(),
+      captured: this.captured,
+      pausedDropped: this.pausedDropped,
+      source: this.source.state,
+      files: this.files?.stats,
+      mirror: this.mirror?.stats,
+      memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
+    };
+  }
+
+  metrics(): string {
+    return agentMetrics(this);
+  }
+
+  rotate(): Promise<void> {
+    return this.files?.rotate() ?? Promise.resolve();
+  }
+
+  pause(): void {
+    if (!this.paused) this.log('info', 'capture paused');
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (this.paused) this.log('info', 'capture resumed');
+    this.paused = false;
+  }
+
+  /** Stops the source (in-flight exchanges still arrive), writes and renames the files, drains the mirror. */
+  async stop(): Promise<void> {
+    await this.source.stop();
+    await this.files?.close();
+    if (this.mirror) {
+      const timer = setTimeout(() => void this.mirror!.abortNow(), MIRROR_DRAIN_MS);
+      await this.mirror.close();
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { YamlSource } from '../scenarios/yaml-source.js';
+import { isLoopback } from './loopback.js';
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/;
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** 1048576, "1MiB", "500MB" → bytes. */
+const bytes = z.union([z.number().int().positive(), z.string().regex(SIZE, 'expected a size like 100MiB or 1GB')]).transform((v) => {
+  if (typeof v === 'number') return v;
+  const m = SIZE.exec(v)!;
+  return Math.round(Number(m[1]) * SIZE_UNITS[m[2] ?? 'B']!);
+});
+/** "500ms", "10s", "5m", "1h" → ms. */
+const duration = z.string().regex(DURATION, 'expected a duration like 500ms, 10s, 5m or 1h').transform((v) => {
+  const m = DURATION.exec(v)!;
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+});
+const hostPort = z.string().regex(/^(\[[^\]]+\]|[^:]*):\d+$/, 'expected HOST:PORT');
+
+const live = z.strictObject({
+  interface: z.string().min(1),
+  ports: z.array(z.number().int().min(1).max(65535)).default([]),
+  bpf: z.string().optional(),
+  bufferKiB: z.number().int().positive().default(32768),
+  tcpdump: z.string().optional(),
+});
+const proxy = z.strictObject({ listen: hostPort, upstream: z.url(), queue: z.number().int().positive().default(10_000) });
+
+export const agentConfigSchema = z.strictObject({
+  source: z
+    .strictObject({ live: live.optional(), proxy: proxy.optional() })
+    .refine((s) => (s.live ? 1 : 0) + (s.proxy ? 1 : 0) === 1, 'give exactly one of source.live or source.proxy'),
+  maxBodyBytes: bytes.default(1 << 20),
+  redact: z
+    .strictObject({ enabled: z.boolean().default(true), headers: z.array(z.string()).default([]), queryParams: z.array(z.string()).default([]), keyFile: z.string().optional() })
+    .default({ enabled: true, headers: [], queryParams: [] }),
+  files: z
+    .strictObject({
+      dir: z.string().min(1),
+      prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('capture'),
+      maxFileBytes: bytes.default(100 * 1024 ** 2),
+      rotateEvery: duration.default(3_600_000),
+      gzip: z.boolean().default(true),
+      maxTotalBytes: bytes.default(10 * 1024 ** 3),
+      queue: z.number().int().positive().default(50_000),
+      retry: duration.default(5000),
+    })
+    .optional(),
+  mirror: z
+    .strictObject({
+      targets: z.array(z.strictObject({ url: z.url(), proxy: z.url().optional() })).min(1),
+      samplePercent: z.number().min(0).max(100).default(100),
+      maxRate: z.number().positive().optional(),
+      queue: z.number().int().positive().default(1000),
+      connections: z.number().int().positive().default(16),
+      timeout: duration.default(10_000),
+    })
+    .optional(),
+  control: z
+    .strictObject({
+      listen: hostPort.default('127.0.0.1:9464'),
+      token: z.string().min(16, 'at least 16 characters').optional(),
+      tokenFile: z.string().optional(),
+      allowNonLoopback: z.boolean().default(false),
+    })
+    .default({ listen: '127.0.0.1:9464', allowNonLoopback: false }),
+  supervise: z.strictObject({ restartMin: duration.default(1000), restartMax: duration.default(30_000) }).default({ restartMin: 1000, restartMax: 30_000 }),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema> & { control: { token: string } };
+
+/** Reads and validates agent.yaml; every problem is an InputError naming file:line:col and the field. */
+export async function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<AgentConfig> {
+  const src = await YamlSource.read(file);
+  return parseAgentConfig(src, env);
+}
+
+export async function parseAgentConfig(src: YamlSource, env: NodeJS.ProcessEnv = process.env): Promise<AgentConfig> {
+  const parsed = agentConfigSchema.safeParse(src.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') throw src.error(path, `unknown field (known: ${knownKeys(path).join(', ')})`, issue.keys[0]);
+    throw src.error(path, issue.message);
+  }
+  const cfg = parsed.data;
+  let token = cfg.control.token ?? env.SHADOWTAP_AGENT_TOKEN;
+  if (cfg.control.tokenFile) {
+    try {
+      token = (await readFile(cfg.control.tokenFile, 'utf8')).trim();
+    } catch (err) {
+      throw src.error(['control', 'tokenFile'], `cannot read ${cfg.control.tokenFile} (${(err as NodeJS.ErrnoException).code})`);
+    }
+  }
+  if (!token || token.length < 16) throw src.error(['control'], 'a bearer token of at least 16 characters is required: control.token, control.tokenFile or env SHADOWTAP_AGENT_TOKEN');
+  const controlHost = cfg.control.listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  if (!isLoopback(controlHost) && !cfg.control.allowNonLoopback) {
+    throw src.error(['control', 'listen'], `${controlHost} is not a loopback address; the control API can pause capture, so set control.allowNonLoopback: true to expose it deliberately`);
+  }
+  if (!cfg.files && !cfg.mirror) throw src.error([], 'nothing to do: configure files, mirror, or both');
+  if (cfg.supervise.restartMax < cfg.supervise.restartMin) throw src.error(['supervise', 'restartMax'], 'must be >= restartMin');
+  return { ...cfg, control: { ...cfg.control, token } };
+}
+
+function knownKeys(path: (string | number)[]): string[] {
+  let schema: z.ZodType = agentConfigSchema;
+  for (const p of path) {
+    const inner = unwrap(schema);
+    if (inner instanceof z.ZodObject) schema = (inner.shape as Record<string, z.ZodType>)[String(p)] ?? inner;
+    else if (inner instanceof z.ZodArray) schema = inner.element as z.ZodType;
+  }
+  const obj = unwrap(schema);
+  return obj instanceof z.ZodObject ? Object.keys(obj.shape) : [];
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  let cur: z.ZodType = s;
+  for (let i = 0; i < 5; i++) {
+    const def = (cur as unknown as { def: { innerType?: z.ZodType; in?: z.ZodType } }).def;
+    const next = def.innerType ?? def.in;
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
+}
+

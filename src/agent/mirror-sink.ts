@@ -1,0 +1,153 @@
+import type { Exchange } from '../exchange.js';
+import { bodyBytes } from '../body.js';
+import type { ScheduledRequest, TargetOptions } from '../replay/types.js';
+import { DropQueue } from '../capture/proxy/drop-queue.js';
+// Imported statically: loading the engine on first use would stall the event loop (and production
+// traffic through the proxy) for the time it takes to compile.
+import { runLoad } from '../replay/engine.js';
+
+export interface MirrorOptions {
+  targets: { url: string; proxy?: string | undefined }[];
+  samplePercent: number;
+  maxRate?: number | undefined;
+  queue: number;
+  connections: number;
+  timeoutMs: number;
+  log: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+}
+
+export interface MirrorStats {
+  offered: number;
+  sampledOut: number;
+  rateLimited: number;
+  queueDropped: number;
+  /** Sent to every target and completed (any status, or a transport error). */
+  mirrored: number;
+  errors: number;
+  /** Dropped inside the replay engine (a target's own queue full). */
+  engineDropped: number;
+  /** Still queued or in flight when the agent stopped and the drain time ran out. */
+  abandoned: number;
+}
+
+/** A replay run is restarted this often so that its per-interval statistics never grow without bound. */
+const SEGMENT_MS = 5 * 60_000;
+
+/**
+ * Live mirroring through the replay engine. `offer` never waits: sampling, a token-bucket rate cap and a
+ * bounded queue decide at once, and anything refused is counted, so a slow or dead shadow cannot reach
+ * back into capture or production. Counts add up: offered = sampledOut + rateLimited + queueDropped +
+ * engineDropped + abandoned + mirrored (+ in flight while running).
+ */
+export class MirrorSink {
+  private queue: DropQueue<Exchange>;
+  private tokens: number;
+  private lastRefill = performance.now();
+  private abort = new AbortController();
+  private loop: Promise<void>;
+  readonly stats: MirrorStats = { offered: 0, sampledOut: 0, rateLimited: 0, queueDropped: 0, mirrored: 0, errors: 0, engineDropped: 0, abandoned: 0 };
+  private seq = 0;
+
+  constructor(private readonly o: MirrorOptions) {
+    this.queue = new DropQueue(o.queue);
+    this.tokens = o.maxRate ?? 0;
+    this.loop = this.run();
+  }
+
+  offer(ex: Exchange): void {
+    this.stats.offered++;
+    if (this.o.samplePercent < 100 && Math.random() * 100 >= this.o.samplePercent) {
+      this.stats.sampledOut++;
+      return;
+    }
+    if (this.o.maxRate !== undefined && !this.takeToken(this.o.maxRate)) {
+      this.stats.rateLimited++;
+      return;
+    }
+    if (!this.queue.offer(ex)) this.stats.queueDropped++;
+  }
+
+  private takeToken(rate: number): boolean {
+    const now = performance.now();
+    // Bucket depth of one second's worth (at least 1): bursts up to the rate, the average capped at it.
+    this.tokens = Math.min(Math.max(rate, 1), this.tokens + ((now - this.lastRefill) / 1000) * rate);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+
+  private async *segment(untilMs: number): AsyncGenerator<ScheduledRequest> {
+    const it = this.queue[Symbol.asyncIterator]();
+    while (performance.now() < untilMs) {
+      const timer = new Promise<'tick'>((r) => setTimeout(() => r('tick'), 1000).unref());
+      const next = await Promise.race([this.nextOf(it), timer]);
+      if (next === 'tick') continue;
+      if (next.done) return;
+      const ex = next.value;
+      const body = ex.request.body && !ex.request.body.truncated ? bodyBytes(ex.request.body) : undefined;
+      yield { intendedUs: 0, method: ex.request.method, target: ex.request.target, headers: ex.request.headers, ...(body?.length ? { body } : {}), id: `mirror-${++this.seq}` };
+    }
+  }
+
+  /** One pending next() shared across timer ticks, so no item is lost to an abandoned promise. */
+  private pending: Promise<IteratorResult<Exchange>> | undefined;
+  private nextOf(it: AsyncIterator<Exchange>): Promise<IteratorResult<Exchange>> {
+    this.pending ??= it.next().then((r) => {
+      this.pending = undefined;
+      return r;
+    });
+    return this.pending;
+  }
+
+  private async run(): Promise<void> {
+    const targets: TargetOptions[] = this.o.targets.map((t) => ({
+      url: t.url,
+      ...(t.proxy ? { proxy: t.proxy } : {}),
+      connections: this.o.connections,
+      maxInFlight: this.o.connections,
+      maxQueue: this.o.queue,
+      headersTimeoutMs: this.o.timeoutMs,
+      bodyTimeoutMs: this.o.timeoutMs,
+      connectTimeoutMs: Math.min(this.o.timeoutMs, 5000),
+    }));
+    while (!this.abort.signal.aborted) {
+      await runLoad({
+        schedule: this.segment(performance.now() + SEGMENT_MS),
+        targets,
+        pace: 'max',
+        intervalMs: 60_000,
+        signal: this.abort.signal,
+        onResult: (r) => {
+          if (r.target !== 0) return; // count each exchange once, by the first target
+          if (r.error === 'dropped') this.stats.engineDropped++;
+          else {
+            this.stats.mirrored++;
+            if (r.error) this.stats.errors++;
+          }
+        },
+      }).catch((err: Error) => this.o.log('error', 'mirroring run failed', { reason: err.message }));
+      if (this.closing) break;
+    }
+  }
+
+  private closing = false;
+
+  /** Sends what is queued (bounded by the targets' timeouts), then stops. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.queue.close();
+    await this.loop;
+  }
+
+  /** Stops at once, abandoning what is queued. */
+  async abortNow(): Promise<void> {
+    this.closing = true;
+    const s = this.stats;
+    const outstanding = (): number => s.offered - s.sampledOut - s.rateLimited - s.queueDropped - s.engineDropped - s.mirrored;
+    this.abort.abort();
+    this.queue.close();
+    await this.loop;
+    s.abandoned = outstanding();
+  }
+}

@@ -1,0 +1,184 @@
+import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Exchange } from '../exchange.js';
+import { toHarEntry } from '../formats/har-entry.js';
+import { CAPTURE_FORMAT, CAPTURE_VERSION, type CaptureHeader } from '../formats/capture-file.js';
+import { DropQueue } from '../capture/proxy/drop-queue.js';
+import { enforceCap, finalize, partialName, recoverPartials, stamp } from './capture-files.js';
+
+export interface RotatingOptions {
+  dir: string;
+  prefix: string;
+  maxFileBytes: number;
+  rotateEveryMs: number;
+  gzip: boolean;
+  maxTotalBytes: number;
+  queueCapacity: number;
+  /** How often a degraded sink tries to write again. */
+  retryMs: number;
+  header: Pick<CaptureHeader, 'source' | 'redaction'>;
+  log: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+}
+
+export interface RotatingStats {
+  written: number;
+  dropped: number;
+  droppedDisk: number;
+  filesFinished: number;
+  filesDeleted: number;
+  currentFile?: string;
+  currentBytes: number;
+  degraded: boolean;
+  degradedReason?: string;
+}
+
+/**
+ * Capture files that rotate by size and time, stay under a total disk cap, and never block the caller:
+ * `offer` queues (or drops and counts), one loop writes batches. A failed write (full or unwritable disk)
+ * truncates the file back to its last whole line, marks the sink degraded and drops what comes until a
+ * retry succeeds, so a full disk costs data, never the agent or what is already written.
+ */
+export class RotatingFileSink {
+  private queue: DropQueue<Exchange>;
+  private fh: FileHandle | undefined;
+  private current: string | undefined;
+  private size = 0;
+  private seq = 0;
+  private openedAt = 0;
+  private lock: Promise<unknown> = Promise.resolve();
+  private finalizing = new Set<Promise<unknown>>();
+  private loop: Promise<void>;
+  private timer: NodeJS.Timeout;
+  readonly stats: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false };
+
+  constructor(private readonly o: RotatingOptions) {
+    this.queue = new DropQueue(o.queueCapacity);
+    this.timer = setInterval(() => {
+      if (this.fh && Date.now() - this.openedAt >= o.rotateEveryMs) void this.rotate();
+    }, Math.min(1000, o.rotateEveryMs));
+    this.timer.unref();
+    this.loop = this.run();
+  }
+
+  offer(ex: Exchange): boolean {
+    const ok = this.queue.offer(ex);
+    this.stats.dropped = this.queue.dropped;
+    return ok;
+  }
+
+  /** Runs `fn` with the file to itself: writes and rotations never interleave. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  private async run(): Promise<void> {
+    const recovered = await recoverPartials(this.o.dir, this.o.prefix, this.o.gzip).catch((err: Error) => {
+      this.o.log('warn', 'could not recover partial capture files', { reason: err.message });
+      return [];
+    });
+    if (recovered.length) this.o.log('warn', 'recovered capture files left by an unclean stop (cut to their last complete line)', { files: recovered });
+    for await (const first of this.queue) {
+      const batch = [first, ...this.queue.drainSync(1023)];
+      const text = batch.map((ex) => JSON.stringify(toHarEntry(ex))).join('\n') + '\n';
+      const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
+      if (!ok) await new Promise((r) => setTimeout(r, this.o.retryMs));
+      else if (this.size >= this.o.maxFileBytes) await this.rotate();
+    }
+  }
+
+  private async append(buf: Buffer, n: number): Promise<boolean> {
+    const good = this.size;
+    try {
+      if (!this.fh) await this.openNext();
+      let off = 0;
+      while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off, this.size + off)).bytesWritten;
+      this.size += buf.length;
+      this.stats.written += n;
+      this.stats.currentBytes = this.size;
+      if (this.stats.degraded) this.o.log('info', 'capture files writable again; resuming', { file: this.current });
+      this.stats.degraded = false;
+      delete this.stats.degradedReason;
+      return true;
+    } catch (err) {
+      this.stats.droppedDisk += n;
+      // A partial write would leave half a line in the middle of the file: cut back to the last whole one.
+      await this.fh?.truncate(good).catch(() => undefined);
+      const reason = `${(err as NodeJS.ErrnoException).code ?? 'error'}: ${(err as Error).message}`;
+      if (!this.stats.degraded) this.o.log('error', 'cannot write capture file; degraded, dropping until it works again', { reason, file: this.current });
+      this.stats.degraded = true;
+      this.stats.degradedReason = reason;
+      return false;
+    }
+  }
+
+  private async openNext(): Promise<void> {
+    await mkdir(this.o.dir, { recursive: true, mode: 0o700 });
+    let name: string;
+    let path: string;
+    let fh: FileHandle;
+    for (;;) {
+      name = partialName(this.o.prefix, stamp(), ++this.seq);
+      path = join(this.o.dir, name);
+      try {
+        // 'wx': never truncate an existing file (a restart within the same second reuses stamps).
+        fh = await open(path, 'wx', 0o600);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    try {
+      await fh.chmod(0o600);
+      const header: CaptureHeader = { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, created: new Date().toISOString(), ...this.o.header };
+      const line = Buffer.from(JSON.stringify({ _shadowtap: header }) + '\n');
+      await fh.write(line, 0, line.length, 0);
+      this.size = line.length;
+    } catch (err) {
+      await fh.close();
+      await unlink(path).catch(() => undefined); // a file without its header line would be unreadable
+      throw err;
+    }
+    this.fh = fh;
+    this.current = name;
+    this.openedAt = Date.now();
+    this.stats.currentFile = name;
+  }
+
+  /** Closes the current file and gives it its final name (gzip in the background). No-op when nothing is open. */
+  rotate(): Promise<void> {
+    return this.exclusive(async () => {
+      const fh = this.fh;
+      const name = this.current;
+      if (!fh || !name) return;
+      this.fh = undefined;
+      this.current = undefined;
+      delete this.stats.currentFile;
+      this.stats.currentBytes = 0;
+      this.size = 0;
+      await fh.sync().catch(() => undefined);
+      await fh.close();
+      const job = finalize(this.o.dir, name, this.o.gzip)
+        .then(async (path) => {
+          this.stats.filesFinished++;
+          this.o.log('info', 'capture file rotated', { path });
+          const deleted = await enforceCap(this.o.dir, this.o.prefix, this.o.maxTotalBytes, this.size);
+          this.stats.filesDeleted += deleted.length;
+          if (deleted.length) this.o.log('info', 'disk cap reached; deleted oldest capture files', { deleted });
+        })
+        .catch((err: Error) => this.o.log('error', 'could not finalize capture file', { file: name, reason: err.message }));
+      this.finalizing.add(job);
+      void job.finally(() => this.finalizing.delete(job));
+    });
+  }
+
+  /** Writes what is queued, rotates the last file to its final name, waits for compression. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.queue.close();
+    await this.loop;
+    await this.rotate();
+    await Promise.all([...this.finalizing]);
+  }
+}

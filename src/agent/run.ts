@@ -1,0 +1,40 @@
+import { pino } from 'pino';
+import type { AgentConfig } from './config.js';
+import { Agent } from './agent.js';
+import { startControlApi } from './control.js';
+import { parseListen } from '../capture/input-proxy.js';
+
+/**
+ * The agent process: start the control API and the agent, then wait for a signal. SIGTERM/SIGINT flush
+ * and exit 0; SIGHUP rotates (as logrotate expects). Logs are pino JSON lines on stderr, written
+ * synchronously so that the last words before a crash are not lost.
+ */
+export async function runAgent(cfg: AgentConfig): Promise<void> {
+  const logger = pino({ level: cfg.logLevel, base: { app: 'shadowtap-agent', pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
+  const log = (level: 'info' | 'warn' | 'error', msg: string, extra?: object): void => logger[level](extra ?? {}, msg);
+  const agent = new Agent(cfg, log);
+  const { host, port } = parseListen(cfg.control.listen, 'control.listen');
+  await agent.start();
+  const control = await startControlApi(
+    { host, port, token: cfg.control.token, allowNonLoopback: cfg.control.allowNonLoopback },
+    { health: () => agent.health(), status: () => agent.status(), metrics: () => agent.metrics(), rotate: () => agent.rotate(), pause: () => agent.pause(), resume: () => agent.resume() },
+  ).catch(async (err: Error) => {
+    await agent.stop();
+    throw err;
+  });
+  log('info', 'agent started', { control: `${host}:${control.port}`, source: agent.source.state.kind, proxyPort: agent.source.state.proxyPort, files: cfg.files?.dir, mirror: cfg.mirror?.targets.map((t) => t.url) });
+  const onHup = (): void => {
+    log('info', 'SIGHUP: rotating capture files');
+    void agent.rotate();
+  };
+  process.on('SIGHUP', onHup);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  log('info', 'stopping', { signal });
+  process.off('SIGHUP', onHup);
+  await control.app.close();
+  await agent.stop();
+  log('info', 'agent stopped', { captured: agent.captured, files: agent.files?.stats, mirror: agent.mirror?.stats });
+}

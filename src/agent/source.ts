@@ -1,0 +1,134 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Exchange } from '../exchange.js';
+import type { AgentConfig } from './config.js';
+import { newCaptureStats, type CaptureStats } from '../capture/tcp/stream-sink.js';
+
+export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+
+export interface Gap {
+  from: string;
+  to?: string;
+  reason: string;
+}
+
+export interface SourceState {
+  kind: 'live' | 'proxy';
+  up: boolean;
+  restarts: number;
+  gaps: Gap[];
+  capture?: CaptureStats;
+  proxy?: { requests: number; recorded: number; dropped: number; upstreamErrors: number; queued: number };
+  proxyPort?: number;
+}
+
+export interface RunningSource {
+  state: SourceState;
+  /** Resolves once the source is capturing (tcpdump listening / proxy bound). */
+  ready: Promise<void>;
+  /** Stops capturing; in-flight exchanges are delivered before it resolves. */
+  stop(): Promise<void>;
+  done: Promise<void>;
+}
+
+const KEEP_GAPS = 100;
+
+/**
+ * Live tcpdump capture, supervised: when tcpdump exits (killed, interface gone) it is restarted after a
+ * backoff that doubles up to restartMax and resets after a minute of stable running; the time without
+ * capture is recorded as a gap.
+ */
+export function startLiveSource(cfg: AgentConfig, emit: (ex: Exchange) => void, log: Log): RunningSource {
+  const live = cfg.source.live!;
+  const state: SourceState = { kind: 'live', up: false, restarts: 0, gaps: [], capture: newCaptureStats() };
+  const totals = newCaptureStats();
+  const stopper = new AbortController();
+  let current: { stop(): Promise<void> } | undefined;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (markReady = r));
+  const done = (async () => {
+    const { liveCapture } = await import('../capture/input-live.js');
+    let backoff = cfg.supervise.restartMin;
+    let openGap: Gap | undefined;
+    while (!stopper.signal.aborted) {
+      const lc = liveCapture({ iface: live.interface, ports: live.ports, bufferKiB: live.bufferKiB, maxBodyBytes: cfg.maxBodyBytes, ...(live.bpf ? { bpf: live.bpf } : {}), ...(live.tcpdump ? { tcpdump: live.tcpdump } : {}) });
+      current = lc;
+      const started = Date.now();
+      const sum = (): void => {
+        for (const k of Object.keys(totals) as (keyof CaptureStats)[]) state.capture![k] = (totals[k] ?? 0) + (lc.stats[k] ?? 0);
+      };
+      const ticker = setInterval(sum, 1000);
+      try {
+        await lc.ready;
+        state.up = true;
+        if (openGap) {
+          openGap.to = new Date().toISOString();
+          log('info', 'tcpdump restarted; capture resumed', { gap: openGap });
+          openGap = undefined;
+        }
+        markReady();
+        for await (const ex of lc.exchanges) emit(ex);
+        if (!stopper.signal.aborted) log('error', 'tcpdump exited unexpectedly', { restartInMs: backoff });
+      } catch (err) {
+        log('error', 'live capture failed', { reason: (err as Error).message, restartInMs: backoff });
+      } finally {
+        clearInterval(ticker);
+        sum();
+        for (const k of Object.keys(totals) as (keyof CaptureStats)[]) totals[k] = state.capture![k] ?? 0;
+        state.up = false;
+      }
+      if (stopper.signal.aborted) break;
+      state.restarts++;
+      openGap = { from: new Date().toISOString(), reason: 'tcpdump exited' };
+      state.gaps.push(openGap);
+      if (state.gaps.length > KEEP_GAPS) state.gaps.shift();
+      if (Date.now() - started > 60_000) backoff = cfg.supervise.restartMin;
+      await sleep(backoff, undefined, { signal: stopper.signal }).catch(() => undefined);
+      backoff = Math.min(backoff * 2, cfg.supervise.restartMax);
+    }
+    markReady();
+  })();
+  return {
+    state,
+    ready,
+    done,
+    stop: async () => {
+      stopper.abort();
+      await current?.stop();
+      await done;
+    },
+  };
+}
+
+/** The recording reverse proxy as the agent's source (for hosts and containers without packet capture). */
+export function startProxySource(cfg: AgentConfig, emit: (ex: Exchange) => void, log: Log): RunningSource {
+  const p = cfg.source.proxy!;
+  const state: SourceState = { kind: 'proxy', up: false, restarts: 0, gaps: [] };
+  let proxy: Awaited<ReturnType<typeof import('../capture/input-proxy.js').startRecordingProxy>> | undefined;
+  Object.defineProperty(state, 'proxy', { get: () => proxy?.stats(), enumerable: true });
+  const ready = (async () => {
+    const { startRecordingProxy, parseListen } = await import('../capture/input-proxy.js');
+    const { host, port } = parseListen(p.listen, 'source.proxy.listen');
+    proxy = await startRecordingProxy({ host, port, upstream: p.upstream, maxBodyBytes: cfg.maxBodyBytes, queueCapacity: p.queue });
+    state.up = true;
+    state.proxyPort = proxy.port;
+    log('info', 'recording proxy listening', { host, port: proxy.port, upstream: p.upstream });
+  })();
+  const done = (async () => {
+    await ready;
+    try {
+      for await (const ex of proxy!.exchanges) emit(ex);
+    } finally {
+      state.up = false;
+    }
+  })();
+  return {
+    state,
+    ready,
+    done,
+    stop: async () => {
+      await ready.catch(() => undefined);
+      await proxy?.close();
+      await done.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { RequestResult } from '../replay/types.js';
+import type { ThresholdResult, TimelineEvent as ReportTimelineEvent } from '../report/model.js';
+import { requireHealthy } from './health-gate.js';
+import { runDrainCycle, type DrainCycleResult } from './drain.js';
+import { isFailure } from './drain-load.js';
+import type { TimelineEvent } from './timeline.js';
+import type { AwsOptions } from './client.js';
+import type { TargetRow } from './discover.js';
+
+/**
+ * scenarios.yaml fragments for the ELB steps, in the scenario file's style (durations as "2s"), and the
+ * two calls the scenario runner makes: `gateHealthy` before load, `drainDuringPhase` around one phase.
+ */
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
+const duration = z.string().regex(DURATION, 'expected a duration such as 500ms, 20s or 2m');
+const ms = (s: string | undefined, dflt: number): number => {
+  const m = s === undefined ? null : DURATION.exec(s);
+  return m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'] : dflt;
+};
+const awsFields = {
+  region: z.string().optional(),
+  endpointUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional().describe('ELBv2/EC2 endpoint override (e.g. shadowtap local-elb)'),
+};
+
+export const requireHealthyStepSchema = z.strictObject({
+  targetGroup: z.string().min(1).describe('target group name or ARN'),
+  loadBalancer: z.string().optional(),
+  minHealthy: z.number().int().min(1).default(1),
+  wait: duration.optional().describe('keep looking this long for the minimum (default: one look)'),
+  ...awsFields,
+}).describe('before any load: refuse to start (exit 3) unless the group has enough healthy targets');
+
+export const drainStepSchema = z.strictObject({
+  targetGroup: z.string().min(1),
+  loadBalancer: z.string().optional(),
+  target: z.string().optional().describe('ID or ID:PORT (default: the first healthy target)'),
+  mode: z.enum(['graceful', 'abrupt']).default('graceful'),
+  command: z.array(z.string()).min(1).optional().describe('restart/deploy command, no shell; TARGET_ID and TARGET_PORT in its env'),
+  phase: z.string().optional().describe('the load phase the cycle runs during (default: the first)'),
+  at: duration.optional().describe('start the cycle this long into the phase (default 2s)'),
+  healthUrl: z.string().regex(/^https?:\/\//).optional(),
+  healthTimeout: duration.optional(),
+  waiterMinDelay: duration.optional(),
+  waiterMaxDelay: duration.optional(),
+  waiterMaxWait: duration.optional(),
+  poll: duration.optional().describe('timeline: DescribeTargetHealth interval (default 1s)'),
+  ...awsFields,
+}).describe('during a load phase through the load balancer: deregister a target, wait, run the command, wait for health, register, wait in service; any failed request fails the scenario');
+
+export type RequireHealthyStep = z.output<typeof requireHealthyStepSchema>;
+export type DrainStep = z.output<typeof drainStepSchema>;
+
+/** For embedders and tests: static credentials, an in-process restart instead of / before `command`. */
+export interface StepExtras {
+  aws?: AwsOptions;
+  action?: (t: TargetRow) => Promise<void>;
+}
+
+const awsOf = (s: { region?: string; endpointUrl?: string }, x: StepExtras = {}): AwsOptions =>
+  ({ ...x.aws, ...(s.region ? { region: s.region } : {}), ...(s.endpointUrl ? { endpointUrl: s.endpointUrl } : {}) });
+
+/** Throws InvalidRunError (exit 3) naming the group and its unhealthy targets; returns a progress line. */
+export async function gateHealthy(step: RequireHealthyStep, x: StepExtras = {}): Promise<string> {
+  const r = await requireHealthy({ targetGroup: step.targetGroup, loadBalancer: step.loadBalancer, minHealthy: step.minHealthy, waitMs: ms(step.wait, 0), aws: awsOf(step, x) });
+  return `target group ${step.targetGroup}: ${r.healthy.length} healthy (need ${step.minHealthy})`;
+}
+
+/** Report-model events (ms since the phase started) from a drain timeline. */
+export function reportTimeline(events: TimelineEvent[], phaseStart: number): ReportTimelineEvent[] {
+  return events.map((e) => ({
+    atMs: Math.max(0, e.at - phaseStart),
+    label: e.kind === 'state' ? `${e.target} ${e.name}${e.detail ? ` (${e.detail})` : ''}` : `${e.name} ${e.target}${e.detail ? `: ${e.detail}` : ''}`,
+    ...(e.kind === 'state' ? { state: e.name } : {}),
+  }));
+}
+
+export interface DrainDuringPhase<T> {
+  measured: T;
+  cycle: DrainCycleResult;
+  timeline: ReportTimelineEvent[];
+  failures: { count: number; atMs: number[] };
+  threshold: ThresholdResult;
+  /** Why the scenario is invalid (the cycle failed or outlasted the phase), if so. */
+  invalid?: string;
+}
+
+/**
+ * Run the drain cycle `at` into a load phase. `runPhase` is the runner's own phase, given an extra
+ * result listener: the failures are the phase's own requests through the load balancer.
+ */
+export async function drainDuringPhase<T>(step: DrainStep, where: { configuration: string; phase: string }, runPhase: (onResult: (r: RequestResult) => void) => Promise<T>, x: StepExtras = {}): Promise<DrainDuringPhase<T>> {
+  const atMs: number[] = [];
+  let count = 0;
+  const phaseStart = Date.now();
+  let phaseEnded = 0;
+  const phase = runPhase((r) => {
+    if (!isFailure(r)) return;
+    count++;
+    if (atMs.length < 1000) atMs.push(Math.round(r.sentUs / 1000));
+  }).finally(() => (phaseEnded = Date.now()));
+  await new Promise((r) => setTimeout(r, ms(step.at, 2000)));
+  const cycle = await runDrainCycle({
+    targetGroup: step.targetGroup, loadBalancer: step.loadBalancer, target: step.target, mode: step.mode, command: step.command, healthUrl: step.healthUrl,
+    healthTimeoutMs: ms(step.healthTimeout, 120_000), pollMs: ms(step.poll, 1000), aws: awsOf(step, x),
+    waiter: { minDelayMs: ms(step.waiterMinDelay, 15_000), maxDelayMs: ms(step.waiterMaxDelay, 120_000), maxWaitMs: ms(step.waiterMaxWait, 900_000) },
+  }, x.action);
+  const measured = await phase;
+  atMs.sort((a, b) => a - b);
+  const outlasted = cycle.endedAt > phaseEnded;
+  const invalid = cycle.error ? `drain of ${cycle.target}: ${cycle.error.message}`
+    : outlasted ? `the drain cycle of ${cycle.target} outlasted the "${where.phase}" phase: lengthen its duration` : undefined;
+  const threshold: ThresholdResult = {
+    metric: 'drain.failedRequests', ...where, op: '==', limit: 0, actual: count, unit: 'count', pass: count === 0,
+    message: count ? `${count} request(s) failed through the load balancer during the ${cycle.mode} cycle of ${cycle.target} (first at ${atMs[0]} ms, last at ${atMs.at(-1)} ms)`
+      : `${cycle.mode} cycle of ${cycle.target}: no request failed`,
+  };
+  return { measured, cycle, timeline: reportTimeline(cycle.timeline, phaseStart), failures: { count, atMs }, threshold, ...(invalid ? { invalid } : {}) };
+}

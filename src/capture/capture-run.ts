@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import type { Exchange } from '../exchange.js';
+import { writeExchanges } from '../formats/write.js';
+import { exchangesFromPcapFile } from './input-file.js';
+import { liveCapture } from './input-live.js';
+import { createRedactor } from './redact.js';
+import { formatProgress, formatSummary } from './summary.js';
+import { newCaptureStats, type CaptureStats } from './tcp/stream-sink.js';
+
+export interface CaptureRunOptions {
+  read?: string | undefined;
+  iface?: string | undefined;
+  ports: number[];
+  bpf?: string | undefined;
+  out: string;
+  durationS?: number | undefined;
+  maxExchanges?: number | undefined;
+  maxBodyBytes: number;
+  redaction: { enabled: boolean; headers: string[]; queryParams: string[] };
+  bufferKiB?: number;
+  /** Where the summary and warnings go (stderr). */
+  log?: (text: string) => void;
+}
+
+/**
+ * `shadowtap capture`: a source (file or live tcpdump) → redaction → a capture file, stopping on the
+ * limits or SIGINT/SIGTERM, then the summary on stderr.
+ */
+export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
+  const log = o.log ?? ((t: string) => void process.stderr.write(t));
+  const onWarning = (m: string): void => log(`warning: ${m}\n`);
+  const common = { ports: o.ports, maxBodyBytes: o.maxBodyBytes, onWarning };
+  let stats: CaptureStats;
+  let source: AsyncIterable<Exchange>;
+  let stop: () => Promise<void> = async () => {};
+  const t0 = Date.now();
+  const timers: NodeJS.Timeout[] = [];
+  let written = 0;
+  if (o.read !== undefined) {
+    stats = newCaptureStats();
+    source = exchangesFromPcapFile(o.read, { ...common, stats, source: { capture: o.read, kind: 'pcap', host: hostname() } });
+  } else {
+    const live = liveCapture({ ...common, iface: o.iface!, bpf: o.bpf, bufferKiB: o.bufferKiB, source: { capture: o.iface!, kind: 'live', host: hostname() } });
+    ({ stats, stop } = live);
+    source = live.exchanges;
+    if (o.durationS !== undefined) timers.push(setTimeout(() => void stop(), o.durationS * 1000));
+    if (!process.stderr.isTTY) timers.push(setInterval(() => log(formatProgress(stats, written, (Date.now() - t0) / 1000)), 10_000));
+  }
+  const onSignal = (): void => void stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const redact = createRedactor(o.redaction);
+  async function* limited(): AsyncGenerator<Exchange> {
+    for await (const ex of source) {
+      yield redact(ex);
+      written++;
+      if (o.maxExchanges !== undefined && written >= o.maxExchanges) {
+        await stop(); // let tcpdump report its counts before the source is closed
+        return;
+      }
+    }
+  }
+  try {
+    const header = { source: { kind: o.read !== undefined ? 'pcap' : 'live', capture: o.read ?? o.iface, ports: o.ports, host: hostname() }, redaction: o.redaction };
+    written = await writeExchanges(o.out, limited(), header);
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stop();
+  }
+  log(formatSummary(stats, written));
+  return stats;
+}

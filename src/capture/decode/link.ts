@@ -1,0 +1,59 @@
+/**
+ * Link layers: where the IP header starts. Returns -1 when the frame carries something other than IPv4/IPv6
+ * or is too short, UNKNOWN_LINK for a link type this reader does not decode. Ethernet with 802.1Q/802.1ad (QinQ) tags, Linux cooked v1/v2 (`tcpdump -i any`),
+ * BSD NULL/LOOP (loopback on macOS/BSD), and raw IP in its several numberings.
+ */
+export const LINKTYPE = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW_OLD: 12, // DLT_RAW on most BSDs
+  RAW_OPENBSD: 14,
+  RAW: 101,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
+
+export const UNKNOWN_LINK = -2;
+const ETH_IPV4 = 0x0800;
+const ETH_IPV6 = 0x86dd;
+
+export function ipOffset(linkType: number, buf: Buffer, start: number, end: number): number {
+  switch (linkType) {
+    case LINKTYPE.ETHERNET: {
+      let at = start + 12;
+      for (let tags = 0; at + 2 <= end && tags < 4; tags++) {
+        const type = (buf[at]! << 8) | buf[at + 1]!;
+        if (type === ETH_IPV4 || type === ETH_IPV6) return at + 2;
+        if (type !== 0x8100 && type !== 0x88a8 && type !== 0x9100) return -1;
+        at += 4; // VLAN tag: TCI then the inner EtherType
+      }
+      return -1;
+    }
+    case LINKTYPE.LINUX_SLL:
+      return ethertypeAt(buf, start + 14, end) ? start + 16 : -1;
+    case LINKTYPE.LINUX_SLL2:
+      return ethertypeAt(buf, start, end) ? start + 20 : -1;
+    case LINKTYPE.NULL:
+    case LINKTYPE.LOOP:
+      // The 4-byte family is in the writer's host byte order (NULL) and its values differ per OS; the IP
+      // version nibble after it says the same thing portably.
+      return start + 4;
+    case LINKTYPE.RAW:
+    case LINKTYPE.RAW_OLD:
+    case LINKTYPE.RAW_OPENBSD:
+    case LINKTYPE.IPV4:
+    case LINKTYPE.IPV6:
+      return start;
+    default:
+      return UNKNOWN_LINK;
+  }
+}
+
+function ethertypeAt(buf: Buffer, at: number, end: number): boolean {
+  if (at + 2 > end) return false;
+  const type = (buf[at]! << 8) | buf[at + 1]!;
+  return type === ETH_IPV4 || type === ETH_IPV6;
+}

@@ -1,0 +1,145 @@
+import type { Body, Header } from '../../exchange.js';
+import { makeBody } from '../../body.js';
+import { decodeHeaderBytes, parseHeaderLines } from './head.js';
+
+const LF = 10;
+const CR = 13;
+const MAX_LINE = 8 * 1024;
+const CHUNK_SIZE = /^[0-9a-fA-F]{1,13}$/;
+
+/**
+ * Collects a body as views of the incoming buffers (copied once, at the end), keeping at most
+ * `max` bytes; `size` counts every byte, including those lost in a gap.
+ */
+class BodyCollector {
+  private parts: Buffer[] = [];
+  private kept = 0;
+  private holed = false;
+  size = 0;
+  constructor(private readonly max: number) {}
+
+  add(b: Buffer): void {
+    this.size += b.length;
+    if (this.holed || this.kept >= this.max) return;
+    const take = Math.min(b.length, this.max - this.kept);
+    this.parts.push(take === b.length ? b : b.subarray(0, take));
+    this.kept += take;
+  }
+
+  /** Bytes that never arrived: only the prefix before the hole is kept, so the body reads truncated. */
+  hole(n: number): void {
+    this.size += n;
+    this.holed = true;
+  }
+
+  finish(): Body | undefined {
+    if (this.size === 0) return undefined;
+    const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.kept);
+    this.parts = [];
+    return makeBody(bytes, this.size);
+  }
+}
+
+type State = 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'done' | 'malformed';
+
+/** Reads one message body framed by Content-Length, chunked coding, or the end of the stream. */
+export class BodyReader {
+  readonly trailers: Header[] = [];
+  private readonly collector: BodyCollector;
+  private state: State;
+  private remaining: number;
+
+  constructor(framing: 'length' | 'chunked' | 'close', length: number, maxBodyBytes: number) {
+    this.collector = new BodyCollector(maxBodyBytes);
+    this.state = framing === 'chunked' ? 'chunk-size' : framing;
+    this.remaining = length;
+  }
+
+  get done(): boolean {
+    return this.state === 'done';
+  }
+  /** The chunked framing broke: the message ends where it broke. */
+  get malformed(): boolean {
+    return this.state === 'malformed';
+  }
+  get untilClose(): boolean {
+    return this.state === 'close';
+  }
+
+  /** Set by read(): it stopped at a partial chunk-size or trailer line that needs the next bytes. */
+  waiting = false;
+
+  /** Consumes body bytes from buf[pos..]; returns the new position (it stops at the end of the body). */
+  read(buf: Buffer, pos: number): number {
+    this.waiting = false;
+    while (pos < buf.length && this.state !== 'done' && this.state !== 'malformed') {
+      const next = this.step(buf, pos);
+      if (next < 0) {
+        this.waiting = true;
+        break;
+      }
+      pos = next;
+    }
+    return pos;
+  }
+
+  private step(buf: Buffer, pos: number): number {
+    switch (this.state) {
+      case 'length':
+      case 'chunk-data':
+      case 'close': {
+        const take = this.state === 'close' ? buf.length - pos : Math.min(this.remaining, buf.length - pos);
+        this.collector.add(buf.subarray(pos, pos + take));
+        if (this.state !== 'close' && (this.remaining -= take) === 0) this.state = this.state === 'length' ? 'done' : 'chunk-end';
+        return pos + take;
+      }
+      case 'chunk-end': {
+        if (buf[pos] === CR && pos + 1 >= buf.length) return -1;
+        this.state = 'chunk-size';
+        return pos + (buf[pos] === CR && buf[pos + 1] === LF ? 2 : buf[pos] === LF || buf[pos] === CR ? 1 : 0);
+      }
+      default: {
+        const lf = buf.indexOf(LF, pos);
+        if (lf < 0) {
+          if (buf.length - pos <= MAX_LINE) return -1;
+          this.state = 'malformed';
+          return pos;
+        }
+        if (this.state === 'trailers') {
+          const end = buf[lf - 1] === CR && lf > pos ? lf - 1 : lf;
+          if (end === pos) this.state = 'done';
+          else parseHeaderLines([decodeHeaderBytes(buf, pos, end)], this.trailers);
+          return lf + 1;
+        }
+        const size = buf.toString('latin1', pos, lf).split(';', 1)[0]!.trim();
+        if (!CHUNK_SIZE.test(size)) {
+          this.state = 'malformed';
+          return pos;
+        }
+        this.remaining = parseInt(size, 16);
+        this.state = this.remaining === 0 ? 'trailers' : 'chunk-data';
+        return lf + 1;
+      }
+    }
+  }
+
+  /** `missing` bytes never arrived; true when they fell inside a run of known length (framing holds). */
+  gap(missing: number): boolean {
+    if (this.state === 'close' || ((this.state === 'length' || this.state === 'chunk-data') && missing <= this.remaining)) {
+      this.collector.hole(missing);
+      if (this.state !== 'close' && (this.remaining -= missing) === 0) this.state = this.state === 'length' ? 'done' : 'chunk-end';
+      return true;
+    }
+    return false;
+  }
+
+  /** The body ends before its framing said: a declared length still says how big it was. */
+  cut(): void {
+    if (this.state === 'length') this.collector.hole(this.remaining);
+    this.state = 'done';
+  }
+
+  finish(): Body | undefined {
+    return this.collector.finish();
+  }
+}

@@ -1,0 +1,55 @@
+import type { Head } from './head.js';
+
+/** How a message's body is delimited (RFC 9112 §6.3). */
+export type Framing =
+  | { kind: 'none' }
+  | { kind: 'length'; length: number }
+  | { kind: 'chunked' }
+  | { kind: 'close' } // until the sender closes
+  | { kind: 'tunnel' }; // 101 / CONNECT 2xx: what follows is not HTTP
+
+function isChunked(head: Head): boolean | undefined {
+  if (head.transferEncoding === undefined) return undefined;
+  const codings = head.transferEncoding.split(',');
+  return codings[codings.length - 1]!.trim().toLowerCase() === 'chunked';
+}
+
+/** Content-Length, tolerating repeats of one value ("5, 5"); undefined when absent or invalid. */
+function contentLength(head: Head): number | undefined {
+  const cl = head.contentLength;
+  if (cl === undefined) return undefined;
+  if (/^[0-9]{1,15}$/.test(cl)) return Number(cl);
+  let n: number | undefined;
+  for (const part of cl.split(',')) {
+    const t = part.trim();
+    if (!/^[0-9]{1,15}$/.test(t)) return undefined;
+    if (n !== undefined && n !== Number(t)) return undefined;
+    n = Number(t);
+  }
+  return n;
+}
+
+export function requestFraming(head: Head): Framing {
+  const chunked = isChunked(head);
+  if (chunked === true) return { kind: 'chunked' };
+  if (chunked === false) return { kind: 'close' }; // RFC 9112: unknown coding on a request, read to close
+  const n = contentLength(head);
+  return n ? { kind: 'length', length: n } : { kind: 'none' };
+}
+
+/** `method` is the method of the request this response answers (undefined when it was not seen). */
+export function responseFraming(head: Head, method: string | undefined): Framing {
+  const status = head.status ?? 0;
+  if (status === 101) return { kind: 'tunnel' };
+  if (method === 'CONNECT' && status >= 200 && status < 300) return { kind: 'tunnel' };
+  if (method === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return { kind: 'none' };
+  if (isChunked(head)) return { kind: 'chunked' };
+  const n = contentLength(head);
+  if (n !== undefined) return n ? { kind: 'length', length: n } : { kind: 'none' };
+  return { kind: 'close' };
+}
+
+/** Does this request ask to leave HTTP (so the bytes after it wait for the server's verdict)? */
+export function wantsTunnel(head: Head): boolean {
+  return head.method === 'CONNECT' || head.upgrade;
+}

@@ -1,0 +1,162 @@
+import type { Exchange, ExchangeFlag, ExchangeSource, InterimResponse } from '../../exchange.js';
+import type { CaptureStats, Direction, EndReason, FlowInfo, TcpStreamSink } from '../tcp/stream-sink.js';
+import { wantsTunnel } from './framing.js';
+import { MessageParser, type ParsedMessage } from './parser.js';
+import { toRequestPart, toResponsePart } from './to-exchange.js';
+
+export { MessageParser, type ParsedMessage, type ByteCounts } from './parser.js';
+
+export interface HttpSinkOptions {
+  maxBodyBytes: number;
+  stats: CaptureStats;
+  source?: ExchangeSource;
+}
+
+/** Stats this layer adds beyond the shared ones: bytes after a CONNECT/Upgrade, not parsed. */
+export type HttpStats = CaptureStats & { tunnelBytes?: number };
+
+interface Pending {
+  req: ParsedMessage;
+  reqDone: boolean;
+  res?: ParsedMessage;
+  interim: InterimResponse[];
+  /** Set when bytes went missing right before this exchange (whole messages may be lost). */
+  gapBefore: boolean;
+  memory: boolean;
+}
+
+/** Requests waiting for a response on one flow before the oldest is written as no-response. */
+export const MAX_UNANSWERED = 1024;
+
+const INCOMPLETE: ExchangeFlag[] = ['gap', 'request-truncated', 'response-truncated', 'memory-limit'];
+
+/**
+ * Parses both directions of one TCP flow and pairs requests with responses in order (HTTP/1.x has
+ * no ids: the n-th final response answers the n-th request, which is also what makes pipelining
+ * work). This layer counts stats.exchanges, incomplete, unpaired and nonHttpBytes; the pipeline
+ * must not count them again.
+ */
+export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex: Exchange) => void): TcpStreamSink {
+  const stats = opts.stats as HttpStats;
+  const queue: Pending[] = [];
+  let answered = 0; // queue[answered] is the request the next final response answers
+  let seq = 0;
+  // Bytes were lost between messages: whole messages may be gone, so the next exchange says so.
+  let reqDesync = false;
+  let resDesync = false;
+  let reported = 0;
+
+  const req = new MessageParser('request', opts, {
+    onHead: (m) => {
+      queue.push({ req: m, reqDone: false, res: undefined, interim: [], gapBefore: reqDesync, memory: false });
+      reqDesync = false;
+      // Only one direction visible (asymmetric routing, a filter): do not hold a flow's requests forever.
+      if (queue.length > MAX_UNANSWERED && answered === 0) {
+        stats.unpaired++;
+        send(queue.shift()!);
+      }
+    },
+    onDesync: () => {
+      reqDesync = true;
+    },
+    onMessage: (m) => {
+      const p = queue.find((q) => q.req === m);
+      if (p) p.reqDone = true;
+      if (wantsTunnel(m) && !m.truncated && !m.gap) req.hold();
+      flush();
+    },
+  });
+  const res = new MessageParser('response', opts, {
+    methodFor: () => queue[answered]?.req.method,
+    onDesync: () => {
+      resDesync = true;
+    },
+    onMessage: (m) => {
+      const p = queue[answered];
+      if (!p) {
+        stats.unpaired++;
+        return;
+      }
+      if (resDesync) p.gapBefore = true;
+      resDesync = false;
+      const status = m.status ?? 0;
+      if (status >= 100 && status < 200 && status !== 101) {
+        p.interim.push({ status, reason: m.reason ?? '', headers: m.headers, atUs: m.firstUs });
+        return;
+      }
+      p.res = m;
+      answered++;
+      if (wantsTunnel(p.req)) req.release(m.tunnel);
+      flush();
+    },
+  });
+
+  function flush(): void {
+    while (queue.length && queue[0]!.reqDone && queue[0]!.res) {
+      answered--;
+      send(queue.shift()!);
+    }
+  }
+
+  function send(p: Pending): void {
+    const { req: q, res: r } = p;
+    let flags: ExchangeFlag[] | undefined;
+    const flag = (f: ExchangeFlag): void => void (flags ??= []).push(f);
+    if (p.gapBefore || q.gap || r?.gap) flag('gap');
+    if (q.truncated) flag('request-truncated');
+    if (r?.truncated) flag('response-truncated');
+    if (r?.tunnel) flag('tunnel');
+    if (!r) flag('no-response');
+    if (p.memory) flag('memory-limit');
+    const timing: Exchange['timing'] = { requestStartUs: q.firstUs, requestEndUs: q.lastUs };
+    if (r) {
+      timing.responseStartUs = r.firstUs;
+      timing.responseEndUs = r.lastUs;
+    }
+    const ex: Exchange = { id: `${flow.id}.${++seq}`, timing, connection: flow.connection, request: toRequestPart(q) };
+    if (r) ex.response = toResponsePart(r, p.interim);
+    if (flags) ex.flags = flags;
+    if (opts.source) ex.source = opts.source;
+    stats.exchanges++;
+    if (flags?.some((f) => INCOMPLETE.includes(f))) stats.incomplete++;
+    emit(ex);
+  }
+
+  const parserOf = (dir: Direction): MessageParser => (dir === 'request' ? req : res);
+  let ended = false;
+  // Non-HTTP bytes are added as they are found, so a live capture's running totals are current.
+  const account = (): void => {
+    const now = req.counts.nonHttp + res.counts.nonHttp;
+    stats.nonHttpBytes += now - reported;
+    reported = now;
+  };
+
+  return {
+    data(dir, bytes, tsUs) {
+      if (ended) return;
+      parserOf(dir).push(bytes, tsUs);
+      account();
+    },
+    gap(dir, missing, tsUs) {
+      if (!ended) parserOf(dir).gap(missing, tsUs);
+    },
+    halfClose(dir, tsUs) {
+      if (!ended) parserOf(dir).finish(true, tsUs);
+    },
+    end(reason: EndReason, tsUs) {
+      if (ended) return;
+      ended = true;
+      const clean = reason === 'fin' || reason === 'rst';
+      req.finish(clean, tsUs);
+      res.finish(clean, tsUs);
+      for (const p of queue) {
+        if (!p.res) stats.unpaired++;
+        if (reason === 'memory') p.memory = true;
+        send(p);
+      }
+      queue.length = 0;
+      account();
+      stats.tunnelBytes = (stats.tunnelBytes ?? 0) + req.counts.tunnel + res.counts.tunnel;
+    },
+  };
+}

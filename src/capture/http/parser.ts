@@ -1,0 +1,251 @@
+import { BodyReader } from './body-reader.js';
+import { requestFraming, responseFraming, type Framing } from './framing.js';
+import { decodeHeaderBytes, findHeadEnd, parseHead, parseHeadText, type Head, type Kind } from './head.js';
+import { findStartLine, mayBeStartLine } from './resync.js';
+
+/** One parsed message; `gap`/`truncated` say it is not whole, `tunnel` that non-HTTP bytes follow. */
+export type ParsedMessage = Head;
+
+export interface ParserHooks {
+  /** The head is complete; the body may follow (used to pair before the request body ends). */
+  onHead?(m: ParsedMessage): void;
+  /** The message is complete, or ended early (`gap`, `truncated`). */
+  onMessage(m: ParsedMessage): void;
+  /** Response side: the method of the request being answered (HEAD and CONNECT change framing). */
+  methodFor?(): string | undefined;
+  /** Bytes went missing between messages: whole messages may have been lost. */
+  onDesync?(): void;
+}
+
+/** Every byte fed ends in exactly one of these once the parser is finished. */
+export interface ByteCounts {
+  http: number;
+  nonHttp: number;
+  tunnel: number;
+}
+
+export interface ParserOptions {
+  maxBodyBytes: number;
+  maxHeadBytes?: number;
+  /**
+   * A request without Content-Length or chunked coding has no body on a connection. In a file of
+   * one message per record (.gor) the record boundary frames it, so the rest is its body.
+   */
+  unframedRequestBody?: 'none' | 'to-end';
+}
+
+type State = 'start' | 'body' | 'hold' | 'tunnel' | 'done';
+
+const LF = 10;
+const MAX_LINE = 8 * 1024;
+
+/** Incremental HTTP/1.x parser for one direction of one connection, fed arbitrary slices. */
+export class MessageParser {
+  readonly counts: ByteCounts = { http: 0, nonHttp: 0, tunnel: 0 };
+  private state: State = 'start';
+  private pending: Buffer | null = null;
+  private pendingTs = 0;
+  private msg: ParsedMessage | null = null;
+  private body: BodyReader | null = null;
+  private held: [Buffer, number][] = [];
+  private headScanned = 0; // bytes of a stashed partial head already searched for its end
+  private readonly maxHead: number;
+
+  constructor(
+    readonly kind: Kind,
+    private readonly opts: ParserOptions,
+    private readonly hooks: ParserHooks,
+  ) {
+    this.maxHead = opts.maxHeadBytes ?? 64 * 1024;
+  }
+
+  push(chunk: Buffer, ts: number): void {
+    if (chunk.length === 0) return;
+    let buf = chunk;
+    let split = 0; // bytes before `split` came earlier, at pendingTs
+    if (this.pending && this.state !== 'hold') {
+      split = this.pending.length;
+      buf = Buffer.concat([this.pending, chunk]);
+      this.pending = null;
+    }
+    const tsAt = (p: number): number => (p < split ? this.pendingTs : ts);
+    let pos = 0;
+    while (pos < buf.length) {
+      const before = pos;
+      const state = this.state;
+      pos = this.step(buf, pos, ts, tsAt);
+      if (pos < 0) return;
+      // Every step consumes bytes or changes state; a step that does neither would spin forever.
+      if (pos === before && this.state === state) throw new Error(`HTTP parser made no progress in state ${state}`);
+    }
+  }
+
+  /** Runs the current state on buf[pos..]; returns the next position, or -1 when the rest is stashed. */
+  private step(buf: Buffer, pos: number, ts: number, tsAt: (p: number) => number): number {
+    switch (this.state) {
+      case 'start':
+        return this.startMessage(buf, pos, ts, tsAt);
+      case 'body': {
+        const body = this.body!;
+        const next = body.read(buf, pos);
+        if (next > pos) {
+          this.counts.http += next - pos;
+          this.msg!.lastUs = ts;
+        }
+        if (body.waiting) return this.stash(buf, next, tsAt);
+        if (body.malformed) this.msg!.truncated = true; // framing broke: end here, resync from `next`
+        if (body.done || body.malformed) this.complete();
+        return next;
+      }
+      case 'hold':
+        this.held.push([buf.subarray(pos), ts]);
+        return -1;
+      case 'tunnel':
+        this.counts.tunnel += buf.length - pos;
+        return -1;
+      case 'done':
+        this.counts.nonHttp += buf.length - pos;
+        return -1;
+    }
+  }
+
+  private startMessage(buf: Buffer, pos: number, ts: number, tsAt: (p: number) => number): number {
+    let lf = buf.indexOf(LF, pos);
+    if (lf < 0 || !mayBeStartLine(this.kind, buf, pos, lf)) {
+      const found = findStartLine(this.kind, buf, lf < 0 ? pos : pos + 1);
+      if (found < 0) {
+        // Keep the unfinished last line (a start line may be arriving), bounded.
+        const keepFrom = Math.max(pos, buf.lastIndexOf(LF) + 1, buf.length - MAX_LINE);
+        this.counts.nonHttp += keepFrom - pos;
+        return this.stash(buf, keepFrom, tsAt);
+      }
+      this.counts.nonHttp += found - pos;
+      pos = found;
+      lf = buf.indexOf(LF, pos);
+    }
+    // A head arriving in many small segments is not rescanned from its start each time.
+    const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanned - 3));
+    this.headScanned = 0;
+    if (end < 0) {
+      if (buf.length - pos <= this.maxHead) {
+        this.headScanned = buf.length - pos;
+        return this.stash(buf, pos, tsAt);
+      }
+      this.counts.nonHttp += lf + 1 - pos; // a head this large is not one we can trust
+      return lf + 1;
+    }
+    const head = parseHead(this.kind, buf, pos, end);
+    if (!head) {
+      this.counts.nonHttp += lf + 1 - pos;
+      return lf + 1;
+    }
+    this.counts.http += end - pos;
+    this.begin(head, tsAt(pos), ts);
+    return end;
+  }
+
+  private begin(msg: Head, firstUs: number, ts: number): void {
+    msg.firstUs = firstUs;
+    msg.lastUs = ts;
+    this.msg = msg;
+    const head = msg;
+    let framing: Framing = this.kind === 'request' ? requestFraming(head) : responseFraming(head, this.hooks.methodFor?.());
+    if (framing.kind === 'none' && this.kind === 'request' && this.opts.unframedRequestBody === 'to-end') framing = { kind: 'close' };
+    this.hooks.onHead?.(msg);
+    if (framing.kind === 'none' || framing.kind === 'tunnel') {
+      msg.tunnel = framing.kind === 'tunnel';
+      this.complete();
+    } else {
+      this.body = new BodyReader(framing.kind, framing.kind === 'length' ? framing.length : 0, this.opts.maxBodyBytes);
+      this.state = 'body';
+    }
+  }
+
+  private complete(): void {
+    const m = this.msg!;
+    if (this.body) {
+      const body = this.body.finish();
+      if (body) m.body = body;
+      if (this.body.trailers.length) m.trailers = this.body.trailers;
+    }
+    this.msg = null;
+    this.body = null;
+    this.state = m.tunnel ? 'tunnel' : 'start';
+    this.hooks.onMessage(m);
+  }
+
+  private stash(buf: Buffer, pos: number, tsAt: (p: number) => number): number {
+    if (pos < buf.length) {
+      this.pending = buf.subarray(pos);
+      this.pendingTs = tsAt(pos);
+    }
+    return -1;
+  }
+
+  /** After a CONNECT/Upgrade request: bytes wait until the response says whether a tunnel opened. */
+  hold(): void {
+    if (this.state === 'start') this.state = 'hold';
+  }
+
+  release(tunnel: boolean): void {
+    if (this.state !== 'hold') return;
+    const held = this.held;
+    this.held = [];
+    this.state = tunnel ? 'tunnel' : 'start';
+    for (const [b, ts] of held) this.push(b, ts);
+  }
+
+  /** `missing` bytes never arrived. Inside a body of known length the framing survives; else resync. */
+  gap(missing: number, ts: number): void {
+    const s = this.state;
+    if (s === 'body' && !this.pending && this.body!.gap(missing)) {
+      this.msg!.gap = true;
+      this.msg!.lastUs = ts;
+      if (this.body!.done) this.complete();
+    } else if (s === 'start' || s === 'body') this.abort(true, ts);
+  }
+
+  /** The direction ended. `clean` (FIN/RST) completes a close-delimited body; else it is truncated. */
+  finish(clean: boolean, ts: number): void {
+    if (this.state === 'body' && this.body!.untilClose) {
+      this.msg!.truncated = !clean;
+      this.complete();
+    } else if (this.state === 'hold') {
+      for (const [b] of this.held) this.counts.tunnel += b.length;
+      this.held = [];
+    } else if (this.state === 'start' || this.state === 'body') this.abort(false, ts);
+    this.state = 'done';
+  }
+
+  /** Ends whatever is in progress, keeping a partial head when its start line is whole. */
+  private abort(gap: boolean, ts: number): void {
+    const pending = this.pending;
+    this.pending = null;
+    this.headScanned = 0;
+    if (this.msg) {
+      if (pending) this.counts.http += pending.length;
+      this.body?.cut();
+      this.msg[gap ? 'gap' : 'truncated'] = true;
+      this.msg.lastUs = ts;
+      this.complete();
+    } else if (pending) {
+      const text = decodeHeaderBytes(pending);
+      const head = text.includes('\n') ? parseHeadText(this.kind, text.slice(0, text.lastIndexOf('\n'))) : undefined;
+      if (!head) this.counts.nonHttp += pending.length;
+      else {
+        this.counts.http += pending.length;
+        const m = head;
+        [m.firstUs, m.lastUs, m.gap, m.truncated] = [this.pendingTs, ts, gap, !gap];
+        this.hooks.onHead?.(m);
+        this.state = 'start';
+        this.hooks.onMessage(m);
+      }
+    } else if (gap) this.hooks.onDesync?.();
+    if (this.state !== 'hold') this.state = 'start';
+  }
+
+  /** Bytes fed but not yet accounted (a partial line, bytes held for a tunnel verdict). */
+  get unaccounted(): number {
+    return (this.pending?.length ?? 0) + this.held.reduce((n, [b]) => n + b.length, 0);
+  }
+}

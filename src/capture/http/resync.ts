@@ -1,0 +1,70 @@
+import { parseStartLine, stripCr, type Kind } from './head.js';
+
+// Finding where HTTP (re)starts in a byte stream: after non-HTTP bytes, after a gap, or when a
+// capture begins in the middle of a connection.
+
+const LF = 10;
+const CR = 13;
+const SP = 32;
+
+/**
+ * A cheap byte check that buf[start..lf) can be a start line of `kind` (a request line ends in
+ * " HTTP/1.x", a status line starts with "HTTP/1.x "); parseHead does the full check.
+ */
+export function mayBeStartLine(kind: Kind, buf: Buffer, start: number, lf: number): boolean {
+  let e = lf;
+  if (e > start && buf[e - 1] === CR) e--;
+  const at = kind === 'request' ? e - 9 : start;
+  if (at < start || e - start < (kind === 'request' ? 12 : 12)) return false;
+  const lead = kind === 'request' ? buf[at] === SP : buf[at + 8] === SP;
+  const h = kind === 'request' ? at + 1 : at;
+  return lead && buf[h] === 72 && buf[h + 1] === 84 && buf[h + 2] === 84 && buf[h + 3] === 80 && buf[h + 4] === 47 && buf[h + 5] === 49 && buf[h + 6] === 46;
+}
+
+/** Is the line at buf[start..lf) a start line of `kind`? */
+export function isStartLine(kind: Kind, buf: Buffer, start: number, lf: number): boolean {
+  return parseStartLine(kind, stripCr(buf.toString('latin1', start, lf))) !== undefined;
+}
+
+/**
+ * After lost sync (non-HTTP bytes, a gap), the next place in buf[from..] where a start line of
+ * `kind` begins and is complete (its LF present), or -1. A request line may follow garbage on the
+ * same line, so candidates are found by their fixed part (" HTTP/1.x" at the end of a request line,
+ * "HTTP/1.x NNN" at the start of a status line) and checked backwards/forwards from there.
+ */
+export function findStartLine(kind: Kind, buf: Buffer, from: number): number {
+  let at = buf.indexOf(kind === 'request' ? ' HTTP/1.' : 'HTTP/1.', from, 'latin1');
+  while (at >= 0) {
+    const lf = buf.indexOf(LF, at);
+    if (lf < 0) return -1;
+    const start = kind === 'request' ? requestLineStart(buf, from, at) : at;
+    if (start >= 0 && isStartLine(kind, buf, start, lf)) return start;
+    at = buf.indexOf(kind === 'request' ? ' HTTP/1.' : 'HTTP/1.', at + 1, 'latin1');
+  }
+  return -1;
+}
+
+const KNOWN_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
+
+/** Walks back from " HTTP/1." over the target and the method token. */
+function requestLineStart(buf: Buffer, from: number, httpAt: number): number {
+  let i = httpAt - 1;
+  while (i >= from && buf[i]! > SP && buf[i]! < 0x7f) i--;
+  if (i < from || buf[i] !== SP || i === httpAt - 1) return -1;
+  const methodEnd = i;
+  i--;
+  while (i >= from && isUpperToken(buf[i]!)) i--;
+  let start = i + 1;
+  if (start === methodEnd) return -1;
+  // Garbage right before the method on the same line: prefer a known method as the token's tail.
+  if (i >= from && buf[i] !== LF) {
+    const token = buf.toString('latin1', start, methodEnd);
+    const known = KNOWN_METHODS.find((m) => token.endsWith(m));
+    if (known) start = methodEnd - known.length;
+  }
+  return start;
+}
+
+function isUpperToken(c: number): boolean {
+  return (c >= 65 && c <= 90) || c === 45 || c === 95;
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import type { Exchange } from '../exchange.js';
+import { InputError } from '../errors.js';
+import { exchangesFromPcapStream, type PcapInputOptions } from './input-file.js';
+import { newCaptureStats, type CaptureStats } from './tcp/stream-sink.js';
+
+export interface LiveOptions extends Omit<PcapInputOptions, 'reader' | 'stats'> {
+  /** Interface name, e.g. "eth0", "lo", "any". */
+  iface: string;
+  /** Extra BPF, combined with the port list by "and". */
+  bpf?: string;
+  /** Kernel capture buffer in KiB (tcpdump -B); a large one is what keeps drops at zero under load. */
+  bufferKiB?: number;
+  tcpdump?: string;
+}
+
+export interface LiveCapture {
+  exchanges: AsyncIterable<Exchange>;
+  /** Updated as packets arrive; kernelDrops/captured are filled from tcpdump's own report when it exits. */
+  stats: CaptureStats;
+  /** Resolves once tcpdump says it is listening (packets from then on are seen). */
+  ready: Promise<void>;
+  /** Stops tcpdump cleanly (SIGINT: it flushes and reports its counts); the exchanges then run out. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The tcpdump filter for a port list and an optional extra expression. */
+export function bpfFor(ports: readonly number[] = [], bpf?: string): string {
+  const portExpr = ports.length > 0 ? ports.map((p) => `tcp port ${p}`).join(' or ') : 'tcp';
+  return bpf ? `(${portExpr}) and (${bpf})` : portExpr;
+}
+
+/**
+ * Live capture: tcpdump (spawned without a shell) writes pcap to a pipe, and the same reader and
+ * pipeline as for files turn it into exchanges. Reusable by long-running callers (the agent).
+ */
+export function liveCapture(opts: LiveOptions): LiveCapture {
+  const stats = newCaptureStats();
+  const bin = opts.tcpdump ?? 'tcpdump';
+  const args = ['-i', opts.iface, '-U', '--immediate-mode', '-B', String(opts.bufferKiB ?? 32768), '-s', '0', '-w', '-', bpfFor(opts.ports, opts.bpf)];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stopping = false;
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => {
+    if (stderr.length < 65536) stderr += s;
+    if (stderr.includes('listening on')) onReady();
+  });
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, error }));
+    child.once('close', (code) => resolve({ code }));
+  });
+  void exited.then(() => {
+    readCounts(stderr, stats);
+    onReady(); // never leave a waiter hanging
+  });
+  const stop = async (): Promise<void> => {
+    if (!stopping) {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    } else await exited;
+  };
+  const name = `interface ${opts.iface}`;
+  async function* run(): AsyncGenerator<Exchange> {
+    try {
+      yield* exchangesFromPcapStream(child.stdout, name, { ...opts, stats, source: opts.source ?? { capture: opts.iface, kind: 'live' } });
+    } catch (err) {
+      const { code, error } = await exited;
+      if (error || (code !== 0 && !stopping)) throw tcpdumpError(bin, error, stderr, code);
+      if (!(err instanceof InputError && /empty input/.test(err.message))) throw err;
+    } finally {
+      await stop();
+    }
+    const { code, error } = await exited;
+    if (error || (code !== 0 && !stopping)) throw tcpdumpError(bin, error, stderr, code);
+  }
+  return { exchanges: run(), stats, ready, stop };
+}
+
+function readCounts(stderr: string, stats: CaptureStats): void {
+  const captured = /(\d+) packets? captured/.exec(stderr);
+  const dropped = /(\d+) packets? dropped by kernel/.exec(stderr);
+  if (captured) stats.captured = Number(captured[1]);
+  if (dropped) stats.kernelDrops = Number(dropped[1]);
+}
+
+function tcpdumpError(bin: string, error: Error | undefined, stderr: string, code: number | null): InputError {
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    return new InputError(`${bin} not found: live capture needs tcpdump (Debian/Ubuntu: sudo apt-get install tcpdump; RHEL: sudo dnf install tcpdump)`);
+  }
+  const lines = stderr.trim().split('\n').map((l) => l.replace(/^tcpdump: /, '').trim());
+  const text = [...new Set(lines.filter((l) => l && !/^(listening on|\d+ packets|\(.*\)$)/.test(l)))].join('; ');
+  if (/permission|not permitted|EPERM/i.test(stderr)) {
+    return new InputError(`tcpdump may not capture here (${text}): run as root, or grant it the capabilities once: sudo setcap cap_net_raw,cap_net_admin=eip $(command -v tcpdump)`);
+  }
+  if (/no such device|doesn't exist|not found/i.test(stderr)) return new InputError(`tcpdump: ${text} (list interfaces with: tcpdump -D)`);
+  if (/syntax error|can't parse filter/i.test(stderr)) return new InputError(`tcpdump rejected the filter: ${text}`);
+  return new InputError(`tcpdump failed (exit ${code ?? 'n/a'}${error ? `, ${error.message}` : ''}): ${text || 'no message'}`);
+}

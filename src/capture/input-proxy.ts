@@ -1,0 +1,95 @@
+import { hostname } from 'node:os';
+import { Pool } from 'undici';
+import type { Exchange } from '../exchange.js';
+import { InputError } from '../errors.js';
+import { DropQueue } from './proxy/drop-queue.js';
+import { proxyApp } from './proxy/server.js';
+
+export interface RecordingProxyOptions {
+  host: string;
+  port: number;
+  upstream: string;
+  /** Body bytes kept per message (default 1 MiB, as packet capture). */
+  maxBodyBytes?: number;
+  /** Exchanges waiting for the consumer at most; beyond, dropped and counted (default 10,000). */
+  queueCapacity?: number;
+}
+
+export interface RecordingProxyStats {
+  requests: number;
+  recorded: number;
+  dropped: number;
+  upstreamErrors: number;
+  queued: number;
+}
+
+export interface RecordingProxy {
+  /** Every recorded exchange, in completion order; ends after close(). Single consumer. */
+  exchanges: AsyncIterable<Exchange>;
+  stats(): RecordingProxyStats;
+  host: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, then ends `exchanges`. */
+  close(): Promise<void>;
+}
+
+/** "HOST:PORT", "[::1]:PORT" or ":PORT". */
+export function parseListen(value: string, what = '--listen'): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65_535) throw new InputError(`${what}: expected HOST:PORT, got ${JSON.stringify(value)}`);
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+}
+
+export function parseUpstream(value: string, what = '--upstream'): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`${what}: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`${what}: expected an http:// or https:// URL, got ${url.protocol}`);
+  return url;
+}
+
+/** A reverse proxy source: forwards to `upstream`, yields what passed through. */
+export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<RecordingProxy> {
+  const up = parseUpstream(opts.upstream);
+  const queue = new DropQueue<Exchange>(opts.queueCapacity ?? 10_000);
+  // No connection cap: a cap would queue production requests behind each other.
+  const pool = new Pool(up.origin, { keepAliveTimeout: 30_000, connect: { rejectUnauthorized: true } });
+  let requests = 0;
+  let upstreamErrors = 0;
+  const base = { prefix: up.pathname.replace(/\/$/, ''), maxBodyBytes: opts.maxBodyBytes ?? 1 << 20, capture: '', host: hostname(), closing: false };
+  const app = proxyApp(pool, base, (ex) => {
+    requests++;
+    if (ex.flags?.includes('no-response')) upstreamErrors++;
+    queue.offer(ex);
+  });
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await pool.close();
+    throw new InputError(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  base.capture = `proxy:${opts.host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    exchanges: queue,
+    host: opts.host,
+    port,
+    stats: () => ({ requests, recorded: queue.accepted, dropped: queue.dropped, upstreamErrors, queued: queue.size }),
+    close: () =>
+      (closing ??= (async () => {
+        base.closing = true;
+        // Keep-alive connections that finish their request during shutdown become idle only later:
+        // close them as they do, instead of waiting for the keep-alive timeout.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        await app.close().finally(() => clearInterval(sweep));
+        await pool.close();
+        queue.close();
+      })()),
+  };
+}

@@ -1,0 +1,86 @@
+import type { Segment } from '../decode/segment.js';
+import type { Flow } from './flow.js';
+
+/**
+ * Flows by 4-tuple without building a string key per packet: a direction-independent 32-bit hash of
+ * the addresses and ports picks a bucket, and the bytes in the packet are compared with the flow's.
+ */
+export class FlowTable {
+  private readonly buckets = new Map<number, Flow | Flow[]>();
+  size = 0;
+
+  /** The flow of `seg`, and whether the packet travels client→server. */
+  find(buf: Buffer, seg: Segment, hash: number): { flow: Flow; fromClient: boolean } | undefined {
+    const b = this.buckets.get(hash);
+    if (b === undefined) return undefined;
+    if (!Array.isArray(b)) return match(b, buf, seg);
+    for (const f of b) {
+      const m = match(f, buf, seg);
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  add(flow: Flow): void {
+    const b = this.buckets.get(flow.hash);
+    if (b === undefined) this.buckets.set(flow.hash, flow);
+    else if (Array.isArray(b)) b.push(flow);
+    else this.buckets.set(flow.hash, [b, flow]);
+    this.size++;
+  }
+
+  delete(flow: Flow): void {
+    const b = this.buckets.get(flow.hash);
+    if (b === flow) this.buckets.delete(flow.hash);
+    else if (Array.isArray(b)) {
+      const i = b.indexOf(flow);
+      if (i < 0) return;
+      b.splice(i, 1);
+      if (b.length === 1) this.buckets.set(flow.hash, b[0]!);
+    } else return;
+    this.size--;
+  }
+
+  /** Every flow, oldest bucket first (Map insertion order). */
+  *[Symbol.iterator](): IterableIterator<Flow> {
+    for (const b of this.buckets.values()) {
+      if (Array.isArray(b)) yield* b.slice();
+      else yield b;
+    }
+  }
+}
+
+const reusable = { flow: undefined as unknown as Flow, fromClient: false };
+
+function match(f: Flow, buf: Buffer, seg: Segment): { flow: Flow; fromClient: boolean } | undefined {
+  const n = seg.family === 4 ? 4 : 16;
+  if (f.clientAddr.length !== n) return undefined;
+  if (seg.srcPort === f.clientPort && seg.dstPort === f.serverPort && same(f.clientAddr, buf, seg.srcAt) && same(f.serverAddr, buf, seg.dstAt)) {
+    reusable.flow = f;
+    reusable.fromClient = true;
+    return reusable;
+  }
+  if (seg.srcPort === f.serverPort && seg.dstPort === f.clientPort && same(f.serverAddr, buf, seg.srcAt) && same(f.clientAddr, buf, seg.dstAt)) {
+    reusable.flow = f;
+    reusable.fromClient = false;
+    return reusable;
+  }
+  return undefined;
+}
+
+function same(addr: Buffer, buf: Buffer, at: number): boolean {
+  for (let i = 0; i < addr.length; i++) if (addr[i] !== buf[at + i]) return false;
+  return true;
+}
+
+/** Symmetric in the two endpoints, so both directions land in the same bucket. */
+export function tupleHash(buf: Buffer, seg: Segment): number {
+  const n = seg.family === 4 ? 4 : 16;
+  return (endpoint(buf, seg.srcAt, n, seg.srcPort) + endpoint(buf, seg.dstAt, n, seg.dstPort)) | 0;
+}
+
+function endpoint(buf: Buffer, at: number, n: number, port: number): number {
+  let h = Math.imul(port + 1, 0x9e3779b1);
+  for (let i = 0; i < n; i += 4) h = Math.imul(h ^ buf.readInt32BE(at + i), 0x85ebca6b) ^ (h >>> 13);
+  return Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
+}

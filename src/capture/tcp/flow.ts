@@ -1,0 +1,50 @@
+import type { Connection } from '../../exchange.js';
+import { HalfStream, type Budget } from './half-stream.js';
+import type { CaptureStats, EndReason, SinkFactory, TcpStreamSink } from './stream-sink.js';
+
+/** One TCP connection: the client's and the server's half, and the sink their bytes go to. */
+export class Flow {
+  readonly request: HalfStream;
+  readonly response: HalfStream;
+  readonly sink: TcpStreamSink;
+  /** Set once the sink has been ended; the entry lingers to absorb late packets (TIME_WAIT). */
+  ended = false;
+  lastTsUs: number;
+  /** When a RST was seen; the flow ends at the next sweep. */
+  resetAtUs: number | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly hash: number,
+    /** Client then server address bytes (copies), 4 or 16 bytes each. */
+    readonly clientAddr: Buffer,
+    readonly serverAddr: Buffer,
+    readonly clientPort: number,
+    readonly serverPort: number,
+    connection: Connection,
+    makeSink: SinkFactory,
+    stats: CaptureStats,
+    budget: Budget,
+    tsUs: number,
+  ) {
+    this.sink = makeSink({ id, connection });
+    this.request = new HalfStream('request', this.sink, stats, budget);
+    this.response = new HalfStream('response', this.sink, stats, budget);
+    this.lastTsUs = tsUs;
+  }
+
+  /** Delivers what is held (gaps before it) unless `discard`, then ends the sink exactly once. */
+  end(reason: EndReason, tsUs: number, discard = false): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const half of [this.request, this.response]) {
+      if (discard) half.release();
+      else half.flush(tsUs);
+    }
+    this.sink.end(reason, tsUs);
+  }
+
+  get bothClosed(): boolean {
+    return this.request.closed && this.response.closed;
+  }
+}

@@ -1,0 +1,25 @@
+import type { CommandModule } from 'yargs';
+
+interface Args {
+  config: string;
+  check: boolean;
+}
+
+export const agentCommand: CommandModule<object, Args> = {
+  command: 'agent',
+  describe: 'Long-running capture on an instance (live tcpdump or recording proxy → rotating files and/or live mirroring), with a control API',
+  builder: (y) =>
+    y
+      .option('config', { type: 'string', demandOption: true, describe: 'agent.yaml (see deploy/agent.example.yaml)' })
+      .option('check', { type: 'boolean', default: false, describe: 'validate the configuration and exit' }),
+  handler: async (args) => {
+    const { loadAgentConfig } = await import('../../agent/config.js');
+    const cfg = await loadAgentConfig(args.config);
+    if (args.check) {
+      process.stderr.write(`${args.config}: ok\n`);
+      return;
+    }
+    const { runAgent } = await import('../../agent/run.js');
+    await runAgent(cfg);
+  },
+};

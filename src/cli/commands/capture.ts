@@ -1,0 +1,66 @@
+import type { CommandModule } from 'yargs';
+import { InputError } from '../../errors.js';
+
+interface Args {
+  read?: string;
+  interface?: string;
+  port: number[];
+  bpf?: string;
+  out: string;
+  duration?: number;
+  'max-exchanges'?: number;
+  'max-body': number;
+  redact: boolean;
+  'redact-header': string[];
+  'redact-query': string[];
+  'buffer-kib': number;
+  'alb-logs'?: string[];
+}
+
+export const captureCommand: CommandModule<object, Args> = {
+  command: 'capture',
+  describe: 'Turn packets (a pcap/pcapng file, stdin, or live tcpdump) into an exchange file',
+  builder: (y) =>
+    y
+      .option('read', { alias: 'r', type: 'string', nargs: 1, describe: 'pcap or pcapng file, or - for stdin' })
+      .option('interface', { alias: 'i', type: 'string', describe: 'capture live on this interface (runs tcpdump)' })
+      .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' })
+      .option('bpf', { type: 'string', describe: 'extra tcpdump filter, and-ed with the ports (live only)' })
+      .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl)' })
+      .option('duration', { type: 'number', describe: 'stop a live capture after S seconds' })
+      .option('max-exchanges', { type: 'number', describe: 'stop after writing N exchanges' })
+      .option('max-body', { type: 'number', default: 1 << 20, describe: 'body bytes kept per message' })
+      .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (use --no-redact to keep them)' })
+      .option('redact-header', { type: 'string', array: true, default: [] as string[], describe: 'also redact this header (repeatable)' })
+      .option('redact-query', { type: 'string', array: true, default: [] as string[], describe: 'also redact this query parameter (repeatable)' })
+      .option('buffer-kib', { type: 'number', default: 32768, describe: 'tcpdump kernel buffer (-B), KiB' })
+      .option('alb-logs', { type: 'string', array: true, describe: 'AWS ALB access log files or directories (plain or .gz) instead of packets' })
+      .check((a) => {
+        if ([a.read, a.interface, a['alb-logs']].filter((v) => v !== undefined).length !== 1) throw new InputError('give exactly one of --read FILE, --interface IF and --alb-logs FILE|DIR…');
+        for (const p of a.port) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InputError(`--port ${p}: not a TCP port`);
+        if (!(a['max-body'] >= 0)) throw new InputError('--max-body must be a number of bytes ≥ 0');
+        return true;
+      })
+      .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', '')
+      .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', ''),
+  handler: async (args) => {
+    if (args['alb-logs']) {
+      const { runAlbCapture } = await import('../../capture/alb/run.js');
+      const redaction = { enabled: args.redact, headers: args['redact-header'], queryParams: args['redact-query'] };
+      return runAlbCapture({ paths: args['alb-logs'], out: args.out, redaction, maxExchanges: args['max-exchanges'] });
+    }
+    const { runCapture } = await import('../../capture/capture-run.js');
+    await runCapture({
+      read: args.read,
+      iface: args.interface,
+      ports: args.port,
+      bpf: args.bpf,
+      out: args.out,
+      durationS: args.duration,
+      maxExchanges: args['max-exchanges'],
+      maxBodyBytes: args['max-body'],
+      redaction: { enabled: args.redact, headers: args['redact-header'], queryParams: args['redact-query'] },
+      bufferKiB: args['buffer-kib'],
+    });
+  },
+};

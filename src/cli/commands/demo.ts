@@ -1,0 +1,36 @@
+import type { CommandModule } from 'yargs';
+
+interface Args {
+  report: string;
+  file?: string;
+  quiet: boolean;
+}
+
+export const demoCommand: CommandModule<object, Args> = {
+  command: 'demo',
+  describe: 'Start the sample service as two configurations (fail-fast, queueing), run the repo scenarios.yaml against them, write the report',
+  builder: (y) =>
+    y
+      .option('report', { type: 'string', default: 'shadowtap-demo-report', describe: 'report directory' })
+      .option('file', { type: 'string', describe: 'scenarios file (default: the scenarios.yaml shipped with shadowtap)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }),
+  handler: async (args) => {
+    const { fileURLToPath } = await import('node:url');
+    const { resolve } = await import('node:path');
+    const { startSampleService } = await import('../../service/app.js');
+    const { runScenarioFile } = await import('../../scenarios/run-file.js');
+    const file = args.file ?? fileURLToPath(new URL('../../../scenarios.yaml', import.meta.url));
+    // The same app twice, differing only in what it does when all 20 threads are busy.
+    const failfast = await startSampleService({ threads: 20, mode: 'fail-fast', buildVersion: 'demo-failfast' });
+    const queueing = await startSampleService({ threads: 20, mode: 'queue', queue: 100, buildVersion: 'demo-queueing' });
+    try {
+      process.stderr.write(`demo: fail-fast service ${failfast.url}, queueing service ${queueing.url}\n`);
+      const report = resolve(args.report);
+      const model = await runScenarioFile(file, { baseUrls: { failfast: failfast.url, queueing: queueing.url }, report, quiet: args.quiet });
+      process.stdout.write(`report: ${resolve(report, 'index.html')}\n`);
+      process.exitCode = model.exitCode;
+    } finally {
+      await Promise.all([failfast.close(), queueing.close()]);
+    }
+  },
+};

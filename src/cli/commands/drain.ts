@@ -1,0 +1,68 @@
+import type { CommandModule } from 'yargs';
+
+interface Args {
+  'target-group': string;
+  url: string;
+  target?: string;
+  mode: 'graceful' | 'abrupt';
+  rate: number;
+  path: string;
+  before: string;
+  after: string;
+  'health-url'?: string;
+  'health-timeout': string;
+  'waiter-min-delay': string;
+  'waiter-max-delay': string;
+  'waiter-max-wait': string;
+  poll: string;
+  region?: string;
+  'endpoint-url'?: string;
+  json: boolean;
+  _: (string | number)[];
+}
+
+export const drainCommand: CommandModule<object, Args> = {
+  command: 'drain',
+  describe: 'Verify a deploy cycle loses no request: load through the load balancer while one target is deregistered, restarted (command after --) and registered again',
+  builder: (y) =>
+    y
+      .usage('$0 drain --target-group TG --url LB_URL [options] -- <restart command and its arguments>')
+      .option('target-group', { type: 'string', demandOption: true, describe: 'target group name or ARN' })
+      .option('url', { type: 'string', demandOption: true, describe: 'the load balancer URL the load goes through' })
+      .option('target', { type: 'string', describe: 'ID or ID:PORT to cycle (default: the first healthy target)' })
+      .option('mode', { choices: ['graceful', 'abrupt'] as const, default: 'graceful' as const, describe: 'abrupt: run the command without deregistering (the failure baseline)' })
+      .option('rate', { type: 'number', default: 200, describe: 'open-model load, req/s' })
+      .option('path', { type: 'string', default: '/', describe: 'request path' })
+      .option('before', { type: 'string', default: '2s', describe: 'load before the cycle' })
+      .option('after', { type: 'string', default: '2s', describe: 'load after the cycle' })
+      .option('health-url', { type: 'string', describe: "the target's health URL (default: its address + the group's health check path)" })
+      .option('health-timeout', { type: 'string', default: '2m' })
+      .option('waiter-min-delay', { type: 'string', default: '15s', describe: 'SDK waiter: first poll delay' })
+      .option('waiter-max-delay', { type: 'string', default: '120s', describe: 'SDK waiter: longest poll delay' })
+      .option('waiter-max-wait', { type: 'string', default: '15m', describe: 'SDK waiter: give up after' })
+      .option('poll', { type: 'string', default: '1s', describe: 'timeline: DescribeTargetHealth interval' })
+      .option('region', { type: 'string' })
+      .option('endpoint-url', { type: 'string', describe: 'ELBv2/EC2 endpoint override (the local endpoint)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+      .epilogue('The command runs without a shell, with TARGET_ID and TARGET_PORT in its environment.\nExit: 0 no request failed; 1 requests failed (counted with timestamps); 2 bad input/AWS access; 3 the cycle itself failed.'),
+  handler: async (args) => {
+    const { parseDurationMs: ms } = await import('../../replay/units.js');
+    const { drainUnderLoad } = await import('../../aws/drain-load.js');
+    const { drainText, drainJson } = await import('../../aws/drain-text.js');
+    // Everything after `--` (yargs leaves it in `_`, after the command's own name): argv, no shell.
+    const command = args._.slice(1).map(String);
+    const r = await drainUnderLoad({
+      url: args.url, rate: args.rate, path: args.path, beforeMs: ms(args.before, '--before'), afterMs: ms(args.after, '--after'),
+      targetGroup: args['target-group'], target: args.target, mode: args.mode,
+      ...(command.length ? { command } : {}),
+      ...(args['health-url'] ? { healthUrl: args['health-url'] } : {}),
+      healthTimeoutMs: ms(args['health-timeout'], '--health-timeout'),
+      waiter: { minDelayMs: ms(args['waiter-min-delay'], '--waiter-min-delay'), maxDelayMs: ms(args['waiter-max-delay'], '--waiter-max-delay'), maxWaitMs: ms(args['waiter-max-wait'], '--waiter-max-wait') },
+      pollMs: ms(args.poll, '--poll'),
+      aws: { region: args.region, endpointUrl: args['endpoint-url'] },
+    });
+    process.stdout.write(args.json ? JSON.stringify(drainJson(r), null, 2) + '\n' : drainText(r));
+    if (r.cycle.error) throw r.cycle.error;
+    if (!r.passed) process.exitCode = 1;
+  },
+};

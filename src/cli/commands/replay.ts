@@ -1,0 +1,73 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { ReplayArgs } from '../../replay/replay-args.js';
+
+const list = { type: 'string', array: true } as const;
+
+function builder(y: Argv): Argv<ReplayArgs> {
+  return y
+    .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files (.jsonl[.gz], .har, .gor, .pcap[ng]); several are merged by time' })
+    .group(['target', 'primary', 'secondary', 'candidate'], 'Targets:')
+    .option('target', { ...list, alias: 't', describe: 'base URL of a target (repeatable); each gets the same schedule' })
+    .option('primary', { type: 'string', describe: 'noise mode: the reference target' })
+    .option('secondary', { type: 'string', describe: 'noise mode: a second copy of the reference (its differences are noise)' })
+    .option('candidate', { type: 'string', describe: 'noise mode: the target under test' })
+    .group(['speed', 'rate', 'poisson', 'ramp', 'loop', 'duration', 'max-requests', 'seed'], 'Schedule (open model):')
+    .option('speed', { type: 'number', default: 1, describe: 'recorded inter-arrival times divided by X; 0 = as fast as the targets allow' })
+    .option('rate', { type: 'number', describe: 'fixed rate in req/s instead of recorded timing' })
+    .option('poisson', { type: 'boolean', default: false, describe: 'with --rate: Poisson arrivals instead of even spacing' })
+    .option('ramp', { type: 'string', describe: 'FROM:TO:DURATION ramping rate, e.g. 10:500:60s' })
+    .option('loop', { type: 'string', describe: 'play the capture N times (or "forever"), timing continuing across loops' })
+    .option('duration', { type: 'string', describe: 'stop scheduling after this long (500ms, 10s, 2m)' })
+    .option('max-requests', { type: 'number', describe: 'stop after this many requests' })
+    .option('seed', { type: 'number', default: 1, describe: 'seed for --poisson and --sample' })
+    .group(['proxy', 'env-proxy', 'connections', 'pipelining', 'connect-timeout', 'timeout', 'max-in-flight', 'max-queue', 'insecure', 'ca', 'preserve-host', 'tag-header'], 'Dispatch:')
+    .option('proxy', { type: 'string', describe: 'HTTP proxy URL (user:pass@ for credentials); CONNECT tunnel for https targets' })
+    .option('env-proxy', { type: 'boolean', default: true, describe: 'honour HTTP_PROXY/HTTPS_PROXY/NO_PROXY (--no-env-proxy to ignore)' })
+    .option('connections', { type: 'number', default: 10, describe: 'connections per target' })
+    .option('pipelining', { type: 'number', default: 1, describe: 'requests per connection in flight' })
+    .option('connect-timeout', { type: 'string', default: '10s' })
+    .option('timeout', { type: 'string', default: '30s', describe: 'headers and body timeout' })
+    .option('max-in-flight', { type: 'number', describe: 'per target; default connections × pipelining' })
+    .option('max-queue', { type: 'number', default: 10000, describe: 'per target queue; beyond it requests are dropped and counted' })
+    .option('insecure', { type: 'boolean', default: false, describe: 'accept any TLS certificate' })
+    .option('ca', { type: 'string', describe: 'PEM file of extra CA certificates' })
+    .option('preserve-host', { type: 'boolean', default: false, describe: 'send the recorded Host header instead of the target\'s' })
+    .option('tag-header', { type: 'string', describe: 'add this header with a replay id to every request' })
+    .group(['method', 'writes', 'allow', 'deny', 'header-match', 'sample', 'max-body', 'set-header', 'remove-header', 'rewrite-url'], 'Filters and rewrites:')
+    .option('method', { ...list, describe: 'replay only these methods' })
+    .option('writes', { type: 'boolean', default: true, describe: 'replay POST, PUT, PATCH, DELETE (--no-writes leaves them out)' })
+    .option('allow', { ...list, describe: 'path+query regex to replay (any of)' })
+    .option('deny', { ...list, describe: 'path+query regex to leave out' })
+    .option('header-match', { ...list, describe: '"Name: regex" the request must carry' })
+    .option('sample', { type: 'number', describe: 'replay this percentage of requests' })
+    .option('max-body', { type: 'number', describe: 'leave out requests with a body larger than this (bytes)' })
+    .option('set-header', { ...list, describe: '"Name: value" set on every request' })
+    .option('remove-header', { ...list, describe: 'header removed from every request' })
+    .option('rewrite-url', { ...list, describe: '"regex=>replacement" on path+query' })
+    .group(['compare', 'compare-header', 'ignore', 'ignore-regex', 'ignore-array-order', 'fail-on-diff'], 'Comparison:')
+    .option('compare', { type: 'boolean', default: true, describe: 'compare responses with the recorded ones (or primary, in noise mode)' })
+    .option('compare-header', { ...list, describe: 'response header to compare (default content-type)' })
+    .option('ignore', { ...list, describe: 'JSON path left out of comparison ($.meta.ts, items[*].id)' })
+    .option('ignore-regex', { ...list, describe: 'regex on field names left out ("header:date", "body:\\$\\..*At$")' })
+    .option('ignore-array-order', { type: 'boolean', default: false })
+    .option('fail-on-diff', { type: 'boolean', default: false, describe: 'exit 1 when responses differ (noise mode: when regressions remain)' })
+    .group(['results', 'summary', 'json', 'skip-invalid', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet'], 'Output:')
+    .option('results', { type: 'string', describe: 'JSONL file: one line per request per target' })
+    .option('summary', { type: 'string', describe: 'JSON summary file' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
+    .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines (counted) instead of failing' })
+    .option('max-lag-p99', { type: 'number', default: 10, describe: 'validity gate: schedule lag p99 limit in ms (exit 3 beyond)' })
+    .option('max-loop-delay', { type: 'number', default: 50, describe: 'validity gate: generator event-loop delay p99 limit in ms' })
+    .option('drain', { type: 'string', default: '30s', describe: 'after the schedule, wait this long for outstanding responses' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }) as unknown as Argv<ReplayArgs>;
+}
+
+export const replayCommand: CommandModule<object, ReplayArgs> = {
+  command: 'replay <captures..>',
+  describe: 'Replay captured traffic to one or more targets (open model) and compare the responses',
+  builder,
+  handler: async (args) => {
+    const { runReplay } = await import('../../replay/replay-run.js');
+    process.exitCode = await runReplay(args);
+  },
+};

@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+
+interface Args {
+  summary: string;
+  out: string;
+  junit?: string;
+}
+
+export const reportCommand: CommandModule<object, Args> = {
+  command: 'report <summary>',
+  describe: 'Render the HTML report (and JUnit) again from a summary.json, or from a replay --summary file',
+  builder: (y) =>
+    y
+      .positional('summary', { type: 'string', demandOption: true, describe: 'summary.json of `run --report`, or the --summary file of `replay`' })
+      .option('out', { type: 'string', demandOption: true, describe: 'write DIR/index.html and DIR/summary.json' })
+      .option('junit', { type: 'string', describe: 'also write JUnit XML here' }),
+  handler: async (args) => {
+    const { loadReportModel } = await import('../../report/load.js');
+    const { writeReport } = await import('../../report/write.js');
+    const model = await loadReportModel(args.summary);
+    const { html } = await writeReport(args.out, model);
+    if (args.junit) {
+      const { writeJUnit } = await import('../../report/junit.js');
+      await writeJUnit(args.junit, model);
+    }
+    process.stdout.write(`report: ${html}\nverdict: ${model.verdict} (exit ${model.exitCode})\n`);
+    process.exitCode = model.exitCode;
+  },
+};

@@ -1,0 +1,60 @@
+import type { CommandModule } from 'yargs';
+
+interface Args {
+  port: number;
+  host: string;
+  threads: number;
+  mode: 'fail-fast' | 'queue';
+  queue: number;
+  'build-version': string;
+  maintenance: boolean;
+  'latency-factor': number;
+  'render-ms': number;
+  'admin-token'?: string;
+}
+
+export const sampleServiceCommand: CommandModule<object, Args> = {
+  command: 'sample-service',
+  describe: 'Run the embedded sample service (/health, /test, /render, /work?ms=N) with a thread-pool model',
+  builder: (y) =>
+    y
+      .option('port', { type: 'number', default: 0, describe: 'listen port (0 = any free port; the URL is printed)' })
+      .option('host', { type: 'string', default: '127.0.0.1' })
+      .option('threads', { type: 'number', default: 20, describe: 'requests served at once' })
+      .option('mode', { choices: ['fail-fast', 'queue'] as const, default: 'fail-fast' as const, describe: 'when all threads are busy: 503 at once, or wait in a bounded queue' })
+      .option('queue', { type: 'number', default: 100, describe: 'queue length in queue mode (503 when full)' })
+      .option('build-version', { type: 'string', default: '0.0.0-dev' })
+      .option('maintenance', { type: 'boolean', default: false, describe: 'start in maintenance mode' })
+      .option('latency-factor', { type: 'number', default: 1, describe: 'multiply work time (1.3 = 30 % slower)' })
+      .option('render-ms', { type: 'number', default: 5, describe: 'work time of /render' })
+      .option('admin-token', { type: 'string', describe: 'bearer token for POST /admin/maintenance (default: $SHADOWTAP_ADMIN_TOKEN or random, printed on stderr)' }),
+  handler: async (args) => {
+    const { InputError } = await import('../../errors.js');
+    for (const k of ['threads', 'queue', 'latency-factor', 'render-ms', 'port'] as const) {
+      if (!Number.isFinite(args[k]) || args[k] < 0) throw new InputError(`--${k} must be a non-negative number`);
+    }
+    if (args.threads < 1) throw new InputError('--threads must be at least 1');
+    const { startSampleService } = await import('../../service/app.js');
+    const given = args['admin-token'] ?? process.env.SHADOWTAP_ADMIN_TOKEN;
+    const svc = await startSampleService({
+      port: args.port,
+      host: args.host,
+      threads: args.threads,
+      mode: args.mode,
+      queue: args.queue,
+      buildVersion: args['build-version'],
+      maintenance: args.maintenance,
+      latencyFactor: args['latency-factor'],
+      renderMs: args['render-ms'],
+      adminToken: given,
+    });
+    // The first line on stdout is the URL: the scenario runner reads it when it starts this command.
+    process.stdout.write(`${svc.url}\n`);
+    process.stderr.write(`sample-service: ${args.threads} threads, ${args.mode}${args.mode === 'queue' ? ` (queue ${args.queue})` : ''}${given ? '' : `, admin token ${svc.adminToken}`}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void svc.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};

@@ -1,0 +1,80 @@
+import { bodyBytes } from '../../body.js';
+import type { DifferenceReport, FieldDifference, ObservedResponse, RequestResult, ResponseSink, ScheduledRequest } from '../types.js';
+import { diffResponses } from './response-diff.js';
+import { compileRules, type CompareRules } from './rules.js';
+import { DifferenceTally } from './tally.js';
+
+type Emit = (r: RequestResult & { diff?: string[] }) => void;
+
+interface Pending {
+  results: (RequestResult | undefined)[];
+  responses: (ObservedResponse | undefined)[];
+  left: number;
+}
+
+/**
+ * The response sink that compares. Mode "recorded": every target against the recorded response.
+ * Mode "noise" (targets = primary, secondary, candidate): candidate against primary, and a field that
+ * also differs between primary and secondary is noise (Diffy's idea), not a regression. Noise mode
+ * holds each request until all three targets answered; that is bounded by the targets' queues.
+ */
+export class ComparisonCollector implements ResponseSink {
+  readonly wantsBodies = true;
+  private readonly rules;
+  private readonly tallies: DifferenceTally[];
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly mode: 'recorded' | 'noise',
+    private readonly urls: string[],
+    rules: CompareRules = {},
+  ) {
+    this.rules = compileRules(rules);
+    this.tallies = mode === 'noise' ? [new DifferenceTally(2, urls[2]!)] : urls.map((u, i) => new DifferenceTally(i, u));
+  }
+
+  complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit: Emit): void {
+    if (this.mode === 'recorded') return emit(this.againstRecorded(req, result, response));
+    let p = this.pending.get(req.id);
+    if (!p) this.pending.set(req.id, (p = { results: [], responses: [], left: this.urls.length }));
+    p.results[result.target] = result;
+    p.responses[result.target] = response;
+    if (--p.left > 0) return;
+    this.pending.delete(req.id);
+    const [pri, sec, cand] = p.responses;
+    let noise: FieldDifference[] = [];
+    let diffs: FieldDifference[] = [];
+    if (pri && sec) noise = diffResponses(pri, sec, this.rules);
+    if (pri && cand) {
+      diffs = diffResponses(pri, cand, this.rules);
+      this.tallies[0]!.add(req.id, req.endpoint ?? '', diffs, noise);
+    }
+    const noisy = new Set(noise.map((d) => d.field));
+    const fieldsOf = [[], noise.map((d) => d.field), diffs.filter((d) => !noisy.has(d.field)).map((d) => d.field)];
+    p.results.forEach((r, i) => r && emit({ ...r, diff: fieldsOf[i] ?? [] }));
+  }
+
+  report(): DifferenceReport {
+    const noiseMode = this.mode === 'noise';
+    return {
+      mode: this.mode,
+      targets: this.tallies.map((t) => {
+        const fields = t.fields(noiseMode);
+        if (!noiseMode) for (const f of fields) delete f.noiseCount;
+        return { target: t.target, url: t.url, compared: t.compared, differing: t.differing, regressions: noiseMode ? t.regressions : t.differing, fields };
+      }),
+    };
+  }
+
+  private againstRecorded(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined): RequestResult & { diff?: string[] } {
+    const rec = req.recorded?.response;
+    if (!rec || !response) return result;
+    // A truncated recording cannot be compared body for body: compare status and headers only.
+    const body = rec.body && !rec.body.truncated ? bodyBytes(rec.body) : undefined;
+    const expected: ObservedResponse = { status: rec.status, headers: rec.headers, body: body ?? Buffer.alloc(0) };
+    let diffs = diffResponses(expected, body ? response : { ...response, body: Buffer.alloc(0) }, this.rules);
+    if (!body) diffs = diffs.filter((d) => !d.field.startsWith('body'));
+    this.tallies[result.target]!.add(req.id, req.endpoint ?? '', diffs);
+    return { ...result, diff: diffs.map((d) => d.field) };
+  }
+}

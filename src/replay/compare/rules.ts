@@ -1,0 +1,33 @@
+import { pathMatcher } from './json-diff.js';
+
+/** What a comparison looks at and what it leaves out. */
+export interface CompareRules {
+  /** Response headers compared (lower case); default content-type. */
+  headers?: string[];
+  /** JSON paths left out (`$.meta.requestId`, `items[*].ts`). */
+  ignorePaths?: string[];
+  /** Regexes: any field ("status", "header:date", "body:$.a.b") whose name matches is left out. */
+  ignoreRegex?: string[];
+  ignoreArrayOrder?: boolean;
+}
+
+export interface CompiledRules {
+  headers: string[];
+  ignoreArrayOrder: boolean;
+  /** True for a field name to leave out. */
+  ignored: (field: string) => boolean;
+  /** True for a JSON path to leave out. */
+  ignoredPath: (path: string) => boolean;
+}
+
+export function compileRules(r: CompareRules = {}): CompiledRules {
+  const byPath = pathMatcher(r.ignorePaths ?? []);
+  const res = (r.ignoreRegex ?? []).map((s) => new RegExp(s));
+  const ignoredField = (f: string): boolean => res.some((re) => re.test(f));
+  return {
+    headers: (r.headers ?? ['content-type']).map((h) => h.toLowerCase()),
+    ignoreArrayOrder: r.ignoreArrayOrder ?? false,
+    ignored: ignoredField,
+    ignoredPath: (p) => byPath(p) || ignoredField(`body:${p}`),
+  };
+}

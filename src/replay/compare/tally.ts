@@ -1,0 +1,50 @@
+import type { DifferenceCount, FieldDifference } from '../types.js';
+
+const EXAMPLES = 3;
+/** Distinct endpoint×field keys kept per target; beyond, one "other" row (arrays can fan out paths). */
+const MAX_KEYS = 500;
+
+/** Counts differences per endpoint and field for one compared target, with a few example pairs. */
+export class DifferenceTally {
+  compared = 0;
+  differing = 0;
+  regressions = 0;
+  private readonly rows = new Map<string, DifferenceCount>();
+
+  constructor(
+    readonly target: number,
+    readonly url: string,
+  ) {}
+
+  /** One compared request: `diffs` against the reference, `noise` the fields that are noise for it. */
+  add(id: string, endpoint: string, diffs: FieldDifference[], noise?: FieldDifference[]): void {
+    this.compared++;
+    if (diffs.length) this.differing++;
+    const noisy = new Set(noise?.map((d) => d.field));
+    if (diffs.some((d) => !noisy.has(d.field))) this.regressions++;
+    for (const d of diffs) {
+      const row = this.row(endpoint, d.field);
+      row.count++;
+      if (row.examples.length < EXAMPLES) row.examples.push({ id, expected: d.expected, actual: d.actual });
+    }
+    for (const d of noise ?? []) this.row(endpoint, d.field).noiseCount! += 1;
+  }
+
+  /** Rows by count; in noise mode a field is noise when primary and secondary differ there at least half as often. */
+  fields(noiseMode: boolean): DifferenceCount[] {
+    const rows = [...this.rows.values()];
+    if (noiseMode) for (const r of rows) r.noise = (r.noiseCount ?? 0) > 0 && (r.noiseCount ?? 0) * 2 >= r.count;
+    return rows.filter((r) => r.count > 0 || !noiseMode || (r.noiseCount ?? 0) > 0).sort((a, b) => b.count - a.count);
+  }
+
+  private row(endpoint: string, field: string): DifferenceCount {
+    let key = `${endpoint}\u0000${field}`;
+    if (!this.rows.has(key) && this.rows.size >= MAX_KEYS) key = `other\u0000other`;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = key === 'other\u0000other' ? { endpoint: 'other', field: 'other', count: 0, noiseCount: 0, examples: [] } : { endpoint, field, count: 0, noiseCount: 0, examples: [] };
+      this.rows.set(key, row);
+    }
+    return row;
+  }
+}

@@ -1,0 +1,23 @@
+import type { ErrorClass } from '../types.js';
+
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_OSSL_)/;
+
+/** Maps a dispatch error to a stable class; `viaProxy` turns connection-level failures into proxy errors. */
+export function classifyError(err: unknown, viaProxy: boolean): ErrorClass {
+  const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
+  const code = e?.code ?? '';
+  const msg = e?.message ?? '';
+  if (/Proxy response|proxy/i.test(msg) && viaProxy) return 'proxy-error';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'headers-timeout';
+  if (code === 'UND_ERR_BODY_TIMEOUT') return 'body-timeout';
+  if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test(msg)) return 'tls';
+  const connectLevel = code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH';
+  // Through a proxy the only connection this client makes is to the proxy itself.
+  if (viaProxy && connectLevel) return 'proxy-error';
+  if (code === 'ECONNREFUSED') return 'connect-refused';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'connect-timeout';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return viaProxy && /tunnel/i.test(msg) ? 'proxy-error' : 'reset';
+  if (e?.cause && e.cause !== err) return classifyError(e.cause, viaProxy);
+  return 'other';
+}

@@ -1,0 +1,50 @@
+import type { Header } from '../../exchange.js';
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: they are not
+ * replayed. Content-Length is recomputed by the client from the body actually sent, and Expect is
+ * dropped because a replay has the whole body already.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length', 'expect']);
+
+export interface HeaderPlan {
+  /** Host header value to send, or undefined to keep the recorded one. */
+  host?: string;
+  /** Headers set on every request (replacing recorded ones of the same name). */
+  set?: Header[];
+  /** Tag header name: its value is the request id. */
+  tagHeader?: string;
+}
+
+/** The recorded headers as a flat [name, value, …] list (order and case kept), ready to send. */
+export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, id: string): string[] {
+  const named = new Set<string>();
+  for (const h of recorded) if (h.name.toLowerCase() === 'connection') for (const n of h.value.split(',')) named.add(n.trim().toLowerCase());
+  const replaced = new Set((plan.set ?? []).map((h) => h.name.toLowerCase()));
+  if (plan.tagHeader) replaced.add(plan.tagHeader.toLowerCase());
+  const out: string[] = [];
+  let hostSeen = false;
+  for (const h of recorded) {
+    const lower = h.name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named.has(lower) || replaced.has(lower)) continue;
+    if (lower === 'host') {
+      if (hostSeen) continue;
+      hostSeen = true;
+      out.push(h.name, plan.host ?? h.value);
+      continue;
+    }
+    out.push(h.name, h.value);
+  }
+  if (!hostSeen && plan.host) out.push('host', plan.host);
+  for (const h of plan.set ?? []) out.push(h.name, h.value);
+  if (plan.tagHeader) out.push(plan.tagHeader, id);
+  return out;
+}
+
+/** Raw response headers from undici (Buffer pairs) as Header records. */
+export function rawToHeaders(raw: readonly (Buffer | string)[] | null | undefined): Header[] {
+  const out: Header[] = [];
+  if (!raw) return out;
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push({ name: raw[i]!.toString('latin1'), value: raw[i + 1]!.toString('latin1') });
+  return out;
+}

@@ -1,0 +1,179 @@
+import type { Dispatcher } from 'undici';
+import type { ObservedResponse, RequestResult, ScheduledRequest, TargetOptions } from '../types.js';
+import { targetDispatcher, type TargetDispatcher } from './agent.js';
+import { outgoingHeaders, rawToHeaders, type HeaderPlan } from './headers.js';
+import { classifyError } from './errors.js';
+import { Fifo } from './fifo.js';
+import { monoUs } from '../pacer.js';
+
+/** Bodies kept for comparison are cut here: comparing megabytes per request would stall the generator. */
+const MAX_KEPT_BODY = 4 << 20;
+
+interface Pending {
+  req: ScheduledRequest;
+  /** Monotonic µs: when the request should have been sent, and when the generator handed it over. */
+  dueUs: number;
+  handedUs: number;
+}
+
+export interface Finished {
+  req: ScheduledRequest;
+  result: RequestResult;
+  response: ObservedResponse | undefined;
+  endUs: number;
+}
+
+/**
+ * One target of a run: its own dispatcher, in-flight limit and bounded queue, so that a slow or
+ * stalled target queues and then drops its own requests while every other target keeps its schedule.
+ * In-flight is capped at connections × pipelining: a request waits here, not inside undici, so
+ * `sentUs` is when it really went onto a connection and raw latency is the closed-loop view.
+ */
+export class TargetRunner {
+  readonly d: TargetDispatcher;
+  inFlight = 0;
+  private readonly queue = new Fifo<Pending>();
+  private readonly maxInFlight: number;
+  /** Set to 0 when abandoning, so that nothing more is sent. */
+  private maxInFlightNow = Infinity;
+  private readonly maxQueue: number;
+  private readonly plan: HeaderPlan;
+  private idleWaiters: (() => void)[] = [];
+  private slotWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly index: number,
+    readonly opts: TargetOptions,
+    private readonly clock: { readonly startUs: number },
+    private readonly keepBodies: boolean,
+    private readonly done: (f: Finished) => void,
+  ) {
+    this.d = targetDispatcher(opts);
+    this.maxInFlight = opts.maxInFlight ?? (opts.connections ?? 10) * (opts.pipelining ?? 1);
+    this.maxQueue = opts.maxQueue ?? 10_000;
+    this.plan = { ...(opts.preserveHost ? {} : { host: new URL(this.d.origin).host }), ...(opts.headers ? { set: opts.headers } : {}), ...(opts.tagHeader ? { tagHeader: opts.tagHeader } : {}) };
+  }
+
+  get busy(): number {
+    return this.inFlight + this.queue.length;
+  }
+
+  hasFreeSlot(): boolean {
+    return this.inFlight < this.maxInFlight;
+  }
+
+  submit(req: ScheduledRequest, dueUs: number, handedUs: number): void {
+    const p: Pending = { req, dueUs, handedUs };
+    if (this.inFlight < this.maxInFlight) this.send(p);
+    else if (this.queue.length < this.maxQueue) this.queue.push(p);
+    else this.finish(p, handedUs, handedUs, undefined, 'dropped', undefined);
+  }
+
+  /** Resolves when a send slot is free (pace 'max'). */
+  waitSlot(): Promise<void> {
+    return this.hasFreeSlot() ? Promise.resolve() : new Promise((r) => this.slotWaiters.push(r));
+  }
+
+  /** Resolves when nothing is in flight or queued. */
+  waitIdle(): Promise<void> {
+    return this.busy === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  close(): Promise<void> {
+    return this.d.dispatcher.close();
+  }
+
+  /** Gives up: queued requests are dropped, in-flight ones fail as their connections are destroyed. */
+  async abandon(): Promise<void> {
+    this.maxInFlightNow = 0;
+    for (let p = this.queue.shift(); p; p = this.queue.shift()) this.finish(p, p.handedUs, monoUs(), undefined, 'dropped', undefined);
+    await this.d.dispatcher.destroy().catch(() => undefined);
+  }
+
+  private send(p: Pending): void {
+    this.inFlight++;
+    const sentUs = monoUs();
+    const { req } = p;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let status = 0;
+    let rawHeaders: Buffer[] | null = null;
+    let settled = false;
+    const settle = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      const endUs = monoUs();
+      const error = err === undefined ? undefined : classifyError(err, this.d.viaProxy);
+      const response = !error && this.keepBodies ? { status, headers: rawToHeaders(rawHeaders), body: Buffer.concat(chunks) } : undefined;
+      this.inFlight--;
+      this.finish(p, sentUs, endUs, error ? undefined : status, error, response);
+      this.pump();
+    };
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect: () => undefined,
+      onHeaders: (code, headers) => {
+        if (code < 200) return true;
+        status = code;
+        rawHeaders = headers;
+        return true;
+      },
+      onData: (chunk) => {
+        if (this.keepBodies && kept < MAX_KEPT_BODY) {
+          chunks.push(chunk);
+          kept += chunk.length;
+        }
+        return true;
+      },
+      onComplete: () => settle(undefined),
+      onError: (err) => settle(err),
+    };
+    try {
+      this.d.dispatcher.dispatch(
+        {
+          origin: this.d.origin,
+          path: this.d.prefix + pathOf(req.target),
+          method: req.method,
+          headers: outgoingHeaders(req.headers, this.plan, req.id),
+          body: req.body && req.body.length ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength) : null,
+        },
+        handler,
+      );
+    } catch (err) {
+      settle(err);
+    }
+  }
+
+  private pump(): void {
+    while (this.inFlight < Math.min(this.maxInFlight, this.maxInFlightNow) && this.queue.length > 0) this.send(this.queue.shift()!);
+    if (this.inFlight < this.maxInFlight && this.slotWaiters.length) for (const w of this.slotWaiters.splice(0)) w();
+    if (this.busy === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private finish(p: Pending, sentUs: number, endUs: number, status: number | undefined, error: RequestResult['error'], response: ObservedResponse | undefined): void {
+    const result: RequestResult = {
+      id: p.req.id,
+      target: this.index,
+      endpoint: p.req.endpoint ?? '',
+      method: p.req.method,
+      intendedUs: Math.round(p.dueUs - this.clock.startUs),
+      sentUs: Math.round(sentUs - this.clock.startUs),
+      latencyUs: Math.round(endUs - p.dueUs),
+      rawLatencyUs: Math.round(endUs - sentUs),
+      lagUs: Math.round(p.handedUs - p.dueUs),
+      ...(status !== undefined ? { status } : {}),
+      ...(error ? { error } : {}),
+    };
+    this.done({ req: p.req, result, response, endUs });
+    if (error === 'dropped' && this.busy === 0) this.pump();
+  }
+}
+
+/** Absolute-form targets (recorded through a proxy) become origin-form for the target. */
+function pathOf(target: string): string {
+  if (target.startsWith('/')) return target;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    const u = new URL(target);
+    return u.pathname + u.search;
+  }
+  return `/${target}`;
+}

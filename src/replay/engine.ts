@@ -1,0 +1,121 @@
+import type { RequestResult, RunOptions, RunSummary, ScheduledRequest } from './types.js';
+import { TargetRunner, type Finished } from './dispatch/target.js';
+import { TargetStats } from './stats/target-stats.js';
+import { newHistogram, percentilesMs } from './stats/histogram.js';
+import { ValidityMonitor, DEFAULT_LIMITS } from './validity.js';
+import { monoUs, waitUntil, yieldTurn } from './pacer.js';
+import { routeTemplate } from './route-template.js';
+import { warmUp } from './dispatch/warmup.js';
+import { prefetch } from './schedule/prefetch.js';
+
+/** A burst of due requests yields to I/O after this many sends, so responses are not held back. */
+const BURST = 64;
+
+/**
+ * Runs one open-model load: every scheduled request goes to every target at its intended time,
+ * whether or not earlier responses have come back (pace 'max': as soon as a target has a free slot).
+ */
+export async function runLoad(opts: RunOptions): Promise<RunSummary> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.validity };
+  const intervalUs = (opts.intervalMs ?? 1000) * 1000;
+  const pace = opts.pace ?? 'schedule';
+  const it = iterate(opts.schedule);
+  // The clock starts when the first request is ready: opening and parsing a capture is not lag.
+  let next = await it.next();
+  await warmUp();
+  const clock = { startUs: 0 };
+  const stats = opts.targets.map((t) => new TargetStats(t.url, intervalUs, limits.skipAfterMs * 1000));
+  const sink = opts.responses;
+  const emit = (r: RequestResult): void => opts.onResult?.(r);
+  const onDone = (f: Finished): void => {
+    stats[f.result.target]!.record(f.result);
+    if (sink) sink.complete(f.req, f.result, f.response, emit);
+    else emit(f.result);
+  };
+  const monitor = new ValidityMonitor(limits);
+  const runners = opts.targets.map((t, i) => new TargetRunner(i, t, clock, sink?.wantsBodies ?? false, onDone));
+  let scheduled = 0;
+  let lastIntendedUs = 0;
+  const progress = opts.onProgress ? setInterval(() => opts.onProgress!(snapshot()), 1000) : undefined;
+  const closer = setInterval(() => {
+    // Intervals well behind the schedule are complete except for stragglers: fold them into totals.
+    const behindUs = monoUs() - clock.startUs - 60_000_000;
+    for (const s of stats) s.closeIntervals(behindUs);
+  }, 10_000);
+  progress?.unref();
+  closer.unref();
+  // Everything is constructed (pools, histograms, monitors): only now does the schedule's clock start.
+  const startedAt = new Date().toISOString();
+  const startUs = (clock.startUs = monoUs());
+
+  function snapshot(): Parameters<NonNullable<RunOptions['onProgress']>>[0] {
+    let completed = 0, errors = 0, dropped = 0, inFlight = 0;
+    for (const s of stats) {
+      completed += s.completed;
+      errors += s.errorCount;
+      dropped += s.dropped;
+    }
+    for (const r of runners) inFlight += r.inFlight;
+    return { elapsedMs: Math.round((monoUs() - clock.startUs) / 1000), scheduled, completed, errors, dropped, inFlight };
+  }
+
+  try {
+    let burst = 0;
+    for (; !next.done; next = await it.next()) {
+      const req = next.value;
+      if (opts.signal?.aborted) break;
+      if (!req.endpoint) req.endpoint = routeTemplate(req.target, req.method);
+      let dueUs: number;
+      if (pace === 'max') {
+        if (!runners.some((r) => r.hasFreeSlot())) await Promise.race(runners.map((r) => r.waitSlot()));
+        dueUs = monoUs();
+      } else {
+        dueUs = startUs + req.intendedUs;
+        if (dueUs > monoUs()) {
+          burst = 0;
+          await waitUntil(dueUs, opts.signal);
+        } else if (++burst >= BURST) {
+          burst = 0;
+          await yieldTurn();
+        }
+      }
+      const handedUs = monoUs();
+      lastIntendedUs = dueUs - startUs;
+      scheduled++;
+      for (let i = 0; i < runners.length; i++) {
+        stats[i]!.offered(dueUs - startUs);
+        runners[i]!.submit(req, dueUs, handedUs);
+      }
+    }
+    await drain(runners, opts.drainMs ?? 30_000);
+  } finally {
+    await it.return?.(undefined);
+    if (progress) clearInterval(progress);
+    clearInterval(closer);
+    await Promise.all(runners.map((r) => r.close().catch(() => undefined)));
+  }
+  const durationUs = monoUs() - startUs;
+  opts.onProgress?.(snapshot());
+  const lag = newHistogram();
+  let skipped = 0;
+  for (const s of stats) {
+    lag.add(s.lag);
+    skipped += s.skipped;
+  }
+  const offeredSpanUs = pace === 'max' ? durationUs : Math.max(lastIntendedUs, 1);
+  const targets = stats.map((s) => s.summary(durationUs, offeredSpanUs, pace === 'schedule'));
+  return { startedAt, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule') };
+}
+
+function iterate(s: RunOptions['schedule']): AsyncIterator<ScheduledRequest> | Iterator<ScheduledRequest> {
+  return Symbol.asyncIterator in s ? prefetch(s)[Symbol.asyncIterator]() : s[Symbol.iterator]();
+}
+
+/** Waits for the last responses, at most `ms`; then what is still queued or in flight is abandoned. */
+async function drain(runners: TargetRunner[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
+  const idle = await Promise.race([Promise.all(runners.map((r) => r.waitIdle())), late]);
+  clearTimeout(timer);
+  if (idle === 'late') await Promise.all(runners.map((r) => r.abandon()));
+}

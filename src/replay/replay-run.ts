@@ -1,0 +1,88 @@
+import { writeFile } from 'node:fs/promises';
+import { EXIT, InputError, InvalidRunError } from '../errors.js';
+import { openExchanges } from '../formats/open.js';
+import { newStats, readCaptureFile } from '../formats/capture-file.js';
+import { kindOf } from '../formats/open.js';
+import type { Exchange } from '../exchange.js';
+import type { ReplaySummary } from './types.js';
+import type { ReplayArgs } from './replay-args.js';
+import { runLoad } from './engine.js';
+import { captureSchedule } from './schedule/capture.js';
+import { exchangeFilter } from './filters.js';
+import { requestRewrite } from './rewrites.js';
+import { mergeByTime } from './merge.js';
+import { ComparisonCollector } from './compare/collector.js';
+import { ResultsWriter } from './results-writer.js';
+import { progressPrinter } from './progress.js';
+import { parseDurationMs, parseLoop, parseRamp } from './units.js';
+import { targetsOf } from './replay-targets.js';
+import { printSummary } from './summary-text.js';
+
+/** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
+export async function runReplay(a: ReplayArgs): Promise<number> {
+  const { targets, noise } = targetsOf(a);
+  const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
+  const readStats = a.captures.map(() => newStats());
+  // Fail on a missing/unknown file before any request is sent.
+  for (const c of a.captures) kindOf(c);
+  const open = async (): Promise<AsyncIterable<Exchange>> => {
+    const sources = await Promise.all(
+      a.captures.map((c, i) => (kindOf(c) === 'jsonl' ? readCaptureFile(c, { skipInvalid: a['skip-invalid'], onWarning: warn }, readStats[i]) : openExchanges(c, { skipInvalid: a['skip-invalid'], onWarning: warn }))),
+    );
+    return mergeByTime(sources);
+  };
+  const counts = { filtered: 0 };
+  const filter = exchangeFilter({ methods: a.method, noWrites: !a.writes, allow: a.allow, deny: a.deny, headerMatch: a['header-match'], samplePercent: a.sample, seed: a.seed, maxBodyBytes: a['max-body'] }, counts);
+  const transform = requestRewrite({ setHeaders: a['set-header'], removeHeaders: a['remove-header'], rewriteUrl: a['rewrite-url'] });
+  if (a.speed < 0) throw new InputError(`--speed ${a.speed}: expected ≥ 0`);
+  if (a.rate !== undefined && !(a.rate > 0)) throw new InputError(`--rate ${a.rate}: expected > 0`);
+  const loop = parseLoop(a.loop);
+  const durationMs = a.duration !== undefined ? parseDurationMs(a.duration, '--duration') : undefined;
+  if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined) warn('--loop forever without --duration or --max-requests runs until interrupted');
+  const first = await open();
+  let opened = false;
+  const schedule = captureSchedule(
+    () => {
+      if (!opened) return ((opened = true), first);
+      return { [Symbol.asyncIterator]: () => reopen(open) };
+    },
+    { speed: a.speed, rate: a.rate, poisson: a.poisson, seed: a.seed, ...(a.ramp ? { ramp: parseRamp(a.ramp) } : {}), loop, durationMs, maxRequests: a['max-requests'], filter, transform },
+  );
+  const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', targets.map((t) => t.url), { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'] }) : undefined;
+  const results = a.results ? new ResultsWriter(a.results, targets.map((t) => t.url)) : undefined;
+  const progress = a.quiet ? undefined : progressPrinter();
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  let run;
+  try {
+    run = await runLoad({
+      schedule,
+      targets,
+      pace: a.speed === 0 && !a.rate && !a.ramp ? 'max' : 'schedule',
+      signal: ac.signal,
+      validity: { maxLagP99Ms: a['max-lag-p99'], maxEventLoopDelayP99Ms: a['max-loop-delay'] },
+      drainMs: parseDurationMs(a.drain, '--drain'),
+      ...(collector ? { responses: collector } : {}),
+      ...(results ? { onResult: (r) => results.write(r) } : {}),
+      ...(progress ? { onProgress: progress.update } : {}),
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    progress?.end();
+    await results?.close();
+  }
+  const invalid = readStats.reduce((n, s) => n + s.invalid, 0);
+  const exchanges = readStats.reduce((n, s) => n + s.exchanges, 0);
+  const summary: ReplaySummary = { ...run, ...(collector ? { differences: collector.report() } : {}), input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) } };
+  if (a.summary) await writeFile(a.summary, JSON.stringify(summary, null, 2) + '\n', { mode: 0o600 });
+  if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else printSummary(summary, process.stdout);
+  if (!run.validity.valid) throw new InvalidRunError(`the run is invalid: ${run.validity.reasons.join('; ')}`);
+  const regressions = summary.differences?.targets.reduce((n, t) => n + t.regressions, 0) ?? 0;
+  return a['fail-on-diff'] && regressions > 0 ? EXIT.failed : EXIT.pass;
+}
+
+async function* reopen(open: () => Promise<AsyncIterable<Exchange>>): AsyncGenerator<Exchange> {
+  yield* await open();
+}

@@ -1,0 +1,37 @@
+import { InputError } from '../errors.js';
+import type { TargetOptions } from './types.js';
+import type { ReplayArgs } from './replay-args.js';
+import { envProxyFor } from './dispatch/proxy-env.js';
+import { parseDurationMs } from './units.js';
+
+/** The targets of a replay from its arguments: --target URLs, or --primary/--secondary/--candidate (noise mode). */
+export function targetsOf(a: ReplayArgs): { targets: TargetOptions[]; noise: boolean } {
+  const trio = [a.primary, a.secondary, a.candidate];
+  const noise = trio.some((u) => u !== undefined);
+  if (noise && trio.some((u) => u === undefined)) throw new InputError('--primary, --secondary and --candidate go together (noise mode needs all three)');
+  if (noise && a.target?.length) throw new InputError('use either --target or --primary/--secondary/--candidate, not both');
+  const urls = noise ? (trio as string[]) : (a.target ?? []);
+  if (!urls.length) throw new InputError('name at least one --target URL');
+  const connectTimeoutMs = parseDurationMs(a['connect-timeout'], '--connect-timeout');
+  const timeoutMs = parseDurationMs(a.timeout, '--timeout');
+  const targets = urls.map((url): TargetOptions => {
+    if (!/^https?:\/\//i.test(url)) throw new InputError(`--target ${url}: expected an http:// or https:// URL`);
+    const proxy = a.proxy ?? (a['env-proxy'] ? envProxyFor(url) : undefined);
+    return {
+      url,
+      ...(proxy ? { proxy } : {}),
+      connections: a.connections,
+      pipelining: a.pipelining,
+      connectTimeoutMs,
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+      ...(a['max-in-flight'] ? { maxInFlight: a['max-in-flight'] } : {}),
+      maxQueue: a['max-queue'],
+      preserveHost: a['preserve-host'],
+      insecure: a.insecure,
+      ...(a.ca ? { ca: a.ca } : {}),
+      ...(a['tag-header'] ? { tagHeader: a['tag-header'] } : {}),
+    };
+  });
+  return { targets, noise };
+}

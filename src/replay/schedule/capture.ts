@@ -1,0 +1,103 @@
+import type { Exchange } from '../../exchange.js';
+import { bodyBytes } from '../../body.js';
+import type { ScheduledRequest } from '../types.js';
+import { evenTimes, poissonTimes, rampTimes } from './times.js';
+import { routeTemplate } from '../route-template.js';
+
+export interface CaptureScheduleOptions {
+  /** Recorded inter-arrival times divided by this; 0 = no timing (send as fast as targets allow). Default 1. */
+  speed?: number;
+  /** Fixed rate instead of recorded timing (evenly spaced, or Poisson with `poisson`). */
+  rate?: number;
+  poisson?: boolean;
+  seed?: number;
+  /** Ramping rate instead of recorded timing. */
+  ramp?: { from: number; to: number; durationMs: number };
+  /** Play the capture this many times (Infinity = forever), timing continuing across loops. Default 1. */
+  loop?: number;
+  durationMs?: number;
+  maxRequests?: number;
+  /** Exchanges failing this are not replayed (filters, sampling). */
+  filter?: (ex: Exchange) => boolean;
+  /** Last change to each request before it is scheduled (rewrites). Return undefined to drop it. */
+  transform?: (req: ScheduledRequest) => ScheduledRequest | undefined;
+}
+
+/** Where each request's intended time comes from: the recording, or a rate function of its index. */
+function timer(o: CaptureScheduleOptions): ((i: number, recordedOffsetUs: number) => number) | undefined {
+  if (o.rate) {
+    const t = o.poisson ? poissonTimes(o.rate, o.seed) : evenTimes(o.rate);
+    return (i) => t(i);
+  }
+  if (o.ramp) {
+    const t = rampTimes(o.ramp.from, o.ramp.to, o.ramp.durationMs * 1000);
+    return (i) => t(i);
+  }
+  return undefined;
+}
+
+/**
+ * Streams a capture as a schedule. With recorded timing, request i is sent at its recorded offset
+ * from the first request divided by `speed`; loop k starts one mean gap after loop k−1 ended, so a
+ * looped capture keeps its rate. Exchanges are read one at a time: a capture is never held whole.
+ * Loops need a way to read the capture again, so pass a function for `loop` > 1.
+ */
+export async function* captureSchedule(exchanges: AsyncIterable<Exchange> | (() => AsyncIterable<Exchange>), o: CaptureScheduleOptions = {}): AsyncGenerator<ScheduledRequest> {
+  const open = typeof exchanges === 'function' ? exchanges : once(exchanges);
+  const loops = o.loop ?? 1;
+  const speed = o.speed ?? 1;
+  const byIndex = timer(o);
+  const endUs = o.durationMs !== undefined ? o.durationMs * 1000 : Infinity;
+  const max = o.maxRequests ?? Infinity;
+  let n = 0;
+  let loopOffsetUs = 0;
+  let prevUs = 0;
+  for (let loop = 0; loop < loops; loop++) {
+    let firstUs: number | undefined;
+    let lastUs = 0;
+    let count = 0;
+    for await (const ex of open()) {
+      if (o.filter && !o.filter(ex)) continue;
+      const rec = ex.timing.requestStartUs;
+      firstUs ??= rec;
+      lastUs = Math.max(lastUs, rec);
+      count++;
+      let intendedUs = byIndex ? byIndex(n, 0) : speed > 0 ? loopOffsetUs + (rec - firstUs) / speed : 0;
+      // Captures from several connections can be slightly out of order; never schedule backwards.
+      intendedUs = Math.max(intendedUs, prevUs);
+      if (intendedUs >= endUs || n >= max) return;
+      let req: ScheduledRequest | undefined = toRequest(ex, loops > 1 ? `${ex.id}#${loop}` : ex.id, intendedUs);
+      if (o.transform) req = o.transform(req);
+      if (!req) continue;
+      prevUs = intendedUs;
+      n++;
+      yield req;
+    }
+    if (count === 0) return;
+    const spanUs = (lastUs - (firstUs ?? lastUs)) / (speed > 0 ? speed : 1);
+    loopOffsetUs += spanUs + (count > 1 ? spanUs / (count - 1) : 0);
+  }
+}
+
+export function toRequest(ex: Exchange, id: string, intendedUs: number): ScheduledRequest {
+  const body = ex.request.body ? bodyBytes(ex.request.body) : undefined;
+  return {
+    intendedUs,
+    id,
+    method: ex.request.method,
+    target: ex.request.target,
+    headers: ex.request.headers,
+    ...(body && body.length ? { body } : {}),
+    endpoint: routeTemplate(ex.request.target, ex.request.method),
+    recorded: ex,
+  };
+}
+
+function once(it: AsyncIterable<Exchange>): () => AsyncIterable<Exchange> {
+  let used = false;
+  return () => {
+    if (used) throw new RangeError('captureSchedule: looping needs a function that reopens the capture');
+    used = true;
+    return it;
+  };
+}

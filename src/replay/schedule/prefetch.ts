@@ -1,0 +1,63 @@
+/**
+ * Reads a schedule ahead of the sender. Reading a capture means file I/O (libuv's thread pool) and
+ * parsing; on a busy machine one read can take tens of ms, and if the sender waited for it, every
+ * request behind it would go out late. A background pump keeps up to `ahead` items buffered, so the
+ * sender takes the next request synchronously in the common case. Memory is bounded by `ahead`.
+ */
+export async function* prefetch<T>(source: AsyncIterable<T>, ahead = 2048): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const buf: T[] = [];
+  let head = 0;
+  let done = false;
+  let failure: { err: unknown } | undefined;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeProducer: (() => void) | undefined;
+  let stopped = false;
+
+  const pump = async (): Promise<void> => {
+    try {
+      while (!stopped) {
+        if (buf.length - head >= ahead) await new Promise<void>((r) => (wakeProducer = r));
+        if (stopped) break;
+        const n = await it.next();
+        if (n.done) break;
+        buf.push(n.value);
+        wakeConsumer?.();
+      }
+    } catch (err) {
+      failure = { err };
+    } finally {
+      done = true;
+      wakeConsumer?.();
+    }
+  };
+  const pumping = pump();
+  try {
+    while (true) {
+      if (head < buf.length) {
+        const v = buf[head]!;
+        buf[head++] = undefined as T;
+        if (head > 4096 && head * 2 > buf.length) {
+          buf.splice(0, head);
+          head = 0;
+        }
+        if (wakeProducer && buf.length - head < ahead / 2) {
+          const w = wakeProducer;
+          wakeProducer = undefined;
+          w();
+        }
+        yield v;
+        continue;
+      }
+      if (failure) throw failure.err;
+      if (done) return;
+      await new Promise<void>((r) => (wakeConsumer = r));
+      wakeConsumer = undefined;
+    }
+  } finally {
+    stopped = true;
+    wakeProducer?.();
+    await pumping;
+    await it.return?.();
+  }
+}

@@ -1,0 +1,74 @@
+import type { ReplaySummary } from '../replay/types.js';
+import { distributionFromPercentiles } from './distribution.js';
+import { REPORT_SCHEMA, type DifferenceRow, type DistributionPoint, type ReportModel, type ValidityReport, type Verdict } from './model.js';
+import { exitCodeForVerdict } from './verdict.js';
+
+export interface ReplayReportOptions {
+  captures: string[];
+  intervalMs?: number;
+  /** Per target index: "primary", "secondary", "candidate"… */
+  roles?: Array<string | undefined>;
+  /** Per target index: points of the merged latency histogram (distributionFromHistogram); else the summary's percentiles. */
+  distributions?: Array<DistributionPoint[] | undefined>;
+  /** Why the replay failed (e.g. regressions found when the CLI gates on them); empty = pass unless invalid. */
+  failures?: string[];
+  title?: string;
+  toolVersion?: string;
+  generatedAt?: string;
+}
+
+/** The generator-side view of a run: the worst target's schedule lag and all drops. */
+export function validityOf(s: ReplaySummary): ValidityReport {
+  const lag = s.targets.map((t) => t.scheduleLag);
+  const worst = (k: 'p50' | 'p99' | 'max'): number => Math.max(0, ...lag.map((l) => l[k]));
+  return {
+    ...s.validity,
+    scheduleLag: { p50: worst('p50'), p99: worst('p99'), max: worst('max') },
+    dropped: s.targets.reduce((a, t) => a + t.dropped, 0) + (s.validity.skipped ?? 0),
+  };
+}
+
+function differenceRows(s: ReplaySummary): DifferenceRow[] {
+  return (s.differences?.targets ?? []).flatMap((t) => t.fields.map((f) => ({
+    target: t.url,
+    endpoint: f.endpoint,
+    field: f.field,
+    count: f.count,
+    noise: f.noise === true,
+    examples: f.examples,
+  })));
+}
+
+/** A replay run's summary (`--summary FILE` shape) as a report model, for `shadowtap replay --report DIR`. */
+export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): ReportModel {
+  const validity = validityOf(s);
+  const verdict: Verdict = !validity.valid ? 'invalid' : (o.failures?.length ?? 0) > 0 ? 'fail' : 'pass';
+  return {
+    schema: REPORT_SCHEMA,
+    kind: 'replay',
+    title: o.title ?? `Replay of ${o.captures.join(', ')}`,
+    generatedAt: o.generatedAt ?? new Date().toISOString(),
+    source: o.captures.join(', '),
+    ...(o.toolVersion ? { toolVersion: o.toolVersion } : {}),
+    verdict,
+    exitCode: exitCodeForVerdict(verdict),
+    reasons: [...(validity.valid ? [] : validity.reasons), ...(o.failures ?? [])],
+    scenarios: [],
+    replay: {
+      captures: o.captures,
+      intervalMs: o.intervalMs ?? 1000,
+      ...(s.input ? { input: s.input } : {}),
+      summary: {
+        startedAt: s.startedAt,
+        durationMs: s.durationMs,
+        validity,
+        targets: s.targets.map((t, i) => ({
+          ...t,
+          ...(o.roles?.[i] ? { role: o.roles[i] } : {}),
+          distribution: o.distributions?.[i] ?? distributionFromPercentiles(t.latency),
+        })),
+      },
+      differences: differenceRows(s),
+    },
+  };
+}

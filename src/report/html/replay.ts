@@ -1,0 +1,54 @@
+import { distributionChart, latencyChart, rateChart, responsesChart } from '../charts.js';
+import { esc } from '../escape.js';
+import type { DifferenceRow, ReplayReport } from '../model.js';
+import { endpointsTable, failedCount, part, statusMix, validityCells, VALIDITY_HEADERS } from './run-tables.js';
+import { badge, code, measure, table, text, type Cell } from './table.js';
+
+function targetsTable(r: ReplayReport): string {
+  const rows = r.summary.targets.map((t): Cell[] => [
+    code(t.url), text(t.role ?? ''), measure(t.requests, 'count'), measure(t.offeredRate, 'req/s'), measure(t.achievedRate, 'req/s'),
+    measure(t.latency.p50, 'ms'), measure(t.latency.p90, 'ms'), measure(t.latency.p99, 'ms'), measure(t.latency.p999, 'ms'), measure(t.latency.max, 'ms'),
+    measure(t.rawLatency.p99, 'ms'), measure(t.scheduleLag.p99, 'ms'), measure(failedCount(t), 'count'), measure(t.dropped, 'count'), statusMix(t),
+  ]);
+  return table('targets', ['Target', 'Role', 'Requests', 'Offered', 'Achieved', 'p50', 'p90', 'p99', 'p99.9', 'max', 'raw p99', 'Lag p99', 'Failed', 'Dropped', 'Status mix'], rows,
+    'Latency from the intended send time (coordinated-omission free); raw p99 from the actual send. Failed: responses with status ≥ 400 and transport errors.');
+}
+
+function examples(d: DifferenceRow): string {
+  return `<ul class="examples">${d.examples.map((x) => `<li>${x.id ? `<code class="muted">${esc(x.id)}</code> ` : ''}<del>${esc(x.expected)}</del> → <ins>${esc(x.actual)}</ins></li>`).join('')}</ul>`;
+}
+
+/** Regressions first, noise (also differs between primary and secondary) after and greyed. */
+function differencesTable(ds: DifferenceRow[]): string {
+  const sorted = [...ds].sort((a, b) => Number(a.noise) - Number(b.noise) || b.count - a.count);
+  const rows = sorted.map((d): Cell[] => [
+    code(d.target), code(d.endpoint), code(d.field), measure(d.count, 'count'),
+    { html: d.noise ? badge('noise', 'neutral') : badge('difference', 'bad'), value: d.noise },
+    { html: examples(d) },
+  ]);
+  return table('differences', ['Target', 'Endpoint', 'Field', 'Count', 'Kind', 'Examples (recorded → replayed)'], rows);
+}
+
+function inputLine(r: ReplayReport): string {
+  if (!r.input) return '';
+  const n = (v: number): string => esc(v.toLocaleString('en-US'));
+  return ` <span data-field="input">${n(r.input.exchanges)} exchanges read, ${n(r.input.invalid)} malformed skipped, ${n(r.input.filtered)} filtered out.</span>`;
+}
+
+export function replaySection(r: ReplayReport): string {
+  const v = r.summary.validity;
+  const charts = r.summary.targets.map((t) => {
+    const src = { intervals: t.intervals, intervalMs: r.intervalMs, timeline: t.timeline };
+    return `<details class="config" open><summary><code>${esc(t.url)}</code>${t.role ? ` (${esc(t.role)})` : ''}</summary><div class="charts">`
+      + latencyChart(src, `${t.url}: latency over time`) + responsesChart(src, `${t.url}: responses/s, ok vs error`)
+      + rateChart(src, `${t.url}: offered vs achieved rate`) + '</div></details>';
+  }).join('');
+  const dist = distributionChart(r.summary.targets.map((t) => ({ label: t.role ?? t.url, points: t.distribution })), 'Latency distribution, all targets');
+  return '<section class="scenario" id="replay"><h2>Replay</h2>'
+    + `<p class="lead">Captures: ${r.captures.map((c) => `<code>${esc(c)}</code>`).join(', ')}; ${esc(Math.round(r.summary.durationMs / 100) / 10)} s from ${esc(r.summary.startedAt)}.${inputLine(r)}</p>`
+    + `<section class="part"><h3>Targets</h3>${targetsTable(r)}</section>`
+    + `<section class="part"><h3>Differences per endpoint and field</h3>${differencesTable(r.differences) || '<p class="muted">No response differed from the recorded one.</p>'}</section>`
+    + part('Endpoints', endpointsTable(r.summary.targets.map((t) => ({ first: { html: `<code>${esc(t.url)}</code>` }, endpoints: t.endpoints })), 'Target'))
+    + `<section class="part"><h3>Run validity</h3>${table('validity', VALIDITY_HEADERS, [validityCells(v)])}</section>`
+    + `<section class="part"><h3>Charts</h3><div class="charts">${dist}</div>${charts}</section></section>`;
+}

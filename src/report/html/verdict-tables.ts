@@ -1,0 +1,55 @@
+import { esc } from '../escape.js';
+import { num, signed, withUnit } from '../format.js';
+import type { ComparisonResult, ComparisonVerdict, ThresholdResult } from '../model.js';
+import { badge, measure, passBadge, table, text, type Cell } from './table.js';
+
+export function thresholdsTable(ts: ThresholdResult[]): string {
+  const rows = ts.map((t): Cell[] => [
+    text(t.configuration ?? 'all'),
+    text(t.phase ?? ''),
+    { html: t.endpoint ? `<code>${esc(t.endpoint)}</code>` : '' },
+    { html: `<code>${esc(t.metric)}</code>`, value: t.metric },
+    { html: `${esc(t.op)} ${esc(withUnit(t.limit, t.unit))}`, value: t.limit, cls: 'num' },
+    measure(t.actual, t.unit),
+    passBadge(t.pass),
+    text(t.message ?? ''),
+  ]);
+  return table('thresholds', ['Configuration', 'Phase', 'Endpoint', 'Metric', 'Limit', 'Actual', 'Result', 'Note'], rows);
+}
+
+const VERDICT_TONE: Record<ComparisonVerdict, 'good' | 'bad' | 'neutral'> = {
+  better: 'good',
+  worse: 'bad',
+  'no-significant-difference': 'neutral',
+};
+
+export function verdictBadge(v: ComparisonVerdict): string {
+  return badge(v.replace(/-/g, ' '), VERDICT_TONE[v]);
+}
+
+/** The interval drawn against zero: the reader sees at once whether it excludes no-difference. */
+function intervalSvg(c: ComparisonResult): string {
+  const lo = Math.min(c.ci.low, 0, c.difference);
+  const hi = Math.max(c.ci.high, 0, c.difference);
+  const span = hi - lo || 1;
+  const x = (v: number): number => Math.round((8 + ((v - lo) / span) * 104) * 10) / 10;
+  const tone = c.verdict === 'worse' ? '#D55E00' : c.verdict === 'better' ? '#009E73' : '#7f8c99';
+  return `<svg class="ci" viewBox="0 0 120 16" width="120" height="16" aria-hidden="true"><line x1="${x(0)}" x2="${x(0)}" y1="1" y2="15" stroke="#999" stroke-dasharray="2 2"/>`
+    + `<line x1="${x(c.ci.low)}" x2="${x(c.ci.high)}" y1="8" y2="8" stroke="${tone}" stroke-width="3"/><circle cx="${x(c.difference)}" cy="8" r="3.5" fill="${tone}"/></svg>`;
+}
+
+export function comparisonsTable(cs: ComparisonResult[]): string {
+  const rows = cs.map((c): Cell[] => [
+    { html: `<code>${esc(c.metric)}</code>`, value: c.metric },
+    text(c.phase ?? ''),
+    { html: `${esc(c.a.configuration)}: ${esc(withUnit(c.a.value, c.unit))}`, value: c.a.value, cls: 'num' },
+    { html: `${esc(c.b.configuration)}: ${esc(withUnit(c.b.value, c.unit))}`, value: c.b.value, cls: 'num' },
+    { html: `${esc(signed(c.difference, c.unit))}${c.relative !== undefined ? ` <span class="muted">(${esc(signed(c.relative * 100, 'count'))} %)</span>` : ''}`, value: c.difference, cls: 'num' },
+    { html: `[${esc(signed(c.ci.low, c.unit))}, ${esc(signed(c.ci.high, c.unit))}] <span class="muted">${esc(num(c.ci.level * 100))} %</span> ${intervalSvg(c)}`, value: `${c.ci.low},${c.ci.high}`, cls: 'num' },
+    { html: `${esc(c.a.runs.length)} × ${esc(c.b.runs.length)}`, value: c.a.runs.length },
+    { html: verdictBadge(c.verdict), value: c.verdict },
+    { ...text(c.limit ? `${c.limit.kind === 'ratio' ? 'B/A' : 'B − A'} ≤ ${withUnit(c.limit.max, c.limit.kind === 'ratio' ? 'ratio' : c.unit)}` : ''), cls: 'nowrap' },
+    passBadge(c.pass),
+  ]);
+  return table('comparisons', ['Metric', 'Phase', 'A', 'B', 'Difference B − A', 'Confidence interval', 'Runs', 'Verdict', 'Limit', 'Result'], rows);
+}

@@ -1,0 +1,241 @@
+import type { ErrorClass, IntervalStats, Percentiles, RunValidity, TargetSummary } from '../replay/types.js';
+
+/**
+ * The data the report renders: written as-is to DIR/summary.json, rendered to DIR/index.html and
+ * to JUnit. The scenario runner (src/scenarios/) and the replay CLI (src/replay/) fill it.
+ *
+ * Units, everywhere: latency in milliseconds (float, from HdrHistogram at µs resolution), rates in
+ * requests per second, times on charts in ms since the start of the phase (or run), fractions 0..1.
+ */
+export const REPORT_SCHEMA = 'shadowtap-report/1';
+
+/** Overall outcome; maps to the CLI exit code (pass 0, fail 1, invalid 3; 2 never reaches a report). */
+export type Verdict = 'pass' | 'fail' | 'invalid';
+
+export interface ReportModel {
+  schema: typeof REPORT_SCHEMA;
+  kind: 'scenarios' | 'replay';
+  title: string;
+  /** ISO 8601. */
+  generatedAt: string;
+  /** scenarios.yaml path, or the capture path(s) for a replay. */
+  source?: string;
+  toolVersion?: string;
+  verdict: Verdict;
+  exitCode: 0 | 1 | 3;
+  /** One line each: why the run failed or was invalid (shown at the top, and in JUnit). */
+  reasons: string[];
+  scenarios: ScenarioReport[];
+  /** Present when kind = 'replay'. */
+  replay?: ReplayReport;
+}
+
+// ---------------------------------------------------------------- scenarios
+
+export interface ScenarioReport {
+  name: string;
+  description?: string;
+  verdict: Verdict;
+  configurations: ConfigurationReport[];
+  thresholds: ThresholdResult[];
+  comparisons: ComparisonResult[];
+}
+
+export interface ConfigurationReport {
+  /** Configuration name from scenarios.yaml ("fail-fast", "behind-nginx"). */
+  name: string;
+  baseUrl: string;
+  proxy?: string;
+  smoke?: SmokeResult;
+  phases: PhaseReport[];
+}
+
+/** One load phase of one configuration (one entry per repetition when `repeat: N`). */
+export interface PhaseReport {
+  /** Phase name, shared by every configuration that ran it: overlays join on this. */
+  name: string;
+  kind: 'rate' | 'ramp' | 'connections' | 'replay';
+  /** 0-based repetition index when the scenario repeats (A,B,A,B…); absent for a single run. */
+  repeat?: number;
+  /** e.g. "ramp 1 → 120 req/s over 60 s". */
+  description?: string;
+  /** Interval length of `stats.intervals` (default 1000). */
+  intervalMs: number;
+  /** The replay engine's summary of the one target this phase loaded. */
+  stats: TargetSummary;
+  /** Points of the merged histogram: see distribution.ts. */
+  distribution: DistributionPoint[];
+  validity: ValidityReport;
+  knee?: KneeResult;
+  /** Events to mark on the time-series charts (ELB target state changes, maintenance switched on…). */
+  timeline?: TimelineEvent[];
+}
+
+export interface DistributionPoint {
+  /** 0..100, e.g. 99.9. */
+  percentile: number;
+  ms: number;
+}
+
+export interface TimelineEvent {
+  /** ms since the start of the phase. */
+  atMs: number;
+  label: string;
+  /** e.g. ELB target state "draining", "unused", "healthy". */
+  state?: string;
+}
+
+/** RunValidity plus the generator-side facts it was decided from. */
+export interface ValidityReport extends RunValidity {
+  scheduleLag: { p50: number; p99: number; max: number };
+  /** Sends dropped or skipped by the generator (queue full, fell behind). */
+  dropped: number;
+}
+
+export interface KneeResult {
+  /** Highest offered rate (req/s) at which p99 met its limit and errors stayed within budget; null = none did. */
+  kneeRate: number | null;
+  /** First offered rate past the knee (errors or p99 over limit); null = the ramp never broke. */
+  breakRate: number | null;
+  /** When (ms since phase start) the break happened, for a chart marker. */
+  breakAtMs?: number;
+  p99LimitMs?: number;
+  /** Error budget as a fraction (0.01 = 1 %). */
+  errorBudget: number;
+  reason?: string;
+}
+
+// ---------------------------------------------------------------- smoke checks
+
+/**
+ * healthy: /health passes and /test passes. in-maintenance: /health answers (200) but reports maintenance,
+ * or /test answers 503. unhealthy: /health fails (a load balancer would take it out).
+ * unavailable: /health passes but /test fails, or the target cannot be reached at all.
+ */
+export type SmokeState = 'healthy' | 'in-maintenance' | 'unhealthy' | 'unavailable';
+
+export interface SmokeResult {
+  state: SmokeState;
+  health: CheckResult;
+  test?: TestCheckResult;
+}
+
+export interface CheckResult {
+  /** e.g. "/health". */
+  name: string;
+  url: string;
+  pass: boolean;
+  status?: number;
+  latencyMs?: number;
+  /** Connection error, bad JSON… */
+  error?: string;
+  expectations: FieldExpectation[];
+}
+
+export interface FieldExpectation {
+  /** JSON field, e.g. "DatabaseConnectivity". */
+  field: string;
+  expected: unknown;
+  actual: unknown;
+  pass: boolean;
+}
+
+export interface TestCheckResult extends CheckResult {
+  tests: SmokeTest[];
+}
+
+export interface SmokeTest {
+  name: string;
+  description?: string;
+  endpoint?: string;
+  success: boolean;
+  error?: string;
+}
+
+// ---------------------------------------------------------------- thresholds and comparisons
+
+export type Unit = 'ms' | 'req/s' | 'ratio' | 'percent' | 'count' | 'bool';
+
+export interface ThresholdResult {
+  /** e.g. "p99", "errorRate", "achievedRate", "smoke". */
+  metric: string;
+  configuration?: string;
+  phase?: string;
+  endpoint?: string;
+  op: '<' | '<=' | '>' | '>=' | '==';
+  limit: number | string | boolean;
+  /** null when the metric could not be measured (no responses). */
+  actual: number | string | boolean | null;
+  unit: Unit;
+  pass: boolean;
+  message?: string;
+}
+
+export type ComparisonVerdict = 'better' | 'worse' | 'no-significant-difference';
+
+/** B relative to A for one metric; lower latency is better. */
+export interface ComparisonResult {
+  /** e.g. "p50", "p95", "p99", "errorRate". */
+  metric: string;
+  unit: Unit;
+  phase?: string;
+  a: ComparedSide;
+  b: ComparedSide;
+  /** b − a (point estimate, in `unit`). */
+  difference: number;
+  /** b / a − 1, when a ≠ 0. */
+  relative?: number;
+  /** Confidence interval on the difference b − a. */
+  ci: { low: number; high: number; level: number };
+  verdict: ComparisonVerdict;
+  method?: string;
+  /** The limit from scenarios.yaml, e.g. { kind: 'ratio', max: 1.1 } → pass requires b/a ≤ 1.1. */
+  limit?: { kind: 'ratio' | 'difference'; max: number };
+  pass: boolean;
+  message?: string;
+}
+
+export interface ComparedSide {
+  configuration: string;
+  /** Point estimate (e.g. median of the runs' p99). */
+  value: number;
+  /** One value per repetition, in run order. */
+  runs: number[];
+}
+
+// ---------------------------------------------------------------- replay
+
+export interface ReplayReport {
+  captures: string[];
+  intervalMs: number;
+  /** Exchanges read from the captures, malformed lines skipped, exchanges left out by filters. */
+  input?: { exchanges: number; invalid: number; filtered: number };
+  summary: {
+    startedAt: string;
+    durationMs: number;
+    targets: ReplayTargetReport[];
+    validity: ValidityReport;
+  };
+  differences: DifferenceRow[];
+}
+
+export interface ReplayTargetReport extends TargetSummary {
+  /** e.g. "primary", "candidate". */
+  role?: string;
+  distribution: DistributionPoint[];
+  timeline?: TimelineEvent[];
+}
+
+/** One (target, endpoint, field) whose responses differed from the recorded ones. */
+export interface DifferenceRow {
+  target: string;
+  endpoint: string;
+  /** "status", "header:content-type", "body:$.user.name". */
+  field: string;
+  count: number;
+  /** Also differs between primary and secondary: noise, not a regression. */
+  noise: boolean;
+  examples: { id?: string; expected: string; actual: string }[];
+}
+
+export type { ErrorClass, IntervalStats, Percentiles, TargetSummary };

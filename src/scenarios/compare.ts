@@ -1,0 +1,119 @@
+import type { ComparisonResult, ComparisonVerdict } from '../report/model.js';
+import { seededRandom } from '../replay/schedule/times.js';
+
+const RESAMPLES = 2000;
+
+export const PERCENTILE_OF = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
+export type ComparedMetric = keyof typeof PERCENTILE_OF;
+
+/** Linear-interpolated quantile of an ascending array. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+function pooled(runs: readonly number[][], pick: readonly number[]): Float64Array {
+  let n = 0;
+  for (const i of pick) n += runs[i]!.length;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (const i of pick) for (const v of runs[i]!) out[k++] = v;
+  return out.sort();
+}
+
+/**
+ * Cluster (run-level) percentile bootstrap for pXX(B) − pXX(A), the percentiles taken over each
+ * side's latencies pooled across its runs (as merged histograms would give). Runs i of A and B ran
+ * next to each other (A,B,A,B…) and are resampled as pairs, so slow drift of the machine cancels
+ * while run-to-run noise widens the interval as it should. Seeded: the same runs give the same interval.
+ */
+export function bootstrapDifference(a: readonly number[][], b: readonly number[][], qs: readonly number[], level: number, seed = 1): { low: number; high: number }[] {
+  const n = Math.min(a.length, b.length);
+  const rnd = seededRandom(seed);
+  const diffs = qs.map(() => [] as number[]);
+  const pick = new Array<number>(n);
+  for (let k = 0; k < RESAMPLES && n > 0; k++) {
+    for (let i = 0; i < n; i++) pick[i] = Math.floor(rnd() * n);
+    const pa = pooled(a, pick);
+    const pb = pooled(b, pick);
+    qs.forEach((q, m) => diffs[m]!.push(quantile(pb, q) - quantile(pa, q)));
+  }
+  const tail = (1 - level) / 2;
+  return diffs.map((d) => {
+    d.sort((x, y) => x - y);
+    return d.length ? { low: quantile(d, tail), high: quantile(d, 1 - tail) } : { low: 0, high: 0 };
+  });
+}
+
+export interface Side {
+  configuration: string;
+  /** Latency samples (ms) of each run, in run order. */
+  samples: number[][];
+  /** Each run's own percentiles, for the report. */
+  perRun: Record<ComparedMetric, number>[];
+}
+
+export interface CompareOptions {
+  phase: string;
+  level: number;
+  /** Relative differences smaller than this are not called better or worse. */
+  minEffect: number;
+  limits: Map<ComparedMetric, { ratio?: number; differenceMs?: number }>;
+  /** Appended to the method (e.g. runs measured again). */
+  note?: string;
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * Verdicts on B against A for p50, p95 and p99 (lower is better). "worse" needs the whole interval
+ * above zero and a point difference of at least minEffect × A; a limit says how much worse is
+ * tolerated: the comparison then fails only when even the interval's low end is past the limit.
+ */
+export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonResult[] {
+  const metrics = Object.keys(PERCENTILE_OF) as ComparedMetric[];
+  const all = (s: Side) => pooled(s.samples, s.samples.map((_, i) => i));
+  const pa = all(a);
+  const pb = all(b);
+  const cis = bootstrapDifference(a.samples, b.samples, metrics.map((m) => PERCENTILE_OF[m]), o.level);
+  return metrics.map((metric, m): ComparisonResult => {
+    const av = quantile(pa, PERCENTILE_OF[metric]);
+    const bv = quantile(pb, PERCENTILE_OF[metric]);
+    const difference = bv - av;
+    const ci = cis[m]!;
+    const effect = o.minEffect * Math.abs(av);
+    let verdict: ComparisonVerdict = 'no-significant-difference';
+    if (ci.low > 0 && difference >= effect) verdict = 'worse';
+    else if (ci.high < 0 && -difference >= effect) verdict = 'better';
+    const l = o.limits.get(metric);
+    let limit: ComparisonResult['limit'];
+    let tolerated = 0;
+    if (l?.ratio !== undefined) {
+      limit = { kind: 'ratio', max: l.ratio };
+      tolerated = (l.ratio - 1) * av;
+    } else if (l?.differenceMs !== undefined) {
+      limit = { kind: 'difference', max: l.differenceMs };
+      tolerated = l.differenceMs;
+    }
+    const pass = limit ? !(verdict === 'worse' && ci.low > tolerated) : verdict !== 'worse';
+    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]`;
+    return {
+      metric,
+      unit: 'ms',
+      phase: o.phase,
+      a: { configuration: a.configuration, value: round(av), runs: a.perRun.map((r) => r[metric]) },
+      b: { configuration: b.configuration, value: round(bv), runs: b.perRun.map((r) => r[metric]) },
+      difference: round(difference),
+      ...(av !== 0 ? { relative: round(bv / av - 1) } : {}),
+      ci: { low: round(ci.low), high: round(ci.high), level: o.level },
+      verdict,
+      method: `${metric} of each side's latencies pooled over ${a.samples.length} interleaved runs; paired run-level bootstrap (${RESAMPLES} resamples); min effect ${o.minEffect * 100} %${o.note ? `; ${o.note}` : ''}`,
+      ...(limit ? { limit } : {}),
+      pass,
+      message: `${b.configuration} vs ${a.configuration} ${o.phase} ${metric}: ${verdict} (${span})${pass ? '' : limit ? ' beyond the limit' : ''}`,
+    };
+  });
+}

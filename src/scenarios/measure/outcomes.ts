@@ -1,0 +1,110 @@
+import type { Histogram } from 'hdr-histogram-js';
+import type { DistributionPoint } from '../../report/model.js';
+import { distributionFromHistogram } from '../../report/distribution.js';
+import { newHistogram, percentilesMs, recordUs } from '../../replay/stats/histogram.js';
+import { Reservoir } from './reservoir.js';
+import type { EndpointStats, ErrorClass, IntervalStats, Percentiles } from '../../replay/types.js';
+
+/** What a scenario counts per request: the engine's result, or autocannon's, in one shape. */
+export interface Outcome {
+  endpoint: string;
+  /** µs since the phase start: intended send time (open model) or actual send (closed model). */
+  intendedUs: number;
+  latencyUs: number;
+  status?: number;
+  error?: ErrorClass;
+}
+
+/** Responses with this status or above are failed requests in a scenario (as k6 counts them). */
+export const FAIL_STATUS = 400;
+
+interface Bucket {
+  offered: number;
+  ok: number;
+  failed: number;
+  latency: Histogram;
+  failedLatency: Histogram;
+}
+
+const bucket = (): Bucket => ({ offered: 0, ok: 0, failed: 0, latency: newHistogram(), failedLatency: newHistogram() });
+
+/**
+ * Per-interval and per-endpoint statistics in a scenario's terms: a 503 from an overloaded server is a
+ * failed request (the replay engine counts it as a response, which it is). Latency percentiles are
+ * of successful requests; failed ones have their own. Histograms merge, percentiles never average.
+ */
+export class Outcomes {
+  private readonly intervals = new Map<number, Bucket>();
+  private readonly endpoints = new Map<string, { b: Bucket; statuses: Record<string, number> }>();
+  readonly total = bucket();
+  /** Successful requests' latencies (ms), sampled: what an A/B comparison resamples. */
+  readonly sample = new Reservoir();
+
+  constructor(readonly intervalMs: number) {}
+
+  /** Every request sent (or dropped) produces exactly one outcome, so this also counts the offered load. */
+  record(o: Outcome): void {
+    const failed = o.error !== undefined || (o.status ?? 0) >= FAIL_STATUS;
+    let ep = this.endpoints.get(o.endpoint);
+    if (!ep) this.endpoints.set(o.endpoint, (ep = { b: bucket(), statuses: {} }));
+    const key = o.error ?? String(o.status);
+    ep.statuses[key] = (ep.statuses[key] ?? 0) + 1;
+    for (const b of [this.at(o.intendedUs), ep.b, this.total]) {
+      b.offered++;
+      if (failed) {
+        b.failed++;
+        if (o.error !== 'dropped') recordUs(b.failedLatency, o.latencyUs);
+      } else {
+        b.ok++;
+        recordUs(b.latency, o.latencyUs);
+      }
+    }
+    if (!failed) this.sample.add(o.latencyUs / 1000);
+  }
+
+  get completed(): number {
+    return this.total.ok + this.total.failed;
+  }
+
+  errorRate(): number {
+    return this.completed ? this.total.failed / this.completed : 0;
+  }
+
+  latency(): Percentiles {
+    return percentilesMs(this.total.latency);
+  }
+
+  distribution(): DistributionPoint[] {
+    return distributionFromHistogram(this.total.latency);
+  }
+
+  intervalStats(): IntervalStats[] {
+    return [...this.intervals]
+      .sort((a, b) => a[0] - b[0])
+      .map(([i, b]) => ({
+        startMs: i * this.intervalMs,
+        offered: b.offered,
+        ok: b.ok,
+        errors: b.failed,
+        latency: percentilesMs(b.latency),
+        ...(b.failedLatency.totalCount ? { errorLatency: percentilesMs(b.failedLatency) } : {}),
+      }));
+  }
+
+  endpointStats(): EndpointStats[] {
+    return [...this.endpoints].map(([endpoint, { b, statuses }]) => ({
+      endpoint,
+      requests: b.ok + b.failed,
+      errors: b.failed,
+      latency: percentilesMs(b.latency),
+      statuses,
+    }));
+  }
+
+  private at(us: number): Bucket {
+    const i = Math.floor(Math.max(0, us) / 1000 / this.intervalMs);
+    let b = this.intervals.get(i);
+    if (!b) this.intervals.set(i, (b = bucket()));
+    return b;
+  }
+}

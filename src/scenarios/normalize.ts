@@ -1,0 +1,152 @@
+import { dirname, resolve } from 'node:path';
+import type { Header } from '../exchange.js';
+import type { MetricsInput, PhaseInput, RequestInput, ScenarioInput, ScenariosFileInput, SmokeInput } from './schema.js';
+import type { ConfigurationSpec, MetricLimits, PhaseSpec, RequestSpec, ScenarioSpec, ScenariosSpec, SmokeSpec, ThresholdSpec } from './spec.js';
+import { durationMs, fraction, latencyMs, rateOrShare } from './units.js';
+import type { FieldPath, YamlSource } from './yaml-source.js';
+
+const DEFAULT_REQUESTS: RequestInput[] = [{ method: 'GET', path: '/render', weight: 1 }];
+
+const toHeaders = (h: Record<string, string> | undefined): Header[] => Object.entries(h ?? {}).map(([name, value]) => ({ name, value }));
+
+/** Validated input → the runner's spec; checks what a schema cannot (names that refer to others). */
+export function normalize(input: ScenariosFileInput, src: YamlSource): ScenariosSpec {
+  const base = dirname(resolve(src.file));
+  const configurations = new Map<string, ConfigurationSpec>();
+  for (const [name, c] of Object.entries(input.configurations)) {
+    if (!c.baseUrl && !c.start) throw src.error(['configurations', name], 'needs baseUrl, or start with a command that prints the URL');
+    configurations.set(name, {
+      name,
+      baseUrl: c.baseUrl?.replace(/\/+$/, ''),
+      proxy: c.proxy,
+      headers: toHeaders(c.headers),
+      connections: c.connections ?? 256,
+      start: c.start && {
+        command: c.start.command,
+        cwd: resolve(base, c.start.cwd ?? '.'),
+        env: c.start.env,
+        readyTimeoutMs: c.start.readyTimeout ? durationMs(c.start.readyTimeout) : 15_000,
+        stop: c.start.stop,
+      },
+      where: src.where(['configurations', name]),
+    });
+  }
+  const names = new Set(input.scenarios.map((s) => s.name));
+  if (names.size !== input.scenarios.length) {
+    const i = input.scenarios.findIndex((s, j) => input.scenarios.findIndex((t) => t.name === s.name) !== j);
+    throw src.error(['scenarios', i, 'name'], `duplicate scenario name "${input.scenarios[i]!.name}"`);
+  }
+  const scenarios = input.scenarios.map((s, i) => scenario(s, ['scenarios', i], input, configurations, src, base));
+  return { file: src.file, configurations, scenarios };
+}
+
+function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, configs: Map<string, ConfigurationSpec>, src: YamlSource, base: string): ScenarioSpec {
+  const known = (name: string, path: FieldPath) => {
+    if (!configs.has(name)) throw src.error(path, `no configuration named "${name}" (defined: ${[...configs.keys()].join(', ')})`);
+  };
+  s.configurations?.forEach((n, i) => known(n, [...at, 'configurations', i]));
+  s.compare?.forEach((n, i) => known(n, [...at, 'compare', i]));
+  if (s.compare && s.compare[0] === s.compare[1]) throw src.error([...at, 'compare'], 'compares a configuration with itself');
+  for (const n of Object.keys(s.thresholds?.configurations ?? {})) known(n, [...at, 'thresholds', 'configurations', n]);
+  for (const key of ['repeat', 'retries', 'limits', 'confidence', 'minEffect'] as const) {
+    if (s[key] !== undefined && !s.compare) throw src.error([...at, key], 'only applies with compare: [A, B]');
+  }
+  const configurations = s.compare ? [...s.compare] : (s.configurations ?? [...configs.keys()]);
+  const requests = (s.requests ?? input.defaults?.requests ?? DEFAULT_REQUESTS).map(request);
+  const phases = (s.load ?? []).map((p, i) => phase(p, [...at, 'load', i], requests, src, base));
+  if (s.compare && (s.repeat ?? 5) < 3) throw src.error([...at, 'repeat'], 'a comparison needs repeat: 3 or more (its confidence interval comes from the spread between runs)');
+  if (s.compare && phases.length === 0) throw src.error([...at, 'load'], 'a comparison needs at least one load phase');
+  const t = thresholds(s.thresholds);
+  if (t.kneeMin !== undefined && !phases.some((p) => p.kind === 'ramp')) throw src.error([...at, 'thresholds', 'knee'], 'needs a ramp phase');
+  const smokeIn = s.smoke === false ? null : (s.smoke ?? input.defaults?.smoke ?? {});
+  return {
+    name: s.name,
+    description: s.description,
+    configurations,
+    smoke: smokeIn && smoke(smokeIn),
+    phases,
+    intervalMs: durationMs(s.interval ?? input.defaults?.interval ?? '1s'),
+    thresholds: t,
+    knee: {
+      p99Ms: s.knee?.p99 !== undefined ? latencyMs(s.knee.p99) : (t.p99 ?? 1000),
+      errorBudget: s.knee?.errorRate !== undefined ? fraction(s.knee.errorRate) : (t.errorRate ?? 0.01),
+    },
+    validity: {
+      ...(s.validity?.maxLagP99 !== undefined ? { maxLagP99Ms: latencyMs(s.validity.maxLagP99) } : {}),
+      ...(s.validity?.maxEventLoopDelayP99 !== undefined ? { maxEventLoopDelayP99Ms: latencyMs(s.validity.maxEventLoopDelayP99) } : {}),
+    },
+    compare: s.compare && {
+      a: s.compare[0],
+      b: s.compare[1],
+      repeat: s.repeat ?? 5,
+      retries: s.retries ?? 2,
+      confidence: s.confidence ?? 0.95,
+      minEffect: s.minEffect !== undefined ? fraction(s.minEffect) : 0.05,
+      limits: new Map(Object.entries(s.limits ?? {}).map(([m, l]) => [m as 'p50', { ratio: l.ratio, differenceMs: l.difference === undefined ? undefined : latencyMs(l.difference) }])),
+    },
+  };
+}
+
+function smoke(s: SmokeInput): SmokeSpec {
+  const health = s.health === false ? null : (s.health ?? { path: '/health', status: 200, maintenanceField: 'MaintenanceMode' });
+  const test = s.test === false ? null : (s.test ?? { path: '/test', status: 200 });
+  return {
+    health: health && { path: health.path, status: health.status, expect: health.expect ?? {}, maintenanceField: health.maintenanceField },
+    test,
+    timeoutMs: s.timeout ? durationMs(s.timeout) : 10_000,
+  };
+}
+
+function request(r: RequestInput): RequestSpec {
+  const headers = toHeaders(r.headers);
+  let body: Uint8Array | undefined;
+  if (typeof r.body === 'string') body = Buffer.from(r.body);
+  else if (r.body !== undefined) {
+    body = Buffer.from(JSON.stringify(r.body));
+    if (!headers.some((h) => h.name.toLowerCase() === 'content-type')) headers.push({ name: 'content-type', value: 'application/json' });
+  }
+  return { method: r.method, path: r.path, headers, body, weight: r.weight, endpoint: r.endpoint ?? r.path.split('?')[0]! };
+}
+
+function phase(p: PhaseInput, at: FieldPath, scenarioRequests: RequestSpec[], src: YamlSource, base: string): PhaseSpec {
+  const kinds = (['rate', 'ramp', 'connections', 'replay'] as const).filter((k) => p[k] !== undefined);
+  if (kinds.length !== 1) throw src.error(at, `needs exactly one of rate, ramp, connections or replay${kinds.length ? ` (found ${kinds.join(', ')})` : ''}`);
+  const kind = kinds[0]!;
+  if (kind !== 'replay') {
+    for (const k of ['speed', 'loop'] as const) if (p[k] !== undefined) throw src.error(at, 'only applies to a replay phase', k);
+    if (!p.duration) throw src.error(at, `a ${kind} phase needs a duration, e.g. duration: 20s`);
+  }
+  if (kind !== 'rate' && p.poisson !== undefined) throw src.error(at, 'only applies to a rate phase', 'poisson');
+  const requests = p.requests ? p.requests.map(request) : scenarioRequests;
+  const ms = p.duration ? durationMs(p.duration) : 0;
+  const common = { requests };
+  switch (kind) {
+    case 'rate':
+      return { ...common, kind, name: p.name ?? `rate ${p.rate} req/s`, rate: p.rate!, durationMs: ms, poisson: p.poisson ?? false };
+    case 'ramp':
+      return { ...common, kind, name: p.name ?? `ramp ${p.ramp!.from}→${p.ramp!.to} req/s`, from: p.ramp!.from, to: p.ramp!.to, durationMs: ms };
+    case 'connections':
+      return { ...common, kind, name: p.name ?? `${p.connections} connections`, connections: p.connections!, durationMs: ms };
+    case 'replay':
+      return { ...common, kind, name: p.name ?? `replay ${p.replay}`, capture: resolve(base, p.replay!), speed: p.speed, loop: p.loop ?? 1 };
+  }
+}
+
+function limits(m: MetricsInput | undefined): MetricLimits {
+  const out: MetricLimits = {};
+  if (!m) return out;
+  for (const k of ['p50', 'p90', 'p95', 'p99', 'max'] as const) if (m[k] !== undefined) out[k] = latencyMs(m[k]);
+  if (m.errorRate !== undefined) out.errorRate = fraction(m.errorRate);
+  if (m.achievedRate !== undefined) out.achievedRate = rateOrShare(m.achievedRate);
+  return out;
+}
+
+function thresholds(t: ScenarioInput['thresholds']): ThresholdSpec {
+  return {
+    ...limits(t),
+    smoke: t?.smoke,
+    kneeMin: t?.knee?.min,
+    endpoints: new Map(Object.entries(t?.endpoints ?? {}).map(([k, v]) => [k, limits(v)])),
+    configurations: new Map(Object.entries(t?.configurations ?? {}).map(([k, v]) => [k, { ...limits(v), smoke: v.smoke }])),
+  };
+}

@@ -1,0 +1,19 @@
+import type { ReportModel } from '../report/model.js';
+
+/** The few lines a person reads at the end of `shadowtap run`: verdict, per scenario, and why. */
+export function summaryText(m: ReportModel): string {
+  const lines = [`verdict: ${m.verdict.toUpperCase()} (exit ${m.exitCode})`];
+  for (const s of m.scenarios) {
+    lines.push(`  ${s.name}: ${s.verdict}`);
+    for (const c of s.configurations) {
+      const smoke = c.smoke ? ` smoke ${c.smoke.state}` : '';
+      const knees = c.phases.filter((p) => p.knee).map((p) => ` knee ${p.knee!.kneeRate ?? '–'} req/s`).join('');
+      lines.push(`    ${c.name}:${smoke}${knees}`);
+    }
+    for (const k of s.comparisons) {
+      lines.push(`    ${k.b.configuration} vs ${k.a.configuration} ${k.phase ?? ''} ${k.metric}: ${k.verdict} (Δ ${k.difference} ms, ${Math.round(k.ci.level * 100)} % CI [${k.ci.low}, ${k.ci.high}])`);
+    }
+  }
+  if (m.reasons.length) lines.push('why:', ...m.reasons.map((r) => `  - ${r}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,43 @@
+import type { ReportModel } from '../report/model.js';
+import { loadScenarios } from './load.js';
+import { summaryText } from './print.js';
+import { Progress } from './progress.js';
+import { runScenarios } from './runner.js';
+
+export interface RunFileOptions {
+  only?: string[];
+  baseUrls?: Record<string, string>;
+  report?: string;
+  junit?: string;
+  quiet?: boolean;
+  json?: boolean;
+  env?: NodeJS.ProcessEnv;
+  out?: NodeJS.WritableStream;
+}
+
+/** What `shadowtap run` and `shadowtap demo` share: load, run, write the outputs, print the verdict. */
+export async function runScenarioFile(file: string, o: RunFileOptions = {}): Promise<ReportModel> {
+  const out = o.out ?? process.stdout;
+  const spec = await loadScenarios(file, o.env ?? process.env);
+  const progress = new Progress(process.stderr, o.quiet);
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  let model: ReportModel;
+  try {
+    model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: '0.1.0' });
+  } finally {
+    process.off('SIGINT', stop);
+  }
+  if (o.report) {
+    const { writeReport } = await import('../report/write.js');
+    const { html } = await writeReport(o.report, model);
+    progress.log(`report: ${html}`);
+  }
+  if (o.junit) {
+    const { writeJUnit } = await import('../report/junit.js');
+    progress.log(`junit: ${await writeJUnit(o.junit, model)}`);
+  }
+  out.write(o.json ? `${JSON.stringify(model)}\n` : summaryText(model));
+  return model;
+}

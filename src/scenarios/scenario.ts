@@ -1,0 +1,119 @@
+import type { ComparisonResult, ConfigurationReport, PhaseReport, ScenarioReport, ThresholdResult } from '../report/model.js';
+import { scenarioVerdict } from '../report/verdict.js';
+import { compareSides as compareRuns, type Side as ComparedSide } from './compare.js';
+import { runClosedPhase } from './measure/closed-phase.js';
+import { runOpenPhase, type LoadTarget } from './measure/open-phase.js';
+import type { Progress } from './progress.js';
+import { probe, reachable, runSmoke, smokeProblem } from './smoke.js';
+import type { ConfigurationSpec, PhaseSpec, ScenarioSpec } from './spec.js';
+import { checkMetrics, checkPhase, checkSmoke, limitsFor, smokeRequirement } from './thresholds.js';
+
+export interface ScenarioContext {
+  progress: Progress;
+  /** Base URL of a configuration, starting it when needed. */
+  urlOf: (c: ConfigurationSpec) => Promise<string>;
+  configurations: Map<string, ConfigurationSpec>;
+  signal?: AbortSignal;
+}
+
+interface Side {
+  spec: ConfigurationSpec;
+  report: ConfigurationReport;
+  target: LoadTarget;
+  /** Why load is not run against it (smoke state), if so. */
+  skip?: string;
+}
+
+/** Runs one scenario: smoke checks, load phases (interleaved A,B,A,B… when comparing), thresholds, verdicts. */
+export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promise<{ report: ScenarioReport; reasons: string[] }> {
+  const invalid: string[] = [];
+  const thresholds: ThresholdResult[] = [];
+  const sides: Side[] = [];
+  for (const name of s.configurations) {
+    const spec = ctx.configurations.get(name)!;
+    const baseUrl = await ctx.urlOf(spec);
+    const target = { baseUrl, proxy: spec.proxy, headers: spec.headers, connections: spec.connections };
+    const side: Side = { spec, target, report: { name, baseUrl, ...(spec.proxy ? { proxy: spec.proxy } : {}), phases: [] } };
+    sides.push(side);
+    if (s.smoke) {
+      const smoke = await runSmoke(target, s.smoke);
+      side.report.smoke = smoke;
+      ctx.progress.log(`  ${name}: ${smoke.state}${smoke.state === 'healthy' ? '' : ` (${smokeProblem(smoke)})`}`);
+      const need = smokeRequirement(s, name);
+      if (need) thresholds.push(checkSmoke(need, smoke, name));
+      if (!reachable(smoke)) invalid.push(`${name} cannot be reached: ${smokeProblem(smoke)}`);
+      else if (s.phases.length && smoke.state === 'unhealthy') invalid.push(`${name} failed its smoke check before load: ${smokeProblem(smoke)}`);
+      if (smoke.state !== 'healthy') side.skip = `load not run: ${name} is ${smoke.state}`;
+    } else if (s.phases.length) {
+      const err = await probe(target);
+      if (err) {
+        invalid.push(`${name} cannot be reached: ${err}`);
+        side.skip = 'load not run: unreachable';
+      }
+    }
+  }
+
+  const run = async (side: Side, p: PhaseSpec, repeat?: number, retries = 0): Promise<PhaseReport> => {
+    const label = `${s.name} · ${side.spec.name} · ${p.name}${repeat === undefined ? '' : ` #${repeat + 1}`}`;
+    const total = 'durationMs' in p ? p.durationMs : undefined;
+    const pctx = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x: Parameters<Progress['phase']>[1]) => ctx.progress.phase(label, x, total) };
+    const measured = p.kind === 'connections' ? await runClosedPhase(p, pctx) : await runOpenPhase(p, pctx);
+    const report = measured.report;
+    const knee = report.knee ? `, knee ${report.knee.kneeRate ?? '–'} req/s` : '';
+    ctx.progress.log(`  ${label}: p50 ${report.stats.latency.p50} ms p99 ${report.stats.latency.p99} ms, ${report.stats.achievedRate} req/s ok${knee}${report.validity.valid ? '' : ' (INVALID)'}`);
+    if (!report.validity.valid && retries > 0) {
+      // A late generator measured itself, not the target: measure this run again rather than keep it.
+      remeasured++;
+      return run(side, p, repeat, retries - 1);
+    }
+    side.report.phases.push(report);
+    samples.set(report, measured.sample);
+    if (!report.validity.valid) invalid.push(`${side.spec.name} ${report.name}: ${report.validity.reasons.join('; ')}`);
+    return report;
+  };
+
+  let remeasured = 0;
+  const samples = new Map<PhaseReport, number[]>();
+  const comparisons: ComparisonResult[] = [];
+  if (s.compare) {
+    const [a, b] = sides as [Side, Side];
+    if (a.skip || b.skip) invalid.push(`comparison not run: ${[a.skip, b.skip].filter(Boolean).join('; ')}`);
+    else {
+      for (let r = 0; r < s.compare.repeat; r++) for (const p of s.phases) for (const side of [a, b]) await run(side, p, r, s.compare.retries);
+      comparisons.push(...compareSides(s, a, b, samples, remeasured));
+    }
+  } else {
+    for (const side of sides) if (!side.skip) for (const p of s.phases) await run(side, p);
+  }
+
+  for (const side of sides) {
+    if (side.skip) {
+      for (const p of s.phases) thresholds.push(...checkMetrics(limitsFor(s, side.spec.name), null, { configuration: side.spec.name, phase: p.name }, side.skip));
+    } else for (const p of side.report.phases) thresholds.push(...checkPhase(s, side.spec.name, p));
+  }
+  const body = { name: s.name, ...(s.description ? { description: s.description } : {}), configurations: sides.map((x) => x.report), thresholds, comparisons };
+  const verdict = invalid.length ? 'invalid' : scenarioVerdict(body);
+  const reasons = [
+    ...invalid.map((m) => `${s.name}: ${m}`),
+    ...thresholds.filter((t) => !t.pass).map((t) => `${s.name}: ${t.configuration ?? ''}${t.phase ? ` ${t.phase}` : ''}${t.endpoint ? ` ${t.endpoint}` : ''} ${t.metric} ${t.actual ?? 'not measured'} (limit ${t.op} ${t.limit})${t.message ? `: ${t.message}` : ''}`),
+    ...comparisons.filter((c) => !c.pass).map((c) => `${s.name}: ${c.message}`),
+  ];
+  return { report: { ...body, verdict }, reasons };
+}
+
+function compareSides(s: ScenarioSpec, a: Side, b: Side, samples: Map<PhaseReport, number[]>, remeasured: number): ComparisonResult[] {
+  const cmp = s.compare!;
+  const side = (x: Side, phase: string): ComparedSide => {
+    const runs = x.report.phases.filter((p) => p.name === phase);
+    return { configuration: x.spec.name, samples: runs.map((r) => samples.get(r) ?? []), perRun: runs.map((r) => r.stats.latency) };
+  };
+  return s.phases.flatMap((p) =>
+    compareRuns(side(a, p.name), side(b, p.name), {
+      phase: p.name,
+      level: cmp.confidence,
+      minEffect: cmp.minEffect,
+      limits: cmp.limits,
+      ...(remeasured ? { note: `${remeasured} invalid run${remeasured > 1 ? 's' : ''} measured again` } : {}),
+    }),
+  );
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { YamlSource } from '../../src/scenarios/yaml-source.js';
+import { loadAgentConfig, parseAgentConfig } from '../../src/agent/config.js';
+import { spawnCli } from '../helpers/agent-servers.js';
+import { tempDir } from '../helpers/tmp.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = tempDir('shadowtap-agentcfg-');
+const parse = (text: string, env: NodeJS.ProcessEnv = {}) => parseAgentConfig(YamlSource.parse('agent.yaml', text), env);
+const base = `source:\n  proxy:\n    listen: 127.0.0.1:8081\n    upstream: http://127.0.0.1:8080\nfiles:\n  dir: /tmp/x\ncontrol:\n  token: 0123456789abcdef0123\n`;
+
+describe('agent.yaml', () => {
+  it('fills defaults and converts sizes and durations', async () => {
+    const c = await parse(base + 'mirror:\n  targets: [{ url: "http://127.0.0.1:9000" }]\n  maxRate: 50\n');
+    expect(c.files).toMatchObject({ prefix: 'capture', maxFileBytes: 100 * 1024 ** 2, rotateEvery: 3_600_000, gzip: true, maxTotalBytes: 10 * 1024 ** 3 });
+    expect(c.control).toMatchObject({ listen: '127.0.0.1:9464', token: '0123456789abcdef0123', allowNonLoopback: false });
+    expect(c.mirror).toMatchObject({ samplePercent: 100, maxRate: 50, queue: 1000 });
+    const d = await parse(base.replace('  dir: /tmp/x\n', '  dir: /tmp/x\n  maxFileBytes: 1.5MiB\n  rotateEvery: 15m\n'));
+    expect(d.files).toMatchObject({ maxFileBytes: 1.5 * 1024 ** 2, rotateEvery: 900_000 });
+  });
+
+  it('names file:line:col and the field in every error', async () => {
+    await expect(parse(base.replace('  dir: /tmp/x\n', '  dir: /tmp/x\n  maxFileBytes: lots\n'))).rejects.toThrow(/^agent\.yaml:7:17: files\.maxFileBytes: expected a size/);
+    await expect(parse(base.replace('  dir: /tmp/x\n', '  dir: /tmp/x\n  gzipp: true\n'))).rejects.toThrow(/^agent\.yaml:7:3: files\.gzipp: unknown field \(known: dir, prefix, maxFileBytes/);
+    await expect(parse(base.replace('http://127.0.0.1:8080', 'not a url'))).rejects.toThrow(/^agent\.yaml:4:15: source\.proxy\.upstream:/);
+    await expect(parse(base + 'source2: 1\n')).rejects.toThrow(/agent\.yaml:9:1: source2: unknown field/);
+    await expect(parse(base.replace('control:\n  token: 0123456789abcdef0123\n', ''))).rejects.toThrow(/bearer token of at least 16 characters/);
+    await expect(parse(base.replace('files:\n  dir: /tmp/x\n', ''))).rejects.toThrow(/nothing to do/);
+    await expect(parse(base.replace('  proxy:', '  live:\n    interface: lo\n  proxy:'))).rejects.toThrow(/exactly one of source\.live or source\.proxy/);
+  });
+
+  it('takes the token from the environment', async () => {
+    const c = await parse(base.replace('  token: 0123456789abcdef0123\n', '  listen: 127.0.0.1:1234\n'), { SHADOWTAP_AGENT_TOKEN: 'from-env-0123456789' });
+    expect(c.control.token).toBe('from-env-0123456789');
+  });
+
+  it('refuses a non-loopback control address unless allowed', async () => {
+    await expect(parse(base.replace('control:\n', 'control:\n  listen: 0.0.0.0:9464\n'))).rejects.toThrow(/^agent\.yaml:8:11: control\.listen: 0\.0\.0\.0 is not a loopback address/);
+    const ok = await parse(base.replace('control:\n', 'control:\n  listen: 0.0.0.0:9464\n  allowNonLoopback: true\n'));
+    expect(ok.control.listen).toBe('0.0.0.0:9464');
+    await expect(parse(base.replace('control:\n', 'control:\n  listen: "[::1]:9464"\n'))).resolves.toBeDefined();
+  });
+
+  it('the shipped example is valid, and the CLI exits 2 naming the line for a bad file', async () => {
+    await expect(loadAgentConfig(join(import.meta.dirname, '..', '..', 'deploy', 'agent.example.yaml'), { SHADOWTAP_AGENT_TOKEN: 'example-token-0123456789' })).resolves.toBeDefined();
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, base.replace('control:\n', 'control:\n  listen: 10.0.0.1:9464\n'));
+    const cli = spawnCli(['agent', '--config', bad]);
+    expect(await cli.exit).toBe(2);
+    expect(cli.stderr()).toMatch(/bad\.yaml:8:11: control\.listen: 10\.0\.0\.1 is not a loopback address/);
+    expect(cli.stderr()).not.toMatch(/at .*\.js:\d+/);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
+import { recorded, writeCapture, runCli, readSummary, childServer } from '../helpers/replay-fixtures.js';
+
+const dir = tempDir('shadowtap-open-');
+const GATE = ['--max-lag-p99', '1000', '--max-loop-delay', '1000', '--quiet'];
+
+describe('open model: latency from the intended send time', async () => {
+  const capture = await writeCapture(join(dir, 'one.jsonl'), [recorded(0, 0)]);
+
+  it('a server answering after exactly 300 ms, at 20 req/s: p50 within 300–305 ms', async () => {
+    const slow = await childServer('slow300');
+    try {
+      const summary = join(dir, 'slow.json');
+      const r = await runCli(['replay', capture, '-t', slow.url, '--rate', '20', '--loop', 'forever', '--duration', '4s', '--summary', summary, ...GATE]);
+      expect(r.code).toBe(0);
+      const t = readSummary(summary).targets[0]!;
+      expect(t.requests).toBe(80);
+      expect(t.statuses).toEqual({ '200': 80 });
+      expect(t.latency.p50).toBeGreaterThanOrEqual(300);
+      expect(t.latency.p50).toBeLessThanOrEqual(305);
+      expect(t.offeredRate).toBeCloseTo(20, 0);
+    } finally {
+      slow.stop();
+    }
+  });
+
+  it('a server frozen for 1 s in a 10 s run at 200 req/s: p99 ≥ 900 ms from intended time; raw latency shows the closed-loop view', async () => {
+    const server = await childServer('ok');
+    const freeze = setTimeout(() => {
+      process.kill(server.pid, 'SIGSTOP');
+      setTimeout(() => process.kill(server.pid, 'SIGCONT'), 1000);
+    }, 4000);
+    try {
+      const summary = join(dir, 'freeze.json');
+      const r = await runCli(['replay', capture, '-t', server.url, '--rate', '200', '--loop', 'forever', '--duration', '10s', '--summary', summary, ...GATE]);
+      expect(r.code).toBe(0);
+      const t = readSummary(summary).targets[0]!;
+      expect(t.requests).toBe(2000);
+      expect(t.statuses['200']).toBe(2000);
+      expect(t.latency.p99).toBeGreaterThanOrEqual(900);
+      // A closed-loop tool only sees the few requests that were on the wire during the freeze.
+      expect(t.rawLatency.p99).toBeLessThan(t.latency.p99 / 2);
+      expect(t.rawLatency.p50).toBeLessThan(50);
+      const worst = t.intervals.reduce((a, b) => (b.latency.max > a.latency.max ? b : a));
+      // The freeze starts 4 s after the CLI is spawned, i.e. 2–4 s into the run (start-up varies).
+      expect(worst.startMs).toBeGreaterThanOrEqual(1000);
+      expect(worst.startMs).toBeLessThanOrEqual(5000);
+      expect(t.intervals.filter((iv) => iv.latency.p50 < 50).length).toBeGreaterThanOrEqual(7);
+    } finally {
+      clearTimeout(freeze);
+      process.kill(server.pid, 'SIGCONT');
+      server.stop();
+    }
+  });
+});
+

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CaptureWriter } from '../../src/formats/capture-file.js';
+import type { ReportModel } from '../../src/report/model.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const dir = tempDir('shadowtap-replay-report-');
+const servers: Server[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A JSON API; the candidate changes one user's email in five and answers 500 to one request in seventeen. */
+async function api(candidate: boolean): Promise<string> {
+  const s = createServer((req, res) => {
+    const id = Number(req.url?.split('/')[2]);
+    const email = candidate && id % 5 === 0 ? `X${id}@example.com` : `u${id}@example.com`;
+    res.writeHead(candidate && id % 17 === 0 ? 500 : 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ user: { id, email }, generatedAt: String(process.hrtime.bigint()) }));
+  });
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+}
+
+function shadowtap(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('a real replay, reported', () => {
+  it('renders `replay --summary` through `shadowtap report`: targets, statuses, differences beyond noise', async () => {
+    const capture = join(dir, 'cap.jsonl');
+    const w = CaptureWriter.open(capture);
+    for (let i = 0; i < 120; i++) {
+      const t = 1_700_000_000_000_000 + i * 5_000;
+      await w.write({
+        id: `x${i}`,
+        timing: { requestStartUs: t, requestEndUs: t + 10, responseStartUs: t + 2_000, responseEndUs: t + 2_100 },
+        connection: { clientIp: '127.0.0.1', clientPort: 40000, serverIp: '127.0.0.1', serverPort: 80 },
+        request: { method: 'GET', target: `/users/${i}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Host', value: 'prod' }] },
+        response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'content-type', value: 'application/json' }], body: { text: JSON.stringify({ user: { id: i, email: `u${i}@example.com` }, generatedAt: '1' }), size: 60, truncated: false } },
+      });
+    }
+    await w.close();
+    const [primary, secondary, candidate] = [await api(false), await api(false), await api(true)];
+    const summary = join(dir, 'summary.json');
+    const replay = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--summary', summary, '--quiet',
+      // The validity gate is the replay engine's to test; on a busy shared machine it must not decide this one.
+      '--max-lag-p99', '1000', '--max-loop-delay', '1000']);
+    expect(replay.stderr).toBe('');
+    expect(replay.code).toBe(0);
+
+    const out = join(dir, 'report');
+    const report = await shadowtap(['report', summary, '--out', out, '--junit', join(out, 'junit.xml')]);
+    expect(report.stderr).toBe('');
+    const model = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
+    expect(report.code).toBe(model.exitCode);
+    const targets = model.replay!.summary.targets;
+    expect(targets.map((t) => t.url)).toEqual([primary, secondary, candidate]);
+    expect(targets[2]!.statuses['500']).toBe(Math.ceil(120 / 17));
+    const diffs = model.replay!.differences;
+    const email = diffs.find((d) => d.field === 'body:$.user.email')!;
+    expect(email).toMatchObject({ target: candidate, count: 120 / 5, noise: false });
+    expect(email.examples[0]!.actual).toMatch(/"X\d+@example.com"/);
+    expect(diffs.find((d) => d.field === 'body:$.generatedAt')?.noise).toBe(true);
+
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('data-table="differences"');
+    expect(html).toContain('<code>body:$.user.email</code>');
+    expect(html.match(/<figure class="chart">/g)!.length).toBe(1 + 3 * targets.length);
+  });
+});
