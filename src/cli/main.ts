@@ -4,6 +4,12 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { exitCodeOf } from '../errors.js';
 
+// `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const cli = yargs(hideBin(process.argv))
   .scriptName('shadowtap')
   .usage('$0 <command> [options]\n\nCapture HTTP traffic, replay it to shadow targets, compare configurations.')

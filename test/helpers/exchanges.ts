@@ -16,7 +16,7 @@ export function sampleExchange(i: number, overrides: Partial<Exchange> = {}): Ex
         { name: 'X-Multi', value: 'one' },
         { name: 'X-Multi', value: 'two' },
       ],
-      ...(i % 2 ? { body: { text: `{"n":${i}}`, size: 7 + String(i).length, truncated: false } } : {}),
+      ...(i % 2 ? { body: { text: `{"n":${i}}`, size: 6 + String(i).length, truncated: false } } : {}),
     },
     response: {
       status: 200,
