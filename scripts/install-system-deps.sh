@@ -7,6 +7,10 @@ for pair in tcpdump:tcpdump tshark:tshark editcap:tshark curl:curl wrk:wrk nginx
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || [[ -x /usr/sbin/$cmd ]] || need+=("$pkg")
 done
+# dumpcap (pcapng tests) ships with tshark's dependency; GNU time (peak RSS in bench/capture.mjs) is a
+# shell keyword too, so look for the binary.
+command -v dumpcap >/dev/null 2>&1 || need+=(tshark)
+[[ -x /usr/bin/time ]] || need+=(time)
 if ((${#need[@]})); then
   if [[ $(id -u) != 0 ]]; then
     echo "missing system packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2

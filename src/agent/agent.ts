@@ -56,7 +56,14 @@ export class Agent {
     if (m) this.mirror = new MirrorSink({ targets: m.targets, samplePercent: m.samplePercent, maxRate: m.maxRate, queue: m.queue, connections: m.connections, timeoutMs: m.timeout, log: this.log });
     const emit = (ex: Exchange): void => this.emit(ex);
     this.source = this.cfg.source.live ? startLiveSource(this.cfg, emit, this.log) : startProxySource(this.cfg, emit, this.log);
-    await this.source.ready;
+    try {
+      await this.source.ready;
+    } catch (err) {
+      // Let the sinks end so the process can exit with the source's message.
+      await this.files?.close();
+      await this.mirror?.abortNow();
+      throw err;
+    }
   }
 
   private emit(ex: Exchange): void {

@@ -81,14 +81,24 @@ export class MirrorSink {
     const it = this.queue[Symbol.asyncIterator]();
     while (performance.now() < untilMs) {
       const timer = new Promise<'tick'>((r) => setTimeout(() => r('tick'), 1000).unref());
+      // Hand the engine no more than it can send now: it reads schedules ahead, and whatever it held
+      // would sit beyond our bound instead of being dropped and counted here.
+      if (this.outstanding >= this.o.connections) {
+        await Promise.race([new Promise<void>((r) => (this.slotFreed = r)), timer]);
+        continue;
+      }
       const next = await Promise.race([this.nextOf(it), timer]);
       if (next === 'tick') continue;
       if (next.done) return;
       const ex = next.value;
       const body = ex.request.body && !ex.request.body.truncated ? bodyBytes(ex.request.body) : undefined;
+      this.outstanding++;
       yield { intendedUs: 0, method: ex.request.method, target: ex.request.target, headers: ex.request.headers, ...(body?.length ? { body } : {}), id: `mirror-${++this.seq}` };
     }
   }
+
+  private outstanding = 0;
+  private slotFreed: (() => void) | undefined;
 
   /** One pending next() shared across timer ticks, so no item is lost to an abandoned promise. */
   private pending: Promise<IteratorResult<Exchange>> | undefined;
@@ -120,13 +130,19 @@ export class MirrorSink {
         signal: this.abort.signal,
         onResult: (r) => {
           if (r.target !== 0) return; // count each exchange once, by the first target
+          this.outstanding--;
+          this.slotFreed?.();
           if (r.error === 'dropped') this.stats.engineDropped++;
           else {
             this.stats.mirrored++;
             if (r.error) this.stats.errors++;
           }
         },
-      }).catch((err: Error) => this.o.log('error', 'mirroring run failed', { reason: err.message }));
+      }).catch(async (err: Error) => {
+        this.o.log('error', 'mirroring run failed; retrying in 1 s', { reason: err.message });
+        // Never spin: a failing engine would otherwise pull (and lose) the whole queue at once.
+        await new Promise((r) => setTimeout(r, 1000));
+      });
       if (this.closing) break;
     }
   }

@@ -12,7 +12,18 @@ import { parseListen } from '../capture/input-proxy.js';
 export async function runAgent(cfg: AgentConfig): Promise<void> {
   const logger = pino({ level: cfg.logLevel, base: { app: 'shadowtap-agent', pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
   const log = (level: 'info' | 'warn' | 'error', msg: string, extra?: object): void => logger[level](extra ?? {}, msg);
+  // Handlers first: a signal that arrives while starting (or right after the "started" line) must
+  // still mean a clean stop, not the default action of dying mid-write.
+  const signal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const agent = new Agent(cfg, log);
+  const onHup = (): void => {
+    log('info', 'SIGHUP: rotating capture files');
+    void agent.rotate();
+  };
+  process.on('SIGHUP', onHup);
   const { host, port } = parseListen(cfg.control.listen, 'control.listen');
   await agent.start();
   const control = await startControlApi(
@@ -23,16 +34,7 @@ export async function runAgent(cfg: AgentConfig): Promise<void> {
     throw err;
   });
   log('info', 'agent started', { control: `${host}:${control.port}`, source: agent.source.state.kind, proxyPort: agent.source.state.proxyPort, files: cfg.files?.dir, mirror: cfg.mirror?.targets.map((t) => t.url) });
-  const onHup = (): void => {
-    log('info', 'SIGHUP: rotating capture files');
-    void agent.rotate();
-  };
-  process.on('SIGHUP', onHup);
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  log('info', 'stopping', { signal });
+  log('info', 'stopping', { signal: await signal });
   process.off('SIGHUP', onHup);
   await control.app.close();
   await agent.stop();

@@ -31,6 +31,8 @@ export interface RunningSource {
 }
 
 const KEEP_GAPS = 100;
+/** How long a first tcpdump start must survive before the agent counts as started. */
+const START_CHECK_MS = 500;
 
 /**
  * Live tcpdump capture, supervised: when tcpdump exits (killed, interface gone) it is restarted after a
@@ -44,7 +46,9 @@ export function startLiveSource(cfg: AgentConfig, emit: (ex: Exchange) => void, 
   const stopper = new AbortController();
   let current: { stop(): Promise<void> } | undefined;
   let markReady: () => void = () => {};
-  const ready = new Promise<void>((r) => (markReady = r));
+  let failStart: (err: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (failStart = reject)));
+  let everUp = false;
   const done = (async () => {
     const { liveCapture } = await import('../capture/input-live.js');
     let backoff = cfg.supervise.restartMin;
@@ -59,16 +63,27 @@ export function startLiveSource(cfg: AgentConfig, emit: (ex: Exchange) => void, 
       const ticker = setInterval(sum, 1000);
       try {
         await lc.ready;
+        const consume = (async () => {
+          for await (const ex of lc.exchanges) emit(ex);
+        })();
+        // tcpdump's "listening" also comes when it fails at once (no permission, bad interface or
+        // filter): on the first attempt give it a moment, and fail the start with its message.
+        if (state.restarts === 0) await Promise.race([consume, sleep(START_CHECK_MS)]);
         state.up = true;
+        everUp = true;
         if (openGap) {
           openGap.to = new Date().toISOString();
           log('info', 'tcpdump restarted; capture resumed', { gap: openGap });
           openGap = undefined;
         }
         markReady();
-        for await (const ex of lc.exchanges) emit(ex);
+        await consume;
         if (!stopper.signal.aborted) log('error', 'tcpdump exited unexpectedly', { restartInMs: backoff });
       } catch (err) {
+        if (!everUp) {
+          failStart(err as Error);
+          return;
+        }
         log('error', 'live capture failed', { reason: (err as Error).message, restartInMs: backoff });
       } finally {
         clearInterval(ticker);
@@ -113,14 +128,16 @@ export function startProxySource(cfg: AgentConfig, emit: (ex: Exchange) => void,
     state.proxyPort = proxy.port;
     log('info', 'recording proxy listening', { host, port: proxy.port, upstream: p.upstream });
   })();
-  const done = (async () => {
-    await ready;
-    try {
-      for await (const ex of proxy!.exchanges) emit(ex);
-    } finally {
-      state.up = false;
-    }
-  })();
+  const done = ready.then(
+    async () => {
+      try {
+        for await (const ex of proxy!.exchanges) emit(ex);
+      } finally {
+        state.up = false;
+      }
+    },
+    () => undefined, // the start error is reported through `ready`
+  );
   return {
     state,
     ready,

@@ -27,10 +27,11 @@ export function runUserCommand(argv: string[], timeoutMs: number, env: Record<st
 }
 
 /** Poll a URL until it answers 200, at most `timeoutMs`. */
-export async function waitForHealth(url: string, timeoutMs: number, intervalMs = 200): Promise<void> {
+export async function waitForHealth(url: string, timeoutMs: number, signal?: AbortSignal, intervalMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
+    if (signal?.aborted) throw new InvalidRunError(`drain: interrupted while waiting for ${url}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(Math.min(2000, timeoutMs)) });
       await res.arrayBuffer();

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { rateSchedule } from '../replay/schedule/rate.js';
 import { runLoad } from '../replay/engine.js';
 import type { ErrorClass, RequestResult, RunSummary } from '../replay/types.js';
-import type { TargetRow } from './discover.js';
-import { drainCycleSchema, runDrainCycle, type DrainCycleResult } from './drain.js';
+import { drainCycleSchema, runDrainCycle, type CycleExtras, type DrainCycleResult } from './drain.js';
 import type { TimelineEvent } from './timeline.js';
 
 /** A drain cycle while open-model load runs through the load balancer. */
@@ -47,7 +46,7 @@ export const isFailure = (r: RequestResult): boolean => r.error !== undefined ||
 const KEEP_FAILURES = 100;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function drainUnderLoad(input: DrainUnderLoadOptions, action?: (t: TargetRow) => Promise<void>): Promise<DrainUnderLoadResult> {
+export async function drainUnderLoad(input: DrainUnderLoadOptions, x: CycleExtras = {}): Promise<DrainUnderLoadResult> {
   const o = drainUnderLoadSchema.parse(input);
   const failed: RequestResult[] = [];
   const byKind: Record<string, number> = {};
@@ -56,6 +55,7 @@ export async function drainUnderLoad(input: DrainUnderLoadOptions, action?: (t: 
   let firstUs = Infinity;
   let lastUs = -Infinity;
   const ac = new AbortController();
+  x.signal?.addEventListener('abort', () => ac.abort(), { once: true });
   const onResult = (r: RequestResult): void => {
     requests++;
     if (!isFailure(r)) return;
@@ -77,8 +77,8 @@ export async function drainUnderLoad(input: DrainUnderLoadOptions, action?: (t: 
   try {
     await sleep(o.beforeMs);
     const { url: _u, rate: _r, path: _p, beforeMs: _b, afterMs: _a, maxDurationMs: _m, connections: _c, ...cycleOpts } = o;
-    cycle = await runDrainCycle(cycleOpts, action);
-    await sleep(o.afterMs);
+    cycle = await runDrainCycle(cycleOpts, x);
+    if (!x.signal?.aborted) await sleep(o.afterMs);
   } finally {
     ac.abort();
   }

@@ -55,20 +55,30 @@ function pickTarget(rows: TargetRow[], want: string | undefined, tg: string): Ta
   return row;
 }
 
-async function wait(what: string, fn: () => Promise<unknown>): Promise<void> {
+async function wait(what: string, fn: () => Promise<unknown>, signal?: AbortSignal): Promise<void> {
   try {
     await fn();
   } catch (err) {
+    if (signal?.aborted) throw new InvalidRunError(`drain: interrupted while waiting for ${what}`);
     throw new InvalidRunError(`drain: ${what} did not happen in time (${(err as Error).message.split('\n')[0]})`);
   }
 }
 
+export interface CycleExtras {
+  /** In-process restart (tests, embedders): runs before `command`, if any. */
+  action?: (t: TargetRow) => Promise<void>;
+  client?: ElasticLoadBalancingV2Client;
+  /** Stops waiting (waiters, health) and skips the remaining steps; the result says where it stopped. */
+  signal?: AbortSignal;
+}
+
 /**
- * One deploy cycle of one target, recorded as a timeline of ELB states and steps. `action` (in-process
- * restart, for tests and embedders) runs instead of / before `command`.
+ * One deploy cycle of one target, recorded as a timeline of ELB states and steps. On failure or abort the
+ * target is left as it is (never registered blindly: the command may have left it broken).
  */
-export async function runDrainCycle(input: DrainCycleOptions, action?: (t: TargetRow) => Promise<void>, client?: ElasticLoadBalancingV2Client): Promise<DrainCycleResult> {
+export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {}): Promise<DrainCycleResult> {
   const o = drainCycleSchema.parse(input);
+  const { action, client, signal } = x;
   const c = client ?? elbClient(o.aws);
   const startedAt = Date.now();
   let timeline: StateTimeline | undefined;
@@ -82,25 +92,28 @@ export async function runDrainCycle(input: DrainCycleOptions, action?: (t: Targe
     timeline = new StateTimeline(c, tg, o.pollMs);
     await timeline.start();
     const targets = { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: row.id, Port: row.port }] };
-    const waiter = { client: c, minDelay: o.waiter.minDelayMs / 1000, maxDelay: o.waiter.maxDelayMs / 1000, maxWaitTime: o.waiter.maxWaitMs / 1000 };
-    const step = (name: string, detail?: string): void => timeline!.step(key, name, detail);
+    const waiter = { client: c, minDelay: o.waiter.minDelayMs / 1000, maxDelay: o.waiter.maxDelayMs / 1000, maxWaitTime: o.waiter.maxWaitMs / 1000, ...(signal ? { abortSignal: signal } : {}) };
+    const step = (name: string, detail?: string): void => {
+      if (signal?.aborted) throw new InvalidRunError(`drain: interrupted before ${name}`);
+      timeline!.step(key, name, detail);
+    };
     if (o.mode === 'graceful') {
       step('deregister');
       await awsCall(`DeregisterTargets ${key}`, () => c.send(new DeregisterTargetsCommand(targets)));
-      await wait(`deregistration of ${key}`, () => waitUntilTargetDeregistered(waiter, targets));
+      await wait(`deregistration of ${key}`, () => waitUntilTargetDeregistered(waiter, targets), signal);
       step('deregistered');
     }
     step('command', o.command?.join(' ') ?? 'in-process action');
     if (action) await action(row);
     if (o.command) await runUserCommand(o.command, o.commandTimeoutMs, { TARGET_ID: row.id, TARGET_PORT: String(row.port) });
     step('command-done');
-    await waitForHealth(healthUrl, o.healthTimeoutMs);
+    await waitForHealth(healthUrl, o.healthTimeoutMs, signal);
     step('health-ok', healthUrl);
     if (o.mode === 'graceful') {
       step('register');
       await awsCall(`RegisterTargets ${key}`, () => c.send(new RegisterTargetsCommand(targets)));
     }
-    await wait(`${key} back in service`, () => waitUntilTargetInService(waiter, targets));
+    await wait(`${key} back in service`, () => waitUntilTargetInService(waiter, targets), signal);
     step('in-service');
   } catch (err) {
     error = err instanceof Error ? err : new Error(String(err));

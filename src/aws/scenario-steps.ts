@@ -1,60 +1,19 @@
-import { z } from 'zod';
+/** The two calls the scenario runner makes: `gateHealthy` before load, `drainDuringPhase` around one load phase. */
 import type { RequestResult } from '../replay/types.js';
 import type { ThresholdResult, TimelineEvent as ReportTimelineEvent } from '../report/model.js';
 import { requireHealthy } from './health-gate.js';
 import { runDrainCycle, type DrainCycleResult } from './drain.js';
 import { isFailure } from './drain-load.js';
 import type { TimelineEvent } from './timeline.js';
+import { ms, type DrainStep, type RequireHealthyStep } from './step-schemas.js';
 import type { AwsOptions } from './client.js';
 import type { TargetRow } from './discover.js';
-
-/**
- * scenarios.yaml fragments for the ELB steps, in the scenario file's style (durations as "2s"), and the
- * two calls the scenario runner makes: `gateHealthy` before load, `drainDuringPhase` around one phase.
- */
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-const duration = z.string().regex(DURATION, 'expected a duration such as 500ms, 20s or 2m');
-const ms = (s: string | undefined, dflt: number): number => {
-  const m = s === undefined ? null : DURATION.exec(s);
-  return m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'] : dflt;
-};
-const awsFields = {
-  region: z.string().optional(),
-  endpointUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional().describe('ELBv2/EC2 endpoint override (e.g. shadowtap local-elb)'),
-};
-
-export const requireHealthyStepSchema = z.strictObject({
-  targetGroup: z.string().min(1).describe('target group name or ARN'),
-  loadBalancer: z.string().optional(),
-  minHealthy: z.number().int().min(1).default(1),
-  wait: duration.optional().describe('keep looking this long for the minimum (default: one look)'),
-  ...awsFields,
-}).describe('before any load: refuse to start (exit 3) unless the group has enough healthy targets');
-
-export const drainStepSchema = z.strictObject({
-  targetGroup: z.string().min(1),
-  loadBalancer: z.string().optional(),
-  target: z.string().optional().describe('ID or ID:PORT (default: the first healthy target)'),
-  mode: z.enum(['graceful', 'abrupt']).default('graceful'),
-  command: z.array(z.string()).min(1).optional().describe('restart/deploy command, no shell; TARGET_ID and TARGET_PORT in its env'),
-  phase: z.string().optional().describe('the load phase the cycle runs during (default: the first)'),
-  at: duration.optional().describe('start the cycle this long into the phase (default 2s)'),
-  healthUrl: z.string().regex(/^https?:\/\//).optional(),
-  healthTimeout: duration.optional(),
-  waiterMinDelay: duration.optional(),
-  waiterMaxDelay: duration.optional(),
-  waiterMaxWait: duration.optional(),
-  poll: duration.optional().describe('timeline: DescribeTargetHealth interval (default 1s)'),
-  ...awsFields,
-}).describe('during a load phase through the load balancer: deregister a target, wait, run the command, wait for health, register, wait in service; any failed request fails the scenario');
-
-export type RequireHealthyStep = z.output<typeof requireHealthyStepSchema>;
-export type DrainStep = z.output<typeof drainStepSchema>;
 
 /** For embedders and tests: static credentials, an in-process restart instead of / before `command`. */
 export interface StepExtras {
   aws?: AwsOptions;
   action?: (t: TargetRow) => Promise<void>;
+  signal?: AbortSignal;
 }
 
 const awsOf = (s: { region?: string; endpointUrl?: string }, x: StepExtras = {}): AwsOptions =>
@@ -104,7 +63,7 @@ export async function drainDuringPhase<T>(step: DrainStep, where: { configuratio
     targetGroup: step.targetGroup, loadBalancer: step.loadBalancer, target: step.target, mode: step.mode, command: step.command, healthUrl: step.healthUrl,
     healthTimeoutMs: ms(step.healthTimeout, 120_000), pollMs: ms(step.poll, 1000), aws: awsOf(step, x),
     waiter: { minDelayMs: ms(step.waiterMinDelay, 15_000), maxDelayMs: ms(step.waiterMaxDelay, 120_000), maxWaitMs: ms(step.waiterMaxWait, 900_000) },
-  }, x.action);
+  }, { action: x.action, signal: x.signal });
   const measured = await phase;
   atMs.sort((a, b) => a - b);
   const outlasted = cycle.endedAt > phaseEnded;

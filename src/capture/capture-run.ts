@@ -32,7 +32,9 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
   const common = { ports: o.ports, maxBodyBytes: o.maxBodyBytes, onWarning };
   let stats: CaptureStats;
   let source: AsyncIterable<Exchange>;
-  let stop: () => Promise<void> = async () => {};
+  let interrupted = false;
+  // For a file, stopping means: write what was read so far and finish (live: tcpdump is stopped too).
+  let stop: () => Promise<void> = async () => void (interrupted = true);
   const t0 = Date.now();
   const timers: NodeJS.Timeout[] = [];
   let written = 0;
@@ -44,7 +46,10 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
     ({ stats, stop } = live);
     source = live.exchanges;
     if (o.durationS !== undefined) timers.push(setTimeout(() => void stop(), o.durationS * 1000));
-    if (!process.stderr.isTTY) timers.push(setInterval(() => log(formatProgress(stats, written, (Date.now() - t0) / 1000)), 10_000));
+    // A status line rewritten in place on a terminal; a line every 10 s in logs.
+    const tty = process.stderr.isTTY && !o.log;
+    const progress = (): void => log((tty ? '\r\x1b[K' : '') + formatProgress(stats, written, (Date.now() - t0) / 1000).trimEnd() + (tty ? '' : '\n'));
+    timers.push(setInterval(progress, tty ? 1000 : 10_000));
   }
   const onSignal = (): void => void stop();
   process.once('SIGINT', onSignal);
@@ -52,6 +57,7 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
   const redact = createRedactor(o.redaction);
   async function* limited(): AsyncGenerator<Exchange> {
     for await (const ex of source) {
+      if (interrupted) return;
       yield redact(ex);
       written++;
       if (o.maxExchanges !== undefined && written >= o.maxExchanges) {
@@ -69,6 +75,7 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
     process.off('SIGTERM', onSignal);
     await stop();
   }
+  if (o.iface !== undefined && process.stderr.isTTY && !o.log) log('\r\x1b[K');
   log(formatSummary(stats, written));
   return stats;
 }

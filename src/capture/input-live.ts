@@ -48,9 +48,12 @@ export function liveCapture(opts: LiveOptions): LiveCapture {
     if (stderr.length < 65536) stderr += s;
     if (stderr.includes('listening on')) onReady();
   });
+  const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
+  // 'exit' and stderr's end, not 'close': 'close' also waits for stdout, which a caller that stops
+  // reading (a --max-exchanges limit) never drains.
   const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, error }));
-    child.once('close', (code) => resolve({ code }));
+    child.once('exit', (code) => void stderrEnded.then(() => resolve({ code })));
   });
   void exited.then(() => {
     readCounts(stderr, stats);

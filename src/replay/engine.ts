@@ -108,7 +108,12 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
 }
 
 function iterate(s: RunOptions['schedule']): AsyncIterator<ScheduledRequest> | Iterator<ScheduledRequest> {
-  return Symbol.asyncIterator in s ? prefetch(s)[Symbol.asyncIterator]() : s[Symbol.iterator]();
+  return Symbol.asyncIterator in s ? prefetch(s, 1024, 1 << 20, weigh)[Symbol.asyncIterator]() : s[Symbol.iterator]();
+}
+
+/** Rough bytes held by a scheduled request: its body and the recorded response it is compared with. */
+function weigh(r: ScheduledRequest): number {
+  return 256 + (r.body?.length ?? 0) + (r.recorded?.response?.body?.size ?? 0) + (r.recorded?.request.body?.size ?? 0);
 }
 
 /** Waits for the last responses, at most `ms`; then what is still queued or in flight is abandoned. */

@@ -20,6 +20,8 @@ import { printSummary } from './summary-text.js';
 
 /** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
 export async function runReplay(a: ReplayArgs): Promise<number> {
+  // elbv2://<target group> → every healthy target's URL (the AWS SDK loads only when one is given).
+  if (a.target?.some((t) => /^elbv2:\/\//i.test(t))) a.target = await (await import('../aws/resolve.js')).expandTargetUrls(a.target);
   const { targets, noise } = targetsOf(a);
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const readStats = a.captures.map(() => newStats());

@@ -19,7 +19,7 @@ export function pct(fraction: number): string {
 
 /** Any model value with its unit; null → "—". */
 export function withUnit(v: number | string | boolean | null | undefined, unit: Unit): string {
-  if (v === null || v === undefined) return '—';
+  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '—';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string') return v;
   switch (unit) {

@@ -6,7 +6,7 @@ import { runOpenPhase, type LoadTarget } from './measure/open-phase.js';
 import type { Progress } from './progress.js';
 import { probe, reachable, runSmoke, smokeProblem } from './smoke.js';
 import type { ConfigurationSpec, PhaseSpec, ScenarioSpec } from './spec.js';
-import { checkMetrics, checkPhase, checkSmoke, limitsFor, smokeRequirement } from './thresholds.js';
+import { checkEndpointsSeen, checkMetrics, checkPhase, checkSmoke, limitsFor, smokeRequirement } from './thresholds.js';
 
 export interface ScenarioContext {
   progress: Progress;
@@ -33,7 +33,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     const spec = ctx.configurations.get(name)!;
     const baseUrl = await ctx.urlOf(spec);
     const target = { baseUrl, proxy: spec.proxy, headers: spec.headers, connections: spec.connections };
-    const side: Side = { spec, target, report: { name, baseUrl, ...(spec.proxy ? { proxy: spec.proxy } : {}), phases: [] } };
+    const side: Side = { spec, target, report: { name, baseUrl, ...(spec.proxy ? { proxy: withoutPassword(spec.proxy) } : {}), phases: [] } };
     sides.push(side);
     if (s.smoke) {
       const smoke = await runSmoke(target, s.smoke);
@@ -89,7 +89,10 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   for (const side of sides) {
     if (side.skip) {
       for (const p of s.phases) thresholds.push(...checkMetrics(limitsFor(s, side.spec.name), null, { configuration: side.spec.name, phase: p.name }, side.skip));
-    } else for (const p of side.report.phases) thresholds.push(...checkPhase(s, side.spec.name, p));
+    } else {
+      for (const p of side.report.phases) thresholds.push(...checkPhase(s, side.spec.name, p));
+      thresholds.push(...checkEndpointsSeen(s, side.spec.name, side.report.phases));
+    }
   }
   const body = { name: s.name, ...(s.description ? { description: s.description } : {}), configurations: sides.map((x) => x.report), thresholds, comparisons };
   const verdict = invalid.length ? 'invalid' : scenarioVerdict(body);
@@ -99,6 +102,13 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     ...comparisons.filter((c) => !c.pass).map((c) => `${s.name}: ${c.message}`),
   ];
   return { report: { ...body, verdict }, reasons };
+}
+
+/** Reports and CI logs are shared: a proxy password never goes into them. */
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString().replace(/\/$/, '');
 }
 
 function compareSides(s: ScenarioSpec, a: Side, b: Side, samples: Map<PhaseReport, number[]>, remeasured: number): ComparisonResult[] {

@@ -70,15 +70,25 @@ export function checkPhase(s: ScenarioSpec, configuration: string, p: PhaseRepor
     achievedRate: whole.achievedRate,
   }, { configuration, phase });
   for (const [endpoint, limits] of s.thresholds.endpoints) {
+    // A phase that never sent to this endpoint (a replay of other traffic) has nothing to judge.
     const e = whole.endpoints.find((x) => x.endpoint === endpoint);
-    const m = e ? { latency: e.requests > e.errors ? e.latency : null, errorRate: done(e.requests, e.errors), offeredRate: 0, achievedRate: 0 } : null;
-    out.push(...checkMetrics(limits, m, { configuration, phase, endpoint }, 'no requests to this endpoint'));
+    if (!e) continue;
+    const m = { latency: e.requests > e.errors ? e.latency : null, errorRate: done(e.requests, e.errors), offeredRate: 0, achievedRate: 0 };
+    out.push(...checkMetrics(limits, m, { configuration, phase, endpoint }, 'no successful request to this endpoint'));
   }
   if (s.thresholds.kneeMin !== undefined && p.kind === 'ramp') {
     const actual = p.knee?.kneeRate ?? null;
     out.push({ metric: 'knee', configuration, phase, op: '>=', limit: s.thresholds.kneeMin, actual, unit: 'req/s', pass: actual !== null && actual >= s.thresholds.kneeMin, ...(p.knee?.reason ? { message: p.knee.reason } : {}) });
   }
   return out;
+}
+
+/** An endpoint threshold that no phase of a configuration ever sent to (a typo, or a mix without it) fails. */
+export function checkEndpointsSeen(s: ScenarioSpec, configuration: string, phases: readonly PhaseReport[]): ThresholdResult[] {
+  const seen = new Set(phases.flatMap((p) => p.stats.endpoints.map((e) => e.endpoint)));
+  return [...s.thresholds.endpoints.keys()]
+    .filter((endpoint) => phases.length > 0 && !seen.has(endpoint))
+    .map((endpoint) => ({ metric: 'requests', configuration, endpoint, op: '>' as const, limit: 0, actual: 0, unit: 'count' as const, pass: false, message: 'no requests to this endpoint in any phase' }));
 }
 
 const countErrors = (p: PhaseReport): number => p.stats.endpoints.reduce((n, e) => n + e.errors, 0);

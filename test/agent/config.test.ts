@@ -51,4 +51,27 @@ describe('agent.yaml', () => {
     expect(cli.stderr()).toMatch(/bad\.yaml:8:11: control\.listen: 10\.0\.0\.1 is not a loopback address/);
     expect(cli.stderr()).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it('a source that cannot start (bad interface, port in use) is exit 2 with the reason, not a crash', async () => {
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const cases: [string, RegExp][] = [
+        [base.replace('listen: 127.0.0.1:8081', `listen: 127.0.0.1:${port}`).replace('control:\n', 'control:\n  listen: 127.0.0.1:0\n'), /cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/],
+        [base.replace(/  proxy:\n.*\n.*\n/, '  live:\n    interface: no-such-if0\n').replace('control:\n', 'control:\n  listen: 127.0.0.1:0\n'), /tcpdump: .*no-such-if0/],
+      ];
+      for (const [text, re] of cases) {
+        const file = join(dir, 'start.yaml');
+        writeFileSync(file, text.replace('/tmp/x', join(dir, 'files')));
+        const cli = spawnCli(['agent', '--config', file]);
+        expect(await cli.exit, cli.stderr()).toBe(2);
+        expect(cli.stderr()).toMatch(re);
+        expect(cli.stderr()).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      busy.close();
+    }
+  });
 });

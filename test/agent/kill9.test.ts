@@ -81,7 +81,8 @@ describe('agent killed with SIGKILL while writing', () => {
       before.set(name.replace(/\.partial\.jsonl$|\.jsonl(\.gz)?$/, ''), st.exchanges);
     }
     const again = await startAgent(dir, { source: { proxy: { listen: '127.0.0.1:0', upstream: upstream.url } }, files: { dir: out, gzip: true } }, 'again.yaml');
-    expect((await again.stop()).code).toBe(0);
+    const second = await again.stop();
+    expect(second.code, again.cli.stderr()).toBe(0);
     const after = readdirSync(out).sort();
     expect(after.filter((n) => n.includes('partial') || n.endsWith('.tmp'))).toEqual([]);
     let total = 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drainUnderLoad } from '../../src/aws/drain-load.js';
-import { drainDuringPhase, drainStepSchema } from '../../src/aws/scenario-steps.js';
+import { drainDuringPhase } from '../../src/aws/scenario-steps.js';
+import { drainStepSchema } from '../../src/aws/step-schemas.js';
 import { runLoad } from '../../src/replay/engine.js';
 import { rateSchedule } from '../../src/replay/schedule/rate.js';
 import type { RequestResult } from '../../src/replay/types.js';
@@ -26,9 +27,11 @@ describe('drain under 200 req/s through the local load balancer', () => {
     const target = `127.0.0.1:${fleet.ports[1]}`;
     const r = await drainUnderLoad({
       url: lb.url, rate: 200, path: '/render', beforeMs: 1000, afterMs: 1000, targetGroup: 'web', target, waiter: WAITER, pollMs: 100, aws,
-    }, async () => {
-      await fleet.kill(1);
-      await fleet.start(1);
+    }, {
+      action: async () => {
+        await fleet.kill(1);
+        await fleet.start(1);
+      },
     });
     expect(r.cycle.error).toBeUndefined();
     expect(r.failures.count).toBe(0);

@@ -82,6 +82,12 @@ describe('local ELBv2 endpoint: target states from real health checks', () => {
     const after = await client.send(new DescribeTargetHealthCommand(gone));
     expect(after.TargetHealthDescriptions![0]!.TargetHealth).toMatchObject({ State: 'unused', Reason: 'Target.NotRegistered' });
     await expect(client.send(new DeregisterTargetsCommand(gone))).rejects.toMatchObject({ name: 'InvalidTargetException' });
+    await expect(client.send(new RegisterTargetsCommand({ TargetGroupArn: arnOf('live'), Targets: [{ Id: 'web-1', Port: 80 }] })))
+      .rejects.toMatchObject({ name: 'InvalidTargetException', message: 'The following targets are not valid: web-1 is not an IP address' });
+    await expect(client.send(new RegisterTargetsCommand({ TargetGroupArn: arnOf('by-instance'), Targets: [{ Id: 'i-0bbbbbbbbbbbbbbb9' }] })))
+      .rejects.toMatchObject({ name: 'InvalidTargetException' });
+    await expect(client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arnOf('live').replace('/live/', '/gone/') })))
+      .rejects.toMatchObject({ name: 'TargetGroupNotFoundException', message: 'One or more target groups not found' });
     client.destroy();
   });
 

@@ -105,3 +105,23 @@ describe('damaged input', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
+
+describe('capture --read writes through the redactor', () => {
+  it('no secret reaches the file (mode 0600) unless --no-redact', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const { statSync } = await import('node:fs');
+    const out = join(dir, 'redacted.jsonl.gz');
+    const r = await shadowtap(['capture', '--read', full, '--port', String(server.port), '--redact-query', 'x', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = gunzipSync(readFileSync(out)).toString();
+    expect(text).not.toContain('s3cr3t');
+    // (The server echoes the URL in its body; bodies are not redacted, the request's URL and target are.)
+    const b = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { _target?: string; request?: { url: string } }).find((e) => e._target?.startsWith('/b?'));
+    expect(b?._target).toMatch(/^\/b\?x=redacted/);
+    expect(b?.request?.url).not.toMatch(/x=1\b/);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const plain = join(dir, 'plain.jsonl');
+    expect((await shadowtap(['capture', '--read', full, '--no-redact', '--out', plain])).code).toBe(0);
+    expect(readFileSync(plain, 'utf8')).toContain('session=s3cr3t');
+  });
+});

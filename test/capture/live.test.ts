@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { CLI, run, shadowtap, startNodeServer } from '../helpers/capture-tools.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -75,4 +76,47 @@ it('no such interface: exit 2 and how to find one', async () => {
   const r = await shadowtap(['capture', '--interface', 'nosuch0', '--out', join(dir, 'none.jsonl')]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/nosuch0.*tcpdump -D/);
+});
+
+it('--max-exchanges and --duration stop a live capture by themselves, with tcpdump counts in the summary', async () => {
+  const out = join(dir, 'limited.jsonl');
+  const started = Date.now();
+  const capture = shadowtap(['capture', '-i', 'lo', '-p', String(server.port), '--max-exchanges', '2', '--duration', '20', '--out', out], { timeoutMs: 30_000 });
+  let done = false;
+  void capture.then(() => (done = true));
+  // Requests until the capture has its two and stops (those sent before tcpdump listens are not seen).
+  for (let i = 0; !done && Date.now() - started < 12_000; i++) {
+    await run('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${server.port}/limit/${i}`]);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const r = await capture;
+  expect(r.code, r.stderr).toBe(0);
+  expect(Date.now() - started).toBeLessThan(15_000);
+  expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3); // header + 2
+  expect(r.stderr).toMatch(/written 2\b/);
+  expect(r.stderr).toMatch(/tcpdump: \d+ packets captured, drops: \d+ dropped by kernel/);
+
+  const t0 = Date.now();
+  const timed = await shadowtap(['capture', '-i', 'lo', '-p', String(server.port), '--duration', '1', '--out', join(dir, 'timed.jsonl')], { timeoutMs: 30_000 });
+  expect(timed.code, timed.stderr).toBe(0);
+  expect(Date.now() - t0).toBeLessThan(10_000);
+});
+
+it('no tcpdump: an InputError that says how to install it', async () => {
+  const { liveCapture } = await import('../../src/capture/input-live.js');
+  const live = liveCapture({ iface: 'lo', tcpdump: join(dir, 'no-such-tcpdump') });
+  const err = await (async () => {
+    for await (const _ of live.exchanges);
+  })().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(InputError);
+  expect((err as Error).message).toMatch(/not found: live capture needs tcpdump \(Debian\/Ubuntu: sudo apt-get install tcpdump/);
+});
+
+it('--bpf is and-ed with the ports; a filter tcpdump rejects exits 2 naming the problem', async () => {
+  const { bpfFor } = await import('../../src/capture/input-live.js');
+  expect(bpfFor([80, 8080], 'host 10.0.0.1')).toBe('(tcp port 80 or tcp port 8080) and (host 10.0.0.1)');
+  expect(bpfFor([])).toBe('tcp');
+  const r = await shadowtap(['capture', '-i', 'lo', '-p', '80', '--bpf', 'nonsense (((', '--out', join(dir, 'bad.jsonl')]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/tcpdump rejected the filter: .*syntax error/);
 });

@@ -138,6 +138,17 @@ describe('TCP reassembly', () => {
     expect(flows[0]!.log).toEqual(['q:a', 'gap request 99', `q:${'x'.repeat(500)}`, 'end eof']);
   });
 
+  it('bounds open flows and out-of-order bytes across flows: the oldest flow ends, holes give way', () => {
+    const flow = (port: number, t: number): Pkt => [t, { ...C, sport: port, seq: 1, flags: 'PA', payload: 'GET' }];
+    const many = reassemble([flow(40001, 1), flow(40002, 2), flow(40003, 3)], { limits: { maxFlows: 2 } });
+    expect(many.flows.map((f) => f.log.at(-1))).toEqual(['end memory', 'end eof', 'end eof']);
+    expect(many.stats.memoryLimitHits).toBe(1);
+    const held = (port: number, t: number): Pkt => [t, { ...C, sport: port, seq: 100, flags: 'PA', payload: 'y'.repeat(80) }];
+    const total = reassemble([flow(40001, 1), held(40001, 2), flow(40002, 3), held(40002, 4)], { limits: { maxBufferedTotal: 100 } });
+    expect(total.stats.memoryLimitHits).toBe(1);
+    expect(total.flows[1]!.log).toEqual(['q:GET', 'gap request 96', `q:${'y'.repeat(80)}`, 'end eof']);
+  });
+
   it('after a RST the peer’s data already in flight is still delivered; the flow ends as reset', () => {
     const resp = 'HTTP/1.1 204 No Content\r\n\r\n';
     const { flows } = reassemble([

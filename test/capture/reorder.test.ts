@@ -96,3 +96,22 @@ it('dumpcap on lo and any at once (pcapng, two interfaces, every packet twice) g
   expect(exs.map((e) => `${e.request.target} ${e.response?.status}`)).toEqual(['/twice/1 200', '/twice/2 200']);
   expect(exs.every((e) => (e.flags ?? []).length === 0)).toBe(true);
 });
+
+it('a capture that lost segments: every exchange not flagged is exactly one of the original, the rest say gap', async () => {
+  const { recs, linkType } = await records(original);
+  const seg = newSegment();
+  let data = 0;
+  const lossy = recs.filter((r) => {
+    const skip = decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.data.length, iface: 0 }, seg);
+    return skip !== Skip.None || seg.payLen === 0 || ++data % 7 !== 3; // lose every 7th data segment
+  });
+  const file = join(dir, 'lossy.pcap');
+  writeFileSync(file, classicPcap(lossy, { linkType }));
+  const whole = new Set((await exchanges(original)).map((e) => JSON.stringify(e)));
+  const got = await exchanges(file);
+  const flagged = got.filter((e) => e.flags?.length);
+  expect(flagged.length).toBeGreaterThan(0);
+  for (const e of flagged) expect(e.flags).toEqual(expect.arrayContaining([expect.stringMatching(/gap|truncated|no-response/)]));
+  for (const e of got.filter((x) => !x.flags?.length)) expect(whole.has(JSON.stringify(e)), `${e.request.method} ${e.request.target}`).toBe(true);
+  expect(got.length - flagged.length).toBeGreaterThan(5);
+});

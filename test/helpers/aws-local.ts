@@ -44,12 +44,21 @@ export async function sampleFleet(n: number): Promise<{ ports: number[]; kill(i:
   };
 }
 
-/** Wait (bounded) until every target of every group is healthy; throws after `timeoutMs`. */
-export async function allHealthy(elb: LocalElb, timeoutMs = 10_000): Promise<void> {
+/** Wait (bounded) until `cond` holds; throws naming `what` after `timeoutMs`. */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const ok = (): boolean => elb.state.groups.every((g) => [...g.targets.values()].every((t) => t.health.state === 'healthy'));
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('targets did not all become healthy');
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** States of a group's targets, in registration order. */
+export const statesOf = (elb: LocalElb, group: string): string[] =>
+  [...elb.state.groups.find((g) => g.cfg.name === group)!.targets.values()].map((t) => t.health.state);
+
+/** Wait until every target of the group (default: every group) is healthy. */
+export function allHealthy(elb: LocalElb, group?: string): Promise<void> {
+  const groups = group ? [group] : elb.state.groups.map((g) => g.cfg.name);
+  return waitFor(() => groups.every((g) => statesOf(elb, g).every((s) => s === 'healthy')), `healthy targets in ${groups.join(', ')}`);
 }

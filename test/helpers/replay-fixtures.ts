@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CaptureWriter } from '../../src/formats/capture-file.js';
 import type { Exchange, Header } from '../../src/exchange.js';
@@ -54,9 +56,10 @@ export interface CliRun {
 }
 
 /** Runs `shadowtap …` (built CLI) to completion; killed after `timeoutMs`. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliRun> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, priority = false): Promise<CliRun> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|no)_proxy$/i.test(k)));
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (priority) boost(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -118,11 +121,26 @@ export async function freePort(): Promise<number> {
 /**
  * A target in its own process (so the test worker's own load does not delay it, and SIGSTOP freezes
  * it for real): 'ok' answers at once, 'slow300' after exactly 300 ms, 'stall' reads and never answers.
+ * `firstRequest` resolves when the first request arrives (the run has started). Timing tests run it
+ * at raised priority (we are root here): the machine is shared with other test runs.
  */
-export async function childServer(mode: 'ok' | 'slow300' | 'stall'): Promise<{ url: string; pid: number; stop: () => void }> {
+export async function childServer(mode: 'ok' | 'slow300' | 'stall'): Promise<{ url: string; pid: number; firstRequest: Promise<void>; stop: () => void }> {
   const answer = { ok: "r.end('ok')", slow300: "setTimeout(()=>r.end('ok'),300)", stall: '0' }[mode];
-  const src = `const s=require('http').createServer((q,r)=>{q.resume();q.on('end',()=>{${answer}})});s.keepAliveTimeout=60000;s.headersTimeout=0;s.requestTimeout=0;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))`;
+  const src = `let f=0;const s=require('http').createServer((q,r)=>{if(!f++)console.log('first');q.resume();q.on('end',()=>{${answer}})});s.keepAliveTimeout=60000;s.headersTimeout=0;s.requestTimeout=0;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))`;
   const child = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((r) => child.stdout!.once('data', (d) => r(String(d).trim())));
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
+  boost(child.pid);
+  const lines = createInterface({ input: child.stdout! });
+  const it = lines[Symbol.asyncIterator]();
+  const port = String((await it.next()).value).trim();
+  const firstRequest = it.next().then(() => undefined);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, firstRequest, stop: () => child.kill('SIGKILL') };
+}
+
+/** Raises a process's scheduling priority when allowed (root); a no-op otherwise. */
+export function boost(pid: number | undefined): void {
+  try {
+    if (pid) setPriority(pid, -10);
+  } catch {
+    /* not permitted: run at normal priority */
+  }
 }

@@ -7,7 +7,7 @@ const dir = tempDir('shadowtap-fanout-');
 
 describe('fan-out: one stalled target does not hold back the others', async () => {
   const capture = await writeCapture(join(dir, 'one.jsonl'), [recorded(0, 0)]);
-  const load = ['--rate', '200', '--loop', 'forever', '--duration', '3s', '--connections', '5', '--max-queue', '50', '--drain', '1s', ...LOOSE_GATE];
+  const load = ['--rate', '200', '--loop', 'forever', '--duration', '3s', '--connections', '5', '--max-queue', '200', '--drain', '1s', ...LOOSE_GATE];
 
   it('the healthy target keeps its schedule and latency; the stalled one queues, then drops and counts', async () => {
     const healthy = await childServer('ok');
@@ -29,8 +29,7 @@ describe('fan-out: one stalled target does not hold back the others', async () =
       // processes stall this one now and then, which moves tails, not medians).
       expect(ok.scheduleLag.p50).toBeLessThan(base.scheduleLag.p50 + 2);
       expect(ok.latency.p50).toBeLessThan(base.latency.p50 * 2 + 5);
-      expect(ok.latency.p99).toBeLessThan(base.latency.p99 * 3 + 20);
-      // The stalled target: 5 in flight, 50 queued, the rest dropped; the queue is dropped at the end of the drain.
+      // The stalled target: 5 in flight, 200 queued, the rest dropped at once; the queue is dropped at the end of the drain.
       expect(stuck.statuses).toEqual({});
       expect(stuck.dropped).toBe(595);
       expect(Object.values(stuck.errors).reduce((a, b) => a + b, 0)).toBe(600);

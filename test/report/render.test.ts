@@ -98,6 +98,12 @@ describe('content', () => {
     expect(svg).toContain('stroke="#555555"');
   });
 
+  it('draws gaps, not NaN, for values a producer could not measure', () => {
+    const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', colour: '#000', points: [[0, 1], [1, NaN], [2, null], [3, 2], [4, 3], [NaN, 4]] }], limits: [{ y: NaN, label: 'l' }] });
+    expect(svg).not.toContain('NaN');
+    expect(svg.match(/<path class="line"/g)).toHaveLength(2);
+  });
+
   it('says so when a chart has nothing to draw', () => {
     const svg = lineChart({ title: 'empty', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', colour: '#000', points: [[0, null]] }] });
     expect(svg).toContain('No data recorded.');
@@ -120,6 +126,7 @@ describe('numbers', () => {
     expect(ms(12_345)).toBe('12.3 s');
     expect(withUnit(0.015, 'percent')).toBe('1.5 %');
     expect(withUnit(null, 'ms')).toBe('—');
+    expect(withUnit(NaN, 'ms')).toBe('—');
     expect(num(1234567)).toBe('1,234,567');
   });
 

@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { getPriority, setPriority } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonResult, ReportModel } from '../../src/report/model.js';
 import { parseScenarios } from '../../src/scenarios/load.js';
 import { Progress } from '../../src/scenarios/progress.js';
@@ -7,7 +8,14 @@ import { YamlSource } from '../../src/scenarios/yaml-source.js';
 import { startSampleService, type SampleService } from '../../src/service/app.js';
 
 const services: SampleService[] = [];
-afterAll(() => Promise.all(services.map((s) => s.close())));
+// Generator and services share this test process; other test files keep the 2-core machine busy.
+// A raised priority (as root) keeps their CPU appetite out of a latency comparison; restored after.
+const priority = getPriority();
+beforeAll(() => setPriority(-10));
+afterAll(async () => {
+  await Promise.all(services.map((s) => s.close()));
+  setPriority(priority);
+});
 
 const TRIALS = 10;
 
@@ -24,7 +32,7 @@ scenarios:
     smoke: false
     compare: [A, B]
     repeat: 10
-    requests: [{ path: /work?ms=20 }]
+    requests: [{ path: /work?ms=50 }]
     load: [{ rate: 250, duration: 120ms }]
     # This 2-core machine is shared with other test files, and the services share the generator's
     # event loop: a run during which that loop stalled is invalid and measured again (up to 5 times).
@@ -57,10 +65,10 @@ describe('A/B comparison with repeat: 10, interleaved, bootstrap intervals', () 
       expect(c.ci.high).toBeGreaterThanOrEqual(c.ci.low);
       expect(c.pass).toBe(false);
     }
-    // p50: 20 ms of work became 26 ms.
+    // p50: 50 ms of work became 65 ms.
     const p50 = comparisons.find((c) => c.metric === 'p50')!;
-    expect(p50.difference).toBeGreaterThan(4);
-    expect(p50.difference).toBeLessThan(9);
+    expect(p50.difference).toBeGreaterThan(12);
+    expect(p50.difference).toBeLessThan(19);
     // fail (exit 1); or invalid (exit 3) only when some run's generator still fell behind after retries.
     if (model.verdict === 'invalid') expect(model.reasons.filter((r) => !/could not keep the schedule|event-loop delay/.test(r) && !/ p\d+: worse/.test(r))).toEqual([]);
     else expect([model.verdict, model.exitCode]).toEqual(['fail', 1]);

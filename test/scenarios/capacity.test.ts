@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigurationReport, ReportModel } from '../../src/report/model.js';
-import { startSampleService, type SampleService } from '../../src/service/app.js';
-import { runCli } from '../helpers/replay-fixtures.js';
 import { writeScenarios } from '../helpers/scenarios-files.js';
+import { runPrioritized, startServiceProcess } from '../helpers/scenarios-procs.js';
 import { startNginxProxy } from '../helpers/scenarios-nginx.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -12,18 +11,18 @@ const CAPACITY = (20 * 1000) / 300;
 const INTERVAL_MS = 500;
 
 const dir = tempDir('shadowtap-capacity-');
-let direct: SampleService;
-let proxied: SampleService;
+let direct: Awaited<ReturnType<typeof startServiceProcess>>;
+let proxied: Awaited<ReturnType<typeof startServiceProcess>>;
 let nginx: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
-  direct = await startSampleService({ threads: 20, mode: 'fail-fast' });
-  proxied = await startSampleService({ threads: 20, mode: 'fail-fast' });
+  const args = ['--threads', '20', '--mode', 'fail-fast'];
+  [direct, proxied] = await Promise.all([startServiceProcess(args), startServiceProcess(args)]);
   nginx = await startNginxProxy(`${dir}/nginx`, proxied.url);
 });
 afterAll(async () => {
   await nginx?.stop();
-  await Promise.all([direct?.close(), proxied?.close()]);
+  await Promise.all([direct?.stop(), proxied?.stop()]);
 });
 
 /** Offered rate of the first interval whose failed share exceeds 1 %: where errors start. */
@@ -52,7 +51,7 @@ scenarios:
     # tens of ms of send lag, but a stalled generator sends bursts that hit the limit early.
     validity: { maxLagP99: 100ms, maxEventLoopDelayP99: 100ms }
 `);
-    const run = () => runCli(['run', file, '--quiet', '--report', `${dir}/report`], { DIRECT_URL: direct.url, NGINX_URL: nginx.url }, 90_000);
+    const run = () => runPrioritized(['run', file, '--quiet', '--report', `${dir}/report`], { DIRECT_URL: direct.url, NGINX_URL: nginx.url }, 90_000);
     let r = await run();
     // The tool refuses a run whose generator was starved of CPU (exit 3): measure again once.
     if (r.code === 3 && r.stdout.includes('could not keep the schedule')) r = await run();

@@ -51,6 +51,10 @@ export const drainCommand: CommandModule<object, Args> = {
     const { drainText, drainJson } = await import('../../aws/drain-text.js');
     // Everything after `--` (yargs leaves it in `_`, after the command's own name): argv, no shell.
     const command = args._.slice(1).map(String);
+    // Ctrl-C stops the waits and the load; the result still prints, showing where the cycle stopped.
+    const ac = new AbortController();
+    const interrupt = (): void => ac.abort();
+    process.once('SIGINT', interrupt);
     const r = await drainUnderLoad({
       url: args.url, rate: args.rate, path: args.path, beforeMs: ms(args.before, '--before'), afterMs: ms(args.after, '--after'),
       targetGroup: args['target-group'], target: args.target, mode: args.mode,
@@ -60,7 +64,7 @@ export const drainCommand: CommandModule<object, Args> = {
       waiter: { minDelayMs: ms(args['waiter-min-delay'], '--waiter-min-delay'), maxDelayMs: ms(args['waiter-max-delay'], '--waiter-max-delay'), maxWaitMs: ms(args['waiter-max-wait'], '--waiter-max-wait') },
       pollMs: ms(args.poll, '--poll'),
       aws: { region: args.region, endpointUrl: args['endpoint-url'] },
-    });
+    }, { signal: ac.signal }).finally(() => process.off('SIGINT', interrupt));
     process.stdout.write(args.json ? JSON.stringify(drainJson(r), null, 2) + '\n' : drainText(r));
     if (r.cycle.error) throw r.cycle.error;
     if (!r.passed) process.exitCode = 1;

@@ -36,6 +36,10 @@ export const recordCommand: CommandModule<object, Args> = {
     const redact = createRedactor(redaction);
     const proxy = await startRecordingProxy({ host, port, upstream: args.upstream, maxBodyBytes: args['max-body'], queueCapacity: args.queue });
     const writer = CaptureWriter.open(args.out, { source: { kind: 'proxy', listen: `${host}:${proxy.port}`, upstream: args.upstream }, redaction });
+    // Before the "listening" line: whoever reads it may signal at once.
+    const stop = (): void => void proxy.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     const shown = host.includes(':') ? `[${host}]` : host;
     process.stderr.write(`record: listening on http://${shown}:${proxy.port} -> ${args.upstream}, writing ${args.out}\n`);
     const line = (): string => {
@@ -44,9 +48,6 @@ export const recordCommand: CommandModule<object, Args> = {
     };
     const progress = setInterval(() => process.stderr.write(line() + '\n'), 10_000);
     progress.unref();
-    const stop = (): void => void proxy.close();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     try {
       for await (const ex of proxy.exchanges) await writer.write(redact(ex));
     } finally {

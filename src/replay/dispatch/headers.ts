@@ -18,15 +18,14 @@ export interface HeaderPlan {
 
 /** The recorded headers as a flat [name, value, …] list (order and case kept), ready to send. */
 export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, id: string): string[] {
-  const named = new Set<string>();
-  for (const h of recorded) if (h.name.toLowerCase() === 'connection') for (const n of h.value.split(',')) named.add(n.trim().toLowerCase());
-  const replaced = new Set((plan.set ?? []).map((h) => h.name.toLowerCase()));
-  if (plan.tagHeader) replaced.add(plan.tagHeader.toLowerCase());
+  let named: Set<string> | undefined;
+  for (const h of recorded) if (h.name.length === 10 && h.name.toLowerCase() === 'connection') for (const n of h.value.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
+  const replaced = replacedNames(plan);
   const out: string[] = [];
   let hostSeen = false;
   for (const h of recorded) {
     const lower = h.name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named.has(lower) || replaced.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || named?.has(lower) || replaced.has(lower)) continue;
     if (lower === 'host') {
       if (hostSeen) continue;
       hostSeen = true;
@@ -39,6 +38,19 @@ export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, i
   for (const h of plan.set ?? []) out.push(h.name, h.value);
   if (plan.tagHeader) out.push(plan.tagHeader, id);
   return out;
+}
+
+const replacedCache = new WeakMap<HeaderPlan, Set<string>>();
+
+/** Names the plan sets itself (computed once per plan, not per request). */
+function replacedNames(plan: HeaderPlan): Set<string> {
+  let r = replacedCache.get(plan);
+  if (!r) {
+    r = new Set((plan.set ?? []).map((h) => h.name.toLowerCase()));
+    if (plan.tagHeader) r.add(plan.tagHeader.toLowerCase());
+    replacedCache.set(plan, r);
+  }
+  return r;
 }
 
 /** Raw response headers from undici (Buffer pairs) as Header records. */

@@ -1,13 +1,10 @@
-import type { Dispatcher } from 'undici';
 import type { ObservedResponse, RequestResult, ScheduledRequest, TargetOptions } from '../types.js';
 import { targetDispatcher, type TargetDispatcher } from './agent.js';
-import { outgoingHeaders, rawToHeaders, type HeaderPlan } from './headers.js';
+import { outgoingHeaders, type HeaderPlan } from './headers.js';
+import { RequestHandler } from './handler.js';
 import { classifyError } from './errors.js';
 import { Fifo } from './fifo.js';
 import { monoUs } from '../pacer.js';
-
-/** Bodies kept for comparison are cut here: comparing megabytes per request would stall the generator. */
-const MAX_KEPT_BODY = 4 << 20;
 
 interface Pending {
   req: ScheduledRequest;
@@ -92,41 +89,8 @@ export class TargetRunner {
 
   private send(p: Pending): void {
     this.inFlight++;
-    const sentUs = monoUs();
     const { req } = p;
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let status = 0;
-    let rawHeaders: Buffer[] | null = null;
-    let settled = false;
-    const settle = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      const endUs = monoUs();
-      const error = err === undefined ? undefined : classifyError(err, this.d.viaProxy);
-      const response = !error && this.keepBodies ? { status, headers: rawToHeaders(rawHeaders), body: Buffer.concat(chunks) } : undefined;
-      this.inFlight--;
-      this.finish(p, sentUs, endUs, error ? undefined : status, error, response);
-      this.pump();
-    };
-    const handler: Dispatcher.DispatchHandler = {
-      onConnect: () => undefined,
-      onHeaders: (code, headers) => {
-        if (code < 200) return true;
-        status = code;
-        rawHeaders = headers;
-        return true;
-      },
-      onData: (chunk) => {
-        if (this.keepBodies && kept < MAX_KEPT_BODY) {
-          chunks.push(chunk);
-          kept += chunk.length;
-        }
-        return true;
-      },
-      onComplete: () => settle(undefined),
-      onError: (err) => settle(err),
-    };
+    const handler = new RequestHandler(p, this.keepBodies, this.settle);
     try {
       this.d.dispatcher.dispatch(
         {
@@ -139,9 +103,16 @@ export class TargetRunner {
         handler,
       );
     } catch (err) {
-      settle(err);
+      handler.settle(err);
     }
   }
+
+  private readonly settle = (h: RequestHandler<Pending>, err: unknown, endUs: number): void => {
+    const error = err === undefined ? undefined : classifyError(err, this.d.viaProxy);
+    this.inFlight--;
+    this.finish(h.pending, h.sentUs, endUs, error ? undefined : h.statusCode, error, error ? undefined : h.response());
+    this.pump();
+  };
 
   private pump(): void {
     while (this.inFlight < Math.min(this.maxInFlight, this.maxInFlightNow) && this.queue.length > 0) this.send(this.queue.shift()!);

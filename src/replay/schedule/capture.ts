@@ -23,6 +23,9 @@ export interface CaptureScheduleOptions {
   transform?: (req: ScheduledRequest) => ScheduledRequest | undefined;
 }
 
+const KEEP_MAX_EXCHANGES = 10_000;
+const KEEP_MAX_BYTES = 16 << 20;
+
 /** Where each request's intended time comes from: the recording, or a rate function of its index. */
 function timer(o: CaptureScheduleOptions): ((i: number, recordedOffsetUs: number) => number) | undefined {
   if (o.rate) {
@@ -52,11 +55,20 @@ export async function* captureSchedule(exchanges: AsyncIterable<Exchange> | (() 
   let n = 0;
   let loopOffsetUs = 0;
   let prevUs = 0;
+  // A small capture played many times is kept from its first pass instead of re-read each loop.
+  let kept: Exchange[] | undefined = loops > 1 ? [] : undefined;
+  let keptBytes = 0;
   for (let loop = 0; loop < loops; loop++) {
     let firstUs: number | undefined;
     let lastUs = 0;
     let count = 0;
-    for await (const ex of open()) {
+    const source = loop > 0 && kept ? kept : open();
+    for await (const ex of source) {
+      if (loop === 0 && kept) {
+        keptBytes += 512 + (ex.request.body?.size ?? 0) + (ex.response?.body?.size ?? 0);
+        if (kept.length < KEEP_MAX_EXCHANGES && keptBytes < KEEP_MAX_BYTES) kept.push(ex);
+        else kept = undefined;
+      }
       if (o.filter && !o.filter(ex)) continue;
       const rec = ex.timing.requestStartUs;
       firstUs ??= rec;

@@ -39,8 +39,10 @@ const safeColour = (c: string | undefined): string => (c && /^#[0-9a-fA-F]{3,8}$
 export function lineChart(input: ChartSpec): string {
   const spec: ChartSpec = {
     ...input,
-    series: input.series.map((s) => ({ ...s, colour: safeColour(s.colour) })),
-    markers: input.markers?.map((m) => ({ ...m, colour: safeColour(m.colour) })),
+    // A missing or non-finite value (NaN in, null out of JSON) is a gap, never "NaN" in an SVG path.
+    series: input.series.map((s) => ({ ...s, colour: safeColour(s.colour), points: s.points.map(([px, py]): [number, number | null] => [px, Number.isFinite(px) && typeof py === 'number' && Number.isFinite(py) ? py : null]) })),
+    markers: input.markers?.filter((m) => Number.isFinite(m.x)).map((m) => ({ ...m, colour: safeColour(m.colour) })),
+    limits: input.limits?.filter((l) => Number.isFinite(l.y)),
   };
   const pts = spec.series.flatMap((s) => s.points.filter((p): p is [number, number] => p[1] !== null));
   if (pts.length === 0) return `<figure class="chart empty"><figcaption>${esc(spec.title)}</figcaption><p class="muted">No data recorded.</p></figure>`;
@@ -59,8 +61,16 @@ export function lineChart(input: ChartSpec): string {
 
   const grid = yTicks.map((v) => `<line class="grid" x1="${M.l}" x2="${W - M.r}" y1="${c(y(v))}" y2="${c(y(v))}"/><text class="tick" x="${M.l - 6}" y="${c(y(v) + 4)}" text-anchor="end">${esc(tick(v))}</text>`).join('');
   const xAxis = xTicks.map((t) => `<text class="tick" x="${c(x(t.value))}" y="${H - M.b + 16}" text-anchor="middle">${esc(t.label)}</text>`).join('');
-  // Labels step down so markers at the same x (two configurations' knees) stay readable.
-  const markers = (spec.markers ?? []).map((m, k) => `<g class="marker"><line x1="${c(x(m.x))}" x2="${c(x(m.x))}" y1="${M.t}" y2="${H - M.b}" stroke="${m.colour}"/><text x="${c(x(m.x) + 3)}" y="${M.t + 10 + (k % 4) * 11}" fill="${m.colour}">${esc(m.label)}</text><title>${esc(m.label)} at ${esc(fx(m.x))}</title></g>`).join('');
+  // Labels step down so markers at the same x (two configurations' knees) stay readable; past the middle
+  // they sit left of their line, and long ones are shortened (the tooltip keeps the whole text).
+  const markers = (spec.markers ?? []).map((m, k) => {
+    const px = x(m.x);
+    const left = px > (M.l + W - M.r) / 2;
+    const label = m.label.length > 36 ? `${m.label.slice(0, 35)}…` : m.label;
+    return `<g class="marker"><line x1="${c(px)}" x2="${c(px)}" y1="${M.t}" y2="${H - M.b}" stroke="${m.colour}"/>`
+      + `<text x="${c(left ? px - 3 : px + 3)}" y="${M.t + 10 + (k % 4) * 11}" fill="${m.colour}"${left ? ' text-anchor="end"' : ''}>${esc(label)}</text>`
+      + `<title>${esc(m.label)} at ${esc(fx(m.x))}</title></g>`;
+  }).join('');
   const limits = (spec.limits ?? []).map((l) => `<g class="limit"><line x1="${M.l}" x2="${W - M.r}" y1="${c(y(l.y))}" y2="${c(y(l.y))}"/><text x="${W - M.r - 2}" y="${c(y(l.y) - 4)}" text-anchor="end">${esc(l.label)}</text></g>`).join('');
   const lines = spec.series.map((s, i) => `<g class="series" data-series="${i}">${seriesSvg(s, x, y, fx, fy, H - M.b)}</g>`).join('');
   const legend = spec.series.map((s, i) => `<button type="button" class="key" data-series="${i}" aria-pressed="true"><span class="swatch${s.dashed ? ' dashed' : ''}" style="--c:${s.colour}"></span>${esc(s.label)}</button>`).join('');

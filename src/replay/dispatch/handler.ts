@@ -1,0 +1,69 @@
+import type { Dispatcher } from 'undici';
+import type { ObservedResponse } from '../types.js';
+import { rawToHeaders } from './headers.js';
+import { monoUs } from '../pacer.js';
+
+/** Bodies kept for comparison are cut here: comparing megabytes per request would stall the generator. */
+const MAX_KEPT_BODY = 4 << 20;
+
+/**
+ * undici's callback handler for one request (the legacy callback form: no per-response header
+ * object is built, which matters at tens of thousands of requests per second). A class rather than
+ * closures so each request costs one small object.
+ */
+export class RequestHandler<P> implements Dispatcher.DispatchHandler {
+  readonly sentUs = monoUs();
+  private status = 0;
+  private rawHeaders: Buffer[] | null = null;
+  private chunks: Buffer[] | undefined;
+  private kept = 0;
+  private settled = false;
+
+  constructor(
+    readonly pending: P,
+    keepBody: boolean,
+    private readonly done: (h: RequestHandler<P>, err: unknown, endUs: number) => void,
+  ) {
+    if (keepBody) this.chunks = [];
+  }
+
+  onConnect(): void {}
+
+  onHeaders(code: number, headers: Buffer[]): boolean {
+    if (code >= 200) {
+      this.status = code;
+      this.rawHeaders = headers;
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.chunks && this.kept < MAX_KEPT_BODY) {
+      this.chunks.push(chunk);
+      this.kept += chunk.length;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.settle(undefined);
+  }
+
+  onError(err: Error): void {
+    this.settle(err);
+  }
+
+  settle(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done(this, err, monoUs());
+  }
+
+  get statusCode(): number {
+    return this.status;
+  }
+
+  response(): ObservedResponse | undefined {
+    return this.chunks ? { status: this.status, headers: rawToHeaders(this.rawHeaders), body: Buffer.concat(this.chunks) } : undefined;
+  }
+}

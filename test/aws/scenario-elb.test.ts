@@ -1,0 +1,115 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { scenariosFileSchema } from '../../src/scenarios/schema.js';
+import type { LocalElb } from '../../src/aws/local/index.js';
+import { allHealthy, awsEnv, localElb, sampleFleet, statesOf, waitFor } from '../helpers/aws-local.js';
+import { shadowtap } from '../helpers/aws-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let fleet: Awaited<ReturnType<typeof sampleFleet>>;
+let elb: LocalElb;
+let control: http.Server;
+let controlUrl: string;
+const dir = tempDir('shadowtap-aws-scenario-');
+
+beforeAll(async () => {
+  fleet = await sampleFleet(3);
+  elb = await localElb({
+    targetGroups: [
+      { name: 'web', loadBalancer: 'web-lb', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 150, deregistrationDelayMs: 1000, targets: fleet.ports.map((port) => ({ id: '127.0.0.1', port })) },
+      // A pool with one target that never answers its health check.
+      { name: 'sick', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 150, targets: [{ id: '127.0.0.1', port: fleet.ports[0]! }, { id: '127.0.0.1', port: 1 }] },
+    ],
+  });
+  control = http.createServer((req, res) => {
+    const [, action, i] = (req.url ?? '').split('/');
+    void (async () => {
+      await fleet.kill(Number(i));
+      if (action === 'crash') await new Promise((r) => setTimeout(r, 800));
+      await fleet.start(Number(i));
+      res.end('ok');
+    })();
+  });
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+  await allHealthy(elb, 'web');
+  await waitFor(() => statesOf(elb, 'sick').join() === 'healthy,unhealthy', 'the sick pool to settle');
+});
+afterAll(() => new Promise<void>((r) => control.close(() => r())));
+
+const post = "fetch(process.argv[1], { method: 'POST' }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))";
+
+function scenarioFile(name: string, scenario: Record<string, unknown>): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, stringify({
+    version: 1,
+    configurations: { alb: { baseUrl: elb.loadBalancers.get('web-lb')!.url, connections: 32 } },
+    scenarios: [{
+      name, smoke: false, requests: [{ path: '/render' }],
+      // The targets and the load balancer share this test's process: lag here says nothing about the drain.
+      validity: { maxLagP99: '2s', maxEventLoopDelayP99: '2s' },
+      ...scenario,
+    }],
+  }));
+  return file;
+}
+
+const drainStep = (mode: string, i: number, action: string) => ({
+  targetGroup: 'web', target: `127.0.0.1:${fleet.ports[i]}`, mode, at: '1s', poll: '100ms',
+  waiterMinDelay: '200ms', waiterMaxDelay: '400ms', waiterMaxWait: '20s', endpointUrl: elb.endpointUrl,
+  command: ['node', '-e', post, `${controlUrl}/${action}/${i}`],
+});
+
+interface Model {
+  exitCode: number;
+  reasons: string[];
+  scenarios: { verdict: string; thresholds: { metric: string; pass: boolean; actual: unknown }[]; configurations: { phases: { timeline?: { atMs: number; label: string; state?: string }[] }[] }[] }[];
+}
+
+describe('scenarios.yaml: requireHealthy and drain steps', () => {
+  it('requireHealthy with too few healthy targets → exit 3 before any load, naming the group and the unhealthy target', async () => {
+    const before = [...elb.loadBalancers.get('web-lb')!.requestsByTarget.values()].reduce((a, b) => a + b, 0);
+    const file = scenarioFile('gate', { requireHealthy: { targetGroup: 'sick', minHealthy: 2, endpointUrl: elb.endpointUrl }, load: [{ rate: 50, duration: '2s' }] });
+    const r = await shadowtap(['run', file, '--json', '--quiet'], awsEnv(), 60_000);
+    const model = JSON.parse(r.stdout) as Model;
+    expect(model.reasons.join('\n')).toContain('target group "sick" has 1 healthy target(s), needs at least 2; not healthy: 127.0.0.1:1 unhealthy (Target.FailedHealthChecks: Health checks failed)');
+    expect(model.scenarios[0]!.verdict).toBe('invalid');
+    expect(r.code).toBe(3);
+    expect([...elb.loadBalancers.get('web-lb')!.requestsByTarget.values()].reduce((a, b) => a + b, 0)).toBe(before);
+  });
+
+  it('graceful drain during a 200 req/s phase → no failed request, timeline on the phase, exit 0', async () => {
+    const file = scenarioFile('deploy', { requireHealthy: { targetGroup: 'web', minHealthy: 3, endpointUrl: elb.endpointUrl }, load: [{ name: 'steady', rate: 200, duration: '6s' }], drain: drainStep('graceful', 1, 'restart') });
+    const r = await shadowtap(['run', file, '--json', '--quiet'], awsEnv(), 60_000);
+    const model = JSON.parse(r.stdout) as Model;
+    const s = model.scenarios[0]!;
+    expect(s.thresholds.find((t) => t.metric === 'drain.failedRequests')).toMatchObject({ pass: true, actual: 0 });
+    const timeline = s.configurations[0]!.phases[0]!.timeline!;
+    expect(timeline.filter((e) => e.state).map((e) => e.state)).toEqual(expect.arrayContaining(['draining', 'unused', 'initial', 'healthy']));
+    expect(timeline.map((e) => e.label.split(' ')[0])).toEqual(expect.arrayContaining(['deregister', 'deregistered', 'command', 'health-ok', 'register', 'in-service']));
+    expect(r.code).toBe(0);
+  });
+
+  it('abrupt crash during the phase → failures counted with timestamps, exit 1', async () => {
+    const file = scenarioFile('crash', { load: [{ name: 'steady', rate: 200, duration: '5s' }], drain: drainStep('abrupt', 0, 'crash') });
+    const r = await shadowtap(['run', file, '--json', '--quiet'], awsEnv(), 60_000);
+    const model = JSON.parse(r.stdout) as Model;
+    const t = model.scenarios[0]!.thresholds.find((x) => x.metric === 'drain.failedRequests')!;
+    expect(t.pass).toBe(false);
+    expect(t.actual).toBeGreaterThan(0);
+    expect(model.reasons.join('\n')).toMatch(/request\(s\) failed through the load balancer during the abrupt cycle of 127\.0\.0\.1:\d+ \(first at \d+ ms, last at \d+ ms\)/);
+    expect(model.scenarios[0]!.verdict).toBe('fail');
+    expect(r.code).toBe(1);
+  });
+
+  it('accepts the README example of the ELB steps', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## AWS ELBv2')))![1]!;
+    const r = scenariosFileSchema.safeParse(parse(example));
+    expect(r.success ? [] : r.error.issues).toEqual([]);
+  });
+});
