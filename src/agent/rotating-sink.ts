@@ -80,7 +80,8 @@ export class RotatingFileSink {
     });
     if (recovered.length) this.o.log('warn', 'recovered capture files left by an unclean stop (cut to their last complete line)', { files: recovered });
     for await (const first of this.queue) {
-      const batch = [first, ...this.queue.drainSync(1023)];
+      // Small batches: serializing is synchronous, and the proxy source shares this event loop.
+      const batch = [first, ...this.queue.drainSync(63)];
       const text = batch.map((ex) => JSON.stringify(toHarEntry(ex))).join('\n') + '\n';
       const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
       if (!ok) await new Promise((r) => setTimeout(r, this.o.retryMs));

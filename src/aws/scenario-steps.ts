@@ -25,11 +25,15 @@ export async function gateHealthy(step: RequireHealthyStep, x: StepExtras = {}):
   return `target group ${step.targetGroup}: ${r.healthy.length} healthy (need ${step.minHealthy})`;
 }
 
-/** Report-model events (ms since the phase started) from a drain timeline. */
-export function reportTimeline(events: TimelineEvent[], phaseStart: number): ReportTimelineEvent[] {
-  return events.map((e) => ({
+/**
+ * Chart markers (ms since the phase started) from a drain timeline: the targets' state changes and the
+ * command. The steps that only restate a change (deregister ≈ draining, register ≈ initial) and the
+ * states before the cycle stay in the full timeline (CLI, JSON), so the markers stay readable.
+ */
+export function reportTimeline(events: TimelineEvent[], phaseStart: number, cycled: string): ReportTimelineEvent[] {
+  return events.filter((e) => !e.initial && (e.kind === 'state' || e.name === 'command' || e.name === 'error')).map((e) => ({
     atMs: Math.max(0, e.at - phaseStart),
-    label: e.kind === 'state' ? `${e.target} ${e.name}${e.detail ? ` (${e.detail})` : ''}` : `${e.name} ${e.target}${e.detail ? `: ${e.detail}` : ''}`,
+    label: e.kind === 'state' ? (e.target === cycled ? 'target' : e.target) : e.name,
     ...(e.kind === 'state' ? { state: e.name } : {}),
   }));
 }
@@ -74,5 +78,5 @@ export async function drainDuringPhase<T>(step: DrainStep, where: { configuratio
     message: count ? `${count} request(s) failed through the load balancer during the ${cycle.mode} cycle of ${cycle.target} (first at ${atMs[0]} ms, last at ${atMs.at(-1)} ms)`
       : `${cycle.mode} cycle of ${cycle.target}: no request failed`,
   };
-  return { measured, cycle, timeline: reportTimeline(cycle.timeline, phaseStart), failures: { count, atMs }, threshold, ...(invalid ? { invalid } : {}) };
+  return { measured, cycle, timeline: reportTimeline(cycle.timeline, phaseStart, cycle.target), failures: { count, atMs }, threshold, ...(invalid ? { invalid } : {}) };
 }

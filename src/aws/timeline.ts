@@ -11,6 +11,8 @@ export interface TimelineEvent {
   /** The new ELB state, or the step name (deregister, deregistered, command, command-done, health-ok, register, in-service). */
   name: string;
   detail?: string;
+  /** The state a target had when the timeline started (context, not a change). */
+  initial?: true;
 }
 
 /**
@@ -22,6 +24,7 @@ export class StateTimeline {
   private readonly last = new Map<string, string>();
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  private started = false;
 
   constructor(private readonly client: ElasticLoadBalancingV2Client, private readonly tg: TargetGroup, private readonly pollMs: number) {}
 
@@ -36,7 +39,8 @@ export class StateTimeline {
     for (const r of rows) {
       const key = `${r.id}:${r.port}`;
       seen.add(key);
-      if (this.last.get(key) !== r.state) this.events.push({ at: Date.now(), kind: 'state', target: key, name: r.state, ...(r.reason ? { detail: r.reason } : {}) });
+      const first = !this.started;
+      if (this.last.get(key) !== r.state) this.events.push({ at: Date.now(), kind: 'state', target: key, name: r.state, ...(r.reason ? { detail: r.reason } : {}), ...(first ? { initial: true as const } : {}) });
       this.last.set(key, r.state);
     }
     for (const key of this.last.keys()) {
@@ -49,6 +53,7 @@ export class StateTimeline {
 
   async start(): Promise<void> {
     await this.poll();
+    this.started = true;
     const loop = (): void => {
       this.timer = setTimeout(() => {
         this.polling = this.poll().then(loop);

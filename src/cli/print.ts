@@ -1,8 +1,8 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Exchange } from '../exchange.js';
 import { serverLatencyUs } from '../exchange.js';
 import { toHarEntry } from '../formats/har-entry.js';
+import { LineBatcher } from '../formats/line-batcher.js';
 
 /** tsv columns (CLI contract): start_us method target status latency_us, `-` where unknown. */
 export function tsvLine(ex: Exchange): string {
@@ -11,9 +11,8 @@ export function tsvLine(ex: Exchange): string {
 }
 
 export async function printExchanges(exchanges: AsyncIterable<Exchange>, format: 'tsv' | 'json' | 'har', out: Writable): Promise<void> {
-  const put = async (s: string): Promise<void> => {
-    if (!out.write(s)) await once(out, 'drain');
-  };
+  const lines = new LineBatcher(out);
+  const put = (s: string): Promise<void> => lines.push(s);
   if (format === 'har') await put('{"log":{"version":"1.2","creator":{"name":"shadowtap","version":"0.1.0"},"entries":[\n');
   let first = true;
   for await (const ex of exchanges) {
@@ -25,4 +24,5 @@ export async function printExchanges(exchanges: AsyncIterable<Exchange>, format:
     }
   }
   if (format === 'har') await put('\n]}}\n');
+  await lines.flush();
 }

@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { toHarEntry } from './har-entry.js';
 import { fromHarEntry, EntryError } from './har-import.js';
 import { openMaybeGzip, readLines } from './lines.js';
+import { LineBatcher } from './line-batcher.js';
 
 /**
  * The capture file: newline-delimited JSON, optionally gzip. The first line describes the capture;
@@ -88,10 +89,13 @@ function fail(path: string, line: number, message: string, opts: ReadOptions, st
 
 /** Writes a capture file with mode 0600, gzip when the name ends in .gz; honours backpressure. */
 export class CaptureWriter {
+  private readonly lines: LineBatcher;
   private constructor(
     private readonly out: Writable,
     private readonly file: WriteStream | undefined,
-  ) {}
+  ) {
+    this.lines = new LineBatcher(out);
+  }
   count = 0;
 
   static open(path: string, header: Omit<CaptureHeader, 'format' | 'version' | 'created'> = {}): CaptureWriter {
@@ -119,10 +123,11 @@ export class CaptureWriter {
   /** Resolves at once unless the stream buffer is full; then when it drains. */
   async write(ex: Exchange): Promise<void> {
     this.count++;
-    if (!this.out.write(JSON.stringify(toHarEntry(ex)) + '\n')) await once(this.out, 'drain');
+    await this.lines.push(JSON.stringify(toHarEntry(ex)) + '\n');
   }
 
   async close(): Promise<void> {
+    await this.lines.flush();
     if (this.out === process.stdout) return;
     const done = this.file ? once(this.file, 'close') : Promise.resolve();
     this.out.end();

@@ -60,7 +60,7 @@ describe('agent.yaml', () => {
     try {
       const cases: [string, RegExp][] = [
         [base.replace('listen: 127.0.0.1:8081', `listen: 127.0.0.1:${port}`).replace('control:\n', 'control:\n  listen: 127.0.0.1:0\n'), /cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/],
-        [base.replace(/  proxy:\n.*\n.*\n/, '  live:\n    interface: no-such-if0\n').replace('control:\n', 'control:\n  listen: 127.0.0.1:0\n'), /tcpdump: .*no-such-if0/],
+        [base.replace(/ {2}proxy:\n.*\n.*\n/, '  live:\n    interface: no-such-if0\n').replace('control:\n', 'control:\n  listen: 127.0.0.1:0\n'), /tcpdump: .*no-such-if0/],
       ];
       for (const [text, re] of cases) {
         const file = join(dir, 'start.yaml');

@@ -55,7 +55,7 @@ describe('A/B comparison with repeat: 10, interleaved, bootstrap intervals', () 
     // Each comparison holds its ten interleaved runs per side.
     expect(results[0]![0]!.a.runs).toHaveLength(10);
     expect(results[0]![0]!.b.runs).toHaveLength(10);
-  }, 90_000);
+  }, 150_000);
 
   it('calls +30 % latency "worse", with an interval that excludes zero, and fails the run', async () => {
     const { model, comparisons } = await trial(1.3);

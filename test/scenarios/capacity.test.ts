@@ -78,5 +78,5 @@ scenarios:
     const html = readFileSync(`${dir}/report/index.html`, 'utf8');
     expect(html).toContain('behind-nginx');
     expect(html).toContain('direct');
-  });
+  }, 200_000);
 });

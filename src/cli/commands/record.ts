@@ -49,7 +49,13 @@ export const recordCommand: CommandModule<object, Args> = {
     const progress = setInterval(() => process.stderr.write(line() + '\n'), 10_000);
     progress.unref();
     try {
-      for await (const ex of proxy.exchanges) await writer.write(redact(ex));
+      let n = 0;
+      for await (const ex of proxy.exchanges) {
+        await writer.write(redact(ex));
+        // A backlog is served from resolved promises, which would starve the sockets of the requests
+        // being proxied: let I/O run every few exchanges.
+        if (++n % 32 === 0) await new Promise((r) => setImmediate(r));
+      }
     } finally {
       clearInterval(progress);
       await writer.close();

@@ -18,11 +18,11 @@ export async function* prefetch<T>(source: AsyncIterable<T>, ahead = 2048, maxBy
   let stopped = false;
 
   const pump = async (): Promise<void> => {
-    let n = 0;
+    let pulled = 0;
     try {
       while (!stopped) {
         // Filling the buffer is a loop of resolved promises: let timers and I/O in now and then.
-        if (++n % 64 === 0) await new Promise((r) => setImmediate(r));
+        if (++pulled % 64 === 0) await new Promise((r) => setImmediate(r));
         if (full()) await new Promise<void>((r) => (wakeProducer = r));
         if (stopped) break;
         const n = await it.next();

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { RotatingFileSink, type RotatingOptions } from '../../src/agent/rotating-sink.js';
+import { newStats, readCaptureFile } from '../../src/formats/capture-file.js';
+import { sampleExchange } from '../helpers/exchanges.js';
+import { until } from '../helpers/agent-run.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = tempDir('shadowtap-rotate-');
+
+function sink(dir: string, o: Partial<RotatingOptions>): { s: RotatingFileSink; logs: string[] } {
+  const logs: string[] = [];
+  const s = new RotatingFileSink({
+    dir,
+    prefix: 'cap',
+    maxFileBytes: 1 << 30,
+    rotateEveryMs: 3_600_000,
+    gzip: true,
+    maxTotalBytes: 1 << 30,
+    queueCapacity: 10_000,
+    retryMs: 100,
+    header: { source: { kind: 'test' } },
+    log: (_l, msg) => logs.push(msg),
+    ...o,
+  });
+  return { s, logs };
+}
+
+async function readAll(dir: string): Promise<{ names: string[]; ids: string[] }> {
+  const names = readdirSync(dir).sort();
+  const ids: string[] = [];
+  for (const n of names) {
+    const st = newStats();
+    for await (const ex of readCaptureFile(join(dir, n), {}, st)) ids.push(ex.id);
+    expect(st.tornTail).toBe(false);
+  }
+  return { names, ids };
+}
+
+describe('rotating capture files', () => {
+  it('rotates by age, gzips, and keeps modes 0600 (files) and 0700 (directory)', async () => {
+    const dir = join(root, 'age');
+    const { s } = sink(dir, { rotateEveryMs: 300 });
+    for (let i = 0; i < 3; i++) {
+      s.offer(sampleExchange(i));
+      await until(() => s.stats.filesFinished === i + 1, 3000, 20);
+    }
+    await s.close();
+    const { names, ids } = await readAll(dir);
+    expect(names).toHaveLength(3);
+    for (const n of names) {
+      expect(n).toMatch(/^cap-\d{8}T\d{6}Z-\d{6}\.jsonl\.gz$/);
+      expect(statSync(join(dir, n)).mode & 0o777).toBe(0o600);
+    }
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(ids).toEqual(['ex-0', 'ex-1', 'ex-2']);
+  });
+
+  it('rotates by size and deletes the oldest files to stay under the disk cap', async () => {
+    const dir = join(root, 'cap');
+    const { s, logs } = sink(dir, { maxFileBytes: 4000, maxTotalBytes: 9000, gzip: false });
+    for (let i = 0; i < 60; i++) {
+      s.offer(sampleExchange(i));
+      if (i % 5 === 4) await until(() => s.stats.written === i + 1, 3000, 5);
+    }
+    await s.close();
+    const { names, ids } = await readAll(dir);
+    const total = names.reduce((a, n) => a + statSync(join(dir, n)).size, 0);
+    expect(total).toBeLessThanOrEqual(9000);
+    expect(s.stats.filesDeleted).toBeGreaterThan(0);
+    expect(names.length + s.stats.filesDeleted).toBe(s.stats.filesFinished);
+    // What is left is the newest, contiguous, ending with the last exchange.
+    expect(ids.at(-1)).toBe('ex-59');
+    const first = Number(ids[0]!.slice(3));
+    expect(ids).toEqual(Array.from({ length: 60 - first }, (_, k) => `ex-${first + k}`));
+    expect(logs).toContain('disk cap reached; deleted oldest capture files');
+  });
+});
