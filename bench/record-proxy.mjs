@@ -2,7 +2,7 @@
 // through `shadowtap record` in the same runs (the replay engine sends each scheduled request to both),
 // and max req/s through the proxy vs direct (autocannon). Upstream, proxy and load run in separate processes.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -13,6 +13,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out', 'record-proxy');
 mkdirSync(out, { recursive: true });
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+/** CPU ms (user + system) a process has used so far, from /proc (robust to a busy machine, unlike latency). */
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function child(args, readyRe) {
@@ -55,12 +60,20 @@ try {
   console.log(`added by the recording proxy: p50 ${added50.toFixed(3)} ms, p99 ${added99.toFixed(3)} ms (target <= 1 ms at p99: ${added99 <= 1 ? 'met' : 'NOT met'})`);
 
   const rps = { direct: [], proxy: [] };
+  const cpu = { upstream: [], proxy: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, url] of [['direct', direct], ['proxy', via]]) {
+      const u0 = cpuMs(upstream.p.pid);
+      const p0 = cpuMs(proxy.p.pid);
       const res = await autocannon({ url: `${url}/max`, connections: 16, duration: 4 });
       rps[name].push(res.requests.average);
+      if (name === 'proxy') {
+        cpu.upstream.push(((cpuMs(upstream.p.pid) - u0) / res.requests.total) * 1000);
+        cpu.proxy.push(((cpuMs(proxy.p.pid) - p0) / res.requests.total) * 1000);
+      }
     }
   }
+  console.log(`CPU per 1,000 requests through the proxy (median): proxy ${median(cpu.proxy).toFixed(1)} ms, upstream server ${median(cpu.upstream).toFixed(1)} ms (ratio ${(median(cpu.proxy) / median(cpu.upstream)).toFixed(1)})`);
   const ratio = median(rps.proxy) / median(rps.direct);
   console.log(`max req/s (autocannon, 16 connections, median of ${ROUNDS}): direct ${Math.round(median(rps.direct))}, proxy ${Math.round(median(rps.proxy))} (ratio ${ratio.toFixed(2)})`);
 } finally {

@@ -1,4 +1,5 @@
 import type { DrainUnderLoadResult } from './drain-load.js';
+import type { TimelineEvent } from './timeline.js';
 
 const pad = (n: number, w = 7): string => String(n).padStart(w);
 
@@ -25,4 +26,10 @@ export function drainText(r: DrainUnderLoadResult): string {
 /** JSON-safe copy (the error as its message). */
 export function drainJson(r: DrainUnderLoadResult): unknown {
   return { ...r, cycle: { ...r.cycle, error: r.cycle.error?.message } };
+}
+
+/** One progress line: `+12.3s 10.0.1.12:8080 draining (Target.DeregistrationInProgress)`. */
+export function eventLine(e: TimelineEvent, t0: number): string {
+  const what = e.kind === 'state' ? `${e.target} ${e.name}` : `${e.name} ${e.target}`;
+  return `+${((e.at - t0) / 1000).toFixed(1)}s ${what}${e.detail ? ` (${e.detail})` : ''}`;
 }

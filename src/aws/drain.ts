@@ -70,6 +70,8 @@ export interface CycleExtras {
   client?: ElasticLoadBalancingV2Client;
   /** Stops waiting (waiters, health) and skips the remaining steps; the result says where it stopped. */
   signal?: AbortSignal;
+  /** Each timeline event as it happens (progress). */
+  onEvent?: (e: TimelineEvent) => void;
 }
 
 /**
@@ -89,7 +91,7 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
     const row = pickTarget(await describeTargets(c, tg), o.target, o.targetGroup);
     key = `${row.id}:${row.port}`;
     const healthUrl = o.healthUrl ?? (await targetUrls([row], 'http', tg.HealthCheckPath ?? '/', o.aws))[0]!;
-    timeline = new StateTimeline(c, tg, o.pollMs);
+    timeline = new StateTimeline(c, tg, o.pollMs, x.onEvent);
     await timeline.start();
     const targets = { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: row.id, Port: row.port }] };
     const waiter = { client: c, minDelay: o.waiter.minDelayMs / 1000, maxDelay: o.waiter.maxDelayMs / 1000, maxWaitTime: o.waiter.maxWaitMs / 1000, ...(signal ? { abortSignal: signal } : {}) };

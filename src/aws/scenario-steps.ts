@@ -5,6 +5,7 @@ import { requireHealthy } from './health-gate.js';
 import { runDrainCycle, type DrainCycleResult } from './drain.js';
 import { isFailure } from './drain-load.js';
 import type { TimelineEvent } from './timeline.js';
+import { eventLine } from './drain-text.js';
 import { ms, type DrainStep, type RequireHealthyStep } from './step-schemas.js';
 import type { AwsOptions } from './client.js';
 import type { TargetRow } from './discover.js';
@@ -14,6 +15,8 @@ export interface StepExtras {
   aws?: AwsOptions;
   action?: (t: TargetRow) => Promise<void>;
   signal?: AbortSignal;
+  /** Progress: each timeline event as it happens, as a line (`drain +3.2s 10.0.1.12:8080 draining …`). */
+  log?: (line: string) => void;
 }
 
 const awsOf = (s: { region?: string; endpointUrl?: string }, x: StepExtras = {}): AwsOptions =>
@@ -67,7 +70,7 @@ export async function drainDuringPhase<T>(step: DrainStep, where: { configuratio
     targetGroup: step.targetGroup, loadBalancer: step.loadBalancer, target: step.target, mode: step.mode, command: step.command, healthUrl: step.healthUrl,
     healthTimeoutMs: ms(step.healthTimeout, 120_000), pollMs: ms(step.poll, 1000), aws: awsOf(step, x),
     waiter: { minDelayMs: ms(step.waiterMinDelay, 15_000), maxDelayMs: ms(step.waiterMaxDelay, 120_000), maxWaitMs: ms(step.waiterMaxWait, 900_000) },
-  }, { action: x.action, signal: x.signal });
+  }, { action: x.action, signal: x.signal, ...(x.log ? { onEvent: (e: TimelineEvent) => x.log!(`drain ${eventLine(e, phaseStart)}`) } : {}) });
   const measured = await phase;
   atMs.sort((a, b) => a - b);
   const outlasted = cycle.endedAt > phaseEnded;

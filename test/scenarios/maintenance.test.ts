@@ -43,13 +43,18 @@ ${smoke}    thresholds:
     configurations: [maint]
 ${smoke}    load: [{ rate: 10, duration: 1s }]
     thresholds: { smoke: reachable, p99: 1s }
+  - name: compare-with-maintenance
+    compare: [healthy, maint]
+    repeat: 3
+${smoke}    load: [{ rate: 10, duration: 1s }]
+    thresholds: { smoke: reachable }
 `);
     const r = await runCli(['run', file, '--quiet', '--json', '--junit', `${dir}/maint.xml`], { HEALTHY_URL: healthy.url, DBDOWN_URL: dbDown.url });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const m = JSON.parse(r.stdout) as ReportModel;
     expect(m.verdict).toBe('fail');
-    const [availability, membership, load] = m.scenarios;
+    const [availability, membership, load, compare] = m.scenarios;
     const states = Object.fromEntries(availability!.configurations.map((c) => [c.name, c.smoke!.state]));
     expect(states).toEqual({ healthy: 'healthy', maint: 'in-maintenance', dbdown: 'unhealthy' });
     const maint = availability!.configurations.find((c) => c.name === 'maint')!.smoke!;
@@ -64,6 +69,10 @@ ${smoke}    load: [{ rate: 10, duration: 1s }]
     // Load is not run against a configuration in maintenance; its latency limit is "not measured".
     expect(load!.configurations[0]!.phases).toEqual([]);
     expect(load!.thresholds.find((t) => t.metric === 'p99')).toMatchObject({ pass: false, actual: null, message: 'load not run: maint is in-maintenance' });
+    // A comparison with a side in maintenance cannot run: that fails (exit 1), it is not an invalid run.
+    expect(compare!.verdict).toBe('fail');
+    expect(compare!.comparisons).toEqual([]);
+    expect(compare!.thresholds.find((t) => t.metric === 'comparison')).toMatchObject({ pass: false, message: 'comparison not run: load not run: maint is in-maintenance' });
     expect(m.reasons.join('\n')).toContain('availability: maint smoke in-maintenance (limit == available)');
     const junit = readFileSync(`${dir}/maint.xml`, 'utf8');
     expect(junit).toMatch(/<testsuite name="availability" tests="9" failures="6"/);

@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import type { Body, Header } from '../../exchange.js';
 
 /**
@@ -31,45 +30,79 @@ const LF = 10;
 const CR = 13;
 const SP = 32;
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const STATUS = /^[0-9]{3}$/;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Header bytes are usually ASCII; UTF-8 when valid, else Latin-1 so no byte is lost. */
 export function decodeHeaderBytes(b: Buffer, start = 0, end = b.length): string {
-  if (isAscii(b.subarray(start, end))) return b.toString('latin1', start, end);
+  // Latin-1 first: for ASCII (the usual case) it is the answer, and a regex scan is cheaper than a view.
+  const latin1 = (b as LatinSlicer).latin1Slice(start, end);
+  if (!NON_ASCII.test(latin1)) return latin1;
   const text = b.toString('utf8', start, end);
   // U+FFFD marks invalid UTF-8 (or a literal U+FFFD, rare: Latin-1 keeps that lossless too)
-  return text.includes('\uFFFD') ? b.toString('latin1', start, end) : text;
+  return text.includes('\uFFFD') ? latin1 : text;
 }
+
+/** Buffer's own range decoder, without toString's argument checks (it is on every message's path). */
+type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
 
 export function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
 }
 
-function isVersion(v: string): boolean {
-  return v.length === 8 && v.startsWith('HTTP/1.') && v.charCodeAt(7) >= 48 && v.charCodeAt(7) <= 57;
+/** The version at text[at..at+8), as a shared constant for the usual two, or undefined. */
+function versionAt(text: string, at: number): string | undefined {
+  if (!text.startsWith('HTTP/1.', at)) return undefined;
+  const minor = text.charCodeAt(at + 7);
+  if (minor === 49) return 'HTTP/1.1';
+  if (minor === 48) return 'HTTP/1.0';
+  return minor > 49 && minor <= 57 ? text.slice(at, at + 8) : undefined;
+}
+
+// tchar (RFC 9110 §5.6.2): ! # $ % & ' * + - . ^ _ ` | ~ DIGIT ALPHA
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+function isToken(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (TCHAR[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+/** No whitespace (any the /\s/ class knows) in text[from..to). */
+function noSpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0x80 && /\s/.test(text[i]!)) return false;
+  }
+  return true;
 }
 
 /** Parses a start line (without its line ending); undefined when it is not one of `kind`. */
 export function parseStartLine(kind: Kind, line: string): Head | undefined {
+  return startLine(kind, line, line.length);
+}
+
+/** parseStartLine on text[0..end), CR excluded by the caller; no intermediate strings are made. */
+function startLine(kind: Kind, text: string, end: number): Head | undefined {
   if (kind === 'request') {
-    // hand-split: this runs once per request and a regex match array is measurable there
-    const sp1 = line.indexOf(' ');
-    const sp2 = line.indexOf(' ', sp1 + 1);
-    if (sp1 < 1 || sp1 > 24 || sp2 < 0 || sp2 === sp1 + 1 || line.indexOf(' ', sp2 + 1) >= 0) return undefined;
-    const version = line.slice(sp2 + 1);
-    const method = line.slice(0, sp1);
-    if (!isVersion(version) || !TOKEN.test(method) || /\s/.test(line.slice(sp1 + 1, sp2))) return undefined;
+    const sp1 = text.indexOf(' ');
+    const sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
+    if (sp1 < 1 || sp1 > 24 || sp2 < 0 || sp2 >= end || sp2 === sp1 + 1 || end - sp2 !== 9) return undefined;
+    const version = versionAt(text, sp2 + 1);
+    if (!version || !isToken(text, 0, sp1) || !noSpace(text, sp1 + 1, sp2)) return undefined;
     const head = new Head(version);
-    head.method = method;
-    head.target = line.slice(sp1 + 1, sp2);
+    head.method = text.slice(0, sp1);
+    head.target = text.slice(sp1 + 1, sp2);
     return head;
   }
-  const version = line.slice(0, 8);
-  if (!isVersion(version) || line.charCodeAt(8) !== SP || !STATUS.test(line.slice(9, 12)) || (line.length > 12 && line.charCodeAt(12) !== SP)) return undefined;
+  const version = end >= 12 ? versionAt(text, 0) : undefined;
+  if (!version || text.charCodeAt(8) !== SP || (end > 12 && text.charCodeAt(12) !== SP)) return undefined;
+  const d0 = text.charCodeAt(9) - 48;
+  const d1 = text.charCodeAt(10) - 48;
+  const d2 = text.charCodeAt(11) - 48;
+  if (d0 < 0 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return undefined;
   const head = new Head(version);
-  head.status = Number(line.slice(9, 12));
-  head.reason = line.slice(13);
+  head.status = d0 * 100 + d1 * 10 + d2;
+  head.reason = end <= 13 ? '' : end === 15 && text.startsWith('OK', 13) ? 'OK' : text.slice(13, end);
   return head;
 }
 
@@ -121,15 +154,18 @@ export function parseHeaderLines(lines: string[], into: Header[]): boolean {
 
 const join = (a: string | undefined, b: string): string => (a === undefined ? b : `${a}, ${b}`);
 
+/** Is `name` equal to the lower-case `lower`, in any case? The usual spellings need no new string. */
+const named = (name: string, lower: string, usual: string): boolean => name === usual || name === lower || name.toLowerCase() === lower;
+
 /** One pass, lower-casing only names of the right length: framing is decided per message. */
 function noteFraming(head: Head): void {
   for (const h of head.headers) {
     const n = h.name.length;
-    if (n !== 14 && n !== 17 && n !== 7) continue;
-    const lower = h.name.toLowerCase();
-    if (lower === 'content-length') head.contentLength = join(head.contentLength, h.value);
-    else if (lower === 'transfer-encoding') head.transferEncoding = join(head.transferEncoding, h.value);
-    else if (lower === 'upgrade') head.upgrade = true;
+    if (n === 14) {
+      if (named(h.name, 'content-length', 'Content-Length')) head.contentLength = join(head.contentLength, h.value);
+    } else if (n === 17) {
+      if (named(h.name, 'transfer-encoding', 'Transfer-Encoding')) head.transferEncoding = join(head.transferEncoding, h.value);
+    } else if (n === 7 && named(h.name, 'upgrade', 'Upgrade')) head.upgrade = true;
   }
 }
 
@@ -141,7 +177,9 @@ export function parseHead(kind: Kind, buf: Buffer, start: number, end: number): 
 /** Parses as much of a head as is there: the start line and every complete header line. */
 export function parseHeadText(kind: Kind, text: string): Head | undefined {
   let nl = text.indexOf('\n');
-  const head = parseStartLine(kind, stripCr(nl < 0 ? text : text.slice(0, nl)));
+  let lineEnd = nl < 0 ? text.length : nl;
+  if (lineEnd > 0 && text.charCodeAt(lineEnd - 1) === CR) lineEnd--;
+  const head = startLine(kind, text, lineEnd);
   if (!head) return undefined;
   while (nl >= 0) {
     const from = nl + 1;

@@ -15,9 +15,15 @@ export const catCommand: CommandModule<object, Args> = {
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
   handler: async (args) => {
-    const { openExchanges } = await import('../../formats/open.js');
-    const { printExchanges } = await import('../print.js');
-    const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+    const { kindOf, openExchanges } = await import('../../formats/open.js');
+    const { printExchanges, printExchangeBatches } = await import('../print.js');
+    const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
+    if (kindOf(args.file) === 'pcap') {
+      // Batches: the pcap path is the one fast enough for a per-exchange await to show.
+      const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
+      return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning }), args.format, process.stdout);
+    }
+    const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning });
     await printExchanges(exchanges, args.format, process.stdout);
   },
 };

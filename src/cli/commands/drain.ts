@@ -18,6 +18,7 @@ interface Args {
   region?: string;
   'endpoint-url'?: string;
   json: boolean;
+  quiet: boolean;
   _: (string | number)[];
 }
 
@@ -44,15 +45,19 @@ export const drainCommand: CommandModule<object, Args> = {
       .option('region', { type: 'string' })
       .option('endpoint-url', { type: 'string', describe: 'ELBv2/EC2 endpoint override (the local endpoint)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines on stderr' })
       .epilogue('The command runs without a shell, with TARGET_ID and TARGET_PORT in its environment.\nExit: 0 no request failed; 1 requests failed (counted with timestamps); 2 bad input/AWS access; 3 the cycle itself failed.'),
   handler: async (args) => {
     const { parseDurationMs: ms } = await import('../../replay/units.js');
     const { drainUnderLoad } = await import('../../aws/drain-load.js');
-    const { drainText, drainJson } = await import('../../aws/drain-text.js');
+    const { drainText, drainJson, eventLine } = await import('../../aws/drain-text.js');
     // Everything after `--` (yargs leaves it in `_`, after the command's own name): argv, no shell.
     const command = args._.slice(1).map(String);
     // Ctrl-C stops the waits and the load; the result still prints, showing where the cycle stopped.
     const ac = new AbortController();
+    const t0 = Date.now();
+    // A cycle on AWS takes minutes (waiter delays, deregistration delay): say each change as it happens.
+    const progress = (e: Parameters<typeof eventLine>[0]): void => void process.stderr.write(`drain ${eventLine(e, t0)}\n`);
     const interrupt = (): void => ac.abort();
     process.once('SIGINT', interrupt);
     const r = await drainUnderLoad({
@@ -64,7 +69,7 @@ export const drainCommand: CommandModule<object, Args> = {
       waiter: { minDelayMs: ms(args['waiter-min-delay'], '--waiter-min-delay'), maxDelayMs: ms(args['waiter-max-delay'], '--waiter-max-delay'), maxWaitMs: ms(args['waiter-max-wait'], '--waiter-max-wait') },
       pollMs: ms(args.poll, '--poll'),
       aws: { region: args.region, endpointUrl: args['endpoint-url'] },
-    }, { signal: ac.signal }).finally(() => process.off('SIGINT', interrupt));
+    }, { signal: ac.signal, ...(args.quiet ? {} : { onEvent: progress }) }).finally(() => process.off('SIGINT', interrupt));
     process.stdout.write(args.json ? JSON.stringify(drainJson(r), null, 2) + '\n' : drainText(r));
     if (r.cycle.error) throw r.cycle.error;
     if (!r.passed) process.exitCode = 1;

@@ -87,7 +87,9 @@ export async function* captureSchedule(exchanges: AsyncIterable<Exchange> | (() 
     }
     if (count === 0) return;
     const spanUs = (lastUs - (firstUs ?? lastUs)) / (speed > 0 ? speed : 1);
-    loopOffsetUs += spanUs + (count > 1 ? spanUs / (count - 1) : 0);
+    // A capture with no time span (one exchange, or all at one instant) still moves forward 1 ms per loop,
+    // so `--loop forever` with recorded timing is a steady stream, not an endless burst at t = 0.
+    loopOffsetUs += Math.max(spanUs + (count > 1 ? spanUs / (count - 1) : 0), 1000);
   }
 }
 
