@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MIN_BYTES = Number(process.env.CAPTURE_BENCH_MB ?? 50) * 1e6;
+// Optional: another build's dist/cli/main.js (e.g. the last commit's), timed in the same run for a before/after.
+const BASELINE = process.env.CAPTURE_BENCH_BASELINE;
 const dir = mkdtempSync(join(tmpdir(), 'shadowtap-bench-'));
 const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -65,25 +67,31 @@ try {
   const rec = await record(port, file);
   const mb = rec.bytes / 1e6;
   console.log(`capture: ${mb.toFixed(1)} MB recorded in ${rec.recordSecs.toFixed(1)} s (${(mb / rec.recordSecs).toFixed(1)} MB/s); ${rec.tcpdump}`);
-  const ours = [];
-  for (let i = 0; i < 3; i++) ours.push(timed(process.execPath, [cli, 'cat', file]));
+  const runs = (cmd, args, n) => Array.from({ length: n }, () => timed(cmd, args));
+  // Interleaved would be fairer on a shared machine, but each series is short; medians absorb the rest.
+  const ours = runs(process.execPath, [cli, 'cat', file], 3);
+  const before = BASELINE ? runs(process.execPath, [BASELINE, 'cat', file], 3) : [];
   const toJsonl = timed(process.execPath, [cli, 'capture', '--read', file, '--port', String(port), '--out', join(dir, 'out.jsonl')]);
-  const theirs = [];
-  for (let i = 0; i < 2; i++) theirs.push(timed('tshark', ['-r', file, '-d', `tcp.port==${port},http`, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri']));
-  const s = median(ours.map((r) => r.secs));
-  const t = median(theirs.map((r) => r.secs));
-  const sc = median(ours.map((r) => r.cpu));
-  const tc = median(theirs.map((r) => r.cpu));
-  const rss = Math.max(...ours.map((r) => r.rssMb));
-  const line = (name, r, wall, cpu) => console.log(`${name.padEnd(26)} wall ${wall.toFixed(2)} s, cpu ${cpu.toFixed(2)} s (${(mb / wall).toFixed(0)} MB/s wall), ${r.lines} lines, peak RSS ${r.rssMb.toFixed(0)} MB`);
-  line(`shadowtap cat (median/${ours.length})`, { ...ours[0], rssMb: rss }, s, sc);
-  line('shadowtap capture → jsonl', toJsonl, toJsonl.secs, toJsonl.cpu);
-  line(`tshark (median/${theirs.length})`, theirs[0], t, tc);
-  if (ours[0].lines !== theirs[0].lines) console.log(`note: request counts differ (shadowtap ${ours[0].lines}, tshark ${theirs[0].lines})`);
+  const theirs = runs('tshark', ['-r', file, '-d', `tcp.port==${port},http`, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri'], 3);
+  const summary = (rs) => ({ ...rs[0], secs: median(rs.map((r) => r.secs)), cpu: median(rs.map((r) => r.cpu)), rssMb: Math.max(...rs.map((r) => r.rssMb)) });
+  const s = summary(ours);
+  const t = summary(theirs);
+  const line = (name, r) => console.log(`${name.padEnd(28)} wall ${r.secs.toFixed(2)} s, cpu ${r.cpu.toFixed(2)} s (${(mb / r.secs).toFixed(0)} MB/s wall), ${r.lines} lines, peak RSS ${r.rssMb.toFixed(0)} MB`);
+  line(`shadowtap cat (median/${ours.length})`, s);
+  if (before.length) line(`baseline cat (median/${before.length})`, summary(before));
+  line('shadowtap capture → jsonl', toJsonl);
+  line(`tshark (median/${theirs.length})`, t);
+  if (s.lines !== t.lines) console.log(`note: request counts differ (shadowtap ${s.lines}, tshark ${t.lines})`);
   // The machine may be shared: CPU time is the steadier basis for the ratio; wall time is printed too.
-  console.log(`ratio vs tshark: ${(t / s).toFixed(1)}× wall, ${(tc / sc).toFixed(1)}× cpu (target ≥ 15×)`);
-  console.log(`ratio vs recording: processed ${(rec.recordSecs / s).toFixed(1)}× faster than recorded (target > 2×)`);
-  console.log(`peak RSS: ${rss.toFixed(0)} MB for a ${mb.toFixed(0)} MB capture (target ≤ 200 MB)`);
+  console.log(`ratio vs tshark: ${(t.secs / s.secs).toFixed(1)}× wall, ${(t.cpu / s.cpu).toFixed(1)}× cpu (target ≥ 15×)`);
+  if (before.length) {
+    const b = summary(before);
+    console.log(`baseline vs tshark: ${(t.secs / b.secs).toFixed(1)}× wall, ${(t.cpu / b.cpu).toFixed(1)}× cpu; this build is ${(b.cpu / s.cpu).toFixed(2)}× the baseline (cpu)`);
+  }
+  const recorded = s.lines / rec.recordSecs;
+  const processed = s.lines / s.secs;
+  console.log(`rate: ${processed.toFixed(0)} exchanges/s processed (wall) vs ${recorded.toFixed(0)}/s recorded: ${(processed / recorded).toFixed(1)}× (target > 2×)`);
+  console.log(`peak RSS: ${s.rssMb.toFixed(0)} MB for a ${mb.toFixed(0)} MB capture (target ≤ 200 MB)`);
 } finally {
   nginx.kill('SIGQUIT');
   rmSync(dir, { recursive: true, force: true });

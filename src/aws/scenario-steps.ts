@@ -58,9 +58,16 @@ export interface DrainDuringPhase<T> {
 export async function drainDuringPhase<T>(step: DrainStep, where: { configuration: string; phase: string }, runPhase: (onResult: (r: RequestResult) => void) => Promise<T>, x: StepExtras = {}): Promise<DrainDuringPhase<T>> {
   const atMs: number[] = [];
   let count = 0;
-  const phaseStart = Date.now();
+  // The load's clock starts inside runPhase (after its warm-up): learn its epoch from the first result
+  // (completed now, sent rawLatency ago) so that markers and failures share the report's time axis.
+  let phaseStart = Date.now();
+  let clockKnown = false;
   let phaseEnded = 0;
   const phase = runPhase((r) => {
+    if (!clockKnown) {
+      phaseStart = Date.now() - r.rawLatencyUs / 1000 - r.sentUs / 1000;
+      clockKnown = true;
+    }
     if (!isFailure(r)) return;
     count++;
     if (atMs.length < 1000) atMs.push(Math.round(r.sentUs / 1000));

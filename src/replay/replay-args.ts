@@ -43,6 +43,8 @@ export interface ReplayArgs {
   'fail-on-diff': boolean;
   results?: string;
   summary?: string;
+  report?: string;
+  junit?: string;
   json: boolean;
   'skip-invalid': boolean;
   'max-lag-p99': number;

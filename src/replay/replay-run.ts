@@ -80,9 +80,20 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   if (a.summary) await writeFile(a.summary, JSON.stringify(summary, null, 2) + '\n', { mode: 0o600 });
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);
-  if (!run.validity.valid) throw new InvalidRunError(`the run is invalid: ${run.validity.reasons.join('; ')}`);
   const regressions = summary.differences?.targets.reduce((n, t) => n + t.regressions, 0) ?? 0;
+  const failures = a['fail-on-diff'] && regressions > 0 ? [`${regressions} responses differ from the reference beyond noise`] : [];
+  if (a.report || a.junit) await writeReplayReport(a, summary, noise, failures);
+  if (!run.validity.valid) throw new InvalidRunError(`the run is invalid: ${run.validity.reasons.join('; ')}`);
   return a['fail-on-diff'] && regressions > 0 ? EXIT.failed : EXIT.pass;
+}
+
+/** The same report module as scenario runs: HTML + summary.json in --report DIR, and/or JUnit. */
+async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: boolean, failures: string[]): Promise<void> {
+  const { replayReportModel, writeReport, writeJUnit } = await import('../report/index.js');
+  const roles = noise ? ['primary', 'secondary', 'candidate'] : [];
+  const model = replayReportModel(summary, { captures: a.captures, roles, failures });
+  if (a.report) process.stderr.write(`report: ${(await writeReport(a.report, model)).html}\n`);
+  if (a.junit) await writeJUnit(a.junit, model);
 }
 
 async function* reopen(open: () => Promise<AsyncIterable<Exchange>>): AsyncGenerator<Exchange> {

@@ -75,7 +75,7 @@ describe('drain under 200 req/s through the local load balancer', () => {
     expect(r.threshold.message).toMatch(/request\(s\) failed through the load balancer during the abrupt cycle of 127\.0\.0\.1:\d+ \(first at \d+ ms, last at \d+ ms\)/);
     const kill = r.timeline.find((e) => e.label === 'command')!;
     // Failures start once the target is gone and stop once ELB marked it unhealthy (2 checks × 200 ms).
-    expect(r.failures.atMs[0]!).toBeGreaterThanOrEqual(kill.atMs - 100);
+    expect(r.failures.atMs[0]!, JSON.stringify({ failures: r.failures, timeline: r.timeline, statuses: r.measured.targets[0]!.statuses, errors: r.measured.targets[0]!.errors })).toBeGreaterThanOrEqual(kill.atMs - 100);
     const unhealthy = r.timeline.find((e) => e.state === 'unhealthy' && e.label === 'target')!;
     expect(unhealthy.atMs).toBeGreaterThan(kill.atMs);
     expect(r.failures.atMs.at(-1)!).toBeLessThanOrEqual(unhealthy.atMs + 300);

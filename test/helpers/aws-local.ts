@@ -20,12 +20,17 @@ export async function localElb(cfg: LocalElbConfigInput): Promise<LocalElb> {
   return elb;
 }
 
-/** N sample services on fixed ports (picked ephemerally once), which can be killed and restarted in place. */
+/**
+ * N sample services on fixed ports (picked ephemerally once), which can be killed and restarted in place.
+ * A pool far above the load's concurrency: a 503 here must come from the drain, not from a busy pool.
+ */
+const THREADS = 1000;
+
 export async function sampleFleet(n: number): Promise<{ ports: number[]; kill(i: number): Promise<void>; start(i: number): Promise<void> }> {
   const running: (SampleService | undefined)[] = [];
   const ports: number[] = [];
   for (let i = 0; i < n; i++) {
-    const s = await startSampleService({ threads: 64 });
+    const s = await startSampleService({ threads: THREADS });
     running.push(s);
     ports.push(Number(new URL(s.url).port));
   }
@@ -39,7 +44,7 @@ export async function sampleFleet(n: number): Promise<{ ports: number[]; kill(i:
       running[i] = undefined;
     },
     start: async (i) => {
-      running[i] = await startSampleService({ threads: 64, port: ports[i] });
+      running[i] = await startSampleService({ threads: THREADS, port: ports[i] });
     },
   };
 }
