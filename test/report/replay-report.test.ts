@@ -77,5 +77,17 @@ describe('a real replay, reported', () => {
     expect(html).toContain('data-table="differences"');
     expect(html).toContain('<code>body:$.user.email</code>');
     expect(html.match(/<figure class="chart">/g)!.length).toBe(1 + 3 * targets.length);
+
+    // The same report straight from the replay command, gated on regressions: exit 1, and the report says why.
+    const direct = join(dir, 'direct');
+    const gated = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--quiet',
+      '--report', direct, '--junit', join(direct, 'junit.xml'), '--fail-on-diff', '--max-lag-p99', '1000', '--max-loop-delay', '1000']);
+    expect(gated.code).toBe(1);
+    expect(gated.stderr).toContain(`report: ${join(direct, 'index.html')}`);
+    const directModel = JSON.parse(readFileSync(join(direct, 'summary.json'), 'utf8')) as ReportModel;
+    expect(directModel).toMatchObject({ kind: 'replay', verdict: 'fail', exitCode: 1 });
+    expect(directModel.reasons.join(' ')).toMatch(/responses differ/);
+    expect(directModel.replay!.differences.find((d) => d.field === 'body:$.user.email')).toMatchObject({ count: 120 / 5, noise: false });
+    expect(readFileSync(join(direct, 'junit.xml'), 'utf8')).toMatch(/<failure/);
   });
 });
