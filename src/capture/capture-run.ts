@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Exchange } from '../exchange.js';
 import { writeExchanges } from '../formats/write.js';
-import { exchangesFromPcapFile } from './input-file.js';
+import { exchangeBatchesFromPcapFile } from './input-file.js';
 import { liveCapture } from './input-live.js';
 import { createRedactor } from './redact.js';
 import { formatProgress, formatSummary } from './summary.js';
@@ -31,7 +31,7 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
   const onWarning = (m: string): void => log(`warning: ${m}\n`);
   const common = { ports: o.ports, maxBodyBytes: o.maxBodyBytes, onWarning };
   let stats: CaptureStats;
-  let source: AsyncIterable<Exchange>;
+  let source: AsyncIterable<Exchange[]>;
   let interrupted = false;
   // For a file, stopping means: write what was read so far and finish (live: tcpdump is stopped too).
   let stop: () => Promise<void> = async () => void (interrupted = true);
@@ -40,11 +40,11 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
   let written = 0;
   if (o.read !== undefined) {
     stats = newCaptureStats();
-    source = exchangesFromPcapFile(o.read, { ...common, stats, source: { capture: o.read, kind: 'pcap', host: hostname() } });
+    source = exchangeBatchesFromPcapFile(o.read, { ...common, stats, source: { capture: o.read, kind: 'pcap', host: hostname() } });
   } else {
     const live = liveCapture({ ...common, iface: o.iface!, bpf: o.bpf, bufferKiB: o.bufferKiB, source: { capture: o.iface!, kind: 'live', host: hostname() } });
     ({ stats, stop } = live);
-    source = live.exchanges;
+    source = oneByOne(live.exchanges);
     if (o.durationS !== undefined) timers.push(setTimeout(() => void stop(), o.durationS * 1000));
     // A status line rewritten in place on a terminal; a line every 10 s in logs.
     const tty = process.stderr.isTTY && !o.log;
@@ -56,13 +56,16 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
   process.once('SIGTERM', onSignal);
   const redact = createRedactor(o.redaction);
   async function* limited(): AsyncGenerator<Exchange> {
-    for await (const ex of source) {
-      if (interrupted) return;
-      yield redact(ex);
-      written++;
-      if (o.maxExchanges !== undefined && written >= o.maxExchanges) {
-        await stop(); // let tcpdump report its counts before the source is closed
-        return;
+    // Batches from a file: one generator hop per exchange, not two (the file path is the fast one).
+    for await (const batch of source) {
+      for (const ex of batch) {
+        if (interrupted) return;
+        yield redact(ex);
+        written++;
+        if (o.maxExchanges !== undefined && written >= o.maxExchanges) {
+          await stop(); // let tcpdump report its counts before the source is closed
+          return;
+        }
       }
     }
   }
@@ -78,4 +81,8 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
   if (o.iface !== undefined && process.stderr.isTTY && !o.log) log('\r\x1b[K');
   log(formatSummary(stats, written));
   return stats;
+}
+
+async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const item of items) yield [item];
 }

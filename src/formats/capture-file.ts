@@ -106,7 +106,8 @@ export class CaptureWriter {
       // Opened synchronously so the file exists, with its mode, before the first byte is queued.
       const fd = openSync(path, 'w', 0o600);
       fchmodSync(fd, 0o600); // the mode argument applies only when the file is created
-      file = createWriteStream('', { fd });
+      // Room for several 64 KiB batches: with the default 16 KiB every batch waited for its disk write.
+      file = createWriteStream('', { fd, highWaterMark: 1 << 20 });
       out = file;
     }
     if (path.endsWith('.gz')) {

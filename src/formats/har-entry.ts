@@ -113,6 +113,8 @@ export function toHarEntry(ex: Exchange): HarEntry {
 }
 
 function queryOf(url: string): { name: string; value: string }[] {
+  // Without a '?' there is no query; parsing a URL per exchange was a visible part of writing a capture.
+  if (!url.includes('?')) return [];
   try {
     return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
   } catch {

@@ -1,5 +1,5 @@
 import type { Body, Header } from '../../exchange.js';
-import { scanHeaderLines, splitHeaderLines } from './header-lines.js';
+import { noteFraming, splitHeaderLines } from './header-lines.js';
 
 export { parseHeaderLines } from './header-lines.js';
 
@@ -19,37 +19,12 @@ export class Head {
   gap = false;
   truncated = false;
   tunnel = false;
+  headers: Header[] = [];
   /** Framing headers, noted once while parsing (joined when repeated). */
   contentLength: string | undefined = undefined;
   transferEncoding: string | undefined = undefined;
   upgrade = false;
-  /**
-   * Header lines are checked and their framing noted at once, but split into name/value strings only
-   * when first read: listing requests (`cat`) never reads them, and splitting was a fifth of its time.
-   */
-  private raw: string | undefined = undefined;
-  private rawFrom = 0;
-  private list: Header[] = [];
   constructor(public httpVersion: string) {}
-
-  get headers(): Header[] {
-    if (this.raw !== undefined) {
-      splitHeaderLines(this.raw, this.rawFrom, this.list);
-      this.raw = undefined;
-    }
-    return this.list;
-  }
-
-  set headers(list: Header[]) {
-    this.raw = undefined;
-    this.list = list;
-  }
-
-  /** text[from..] holds header lines already checked by scanHeaderLines. */
-  deferHeaders(text: string, from: number): void {
-    this.raw = text;
-    this.rawFrom = from;
-  }
 }
 
 export type Kind = 'request' | 'response';
@@ -58,7 +33,7 @@ const LF = 10;
 const CR = 13;
 const SP = 32;
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\u00ff]/; // latin1Slice gives code units 0-255 only
 
 /** Header bytes are usually ASCII; UTF-8 when valid, else Latin-1 so no byte is lost. */
 export function decodeHeaderBytes(b: Buffer, start = 0, end = b.length): string {
@@ -157,10 +132,12 @@ export function parseHead(kind: Kind, buf: Buffer, start: number, end: number): 
 
 /** Parses as much of a head as is there: the start line and every complete header line. */
 export function parseHeadText(kind: Kind, text: string): Head | undefined {
-  let nl = text.indexOf('\n');
+  const nl = text.indexOf('\n');
   let lineEnd = nl < 0 ? text.length : nl;
   if (lineEnd > 0 && text.charCodeAt(lineEnd - 1) === CR) lineEnd--;
   const head = startLine(kind, text, lineEnd);
   if (!head) return undefined;
-  return nl < 0 || scanHeaderLines(text, nl + 1, head) ? head : undefined;
+  if (nl >= 0 && !splitHeaderLines(text, nl + 1, head.headers)) return undefined;
+  noteFraming(head);
+  return head;
 }

@@ -1,8 +1,7 @@
 import type { Header } from '../../exchange.js';
 import type { Head } from './head.js';
 
-// Header lines of a head: checked and scanned for framing when the head is parsed, split into
-// name/value pairs later (Head.headers) or at once when a folded line makes values span lines.
+// Header lines: split into name/value pairs as on the wire (obs-fold joined), framing headers noted.
 
 const CR = 13;
 const SP = 32;
@@ -43,7 +42,7 @@ export function parseHeaderLines(lines: string[], into: Header[]): boolean {
   return true;
 }
 
-/** Splits the header lines text[from..] (each valid) into `into`. */
+/** Splits the header lines text[from..] into `into`; false when one is malformed. */
 export function splitHeaderLines(text: string, from: number, into: Header[]): boolean {
   for (let nl = from - 1; ; ) {
     const at = nl + 1;
@@ -58,53 +57,14 @@ const join = (a: string | undefined, b: string): string => (a === undefined ? b 
 /** Is `name` equal to the lower-case `lower`, in any case? The usual spellings need no new string. */
 const named = (name: string, lower: string, usual: string): boolean => name === usual || name === lower || name.toLowerCase() === lower;
 
-/** Notes a framing header (name text[from..nameEnd), value after `colon` up to `to`), by name length first. */
-function noteFraming(head: Head, text: string, from: number, nameEnd: number, colon: number, to: number): void {
-  const n = nameEnd - from;
-  if (n !== 14 && n !== 17 && n !== 7) return;
-  const name = text.slice(from, nameEnd);
-  const value = (): string => {
-    const v = trimStart(text, colon + 1, to);
-    return text.slice(v, trimEnd(text, v, to));
-  };
-  if (n === 14) {
-    if (named(name, 'content-length', 'Content-Length')) head.contentLength = join(head.contentLength, value());
-  } else if (n === 17) {
-    if (named(name, 'transfer-encoding', 'Transfer-Encoding')) head.transferEncoding = join(head.transferEncoding, value());
-  } else if (named(name, 'upgrade', 'Upgrade')) head.upgrade = true;
-}
-
-/**
- * Checks the header lines text[from..] and notes the framing headers on `head`, without making a string
- * per header; false when a line is malformed (no colon, an empty name, a continuation with nothing before).
- */
-export function scanHeaderLines(text: string, from: number, head: Head): boolean {
-  let seen = false;
-  for (let nl = from - 1; ; ) {
-    const at = nl + 1;
-    nl = text.indexOf('\n', at);
-    let to = nl < 0 ? text.length : nl;
-    if (to > at && text.charCodeAt(to - 1) === CR) to--;
-    if (to > at) {
-      // A folded line continues the previous value: framing must see the joined value, so split now.
-      if (isWs(text.charCodeAt(at))) return seen && splitFolded(text, from, head);
-      const colon = text.indexOf(':', at);
-      if (colon <= at || colon >= to) return false;
-      noteFraming(head, text, at, trimEnd(text, at, colon), colon, to);
-      seen = true;
-    }
-    if (nl < 0) break;
+/** One pass, lower-casing only names of the right length: framing is decided per message. */
+export function noteFraming(head: Head): void {
+  for (const h of head.headers) {
+    const n = h.name.length;
+    if (n === 14) {
+      if (named(h.name, 'content-length', 'Content-Length')) head.contentLength = join(head.contentLength, h.value);
+    } else if (n === 17) {
+      if (named(h.name, 'transfer-encoding', 'Transfer-Encoding')) head.transferEncoding = join(head.transferEncoding, h.value);
+    } else if (n === 7 && named(h.name, 'upgrade', 'Upgrade')) head.upgrade = true;
   }
-  head.deferHeaders(text, from);
-  return true;
-}
-
-function splitFolded(text: string, from: number, head: Head): boolean {
-  const list: Header[] = [];
-  if (!splitHeaderLines(text, from, list)) return false;
-  head.contentLength = head.transferEncoding = undefined;
-  head.upgrade = false;
-  head.headers = list;
-  for (const h of list) noteFraming(head, `${h.name}:${h.value}`, 0, h.name.length, h.name.length, h.name.length + 1 + h.value.length);
-  return true;
 }

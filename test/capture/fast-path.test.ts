@@ -1,0 +1,125 @@
+// The fast paths of `cat` on a capture (batches, the batch printer, the hand-written start-line and
+// header parsing, body decoding) must give exactly what the per-exchange paths give.
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exchangeBatchesFromPcapFile, exchangesFromPcapFile } from '../../src/capture/input-file.js';
+import { parseHead } from '../../src/capture/http/head.js';
+import { bodyBytes, makeBody } from '../../src/body.js';
+import { printExchanges, tsvLine, type PrintFormat } from '../../src/cli/print.js';
+import type { Exchange } from '../../src/exchange.js';
+import { tempDir } from '../helpers/tmp.js';
+import { recordOnLo, sampleTraffic, shadowtap, startNodeServer } from '../helpers/capture-tools.js';
+
+const dir = tempDir('shadowtap-fast-');
+const file = join(dir, 'sample.pcap');
+let exchanges: Exchange[] = [];
+
+beforeAll(async () => {
+  const node = await startNodeServer();
+  try {
+    await recordOnLo(file, node.port, () => sampleTraffic(node.port));
+  } finally {
+    await node.close();
+  }
+  for await (const ex of exchangesFromPcapFile(file)) exchanges.push(ex);
+}, 60_000);
+
+afterAll(() => {
+  exchanges = [];
+});
+
+async function printed(format: PrintFormat): Promise<string> {
+  let text = '';
+  const out = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  async function* each(): AsyncGenerator<Exchange> {
+    yield* exchanges;
+  }
+  await printExchanges(each(), format, out);
+  return text;
+}
+
+describe('cat on a pcap', () => {
+  it('batches hold the same exchanges, in order, and none is empty', async () => {
+    expect(exchanges.length).toBeGreaterThanOrEqual(24); // 2 curl GETs, an upload, a download, 20 from ab
+    const flat: Exchange[] = [];
+    for await (const batch of exchangeBatchesFromPcapFile(file)) {
+      expect(batch.length).toBeGreaterThan(0);
+      flat.push(...batch);
+    }
+    expect(flat).toEqual(exchanges);
+  });
+
+  it.each(['tsv', 'json', 'har'] as const)('the batch printer (cat --format %s) writes what the per-exchange printer writes', async (format) => {
+    const r = await shadowtap(['cat', '--format', format, file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(await printed(format));
+    if (format === 'tsv') expect(r.stdout).toBe(exchanges.map(tsvLine).join(''));
+    if (format === 'json') {
+      const back = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Exchange);
+      expect(back.map((e) => e.request.headers)).toEqual(exchanges.map((e) => e.request.headers));
+      expect(back.find((e) => e.request.target === '/a')!.request.headers.map((h) => h.name)).toContain('Cookie');
+    }
+  });
+});
+
+describe('head parsing', () => {
+  const head = (text: string) => parseHead('response', Buffer.from(text, 'latin1'), 0, text.length);
+
+  it('gives the headers as on the wire and notes framing in any letter case', () => {
+    const h = head('HTTP/1.1 200 OK\r\nServer: x\r\ncontent-LENGTH :  12 \r\nX-Empty:\r\nTransfer-Encoding: gzip\r\n\r\n')!;
+    expect([h.status, h.reason, h.httpVersion, h.contentLength, h.transferEncoding]).toEqual([200, 'OK', 'HTTP/1.1', '12', 'gzip']);
+    expect(h.headers).toEqual([
+      { name: 'Server', value: 'x' },
+      { name: 'content-LENGTH', value: '12' },
+      { name: 'X-Empty', value: '' },
+      { name: 'Transfer-Encoding', value: 'gzip' },
+    ]);
+  });
+
+  it('a folded framing header is read joined; malformed lines still reject the head', () => {
+    const folded = head('HTTP/1.1 200 OK\r\nContent-Length:\r\n 7\r\nUpgrade: h2c\r\n\r\n')!;
+    expect([folded.contentLength, folded.upgrade]).toEqual(['7', true]);
+    expect(folded.headers).toEqual([
+      { name: 'Content-Length', value: '7' },
+      { name: 'Upgrade', value: 'h2c' },
+    ]);
+    expect(head('HTTP/1.1 200 OK\r\n folded-first\r\n\r\n')).toBeUndefined();
+    expect(head('HTTP/1.1 200 OK\r\nno colon\r\n\r\n')).toBeUndefined();
+    expect(head('HTTP/1.1 200 OK\r\n: no name\r\n\r\n')).toBeUndefined();
+    expect(head('HTTP/1.1 20x OK\r\n\r\n')).toBeUndefined();
+    expect(head('HTTP/2.0 200 OK\r\n\r\n')).toBeUndefined();
+    const starts = ['HTTP/1.0 404 Not Found', 'HTTP/1.9 204', 'HTTP/1.1 200 '].map((l) => head(`${l}\r\n\r\n`)!);
+    expect(starts.map((h) => [h.httpVersion, h.status, h.reason])).toEqual([
+      ['HTTP/1.0', 404, 'Not Found'],
+      ['HTTP/1.9', 204, ''],
+      ['HTTP/1.1', 200, ''],
+    ]);
+    expect(parseHead('request', Buffer.from('GET /a b HTTP/1.1\r\n\r\n'), 0, 21)).toBeUndefined();
+    expect(parseHead('request', Buffer.from('GET /a HTTP/1.1\r\n\r\n'), 0, 19)!.target).toBe('/a');
+  });
+});
+
+describe('makeBody', () => {
+  it('keeps text for ASCII and UTF-8 (a BOM included), base64 for anything else, and round-trips the bytes', () => {
+    const cases: [Buffer, 'text' | 'base64'][] = [
+      [Buffer.from('plain ascii {"a":1}'), 'text'],
+      [Buffer.from('héllo wörld ✓'), 'text'],
+      [Buffer.from('\ufeffwith a BOM'), 'text'],
+      [Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'base64'],
+      [Buffer.from([0x68, 0xc3]), 'base64'], // UTF-8 cut in the middle of a character
+    ];
+    for (const [bytes, kind] of cases) {
+      const body = makeBody(bytes);
+      expect(body[kind]).toBeDefined();
+      expect(bodyBytes(body)).toEqual(bytes);
+    }
+    const cut = makeBody(new Uint8Array(Buffer.from('abcdef')), 10, 4);
+    expect(cut).toEqual({ text: 'abcd', size: 10, truncated: true });
+  });
+});
