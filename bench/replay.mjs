@@ -5,13 +5,17 @@
 //  throughput `--speed 0` replay of 100k requests vs autocannon with the same connections against
 //             the same local node server, each timed as a whole command (start-up included),
 //             alternated ROUNDS times; ratio of medians (goal ≥ 0.8);
-//  memory     peak RSS replaying a ≥ 1 GB capture (goal ≤ 200 MB); the file is deleted after.
+//  memory     peak RSS replaying a ≥ 1 GB capture (goal ≤ 200 MB); the file is deleted after;
+//  read       µs per capture line: the whole read (JSON.parse + check + Exchange), and the entry check
+//             alone with the hand-written fast path vs zod on the same parsed lines.
 // The machine is shared: numbers are noisy, so each line says what it is the median of.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, readFileSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CaptureWriter } from '../dist/formats/capture-file.js';
+import { CaptureWriter, readCaptureFile } from '../dist/formats/capture-file.js';
+import { fromHarEntry } from '../dist/formats/har-import.js';
+import { harEntrySchema } from '../dist/formats/har-schema.js';
 import { poissonTimes } from '../dist/replay/schedule/times.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -128,12 +132,35 @@ async function memory() {
   }
 }
 
+async function read() {
+  const n = 100_000;
+  const path = await writeCapture(join(out, 'read.jsonl'), n, (i) => i * 100);
+  const entries = readFileSync(path, 'utf8').split('\n').slice(1, 20_001).map((l) => JSON.parse(l));
+  const perLine = (t0, count) => (Number(process.hrtime.bigint() - t0) / 1e3 / count).toFixed(2);
+  const whole = [];
+  const fast = [];
+  const zod = [];
+  for (let round = 0; round < 5; round++) {
+    let t = process.hrtime.bigint();
+    for await (const ex of readCaptureFile(path)) void ex;
+    whole.push(perLine(t, n));
+    t = process.hrtime.bigint();
+    for (const e of entries) fromHarEntry(e, '1');
+    fast.push(perLine(t, entries.length));
+    t = process.hrtime.bigint();
+    for (const e of entries) harEntrySchema().parse(e);
+    zod.push(perLine(t, entries.length));
+  }
+  console.log(`replay read: µs per capture line (medians of 5): whole read ${median(whole.map(Number))}; entry → Exchange with the fast check ${median(fast.map(Number))} vs zod's parse alone ${median(zod.map(Number))}`);
+}
+
 mkdirSync(out, { recursive: true });
 try {
   const only = process.argv[2];
   if (!only || only === 'timing') await timing();
   if (!only || only === 'throughput') await throughput();
   if (!only || only === 'memory') await memory();
+  if (!only || only === 'read') await read();
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

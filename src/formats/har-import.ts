@@ -1,13 +1,12 @@
 import type { Body, Exchange, ExchangeSource } from '../exchange.js';
 import { harEntrySchema, describeZodError, type ParsedHarEntry } from './har-schema.js';
+import { fastParseHarEntry } from './har-fast-parse.js';
 
 export class EntryError extends Error {}
 
 /** Validates one HAR entry (a capture line or an entry of a .har file) and turns it into an Exchange. */
 export function fromHarEntry(raw: unknown, fallbackId: string): Exchange {
-  const parsed = harEntrySchema.safeParse(raw);
-  if (!parsed.success) throw new EntryError(describeZodError(parsed.error));
-  const e = parsed.data;
+  const e = fastParseHarEntry(raw) ?? checked(raw);
   const ex: Exchange = {
     id: e._id ?? fallbackId,
     timing: e._timing ?? timingFromHar(e),
@@ -37,6 +36,13 @@ export function fromHarEntry(raw: unknown, fallbackId: string): Exchange {
   if (e._flags) ex.flags = e._flags;
   if (e._source) ex.source = e._source as ExchangeSource;
   return ex;
+}
+
+/** zod decides what the fast check did not accept, and names the field when it is wrong. */
+function checked(raw: unknown): ParsedHarEntry {
+  const parsed = harEntrySchema().safeParse(raw);
+  if (!parsed.success) throw new EntryError(describeZodError(parsed.error));
+  return parsed.data;
 }
 
 function bodyOf(text: string, base64: boolean, meta: { size: number; truncated: boolean } | undefined): Body {

@@ -6,7 +6,7 @@ import { ValidityMonitor, DEFAULT_LIMITS } from './validity.js';
 import { monoUs, waitUntil, yieldTurn } from './pacer.js';
 import { routeTemplate } from './route-template.js';
 import { warmUp } from './dispatch/warmup.js';
-import { prefetch } from './schedule/prefetch.js';
+import { Prefetch } from './schedule/prefetch.js';
 
 /** A burst of due requests yields to I/O after this many sends, so responses are not held back. */
 const BURST = 64;
@@ -19,18 +19,18 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const limits = { ...DEFAULT_LIMITS, ...opts.validity };
   const intervalUs = (opts.intervalMs ?? 1000) * 1000;
   const pace = opts.pace ?? 'schedule';
-  const it = iterate(opts.schedule);
+  const src = source(opts.schedule);
   // The clock starts when the first request is ready: opening and parsing a capture is not lag.
-  let next = await it.next();
+  await src.ready();
   await warmUp();
   const clock = { startUs: 0 };
   const stats = opts.targets.map((t) => new TargetStats(t.url, intervalUs, limits.skipAfterMs * 1000));
   const sink = opts.responses;
-  const emit = (r: RequestResult): void => opts.onResult?.(r);
+  const emit = opts.onResult ? (r: RequestResult): void => opts.onResult!(r) : undefined;
   const onDone = (f: Finished): void => {
     stats[f.result.target]!.record(f.result);
     if (sink) sink.complete(f.req, f.result, f.response, emit);
-    else emit(f.result);
+    else emit?.(f.result);
   };
   const monitor = new ValidityMonitor(limits);
   const runners = opts.targets.map((t, i) => new TargetRunner(i, t, clock, sink?.wantsBodies ?? false, onDone));
@@ -61,13 +61,18 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
 
   try {
     let burst = 0;
-    for (; !next.done; next = await it.next()) {
-      const req = next.value;
+    for (;;) {
+      const req = src.shift();
+      if (req === undefined) {
+        if (src.finished) break;
+        await src.ready();
+        continue;
+      }
       if (opts.signal?.aborted) break;
       if (!req.endpoint) req.endpoint = routeTemplate(req.target, req.method);
       let dueUs: number;
       if (pace === 'max') {
-        if (!runners.some((r) => r.hasFreeSlot())) await Promise.race(runners.map((r) => r.waitSlot()));
+        if (!runners.some((r) => r.hasFreeSlot())) await (runners.length === 1 ? runners[0]!.waitSlot() : Promise.race(runners.map((r) => r.waitSlot())));
         dueUs = monoUs();
       } else {
         dueUs = startUs + req.intendedUs;
@@ -89,7 +94,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
     }
     await drain(runners, opts.drainMs ?? 30_000);
   } finally {
-    await it.return?.(undefined);
+    await src.close();
     if (progress) clearInterval(progress);
     clearInterval(closer);
     await Promise.all(runners.map((r) => r.close().catch(() => undefined)));
@@ -107,8 +112,25 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   return { startedAt, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule') };
 }
 
-function iterate(s: RunOptions['schedule']): AsyncIterator<ScheduledRequest> | Iterator<ScheduledRequest> {
-  return Symbol.asyncIterator in s ? prefetch(s, 1024, 1 << 20, weigh)[Symbol.asyncIterator]() : s[Symbol.iterator]();
+type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'close'>;
+
+function source(s: RunOptions['schedule']): Source {
+  if (Symbol.asyncIterator in s) return new Prefetch(s, 1024, 1 << 20, weigh);
+  const it = s[Symbol.iterator]();
+  let finished = false;
+  return {
+    shift: () => {
+      if (finished) return undefined;
+      const n = it.next();
+      finished = n.done === true;
+      return n.done ? undefined : n.value;
+    },
+    get finished() {
+      return finished;
+    },
+    ready: () => Promise.resolve(),
+    close: async () => void it.return?.(),
+  };
 }
 
 /** Rough bytes held by a scheduled request: its body and the recorded response it is compared with. */

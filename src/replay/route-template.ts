@@ -10,6 +10,8 @@ const HEX = /^[0-9a-f]{12,}$/i;
 const TOKEN = /^(?=.*\d)(?=.*[a-z])[\w.~-]{16,}$/i;
 
 export function isIdSegment(seg: string): boolean {
+  // Only a number can be shorter than 12 characters (UUID 36, hex ≥ 12, token ≥ 16): most segments stop here.
+  if (seg.length < 12) return NUMERIC.test(seg);
   return NUMERIC.test(seg) || UUID.test(seg) || HEX.test(seg) || TOKEN.test(seg);
 }
 

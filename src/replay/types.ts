@@ -217,8 +217,8 @@ export interface ValidityLimits {
 /** Receives every finished request of every target with its response when `wantsBodies`. */
 export interface ResponseSink {
   wantsBodies: boolean;
-  /** Called once per request per target, in completion order; may delay `emit` until all targets answered. */
-  complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit: (r: RequestResult & { diff?: string[] }) => void): void;
+  /** Called once per request per target, in completion order; may delay `emit` until all targets answered. No `emit` when nobody reads results. */
+  complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit?: (r: RequestResult & { diff?: string[] }) => void): void;
 }
 
 export interface ProgressSnapshot {

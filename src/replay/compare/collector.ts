@@ -4,6 +4,8 @@ import { diffResponses } from './response-diff.js';
 import { compileRules, type CompareRules } from './rules.js';
 import { DifferenceTally } from './tally.js';
 
+const EMPTY = Buffer.alloc(0);
+
 type Emit = (r: RequestResult & { diff?: string[] }) => void;
 
 interface Pending {
@@ -33,8 +35,13 @@ export class ComparisonCollector implements ResponseSink {
     this.tallies = mode === 'noise' ? [new DifferenceTally(2, urls[2]!)] : urls.map((u, i) => new DifferenceTally(i, u));
   }
 
-  complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit: Emit): void {
-    if (this.mode === 'recorded') return emit(this.againstRecorded(req, result, response));
+  complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit?: Emit): void {
+    if (this.mode === 'recorded') {
+      const diffs = this.againstRecorded(req, result, response);
+      // The per-result copy with its diff fields is only built for someone who reads it (--results).
+      emit?.(diffs ? { ...result, diff: diffs.map((d) => d.field) } : result);
+      return;
+    }
     let p = this.pending.get(req.id);
     if (!p) this.pending.set(req.id, (p = { results: [], responses: [], left: this.urls.length }));
     p.results[result.target] = result;
@@ -49,6 +56,7 @@ export class ComparisonCollector implements ResponseSink {
       diffs = diffResponses(pri, cand, this.rules);
       this.tallies[0]!.add(req.id, req.endpoint ?? '', diffs, noise);
     }
+    if (!emit) return;
     const noisy = new Set(noise.map((d) => d.field));
     const fieldsOf = [[], noise.map((d) => d.field), diffs.filter((d) => !noisy.has(d.field)).map((d) => d.field)];
     p.results.forEach((r, i) => r && emit({ ...r, diff: fieldsOf[i] ?? [] }));
@@ -66,15 +74,15 @@ export class ComparisonCollector implements ResponseSink {
     };
   }
 
-  private againstRecorded(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined): RequestResult & { diff?: string[] } {
+  private againstRecorded(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined): FieldDifference[] | undefined {
     const rec = req.recorded?.response;
-    if (!rec || !response) return result;
+    if (!rec || !response) return undefined;
     // A truncated recording cannot be compared body for body: compare status and headers only.
     const body = rec.body && !rec.body.truncated ? bodyBytes(rec.body) : undefined;
-    const expected: ObservedResponse = { status: rec.status, headers: rec.headers, body: body ?? Buffer.alloc(0) };
-    let diffs = diffResponses(expected, body ? response : { ...response, body: Buffer.alloc(0) }, this.rules);
+    const expected: ObservedResponse = { status: rec.status, headers: rec.headers, body: body ?? EMPTY };
+    let diffs = diffResponses(expected, body ? response : { ...response, body: EMPTY }, this.rules);
     if (!body) diffs = diffs.filter((d) => !d.field.startsWith('body'));
     this.tallies[result.target]!.add(req.id, req.endpoint ?? '', diffs);
-    return { ...result, diff: diffs.map((d) => d.field) };
+    return diffs;
   }
 }

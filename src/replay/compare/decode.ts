@@ -6,7 +6,7 @@ import { headerValue, type Header } from '../../exchange.js';
  * applied first. Undecodable bytes are returned as they are, so they still compare (and differ).
  */
 export function decodedBody(headers: readonly Header[], body: Uint8Array): Buffer {
-  let buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const enc = headerValue(headers, 'content-encoding');
   if (!enc || buf.length === 0) return buf;
   for (const coding of enc.split(',').map((s) => s.trim().toLowerCase()).reverse()) {

@@ -20,8 +20,12 @@ export class DifferenceTally {
   add(id: string, endpoint: string, diffs: FieldDifference[], noise?: FieldDifference[]): void {
     this.compared++;
     if (diffs.length) this.differing++;
-    const noisy = new Set(noise?.map((d) => d.field));
-    if (diffs.some((d) => !noisy.has(d.field))) this.regressions++;
+    if (!noise?.length) {
+      if (diffs.length) this.regressions++;
+    } else {
+      const noisy = new Set(noise.map((d) => d.field));
+      if (diffs.some((d) => !noisy.has(d.field))) this.regressions++;
+    }
     for (const d of diffs) {
       const row = this.row(endpoint, d.field);
       row.count++;

@@ -64,6 +64,9 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
   }
 
   response(): ObservedResponse | undefined {
-    return this.chunks ? { status: this.status, headers: rawToHeaders(this.rawHeaders), body: Buffer.concat(this.chunks) } : undefined;
+    if (!this.chunks) return undefined;
+    // Most bodies arrive in one chunk: no copy then.
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    return { status: this.status, headers: rawToHeaders(this.rawHeaders), body };
   }
 }

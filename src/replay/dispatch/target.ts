@@ -131,9 +131,9 @@ export class TargetRunner {
       latencyUs: Math.round(endUs - p.dueUs),
       rawLatencyUs: Math.round(endUs - sentUs),
       lagUs: Math.round(p.handedUs - p.dueUs),
-      ...(status !== undefined ? { status } : {}),
-      ...(error ? { error } : {}),
     };
+    if (status !== undefined) result.status = status;
+    if (error) result.error = error;
     this.done({ req: p.req, result, response, endUs });
     if (error === 'dropped' && this.busy === 0) this.pump();
   }
