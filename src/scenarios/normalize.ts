@@ -59,6 +59,13 @@ function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, co
   const t = thresholds(s.thresholds);
   if (t.kneeMin !== undefined && !phases.some((p) => p.kind === 'ramp')) throw src.error([...at, 'thresholds', 'knee'], 'needs a ramp phase');
   const smokeIn = s.smoke === false ? null : (s.smoke ?? input.defaults?.smoke ?? {});
+  if (s.drain) {
+    const wanted = s.drain.phase ?? phases[0]?.name;
+    const p = phases.find((x) => x.name === wanted);
+    if (s.compare) throw src.error([...at, 'drain'], 'does not combine with compare: [A, B]');
+    if (!p) throw src.error([...at, 'drain', ...(s.drain.phase ? ['phase'] : [])], s.drain.phase ? `no load phase named "${s.drain.phase}"` : 'needs a load phase to run during');
+    if (p.kind === 'connections') throw src.error([...at, 'drain'], 'needs an open-model phase (rate, ramp or replay), not connections');
+  }
   return {
     name: s.name,
     description: s.description,
@@ -71,6 +78,8 @@ function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, co
       p99Ms: s.knee?.p99 !== undefined ? latencyMs(s.knee.p99) : (t.p99 ?? 1000),
       errorBudget: s.knee?.errorRate !== undefined ? fraction(s.knee.errorRate) : (t.errorRate ?? 0.01),
     },
+    ...(s.requireHealthy ? { requireHealthy: s.requireHealthy } : {}),
+    ...(s.drain ? { drain: s.drain } : {}),
     validity: {
       ...(s.validity?.maxLagP99 !== undefined ? { maxLagP99Ms: latencyMs(s.validity.maxLagP99) } : {}),
       ...(s.validity?.maxEventLoopDelayP99 !== undefined ? { maxEventLoopDelayP99Ms: latencyMs(s.validity.maxEventLoopDelayP99) } : {}),

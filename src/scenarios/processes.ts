@@ -39,6 +39,8 @@ export class LocalServices {
   async ensure(config: ConfigurationSpec, probePath = '/'): Promise<string> {
     const known = this.urls.get(config.name);
     if (known) return known;
+    // elbv2://<target group>: its first healthy target, addressed directly (src/aws/resolve.ts).
+    if (!config.start && /^elbv2:\/\//i.test(config.baseUrl!)) return (await (await import('../aws/resolve.js')).resolveTargetUrls(config.baseUrl!))[0]!;
     if (!config.start) return config.baseUrl!;
     const start = config.start;
     const child = run(start, start.command);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { drainStepSchema, requireHealthyStepSchema } from '../aws/step-schemas.js';
 
 /**
  * scenarios.yaml, as written by a person. Every object is strict (an unknown key is an error, not
@@ -29,8 +30,8 @@ export const startSchema = z.strictObject({
 
 export const configurationSchema = z.strictObject({
   description: z.string().optional(),
-  baseUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional()
-    .describe('omit when `start` prints the URL as the first line of its stdout (shadowtap sample-service does)'),
+  baseUrl: z.string().regex(/^(https?|elbv2):\/\//, 'expected an http://, https:// or elbv2:// URL').optional()
+    .describe('omit when `start` prints the URL as the first line of its stdout (shadowtap sample-service does); elbv2://<target group> = its first healthy target'),
   proxy: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// proxy URL').optional(),
   headers: headers.optional(),
   connections: z.number().int().positive().optional().describe('connections to open to this configuration (default 256)'),
@@ -121,6 +122,8 @@ export const scenarioSchema = z.strictObject({
   confidence: z.number().gt(0.5).lt(1).optional(),
   minEffect: fraction.optional().describe('smaller relative differences count as no significant difference (default 5%)'),
   limits: z.partialRecord(z.enum(['p50', 'p95', 'p99']), compareLimit).optional(),
+  requireHealthy: requireHealthyStepSchema.optional(),
+  drain: drainStepSchema.optional(),
 });
 
 export const scenariosFileSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { Header } from '../exchange.js';
 import type { RateOrShare } from './units.js';
+import type { DrainStep, RequireHealthyStep } from '../aws/step-schemas.js';
 
 /** scenarios.yaml after validation and normalisation: what the runner executes. Times in ms. */
 export interface ScenariosSpec {
@@ -96,4 +97,7 @@ export interface ScenarioSpec {
   /** Limits of the generator's validity gate (the replay engine's defaults when absent). */
   validity: { maxLagP99Ms?: number; maxEventLoopDelayP99Ms?: number };
   compare?: CompareSpec;
+  /** ELB steps (src/aws): a health gate before any load; a drain cycle during one open-model phase. */
+  requireHealthy?: RequireHealthyStep;
+  drain?: DrainStep;
 }

@@ -109,6 +109,19 @@ describe('scenarios.yaml: requireHealthy and drain steps', () => {
     expect(r.code).toBe(1);
   });
 
+  it('a configuration baseUrl elbv2://<group> is the first healthy target of the group', async () => {
+    const file = join(dir, 'by-elb.yaml');
+    writeFileSync(file, stringify({
+      version: 1,
+      configurations: { direct: { baseUrl: `elbv2://web?endpoint=${encodeURIComponent(elb.endpointUrl)}` } },
+      scenarios: [{ name: 'one-target', smoke: { test: false }, thresholds: { smoke: 'healthy' } }],
+    }));
+    const r = await shadowtap(['run', file, '--json', '--quiet'], awsEnv(), 60_000);
+    const model = JSON.parse(r.stdout) as { scenarios: { configurations: { baseUrl: string }[] }[] };
+    expect(fleet.ports.map((p) => `http://127.0.0.1:${p}`)).toContain(model.scenarios[0]!.configurations[0]!.baseUrl);
+    expect(r.code).toBe(0);
+  });
+
   it('accepts the README example of the ELB steps', () => {
     const readme = readFileSync('README.md', 'utf8');
     const example = /```yaml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## AWS ELBv2')))![1]!;

@@ -2,7 +2,7 @@ import { runLoad } from '../../replay/engine.js';
 import { rampSchedule } from '../../replay/schedule/ramp.js';
 import { rateSchedule } from '../../replay/schedule/rate.js';
 import { captureSchedule } from '../../replay/schedule/capture.js';
-import type { ProgressSnapshot, ScheduledRequest } from '../../replay/types.js';
+import type { ProgressSnapshot, RequestResult, ScheduledRequest } from '../../replay/types.js';
 import { requestMix } from '../mix.js';
 import type { PhaseSpec, ScenarioSpec } from '../spec.js';
 import { Outcomes } from './outcomes.js';
@@ -21,6 +21,8 @@ export interface PhaseContext {
   repeat?: number;
   onProgress?: (p: ProgressSnapshot) => void;
   signal?: AbortSignal;
+  /** Also told every result (the ELB drain step counts failures with their times). */
+  onResult?: (r: RequestResult) => void;
 }
 
 async function scheduleOf(p: Exclude<PhaseSpec, { kind: 'connections' }>): Promise<AsyncIterable<ScheduledRequest> | Iterable<ScheduledRequest>> {
@@ -46,7 +48,10 @@ export async function runOpenPhase(p: Exclude<PhaseSpec, { kind: 'connections' }
     targets: [{ url: t.baseUrl, proxy: t.proxy, headers: t.headers, connections: t.connections }],
     intervalMs: ctx.scenario.intervalMs,
     validity: ctx.scenario.validity,
-    onResult: (r) => outcomes.record(r),
+    onResult: (r) => {
+      outcomes.record(r);
+      ctx.onResult?.(r);
+    },
     // The engine counts transport errors; a scenario also counts 4xx/5xx answers as failed.
     ...(ctx.onProgress ? { onProgress: (snap) => ctx.onProgress!({ ...snap, errors: outcomes.total.failed }) } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
