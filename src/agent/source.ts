@@ -3,6 +3,9 @@ import type { Exchange } from '../exchange.js';
 import type { AgentConfig } from './config.js';
 import { newCaptureStats, type CaptureStats } from '../capture/tcp/stream-sink.js';
 
+/** tcpdump's packet-buffer timeout plus a margin: what an abrupt exit can lose. */
+const LOST_BLOCK_MS = 1200;
+
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
 
 export interface Gap {
@@ -93,7 +96,9 @@ export function startLiveSource(cfg: AgentConfig, emit: (ex: Exchange) => void, 
       }
       if (stopper.signal.aborted) break;
       state.restarts++;
-      openGap = { from: new Date().toISOString(), reason: 'tcpdump exited' };
+      // tcpdump hands packets over in ring-buffer blocks (up to its 1 s timeout): a tcpdump that dies
+      // takes the block it had not delivered with it, so the gap starts that much before the exit.
+      openGap = { from: new Date(Date.now() - LOST_BLOCK_MS).toISOString(), reason: 'tcpdump exited' };
       state.gaps.push(openGap);
       if (state.gaps.length > KEEP_GAPS) state.gaps.shift();
       if (Date.now() - started > 60_000) backoff = cfg.supervise.restartMin;
