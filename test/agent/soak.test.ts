@@ -63,7 +63,7 @@ describe('agent soak with live tcpdump', () => {
     const mean = warm.reduce((a, s) => a + s.v, 0) / warm.length;
     const growth = slope(warm.map((s) => s.t), warm.map((s) => s.v)) * SECONDS;
     console.log(`soak: ${served} requests in ${SECONDS} s, RSS mean ${(mean / 2 ** 20).toFixed(1)} MiB, trend ${(growth / 2 ** 20).toFixed(1)} MiB over the run`);
-    expect(growth).toBeLessThan(Math.max(30 * 2 ** 20, 0.2 * mean));
+    expect(growth, `RSS samples (s, MiB): ${warm.map((x) => `${x.t.toFixed(0)}:${(x.v / 2 ** 20).toFixed(0)}`).join(' ')}`).toBeLessThan(Math.max(30 * 2 ** 20, 0.2 * mean));
 
     // The server count is re-read: requests autocannon still had in flight when it returned arrive late.
     const caughtUp = await until(async () => (await agent.api('GET', '/status')).json().files.written >= server.count(), 15_000, 250);
