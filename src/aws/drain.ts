@@ -103,6 +103,8 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
       step('deregister');
       await awsCall(`DeregisterTargets ${key}`, () => c.send(new DeregisterTargetsCommand(targets)));
       await wait(`deregistration of ${key}`, () => waitUntilTargetDeregistered(waiter, targets), signal);
+      // The waiter has seen the new state; record it now so the timeline never shows it after the next step.
+      await timeline.poll();
       step('deregistered');
     }
     step('command', o.command?.join(' ') ?? 'in-process action');
@@ -116,6 +118,7 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
       await awsCall(`RegisterTargets ${key}`, () => c.send(new RegisterTargetsCommand(targets)));
     }
     await wait(`${key} back in service`, () => waitUntilTargetInService(waiter, targets), signal);
+    await timeline.poll();
     step('in-service');
   } catch (err) {
     error = err instanceof Error ? err : new Error(String(err));
