@@ -1,4 +1,4 @@
-import { createWriteStream, openSync, fchmodSync, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { createGzip, type Gzip } from 'node:zlib';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import { toHarEntry } from './har-entry.js';
 import { fromHarEntry, EntryError } from './har-import.js';
 import { openMaybeGzip, readLines } from './lines.js';
 import { LineBatcher } from './line-batcher.js';
+import { privateWriteStream } from './private-file.js';
 
 /**
  * The capture file: newline-delimited JSON, optionally gzip. The first line describes the capture;
@@ -103,11 +104,8 @@ export class CaptureWriter {
     let out: Writable;
     if (path === '-') out = process.stdout;
     else {
-      // Opened synchronously so the file exists, with its mode, before the first byte is queued.
-      const fd = openSync(path, 'w', 0o600);
-      fchmodSync(fd, 0o600); // the mode argument applies only when the file is created
       // Room for several 64 KiB batches: with the default 16 KiB every batch waited for its disk write.
-      file = createWriteStream('', { fd, highWaterMark: 1 << 20 });
+      file = privateWriteStream(path, 1 << 20);
       out = file;
     }
     if (path.endsWith('.gz')) {

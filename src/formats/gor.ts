@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename } from 'node:path';
 import type { Exchange, InterimResponse } from '../exchange.js';
@@ -9,6 +8,7 @@ import { GOR_SEPARATOR, readGorRecords, type GorRecord } from './gor-records.js'
 import { MessageParser, type ParsedMessage } from '../capture/http/parser.js';
 import { toRequestPart, toResponsePart } from '../capture/http/to-exchange.js';
 import { serializeRequest, serializeResponse } from '../capture/http/serialize.js';
+import { privateWriteStream } from './private-file.js';
 
 /**
  * GoReplay `.gor` files: records "<type> <id> <ts-ns> <latency-ns>\n<raw HTTP>\n🐵🙈🙉\n", type 1 a
@@ -143,7 +143,7 @@ function gorId(id: string): string {
 }
 
 export async function writeGorFile(path: string, exchanges: AsyncIterable<Exchange>): Promise<number> {
-  const out = createWriteStream(path, { mode: 0o600 });
+  const out = privateWriteStream(path);
   const put = async (b: Buffer): Promise<void> => {
     if (!out.write(b)) await once(out, 'drain');
   };

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
 import { toHarEntry } from './har-entry.js';
 import { fromHarEntry, EntryError } from './har-import.js';
+import { writePrivateFile } from './private-file.js';
 
 /**
  * HAR 1.2 files are one JSON document, so they are read whole; captures meant to be large belong in
@@ -34,6 +35,6 @@ export function harDocument(entries: unknown[]): object {
 export async function writeHarFile(path: string, exchanges: AsyncIterable<Exchange>): Promise<number> {
   const entries: unknown[] = [];
   for await (const ex of exchanges) entries.push(toHarEntry(ex));
-  await writeFile(path, JSON.stringify(harDocument(entries), null, 1), { mode: 0o600 });
+  await writePrivateFile(path, JSON.stringify(harDocument(entries), null, 1));
   return entries.length;
 }

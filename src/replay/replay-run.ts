@@ -1,8 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { writePrivateFile } from '../formats/private-file.js';
 import { EXIT, InputError, InvalidRunError } from '../errors.js';
-import { openExchanges } from '../formats/open.js';
+import { kindOf, openExchanges } from '../formats/open.js';
 import { newStats, readCaptureFile } from '../formats/capture-file.js';
-import { kindOf } from '../formats/open.js';
 import type { Exchange } from '../exchange.js';
 import type { ReplaySummary } from './types.js';
 import type { ReplayArgs } from './replay-args.js';
@@ -27,10 +26,9 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const readStats = a.captures.map(() => newStats());
   // Fail on a missing/unknown file before any request is sent.
   for (const c of a.captures) kindOf(c);
+  const readOpts = { skipInvalid: a['skip-invalid'], onWarning: warn };
   const open = async (): Promise<AsyncIterable<Exchange>> => {
-    const sources = await Promise.all(
-      a.captures.map((c, i) => (kindOf(c) === 'jsonl' ? readCaptureFile(c, { skipInvalid: a['skip-invalid'], onWarning: warn }, readStats[i]) : openExchanges(c, { skipInvalid: a['skip-invalid'], onWarning: warn }))),
-    );
+    const sources = await Promise.all(a.captures.map((c, i) => (kindOf(c) === 'jsonl' ? readCaptureFile(c, readOpts, readStats[i]) : openExchanges(c, readOpts))));
     return mergeByTime(sources);
   };
   const counts = { filtered: 0 };
@@ -77,7 +75,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const invalid = readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = readStats.reduce((n, s) => n + s.exchanges, 0);
   const summary: ReplaySummary = { ...run, ...(collector ? { differences: collector.report() } : {}), input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) } };
-  if (a.summary) await writeFile(a.summary, JSON.stringify(summary, null, 2) + '\n', { mode: 0o600 });
+  if (a.summary) await writePrivateFile(a.summary, JSON.stringify(summary, null, 2) + '\n');
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);
   const regressions = summary.differences?.targets.reduce((n, t) => n + t.regressions, 0) ?? 0;

@@ -1,6 +1,7 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { RequestResult } from './types.js';
+import { privateWriteStream } from '../formats/private-file.js';
 
 /**
  * `--results FILE`: one JSON line per request per target. Lines are batched into one write per
@@ -11,7 +12,7 @@ export class ResultsWriter {
   private buf: string[] = [];
 
   constructor(path: string, private readonly urls: string[]) {
-    this.out = createWriteStream(path, { mode: 0o600 });
+    this.out = privateWriteStream(path);
   }
 
   write(r: RequestResult & { diff?: string[] }): void {
