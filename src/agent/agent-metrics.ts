@@ -4,8 +4,10 @@ import { prometheusText, type Metric } from './metrics.js';
 /** The agent's counters as Prometheus metrics (names prefixed shadowtap_agent_). */
 export function agentMetrics(a: Agent): string {
   const m: Metric[] = [];
-  const counter = (name: string, help: string, value: number, labels?: Record<string, string>): void => void m.push({ name: `shadowtap_agent_${name}`, help, type: 'counter', value, ...(labels ? { labels } : {}) });
-  const gauge = (name: string, help: string, value: number, labels?: Record<string, string>): void => void m.push({ name: `shadowtap_agent_${name}`, help, type: 'gauge', value, ...(labels ? { labels } : {}) });
+  const add = (type: Metric['type']) => (name: string, help: string, value: number, labels?: Record<string, string>): void =>
+    void m.push({ name: `shadowtap_agent_${name}`, help, type, value, ...(labels ? { labels } : {}) });
+  const counter = add('counter');
+  const gauge = add('gauge');
   const h = a.health();
   gauge('up', 'Whether the agent is healthy (1) or degraded (0).', h.status === 'ok' ? 1 : 0);
   gauge('paused', 'Whether capture is paused.', a.paused ? 1 : 0);

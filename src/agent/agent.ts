@@ -34,8 +34,9 @@ export class Agent {
   async start(): Promise<void> {
     const r = this.cfg.redact;
     const key = r.keyFile ? await readFile(r.keyFile) : undefined;
-    const redaction = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, ...(key ? { key } : {}) };
-    this.redact = createRedactor(redaction);
+    // The policy goes into the file header; the key never does.
+    const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams };
+    this.redact = createRedactor({ ...policy, ...(key ? { key } : {}) });
     const f = this.cfg.files;
     if (f) {
       const source = this.cfg.source.live ? { kind: 'live', interface: this.cfg.source.live.interface, host: hostname() } : { kind: 'proxy', listen: this.cfg.source.proxy!.listen, host: hostname() };
@@ -48,7 +49,7 @@ export class Agent {
         maxTotalBytes: f.maxTotalBytes,
         queueCapacity: f.queue,
         retryMs: f.retry,
-        header: { source, redaction: { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams } },
+        header: { source, redaction: policy },
         log: this.log,
       });
     }
@@ -84,6 +85,7 @@ export class Agent {
   }
 
   status(): object {
+    const mem = process.memoryUsage();
     return {
       startedAt: this.startedAt.toISOString(),
       uptimeS: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
@@ -94,7 +96,7 @@ export class Agent {
       source: this.source.state,
       files: this.files?.stats,
       mirror: this.mirror?.stats,
-      memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
   }
 

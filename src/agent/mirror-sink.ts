@@ -1,4 +1,5 @@
 import type { Exchange } from '../exchange.js';
+import type { Log } from './source.js';
 import { bodyBytes } from '../body.js';
 import type { ScheduledRequest, TargetOptions } from '../replay/types.js';
 import { DropQueue } from '../capture/proxy/drop-queue.js';
@@ -13,7 +14,7 @@ export interface MirrorOptions {
   queue: number;
   connections: number;
   timeoutMs: number;
-  log: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+  log: Log;
 }
 
 export interface MirrorStats {

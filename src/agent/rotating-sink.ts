@@ -1,6 +1,7 @@
 import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exchange } from '../exchange.js';
+import type { Log } from './source.js';
 import { toHarEntry } from '../formats/har-entry.js';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, type CaptureHeader } from '../formats/capture-file.js';
 import { DropQueue } from '../capture/proxy/drop-queue.js';
@@ -17,7 +18,7 @@ export interface RotatingOptions {
   /** How often a degraded sink tries to write again. */
   retryMs: number;
   header: Pick<CaptureHeader, 'source' | 'redaction'>;
-  log: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+  log: Log;
 }
 
 export interface RotatingStats {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { rateSchedule } from '../replay/schedule/rate.js';
 import { runLoad } from '../replay/engine.js';
@@ -44,7 +45,6 @@ export interface DrainUnderLoadResult {
 export const isFailure = (r: RequestResult): boolean => r.error !== undefined || (r.status !== undefined && r.status >= 500);
 
 const KEEP_FAILURES = 100;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function drainUnderLoad(input: DrainUnderLoadOptions, x: CycleExtras = {}): Promise<DrainUnderLoadResult> {
   const o = drainUnderLoadSchema.parse(input);

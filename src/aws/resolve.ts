@@ -1,7 +1,7 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { InputError, InvalidRunError } from '../errors.js';
 import { ec2Client, elbClient, type AwsOptions } from './client.js';
-import { describeTargets, findTargetGroups, type TargetRow } from './discover.js';
+import { listTargets, type TargetRow } from './discover.js';
 import { awsCall } from './errors.js';
 import { describeRow } from './health-gate.js';
 
@@ -69,7 +69,7 @@ export async function resolveTargetUrls(spec: string, defaults: AwsOptions = {})
   const aws = { ...defaults, ...Object.fromEntries(Object.entries(s.aws).filter(([, v]) => v !== undefined)) };
   const client = elbClient(aws);
   try {
-    const rows = (await Promise.all((await findTargetGroups(client, { targetGroup: s.targetGroup })).map((g) => describeTargets(client, g)))).flat();
+    const rows = await listTargets(client, { targetGroup: s.targetGroup });
     const healthy = rows.filter((r) => r.state === 'healthy');
     if (!healthy.length) {
       throw new InvalidRunError(`target group "${s.targetGroup}" has no healthy target${rows.length ? `: ${rows.map(describeRow).join(', ')}` : ' (none registered)'}`);

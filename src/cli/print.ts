@@ -1,69 +1,48 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { Exchange } from '../exchange.js';
+import { serverLatencyUs, type Exchange } from '../exchange.js';
 import { toHarEntry } from '../formats/har-entry.js';
+import { LineBatcher } from '../formats/line-batcher.js';
 
 export type PrintFormat = 'tsv' | 'json' | 'har';
 
 /** tsv columns (CLI contract): start_us method target status latency_us, `-` where unknown. */
 export function tsvLine(ex: Exchange): string {
-  const t = ex.timing;
-  const latency = t.responseStartUs === undefined ? '-' : t.responseStartUs - t.requestEndUs;
-  return `${t.requestStartUs}\t${ex.request.method}\t${ex.request.target}\t${ex.response?.status ?? '-'}\t${latency}\n`;
+  return `${ex.timing.requestStartUs}\t${ex.request.method}\t${ex.request.target}\t${ex.response?.status ?? '-'}\t${serverLatencyUs(ex) ?? '-'}\n`;
 }
 
 const HAR_OPEN = '{"log":{"version":"1.2","creator":{"name":"shadowtap","version":"0.1.0"},"entries":[\n';
 const HAR_CLOSE = '\n]}}\n';
-const WRITE_BYTES = 64 * 1024;
-const FLUSH_AFTER_MS = 100;
 
 /**
- * Text goes out in ~64 KiB writes, built synchronously: a write (or an awaited promise) per exchange
- * costs more than formatting it. Backpressure is honoured between writes. A slow source (`cat -` fed
- * by a live capture) still shows its lines within 100 ms.
+ * Formats exchanges into the shared ~64 KiB line batches, synchronously: a write (or an awaited promise)
+ * per exchange costs more than formatting it. Backpressure is honoured between batches.
  */
 class Printer {
-  private text = '';
+  private readonly lines: LineBatcher;
   private first = true;
-  private timer: NodeJS.Timeout | undefined;
   constructor(
     private readonly format: PrintFormat,
-    private readonly out: Writable,
+    out: Writable,
   ) {
-    if (format === 'har') this.text = HAR_OPEN;
+    this.lines = new LineBatcher(out);
+    if (format === 'har') this.lines.add(HAR_OPEN);
   }
 
-  add(ex: Exchange): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      if (this.text !== '') this.out.write(this.take());
-    }, FLUSH_AFTER_MS).unref();
-    if (this.format === 'tsv') this.text += tsvLine(ex);
-    else if (this.format === 'json') this.text += JSON.stringify(ex) + '\n';
-    else {
-      this.text += (this.first ? '' : ',\n') + JSON.stringify(toHarEntry(ex));
-      this.first = false;
-    }
+  /** True when a batch is full: flush before adding more. */
+  add(ex: Exchange): boolean {
+    if (this.format === 'tsv') return this.lines.add(tsvLine(ex));
+    if (this.format === 'json') return this.lines.add(JSON.stringify(ex) + '\n');
+    const text = (this.first ? '' : ',\n') + JSON.stringify(toHarEntry(ex));
+    this.first = false;
+    return this.lines.add(text);
   }
 
-  get full(): boolean {
-    return this.text.length >= WRITE_BYTES;
-  }
-
-  private take(): string {
-    const text = this.text;
-    this.text = '';
-    return text;
-  }
-
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.text !== '' && !this.out.write(this.take())) await once(this.out, 'drain');
+  flush(): Promise<void> {
+    return this.lines.flush();
   }
 
   async end(): Promise<void> {
-    if (this.format === 'har') this.text += HAR_CLOSE;
+    if (this.format === 'har') this.lines.add(HAR_CLOSE);
     await this.flush();
   }
 }
@@ -71,8 +50,7 @@ class Printer {
 export async function printExchanges(exchanges: AsyncIterable<Exchange>, format: PrintFormat, out: Writable): Promise<void> {
   const p = new Printer(format, out);
   for await (const ex of exchanges) {
-    p.add(ex);
-    if (p.full) await p.flush();
+    if (p.add(ex)) await p.flush();
   }
   await p.end();
 }
@@ -82,8 +60,7 @@ export async function printExchangeBatches(batches: AsyncIterable<readonly Excha
   const p = new Printer(format, out);
   for await (const batch of batches) {
     for (const ex of batch) {
-      p.add(ex);
-      if (p.full) await p.flush();
+      if (p.add(ex)) await p.flush();
     }
   }
   await p.end();

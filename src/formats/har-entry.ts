@@ -1,5 +1,5 @@
 import type { Body, Exchange, ExchangeFlag, Header, InterimResponse } from '../exchange.js';
-import { headerValue } from '../exchange.js';
+import { headerValue, serverLatencyUs } from '../exchange.js';
 
 /**
  * A HAR 1.2 entry with shadowtap's extra fields prefixed `_` (HAR's own rule for custom fields).
@@ -56,7 +56,7 @@ export function toHarEntry(ex: Exchange): HarEntry {
   const host = headerValue(req.headers, 'host') ?? (ex.connection ? `${ex.connection.serverIp}:${ex.connection.serverPort}` : 'localhost');
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(req.target) ? req.target : `http://${host}${req.target.startsWith('/') ? '' : '/'}${req.target}`;
   const send = t.requestEndUs - t.requestStartUs;
-  const wait = t.responseStartUs !== undefined ? t.responseStartUs - t.requestEndUs : -1;
+  const wait = serverLatencyUs(ex) ?? -1;
   const receive = t.responseStartUs !== undefined && t.responseEndUs !== undefined ? t.responseEndUs - t.responseStartUs : -1;
   const end = t.responseEndUs ?? t.responseStartUs ?? t.requestEndUs;
   const entry: HarEntry = {

@@ -16,12 +16,17 @@ export class LineBatcher {
 
   constructor(private readonly out: Writable) {}
 
-  async push(text: string): Promise<void> {
+  /** Queues a whole line (or lines) without waiting; true when a batch is full and should be flushed. */
+  add(text: string): boolean {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size >= BATCH_BYTES) return this.flush();
     // Slow producers (a live capture, the recording proxy) still reach the disk promptly.
     this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_AFTER_MS).unref();
+    return this.size >= BATCH_BYTES;
+  }
+
+  async push(text: string): Promise<void> {
+    if (this.add(text)) await this.flush();
   }
 
   async flush(): Promise<void> {

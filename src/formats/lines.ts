@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 
 export interface Line {
   text: string;
@@ -15,7 +15,6 @@ export async function openMaybeGzip(path: string): Promise<Readable> {
   const raw: Readable = path === '-' ? process.stdin : createReadStream(path);
   const iterator = raw[Symbol.asyncIterator]();
   const first = await iterator.next();
-  const { PassThrough } = await import('node:stream');
   const head = new PassThrough();
   const chunk: Buffer | undefined = first.done ? undefined : (first.value as Buffer);
   const gz = chunk !== undefined && chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;

@@ -80,8 +80,9 @@ export async function runSmoke(t: Target, spec: SmokeSpec): Promise<SmokeResult>
     let test: TestCheckResult | undefined;
     if (spec.test && !h?.error) {
       const r = await fetchJson(t, spec.test.path, spec.timeoutMs, dispatcher);
-      const tests = testsOf(r.json) ?? [];
-      const listed = testsOf(r.json) !== undefined;
+      const listedTests = testsOf(r.json);
+      const tests = listedTests ?? [];
+      const listed = listedTests !== undefined;
       const pass = !r.error && r.status === spec.test.status && listed && tests.every((x) => x.success);
       const error = r.error ?? (r.status === spec.test.status && !listed ? 'response has no Tests[] list' : undefined);
       test = { name: spec.test.path, url: r.url, pass, status: r.status, latencyMs: r.latencyMs, error, expectations: [], tests };

@@ -63,9 +63,10 @@ export function checkPhase(s: ScenarioSpec, configuration: string, p: PhaseRepor
   const phase = p.repeat === undefined ? p.name : `${p.name} #${p.repeat + 1}`;
   const whole = p.stats;
   const done = (n: number, e: number): number | null => (n ? e / n : null);
+  const errors = countErrors(p);
   const out = checkMetrics(limitsFor(s, configuration), {
-    latency: whole.requests - countErrors(p) > 0 ? whole.latency : null,
-    errorRate: done(whole.requests, countErrors(p)),
+    latency: whole.requests - errors > 0 ? whole.latency : null,
+    errorRate: done(whole.requests, errors),
     offeredRate: whole.offeredRate,
     achievedRate: whole.achievedRate,
   }, { configuration, phase });

@@ -39,6 +39,7 @@ export async function startSampleService(opts: SampleServiceOptions = {}): Promi
   const state = { maintenance: opts.maintenance ?? false, database: opts.databaseConnected ?? true };
   const pool = new ThreadPool({ threads: opts.threads ?? 20, mode: opts.mode ?? 'fail-fast', queue: opts.queue ?? 100 });
   const adminToken = opts.adminToken ?? randomBytes(16).toString('hex');
+  const host = opts.host ?? '127.0.0.1';
   const build = { BuildVersion: opts.buildVersion ?? '0.0.0-dev', BuildTimestamp: new Date().toISOString() };
   let baseUrl = '';
 
@@ -98,9 +99,8 @@ export async function startSampleService(opts: SampleServiceOptions = {}): Promi
   });
   app.get('/admin/stats', async (req, reply) => (authorized(req) ? pool.stats() : reply.code(401).send({ error: 'missing or wrong bearer token' })));
 
-  await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  await app.listen({ port: opts.port ?? 0, host });
   const { port } = app.server.address() as { port: number };
-  const host = opts.host ?? '127.0.0.1';
   baseUrl = host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 
   return {

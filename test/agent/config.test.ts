@@ -5,6 +5,7 @@ import { spawnCli } from '../helpers/agent-servers.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listenLoopback } from '../helpers/listen.js';
 
 const dir = tempDir('shadowtap-agentcfg-');
 const parse = (text: string, env: NodeJS.ProcessEnv = {}) => parseAgentConfig(YamlSource.parse('agent.yaml', text), env);
@@ -55,7 +56,7 @@ describe('agent.yaml', () => {
   it('a source that cannot start (bad interface, port in use) is exit 2 with the reason, not a crash', async () => {
     const { createServer } = await import('node:net');
     const busy = createServer();
-    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    await listenLoopback(busy);
     const port = (busy.address() as { port: number }).port;
     try {
       const cases: [string, RegExp][] = [

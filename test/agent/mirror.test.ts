@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers of the agent, checked field by field by the tests */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { startEchoServer, type EchoServer } from '../helpers/agent-servers.js';
 import { startAgent, until } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 const dir = tempDir('shadowtap-mirror-');
 const RATE = 200;
@@ -14,8 +14,7 @@ const SECONDS = 3;
 /** A port nothing listens on: bind, read it, close. */
 async function deadPort(): Promise<number> {
   const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
+  const port = await listenLoopback(s);
   await new Promise((r) => s.close(r));
   return port;
 }

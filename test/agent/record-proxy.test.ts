@@ -9,6 +9,7 @@ import { startRecordingProxy } from '../../src/capture/input-proxy.js';
 import type { Exchange } from '../../src/exchange.js';
 import { patternBytes, sha256, spawnCli, startEchoServer, type Cli, type EchoServer } from '../helpers/agent-servers.js';
 import { tempDir } from '../helpers/tmp.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 const dir = tempDir('shadowtap-record-');
 
@@ -180,7 +181,7 @@ describe('recording proxy with the upstream down', () => {
   it('answers 502, records the request flagged no-response, and counts it', async () => {
     const { createServer } = await import('node:net');
     const tmp = createServer();
-    await new Promise<void>((r) => tmp.listen(0, '127.0.0.1', r));
+    await listenLoopback(tmp);
     const dead = (tmp.address() as { port: number }).port;
     await new Promise((r) => tmp.close(r));
     const proxy = await startRecordingProxy({ host: '127.0.0.1', port: 0, upstream: `http://127.0.0.1:${dead}` });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allHealthy, awsEnv, localElb, sampleFleet } from '../helpers/aws-local.js';
 import { expectNoStack, shadowtap } from '../helpers/aws-cli.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 let fleet: Awaited<ReturnType<typeof sampleFleet>>;
 let endpointUrl: string;
@@ -32,7 +33,7 @@ beforeAll(async () => {
       res.writeHead(200).end('ok');
     })();
   });
-  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  await listenLoopback(control);
   controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   await allHealthy(elb);
 });

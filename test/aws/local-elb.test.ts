@@ -10,11 +10,12 @@ import { resolveTargetUrls } from '../../src/aws/resolve.js';
 import type { LocalElb } from '../../src/aws/local/index.js';
 import { InvalidRunError } from '../../src/errors.js';
 import { CREDS, localElb, sampleFleet } from '../helpers/aws-local.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 /** A server whose /health answers 503 and every other path names the server. */
 async function server(name: string, healthStatus: number): Promise<{ port: number; close(): Promise<void> }> {
   const s = http.createServer((req, res) => res.writeHead(req.url === '/health' ? healthStatus : 200).end(name));
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  await listenLoopback(s);
   return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => (s.closeAllConnections(), s.close(() => r()))) };
 }
 

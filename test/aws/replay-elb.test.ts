@@ -8,6 +8,7 @@ import { awsEnv, localElb, statesOf, waitFor } from '../helpers/aws-local.js';
 import { expectNoStack, shadowtap } from '../helpers/aws-cli.js';
 import { sampleExchange } from '../helpers/exchanges.js';
 import { tempDir } from '../helpers/tmp.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 /** Servers that count the replayed (non-health-check) requests they receive. */
 const servers: { server: http.Server; port: number; paths: string[] }[] = [];
@@ -22,7 +23,7 @@ beforeAll(async () => {
       req.resume();
       req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await listenLoopback(server);
     servers.push({ server, port: (server.address() as AddressInfo).port, paths });
   }
   elb = await localElb({

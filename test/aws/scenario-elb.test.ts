@@ -9,6 +9,7 @@ import type { LocalElb } from '../../src/aws/local/index.js';
 import { allHealthy, awsEnv, localElb, sampleFleet, statesOf, waitFor } from '../helpers/aws-local.js';
 import { shadowtap } from '../helpers/aws-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 let fleet: Awaited<ReturnType<typeof sampleFleet>>;
 let elb: LocalElb;
@@ -34,7 +35,7 @@ beforeAll(async () => {
       res.end('ok');
     })();
   });
-  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  await listenLoopback(control);
   controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   await allHealthy(elb, 'web');
   await waitFor(() => statesOf(elb, 'sick').join() === 'healthy,unhealthy', 'the sick pool to settle');

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalElb } from '../../src/aws/local/index.js';
 import { awsEnv, localElb } from '../helpers/aws-local.js';
 import { expectNoStack, shadowtap } from '../helpers/aws-cli.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 type Health = { state: 'healthy' | 'unhealthy' | 'initial' | 'draining' | 'unused'; reason?: string; description?: string };
 const h = (state: Health['state'], reason?: string, description?: string): Health => ({ state, ...(reason ? { reason } : {}), ...(description ? { description } : {}) });
@@ -84,7 +85,7 @@ describe('shadowtap targets against the local ELBv2 endpoint', () => {
   it('endpoint down → exit 2 naming the endpoint problem', async () => {
     const { createServer } = await import('node:net');
     const srv = createServer();
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    await listenLoopback(srv);
     const port = (srv.address() as { port: number }).port;
     await new Promise((r) => srv.close(r));
     const r = await shadowtap(['targets', '--target-group', 'web', '--endpoint-url', `http://127.0.0.1:${port}`], awsEnv());

@@ -10,6 +10,7 @@ import { bodyBytes } from '../../src/body.js';
 import { headerValue, type Exchange } from '../../src/exchange.js';
 import { startTap, type Tap } from '../helpers/http-tap.js';
 import { tempDir } from '../helpers/tmp.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 const run = promisify(execFile);
 const dir = tempDir('shadowtap-http-real-');
@@ -35,7 +36,7 @@ beforeAll(async () => {
       } else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ method: req.method, url: req.url, bytes: Buffer.concat(parts).length }));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await listenLoopback(server);
   tap = await startTap((server.address() as net.AddressInfo).port);
   base = `http://127.0.0.1:${tap.port}`;
 });

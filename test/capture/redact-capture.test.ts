@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { recordOnLo, run, shadowtap } from '../helpers/capture-tools.js';
 import { tempDir } from '../helpers/tmp.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 const dir = tempDir('shadowtap-redact-cap-');
 const SECRETS = ['BearerTok3n', 'CookieVal9', 'SetCookieVal7', 'ApiKeyVal5', 'QueryTok4', 'CustomHdr3', 'SigParam2', 'LocationTok1'];
@@ -19,7 +20,7 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => res.writeHead(302, { 'Set-Cookie': 'sid=SetCookieVal7; Path=/; HttpOnly', Location: '/next?access_token=LocationTok1' }).end('moved'));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await listenLoopback(server);
   port = (server.address() as AddressInfo).port;
   await recordOnLo(pcap, port, () =>
     run('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/login?token=QueryTok4&sig=SigParam2&page=1`, '-H', 'Authorization: Bearer BearerTok3n', '-H', 'Cookie: theme=dark; sess=CookieVal9', '-H', 'X-Api-Key: ApiKeyVal5', '-H', 'X-Internal: CustomHdr3']),

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { listenLoopback } from './listen.js';
 
 export interface Received {
   rawHeaders: string[];
@@ -72,8 +72,7 @@ export async function startEchoServer(opts: { keep?: boolean; delayMs?: number }
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { Exchange } from '../../src/exchange.js';
 import { createHttpSink, type HttpStats } from '../../src/capture/http/index.js';
 import { newCaptureStats } from '../../src/capture/tcp/stream-sink.js';
+import { listenLoopback } from './listen.js';
 
 const nowUs = (): number => Math.round(performance.timeOrigin * 1000 + performance.now() * 1000);
 
@@ -56,7 +57,7 @@ export async function startTap(upstreamPort: number, maxBodyBytes = 1 << 20): Pr
     client.on('error', () => up.destroy());
     up.on('error', () => client.destroy());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await listenLoopback(server);
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CaptureWriter } from '../../src/formats/capture-file.js';
 import type { Exchange, Header } from '../../src/exchange.js';
 import type { ReplaySummary } from '../../src/replay/types.js';
+import { listenLoopback } from './listen.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 /**
@@ -98,8 +99,7 @@ export async function startServer(respond: (req: IncomingMessage, res: ServerRes
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -112,8 +112,7 @@ export async function startServer(respond: (req: IncomingMessage, res: ServerRes
 /** A port that was free a moment ago (bind 0, read it, close): for daemons that need a number. */
 export async function freePort(): Promise<number> {
   const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
+  const port = await listenLoopback(s);
   await new Promise((r) => s.close(r));
   return port;
 }

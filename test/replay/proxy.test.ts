@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tempDir } from '../helpers/tmp.js';
 import { recorded, writeCapture, runCli, startServer, readSummary, freePort, LOOSE_GATE } from '../helpers/replay-fixtures.js';
 import { selfSignedCert, startTinyproxy, type Tinyproxy } from '../helpers/replay-proxy.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 const dir = tempDir('shadowtap-proxy-');
 
@@ -26,7 +27,7 @@ describe('replay through a real forward proxy (tinyproxy)', () => {
       req.resume();
       req.on('end', () => res.end('{"tls":true}'));
     });
-    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    await listenLoopback(https);
     httpsUrl = `https://127.0.0.1:${(https.address() as AddressInfo).port}`;
     http = await startServer();
     proxy = await startTinyproxy(dir);

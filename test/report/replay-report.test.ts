@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureWriter } from '../../src/formats/capture-file.js';
 import type { ReportModel } from '../../src/report/model.js';
 import { tempDir } from '../helpers/tmp.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 const dir = tempDir('shadowtap-replay-report-');
 const servers: Server[] = [];
@@ -23,7 +24,7 @@ async function api(candidate: boolean): Promise<string> {
     res.end(JSON.stringify({ user: { id, email }, generatedAt: String(process.hrtime.bigint()) }));
   });
   servers.push(s);
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  await listenLoopback(s);
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 

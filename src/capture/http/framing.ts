@@ -14,10 +14,14 @@ const CHUNKED: Framing = { kind: 'chunked' };
 const CLOSE: Framing = { kind: 'close' };
 const TUNNEL: Framing = { kind: 'tunnel' };
 
-function isChunked(head: Head): boolean | undefined {
-  if (head.transferEncoding === undefined) return undefined;
-  const codings = head.transferEncoding.split(',');
+/** Is chunked the final coding of a Transfer-Encoding value (repeated headers joined by ",")? */
+export function endsChunked(transferEncoding: string): boolean {
+  const codings = transferEncoding.split(',');
   return codings[codings.length - 1]!.trim().toLowerCase() === 'chunked';
+}
+
+function isChunked(head: Head): boolean | undefined {
+  return head.transferEncoding === undefined ? undefined : endsChunked(head.transferEncoding);
 }
 
 /** Content-Length, tolerating repeats of one value ("5, 5"); undefined when absent or invalid. */

@@ -1,5 +1,6 @@
 import type { Body, Header, RequestPart, ResponsePart } from '../../exchange.js';
 import { bodyBytes } from '../../body.js';
+import { endsChunked } from './framing.js';
 
 /**
  * Raw HTTP/1.x bytes for a recorded message, headers exactly as recorded (case, order, repeats).
@@ -24,7 +25,7 @@ export function serializeResponse(res: ResponsePart): Buffer {
 
 function isChunked(headers: readonly Header[]): boolean {
   const te = headers.filter((h) => h.name.toLowerCase() === 'transfer-encoding').map((h) => h.value);
-  return te.length > 0 && te.join(',').split(',').pop()!.trim().toLowerCase() === 'chunked';
+  return te.length > 0 && endsChunked(te.join(','));
 }
 
 function headerBlock(lines: readonly Header[]): string {

@@ -44,9 +44,9 @@ export const captureCommand: CommandModule<object, Args> = {
       .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', '')
       .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', ''),
   handler: async (args) => {
+    const redaction = { enabled: args.redact, headers: args['redact-header'], queryParams: args['redact-query'] };
     if (args['alb-logs']) {
       const { runAlbCapture } = await import('../../capture/alb/run.js');
-      const redaction = { enabled: args.redact, headers: args['redact-header'], queryParams: args['redact-query'] };
       return runAlbCapture({ paths: args['alb-logs'], out: args.out, redaction, maxExchanges: args['max-exchanges'] });
     }
     const { runCapture } = await import('../../capture/capture-run.js');
@@ -59,7 +59,7 @@ export const captureCommand: CommandModule<object, Args> = {
       durationS: args.duration,
       maxExchanges: args['max-exchanges'],
       maxBodyBytes: args['max-body'],
-      redaction: { enabled: args.redact, headers: args['redact-header'], queryParams: args['redact-query'] },
+      redaction,
       bufferKiB: args['buffer-kib'],
     });
   },

@@ -42,11 +42,11 @@ export class DifferenceTally {
   }
 
   private row(endpoint: string, field: string): DifferenceCount {
-    let key = `${endpoint}\u0000${field}`;
-    if (!this.rows.has(key) && this.rows.size >= MAX_KEYS) key = `other\u0000other`;
+    const key = `${endpoint}\u0000${field}`;
     let row = this.rows.get(key);
     if (!row) {
-      row = key === 'other\u0000other' ? { endpoint: 'other', field: 'other', count: 0, noiseCount: 0, examples: [] } : { endpoint, field, count: 0, noiseCount: 0, examples: [] };
+      if (this.rows.size >= MAX_KEYS && key !== 'other\u0000other') return this.row('other', 'other');
+      row = { endpoint, field, count: 0, noiseCount: 0, examples: [] };
       this.rows.set(key, row);
     }
     return row;

@@ -27,15 +27,9 @@ const KEEP_MAX_EXCHANGES = 10_000;
 const KEEP_MAX_BYTES = 16 << 20;
 
 /** Where each request's intended time comes from: the recording, or a rate function of its index. */
-function timer(o: CaptureScheduleOptions): ((i: number, recordedOffsetUs: number) => number) | undefined {
-  if (o.rate) {
-    const t = o.poisson ? poissonTimes(o.rate, o.seed) : evenTimes(o.rate);
-    return (i) => t(i);
-  }
-  if (o.ramp) {
-    const t = rampTimes(o.ramp.from, o.ramp.to, o.ramp.durationMs * 1000);
-    return (i) => t(i);
-  }
+function timer(o: CaptureScheduleOptions): ((i: number) => number) | undefined {
+  if (o.rate) return o.poisson ? poissonTimes(o.rate, o.seed) : evenTimes(o.rate);
+  if (o.ramp) return rampTimes(o.ramp.from, o.ramp.to, o.ramp.durationMs * 1000);
   return undefined;
 }
 
@@ -74,7 +68,7 @@ export async function* captureSchedule(exchanges: AsyncIterable<Exchange> | (() 
       firstUs ??= rec;
       lastUs = Math.max(lastUs, rec);
       count++;
-      let intendedUs = byIndex ? byIndex(n, 0) : speed > 0 ? loopOffsetUs + (rec - firstUs) / speed : 0;
+      let intendedUs = byIndex ? byIndex(n) : speed > 0 ? loopOffsetUs + (rec - firstUs) / speed : 0;
       // Captures from several connections can be slightly out of order; never schedule backwards.
       intendedUs = Math.max(intendedUs, prevUs);
       if (intendedUs >= endUs || n >= max) return;

@@ -1,7 +1,7 @@
 import { distributionChart, latencyChart, rateChart, responsesChart } from '../charts.js';
 import { esc } from '../escape.js';
 import type { DifferenceRow, ReplayReport } from '../model.js';
-import { endpointsTable, failedCount, part, statusMix, validityCells, VALIDITY_HEADERS } from './run-tables.js';
+import { endpointsTable, failedCount, LATENCY_NOTE, part, statusMix, validityCells, VALIDITY_HEADERS } from './run-tables.js';
 import { badge, code, measure, table, text, type Cell } from './table.js';
 
 function targetsTable(r: ReplayReport): string {
@@ -10,8 +10,7 @@ function targetsTable(r: ReplayReport): string {
     measure(t.latency.p50, 'ms'), measure(t.latency.p90, 'ms'), measure(t.latency.p99, 'ms'), measure(t.latency.p999, 'ms'), measure(t.latency.max, 'ms'),
     measure(t.rawLatency.p99, 'ms'), measure(t.scheduleLag.p99, 'ms'), measure(failedCount(t), 'count'), measure(t.dropped, 'count'), statusMix(t),
   ]);
-  return table('targets', ['Target', 'Role', 'Requests', 'Offered', 'Achieved', 'p50', 'p90', 'p99', 'p99.9', 'max', 'raw p99', 'Lag p99', 'Failed', 'Dropped', 'Status mix'], rows,
-    'Latency from the intended send time (coordinated-omission free); raw p99 from the actual send. Failed: responses with status ≥ 400 and transport errors.');
+  return table('targets', ['Target', 'Role', 'Requests', 'Offered', 'Achieved', 'p50', 'p90', 'p99', 'p99.9', 'max', 'raw p99', 'Lag p99', 'Failed', 'Dropped', 'Status mix'], rows, LATENCY_NOTE);
 }
 
 function examples(d: DifferenceRow): string {

@@ -30,6 +30,9 @@ export function failedCount(t: Pick<TargetSummary, 'statuses' | 'errors'>): numb
   return bad + Object.values(t.errors).reduce((a, b) => a + (b ?? 0), 0);
 }
 
+/** Footnote of every table with latency and a Failed column (scenario phases, replay targets). */
+export const LATENCY_NOTE = 'Latency from the intended send time (coordinated-omission free); raw p99 from the actual send. Failed: responses with status ≥ 400 and transport errors.';
+
 /** Latency and rates as the engine summarised them, one row per configuration × phase × run. */
 export function statsTable(rows: PhaseRow[]): string {
   const body = rows.map(({ configuration, phase: p }): Cell[] => {
@@ -41,8 +44,7 @@ export function statsTable(rows: PhaseRow[]): string {
       measure(s.rawLatency.p99, 'ms'), measure(failedCount(s), 'count'), statusMix(s),
     ];
   });
-  return table('stats', ['Configuration', 'Phase', 'Run', 'Requests', 'Offered', 'Achieved', 'p50', 'p90', 'p99', 'p99.9', 'max', 'raw p99', 'Failed', 'Status mix'], body,
-    'Latency from the intended send time (coordinated-omission free); raw p99 from the actual send. Failed: responses with status ≥ 400 and transport errors.');
+  return table('stats', ['Configuration', 'Phase', 'Run', 'Requests', 'Offered', 'Achieved', 'p50', 'p90', 'p99', 'p99.9', 'max', 'raw p99', 'Failed', 'Status mix'], body, LATENCY_NOTE);
 }
 
 export function validityCells(v: ValidityReport): Cell[] {

@@ -31,12 +31,10 @@ async function scheduleOf(p: Exclude<PhaseSpec, { kind: 'connections' }>): Promi
   if (p.kind === 'ramp') return rampSchedule({ from: p.from, to: p.to, durationMs: p.durationMs, make });
   const { openExchanges } = await import('../../formats/open.js');
   await openExchanges(p.capture); // fail here (exit 2, naming the file) rather than mid-run
-  return captureSchedule(() => iterate(p.capture), { speed: p.speed ?? 1, loop: p.loop });
-}
-
-async function* iterate(path: string) {
-  const { openExchanges } = await import('../../formats/open.js');
-  yield* await openExchanges(path);
+  // A function, not the iterable: each loop reopens the capture.
+  return captureSchedule(async function* () {
+    yield* await openExchanges(p.capture);
+  }, { speed: p.speed ?? 1, loop: p.loop });
 }
 
 /** An open-model phase (rate, ramp, replay) through the replay engine: sends on schedule, measures from intended time. */
