@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Exchange, ExchangeSource } from '../exchange.js';
 import { createHttpSink } from './http/index.js';
 import { CapturePipeline, type CaptureLimits } from './pipeline.js';
+import { fileChunks } from './pcap/file-chunks.js';
 import { readPackets, type ReaderState } from './pcap/reader.js';
 import { newCaptureStats, type CaptureStats } from './tcp/stream-sink.js';
 
@@ -17,6 +18,8 @@ export interface PcapInputOptions {
   reader?: ReaderState;
   limits?: Partial<CaptureLimits>;
   source?: ExchangeSource;
+  /** Exchanges without headers, trailers or bodies (see HttpSinkOptions.summary). */
+  summary?: boolean;
 }
 
 export const DEFAULT_MAX_BODY = 1 << 20;
@@ -37,7 +40,7 @@ export function exchangesFromPcapFile(path: string, opts: PcapInputOptions = {})
  * batch at a time (cat, capture) skip a promise round trip per exchange, which costs more than parsing one.
  */
 export function exchangeBatchesFromPcapFile(path: string, opts: PcapInputOptions = {}): AsyncIterable<Exchange[]> {
-  const input: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
+  const input = path === '-' ? process.stdin : isFile(path) ? fileChunks(path, READ_CHUNK) : createReadStream(path, { highWaterMark: READ_CHUNK });
   const name = path === '-' ? 'stdin' : path;
   return exchangeBatchesFromPcapStream(input, name, { source: { capture: name, kind: 'pcap' }, ...opts });
 }
@@ -48,10 +51,10 @@ export function exchangesFromPcapStream(input: Readable, name: string, opts: Pca
 }
 
 /** exchangesFromPcapStream in batches: never an empty one. */
-export async function* exchangeBatchesFromPcapStream(input: Readable, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
+export async function* exchangeBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
   const stats = opts.stats ?? newCaptureStats();
   const queue = new ExchangeQueue();
-  const httpOpts = { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY, stats, ...(opts.source ? { source: opts.source } : {}) };
+  const httpOpts = { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY, stats, summary: opts.summary ?? false, ...(opts.source ? { source: opts.source } : {}) };
   const pipeline = new CapturePipeline({
     stats,
     ...(opts.ports ? { ports: opts.ports } : {}),
@@ -65,6 +68,11 @@ export async function* exchangeBatchesFromPcapStream(input: Readable, name: stri
   }
   pipeline.finish();
   if (queue.items.length > 0) yield queue.take();
+}
+
+/** Regular files are read synchronously (fileChunks); pipes and FIFOs stream. A missing file fails in the reader, with its name. */
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {

@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { commands } from './commands/index.js';
 import { exitCodeOf } from '../errors.js';
+import { plainCat } from './plain-cat.js';
 
 // `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -10,26 +8,14 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const cli = yargs(hideBin(process.argv))
-  .scriptName('shadowtap')
-  .usage('$0 <command> [options]\n\nCapture HTTP traffic, replay it to shadow targets, compare configurations.')
-  .strict()
-  .demandCommand(1, 'Name a command; see --help.')
-  .recommendCommands()
-  .help()
-  .alias('h', 'help')
-  .version()
-  .wrap(Math.min(110, process.stdout.columns || 100))
-  .fail((msg, err) => {
-    if (err) throw err;
-    process.stderr.write(`shadowtap: ${msg}\nRun with --help for usage.\n`);
-    process.exit(2);
-  });
-
-for (const c of commands) cli.command(c);
+async function run(argv: string[]): Promise<void> {
+  const cat = plainCat(argv);
+  if (cat) return (await import('./commands/cat.js')).runCat(cat);
+  await (await import('./yargs-cli.js')).parseWithYargs(argv);
+}
 
 try {
-  await cli.parseAsync();
+  await run(process.argv.slice(2));
 } catch (err) {
   const code = exitCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);

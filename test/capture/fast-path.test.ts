@@ -8,6 +8,7 @@ import { parseHead } from '../../src/capture/http/head.js';
 import { bodyBytes, makeBody } from '../../src/body.js';
 import { printExchanges, tsvLine, type PrintFormat } from '../../src/cli/print.js';
 import type { Exchange } from '../../src/exchange.js';
+import { plainCat } from '../../src/cli/plain-cat.js';
 import { tempDir } from '../helpers/tmp.js';
 import { recordOnLo, sampleTraffic, shadowtap, startNodeServer } from '../helpers/capture-tools.js';
 
@@ -65,6 +66,26 @@ describe('cat on a pcap', () => {
       expect(back.map((e) => e.request.headers)).toEqual(exchanges.map((e) => e.request.headers));
       expect(back.find((e) => e.request.target === '/a')!.request.headers.map((h) => h.name)).toContain('Cookie');
     }
+  });
+});
+
+describe('cat without yargs (the plain form scripts use)', () => {
+  it('reads only `cat FILE [--format F]`; everything else is left to yargs', () => {
+    expect(plainCat(['cat', 'a.pcap'])).toEqual({ file: 'a.pcap', format: 'tsv', 'skip-invalid': false });
+    expect(plainCat(['cat', '-', '--format', 'json'])?.format).toBe('json');
+    expect(plainCat(['cat', 'a.pcap', '--format=har'])?.format).toBe('har');
+    for (const argv of [['cat'], ['cat', '--help'], ['cat', 'a', '--format', 'xml'], ['cat', 'a', '--skip-invalid'], ['cat', 'a', '-h'], ['replay', 'a'], ['cat', 'a', 'b'], ['cat', 'a', '--format']]) {
+      expect(plainCat(argv)).toBeUndefined();
+    }
+  });
+
+  it.each(['tsv', 'json'] as const)('gives what the yargs path gives (--format %s)', async (format) => {
+    const plain = await shadowtap(['cat', file, '--format', format]);
+    const parsed = await shadowtap(['cat', '--format', format, file]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toBe(parsed.stdout);
+    const bad = await shadowtap(['cat', join(dir, 'missing.pcap')]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('missing.pcap')]);
   });
 });
 

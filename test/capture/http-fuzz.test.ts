@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MessageParser } from '../../src/capture/http/parser.js';
 import { runFlow, shape, sliced, type FlowEvent } from '../helpers/http-feed.js';
+import type { Exchange } from '../../src/exchange.js';
 
 /** Real request/response pairs (curl, node, nginx shapes), concatenated into keep-alive streams. */
 const PAIRS: [string, string][] = [
@@ -88,6 +89,29 @@ describe('HTTP parser under fast-check', () => {
           expect(p.unaccounted).toBe(0);
           expect(p.counts.http + p.counts.nonHttp + p.counts.tunnel).toBe(bytes.length);
         }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('summary mode (cat --format tsv) gives the full exchanges less headers, trailers and bodies, mutated streams too', () => {
+    const listed = (ex: Exchange): unknown => ({
+      id: ex.id,
+      timing: ex.timing,
+      request: [ex.request.method, ex.request.target, ex.request.httpVersion, ex.request.headers.length > 0, !!ex.request.body],
+      response: ex.response && [ex.response.status, ex.response.reason, ex.response.httpVersion, ex.response.interim?.map((i) => i.status)],
+      flags: ex.flags,
+    });
+    fc.assert(
+      fc.property(pick, mutations, mutations, cuts, (idx, mq, ms, cut) => {
+        const [req, res] = streams(idx);
+        const events = [...sliced('request', mutate(req, mq), cut), ...sliced('response', mutate(res, ms), cut)];
+        const full = runFlow(events, 'fin');
+        const summary = runFlow(events, 'fin', 1 << 20, true);
+        expect(summary.stats).toEqual(full.stats);
+        const lean = full.exchanges.map((ex) => ({ ...ex, request: { ...ex.request, headers: [], body: undefined } }));
+        expect(summary.exchanges.map(listed)).toEqual(lean.map(listed));
+        expect(summary.exchanges.every((ex) => !ex.response?.body && !ex.response?.trailers && !ex.request.trailers)).toBe(true);
       }),
       { numRuns: RUNS },
     );

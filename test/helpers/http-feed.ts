@@ -16,10 +16,10 @@ export interface FlowResult {
 export const conn = { clientIp: '127.0.0.1', clientPort: 50000, serverIp: '127.0.0.1', serverPort: 8080 };
 
 /** Drives one HTTP sink through `events`, then ends the flow with `reason`. */
-export function runFlow(events: FlowEvent[], reason: EndReason = 'fin', maxBodyBytes = 1 << 20): FlowResult {
+export function runFlow(events: FlowEvent[], reason: EndReason = 'fin', maxBodyBytes = 1 << 20, summary = false): FlowResult {
   const stats: HttpStats = newCaptureStats();
   const exchanges: Exchange[] = [];
-  const sink = createHttpSink({ id: 'f1', connection: conn }, { maxBodyBytes, stats }, (ex) => exchanges.push(ex));
+  const sink = createHttpSink({ id: 'f1', connection: conn }, { maxBodyBytes, stats, summary }, (ex) => exchanges.push(ex));
   let last = 0;
   for (const e of events) {
     last = e.ts ?? last + 1;

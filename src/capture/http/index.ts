@@ -10,6 +10,8 @@ export interface HttpSinkOptions {
   maxBodyBytes: number;
   stats: CaptureStats;
   source?: ExchangeSource;
+  /** Exchanges without headers, trailers or bodies: what a listing needs, at a fraction of the cost. */
+  summary?: boolean;
 }
 
 /** Stats this layer adds beyond the shared ones: bytes after a CONNECT/Upgrade, not parsed. */

@@ -1,6 +1,7 @@
 import { BodyReader } from './body-reader.js';
 import { requestFraming, responseFraming, type Framing } from './framing.js';
 import { decodeHeaderBytes, findHeadEnd, parseHead, parseHeadText, type Head, type Kind } from './head.js';
+import { parseHeadSummary } from './head-summary.js';
 import { findStartLine, mayBeStartLine } from './resync.js';
 
 /** One parsed message; `gap`/`truncated` say it is not whole, `tunnel` that non-HTTP bytes follow. */
@@ -32,6 +33,8 @@ export interface ParserOptions {
    * one message per record (.gor) the record boundary frames it, so the rest is its body.
    */
   unframedRequestBody?: 'none' | 'to-end';
+  /** Messages without header lists, trailers or bodies (framing is still read): for listings. */
+  summary?: boolean;
 }
 
 type State = 'start' | 'body' | 'hold' | 'tunnel' | 'done';
@@ -134,7 +137,7 @@ export class MessageParser {
       this.counts.nonHttp += lf + 1 - pos; // a head this large is not one we can trust
       return lf + 1;
     }
-    const head = parseHead(this.kind, buf, pos, end);
+    const head = (this.opts.summary ? parseHeadSummary : parseHead)(this.kind, buf, pos, end);
     if (!head) {
       this.counts.nonHttp += lf + 1 - pos;
       return lf + 1;
@@ -163,7 +166,7 @@ export class MessageParser {
 
   private complete(): void {
     const m = this.msg!;
-    if (this.body) {
+    if (this.body && !this.opts.summary) {
       const body = this.body.finish();
       if (body) m.body = body;
       if (this.body.trailers.length) m.trailers = this.body.trailers;
@@ -233,6 +236,7 @@ export class MessageParser {
       const head = text.includes('\n') ? parseHeadText(this.kind, text.slice(0, text.lastIndexOf('\n'))) : undefined;
       if (!head) this.counts.nonHttp += pending.length;
       else {
+        if (this.opts.summary) head.headers = [];
         this.counts.http += pending.length;
         const m = head;
         [m.firstUs, m.lastUs, m.gap, m.truncated] = [this.pendingTs, ts, gap, !gap];

@@ -7,7 +7,7 @@
  * as one reused RawPacket (no per-packet allocation); the async generator yields once per chunk, so a slow
  * consumer stops the reads (backpressure) and memory stays at a chunk or two plus one partial record.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { ClassicPcapParser } from './classic.js';
 import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
@@ -32,14 +32,14 @@ export interface ReadPacketsOptions {
  * Not a capture → InputError naming the input and its first bytes. Cut mid-record or damaged → a warning,
  * everything before is kept, and the generator ends normally.
  */
-export async function* readPackets(input: Readable, name: string, onPacket: PacketHandler, opts: ReadPacketsOptions = {}): AsyncGenerator<void> {
+export async function* readPackets(input: Readable | Iterable<Buffer>, name: string, onPacket: PacketHandler, opts: ReadPacketsOptions = {}): AsyncGenerator<void> {
   const state = opts.state ?? { bytesRead: 0 };
   const pkt = newRawPacket();
   let parser: RecordParser | undefined;
   let rest: Buffer | undefined;
   let consumed = 0; // file offset of rest[0]
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of input as AsyncIterable<Buffer> | Iterable<Buffer>) {
       state.bytesRead += chunk.length;
       const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let off = 0;
@@ -70,7 +70,8 @@ export async function* readPackets(input: Readable, name: string, onPacket: Pack
       yield;
     }
   } finally {
-    if (!input.destroyed && input !== process.stdin) input.destroy();
+    // An iterable is closed by for-await itself when the loop ends early.
+    if (input instanceof Readable && !input.destroyed && input !== process.stdin) input.destroy();
   }
   if (!parser) {
     const head = rest ?? Buffer.alloc(0);

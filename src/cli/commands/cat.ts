@@ -1,10 +1,5 @@
 import type { CommandModule } from 'yargs';
-
-interface Args {
-  file: string;
-  format: 'tsv' | 'json' | 'har';
-  'skip-invalid': boolean;
-}
+import type { PlainCat as Args } from '../plain-cat.js';
 
 export const catCommand: CommandModule<object, Args> = {
   command: 'cat <file>',
@@ -14,16 +9,19 @@ export const catCommand: CommandModule<object, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
-  handler: async (args) => {
-    const { kindOf, openExchanges } = await import('../../formats/open.js');
-    const { printExchanges, printExchangeBatches } = await import('../print.js');
-    const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
-    if (kindOf(args.file) === 'pcap') {
-      // Batches: the pcap path is the one fast enough for a per-exchange await to show.
-      const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
-      return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning }), args.format, process.stdout);
-    }
-    const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning });
-    await printExchanges(exchanges, args.format, process.stdout);
-  },
+  handler: (args) => runCat(args),
 };
+
+/** The command itself; also run without yargs for the plain form (see plain-cat.ts). */
+export async function runCat(args: Args): Promise<void> {
+  const { kindOf, openExchanges } = await import('../../formats/open.js');
+  const { printExchanges, printExchangeBatches } = await import('../print.js');
+  const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
+  if (kindOf(args.file) === 'pcap') {
+    // Batches: the pcap path is the one fast enough for a per-exchange await to show.
+    const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
+    return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary: args.format === 'tsv' }), args.format, process.stdout);
+  }
+  const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning });
+  await printExchanges(exchanges, args.format, process.stdout);
+}

@@ -1,0 +1,114 @@
+import { Head, parseHead, type Kind } from './head.js';
+
+// Summary heads (listings such as `cat --format tsv`): the start line and the framing headers only,
+// read from the bytes without building a string per header. Header lists are most of a message's
+// parsing cost and garbage, and a listing never shows them. Accepts and rejects exactly what
+// parseHead does: anything unusual (non-ASCII in the start line or a framing value, a folded
+// framing header) is handed to parseHead, whose header list is then dropped.
+
+const LF = 10;
+const CR = 13;
+const SP = 32;
+const TAB = 9;
+const COLON = 58;
+
+const CONTENT_LENGTH = bytesOf('content-length');
+const TRANSFER_ENCODING = bytesOf('transfer-encoding');
+const UPGRADE = bytesOf('upgrade');
+
+function bytesOf(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
+
+/** parseHead without the header list (`headers` stays empty); undefined when the head is malformed. */
+export function parseHeadSummary(kind: Kind, buf: Buffer, start: number, end: number): Head | undefined {
+  const head = summary(kind, buf, start, end);
+  if (head !== null) return head;
+  const full = parseHead(kind, buf, start, end);
+  if (full) full.headers = [];
+  return full;
+}
+
+/** null: not decided here (parseHead decides). */
+function summary(kind: Kind, buf: Buffer, start: number, end: number): Head | undefined | null {
+  const lf = buf.indexOf(LF, start);
+  if (lf < 0 || lf >= end) return null;
+  const lineEnd = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
+  if (!ascii(buf, start, lineEnd)) return null;
+  const head = parseHead(kind, buf, start, lf); // it strips the line's CR itself
+  if (!head) return undefined;
+  let framing = false; // the previous header line was a framing one (a fold would extend its value)
+  let any = false;
+  for (let at = lf + 1; at < end; ) {
+    let nl = buf.indexOf(LF, at);
+    if (nl < 0 || nl > end) nl = end;
+    const to = nl > at && buf[nl - 1] === CR ? nl - 1 : nl;
+    if (to > at) {
+      const c = buf[at]!;
+      if (c === SP || c === TAB) {
+        if (!any) return undefined;
+        if (framing) return null;
+      } else {
+        const colon = buf.indexOf(COLON, at);
+        if (colon <= at || colon >= to) return undefined;
+        any = true;
+        const noted = noteFraming(head, buf, at, trimEnd(buf, at, colon), colon + 1, to);
+        if (noted === Noted.Unusual) return null;
+        framing = noted === Noted.Framing;
+      }
+    }
+    at = nl + 1;
+  }
+  return head;
+}
+
+const enum Noted {
+  Other,
+  Framing,
+  /** A framing value with non-ASCII bytes: parseHead's decoding decides what it says. */
+  Unusual,
+}
+
+/** Notes on the head the framing header the line buf[from..to) holds, if it holds one. */
+function noteFraming(head: Head, buf: Buffer, from: number, nameEnd: number, valueFrom: number, to: number): Noted {
+  const n = nameEnd - from;
+  const name = n === 14 ? CONTENT_LENGTH : n === 17 ? TRANSFER_ENCODING : n === 7 ? UPGRADE : undefined;
+  if (!name || !sameLower(buf, from, name)) return Noted.Other;
+  if (name === UPGRADE) {
+    head.upgrade = true;
+    return Noted.Framing;
+  }
+  const v = trimStart(buf, valueFrom, to);
+  const vEnd = trimEnd(buf, v, to);
+  if (!ascii(buf, v, vEnd)) return Noted.Unusual;
+  const value = (buf as LatinSlicer).latin1Slice(v, vEnd);
+  if (name === CONTENT_LENGTH) head.contentLength = head.contentLength === undefined ? value : `${head.contentLength}, ${value}`;
+  else head.transferEncoding = head.transferEncoding === undefined ? value : `${head.transferEncoding}, ${value}`;
+  return Noted.Framing;
+}
+
+/** buf[at..) equals the lower-case ASCII `lower` in any case. */
+function sameLower(buf: Buffer, at: number, lower: Uint8Array): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = buf[at + i]!;
+    if ((c >= 65 && c <= 90 ? c | 32 : c) !== lower[i]) return false;
+  }
+  return true;
+}
+
+function ascii(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i]! >= 0x80) return false;
+  return true;
+}
+
+function trimStart(buf: Buffer, from: number, to: number): number {
+  while (from < to && (buf[from] === SP || buf[from] === TAB)) from++;
+  return from;
+}
+
+function trimEnd(buf: Buffer, from: number, to: number): number {
+  while (to > from && (buf[to - 1] === SP || buf[to - 1] === TAB)) to--;
+  return to;
+}

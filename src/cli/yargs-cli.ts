@@ -1,0 +1,23 @@
+import yargs from 'yargs';
+import { commands } from './commands/index.js';
+
+/** The whole CLI: every command, help, validation, suggestions. */
+export async function parseWithYargs(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('shadowtap')
+    .usage('$0 <command> [options]\n\nCapture HTTP traffic, replay it to shadow targets, compare configurations.')
+    .strict()
+    .demandCommand(1, 'Name a command; see --help.')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`shadowtap: ${msg}\nRun with --help for usage.\n`);
+      process.exit(2);
+    });
+  for (const c of commands) cli.command(c);
+  await cli.parseAsync();
+}
