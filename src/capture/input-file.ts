@@ -5,7 +5,7 @@ import { createHttpSink } from './http/index.js';
 import { CapturePipeline, type CaptureLimits } from './pipeline.js';
 import { fileChunks } from './pcap/file-chunks.js';
 import { readPackets, type ReaderState } from './pcap/reader.js';
-import { newCaptureStats, type CaptureStats } from './tcp/stream-sink.js';
+import { newCaptureStats, type CaptureStats, type TcpStreamSink } from './tcp/stream-sink.js';
 
 export interface PcapInputOptions {
   onWarning?: ((message: string) => void) | undefined;
@@ -40,9 +40,14 @@ export function exchangesFromPcapFile(path: string, opts: PcapInputOptions = {})
  * batch at a time (cat, capture) skip a promise round trip per exchange, which costs more than parsing one.
  */
 export function exchangeBatchesFromPcapFile(path: string, opts: PcapInputOptions = {}): AsyncIterable<Exchange[]> {
+  return exchangesOf(keyedBatchesFromPcapFile(path, opts));
+}
+
+/** keyedBatchesFromPcapStream on a file, or stdin for "-". */
+export function keyedBatchesFromPcapFile(path: string, opts: PcapInputOptions & { shard?: Shard } = {}): AsyncGenerator<KeyedBatch> {
   const input = path === '-' ? process.stdin : isFile(path) ? fileChunks(path, READ_CHUNK) : createReadStream(path, { highWaterMark: READ_CHUNK });
   const name = path === '-' ? 'stdin' : path;
-  return exchangeBatchesFromPcapStream(input, name, { source: { capture: name, kind: 'pcap' }, ...opts });
+  return keyedBatchesFromPcapStream(input, name, { source: { capture: name, kind: 'pcap' }, ...opts });
 }
 
 /** The exchanges in a pcap/pcapng byte stream (a file, stdin, tcpdump's stdout). */
@@ -51,23 +56,64 @@ export function exchangesFromPcapStream(input: Readable, name: string, opts: Pca
 }
 
 /** exchangesFromPcapStream in batches: never an empty one. */
-export async function* exchangeBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
+export function exchangeBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
+  return exchangesOf(keyedBatchesFromPcapStream(input, name, opts));
+}
+
+async function* exchangesOf(batches: AsyncIterable<KeyedBatch>): AsyncGenerator<Exchange[]> {
+  for await (const batch of batches) yield batch.exchanges;
+}
+
+/** Which flows a reader parses as HTTP: the n-th flow of the capture when n % count === index. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Exchanges with the pipeline's emitKey at which each was emitted; every later one has a key above `watermark`. */
+export interface KeyedBatch {
+  exchanges: Exchange[];
+  keys: number[];
+  watermark: number;
+}
+
+/** A flow another shard parses: reassembled here too (flow numbering and limits stay those of one reader), never parsed. */
+const IGNORED: TcpStreamSink = { data() {}, gap() {}, end() {} };
+
+/**
+ * The batches with emit keys, for the flows of `shard` (all by default). Every shard of a capture runs the
+ * same reassembly, so merging the shards' exchanges by key gives exactly the single-reader order.
+ */
+export async function* keyedBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions & { shard?: Shard } = {}): AsyncGenerator<KeyedBatch> {
   const stats = opts.stats ?? newCaptureStats();
-  const queue = new ExchangeQueue();
   const httpOpts = { maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY, stats, summary: opts.summary ?? false, ...(opts.source ? { source: opts.source } : {}) };
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  let batch: KeyedBatch = { exchanges: [], keys: [], watermark: 0 };
+  const emit = (ex: Exchange): void => {
+    batch.exchanges.push(ex);
+    batch.keys.push(pipeline.emitKey);
+  };
   const pipeline = new CapturePipeline({
     stats,
     ...(opts.ports ? { ports: opts.ports } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
-    sinkFactory: (flow) => createHttpSink(flow, httpOpts, queue.push),
+    sinkFactory: (flow) => (Number(flow.id) % shard.count === shard.index ? createHttpSink(flow, httpOpts, emit) : IGNORED),
     onWarning: opts.onWarning && ((m: string) => opts.onWarning!(`${name}: ${m}`)),
   });
+  const take = (): KeyedBatch => {
+    const out = batch;
+    out.watermark = pipeline.emitKey;
+    batch = { exchanges: [], keys: [], watermark: 0 };
+    return out;
+  };
   const readerOpts = { onWarning: opts.onWarning, state: opts.reader ?? { bytesRead: 0 } };
   for await (const _ of readPackets(input, name, pipeline.onPacket, readerOpts)) {
-    if (queue.items.length > 0) yield queue.take();
+    if (batch.exchanges.length > 0 || shard.count > 1) yield take();
   }
   pipeline.finish();
-  if (queue.items.length > 0) yield queue.take();
+  const last = take();
+  last.watermark = Infinity;
+  if (last.exchanges.length > 0 || shard.count > 1) yield last;
 }
 
 /** Regular files are read synchronously (fileChunks); pipes and FIFOs stream. A missing file fails in the reader, with its name. */
@@ -77,17 +123,4 @@ function isFile(path: string): boolean {
 
 async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
   for await (const batch of batches) yield* batch;
-}
-
-/** Collects what sinks emit, for the async sources to hand out between chunks. */
-export class ExchangeQueue {
-  items: Exchange[] = [];
-  readonly push = (ex: Exchange): void => {
-    this.items.push(ex);
-  };
-  take(): Exchange[] {
-    const out = this.items;
-    this.items = [];
-    return out;
-  }
 }

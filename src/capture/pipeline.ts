@@ -58,6 +58,11 @@ export class CapturePipeline {
   private nextSweepUs = 0;
   private open = 0;
   private readonly unknownLinkTypes = new Set<number>();
+  /**
+   * Grows before every step that can make a flow's sink emit, so what is emitted at one value comes from
+   * one flow: readers that split flows across threads merge their output by it into single-thread order.
+   */
+  emitKey = 0;
   /** Set by flowOf(): whether the current packet travels client→server. */
   private fromClient = false;
 
@@ -81,6 +86,7 @@ export class CapturePipeline {
     const flow = this.flowOf(pkt);
     if (!flow) return;
     if (seg.payEnd < seg.payStart + seg.payLen) stats.truncatedPackets++;
+    this.emitKey++;
     flow.lastTsUs = pkt.tsUs;
     const flags = seg.flags;
     if (flags & RST) {
@@ -170,6 +176,7 @@ export class CapturePipeline {
 
   private retire(flow: Flow, reason: EndReason, tsUs: number): void {
     if (!flow.ended) {
+      this.emitKey++;
       flow.end(reason, tsUs);
       this.open--;
     }
@@ -192,6 +199,7 @@ export class CapturePipeline {
     for (const f of this.flows) {
       const idle = now - f.lastTsUs;
       if (!f.ended && f.resetAtUs !== undefined) {
+        this.emitKey++;
         f.end('rst', now);
         this.open--;
       } else if (f.ended ? idle > this.limits.lingerUs : idle > this.limits.idleUs) this.retire(f, 'idle', now);

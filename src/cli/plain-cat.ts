@@ -8,6 +8,8 @@ export interface PlainCat {
   file: string;
   format: 'tsv' | 'json' | 'har';
   'skip-invalid': boolean;
+  /** Reader threads for a pcap file; 0 or absent: chosen by size and cores. */
+  threads?: number;
 }
 
 const FORMATS = new Set(['tsv', 'json', 'har']);

@@ -10,6 +10,13 @@ export function tsvLine(ex: Exchange): string {
   return `${ex.timing.requestStartUs}\t${ex.request.method}\t${ex.request.target}\t${ex.response?.status ?? '-'}\t${serverLatencyUs(ex) ?? '-'}\n`;
 }
 
+/** One exchange as `format` prints it; the printer adds the separators between HAR entries. */
+export function entryText(ex: Exchange, format: PrintFormat): string {
+  if (format === 'tsv') return tsvLine(ex);
+  if (format === 'json') return JSON.stringify(ex) + '\n';
+  return JSON.stringify(toHarEntry(ex));
+}
+
 const HAR_OPEN = '{"log":{"version":"1.2","creator":{"name":"shadowtap","version":"0.1.0"},"entries":[\n';
 const HAR_CLOSE = '\n]}}\n';
 
@@ -30,11 +37,15 @@ class Printer {
 
   /** True when a batch is full: flush before adding more. */
   add(ex: Exchange): boolean {
-    if (this.format === 'tsv') return this.lines.add(tsvLine(ex));
-    if (this.format === 'json') return this.lines.add(JSON.stringify(ex) + '\n');
-    const text = (this.first ? '' : ',\n') + JSON.stringify(toHarEntry(ex));
+    return this.addEntry(entryText(ex, this.format));
+  }
+
+  /** An entryText() made elsewhere (another thread). */
+  addEntry(text: string): boolean {
+    if (this.format !== 'har') return this.lines.add(text);
+    const entry = this.first ? text : ',\n' + text;
     this.first = false;
-    return this.lines.add(text);
+    return this.lines.add(entry);
   }
 
   flush(): Promise<void> {
@@ -56,11 +67,19 @@ export async function printExchanges(exchanges: AsyncIterable<Exchange>, format:
 }
 
 /** printExchanges for a source that hands out batches (pcap input): one await per batch, not per exchange. */
-export async function printExchangeBatches(batches: AsyncIterable<readonly Exchange[]>, format: PrintFormat, out: Writable): Promise<void> {
-  const p = new Printer(format, out);
+export function printExchangeBatches(batches: AsyncIterable<readonly Exchange[]>, format: PrintFormat, out: Writable): Promise<void> {
+  return printBatches(batches, new Printer(format, out), (p, ex) => p.add(ex));
+}
+
+/** Prints entryText() batches made elsewhere (the reader threads of cat-shards.ts), in order. */
+export function printEntryBatches(batches: AsyncIterable<readonly string[]>, format: PrintFormat, out: Writable): Promise<void> {
+  return printBatches(batches, new Printer(format, out), (p, text) => p.addEntry(text));
+}
+
+async function printBatches<T>(batches: AsyncIterable<readonly T[]>, p: Printer, add: (p: Printer, item: T) => boolean): Promise<void> {
   for await (const batch of batches) {
-    for (const ex of batch) {
-      if (p.add(ex)) await p.flush();
+    for (const item of batch) {
+      if (add(p, item)) await p.flush();
     }
   }
   await p.end();

@@ -1,5 +1,6 @@
 // The fast paths of `cat` on a capture (batches, the batch printer, the hand-written start-line and
 // header parsing, body decoding) must give exactly what the per-exchange paths give.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,28 @@ describe('cat on a pcap', () => {
       expect(back.map((e) => e.request.headers)).toEqual(exchanges.map((e) => e.request.headers));
       expect(back.find((e) => e.request.target === '/a')!.request.headers.map((h) => h.name)).toContain('Cookie');
     }
+  });
+});
+
+describe('cat with reader threads (--threads, automatic on 4+ cores for large files)', () => {
+  it.each(['tsv', 'json', 'har'] as const)('3 threads print exactly what one prints (--format %s)', async (format) => {
+    const [one, three] = await Promise.all([shadowtap(['cat', file, '--format', format, '--threads', '1']), shadowtap(['cat', file, '--format', format, '--threads', '3'])]);
+    expect([one.code, three.code]).toEqual([0, 0]);
+    expect(three.stdout).toBe(one.stdout);
+    expect(three.stdout).toBe(await printed(format)); // and that is every exchange
+  });
+
+  it('a cut file warns once and keeps what one thread keeps; not a capture is exit 2 with the reason', async () => {
+    const bytes = readFileSync(file);
+    const cut = join(dir, 'cut-threads.pcap');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    const [one, two] = await Promise.all([shadowtap(['cat', cut, '--threads', '1']), shadowtap(['cat', cut, '--threads', '2'])]);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr.match(/capture cut mid-record/g)).toHaveLength(1);
+    const text = join(dir, 'not.pcap');
+    writeFileSync(text, 'hello, this is not a capture at all\n');
+    const bad = await shadowtap(['cat', text, '--threads', '2']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/not\.pcap: not a pcap or pcapng capture/)]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Head, parseHead, type Kind } from './head.js';
+import { Head, parseHead, parseHeadText, type Kind } from './head.js';
 
 // Summary heads (listings such as `cat --format tsv`): the start line and the framing headers only,
 // read from the bytes without building a string per header. Header lists are most of a message's
@@ -37,7 +37,7 @@ function summary(kind: Kind, buf: Buffer, start: number, end: number): Head | un
   if (lf < 0 || lf >= end) return null;
   const lineEnd = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
   if (!ascii(buf, start, lineEnd)) return null;
-  const head = parseHead(kind, buf, start, lf); // it strips the line's CR itself
+  const head = parseHeadText(kind, (buf as LatinSlicer).latin1Slice(start, lf)); // it strips the line's CR itself
   if (!head) return undefined;
   let framing = false; // the previous header line was a framing one (a fold would extend its value)
   let any = false;

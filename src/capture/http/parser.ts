@@ -159,7 +159,7 @@ export class MessageParser {
       msg.tunnel = framing.kind === 'tunnel';
       this.complete();
     } else {
-      this.body = new BodyReader(framing.kind, framing.kind === 'length' ? framing.length : 0, this.opts.maxBodyBytes);
+      this.body = new BodyReader(framing.kind, framing.kind === 'length' ? framing.length : 0, this.opts.summary ? 0 : this.opts.maxBodyBytes);
       this.state = 'body';
     }
   }

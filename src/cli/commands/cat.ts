@@ -8,16 +8,20 @@ export const catCommand: CommandModule<object, Args> = {
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
-      .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
+      .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
+      .option('threads', { type: 'number', default: 0, describe: 'reader threads for a pcap file (0: one per core up to 4 for files of 16 MiB or more; 1: none)' }),
   handler: (args) => runCat(args),
 };
 
 /** The command itself; also run without yargs for the plain form (see plain-cat.ts). */
 export async function runCat(args: Args): Promise<void> {
   const { kindOf, openExchanges } = await import('../../formats/open.js');
-  const { printExchanges, printExchangeBatches } = await import('../print.js');
+  const { printExchanges, printExchangeBatches, printEntryBatches } = await import('../print.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   if (kindOf(args.file) === 'pcap') {
+    const { shardCount, shardedEntries } = await import('../cat-shards.js');
+    const shards = shardCount(args.file, args.threads);
+    if (shards > 1) return printEntryBatches(shardedEntries(args.file, args.format, shards, onWarning), args.format, process.stdout);
     // Batches: the pcap path is the one fast enough for a per-exchange await to show.
     const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
     return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary: args.format === 'tsv' }), args.format, process.stdout);
