@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exchangeBatchesFromPcapFile, exchangesFromPcapFile } from '../../src/capture/input-file.js';
+import { exchangeBatchesFromPcapFile, exchangeBatchesFromPcapStream, exchangesFromPcapFile } from '../../src/capture/input-file.js';
+import { fileChunks } from '../../src/capture/pcap/file-chunks.js';
 import { parseHead } from '../../src/capture/http/head.js';
 import { bodyBytes, makeBody } from '../../src/body.js';
 import { printExchanges, tsvLine, type PrintFormat } from '../../src/cli/print.js';
@@ -67,6 +68,21 @@ describe('cat on a pcap', () => {
       expect(back.map((e) => e.request.headers)).toEqual(exchanges.map((e) => e.request.headers));
       expect(back.find((e) => e.request.target === '/a')!.request.headers.map((h) => h.name)).toContain('Cookie');
     }
+  });
+});
+
+describe('file reads into reused buffers', () => {
+  it('a ring of 2 small chunks (records and bodies spanning many of them) gives what a stream of fresh buffers gives', async () => {
+    const collect = async (batches: AsyncIterable<Exchange[]>): Promise<Exchange[]> => {
+      const all: Exchange[] = [];
+      for await (const b of batches) all.push(...b);
+      return all;
+    };
+    const reused = await collect(exchangeBatchesFromPcapStream(fileChunks(file, 4096, 2), file, { source: { capture: file, kind: 'pcap' } }));
+    expect(reused).toEqual(exchanges);
+    const upload = reused.find((e) => e.request.target === '/upload')!;
+    expect([upload.request.body?.size, upload.request.body?.text?.length]).toEqual([700_000, 700_000]);
+    expect(upload.request.body?.text).toBe('u'.repeat(700_000));
   });
 });
 

@@ -13,6 +13,8 @@ const CHUNK_SIZE = /^[0-9a-fA-F]{1,13}$/;
  */
 class BodyCollector {
   private parts: Buffer[] = [];
+  /** parts[0..owned) are copies; the rest are views of the bytes being fed, valid during one push only. */
+  private owned = 0;
   private kept = 0;
   private holed = false;
   size = 0;
@@ -26,6 +28,11 @@ class BodyCollector {
     this.kept += take;
   }
 
+  /** The message goes on past this push: copy the views it holds (the reader reuses its buffers). */
+  detach(): void {
+    for (; this.owned < this.parts.length; this.owned++) this.parts[this.owned] = Buffer.from(this.parts[this.owned]!);
+  }
+
   /** Bytes that never arrived: only the prefix before the hole is kept, so the body reads truncated. */
   hole(n: number): void {
     this.size += n;
@@ -36,6 +43,7 @@ class BodyCollector {
     if (this.size === 0) return undefined;
     const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.kept);
     this.parts = [];
+    this.owned = 0;
     return makeBody(bytes, this.size);
   }
 }
@@ -44,7 +52,8 @@ type State = 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' |
 
 /** Reads one message body framed by Content-Length, chunked coding, or the end of the stream. */
 export class BodyReader {
-  readonly trailers: Header[] = [];
+  /** Chunked trailers; most bodies have none, so the list is made when one arrives. */
+  trailers: Header[] | undefined = undefined;
   private readonly collector: BodyCollector;
   private state: State;
   private remaining: number;
@@ -108,7 +117,7 @@ export class BodyReader {
         if (this.state === 'trailers') {
           const end = buf[lf - 1] === CR && lf > pos ? lf - 1 : lf;
           if (end === pos) this.state = 'done';
-          else parseHeaderLines([decodeHeaderBytes(buf, pos, end)], this.trailers);
+          else parseHeaderLines([decodeHeaderBytes(buf, pos, end)], (this.trailers ??= []));
           return lf + 1;
         }
         const size = buf.toString('latin1', pos, lf).split(';', 1)[0]!.trim();
@@ -121,6 +130,11 @@ export class BodyReader {
         return lf + 1;
       }
     }
+  }
+
+  /** See BodyCollector.detach. */
+  detach(): void {
+    this.collector.detach();
   }
 
   /** `missing` bytes never arrived; true when they fell inside a run of known length (framing holds). */

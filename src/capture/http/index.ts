@@ -21,7 +21,7 @@ interface Pending {
   req: ParsedMessage;
   reqDone: boolean;
   res?: ParsedMessage;
-  interim: InterimResponse[];
+  interim: InterimResponse[] | undefined;
   /** Set when bytes went missing right before this exchange (whole messages may be lost). */
   gapBefore: boolean;
   memory: boolean;
@@ -50,7 +50,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
 
   const req = new MessageParser('request', opts, {
     onHead: (m) => {
-      queue.push({ req: m, reqDone: false, res: undefined, interim: [], gapBefore: reqDesync, memory: false });
+      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore: reqDesync, memory: false });
       reqDesync = false;
       // Only one direction visible (asymmetric routing, a filter): do not hold a flow's requests forever.
       if (queue.length > MAX_UNANSWERED && answered === 0) {
@@ -83,7 +83,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
       resDesync = false;
       const status = m.status ?? 0;
       if (status >= 100 && status < 200 && status !== 101) {
-        p.interim.push({ status, reason: m.reason ?? '', headers: m.headers, atUs: m.firstUs });
+        (p.interim ??= []).push({ status, reason: m.reason ?? '', headers: m.headers, atUs: m.firstUs });
         return;
       }
       p.res = m;
@@ -102,14 +102,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
 
   function send(p: Pending): void {
     const { req: q, res: r } = p;
-    let flags: ExchangeFlag[] | undefined;
-    const flag = (f: ExchangeFlag): void => void (flags ??= []).push(f);
-    if (p.gapBefore || q.gap || r?.gap) flag('gap');
-    if (q.truncated) flag('request-truncated');
-    if (r?.truncated) flag('response-truncated');
-    if (r?.tunnel) flag('tunnel');
-    if (!r) flag('no-response');
-    if (p.memory) flag('memory-limit');
+    const flags = flagsOf(p);
     const timing: Exchange['timing'] = { requestStartUs: q.firstUs, requestEndUs: q.lastUs };
     if (r) {
       timing.responseStartUs = r.firstUs;
@@ -161,4 +154,18 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
       stats.tunnelBytes = (stats.tunnelBytes ?? 0) + req.counts.tunnel + res.counts.tunnel;
     },
   };
+}
+
+/** Most exchanges are whole: no array (nor closure) is made for them. */
+function flagsOf(p: Pending): ExchangeFlag[] | undefined {
+  const { req: q, res: r } = p;
+  if (!(p.gapBefore || q.gap || q.truncated || p.memory || !r || r.gap || r.truncated || r.tunnel)) return undefined;
+  const flags: ExchangeFlag[] = [];
+  if (p.gapBefore || q.gap || r?.gap) flags.push('gap');
+  if (q.truncated) flags.push('request-truncated');
+  if (r?.truncated) flags.push('response-truncated');
+  if (r?.tunnel) flags.push('tunnel');
+  if (!r) flags.push('no-response');
+  if (p.memory) flags.push('memory-limit');
+  return flags;
 }

@@ -77,10 +77,11 @@ export class MessageParser {
       const before = pos;
       const state = this.state;
       pos = this.step(buf, pos, ts, tsAt);
-      if (pos < 0) return;
+      if (pos < 0) break;
       // Every step consumes bytes or changes state; a step that does neither would spin forever.
       if (pos === before && this.state === state) throw new Error(`HTTP parser made no progress in state ${state}`);
     }
+    this.body?.detach(); // the bytes fed are only ours during this call
   }
 
   /** Runs the current state on buf[pos..]; returns the next position, or -1 when the rest is stashed. */
@@ -101,7 +102,7 @@ export class MessageParser {
         return next;
       }
       case 'hold':
-        this.held.push([buf.subarray(pos), ts]);
+        this.held.push([Buffer.from(buf.subarray(pos)), ts]);
         return -1;
       case 'tunnel':
         this.counts.tunnel += buf.length - pos;
@@ -169,7 +170,7 @@ export class MessageParser {
     if (this.body && !this.opts.summary) {
       const body = this.body.finish();
       if (body) m.body = body;
-      if (this.body.trailers.length) m.trailers = this.body.trailers;
+      if (this.body.trailers?.length) m.trailers = this.body.trailers;
     }
     this.msg = null;
     this.body = null;
@@ -179,7 +180,7 @@ export class MessageParser {
 
   private stash(buf: Buffer, pos: number, tsAt: (p: number) => number): number {
     if (pos < buf.length) {
-      this.pending = buf.subarray(pos);
+      this.pending = Buffer.from(buf.subarray(pos)); // a copy: buf is only ours during this call
       this.pendingTs = tsAt(pos);
     }
     return -1;

@@ -11,10 +11,10 @@ export function toRequestPart(m: ParsedMessage): RequestPart {
   return part;
 }
 
-export function toResponsePart(m: ParsedMessage, interim: InterimResponse[] = []): ResponsePart {
+export function toResponsePart(m: ParsedMessage, interim?: InterimResponse[]): ResponsePart {
   const part: ResponsePart = { status: m.status, reason: m.reason, httpVersion: m.httpVersion, headers: m.headers };
   if (m.body) part.body = m.body;
   if (m.trailers) part.trailers = m.trailers;
-  if (interim.length) part.interim = interim;
+  if (interim?.length) part.interim = interim;
   return part;
 }

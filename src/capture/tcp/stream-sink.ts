@@ -11,8 +11,8 @@ export type EndReason = 'fin' | 'rst' | 'idle' | 'eof' | 'memory';
 export interface TcpStreamSink {
   /**
    * In-order, de-duplicated bytes; `tsUs` is the timestamp of the packet that carried the first of them.
-   * `bytes` is usually a view into the reader's chunk (up to 1 MiB): keeping a small slice for long pins
-   * the whole chunk, so copy what outlives the message.
+   * `bytes` is usually a view into the reader's chunk, and file readers reuse their chunks: it is valid
+   * during this call only, so copy what outlives it.
    */
   data(dir: Direction, bytes: Buffer, tsUs: number): void;
   /** `missing` bytes of `dir` were never seen (lost, or beyond the per-flow memory limit). */
