@@ -19,5 +19,16 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
       process.exit(2);
     });
   for (const c of commands) cli.command(c);
+  skipHelpCache(cli);
   await cli.parseAsync();
+}
+
+/**
+ * yargs renders the running command's whole help text before its handler starts, so that a failing
+ * handler can print usage. Ours never does (fail() above rethrows handler errors), and that rendering
+ * (string-width over every option) was ~70 ms of `replay`'s start-up. --help renders as before.
+ */
+function skipHelpCache(cli: object): void {
+  const usage = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
 }
