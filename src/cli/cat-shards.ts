@@ -23,10 +23,11 @@ const MIN_CORES = 4;
 
 /** How many shards to read `path` with: 1 (no workers) for small files, stdin and pipes. */
 export function shardCount(path: string, threads?: number): number {
-  if (threads !== undefined && threads > 0) return threads;
   if (path === '-') return 1;
   const st = statSync(path, { throwIfNoEntry: false });
-  if (!st?.isFile() || st.size < MIN_PARALLEL_BYTES) return 1;
+  if (!st?.isFile()) return 1; // every shard reads the whole input: only a file can be read twice
+  if (threads !== undefined && threads > 0) return threads;
+  if (st.size < MIN_PARALLEL_BYTES) return 1;
   const cores = availableParallelism();
   return cores < MIN_CORES ? 1 : Math.min(cores, MAX_SHARDS);
 }

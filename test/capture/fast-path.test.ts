@@ -108,6 +108,21 @@ describe('cat with reader threads (--threads, automatic on 4+ cores for large fi
   });
 });
 
+describe('cat - (stdin)', () => {
+  it('a pcap on stdin is listed like the file (tcpdump -w - | shadowtap cat -); a JSONL stream is read as one', async () => {
+    const viaFile = await shadowtap(['cat', file]);
+    const viaStdin = await shadowtap(['cat', '-', '--threads', '2'], { input: readFileSync(file) });
+    expect(viaStdin.code).toBe(0);
+    expect(viaStdin.stdout === viaFile.stdout).toBe(true);
+    const jsonl = join(dir, 'sample.jsonl');
+    expect((await shadowtap(['convert', file, jsonl])).code).toBe(0);
+    const lines = await shadowtap(['cat', '--format', 'tsv', '-'], { input: readFileSync(jsonl) });
+    expect(lines.code).toBe(0);
+    expect(lines.stdout === (await shadowtap(['cat', jsonl])).stdout).toBe(true);
+    expect(lines.stdout.split('\n').filter(Boolean)).toHaveLength(exchanges.length);
+  });
+});
+
 describe('cat without yargs (the plain form scripts use)', () => {
   it('reads only `cat FILE [--format F]`; everything else is left to yargs', () => {
     expect(plainCat(['cat', 'a.pcap'])).toEqual({ file: 'a.pcap', format: 'tsv', 'skip-invalid': false });

@@ -9,7 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
-import { ClassicPcapParser } from './classic.js';
+import { ClassicPcapParser, PCAP_MAGIC_NS, PCAP_MAGIC_US } from './classic.js';
 import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
 import { DamagedCaptureError, newRawPacket, type PacketHandler, type RecordParser } from './packet.js';
 
@@ -85,6 +85,14 @@ export async function* readPackets(input: Readable | Iterable<Buffer>, name: str
     state.stoppedEarly = `cut mid-record at byte ${consumed} (${rest.length} bytes of an incomplete record)`;
     opts.onWarning?.(`${name}: capture ${state.stoppedEarly}; kept every packet before it`);
   }
+}
+
+/** Do these first bytes start a pcap (either byte order, µs or ns) or pcapng file? */
+export function isCaptureMagic(head: Buffer): boolean {
+  if (head.length < 4) return false;
+  const le = head.readUInt32LE(0);
+  const be = head.readUInt32BE(0);
+  return le === PCAPNG_SHB || [PCAP_MAGIC_US, PCAP_MAGIC_NS].some((m) => m === le || m === be);
 }
 
 function detect(buf: Buffer, name: string, pkt: ReturnType<typeof newRawPacket>, onPacket: PacketHandler, real = buf.length): RecordParser {
