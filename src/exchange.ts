@@ -114,3 +114,21 @@ export function headerValue(headers: readonly Header[], name: string): string | 
   for (const h of headers) if (h.name.toLowerCase() === lower) return h.value;
   return undefined;
 }
+
+/** name.toLowerCase() === lower, for a lower-case ASCII `lower`, without making the lower-cased copy (hot paths). */
+export function isHeaderNamed(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 0x80) return name.toLowerCase() === lower; // Unicode case rules: rare, done the long way
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** headerValue for a lower-case ASCII name, without lower-cased copies. */
+export function headerValueOf(headers: readonly Header[], lower: string): string | undefined {
+  for (const h of headers) if (isHeaderNamed(h.name, lower)) return h.value;
+  return undefined;
+}

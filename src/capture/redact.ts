@@ -83,13 +83,31 @@ export function createRedactor(opts: RedactOptions): (ex: Exchange) => Exchange 
     }
     return hash(v);
   };
+  // A name of another length cannot be one to treat: most headers are passed over without a lower-cased copy.
+  const lengths = new Set([...headers, ...URL_HEADERS].map((n) => n.length));
+  const treated = (name: string): string | undefined => {
+    if (!lengths.has(name.length)) return undefined;
+    const n = name.toLowerCase();
+    return headers.has(n) || URL_HEADERS.has(n) ? n : undefined;
+  };
   const list = (hs: Header[] | undefined): Header[] | undefined =>
     hs?.map((h) => {
-      const n = h.name.toLowerCase();
+      const n = treated(h.name);
+      if (n === undefined) return h;
       if (headers.has(n)) return { name: h.name, value: value(n, h.value) };
-      if (URL_HEADERS.has(n)) return { name: h.name, value: url(h.value) };
-      return h;
+      return { name: h.name, value: url(h.value) };
     });
+  const anyTreated = (hs: Header[] | undefined): boolean => {
+    for (const h of hs ?? []) if (treated(h.name) !== undefined) return true;
+    return false;
+  };
+  // Nothing that redaction would change: the exchange is returned as it is, without copies.
+  const untouched = (ex: Exchange): boolean => {
+    const { request: q, response: r } = ex;
+    if (q.target.includes('?') || q.target.includes('@') || anyTreated(q.headers) || anyTreated(q.trailers)) return false;
+    if (q.body?.text !== undefined && headerValue(q.headers, 'content-type') !== undefined) return false;
+    return r === undefined || (!anyTreated(r.headers) && !anyTreated(r.trailers) && !(r.interim?.some((i) => anyTreated(i.headers)) ?? false));
+  };
   const formBody = (hs: Header[], b: Body | undefined): Body | undefined => {
     const type = headerValue(hs, 'content-type') ?? '';
     if (!b || b.text === undefined || !type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return b;
@@ -98,6 +116,7 @@ export function createRedactor(opts: RedactOptions): (ex: Exchange) => Exchange 
   };
 
   return (ex) => {
+    if (untouched(ex)) return ex;
     const out: Exchange = { ...ex, request: { ...ex.request, target: url(ex.request.target), headers: list(ex.request.headers)! } };
     const body = formBody(ex.request.headers, ex.request.body);
     if (body) out.request.body = body;

@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
-import { toHarEntry } from './har-entry.js';
+import { writeHarEntry } from './har-line.js';
+import { BATCH_BYTES, LineBytes } from './line-bytes.js';
 import { fromHarEntry, EntryError } from './har-import.js';
-import { openMaybeGzip, readLines } from './lines.js';
-import { LineBatcher } from './line-batcher.js';
+import { openMaybeGzip, readLineBatches } from './lines.js';
 import { privateWriteStream } from './private-file.js';
 
 /**
@@ -44,36 +44,66 @@ export function isCaptureHeader(v: unknown): v is { _shadowtap: CaptureHeader } 
 
 /** Streams exchanges out of a capture file; a malformed line is an InputError naming file and line. */
 export async function* readCaptureFile(path: string, opts: ReadOptions = {}, stats: ReadStats = newStats()): AsyncGenerator<Exchange> {
+  for await (const batch of readCaptureBatches(path, opts, stats)) yield* batch;
+}
+
+/**
+ * The same stream a chunk's worth of exchanges at a time (about 64 KiB of file): replay takes them
+ * without a promise per line. A failing line ends the stream after the exchanges before it.
+ */
+export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, stats: ReadStats = newStats()): AsyncGenerator<Exchange[]> {
   const stream = await openMaybeGzip(path);
-  for await (const line of readLines(stream)) {
-    stats.lines++;
-    if (line.text.trim() === '') continue;
-    let value: unknown;
+  for await (const { lines, first, lastTerminated } of readLineBatches(stream)) {
+    const out: Exchange[] = [];
+    let failure: unknown;
+    let torn = false;
     try {
-      value = JSON.parse(line.text);
-    } catch {
-      if (!line.terminated) {
-        // A crash mid-write leaves a torn last line: everything before it is intact, so warn and stop.
-        stats.tornTail = true;
-        opts.onWarning?.(`${path}:${line.number}: last line is incomplete (torn write?); ignored`);
-        break;
+      for (let i = 0; i < lines.length; i++) {
+        const ex = exchangeOf(path, lines[i]!, first + i, lastTerminated || i < lines.length - 1, opts, stats);
+        if (ex === TORN) torn = true;
+        else if (ex) out.push(ex);
       }
-      fail(path, line.number, 'not valid JSON', opts, stats);
-      continue;
-    }
-    if (line.number === 1 && isCaptureHeader(value)) {
-      const v = value._shadowtap.version;
-      if (typeof v === 'number' && v > CAPTURE_VERSION) throw new InputError(`${path}:1: capture format version ${v} is newer than this shadowtap understands (${CAPTURE_VERSION})`);
-      continue;
-    }
-    try {
-      const ex = fromHarEntry(value, `${line.number}`);
-      stats.exchanges++;
-      yield ex;
     } catch (err) {
-      if (!(err instanceof EntryError)) throw err;
-      fail(path, line.number, err.message, opts, stats);
+      failure = err;
     }
+    if (out.length) yield out;
+    if (failure !== undefined) throw failure;
+    if (torn) return;
+  }
+}
+
+const TORN = Symbol('torn');
+
+/** One line: an exchange, undefined for the header, a blank or a skipped invalid line, or TORN. */
+function exchangeOf(path: string, text: string, number: number, terminated: boolean, opts: ReadOptions, stats: ReadStats): Exchange | undefined | typeof TORN {
+  stats.lines++;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    if (text.trim() === '') return undefined;
+    if (!terminated) {
+      // A crash mid-write leaves a torn last line: everything before it is intact, so warn and stop.
+      stats.tornTail = true;
+      opts.onWarning?.(`${path}:${number}: last line is incomplete (torn write?); ignored`);
+      return TORN;
+    }
+    fail(path, number, 'not valid JSON', opts, stats);
+    return undefined;
+  }
+  if (number === 1 && isCaptureHeader(value)) {
+    const v = value._shadowtap.version;
+    if (typeof v === 'number' && v > CAPTURE_VERSION) throw new InputError(`${path}:1: capture format version ${v} is newer than this shadowtap understands (${CAPTURE_VERSION})`);
+    return undefined;
+  }
+  try {
+    const ex = fromHarEntry(value, `${number}`);
+    stats.exchanges++;
+    return ex;
+  } catch (err) {
+    if (!(err instanceof EntryError)) throw err;
+    fail(path, number, err.message, opts, stats);
+    return undefined;
   }
 }
 
@@ -88,15 +118,17 @@ function fail(path: string, line: number, message: string, opts: ReadOptions, st
   opts.onWarning?.(text);
 }
 
+const FLUSH_AFTER_MS = 100;
+const DONE = Promise.resolve();
+
 /** Writes a capture file with mode 0600, gzip when the name ends in .gz; honours backpressure. */
 export class CaptureWriter {
-  private readonly lines: LineBatcher;
+  private readonly lines = new LineBytes();
+  private timer: NodeJS.Timeout | undefined;
   private constructor(
     private readonly out: Writable,
     private readonly file: WriteStream | undefined,
-  ) {
-    this.lines = new LineBatcher(out);
-  }
+  ) {}
   count = 0;
 
   static open(path: string, header: Omit<CaptureHeader, 'format' | 'version' | 'created'> = {}): CaptureWriter {
@@ -119,14 +151,31 @@ export class CaptureWriter {
     return w;
   }
 
-  /** Resolves at once unless the stream buffer is full; then when it drains. */
-  async write(ex: Exchange): Promise<void> {
+  /** Resolves at once unless a batch is due and the stream buffer is full; then when it drains. */
+  write(ex: Exchange): Promise<void> {
     this.count++;
-    await this.lines.push(JSON.stringify(toHarEntry(ex)) + '\n');
+    try {
+      writeHarEntry(ex, this.lines);
+    } catch (err) {
+      this.lines.dropLine();
+      return Promise.reject(err as Error);
+    }
+    this.lines.endLine();
+    // Slow producers (a live capture, the recording proxy) still reach the disk promptly.
+    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_AFTER_MS).unref();
+    return this.lines.pending >= BATCH_BYTES ? this.flush() : DONE;
+  }
+
+  private async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    let room = true;
+    for (const b of this.lines.take()) room = this.out.write(b);
+    if (!room) await once(this.out, 'drain');
   }
 
   async close(): Promise<void> {
-    await this.lines.flush();
+    await this.flush();
     if (this.out === process.stdout) return;
     const done = this.file ? once(this.file, 'close') : Promise.resolve();
     this.out.end();

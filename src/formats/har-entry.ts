@@ -1,5 +1,5 @@
 import type { Body, Exchange, ExchangeFlag, Header, InterimResponse } from '../exchange.js';
-import { headerValue, serverLatencyUs } from '../exchange.js';
+import { headerValueOf, serverLatencyUs } from '../exchange.js';
 
 /**
  * A HAR 1.2 entry with shadowtap's extra fields prefixed `_` (HAR's own rule for custom fields).
@@ -51,17 +51,31 @@ export interface HarEntry {
 
 const ms = (us: number): number => Math.round(us) / 1000;
 
+export function urlOf(ex: Exchange): string {
+  const req = ex.request;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(req.target)) return req.target;
+  const host = headerValueOf(req.headers, 'host') ?? (ex.connection ? `${ex.connection.serverIp}:${ex.connection.serverPort}` : 'localhost');
+  return `http://${host}${req.target.startsWith('/') ? '' : '/'}${req.target}`;
+}
+
+export const startedOf = (t: Exchange['timing']): string => new Date(Math.floor(t.requestStartUs / 1000)).toISOString();
+export const timeOf = (t: Exchange['timing']): number => ms((t.responseEndUs ?? t.responseStartUs ?? t.requestEndUs) - t.requestStartUs);
+export const sendOf = (t: Exchange['timing']): number => ms(t.requestEndUs - t.requestStartUs);
+export const waitOf = (ex: Exchange): number => {
+  const wait = serverLatencyUs(ex) ?? -1;
+  return wait < 0 ? -1 : ms(wait);
+};
+export const receiveOf = (t: Exchange['timing']): number => {
+  const receive = t.responseStartUs !== undefined && t.responseEndUs !== undefined ? t.responseEndUs - t.responseStartUs : -1;
+  return receive < 0 ? -1 : ms(receive);
+};
+
 export function toHarEntry(ex: Exchange): HarEntry {
   const { request: req, response: res, timing: t } = ex;
-  const host = headerValue(req.headers, 'host') ?? (ex.connection ? `${ex.connection.serverIp}:${ex.connection.serverPort}` : 'localhost');
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(req.target) ? req.target : `http://${host}${req.target.startsWith('/') ? '' : '/'}${req.target}`;
-  const send = t.requestEndUs - t.requestStartUs;
-  const wait = serverLatencyUs(ex) ?? -1;
-  const receive = t.responseStartUs !== undefined && t.responseEndUs !== undefined ? t.responseEndUs - t.responseStartUs : -1;
-  const end = t.responseEndUs ?? t.responseStartUs ?? t.requestEndUs;
+  const url = urlOf(ex);
   const entry: HarEntry = {
-    startedDateTime: new Date(Math.floor(t.requestStartUs / 1000)).toISOString(),
-    time: ms(end - t.requestStartUs),
+    startedDateTime: startedOf(t),
+    time: timeOf(t),
     request: {
       method: req.method,
       url,
@@ -78,20 +92,20 @@ export function toHarEntry(ex: Exchange): HarEntry {
       httpVersion: res?.httpVersion ?? '',
       cookies: [],
       headers: res?.headers ?? [],
-      content: contentOf(res?.body, res ? headerValue(res.headers, 'content-type') : undefined),
-      redirectURL: res ? (headerValue(res.headers, 'location') ?? '') : '',
+      content: contentOf(res?.body, res ? headerValueOf(res.headers, 'content-type') : undefined),
+      redirectURL: res ? (headerValueOf(res.headers, 'location') ?? '') : '',
       headersSize: -1,
       bodySize: res?.body ? res.body.size : res ? 0 : -1,
     },
     cache: {},
-    timings: { send: ms(send), wait: wait < 0 ? -1 : ms(wait), receive: receive < 0 ? -1 : ms(receive) },
+    timings: { send: sendOf(t), wait: waitOf(ex), receive: receiveOf(t) },
     _id: ex.id,
     _target: req.target,
     _timing: t,
   };
   if (req.body) {
     entry.request.postData = {
-      mimeType: headerValue(req.headers, 'content-type') ?? '',
+      mimeType: headerValueOf(req.headers, 'content-type') ?? '',
       text: req.body.text ?? req.body.base64 ?? '',
       ...(req.body.base64 !== undefined ? { _encoding: 'base64' as const } : {}),
     };
@@ -112,7 +126,7 @@ export function toHarEntry(ex: Exchange): HarEntry {
   return entry;
 }
 
-function queryOf(url: string): { name: string; value: string }[] {
+export function queryOf(url: string): { name: string; value: string }[] {
   // Without a '?' there is no query; parsing a URL per exchange was a visible part of writing a capture.
   if (!url.includes('?')) return [];
   try {

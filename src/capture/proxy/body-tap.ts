@@ -21,6 +21,8 @@ export class BodyTap {
   /** undefined for an empty body, as packet capture does. */
   body(): Body | undefined {
     if (this.size === 0) return undefined;
-    return makeBody(Buffer.concat(this.chunks, this.kept), this.size, this.maxBytes);
+    // One chunk (most bodies) needs no copy: makeBody only reads the bytes.
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept);
+    return makeBody(bytes, this.size, this.maxBytes);
   }
 }

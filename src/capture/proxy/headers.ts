@@ -1,48 +1,54 @@
-import type { Header } from '../../exchange.js';
+import { isHeaderNamed as isNamed, type Header } from '../../exchange.js';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, so a proxy must not pass them on;
  * undici also refuses several of them. They are still recorded as the client or server sent them.
  * Transfer-Encoding stays on responses: Node's server frames the body by it.
  */
-const requestHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'expect', 'trailer']);
-const responseHop = new Set(['connection', 'keep-alive', 'proxy-connection']);
+const requestHop = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'expect', 'trailer'];
+const responseHop = ['connection', 'keep-alive', 'proxy-connection'];
 
-/** Node's rawHeaders ([name, value, name, value…]) as ordered Header records. */
+function isOneOf(name: string, lowers: readonly string[]): boolean {
+  for (const l of lowers) if (isNamed(name, l)) return true;
+  return false;
+}
+
+/** A raw [name, value, name, value…] list as ordered Header records. */
 export function pairsOf(raw: readonly string[]): Header[] {
   const out: Header[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) out.push({ name: raw[i] as string, value: raw[i + 1] as string });
   return out;
 }
 
-/** undici's raw headers (Buffers, or arrays of Buffers for repeats after normalisation) as Header records. */
-export function pairsOfBuffers(raw: readonly (Buffer | Buffer[] | string)[]): Header[] {
-  const out: Header[] = [];
+/** undici's raw headers (Buffers, or arrays of Buffers for repeats after normalisation) as a flat string list. */
+export function stringsOfBuffers(raw: readonly (Buffer | Buffer[] | string)[]): string[] {
+  const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toString();
     const value = raw[i + 1]!;
-    if (Array.isArray(value)) for (const v of value) out.push({ name, value: v.toString('latin1') });
-    else out.push({ name, value: value.toString('latin1') });
+    if (Array.isArray(value)) for (const v of value) out.push(name, v.toString('latin1'));
+    else out.push(name, value.toString('latin1'));
   }
   return out;
 }
 
-/** A flat [name, value…] list without hop-by-hop headers (and without those the Connection header names). */
-export function forwardable(headers: readonly Header[], direction: 'request' | 'response'): string[] {
+/** The flat [name, value…] list without hop-by-hop headers (and without those the Connection header names). */
+export function forwardableRaw(raw: readonly string[], direction: 'request' | 'response'): string[] {
   const hop = direction === 'request' ? requestHop : responseHop;
-  let named: Set<string> | undefined;
-  for (const h of headers) {
-    if (h.name.toLowerCase() !== 'connection') continue;
-    for (const token of h.value.split(',')) {
+  let named: string[] | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const value = raw[i + 1]!;
+    if (!isNamed(raw[i]!, 'connection') || isNamed(value, 'keep-alive') || isNamed(value, 'close')) continue;
+    for (const token of value.split(',')) {
       const t = token.trim().toLowerCase();
-      if (t && t !== 'close' && t !== 'keep-alive') (named ??= new Set()).add(t);
+      if (t && t !== 'close' && t !== 'keep-alive') (named ??= []).push(t);
     }
   }
   const flat: string[] = [];
-  for (const h of headers) {
-    const lower = h.name.toLowerCase();
-    if (hop.has(lower) || named?.has(lower)) continue;
-    flat.push(h.name, h.value);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (isOneOf(name, hop) || (named !== undefined && named.includes(name.toLowerCase()))) continue;
+    flat.push(name, raw[i + 1]!);
   }
   return flat;
 }

@@ -1,0 +1,131 @@
+import type { JsonSink } from './har-line.js';
+
+export const BATCH_BYTES = 64 * 1024;
+// What JSON.stringify escapes: quote, backslash, control characters, (lone) surrogates.
+// eslint-disable-next-line no-control-regex
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+const SHORT = 64;
+
+/**
+ * Capture lines as UTF-8 bytes written straight into 64 KiB buffers: no line string and no joined
+ * batch string is built (at proxy rates those were most of the writer's garbage). Only whole lines
+ * are handed out, so a crash never tears a line inside a batch.
+ */
+export class LineBytes implements JsonSink {
+  private buf = Buffer.allocUnsafe(BATCH_BYTES);
+  private off = 0; // end of what is written
+  private line = 0; // start of the line being written
+  private taken = 0; // start of what was not handed out yet
+  private full: Buffer[] = []; // whole lines left in earlier buffers
+  pending = 0; // bytes of whole lines not handed out yet
+
+  raw(s: string): void {
+    const n = s.length;
+    if (this.off + 3 * n > this.buf.length) this.grow(3 * n);
+    const { buf, off } = this;
+    if (n <= SHORT) {
+      // Short ASCII is copied here: a call into buf.write costs more than the copy.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[off + i] = c;
+      }
+      if (i === n) return void (this.off = off + n);
+    }
+    this.off += buf.write(s, off);
+  }
+
+  str(s: string): void {
+    const n = s.length;
+    if (this.off + 3 * n + 2 > this.buf.length) this.grow(3 * n + 2);
+    const { buf, off } = this;
+    if (n <= SHORT) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
+        buf[off + 1 + i] = c;
+      }
+      if (i === n) {
+        buf[off] = buf[off + n + 1] = 0x22;
+        return void (this.off = off + n + 2);
+      }
+    }
+    if (ESCAPED.test(s)) return this.raw(JSON.stringify(s));
+    buf[off] = 0x22;
+    const end = off + 1 + buf.write(s, off + 1);
+    buf[end] = 0x22;
+    this.off = end + 1;
+  }
+
+  num(v: number): void {
+    // Integers (µs times, sizes, ports) and thousandths (HAR's millisecond times) digit by digit: with
+    // at most 15 significant digits the shortest text of such a double is its plain decimal, which is
+    // what JSON.stringify writes. Anything else goes through String().
+    const k = Math.round(v * 1000);
+    if (!(Number.isSafeInteger(v) || (k / 1000 === v && Math.abs(k) < 1e15))) return this.raw(Number.isFinite(v) ? String(v) : 'null');
+    if (this.off + 22 > this.buf.length) this.grow(22);
+    if (v < 0) this.buf[this.off++] = 0x2d;
+    const abs = Math.abs(v);
+    const whole = Math.floor(abs);
+    if (whole < 1e9) this.digits(whole, 0);
+    else {
+      const high = Math.floor(whole / 1e9);
+      this.digits(high, 0);
+      this.digits(whole - high * 1e9, 9);
+    }
+    if (whole === abs) return;
+    // The thousandths, without trailing zeros.
+    const f = (Math.abs(k) - whole * 1000) | 0;
+    const { buf } = this;
+    buf[this.off++] = 0x2e;
+    buf[this.off++] = 0x30 + ((f / 100) | 0);
+    if (f % 100 === 0) return;
+    buf[this.off++] = 0x30 + (((f / 10) | 0) % 10);
+    if (f % 10 !== 0) buf[this.off++] = 0x30 + (f % 10);
+  }
+
+  /** 0 <= x < 1e9, written with at least `width` digits. */
+  private digits(x: number, width: number): void {
+    let rest = x | 0; // small integers: the arithmetic below stays out of floating point
+    let n = 1;
+    for (let y = rest; y >= 10; y = (y / 10) | 0) n++;
+    if (n < width) n = width;
+    const { buf } = this;
+    const end = this.off + n;
+    for (let i = end - 1; i >= this.off; i--, rest = (rest / 10) | 0) buf[i] = 0x30 + (rest % 10);
+    this.off = end;
+  }
+
+  endLine(): void {
+    if (this.off + 1 > this.buf.length) this.grow(1);
+    this.buf[this.off++] = 0x0a;
+    this.pending += this.off - this.line;
+    this.line = this.off;
+  }
+
+  /** Forgets the line being written (its entry could not be written whole). */
+  dropLine(): void {
+    this.off = this.line;
+  }
+
+  take(): Buffer[] {
+    const out = this.full;
+    if (this.line > this.taken) out.push(this.buf.subarray(this.taken, this.line));
+    this.full = [];
+    this.taken = this.line;
+    this.pending = 0;
+    return out;
+  }
+
+  /** A new buffer, starting with the line being written; what was written before it stays whole. */
+  private grow(need: number): void {
+    const next = Buffer.allocUnsafe(Math.max(BATCH_BYTES, this.off - this.line + need));
+    this.buf.copy(next, 0, this.line, this.off);
+    if (this.line > this.taken) this.full.push(this.buf.subarray(this.taken, this.line));
+    this.off -= this.line;
+    this.line = this.taken = 0;
+    this.buf = next;
+  }
+}
