@@ -6,14 +6,18 @@
 //             the same local node server, each timed as a whole command (start-up included),
 //             alternated ROUNDS times; ratio of medians (goal ≥ 0.8);
 //  memory     peak RSS replaying a ≥ 1 GB capture (goal ≤ 200 MB); the file is deleted after;
-//  read       µs per capture line: the whole read (JSON.parse + check + Exchange), and the entry check
+//  read       µs per capture line: the whole read (JSON.parse + check + Exchange; one by one and in
+//             batches), and the entry check
 //             alone with the hand-written fast path vs zod on the same parsed lines.
 // The machine is shared: numbers are noisy, so each line says what it is the median of.
+// REPLAY_BENCH_BASELINE=/path/to/other/dist/cli/main.js (or its dist directory) adds that build to the
+// throughput rounds (alternated with the others, same server) and runs it first in timing, for a
+// before/after from one run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, readFileSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CaptureWriter, readCaptureFile } from '../dist/formats/capture-file.js';
+import { CaptureWriter, readCaptureBatches, readCaptureFile } from '../dist/formats/capture-file.js';
 import { fromHarEntry } from '../dist/formats/har-import.js';
 import { harEntrySchema } from '../dist/formats/har-schema.js';
 import { poissonTimes } from '../dist/replay/schedule/times.js';
@@ -23,6 +27,7 @@ const out = join(root, 'bench', 'out', 'replay');
 const CLI = join(root, 'dist', 'cli', 'main.js');
 const AUTOCANNON = join(root, 'node_modules', 'autocannon', 'autocannon.js');
 const ROUNDS = Number(process.env.REPLAY_BENCH_ROUNDS ?? 3);
+const BASELINE = process.env.REPLAY_BENCH_BASELINE ? (process.env.REPLAY_BENCH_BASELINE.endsWith('.js') ? process.env.REPLAY_BENCH_BASELINE : join(process.env.REPLAY_BENCH_BASELINE, 'cli', 'main.js')) : undefined;
 const CONNECTIONS = 10;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const T0 = 1_700_000_000_000_000;
@@ -62,9 +67,9 @@ async function writeCapture(path, n, atUs, bodyBytes = 0) {
   return path;
 }
 
-async function replay(capture, target, extra) {
+async function replay(capture, target, extra, cli = CLI) {
   const summary = join(out, 'summary.json');
-  const r = await run(process.execPath, [CLI, 'replay', capture, '-t', target, '--summary', summary, '--quiet', ...extra]);
+  const r = await run(process.execPath, [cli, 'replay', capture, '-t', target, '--summary', summary, '--quiet', ...extra]);
   if (r.code !== 0 && r.code !== 3) throw new Error(`replay exited ${r.code}: ${r.stderr}`);
   return { ...r, summary: JSON.parse(readFileSync(summary, 'utf8')) };
 }
@@ -82,9 +87,14 @@ async function timing() {
   const capture = await writeCapture(join(out, 'poisson.jsonl'), all.length, (i) => all[i]);
   const srv = await server();
   try {
+    const offered = all.length / (all[all.length - 1] / 1e6);
+    if (BASELINE) {
+      const r = await replay(capture, srv.url, [], BASELINE);
+      const t = r.summary.targets[0];
+      console.log(`replay timing baseline ${BASELINE}: achieved/offered ${(t.achievedRate / offered).toFixed(4)}; schedule lag p50 ${t.scheduleLag.p50} ms, p99 ${t.scheduleLag.p99} ms, max ${t.scheduleLag.max} ms; event-loop delay p99 ${r.summary.validity.eventLoopDelayP99Ms} ms, generator cpu ${r.summary.validity.cpu}`);
+    }
     const r = await replay(capture, srv.url, []);
     const t = r.summary.targets[0];
-    const offered = all.length / (all[all.length - 1] / 1e6);
     console.log(`replay timing: Poisson ${rate} req/s × ${seconds} s (${all.length} requests) at 1×: offered ${offered.toFixed(1)}/s, achieved ${t.achievedRate}/s, ratio ${(t.achievedRate / offered).toFixed(4)} (goal 0.99–1.01); schedule lag p50 ${t.scheduleLag.p50} ms, p99 ${t.scheduleLag.p99} ms (goal ≤ 2), max ${t.scheduleLag.max} ms; event-loop delay p99 ${r.summary.validity.eventLoopDelayP99Ms} ms, generator cpu ${r.summary.validity.cpu}; run ${r.summary.validity.valid ? 'valid' : 'INVALID'}`);
   } finally {
     srv.stop();
@@ -97,6 +107,7 @@ async function throughput() {
   const srv = await server();
   const ours = [];
   const theirs = [];
+  const before = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const a = await run(process.execPath, [AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(n), '--json', `${srv.url}/items/1`]);
@@ -105,6 +116,11 @@ async function throughput() {
       const r = await replay(capture, srv.url, ['--speed', '0', '--connections', String(CONNECTIONS)]);
       if (r.summary.targets[0].statuses['200'] !== n) throw new Error(`replay: ${JSON.stringify(r.summary.targets[0].statuses)}`);
       ours.push(n / r.s);
+      if (BASELINE) {
+        const b = await replay(capture, srv.url, ['--speed', '0', '--connections', String(CONNECTIONS)], BASELINE);
+        if (b.summary.targets[0].statuses['200'] !== n) throw new Error(`baseline replay: ${JSON.stringify(b.summary.targets[0].statuses)}`);
+        before.push(n / b.s);
+      }
     }
   } finally {
     srv.stop();
@@ -112,6 +128,7 @@ async function throughput() {
   const o = median(ours);
   const t = median(theirs);
   console.log(`replay throughput: --speed 0, ${n} requests, ${CONNECTIONS} connections, whole command timed: shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 0.8); runs: shadowtap ${ours.map(Math.round).join(', ')}; autocannon ${theirs.map(Math.round).join(', ')}`);
+  if (BASELINE) console.log(`replay throughput baseline ${BASELINE}: ${Math.round(median(before))} req/s, ratio ${(median(before) / t).toFixed(2)} (same rounds); runs ${before.map(Math.round).join(', ')}; this build / baseline ${(o / median(before)).toFixed(2)}`);
 }
 
 async function memory() {
@@ -138,6 +155,7 @@ async function read() {
   const entries = readFileSync(path, 'utf8').split('\n').slice(1, 20_001).map((l) => JSON.parse(l));
   const perLine = (t0, count) => (Number(process.hrtime.bigint() - t0) / 1e3 / count).toFixed(2);
   const whole = [];
+  const batched = [];
   const fast = [];
   const zod = [];
   for (let round = 0; round < 5; round++) {
@@ -145,13 +163,16 @@ async function read() {
     for await (const ex of readCaptureFile(path)) void ex;
     whole.push(perLine(t, n));
     t = process.hrtime.bigint();
+    for await (const batch of readCaptureBatches(path)) void batch;
+    batched.push(perLine(t, n));
+    t = process.hrtime.bigint();
     for (const e of entries) fromHarEntry(e, '1');
     fast.push(perLine(t, entries.length));
     t = process.hrtime.bigint();
     for (const e of entries) harEntrySchema().parse(e);
     zod.push(perLine(t, entries.length));
   }
-  console.log(`replay read: µs per capture line (medians of 5): whole read ${median(whole.map(Number))}; entry → Exchange with the fast check ${median(fast.map(Number))} vs zod's parse alone ${median(zod.map(Number))}`);
+  console.log(`replay read: µs per capture line (medians of 5): whole read ${median(whole.map(Number))} (one at a time), ${median(batched.map(Number))} (in batches, as replay reads); entry → Exchange with the fast check ${median(fast.map(Number))} vs zod's parse alone ${median(zod.map(Number))}`);
 }
 
 mkdirSync(out, { recursive: true });

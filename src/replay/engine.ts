@@ -6,6 +6,7 @@ import { ValidityMonitor, DEFAULT_LIMITS } from './validity.js';
 import { monoUs, waitUntil, yieldTurn } from './pacer.js';
 import { routeTemplate } from './route-template.js';
 import { warmUp } from './dispatch/warmup.js';
+import { needsUndici } from './dispatch/agent.js';
 import { Prefetch } from './schedule/prefetch.js';
 
 /** A burst of due requests yields to I/O after this many sends, so responses are not held back. */
@@ -19,10 +20,10 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const limits = { ...DEFAULT_LIMITS, ...opts.validity };
   const intervalUs = (opts.intervalMs ?? 1000) * 1000;
   const pace = opts.pace ?? 'schedule';
-  const src = source(opts.schedule);
+  const src = source(opts.schedule, pace);
   // The clock starts when the first request is ready: opening and parsing a capture is not lag.
   await src.ready();
-  await warmUp();
+  if (opts.targets.some(needsUndici)) await warmUp();
   const clock = { startUs: 0 };
   const stats = opts.targets.map((t) => new TargetStats(t.url, intervalUs, limits.skipAfterMs * 1000));
   const sink = opts.responses;
@@ -114,8 +115,13 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
 
 type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'close'>;
 
-function source(s: RunOptions['schedule']): Source {
-  if (Symbol.asyncIterator in s) return new Prefetch(s, 1024, 1 << 20, weigh);
+/**
+ * Read-ahead: 1,024 requests when paced (a slow file read must not become lag); 256 at pace 'max',
+ * where a stall only costs throughput and every buffered request is copied by each young-generation
+ * GC (measured over 100k requests: scavenges 0.2 s with 1,024, 0.09 s with 256 or 128).
+ */
+function source(s: RunOptions['schedule'], pace: 'schedule' | 'max'): Source {
+  if (Symbol.asyncIterator in s) return new Prefetch(s, pace === 'max' ? 256 : 1024, 1 << 20, weigh);
   const it = s[Symbol.iterator]();
   let finished = false;
   return {

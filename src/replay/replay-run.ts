@@ -1,12 +1,12 @@
 import { writePrivateFile } from '../formats/private-file.js';
 import { EXIT, InputError, InvalidRunError } from '../errors.js';
 import { kindOf, openExchanges } from '../formats/open.js';
-import { newStats, readCaptureFile } from '../formats/capture-file.js';
+import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
 import type { ReplaySummary } from './types.js';
 import type { ReplayArgs } from './replay-args.js';
 import { runLoad } from './engine.js';
-import { captureSchedule } from './schedule/capture.js';
+import { captureScheduleBatches } from './schedule/capture.js';
 import { exchangeFilter } from './filters.js';
 import { requestRewrite } from './rewrites.js';
 import { mergeByTime } from './merge.js';
@@ -27,7 +27,9 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   // Fail on a missing/unknown file before any request is sent.
   for (const c of a.captures) kindOf(c);
   const readOpts = { skipInvalid: a['skip-invalid'], onWarning: warn };
-  const open = async (): Promise<AsyncIterable<Exchange>> => {
+  // One capture file is read in batches (no promise per line); several are merged one exchange at a time.
+  const open = async (): Promise<AsyncIterable<Exchange | Exchange[]>> => {
+    if (a.captures.length === 1 && kindOf(a.captures[0]!) === 'jsonl') return readCaptureBatches(a.captures[0]!, readOpts, readStats[0]);
     const sources = await Promise.all(a.captures.map((c, i) => (kindOf(c) === 'jsonl' ? readCaptureFile(c, readOpts, readStats[i]) : openExchanges(c, readOpts))));
     return mergeByTime(sources);
   };
@@ -41,7 +43,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined) warn('--loop forever without --duration or --max-requests runs until interrupted');
   const first = await open();
   let opened = false;
-  const schedule = captureSchedule(
+  const schedule = captureScheduleBatches(
     () => {
       if (!opened) return ((opened = true), first);
       return { [Symbol.asyncIterator]: () => reopen(open) };
@@ -94,6 +96,6 @@ async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: b
   if (a.junit) await writeJUnit(a.junit, model);
 }
 
-async function* reopen(open: () => Promise<AsyncIterable<Exchange>>): AsyncGenerator<Exchange> {
+async function* reopen(open: () => Promise<AsyncIterable<Exchange | Exchange[]>>): AsyncGenerator<Exchange | Exchange[]> {
   yield* await open();
 }

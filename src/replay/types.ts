@@ -142,7 +142,8 @@ export interface RunSummary {
 
 /** What `runLoad` (src/replay/engine.ts) takes: the one entry point every load user goes through. */
 export interface RunOptions {
-  schedule: AsyncIterable<ScheduledRequest> | Iterable<ScheduledRequest>;
+  /** An async schedule may yield batches (arrays) of requests: that saves a promise per request. */
+  schedule: AsyncIterable<ScheduledRequest | ScheduledRequest[]> | Iterable<ScheduledRequest>;
   targets: TargetOptions[];
   onResult?: (r: RequestResult) => void;
   signal?: AbortSignal;

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { headerValue, type Header } from '../../exchange.js';
+import { headerValueOf, type Header } from '../../exchange.js';
 
 /**
  * The body as the application meant it: Content-Encoding layers (gzip, br, deflate) undone, last
@@ -7,7 +7,7 @@ import { headerValue, type Header } from '../../exchange.js';
  */
 export function decodedBody(headers: readonly Header[], body: Uint8Array): Buffer {
   let buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const enc = headerValue(headers, 'content-encoding');
+  const enc = headerValueOf(headers, 'content-encoding');
   if (!enc || buf.length === 0) return buf;
   for (const coding of enc.split(',').map((s) => s.trim().toLowerCase()).reverse()) {
     try {

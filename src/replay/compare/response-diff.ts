@@ -1,5 +1,5 @@
-import { headerValue } from '../../exchange.js';
 import type { FieldDifference, ObservedResponse } from '../types.js';
+import { headerValueOf } from '../../exchange.js';
 import { decodedBody } from './decode.js';
 import { diffJson } from './json-diff.js';
 import type { CompiledRules } from './rules.js';
@@ -15,8 +15,8 @@ export function diffResponses(expected: ObservedResponse, actual: ObservedRespon
   const out: FieldDifference[] = [];
   if (expected.status !== actual.status) out.push({ field: 'status', expected: String(expected.status), actual: String(actual.status) });
   for (const name of rules.headers) {
-    const a = headerValue(expected.headers, name);
-    const b = headerValue(actual.headers, name);
+    const a = headerValueOf(expected.headers, name);
+    const b = headerValueOf(actual.headers, name);
     if (a !== b) out.push({ field: `header:${name}`, expected: a ?? '(absent)', actual: b ?? '(absent)' });
   }
   const x = decodedBody(expected.headers, expected.body);
@@ -27,7 +27,7 @@ export function diffResponses(expected: ObservedResponse, actual: ObservedRespon
     if (jx.ok && jy.ok) diffJson(jx.value, jy.value, { ignoreArrayOrder: rules.ignoreArrayOrder, ignored: rules.ignoredPath }, '$', out);
     else out.push({ field: 'body', expected: preview(x), actual: preview(y) });
   }
-  return out.filter((d) => !rules.ignored(d.field));
+  return out.length === 0 ? out : out.filter((d) => !rules.ignored(d.field));
 }
 
 function parseJson(buf: Buffer): { ok: true; value: unknown } | { ok: false } {

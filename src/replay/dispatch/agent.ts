@@ -1,10 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { InputError } from '../../errors.js';
 import type { TargetOptions } from '../types.js';
+import { H1Pool, type H1DispatchOptions } from './h1-pool.js';
+import type { H1Handler } from './h1-request.js';
+
+/** What TargetRunner needs of a dispatcher: undici's Pool/ProxyAgent, or the direct H1Pool. */
+export interface ReplayDispatcher {
+  dispatch(o: H1DispatchOptions & { origin: string }, handler: H1Handler & Dispatcher.DispatchHandler): boolean;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+// undici loads (~65 ms) only for a target that needs it: https, or a proxy.
+const undici = (): typeof import('undici') => createRequire(import.meta.url)('undici') as typeof import('undici');
+
+/** Does this target go through undici (https, a proxy, or SHADOWTAP_HTTP_CLIENT=undici)? */
+export function needsUndici(t: TargetOptions): boolean {
+  return !!t.proxy || !/^http:/i.test(t.url) || process.env.SHADOWTAP_HTTP_CLIENT === 'undici';
+}
 
 export interface TargetDispatcher {
-  dispatcher: Dispatcher;
+  dispatcher: ReplayDispatcher;
   origin: string;
   /** Path prefix of the target URL ("" or "/prefix"), prepended to every request target. */
   prefix: string;
@@ -12,7 +30,8 @@ export interface TargetDispatcher {
 }
 
 /**
- * One undici dispatcher per target: a Pool for a direct origin, a ProxyAgent when a proxy is set.
+ * One dispatcher per target: the direct HTTP/1.1 pool for a plain http:// origin, an undici Pool for
+ * a direct https:// one (TLS), a ProxyAgent when a proxy is set.
  * Through a proxy, https targets go through a CONNECT tunnel (TLS end to end); http targets are sent
  * in absolute form to the proxy, which is what forward proxies (squid's default ACLs) accept.
  */
@@ -34,7 +53,8 @@ export function targetDispatcher(t: TargetOptions): TargetDispatcher {
     keepAliveTimeout: 30_000,
   };
   const prefix = url.pathname.replace(/\/+$/, '');
-  if (!t.proxy) return { dispatcher: new Pool(url.origin, { ...poolOpts, connect: tls }), origin: url.origin, prefix, viaProxy: false };
+  if (!needsUndici(t)) return { dispatcher: new H1Pool(url, { ...poolOpts, keepAliveMs: poolOpts.keepAliveTimeout, connectTimeoutMs: poolOpts.connectTimeout, headersTimeoutMs: poolOpts.headersTimeout, bodyTimeoutMs: poolOpts.bodyTimeout }), origin: url.origin, prefix, viaProxy: false };
+  if (!t.proxy) return { dispatcher: new (undici().Pool)(url.origin, { ...poolOpts, connect: tls }) as unknown as ReplayDispatcher, origin: url.origin, prefix, viaProxy: false };
   let proxy: URL;
   try {
     proxy = new URL(t.proxy);
@@ -43,8 +63,8 @@ export function targetDispatcher(t: TargetOptions): TargetDispatcher {
   }
   const token = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
   const uri = `${proxy.protocol}//${proxy.host}`;
-  const dispatcher = new ProxyAgent({ uri, ...(token ? { token } : {}), ...poolOpts, requestTls: tls, proxyTls: tls, proxyTunnel: url.protocol === 'https:' });
-  return { dispatcher, origin: url.origin, prefix, viaProxy: true };
+  const dispatcher = new (undici().ProxyAgent)({ uri, ...(token ? { token } : {}), ...poolOpts, requestTls: tls, proxyTls: tls, proxyTunnel: url.protocol === 'https:' });
+  return { dispatcher: dispatcher as unknown as ReplayDispatcher, origin: url.origin, prefix, viaProxy: true };
 }
 
 function readCa(path: string): string {

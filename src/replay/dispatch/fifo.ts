@@ -11,6 +11,15 @@ export class Fifo<T> {
     this.items.push(x);
   }
 
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  /** Puts `xs` back in front, in their order. */
+  unshift(xs: readonly T[]): void {
+    this.items.splice(this.head, 0, ...xs);
+  }
+
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const x = this.items[this.head];

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { ObservedResponse } from '../types.js';
+import type { Header } from '../../exchange.js';
 import { rawToHeaders } from './headers.js';
 import { monoUs } from '../pacer.js';
 
@@ -7,7 +8,7 @@ import { monoUs } from '../pacer.js';
 const MAX_KEPT_BODY = 4 << 20;
 
 /**
- * undici's callback handler for one request (the legacy callback form: no per-response header
+ * The callback handler for one request, for undici and the direct HTTP/1.1 client alike (the legacy callback form: no per-response header
  * object is built, which matters at tens of thousands of requests per second). A class rather than
  * closures so each request costs one small object.
  */
@@ -15,6 +16,7 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
   readonly sentUs = monoUs();
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
+  private headerList: Header[] | null = null;
   private chunks: Buffer[] | undefined;
   private kept = 0;
   private settled = false;
@@ -35,6 +37,16 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
       this.rawHeaders = headers;
     }
     return true;
+  }
+
+  /** The direct client's form of onHeaders: the headers are parsed already. */
+  onResponseHead(code: number, headers: Header[]): void {
+    this.status = code;
+    this.headerList = headers;
+  }
+
+  get wantsBody(): boolean {
+    return this.chunks !== undefined && this.kept < MAX_KEPT_BODY;
   }
 
   onData(chunk: Buffer): boolean {
@@ -67,6 +79,6 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
     if (!this.chunks) return undefined;
     // Most bodies arrive in one chunk: no copy then.
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    return { status: this.status, headers: rawToHeaders(this.rawHeaders), body };
+    return { status: this.status, headers: this.headerList ?? rawToHeaders(this.rawHeaders), body };
   }
 }

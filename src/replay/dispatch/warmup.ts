@@ -1,5 +1,4 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { Client } from 'undici';
 
 let warmed: Promise<void> | undefined;
 
@@ -13,6 +12,7 @@ export function warmUp(): Promise<void> {
   warmed ??= (async () => {
     const server = createServer((sock) => sock.once('data', () => sock.end('HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n')));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { Client } = await import('undici');
     const client = new Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     try {
       const res = await client.request({ path: '/', method: 'GET' });

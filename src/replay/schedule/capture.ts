@@ -33,13 +33,21 @@ function timer(o: CaptureScheduleOptions): ((i: number) => number) | undefined {
   return undefined;
 }
 
+/** A stream of exchanges, one at a time or in batches (a batch saves a promise per exchange). */
+export type ExchangeSource = AsyncIterable<Exchange | Exchange[]> | Iterable<Exchange | Exchange[]>;
+
 /**
  * Streams a capture as a schedule. With recorded timing, request i is sent at its recorded offset
  * from the first request divided by `speed`; loop k starts one mean gap after loop k−1 ended, so a
- * looped capture keeps its rate. Exchanges are read one at a time: a capture is never held whole.
+ * looped capture keeps its rate. Exchanges are read as they come: a capture is never held whole.
  * Loops need a way to read the capture again, so pass a function for `loop` > 1.
  */
-export async function* captureSchedule(exchanges: AsyncIterable<Exchange> | (() => AsyncIterable<Exchange>), o: CaptureScheduleOptions = {}): AsyncGenerator<ScheduledRequest> {
+export async function* captureSchedule(exchanges: ExchangeSource | (() => ExchangeSource), o: CaptureScheduleOptions = {}): AsyncGenerator<ScheduledRequest> {
+  for await (const batch of captureScheduleBatches(exchanges, o)) yield* batch;
+}
+
+/** `captureSchedule` a batch at a time, as the source gives them (what the replay engine takes). */
+export async function* captureScheduleBatches(exchanges: ExchangeSource | (() => ExchangeSource), o: CaptureScheduleOptions = {}): AsyncGenerator<ScheduledRequest[]> {
   const open = typeof exchanges === 'function' ? exchanges : once(exchanges);
   const loops = o.loop ?? 1;
   const speed = o.speed ?? 1;
@@ -56,14 +64,15 @@ export async function* captureSchedule(exchanges: AsyncIterable<Exchange> | (() 
     let firstUs: number | undefined;
     let lastUs = 0;
     let count = 0;
-    const source = loop > 0 && kept ? kept : open();
-    for await (const ex of source) {
+    let ended = false;
+    /** One exchange → its request (or undefined); sets `ended` once the duration or count is reached. */
+    const schedule = (ex: Exchange): ScheduledRequest | undefined => {
       if (loop === 0 && kept) {
         keptBytes += 512 + (ex.request.body?.size ?? 0) + (ex.response?.body?.size ?? 0);
         if (kept.length < KEEP_MAX_EXCHANGES && keptBytes < KEEP_MAX_BYTES) kept.push(ex);
         else kept = undefined;
       }
-      if (o.filter && !o.filter(ex)) continue;
+      if (o.filter && !o.filter(ex)) return undefined;
       const rec = ex.timing.requestStartUs;
       firstUs ??= rec;
       lastUs = Math.max(lastUs, rec);
@@ -71,13 +80,31 @@ export async function* captureSchedule(exchanges: AsyncIterable<Exchange> | (() 
       let intendedUs = byIndex ? byIndex(n) : speed > 0 ? loopOffsetUs + (rec - firstUs) / speed : 0;
       // Captures from several connections can be slightly out of order; never schedule backwards.
       intendedUs = Math.max(intendedUs, prevUs);
-      if (intendedUs >= endUs || n >= max) return;
+      if (intendedUs >= endUs || n >= max) {
+        ended = true;
+        return undefined;
+      }
       let req: ScheduledRequest | undefined = toRequest(ex, loops > 1 ? `${ex.id}#${loop}` : ex.id, intendedUs);
       if (o.transform) req = o.transform(req);
-      if (!req) continue;
+      if (!req) return undefined;
       prevUs = intendedUs;
       n++;
-      yield req;
+      return req;
+    };
+    const source = loop > 0 && kept ? [kept] : open();
+    for await (const item of source) {
+      const batch: ScheduledRequest[] = [];
+      if (Array.isArray(item)) {
+        for (let i = 0; i < item.length && !ended; i++) {
+          const req = schedule(item[i]!);
+          if (req) batch.push(req);
+        }
+      } else {
+        const req = schedule(item);
+        if (req) batch.push(req);
+      }
+      if (batch.length) yield batch;
+      if (ended) return;
     }
     if (count === 0) return;
     const spanUs = (lastUs - (firstUs ?? lastUs)) / (speed > 0 ? speed : 1);
@@ -101,7 +128,7 @@ export function toRequest(ex: Exchange, id: string, intendedUs: number): Schedul
   };
 }
 
-function once(it: AsyncIterable<Exchange>): () => AsyncIterable<Exchange> {
+function once(it: ExchangeSource): () => ExchangeSource {
   let used = false;
   return () => {
     if (used) throw new RangeError('captureSchedule: looping needs a function that reopens the capture');

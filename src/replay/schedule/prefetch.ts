@@ -4,7 +4,8 @@
  * request behind it would go out late. A background pump keeps up to `ahead` items buffered, and the
  * sender takes them with a plain synchronous `shift()` (no promise per item: at `--speed 0` that
  * round trip was a visible share of the generator's CPU). Memory is bounded by `ahead` items and by
- * `maxBytes` as estimated by `weigh`.
+ * `maxBytes` as estimated by `weigh` (plus one batch: a source may yield arrays of items, which saves
+ * a promise per item).
  */
 export class Prefetch<T> {
   private buf: (T | undefined)[] = [];
@@ -15,11 +16,11 @@ export class Prefetch<T> {
   private wakeConsumer: (() => void) | undefined;
   private wakeProducer: (() => void) | undefined;
   private stopped = false;
-  private readonly it: AsyncIterator<T>;
+  private readonly it: AsyncIterator<T | T[]>;
   private readonly pumping: Promise<void>;
 
   constructor(
-    source: AsyncIterable<T>,
+    source: AsyncIterable<T | T[]>,
     private readonly ahead = 2048,
     private readonly maxBytes = 8 << 20,
     private readonly weigh: (x: T) => number = () => 0,
@@ -77,6 +78,11 @@ export class Prefetch<T> {
     w?.();
   }
 
+  private add(v: T): void {
+    this.buf.push(v);
+    this.bytes += this.weigh(v);
+  }
+
   private async pump(): Promise<void> {
     let pulled = 0;
     try {
@@ -87,8 +93,8 @@ export class Prefetch<T> {
         if (this.stopped) break;
         const n = await this.it.next();
         if (n.done) break;
-        this.buf.push(n.value);
-        this.bytes += this.weigh(n.value);
+        if (Array.isArray(n.value)) for (const v of n.value) this.add(v);
+        else this.add(n.value);
         this.wake();
       }
     } catch (err) {

@@ -1,0 +1,134 @@
+import { Fifo } from './fifo.js';
+import { H1Connection, type H1Limits } from './h1-connection.js';
+import { clientError, requestBytes, type H1Handler, type H1Request } from './h1-request.js';
+
+export interface H1PoolOptions extends H1Limits {
+  connections: number;
+  pipelining: number;
+}
+
+export interface H1DispatchOptions {
+  method: string;
+  path: string;
+  headers: string[];
+  body: Uint8Array | null;
+}
+
+// Methods that may be pipelined behind others (RFC 9110 idempotent); others wait for an idle connection, as in undici.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * The direct HTTP/1.1 client for plain `http://` targets without a proxy: a pool of keep-alive
+ * connections over `net` sockets, each request serialised once and written in one call. undici
+ * costs ≈6 µs more per request (measured: 100k requests, 1.35 s vs 0.8 s CPU), which at `--speed 0`
+ * is a fifth of the generator's time. New connections open only when every open one is busy
+ * (undici's Pool does the same); requests beyond connections × pipelining wait here in order.
+ */
+export class H1Pool {
+  private readonly conns: H1Connection[] = [];
+  private readonly queue = new Fifo<H1Request>();
+  private readonly sweep: NodeJS.Timeout;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly hostHeader: string;
+  private closing = false;
+  private destroyed = false;
+  private closeWaiters: (() => void)[] = [];
+
+  private readonly opts: H1PoolOptions;
+
+  constructor(url: URL, options: H1PoolOptions) {
+    // 0 turns a timeout off, as in undici.
+    const off = (ms: number): number => (ms > 0 ? ms : Infinity);
+    const opts = (this.opts = { ...options, connectTimeoutMs: off(options.connectTimeoutMs), headersTimeoutMs: off(options.headersTimeoutMs), bodyTimeoutMs: off(options.bodyTimeoutMs), keepAliveMs: off(options.keepAliveMs) });
+    this.host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.port = Number(url.port || 80);
+    this.hostHeader = url.host;
+    const tick = Math.min(1000, Math.max(10, Math.min(opts.headersTimeoutMs, opts.bodyTimeoutMs) / 4));
+    this.sweep = setInterval(() => {
+      const now = performance.now();
+      for (const c of this.conns) c.check(now);
+    }, tick).unref();
+  }
+
+  dispatch(o: H1DispatchOptions, handler: H1Handler): boolean {
+    if (this.destroyed || this.closing) {
+      handler.onError(this.destroyed ? clientError('UND_ERR_DESTROYED', 'The client is destroyed') : clientError('UND_ERR_CLOSED', 'The client is closed'));
+      return false;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = requestBytes(o.method, o.path, o.headers, o.body, this.hostHeader);
+    } catch (err) {
+      handler.onError(err as Error);
+      return false;
+    }
+    this.queue.push({ method: o.method, bytes, handler });
+    this.pump();
+    return true;
+  }
+
+  /** Resolves once every queued and in-flight request has finished and the connections are closed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (!this.idle()) await new Promise<void>((r) => this.closeWaiters.push(r));
+    await this.shutdown((c) => c.end());
+  }
+
+  /** Fails queued requests, destroys every connection (in-flight requests fail) and resolves when closed. */
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+    const err = clientError('UND_ERR_DESTROYED', 'The client is destroyed');
+    for (let r = this.queue.shift(); r; r = this.queue.shift()) r.handler.onError(err);
+    await this.shutdown((c) => c.destroy(err));
+    for (const w of this.closeWaiters.splice(0)) w();
+  }
+
+  private async shutdown(stop: (c: H1Connection) => void): Promise<void> {
+    clearInterval(this.sweep);
+    const open = this.conns.filter((c) => !c.closed);
+    const closed = Promise.all(open.map((c) => new Promise<void>((r) => c.onceClosed(r))));
+    for (const c of open) stop(c);
+    await closed;
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.conns.every((c) => c.inflight.length === 0);
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const conn = this.pick(IDEMPOTENT.has(this.queue.peek()!.method));
+      if (!conn) break;
+      conn.send(this.queue.shift()!);
+    }
+  }
+
+  /** An idle connection, else a new one while under the limit, else the least busy one that may pipeline. */
+  private pick(idempotent: boolean): H1Connection | undefined {
+    let best: H1Connection | undefined;
+    let open = 0;
+    for (const c of this.conns) {
+      if (c.closing) continue;
+      open++;
+      const n = c.inflight.length;
+      if (n === 0) return c;
+      if (idempotent && n < this.opts.pipelining && (!best || n < best.inflight.length)) best = c;
+    }
+    if (open < this.opts.connections) {
+      const c = new H1Connection(this.host, this.port, this.opts, this.settled);
+      this.conns.push(c);
+      return c;
+    }
+    return best;
+  }
+
+  private readonly settled = (c: H1Connection, requeue: H1Request[]): void => {
+    const i = c.closed ? this.conns.indexOf(c) : -1;
+    if (i >= 0) this.conns.splice(i, 1);
+    // Requests a closing server never answered go first, in their order.
+    if (requeue.length) this.queue.unshift(requeue);
+    if (!this.destroyed) this.pump();
+    if (this.closeWaiters.length && this.idle()) for (const w of this.closeWaiters.splice(0)) w();
+  };
+}

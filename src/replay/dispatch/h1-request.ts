@@ -1,0 +1,76 @@
+/**
+ * Request bytes for the direct HTTP/1.1 client, written as undici writes them (so a target sees the
+ * same request whichever client sent it): request line, `host` first, `connection: keep-alive`
+ * (`close` after a HEAD, whose response some servers wrongly give a body), the headers in order,
+ * `content-length` last when there is a body or the method expects one.
+ */
+
+import type { Header } from '../../exchange.js';
+
+/** The callbacks a request gets: RequestHandler's (it serves undici too). */
+export interface H1Handler {
+  /** The final response's head (status ≥ 200, or 101), headers as parsed. */
+  onResponseHead(status: number, headers: Header[]): void;
+  onData(chunk: Buffer): boolean;
+  /** False when body bytes would be thrown away: they are then neither copied nor handed over. */
+  readonly wantsBody: boolean;
+  onComplete(trailers: string[] | null): void;
+  onError(err: Error): void;
+}
+
+export interface H1Request {
+  method: string;
+  bytes: Buffer;
+  handler: H1Handler;
+}
+
+/** An error with undici's codes, so `classifyError` treats both clients alike. */
+export function clientError(code: string, message: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code });
+}
+
+// tchar (RFC 9110 §5.6.2); undici rejects methods and header names outside it, and so do we.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// undici's headerCharRegex: no control characters but tab (so no request splitting), nothing above U+00FF.
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** Lengths of the header names undici handles itself (host, expect, upgrade, connection, keep-alive, content-length, transfer-encoding). */
+const SPECIAL_LENGTHS = new Set([4, 6, 7, 10, 14, 17]);
+const REFUSED = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
+// undici's invalidPathRegex: nothing below "!" (controls, space) and nothing above U+00FF.
+const BAD_PATH = /[^\u0021-\u00ff]/;
+const EXPECTS_PAYLOAD = new Set(['POST', 'PUT', 'PATCH', 'QUERY']);
+
+/** The request head and body as one buffer (one write per request); throws on what undici rejects. */
+export function requestBytes(method: string, path: string, headers: readonly string[], body: Uint8Array | null, defaultHost: string): Buffer {
+  if (!TOKEN.test(method)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request method');
+  if (path[0] !== '/' || BAD_PATH.test(path)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request path');
+  let host: string | undefined;
+  let rest = '';
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i]!;
+    const value = headers[i + 1]!;
+    if (!TOKEN.test(name)) throw clientError('UND_ERR_INVALID_ARG', 'invalid header key');
+    if (BAD_VALUE.test(value)) throw clientError('UND_ERR_INVALID_ARG', `invalid ${name} header`);
+    if (!SPECIAL_LENGTHS.has(name.length)) {
+      rest += `${name}: ${value}\r\n`;
+      continue;
+    }
+    const lower = name.toLowerCase();
+    if (lower === 'host') {
+      if (host !== undefined) throw clientError('UND_ERR_INVALID_ARG', 'duplicate host header');
+      host = value;
+    } else if (REFUSED.has(lower)) throw clientError('UND_ERR_INVALID_ARG', `invalid ${lower} header`);
+    // The client's own framing and connection handling decide these (replay drops them from recordings).
+    else if (lower !== 'connection' && lower !== 'content-length') rest += `${name}: ${value}\r\n`;
+  }
+  const length = body?.length ?? 0;
+  const cl = length > 0 || EXPECTS_PAYLOAD.has(method) ? `content-length: ${length}\r\n` : '';
+  const connection = method === 'HEAD' ? 'close' : 'keep-alive';
+  const head = `${method} ${path} HTTP/1.1\r\nhost: ${host ?? defaultHost}\r\nconnection: ${connection}\r\n${rest}${cl}\r\n`;
+  if (!length) return Buffer.from(head, 'latin1');
+  const headLength = Buffer.byteLength(head, 'latin1');
+  const out = Buffer.allocUnsafe(headLength + length);
+  out.write(head, 0, 'latin1');
+  out.set(body!, headLength);
+  return out;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { captureSchedule, captureScheduleBatches, type CaptureScheduleOptions } from '../../src/replay/schedule/capture.js';
+import { recorded } from '../helpers/replay-fixtures.js';
+import type { Exchange } from '../../src/exchange.js';
+import type { ScheduledRequest } from '../../src/replay/types.js';
+import { Prefetch } from '../../src/replay/schedule/prefetch.js';
+
+async function* oneByOne(xs: Exchange[]): AsyncGenerator<Exchange> {
+  yield* xs;
+}
+
+async function* inBatches(xs: Exchange[], size: number): AsyncGenerator<Exchange[]> {
+  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
+}
+
+const brief = (r: ScheduledRequest): [string, number, string] => [r.id, r.intendedUs, r.target];
+
+describe('capture schedule from batches', () => {
+  it('is the schedule of the same exchanges one at a time, whatever the batch size and options', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(50), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.record({ speed: fc.constantFrom(0, 1, 2.5), loop: fc.integer({ min: 1, max: 3 }), maxRequests: fc.option(fc.nat(40), { nil: undefined }), durationMs: fc.option(fc.nat(600), { nil: undefined }) }),
+        fc.boolean(),
+        async (gaps, size, o, filtered) => {
+          let at = 0;
+          const xs = gaps.map((g, i) => recorded(i, (at += g)));
+          const opts: CaptureScheduleOptions = { ...o, ...(filtered ? { filter: (ex: Exchange) => !ex.id.endsWith('3') } : {}) };
+          const want: [string, number, string][] = [];
+          for await (const r of captureSchedule(() => oneByOne(xs), opts)) want.push(brief(r));
+          const got: [string, number, string][] = [];
+          for await (const b of captureScheduleBatches(() => inBatches(xs, size), opts)) {
+            expect(b.length).toBeGreaterThan(0);
+            got.push(...b.map(brief));
+          }
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+});
+
+describe('Prefetch over batches', () => {
+  async function* batches(n: number, size: number, failAfter?: number): AsyncGenerator<number[]> {
+    for (let i = 0; i < n; i += size) {
+      if (failAfter !== undefined && i >= failAfter) throw new Error(`failed at ${i}`);
+      yield Array.from({ length: Math.min(size, n - i) }, (_, k) => i + k);
+    }
+  }
+
+  it('hands over every item in order, holding at most `ahead` plus one batch; a failure comes after the items before it', async () => {
+    let most = 0;
+    const p = new Prefetch<number>(batches(5000, 37), 100);
+    const got: number[] = [];
+    for (;;) {
+      most = Math.max(most, (p as unknown as { buf: unknown[]; head: number }).buf.length - (p as unknown as { head: number }).head);
+      const v = p.shift();
+      if (v !== undefined) got.push(v);
+      else if (p.finished) break;
+      else await p.ready();
+    }
+    expect(got).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(most).toBeLessThanOrEqual(100 + 37);
+    await p.close();
+    const failing = new Prefetch<number>(batches(500, 50, 200), 64);
+    const before: number[] = [];
+    const drain = async (): Promise<void> => {
+      for (;;) {
+        const v = failing.shift();
+        if (v !== undefined) before.push(v);
+        else if (failing.finished) return;
+        else await failing.ready();
+      }
+    };
+    await expect(drain()).rejects.toThrow('failed at 200');
+    expect(before).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    await failing.close();
+  });
+});
