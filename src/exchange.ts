@@ -110,9 +110,7 @@ export function serverLatencyUs(ex: Exchange): number | undefined {
 }
 
 export function headerValue(headers: readonly Header[], name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const h of headers) if (h.name.toLowerCase() === lower) return h.value;
-  return undefined;
+  return headerValueOf(headers, name.toLowerCase());
 }
 
 /** name.toLowerCase() === lower, for a lower-case ASCII `lower`, without making the lower-cased copy (hot paths). */

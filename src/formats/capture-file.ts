@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
 import { writeHarEntry } from './har-line.js';
+import { FlushTimer } from './line-batcher.js';
 import { BATCH_BYTES, LineBytes } from './line-bytes.js';
 import { fromHarEntry, EntryError } from './har-import.js';
 import { openMaybeGzip, readLineBatches } from './lines.js';
@@ -118,13 +119,12 @@ function fail(path: string, line: number, message: string, opts: ReadOptions, st
   opts.onWarning?.(text);
 }
 
-const FLUSH_AFTER_MS = 100;
 const DONE = Promise.resolve();
 
 /** Writes a capture file with mode 0600, gzip when the name ends in .gz; honours backpressure. */
 export class CaptureWriter {
   private readonly lines = new LineBytes();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new FlushTimer(() => this.flush());
   private constructor(
     private readonly out: Writable,
     private readonly file: WriteStream | undefined,
@@ -161,14 +161,12 @@ export class CaptureWriter {
       return Promise.reject(err as Error);
     }
     this.lines.endLine();
-    // Slow producers (a live capture, the recording proxy) still reach the disk promptly.
-    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_AFTER_MS).unref();
+    this.timer.arm();
     return this.lines.pending >= BATCH_BYTES ? this.flush() : DONE;
   }
 
   private async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.disarm();
     let room = true;
     for (const b of this.lines.take()) room = this.out.write(b);
     if (!room) await once(this.out, 'drain');
