@@ -1,7 +1,9 @@
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { serverLatencyUs, type Exchange } from '../exchange.js';
 import { toHarEntry } from '../formats/har-entry.js';
-import { LineBatcher } from '../formats/line-batcher.js';
+import { FlushTimer, LineBatcher } from '../formats/line-batcher.js';
+import { TsvBytes } from './tsv-bytes.js';
 
 export type PrintFormat = 'tsv' | 'json' | 'har';
 
@@ -21,39 +23,50 @@ const HAR_OPEN = '{"log":{"version":"1.2","creator":{"name":"shadowtap","version
 const HAR_CLOSE = '\n]}}\n';
 
 /**
- * Formats exchanges into the shared ~64 KiB line batches, synchronously: a write (or an awaited promise)
- * per exchange costs more than formatting it. Backpressure is honoured between batches.
+ * Formats exchanges into ~64 KiB batches, synchronously: a write (or an awaited promise) per exchange
+ * costs more than formatting it. tsv goes straight to bytes (TsvBytes); json and har through the shared
+ * line batches. Backpressure is honoured between batches.
  */
 class Printer {
-  private readonly lines: LineBatcher;
+  private readonly lines: LineBatcher | undefined;
+  private readonly tsv: TsvBytes | undefined;
+  private readonly timer = new FlushTimer(() => this.flush());
   private first = true;
   constructor(
     private readonly format: PrintFormat,
-    out: Writable,
+    private readonly out: Writable,
   ) {
-    this.lines = new LineBatcher(out);
-    if (format === 'har') this.lines.add(HAR_OPEN);
+    if (format === 'tsv') this.tsv = new TsvBytes();
+    else this.lines = new LineBatcher(out);
+    if (format === 'har') this.lines!.add(HAR_OPEN);
   }
 
   /** True when a batch is full: flush before adding more. */
   add(ex: Exchange): boolean {
-    return this.addEntry(entryText(ex, this.format));
+    if (!this.tsv) return this.addEntry(entryText(ex, this.format));
+    this.timer.arm();
+    return this.tsv.add(ex);
   }
 
   /** An entryText() made elsewhere (another thread). */
   addEntry(text: string): boolean {
-    if (this.format !== 'har') return this.lines.add(text);
-    const entry = this.first ? text : ',\n' + text;
+    if (this.tsv) {
+      this.timer.arm();
+      return this.tsv.addText(text);
+    }
+    const entry = this.format !== 'har' || this.first ? text : ',\n' + text;
     this.first = false;
-    return this.lines.add(entry);
+    return this.lines!.add(entry);
   }
 
-  flush(): Promise<void> {
-    return this.lines.flush();
+  async flush(): Promise<void> {
+    if (!this.tsv) return this.lines!.flush();
+    this.timer.disarm();
+    for (const bytes of this.tsv.take()) if (!this.out.write(bytes)) await once(this.out, 'drain');
   }
 
   async end(): Promise<void> {
-    if (this.format === 'har') this.lines.add(HAR_CLOSE);
+    if (this.format === 'har') this.lines!.add(HAR_CLOSE);
     await this.flush();
   }
 }

@@ -20,11 +20,12 @@ class BodyCollector {
   size = 0;
   constructor(private readonly max: number) {}
 
-  add(b: Buffer): void {
-    this.size += b.length;
+  /** Adds buf[from..to): a view is made only when some of it is kept. */
+  add(buf: Buffer, from: number, to: number): void {
+    this.size += to - from;
     if (this.holed || this.kept >= this.max) return;
-    const take = Math.min(b.length, this.max - this.kept);
-    this.parts.push(take === b.length ? b : b.subarray(0, take));
+    const take = Math.min(to - from, this.max - this.kept);
+    this.parts.push(buf.subarray(from, from + take));
     this.kept += take;
   }
 
@@ -37,6 +38,12 @@ class BodyCollector {
   hole(n: number): void {
     this.size += n;
     this.holed = true;
+  }
+
+  reset(): void {
+    if (this.parts.length > 0) this.parts = [];
+    this.owned = this.kept = this.size = 0;
+    this.holed = false;
   }
 
   finish(): Body | undefined {
@@ -62,6 +69,16 @@ export class BodyReader {
     this.collector = new BodyCollector(maxBodyBytes);
     this.state = framing === 'chunked' ? 'chunk-size' : framing;
     this.remaining = length;
+  }
+
+  /** Starts the next body of a connection: a parser keeps one reader (one fewer object per message). */
+  restart(framing: 'length' | 'chunked' | 'close', length: number): this {
+    this.collector.reset();
+    this.state = framing === 'chunked' ? 'chunk-size' : framing;
+    this.remaining = length;
+    this.trailers = undefined;
+    this.waiting = false;
+    return this;
   }
 
   get done(): boolean {
@@ -98,7 +115,7 @@ export class BodyReader {
       case 'chunk-data':
       case 'close': {
         const take = this.state === 'close' ? buf.length - pos : Math.min(this.remaining, buf.length - pos);
-        this.collector.add(buf.subarray(pos, pos + take));
+        this.collector.add(buf, pos, pos + take);
         if (this.state !== 'close' && (this.remaining -= take) === 0) this.state = this.state === 'length' ? 'done' : 'chunk-end';
         return pos + take;
       }

@@ -28,13 +28,25 @@ function isChunked(head: Head): boolean | undefined {
 function contentLength(head: Head): number | undefined {
   const cl = head.contentLength;
   if (cl === undefined) return undefined;
-  if (/^[0-9]{1,15}$/.test(cl)) return Number(cl);
-  let n: number | undefined;
+  const n = decimal(cl);
+  if (n !== undefined) return n;
+  let value: number | undefined;
   for (const part of cl.split(',')) {
-    const t = part.trim();
-    if (!/^[0-9]{1,15}$/.test(t)) return undefined;
-    if (n !== undefined && n !== Number(t)) return undefined;
-    n = Number(t);
+    const t = decimal(part.trim());
+    if (t === undefined || (value !== undefined && value !== t)) return undefined;
+    value = t;
+  }
+  return value;
+}
+
+/** 1 to 15 ASCII digits as a number; a loop, not a regex (this is on every message's path). */
+function decimal(s: string): number | undefined {
+  if (s.length === 0 || s.length > 15) return undefined;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
   }
   return n;
 }

@@ -1,4 +1,5 @@
 import { Head, parseHead, parseHeadText, type Kind } from './head.js';
+import { NO_HEADERS, scanRequestLine, scanStatusLine } from './start-line-bytes.js';
 
 // Summary heads (listings such as `cat --format tsv`): the start line and the framing headers only,
 // read from the bytes without building a string per header. Header lists are most of a message's
@@ -27,8 +28,36 @@ export function parseHeadSummary(kind: Kind, buf: Buffer, start: number, end: nu
   const head = summary(kind, buf, start, end);
   if (head !== null) return head;
   const full = parseHead(kind, buf, start, end);
-  if (full) full.headers = [];
+  if (full) full.headers = NO_HEADERS;
   return full;
+}
+
+/** Set by scanHeadSummary: the index just past the blank line of the head it returned. */
+export const scanned = { end: 0 };
+
+/**
+ * The usual head in one pass, from its start line at buf[start..lf) to the blank line: no separate
+ * search for the head's end, no string for the start line. null when that is not all there is to it
+ * (incomplete, non-ASCII, folded, malformed…): findHeadEnd + parseHeadSummary decide, as they always did.
+ */
+export function scanHeadSummary(kind: Kind, buf: Buffer, start: number, lf: number): Head | null {
+  const lineEnd = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
+  const head = kind === 'request' ? scanRequestLine(buf, start, lineEnd) : scanStatusLine(buf, start, lineEnd);
+  if (!head) return null;
+  for (let at = lf + 1; ; ) {
+    if (at >= buf.length) return null;
+    const c = buf[at]!;
+    if (c === LF || (c === CR && buf[at + 1] === LF)) {
+      scanned.end = at + (c === LF ? 1 : 2);
+      return head;
+    }
+    const nl = buf.indexOf(LF, at);
+    if (nl < 0 || c === SP || c === TAB || c === CR) return null;
+    const to = buf[nl - 1] === CR ? nl - 1 : nl;
+    const colon = buf.indexOf(COLON, at);
+    if (colon <= at || colon >= to || noteFraming(head, buf, at, trimEnd(buf, at, colon), colon + 1, to) === Noted.Unusual) return null;
+    at = nl + 1;
+  }
 }
 
 /** null: not decided here (parseHead decides). */

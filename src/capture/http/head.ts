@@ -19,12 +19,14 @@ export class Head {
   gap = false;
   truncated = false;
   tunnel = false;
-  headers: Header[] = [];
   /** Framing headers, noted once while parsing (joined when repeated). */
   contentLength: string | undefined = undefined;
   transferEncoding: string | undefined = undefined;
   upgrade = false;
-  constructor(public httpVersion: string) {}
+  constructor(
+    public httpVersion: string,
+    public headers: Header[] = [],
+  ) {}
 }
 
 export type Kind = 'request' | 'response';

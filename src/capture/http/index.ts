@@ -62,8 +62,13 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
       reqDesync = true;
     },
     onMessage: (m) => {
-      const p = queue.find((q) => q.req === m);
-      if (p) p.reqDone = true;
+      // The request that just ended is the newest one (a head is queued before its body is read).
+      for (let i = queue.length - 1; i >= 0; i--) {
+        if (queue[i]!.req === m) {
+          queue[i]!.reqDone = true;
+          break;
+        }
+      }
       if (wantsTunnel(m) && !m.truncated && !m.gap) req.hold();
       flush();
     },
@@ -103,13 +108,12 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   function send(p: Pending): void {
     const { req: q, res: r } = p;
     const flags = flagsOf(p);
-    const timing: Exchange['timing'] = { requestStartUs: q.firstUs, requestEndUs: q.lastUs };
-    if (r) {
-      timing.responseStartUs = r.firstUs;
-      timing.responseEndUs = r.lastUs;
-    }
-    const ex: Exchange = { id: `${flow.id}.${++seq}`, timing, connection: flow.connection, request: toRequestPart(q) };
-    if (r) ex.response = toResponsePart(r, p.interim);
+    const id = `${flow.id}.${++seq}`;
+    const request = toRequestPart(q);
+    // Each shape built whole: properties added one by one cost a map transition and a store each.
+    const ex: Exchange = r
+      ? { id, timing: { requestStartUs: q.firstUs, requestEndUs: q.lastUs, responseStartUs: r.firstUs, responseEndUs: r.lastUs }, connection: flow.connection, request, response: toResponsePart(r, p.interim) }
+      : { id, timing: { requestStartUs: q.firstUs, requestEndUs: q.lastUs }, connection: flow.connection, request };
     if (flags) ex.flags = flags;
     if (opts.source) ex.source = opts.source;
     stats.exchanges++;

@@ -1,8 +1,9 @@
 import { BodyReader } from './body-reader.js';
 import { requestFraming, responseFraming, type Framing } from './framing.js';
 import { decodeHeaderBytes, findHeadEnd, parseHead, parseHeadText, type Head, type Kind } from './head.js';
-import { parseHeadSummary } from './head-summary.js';
+import { parseHeadSummary, scanHeadSummary, scanned } from './head-summary.js';
 import { findStartLine, mayBeStartLine } from './resync.js';
+import { NO_HEADERS } from './start-line-bytes.js';
 
 /** One parsed message; `gap`/`truncated` say it is not whole, `tunnel` that non-HTTP bytes follow. */
 export type ParsedMessage = Head;
@@ -49,9 +50,15 @@ export class MessageParser {
   private pending: Buffer | null = null;
   private pendingTs = 0;
   private msg: ParsedMessage | null = null;
+  /** The body being read: `reader` while one is, else null. */
   private body: BodyReader | null = null;
+  private reader: BodyReader | undefined;
   private held: [Buffer, number][] = [];
   private headScanned = 0; // bytes of a stashed partial head already searched for its end
+  /** During push(): bytes before `split` of the buffer came earlier, at splitTs; the rest at ts. */
+  private split = 0;
+  private splitTs = 0;
+  private ts = 0;
   private readonly maxHead: number;
 
   constructor(
@@ -71,12 +78,14 @@ export class MessageParser {
       buf = Buffer.concat([this.pending, chunk]);
       this.pending = null;
     }
-    const tsAt = (p: number): number => (p < split ? this.pendingTs : ts);
+    this.split = split;
+    this.splitTs = this.pendingTs;
+    this.ts = ts;
     let pos = 0;
     while (pos < buf.length) {
       const before = pos;
       const state = this.state;
-      pos = this.step(buf, pos, ts, tsAt);
+      pos = this.step(buf, pos, ts);
       if (pos < 0) break;
       // Every step consumes bytes or changes state; a step that does neither would spin forever.
       if (pos === before && this.state === state) throw new Error(`HTTP parser made no progress in state ${state}`);
@@ -84,11 +93,16 @@ export class MessageParser {
     this.body?.detach(); // the bytes fed are only ours during this call
   }
 
+  /** The timestamp of the byte at p of the buffer being pushed. */
+  private tsAt(p: number): number {
+    return p < this.split ? this.splitTs : this.ts;
+  }
+
   /** Runs the current state on buf[pos..]; returns the next position, or -1 when the rest is stashed. */
-  private step(buf: Buffer, pos: number, ts: number, tsAt: (p: number) => number): number {
+  private step(buf: Buffer, pos: number, ts: number): number {
     switch (this.state) {
       case 'start':
-        return this.startMessage(buf, pos, ts, tsAt);
+        return this.startMessage(buf, pos, ts);
       case 'body': {
         const body = this.body!;
         const next = body.read(buf, pos);
@@ -96,7 +110,7 @@ export class MessageParser {
           this.counts.http += next - pos;
           this.msg!.lastUs = ts;
         }
-        if (body.waiting) return this.stash(buf, next, tsAt);
+        if (body.waiting) return this.stash(buf, next);
         if (body.malformed) this.msg!.truncated = true; // framing broke: end here, resync from `next`
         if (body.done || body.malformed) this.complete();
         return next;
@@ -113,7 +127,7 @@ export class MessageParser {
     }
   }
 
-  private startMessage(buf: Buffer, pos: number, ts: number, tsAt: (p: number) => number): number {
+  private startMessage(buf: Buffer, pos: number, ts: number): number {
     let lf = buf.indexOf(LF, pos);
     if (lf < 0 || !mayBeStartLine(this.kind, buf, pos, lf)) {
       const found = findStartLine(this.kind, buf, lf < 0 ? pos : pos + 1);
@@ -121,11 +135,20 @@ export class MessageParser {
         // Keep the unfinished last line (a start line may be arriving), bounded.
         const keepFrom = Math.max(pos, buf.lastIndexOf(LF) + 1, buf.length - MAX_LINE);
         this.counts.nonHttp += keepFrom - pos;
-        return this.stash(buf, keepFrom, tsAt);
+        return this.stash(buf, keepFrom);
       }
       this.counts.nonHttp += found - pos;
       pos = found;
       lf = buf.indexOf(LF, pos);
+    }
+    if (this.opts.summary && this.headScanned === 0) {
+      const head = scanHeadSummary(this.kind, buf, pos, lf);
+      if (head) {
+        const end = scanned.end; // before begin(): its hooks can run another parser's scan
+        this.counts.http += end - pos;
+        this.begin(head, this.tsAt(pos), ts);
+        return end;
+      }
     }
     // A head arriving in many small segments is not rescanned from its start each time.
     const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanned - 3));
@@ -133,7 +156,7 @@ export class MessageParser {
     if (end < 0) {
       if (buf.length - pos <= this.maxHead) {
         this.headScanned = buf.length - pos;
-        return this.stash(buf, pos, tsAt);
+        return this.stash(buf, pos);
       }
       this.counts.nonHttp += lf + 1 - pos; // a head this large is not one we can trust
       return lf + 1;
@@ -144,7 +167,7 @@ export class MessageParser {
       return lf + 1;
     }
     this.counts.http += end - pos;
-    this.begin(head, tsAt(pos), ts);
+    this.begin(head, this.tsAt(pos), ts);
     return end;
   }
 
@@ -160,7 +183,8 @@ export class MessageParser {
       msg.tunnel = framing.kind === 'tunnel';
       this.complete();
     } else {
-      this.body = new BodyReader(framing.kind, framing.kind === 'length' ? framing.length : 0, this.opts.summary ? 0 : this.opts.maxBodyBytes);
+      const length = framing.kind === 'length' ? framing.length : 0;
+      this.body = this.reader ? this.reader.restart(framing.kind, length) : (this.reader = new BodyReader(framing.kind, length, this.opts.summary ? 0 : this.opts.maxBodyBytes));
       this.state = 'body';
     }
   }
@@ -178,10 +202,10 @@ export class MessageParser {
     this.hooks.onMessage(m);
   }
 
-  private stash(buf: Buffer, pos: number, tsAt: (p: number) => number): number {
+  private stash(buf: Buffer, pos: number): number {
     if (pos < buf.length) {
       this.pending = Buffer.from(buf.subarray(pos)); // a copy: buf is only ours during this call
-      this.pendingTs = tsAt(pos);
+      this.pendingTs = this.tsAt(pos);
     }
     return -1;
   }
@@ -237,7 +261,7 @@ export class MessageParser {
       const head = text.includes('\n') ? parseHeadText(this.kind, text.slice(0, text.lastIndexOf('\n'))) : undefined;
       if (!head) this.counts.nonHttp += pending.length;
       else {
-        if (this.opts.summary) head.headers = [];
+        if (this.opts.summary) head.headers = NO_HEADERS;
         this.counts.http += pending.length;
         const m = head;
         [m.firstUs, m.lastUs, m.gap, m.truncated] = [this.pendingTs, ts, gap, !gap];
