@@ -28,9 +28,9 @@ export class TsvBytes {
     const buf = this.buf;
     let at = writeInt(buf, this.at, ex.timing.requestStartUs);
     buf[at++] = TAB;
-    at += buf.utf8Write(method, at);
+    at = writeText(buf, at, method);
     buf[at++] = TAB;
-    at += buf.utf8Write(target, at);
+    at = writeText(buf, at, target);
     buf[at++] = TAB;
     const res = ex.response;
     at = res ? writeInt(buf, at, res.status) : dash(buf, at);
@@ -66,6 +66,17 @@ export class TsvBytes {
     this.buf = Buffer.allocUnsafe(Math.max(BATCH_BYTES, bytes)) as RawBuffer;
     this.at = 0;
   }
+}
+
+/** UTF-8 of s at buf[at..]: ASCII by hand (short strings: cheaper than a native call), the rest by utf8Write. */
+function writeText(buf: RawBuffer, at: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return at + i + buf.utf8Write(s.slice(i), at + i);
+    buf[at + i] = c;
+  }
+  return at + n;
 }
 
 function dash(buf: RawBuffer, at: number): number {

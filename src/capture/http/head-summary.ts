@@ -112,10 +112,27 @@ function noteFraming(head: Head, buf: Buffer, from: number, nameEnd: number, val
   const v = trimStart(buf, valueFrom, to);
   const vEnd = trimEnd(buf, v, to);
   if (!ascii(buf, v, vEnd)) return Noted.Unusual;
-  const value = (buf as LatinSlicer).latin1Slice(v, vEnd);
+  const value = (name === CONTENT_LENGTH && smallDecimal(buf, v, vEnd)) || (buf as LatinSlicer).latin1Slice(v, vEnd);
   if (name === CONTENT_LENGTH) head.contentLength = head.contentLength === undefined ? value : `${head.contentLength}, ${value}`;
   else head.transferEncoding = head.transferEncoding === undefined ? value : `${head.transferEncoding}, ${value}`;
   return Noted.Framing;
+}
+
+/** Content-Length strings below 10 000, made once: most responses of a capture repeat a few sizes. */
+const SMALL_DECIMALS: string[] = [];
+
+/** buf[from..to) when it is a plain decimal below 10 000, as a shared string; else undefined. */
+function smallDecimal(buf: Buffer, from: number, to: number): string | undefined {
+  if (to - from < 1 || to - from > 4) return undefined;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  // "007" is not "7": only the canonical spelling is shared.
+  if (buf[from] === 48 && to - from > 1) return undefined;
+  return (SMALL_DECIMALS[n] ??= String(n));
 }
 
 /** buf[at..) equals the lower-case ASCII `lower` in any case. */
