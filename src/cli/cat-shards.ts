@@ -17,19 +17,31 @@ const MIN_PARALLEL_BYTES = 16 << 20;
 const MAX_SHARDS = 4;
 /**
  * The repeated reading costs ~40% of one thread's work per shard: with 2 cores, 2 shards took 50% more CPU
- * for the same wall time as one thread (83 MB capture), so auto mode wants at least 4 cores.
+ * for the same wall time as one thread (83 MB capture), so sharding wants at least 4 cores.
  */
 const MIN_CORES = 4;
 
-/** How many shards to read `path` with: 1 (no workers) for small files, stdin and pipes. */
-export function shardCount(path: string, threads?: number): number {
-  if (path === '-') return 1;
+/**
+ * How `cat` reads a pcap: 'one' thread; a 'reader' thread (capture/thread: it reads and reassembles, this
+ * thread parses and prints); or `shards` workers, each reading the whole file and parsing a share of the
+ * flows. --threads: 1 is one thread, 2 a reader thread, 3 and more that many shards; 0 chooses by size and
+ * cores. Stdin and pipes: one thread.
+ *
+ * Auto never picks the reader thread: on the 2-core machine of the issue 2 bench (78 MB capture, medians
+ * of 15) it took 0.47 s against 0.44 s for one thread, 0.56 s for 2 shards, with +0.12 s CPU and +15 MB:
+ * a single-threaded run already keeps the second core ~30% busy (V8's GC and compiler threads), the
+ * reader's start-up (~35 ms) leaves the main thread waiting, and the main thread's own work ran ~10%
+ * slower beside it. It is there for --threads 2, which it serves better than 2 shards did.
+ */
+export type CatPlan = { mode: 'one' } | { mode: 'reader' } | { mode: 'shards'; shards: number };
+
+export function catPlan(path: string, threads?: number): CatPlan {
+  if (path === '-') return { mode: 'one' };
   const st = statSync(path, { throwIfNoEntry: false });
-  if (!st?.isFile()) return 1; // every shard reads the whole input: only a file can be read twice
-  if (threads !== undefined && threads > 0) return threads;
-  if (st.size < MIN_PARALLEL_BYTES) return 1;
+  if (!st?.isFile()) return { mode: 'one' }; // a pipe can be read once, by one reader
+  if (threads !== undefined && threads > 0) return threads === 1 ? { mode: 'one' } : threads === 2 ? { mode: 'reader' } : { mode: 'shards', shards: threads };
   const cores = availableParallelism();
-  return cores < MIN_CORES ? 1 : Math.min(cores, MAX_SHARDS);
+  return cores >= MIN_CORES && st.size >= MIN_PARALLEL_BYTES ? { mode: 'shards', shards: Math.min(cores, MAX_SHARDS) } : { mode: 'one' };
 }
 
 interface ShardState {

@@ -1,6 +1,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
+ * File read size. Everything a chunk yields waits in one batch until the consumer takes it, so the batch
+ * outlives young-generation GCs: 1 MiB chunks cost ~15% more CPU (GC) and ~30 MB more RSS than 128 KiB.
+ */
+export const READ_CHUNK = 128 << 10;
+
+/**
  * A regular file's bytes in chunks, read synchronously into a small ring of reused buffers. For a file in
  * the page cache, a stream's thread-pool round trip per chunk costs more than the copy, and so do the
  * page faults of a fresh buffer per chunk (83 MB: 55 ms fresh, 25 ms reused). A chunk is overwritten
