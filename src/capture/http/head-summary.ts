@@ -1,4 +1,4 @@
-import { Head, parseHead, parseHeadText, type Kind } from './head.js';
+import { Head, parseHead, parseHeadText, type Kind, type LatinSlicer } from './head.js';
 import { NO_HEADERS, scanRequestLine, scanStatusLine } from './start-line-bytes.js';
 
 // Summary heads (listings such as `cat --format tsv`): the start line and the framing headers only,
@@ -21,7 +21,6 @@ function bytesOf(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }
 
-type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
 
 /** parseHead without the header list (`headers` stays empty); undefined when the head is malformed. */
 export function parseHeadSummary(kind: Kind, buf: Buffer, start: number, end: number): Head | undefined {

@@ -48,7 +48,7 @@ export function decodeHeaderBytes(b: Buffer, start = 0, end = b.length): string 
 }
 
 /** Buffer's own range decoder, without toString's argument checks (it is on every message's path). */
-type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
+export type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
 
 export function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
@@ -64,7 +64,7 @@ function versionAt(text: string, at: number): string | undefined {
 }
 
 // tchar (RFC 9110 §5.6.2): ! # $ % & ' * + - . ^ _ ` | ~ DIGIT ALPHA
-const TCHAR = new Uint8Array(128);
+export const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
 function isToken(text: string, from: number, to: number): boolean {

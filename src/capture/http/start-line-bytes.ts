@@ -1,17 +1,14 @@
 import type { Header } from '../../exchange.js';
-import { Head } from './head.js';
+import { Head, TCHAR, type LatinSlicer } from './head.js';
 
 // Start lines read from bytes, for the usual case only: ASCII, a known shape. Whatever these return
 // is what head.ts's startLine makes of the same line; undefined leaves the line to startLine.
 
 const SP = 32;
-const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
 /** Summary heads have no header list: one shared, frozen, so nothing can add to it by mistake. */
 export const NO_HEADERS: Header[] = Object.freeze([]) as unknown as Header[];
 
-type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
 
 /** Shared strings for the usual methods: no string is made per request for them. */
 const METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
