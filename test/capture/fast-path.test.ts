@@ -12,19 +12,14 @@ import { printExchanges, tsvLine, type PrintFormat } from '../../src/cli/print.j
 import type { Exchange } from '../../src/exchange.js';
 import { plainCat } from '../../src/cli/plain-cat.js';
 import { tempDir } from '../helpers/tmp.js';
-import { recordOnLo, sampleTraffic, shadowtap, startNodeServer } from '../helpers/capture-tools.js';
+import { recordSample, shadowtap } from '../helpers/capture-tools.js';
 
 const dir = tempDir('shadowtap-fast-');
 const file = join(dir, 'sample.pcap');
 let exchanges: Exchange[] = [];
 
 beforeAll(async () => {
-  const node = await startNodeServer();
-  try {
-    await recordOnLo(file, node.port, () => sampleTraffic(node.port));
-  } finally {
-    await node.close();
-  }
+  await recordSample(file);
   for await (const ex of exchangesFromPcapFile(file)) exchanges.push(ex);
 }, 60_000);
 

@@ -3,12 +3,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeSegment } from '../../src/capture/decode/ip-tcp.js';
-import { newSegment, Skip } from '../../src/capture/decode/segment.js';
-import { fileChunks } from '../../src/capture/pcap/file-chunks.js';
-import { readPackets, type ReaderState } from '../../src/capture/pcap/reader.js';
+import type { ReaderState } from '../../src/capture/pcap/reader.js';
 import { classicPcap, type Rec } from '../helpers/capture-packets.js';
-import { recordOnLo, run, sampleTraffic, shadowtap, startNodeServer } from '../helpers/capture-tools.js';
+import { dataRuns, readRecords } from '../helpers/capture-rewrite.js';
+import { recordSample, run, shadowtap } from '../helpers/capture-tools.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir('shadowtap-reader-thread-');
@@ -16,35 +14,16 @@ const sample = join(dir, 'sample.pcap');
 const rough = join(dir, 'rough.pcap');
 const cut = join(dir, 'cut.pcap');
 
-async function records(file: string): Promise<{ recs: Rec[]; linkType: number }> {
-  const recs: Rec[] = [];
-  const state: ReaderState = { bytesRead: 0 };
-  const onPacket = (p: { tsUs: number; buf: Buffer; start: number; end: number; origLen: number }): void => void recs.push({ tsUs: p.tsUs, data: Buffer.from(p.buf.subarray(p.start, p.end)), origLen: p.origLen });
-  for await (const _ of readPackets(fileChunks(file, 1 << 16), file, onPacket, { state }));
-  return { recs, linkType: state.linkType! };
-}
-
 /**
  * The capture as a bad network and a lossy capture would give it: runs of data segments of one direction
  * reversed and repeated (retransmissions), and every 9th data segment lost (gaps).
  */
 function roughen(recs: Rec[], linkType: number): Rec[] {
-  const seg = newSegment();
-  const keyOf = (r: Rec): string | undefined => {
-    const skip = decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.origLen ?? r.data.length, iface: 0 }, seg);
-    return skip !== Skip.None || seg.payLen === 0 ? undefined : `${seg.srcPort}>${seg.dstPort}`;
-  };
-  const out: Rec[] = [];
   let data = 0;
-  for (let i = 0; i < recs.length; ) {
-    const key = keyOf(recs[i]!);
-    let j = i + 1;
-    if (key !== undefined) while (j < recs.length && keyOf(recs[j]!) === key) j++;
-    const run = recs.slice(i, j).filter(() => key === undefined || ++data % 9 !== 4);
-    out.push(...run.slice().reverse(), ...(key !== undefined ? run.slice(0, 2) : []));
-    i = j;
-  }
-  return out;
+  return dataRuns(recs, linkType).flatMap((r) => {
+    const kept = r.recs.filter(() => !r.data || ++data % 9 !== 4);
+    return [...kept.slice().reverse(), ...(r.data ? kept.slice(0, 2) : [])];
+  });
 }
 
 interface ChildResult {
@@ -64,13 +43,8 @@ async function readInChild(file: string, mode: 'one' | 'thread', ...more: string
 }
 
 beforeAll(async () => {
-  const node = await startNodeServer();
-  try {
-    await recordOnLo(sample, node.port, () => sampleTraffic(node.port));
-  } finally {
-    await node.close();
-  }
-  const { recs, linkType } = await records(sample);
+  await recordSample(sample);
+  const { recs, linkType } = await readRecords(sample);
   writeFileSync(rough, classicPcap(roughen(recs, linkType), { linkType }));
   const bytes = readFileSync(sample);
   writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6) + 5)); // mid-record, surely

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeSegment } from '../../src/capture/decode/ip-tcp.js';
 import { newSegment, Skip } from '../../src/capture/decode/segment.js';
 import { exchangesFromPcapFile } from '../../src/capture/input-file.js';
-import { readPackets, type ReaderState } from '../../src/capture/pcap/reader.js';
 import type { Exchange } from '../../src/exchange.js';
 import { classicPcap, type Rec } from '../helpers/capture-packets.js';
+import { dataRuns, readRecords } from '../helpers/capture-rewrite.js';
 import { recordOnLo, run, sampleTraffic, startNodeServer } from '../helpers/capture-tools.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -21,14 +21,6 @@ beforeAll(async () => {
   await recordOnLo(original, server.port, () => sampleTraffic(server.port));
 }, 60_000);
 afterAll(() => server?.close());
-
-async function records(file: string): Promise<{ recs: Rec[]; linkType: number }> {
-  const recs: Rec[] = [];
-  const state: ReaderState = { bytesRead: 0 };
-  const onPacket = (p: { tsUs: number; buf: Buffer; start: number; end: number; origLen: number }) => recs.push({ tsUs: p.tsUs, data: Buffer.from(p.buf.subarray(p.start, p.end)), origLen: p.origLen });
-  for await (const _ of readPackets(createReadStream(file), file, onPacket, { state }));
-  return { recs, linkType: state.linkType! };
-}
 
 async function exchanges(file: string): Promise<Exchange[]> {
   const out: Exchange[] = [];
@@ -43,28 +35,13 @@ async function exchanges(file: string): Promise<Exchange[]> {
  * not moved, so no acknowledgement overtakes the bytes it acknowledges.
  */
 function reorderAndDuplicate(recs: Rec[], linkType: number): { out: Rec[]; runs: number } {
-  const seg = newSegment();
-  const keyOf = (r: Rec): string | undefined => {
-    const skip = decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.origLen ?? r.data.length, iface: 0 }, seg);
-    if (skip !== Skip.None || seg.payLen === 0) return undefined;
-    return `${r.data.toString('hex', seg.srcAt, seg.srcAt + 4)}:${seg.srcPort}>${seg.dstPort}`;
-  };
-  const out: Rec[] = [];
-  let runs = 0;
-  for (let i = 0; i < recs.length; ) {
-    const key = keyOf(recs[i]!);
-    let j = i + 1;
-    if (key !== undefined) while (j < recs.length && keyOf(recs[j]!) === key) j++;
-    const run = recs.slice(i, j);
-    if (run.length > 1) runs++;
-    out.push(...run.slice().reverse(), ...(key !== undefined ? run : []));
-    i = j;
-  }
-  return { out, runs };
+  const runs = dataRuns(recs, linkType);
+  const out = runs.flatMap((r) => [...r.recs.slice().reverse(), ...(r.data ? r.recs : [])]);
+  return { out, runs: runs.filter((r) => r.recs.length > 1).length };
 }
 
 it('the same capture with segments reordered and duplicated gives the same exchanges', async () => {
-  const { recs, linkType } = await records(original);
+  const { recs, linkType } = await readRecords(original);
   const { out, runs } = reorderAndDuplicate(recs, linkType);
   expect(runs).toBeGreaterThan(3); // the upload and the download span many segments
   expect(out.length).toBeGreaterThan(recs.length);
@@ -98,7 +75,7 @@ it('dumpcap on lo and any at once (pcapng, two interfaces, every packet twice) g
 });
 
 it('a capture that lost segments: every exchange not flagged is exactly one of the original, the rest say gap', async () => {
-  const { recs, linkType } = await records(original);
+  const { recs, linkType } = await readRecords(original);
   const seg = newSegment();
   let data = 0;
   const lossy = recs.filter((r) => {

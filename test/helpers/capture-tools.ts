@@ -167,6 +167,16 @@ export async function recordOnLo(file: string, port: number, traffic: () => Prom
   }
 }
 
+/** sampleTraffic against a node server of its own, recorded on lo into `file`; the server is stopped after. */
+export async function recordSample(file: string): Promise<void> {
+  const node = await startNodeServer();
+  try {
+    await recordOnLo(file, node.port, () => sampleTraffic(node.port));
+  } finally {
+    await node.close();
+  }
+}
+
 /** Everyday traffic for a node server: keep-alive GETs, a large upload and a large chunked download, pipelining. */
 export async function sampleTraffic(port: number): Promise<void> {
   const u = `http://127.0.0.1:${port}`;

@@ -1,0 +1,41 @@
+// Rewriting real captures (reordered, duplicated, lost segments): the packets of a file as records, and
+// the runs of consecutive data segments of one direction of one connection, which a rewrite moves as a unit.
+import { decodeSegment } from '../../src/capture/decode/ip-tcp.js';
+import { newSegment, Skip } from '../../src/capture/decode/segment.js';
+import { fileChunks } from '../../src/capture/pcap/file-chunks.js';
+import { readPackets, type ReaderState } from '../../src/capture/pcap/reader.js';
+import type { Rec } from './capture-packets.js';
+
+/** Every packet of a pcap/pcapng file, copied out, with the file's link type. */
+export async function readRecords(file: string): Promise<{ recs: Rec[]; linkType: number }> {
+  const recs: Rec[] = [];
+  const state: ReaderState = { bytesRead: 0 };
+  const onPacket = (p: { tsUs: number; buf: Buffer; start: number; end: number; origLen: number }): void => void recs.push({ tsUs: p.tsUs, data: Buffer.from(p.buf.subarray(p.start, p.end)), origLen: p.origLen });
+  for await (const _ of readPackets(fileChunks(file, 1 << 16), file, onPacket, { state }));
+  return { recs, linkType: state.linkType! };
+}
+
+/** A run of packets in capture order; `data` when they are data segments of one direction of one connection. */
+export interface PacketRun {
+  data: boolean;
+  recs: Rec[];
+}
+
+/** The records cut into runs: each run of consecutive data segments of one direction, and each other packet alone. */
+export function dataRuns(recs: Rec[], linkType: number): PacketRun[] {
+  const seg = newSegment();
+  const keyOf = (r: Rec): string | undefined => {
+    const skip = decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.origLen ?? r.data.length, iface: 0 }, seg);
+    if (skip !== Skip.None || seg.payLen === 0) return undefined;
+    return `${r.data.toString('hex', seg.srcAt, seg.srcAt + 4)}:${seg.srcPort}>${seg.dstPort}`;
+  };
+  const runs: PacketRun[] = [];
+  for (let i = 0; i < recs.length; ) {
+    const key = keyOf(recs[i]!);
+    let j = i + 1;
+    if (key !== undefined) while (j < recs.length && keyOf(recs[j]!) === key) j++;
+    runs.push({ data: key !== undefined, recs: recs.slice(i, j) });
+    i = j;
+  }
+  return runs;
+}
