@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { CommandModule } from 'yargs';
 import type { PlainCat as Args } from '../plain-cat.js';
 
@@ -15,24 +16,49 @@ export const catCommand: CommandModule<object, Args> = {
 };
 
 /** The command itself; also run without yargs for the plain form (see plain-cat.ts). */
-export async function runCat(args: Args): Promise<void> {
+export async function runCat(args: Args, out: Writable = process.stdout): Promise<void> {
   const { kindOf, openExchanges } = await import('../../formats/open.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   if (args.file === '-' ? await stdinIsCapture() : kindOf(args.file) === 'pcap') {
+    // A listing of a classic pcap goes through the WebAssembly lane first (SHADOWTAP_TSV_LANE=0: never).
+    let skip = 0;
+    if (args.format === 'tsv' && args.file !== '-' && (args.threads ?? 0) <= 1 && process.env.SHADOWTAP_TSV_LANE !== '0') {
+      const { laneApplies, runTsvLane } = await import('../../capture/lane/tsv-lane.js');
+      if (laneApplies(args.file)) {
+        const outcome = await runTsvLane(args.file, out);
+        if (outcome.done) {
+          if (outcome.warning) onWarning(outcome.warning);
+          return;
+        }
+        if (process.env.SHADOWTAP_DEBUG) process.stderr.write(`shadowtap: tsv lane: ${outcome.reason} after ${outcome.emitted} exchanges; the JS pipeline goes on\n`);
+        skip = outcome.emitted;
+      }
+    }
     const { catPlan, shardedEntries } = await import('../cat-shards.js');
     const plan = catPlan(args.file, args.threads);
     const summary = args.format === 'tsv';
     // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
     const thread = plan.mode === 'reader' ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
     const { printExchangeBatches, printEntryBatches } = await import('../print.js');
-    if (plan.mode === 'shards') return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning), args.format, process.stdout);
+    if (plan.mode === 'shards') return printEntryBatches(skipFirst(shardedEntries(args.file, args.format, plan.shards, onWarning), skip), args.format, out);
     // Batches: the pcap path is the one fast enough for a per-exchange await to show.
     const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
-    return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), args.format, process.stdout);
+    return printExchangeBatches(skipFirst(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), skip), args.format, out);
   }
   const { printExchanges } = await import('../print.js');
   const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning });
-  await printExchanges(exchanges, args.format, process.stdout);
+  await printExchanges(exchanges, args.format, out);
+}
+
+/** The batches without their first `n` items (those the tsv lane printed before it bailed). */
+async function* skipFirst<T>(batches: AsyncIterable<readonly T[]>, n: number): AsyncGenerator<readonly T[]> {
+  for await (const batch of batches) {
+    if (n >= batch.length) n -= batch.length;
+    else {
+      yield n === 0 ? batch : batch.slice(n);
+      n = 0;
+    }
+  }
 }
 
 /** `tcpdump -w - | shadowtap cat -`: stdin's first bytes say whether it is a capture or a JSONL file. */
