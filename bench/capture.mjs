@@ -32,13 +32,13 @@ http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fas
 }
 
 /** Runs a command under /usr/bin/time -v: wall seconds, peak RSS in MB, stdout line count. */
-function timed(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { maxBuffer: 1 << 30, encoding: 'utf8' });
+function timed(cmd, args, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { maxBuffer: 1 << 30, encoding: 'utf8', env });
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
   const wall = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
   const secs = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
   const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]);
-  return { secs, cpu, rssMb: rssKb / 1024, lines: r.stdout.split('\n').filter(Boolean).length, status: r.status };
+  return { secs, cpu, rssMb: rssKb / 1024, lines: r.stdout.split('\n').filter(Boolean).length, status: r.status, stderr: r.stderr };
 }
 
 /** Records wrk load until the file holds MIN_BYTES (at most 30 s); returns its size and the recording time. */
@@ -67,9 +67,12 @@ try {
   const rec = await record(port, file);
   const mb = rec.bytes / 1e6;
   console.log(`capture: ${mb.toFixed(1)} MB recorded in ${rec.recordSecs.toFixed(1)} s (${(mb / rec.recordSecs).toFixed(1)} MB/s); ${rec.tcpdump}`);
-  const runs = (cmd, args, n) => Array.from({ length: n }, () => timed(cmd, args));
+  const runs = (cmd, args, n, env) => Array.from({ length: n }, () => timed(cmd, args, env));
   // Interleaved would be fairer on a shared machine, but each series is short; medians absorb the rest.
-  const ours = runs(process.execPath, [cli, 'cat', file], 3);
+  const ours = runs(process.execPath, [cli, 'cat', file], 5, { ...process.env, SHADOWTAP_DEBUG: '1' });
+  const bailed = ours[0].stderr.match(/tsv lane: .*/)?.[0];
+  // The JS pipeline alone (what the WebAssembly tsv lane falls back to), for the record.
+  const jsOnly = runs(process.execPath, [cli, 'cat', file], 3, { ...process.env, SHADOWTAP_TSV_LANE: '0' });
   const before = BASELINE ? runs(process.execPath, [BASELINE, 'cat', file], 3) : [];
   const toJsonl = timed(process.execPath, [cli, 'capture', '--read', file, '--port', String(port), '--out', join(dir, 'out.jsonl')]);
   const theirs = runs('tshark', ['-r', file, '-d', `tcp.port==${port},http`, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri'], 3);
@@ -78,6 +81,8 @@ try {
   const t = summary(theirs);
   const line = (name, r) => console.log(`${name.padEnd(28)} wall ${r.secs.toFixed(2)} s, cpu ${r.cpu.toFixed(2)} s (${(mb / r.secs).toFixed(0)} MB/s wall), ${r.lines} lines, peak RSS ${r.rssMb.toFixed(0)} MB`);
   line(`shadowtap cat (median/${ours.length})`, s);
+  console.log(bailed ? `note: ${bailed}` : 'tsv lane: handled the whole capture (no fallback)');
+  line(`cat, JS pipeline (median/${jsOnly.length})`, summary(jsOnly));
   if (before.length) line(`baseline cat (median/${before.length})`, summary(before));
   line('shadowtap capture → jsonl', toJsonl);
   line(`tshark (median/${theirs.length})`, t);

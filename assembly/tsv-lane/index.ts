@@ -44,6 +44,10 @@ export function feed(len: i32): i32 {
       break;
     }
     if (len - off < 16 + <i32>incl) break;
+    if (word(rec + 12) > MAX_RECORD) {
+      bail(Bail.Record); // an original length past what 32-bit offsets here can add up
+      break;
+    }
     const sec = <i64>word(rec);
     const frac = <i64>word(rec + 4);
     const orig = word(rec + 12);

@@ -32,13 +32,13 @@ export function segment(flow: Flow, h: Half, seq: u32, data: usize, captured: i3
       bail(Bail.OutOfOrder);
       return;
     }
-    const skip = -seqDiff(seq, h.nextSeq);
-    if (skip < wireLen) {
+    const skip = -<i64>seqDiff(seq, h.nextSeq); // 2^31 is "already delivered", as in JS
+    if (skip < <i64>wireLen) {
       if (captured < wireLen) {
         bail(Bail.Gap); // cut by the snap length
         return;
       }
-      push(flow, h, data + <usize>skip, captured - skip, ts);
+      push(flow, h, data + <usize>skip, captured - <i32>skip, ts);
       h.nextSeq = seq + <u32>wireLen;
     }
   }
