@@ -84,3 +84,8 @@ export function outputLength(): i32 {
 export function clearOutput(): void {
   outReset();
 }
+
+/** Moves the unconsumed input[used..have) to the front, for the next read to follow it. */
+export function compact(used: i32, have: i32): void {
+  memory.copy(input, input + <usize>used, <usize>(have - used));
+}

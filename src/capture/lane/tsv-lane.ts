@@ -26,6 +26,7 @@ interface LaneExports {
   output(): number;
   outputLength(): number;
   clearOutput(): void;
+  compact(used: number, have: number): void;
 }
 
 const BAIL_REASONS = ['', 'out-of-order segment', 'gap', 'tunnel (CONNECT/Upgrade/101)', 'unusual HTTP head or framing', 'partial line over the parser limit', 'flows sharing a hash bucket', 'too many open flows', 'record larger than the lane reads', 'flow ended inside a head'];
@@ -104,7 +105,7 @@ export async function runTsvLane(path: string, out: Writable): Promise<LaneOutco
       have += n;
       const used = step(lane, () => lane.feed(have));
       if (lane.bailReason() !== 0 || used < 0) return await bailed(lane, out);
-      if (used > 0 && used < have) new Uint8Array(lane.memory.buffer, input, CAPACITY).copyWithin(0, used, have);
+      if (used > 0 && used < have) lane.compact(used, have);
       have -= used;
       consumed += used;
       if (lane.outputLength() >= FLUSH_AT) await drainTo(lane, out);
