@@ -35,8 +35,15 @@ let ts: i64 = 0;
   return p < split ? splitTs : ts;
 }
 
+/** The first c in buf[from..end), 16 bytes at a time (SIMD) while whole blocks remain, or -1. */
 function indexOf(buf: usize, from: i32, end: i32, c: u8): i32 {
-  for (let i = from; i < end; i++) if (at(buf, i) == c) return i;
+  let i = from;
+  const needle = i8x16.splat(<i8>c);
+  for (; i + 16 <= end; i += 16) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(buf + <usize>i), needle));
+    if (mask != 0) return i + ctz(mask);
+  }
+  for (; i < end; i++) if (at(buf, i) == c) return i;
   return -1;
 }
 

@@ -49,14 +49,29 @@ function writeI64(v: i64): void {
     outLen++;
     v = -v;
   }
+  // Timestamps have 16 digits: two 32-bit halves divide much faster than one 64-bit number.
+  if (v < 100000000) writeU32(<u32>v, 0);
+  else if (v >= 100000000 * 1000000000) {
+    // Beyond any packet time (2^32 s in µs): not on a hot path.
+    writeI64(v / 100000000);
+    writeU32(<u32>(v % 100000000), 8);
+  } else {
+    writeU32(<u32>(v / 100000000), 0);
+    writeU32(<u32>(v % 100000000), 8);
+  }
+}
+
+/** v in decimal, zero-padded to `width` digits. */
+function writeU32(v: u32, width: i32): void {
   let digits = 1;
   for (let t = v; t >= 10; t /= 10) digits++;
+  if (digits < width) digits = width;
   let at = outPtr + <usize>(outLen + digits);
-  do {
+  for (let i = 0; i < digits; i++) {
     at--;
     store<u8>(at, <u8>(48 + v % 10));
     v /= 10;
-  } while (v > 0);
+  }
   outLen += digits;
 }
 
