@@ -4,24 +4,31 @@
 import { Bail, bail, bailCode, emitted, outCommitted, outPtr, outReset } from './state';
 import { decode, supportedLink } from './packet';
 import { finishFlows, initFlows, onSegment, tick } from './flows';
+import { feedPcapng, initPcapng } from './pcapng';
 
 const MAX_RECORD: u32 = 16 * 1024 * 1024;
 
 let little = true;
 let nano = false;
+let pcapng = false;
 let linkType: i32 = 0;
 let input: usize = 0;
 let inputCap: i32 = 0;
 
-/** Starts a file whose 24-byte header said this; false when its link type is not one the lane decodes. */
+/**
+ * Starts a classic pcap file whose 24-byte header said this (false when its link type is not one the lane
+ * decodes), or a pcapng file (`link` -1: the file is fed from its first byte).
+ */
 export function init(le: bool, ns: bool, link: i32, capacity: i32): bool {
   little = le;
   nano = ns;
   linkType = link;
+  pcapng = link == -1;
   input = heap.alloc(<usize>capacity);
   inputCap = capacity;
   initFlows();
-  return supportedLink(link);
+  if (pcapng) initPcapng();
+  return pcapng || supportedLink(link);
 }
 
 export function inputPtr(): usize {
@@ -35,6 +42,7 @@ export function inputPtr(): usize {
 
 /** Parses the whole records in input[0..len); returns the bytes consumed. */
 export function feed(len: i32): i32 {
+  if (pcapng) return feedPcapng(input, len, inputCap);
   let off = 0;
   while (len - off >= 16 && bailCode == 0) {
     const rec = input + <usize>off;

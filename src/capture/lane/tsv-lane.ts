@@ -39,21 +39,27 @@ const FLUSH_AT = 64 << 10;
 const MAGIC_US = 0xa1b2c3d4;
 const MAGIC_NS = 0xa1b23c4d;
 
+const PCAPNG_SHB = 0x0a0d0d0a;
+
 interface Header {
   le: boolean;
   ns: boolean;
+  /** -1 for pcapng (its interfaces name their link types). */
   link: number;
+  /** Bytes before the first record: the file header of a classic pcap; pcapng is fed whole. */
+  skip: number;
 }
 
 function headerOf(head: Buffer): Header | undefined {
-  if (head.length < 24) return undefined;
+  if (head.length < 24) return undefined; // the JS reader's own message for a cut header
   const le = head.readUInt32LE(0);
   const be = head.readUInt32BE(0);
+  if (le === PCAPNG_SHB) return { le: true, ns: false, link: -1, skip: 0 };
   const little = le === MAGIC_US || le === MAGIC_NS;
   if (!little && be !== MAGIC_US && be !== MAGIC_NS) return undefined;
   const magic = little ? le : be;
   const link = (little ? head.readUInt32LE(20) : head.readUInt32BE(20)) & 0x03ffffff;
-  return { le: little, ns: magic === MAGIC_NS, link };
+  return { le: little, ns: magic === MAGIC_NS, link, skip: 24 };
 }
 
 function readHeader(fd: number): Header | undefined {
@@ -61,7 +67,7 @@ function readHeader(fd: number): Header | undefined {
   return headerOf(head.subarray(0, readSync(fd, head, 0, 24, 0)));
 }
 
-/** Is `path` a classic pcap file (the lane reads no pcapng)? The link type is checked by the lane. */
+/** Is `path` a pcap or pcapng file? Link types and the rest are checked by the lane. */
 export function laneApplies(path: string): boolean {
   let fd: number;
   try {
@@ -92,12 +98,12 @@ export async function runTsvLane(path: string, out: Writable): Promise<LaneOutco
   const fd = openSync(path, 'r');
   try {
     const header = readHeader(fd);
-    if (!header) return { done: false, emitted: 0, reason: 'not a classic pcap' };
+    if (!header) return { done: false, emitted: 0, reason: 'not a pcap or pcapng file' };
     const lane = instantiate();
     if (!lane.init(header.le ? 1 : 0, header.ns ? 1 : 0, header.link, CAPACITY)) return { done: false, emitted: 0, reason: `link type ${header.link}` };
     const input = lane.inputPtr();
     let have = 0; // bytes of the input region not yet consumed (a record cut at the last read's end)
-    let consumed = 24; // file offset of the input region's first byte
+    let consumed = header.skip; // file offset of the input region's first byte
     for (;;) {
       const view = new Uint8Array(lane.memory.buffer, input, CAPACITY);
       const n = readSync(fd, view, have, Math.min(READ, CAPACITY - have), consumed + have);
