@@ -3,7 +3,7 @@
 // bails on a shared bucket) that is the order flows were added, kept here as a list.
 import { Bail, bail, bailCode } from './state';
 import { Flow, Half, zeroed } from './types';
-import { acked, flush, segment, syn } from './tcp';
+import { acked, flush, release, segment, syn } from './tcp';
 import { finish } from './http';
 import { sendAll } from './pairing';
 
@@ -250,6 +250,7 @@ function remove(f: Flow): void {
 }
 
 function freeHalf(h: Half): void {
+  release(h);
   if (h.stash != 0) heap.free(h.stash);
   heap.free(changetype<usize>(h));
 }

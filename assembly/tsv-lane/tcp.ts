@@ -1,6 +1,7 @@
-// TCP reassembly for in-order traffic (mirrors src/capture/tcp/half-stream.ts): segments at or before
-// the next expected byte are delivered, the rest would be held or declared a gap — the lane bails.
-import { Bail, bail } from './state';
+// TCP reassembly (mirrors src/capture/tcp/half-stream.ts): segments at or before the next expected
+// byte are delivered, later ones held (a copy) until the hole before them fills. Whatever would become a
+// gap there (a loss, a memory limit, an acknowledgement of bytes never seen) makes the lane bail.
+import { Bail, bail, bailCode } from './state';
 import { Flow, Half } from './types';
 import { finish, push } from './http';
 
@@ -17,6 +18,13 @@ export function syn(h: Half, seq: u32): void {
   }
 }
 
+const PER_DIRECTION: i32 = 1 << 20;
+const TOTAL: i32 = 64 << 20;
+let heldTotal: i32 = 0;
+
+// A held segment: [next usize][seq u32][wireLen i32][captured i32][pad][ts i64], then the bytes.
+const HELD_HEADER: usize = 24;
+
 /** `data` holds `captured` bytes of a payload of `wireLen` on the wire. */
 export function segment(flow: Flow, h: Half, seq: u32, data: usize, captured: i32, wireLen: i32, fin: bool, ts: i64): void {
   if (!h.started) {
@@ -28,21 +36,65 @@ export function segment(flow: Flow, h: Half, seq: u32, data: usize, captured: i3
     h.finSeq = seq + <u32>wireLen;
   }
   if (wireLen > 0 && !h.closed) {
-    if (seqDiff(seq, h.nextSeq) > 0) {
-      bail(Bail.OutOfOrder);
-      return;
-    }
-    const skip = -<i64>seqDiff(seq, h.nextSeq); // 2^31 is "already delivered", as in JS
-    if (skip < <i64>wireLen) {
-      if (captured < wireLen) {
-        bail(Bail.Gap); // cut by the snap length
-        return;
-      }
-      push(flow, h, data + <usize>skip, captured - <i32>skip, ts);
-      h.nextSeq = seq + <u32>wireLen;
-    }
+    if (seqDiff(seq, h.nextSeq) <= 0) {
+      deliver(flow, h, seq, data, captured, wireLen, ts);
+      drain(flow, h);
+    } else hold(h, seq, data, captured, wireLen, ts);
+    if (bailCode != 0) return;
   }
   checkFin(flow, h, ts);
+}
+
+function deliver(flow: Flow, h: Half, seq: u32, data: usize, captured: i32, wireLen: i32, ts: i64): void {
+  const skip = -<i64>seqDiff(seq, h.nextSeq); // 2^31 is "already delivered", as in JS
+  if (skip >= <i64>wireLen) return;
+  if (captured < wireLen) {
+    bail(Bail.Gap); // cut by the snap length
+    return;
+  }
+  push(flow, h, data + <usize>skip, captured - <i32>skip, ts);
+  h.nextSeq = seq + <u32>wireLen;
+}
+
+function drain(flow: Flow, h: Half): void {
+  while (h.pending != 0 && bailCode == 0 && seqDiff(load<u32>(h.pending + 4), h.nextSeq) <= 0) {
+    const s = h.pending;
+    h.pending = load<usize>(s);
+    const captured = load<i32>(s + 12);
+    h.pendingBytes -= captured;
+    heldTotal -= captured;
+    deliver(flow, h, load<u32>(s + 4), s + HELD_HEADER, captured, load<i32>(s + 8), load<i64>(s + 16));
+    heap.free(s);
+  }
+}
+
+function hold(h: Half, seq: u32, data: usize, captured: i32, wireLen: i32, ts: i64): void {
+  const s = heap.alloc(HELD_HEADER + <usize>captured);
+  store<u32>(s + 4, seq);
+  store<i32>(s + 8, wireLen);
+  store<i32>(s + 12, captured);
+  store<i64>(s + 16, ts);
+  memory.copy(s + HELD_HEADER, data, <usize>captured);
+  // After the last one with a sequence number at or before this one's (repeats keep their order).
+  let link = changetype<usize>(h) + offsetof<Half>('pending');
+  while (load<usize>(link) != 0 && seqDiff(load<u32>(load<usize>(link) + 4), seq) <= 0) link = load<usize>(link);
+  store<usize>(s, load<usize>(link));
+  store<usize>(link, s);
+  h.pendingBytes += captured;
+  heldTotal += captured;
+  // Over a limit the JS pipeline gives up on the oldest hole: a gap.
+  if (h.pendingBytes > PER_DIRECTION || heldTotal > TOTAL) bail(Bail.Gap);
+}
+
+/** Frees what a flow held (after a bail nothing more is delivered). */
+export function release(h: Half): void {
+  for (let s = h.pending; s != 0; ) {
+    const next = load<usize>(s);
+    heldTotal -= load<i32>(s + 12);
+    heap.free(s);
+    s = next;
+  }
+  h.pending = 0;
 }
 
 /** The peer acknowledged everything before `ack`: bytes of it we never saw would be a gap. */
@@ -58,7 +110,7 @@ export function acked(flow: Flow, h: Half, ack: u32, ts: i64): void {
 
 /** End of flow: nothing is held here; a FIN beyond the bytes seen would be a gap. */
 export function flush(flow: Flow, h: Half, ts: i64): void {
-  if (h.hasFin && seqDiff(h.finSeq, h.nextSeq) > 0) {
+  if (h.pending != 0 || (h.hasFin && seqDiff(h.finSeq, h.nextSeq) > 0)) {
     bail(Bail.Gap);
     return;
   }

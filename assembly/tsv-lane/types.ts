@@ -12,6 +12,9 @@ export class Half {
   hasFin: i32;
   finSeq: u32;
   closed: i32;
+  /** Segments held out of order, by sequence number (see tcp.ts), and their captured bytes. */
+  pending: usize;
+  pendingBytes: i32;
   // HTTP (mirrors src/capture/http/parser.ts in summary mode)
   state: i32;
   body: i32;
