@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
@@ -82,11 +82,19 @@ export function laneApplies(path: string): boolean {
   }
 }
 
-let module: WebAssembly.Module | undefined;
+let module: WebAssembly.Module | null | undefined;
 
-function instantiate(): LaneExports {
-  module ??= new WebAssembly.Module(readFileSync(new URL('./tsv-lane.wasm', import.meta.url)));
-  return new WebAssembly.Instance(module, { env: { abort: laneAbort } }).exports as unknown as LaneExports;
+/**
+ * The built module: beside this file in dist/, or in dist/ when this runs from src/ (the tests). None
+ * (a build without `npm run build:wasm`) leaves every listing to the JS pipeline.
+ */
+function instantiate(): LaneExports | undefined {
+  if (module === undefined) {
+    const places = [new URL('./tsv-lane.wasm', import.meta.url), new URL('../../../dist/capture/lane/tsv-lane.wasm', import.meta.url)];
+    const path = places.find((p) => existsSync(p));
+    module = path ? new WebAssembly.Module(readFileSync(path)) : null;
+  }
+  return module ? (new WebAssembly.Instance(module, { env: { abort: laneAbort } }).exports as unknown as LaneExports) : undefined;
 }
 
 function laneAbort(): never {
@@ -100,6 +108,7 @@ export async function runTsvLane(path: string, out: Writable): Promise<LaneOutco
     const header = readHeader(fd);
     if (!header) return { done: false, emitted: 0, reason: 'not a pcap or pcapng file' };
     const lane = instantiate();
+    if (!lane) return { done: false, emitted: 0, reason: 'tsv-lane.wasm not built' };
     if (!lane.init(header.le ? 1 : 0, header.ns ? 1 : 0, header.link, CAPACITY)) return { done: false, emitted: 0, reason: `link type ${header.link}` };
     const input = lane.inputPtr();
     let have = 0; // bytes of the input region not yet consumed (a record cut at the last read's end)
