@@ -63,7 +63,7 @@ interface Conversation {
 const template = (n: number, usual: number): fc.Arbitrary<number> =>
   fc.oneof({ weight: 6, arbitrary: fc.nat(usual - 1) }, { weight: 1, arbitrary: fc.integer({ min: usual, max: n - 1 }) });
 
-const conversation = fc.record({
+const conversation: fc.Arbitrary<Conversation> = fc.record({
   exchanges: fc.array(fc.tuple(template(REQUESTS.length, 6), template(RESPONSES.length, 6)), { minLength: 1, maxLength: 4 }),
   pipelined: fc.boolean(),
   handshake: fc.boolean(),
@@ -77,7 +77,15 @@ interface Mutation {
   at: number;
 }
 
-const capture = fc.record({
+interface CaptureSpec {
+  conversations: Conversation[];
+  interleave: number[];
+  mutations: Mutation[];
+  family: 4 | 6;
+  file: 'pcap' | 'pcap-be-ns' | 'pcapng' | 'pcapng-ns' | 'sll2';
+}
+
+const capture: fc.Arbitrary<CaptureSpec> = fc.record({
   conversations: fc.array(conversation, { minLength: 1, maxLength: 3 }),
   interleave: fc.array(fc.nat(2), { maxLength: 200 }),
   mutations: fc.array(fc.record({ kind: fc.constantFrom('none' as const, 'swap' as const, 'dup' as const, 'drop' as const, 'idle' as const), at: fc.nat(400) }), { maxLength: 4 }),
@@ -128,7 +136,7 @@ function packetsOf(c: Conversation, family: 4 | 6): Packet[] {
   return out;
 }
 
-function build(spec: fc.Infer<typeof capture>): Buffer {
+function build(spec: CaptureSpec): Buffer {
   const queues = spec.conversations.map((c) => packetsOf(c, spec.family));
   const order: Packet[] = [];
   for (let i = 0; queues.some((q) => q.length > 0); i++) {
