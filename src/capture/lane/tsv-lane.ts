@@ -1,6 +1,8 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from '../pcap/classic.js';
+import { PCAPNG_SHB } from '../pcap/pcapng.js';
 
 /**
  * `cat FILE.pcap` in tsv, in WebAssembly (assembly/tsv-lane): read, decode, reassemble, scan heads, pair
@@ -36,11 +38,6 @@ const CAPACITY = 4 << 20;
 const READ = 1 << 20;
 const FLUSH_AT = 64 << 10;
 
-const MAGIC_US = 0xa1b2c3d4;
-const MAGIC_NS = 0xa1b23c4d;
-
-const PCAPNG_SHB = 0x0a0d0d0a;
-
 interface Header {
   le: boolean;
   ns: boolean;
@@ -55,11 +52,11 @@ function headerOf(head: Buffer): Header | undefined {
   const le = head.readUInt32LE(0);
   const be = head.readUInt32BE(0);
   if (le === PCAPNG_SHB) return { le: true, ns: false, link: -1, skip: 0 };
-  const little = le === MAGIC_US || le === MAGIC_NS;
-  if (!little && be !== MAGIC_US && be !== MAGIC_NS) return undefined;
+  const little = le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS;
+  if (!little && be !== PCAP_MAGIC_US && be !== PCAP_MAGIC_NS) return undefined;
   const magic = little ? le : be;
   const link = (little ? head.readUInt32LE(20) : head.readUInt32BE(20)) & 0x03ffffff;
-  return { le: little, ns: magic === MAGIC_NS, link, skip: 24 };
+  return { le: little, ns: magic === PCAP_MAGIC_NS, link, skip: 24 };
 }
 
 function readHeader(fd: number): Header | undefined {
