@@ -212,9 +212,10 @@ describe('tsv lane on synthetic conversations', () => {
     }
     // Not a property that holds because the lane always steps aside: it finishes most clean captures
     // and resumes after output in some.
-    console.log('tsv lane outcomes', outcomes);
-    expect(outcomes.done).toBeGreaterThan(60);
-    expect(outcomes.bailedAfterOutput).toBeGreaterThan(10);
+    // About 1 in 6 finish and 1 in 4 resume after output; 1 in 20 is far below either on any seed.
+    const runs = outcomes.done + outcomes.bailed + outcomes.bailedAfterOutput;
+    expect(outcomes.done).toBeGreaterThan(runs / 20);
+    expect(outcomes.bailedAfterOutput).toBeGreaterThan(runs / 20);
   }, 120_000);
 
   it('random bytes after a valid header, and byte flips of a conversation, never differ and never hang', async () => {
