@@ -413,3 +413,31 @@ export function finish(flow: Flow, h: Half, now: i64): void {
   }
   h.state = DONE;
 }
+
+/**
+ * MessageParser.gap: `missing` bytes never arrived. Inside a body of known length the framing survives;
+ * between messages only the pairing goes on (the JS flags, not printed, say so); anything else would
+ * need a resync, and the lane bails.
+ */
+export function gap(flow: Flow, h: Half, missing: i64, now: i64): void {
+  if (flow.sinkEnded) return;
+  if (h.state == BODY && h.stashLen == 0 && bodyGap(h, missing)) {
+    if (h.isRequest) requestInProgressEnds(flow, now);
+    if (h.body == -1) complete(flow, h);
+  } else if (h.state == BODY) {
+    // abort(gap): the message ends where the bytes stopped
+    h.stashLen = 0;
+    if (h.isRequest) requestInProgressEnds(flow, now);
+    complete(flow, h);
+  } else if (h.state == START && h.stashLen > 0) bail(Bail.PartialHead);
+}
+
+/** BodyReader.gap: true when the hole fell inside a run of known length (or a body read to the close). */
+function bodyGap(h: Half, missing: i64): bool {
+  const b = h.body;
+  if (b == CLOSE) return true;
+  if ((b != LENGTH && b != CHUNK_DATA) || missing > h.remaining) return false;
+  h.remaining -= missing;
+  if (h.remaining == 0) h.body = b == LENGTH ? -1 : CHUNK_END;
+  return true;
+}

@@ -1,9 +1,10 @@
 // TCP reassembly (mirrors src/capture/tcp/half-stream.ts): segments at or before the next expected
-// byte are delivered, later ones held (a copy) until the hole before them fills. Whatever would become a
-// gap there (a loss, a memory limit, an acknowledgement of bytes never seen) makes the lane bail.
-import { Bail, bail, bailCode } from './state';
+// byte are delivered, later ones held (a copy) until the hole before them fills. A hole is declared a
+// gap when the peer acknowledges bytes never seen, a limit is hit, the flow ends or the snap length cut
+// a segment; the HTTP side (http.ts gap) takes it where the JS parser's framing survives, else bails.
+import { bailCode } from './state';
 import { Flow, Half } from './types';
-import { finish, push } from './http';
+import { finish, gap, push } from './http';
 
 @inline export function seqDiff(a: u32, b: u32): i32 {
   return <i32>(a - b);
@@ -39,7 +40,7 @@ export function segment(flow: Flow, h: Half, seq: u32, data: usize, captured: i3
     if (seqDiff(seq, h.nextSeq) <= 0) {
       deliver(flow, h, seq, data, captured, wireLen, ts);
       drain(flow, h);
-    } else hold(h, seq, data, captured, wireLen, ts);
+    } else hold(flow, h, seq, data, captured, wireLen, ts);
     if (bailCode != 0) return;
   }
   checkFin(flow, h, ts);
@@ -48,11 +49,8 @@ export function segment(flow: Flow, h: Half, seq: u32, data: usize, captured: i3
 function deliver(flow: Flow, h: Half, seq: u32, data: usize, captured: i32, wireLen: i32, ts: i64): void {
   const skip = -<i64>seqDiff(seq, h.nextSeq); // 2^31 is "already delivered", as in JS
   if (skip >= <i64>wireLen) return;
-  if (captured < wireLen) {
-    bail(Bail.Gap); // cut by the snap length
-    return;
-  }
-  push(flow, h, data + <usize>skip, captured - <i32>skip, ts);
+  if (skip < <i64>captured) push(flow, h, data + <usize>skip, captured - <i32>skip, ts);
+  if (captured < wireLen) gap(flow, h, <i64>wireLen - (skip > <i64>captured ? skip : <i64>captured), ts); // cut by the snap length
   h.nextSeq = seq + <u32>wireLen;
 }
 
@@ -68,7 +66,7 @@ function drain(flow: Flow, h: Half): void {
   }
 }
 
-function hold(h: Half, seq: u32, data: usize, captured: i32, wireLen: i32, ts: i64): void {
+function hold(flow: Flow, h: Half, seq: u32, data: usize, captured: i32, wireLen: i32, ts: i64): void {
   const s = heap.alloc(HELD_HEADER + <usize>captured);
   store<u32>(s + 4, seq);
   store<i32>(s + 8, wireLen);
@@ -82,8 +80,18 @@ function hold(h: Half, seq: u32, data: usize, captured: i32, wireLen: i32, ts: i
   store<usize>(link, s);
   h.pendingBytes += captured;
   heldTotal += captured;
-  // Over a limit the JS pipeline gives up on the oldest hole: a gap.
-  if (h.pendingBytes > PER_DIRECTION || heldTotal > TOTAL) bail(Bail.Gap);
+  // Over a limit, give up waiting for the oldest hole (as the JS pipeline does): a gap.
+  while (h.pending != 0 && bailCode == 0 && (h.pendingBytes > PER_DIRECTION || heldTotal > TOTAL)) {
+    skipTo(flow, h, load<u32>(h.pending + 4), ts);
+    drain(flow, h);
+  }
+}
+
+function skipTo(flow: Flow, h: Half, seq: u32, ts: i64): void {
+  const missing = seqDiff(seq, h.nextSeq);
+  if (missing <= 0) return;
+  gap(flow, h, <i64>missing, ts);
+  h.nextSeq = seq;
 }
 
 /** Frees what a flow held (after a bail nothing more is delivered). */
@@ -101,20 +109,23 @@ export function release(h: Half): void {
 export function acked(flow: Flow, h: Half, ack: u32, ts: i64): void {
   if (!h.started || h.closed) return;
   const limit = h.hasFin && ack == h.finSeq + 1 ? h.finSeq : ack;
-  if (seqDiff(limit, h.nextSeq) > 0) {
-    bail(Bail.Gap);
-    return;
+  while (seqDiff(limit, h.nextSeq) > 0 && bailCode == 0) {
+    const first = h.pending;
+    skipTo(flow, h, first != 0 && seqDiff(load<u32>(first + 4), limit) < 0 ? load<u32>(first + 4) : limit, ts);
+    drain(flow, h);
   }
-  checkFin(flow, h, ts);
+  if (bailCode == 0) checkFin(flow, h, ts);
 }
 
-/** End of flow: nothing is held here; a FIN beyond the bytes seen would be a gap. */
+/** End of flow: what is held is delivered, with gaps for the holes before it. */
 export function flush(flow: Flow, h: Half, ts: i64): void {
-  if (h.pending != 0 || (h.hasFin && seqDiff(h.finSeq, h.nextSeq) > 0)) {
-    bail(Bail.Gap);
-    return;
+  while (h.pending != 0 && bailCode == 0) {
+    skipTo(flow, h, load<u32>(h.pending + 4), load<i64>(h.pending + 16));
+    drain(flow, h);
   }
-  checkFin(flow, h, ts);
+  if (bailCode != 0) return;
+  if (h.hasFin && seqDiff(h.finSeq, h.nextSeq) > 0) skipTo(flow, h, h.finSeq, ts);
+  if (bailCode == 0) checkFin(flow, h, ts);
 }
 
 function checkFin(flow: Flow, h: Half, ts: i64): void {
