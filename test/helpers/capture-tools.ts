@@ -12,9 +12,16 @@ export interface RunResult {
 }
 
 /** Runs a program without a shell; resolves with its exit code and output (bounded by `timeoutMs`). */
-export function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: Buffer } = {}): Promise<RunResult> {
+export interface RunOptions {
+  timeoutMs?: number;
+  input?: Buffer;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+}
+
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -32,7 +39,7 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
 
 export const CLI = join(process.cwd(), 'dist/cli/main.js');
 
-export function shadowtap(args: string[], opts: { timeoutMs?: number; input?: Buffer } = {}): Promise<RunResult> {
+export function shadowtap(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return run(process.execPath, [CLI, ...args], opts);
 }
 
