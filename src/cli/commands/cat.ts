@@ -10,7 +10,7 @@ export const catCommand: CommandModule<object, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin (a pcap/pcapng or JSONL stream)' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
-      .option('threads', { type: 'number', default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 3+ that many shards (each reads the file, parses a share of the flows); 0 chooses: the WebAssembly lane for a tsv listing of a pcap or pcapng file (1 too), else a shard per core up to 4 for files of 16 MiB or more on 4+ cores, else one' }),
+      .option('threads', { type: 'number', default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 3+ that many shards (each reads the file, parses a share of the flows); 0 chooses: a shard per core up to 4 for files of 16 MiB or more on 4+ cores, else one' }),
   // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty.
   handler: (args) => runCat({ ...args, file: args.file === '' ? '-' : args.file }),
 };
@@ -20,45 +20,20 @@ export async function runCat(args: Args, out: Writable = process.stdout): Promis
   const { kindOf, openExchanges } = await import('../../formats/open.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   if (args.file === '-' ? await stdinIsCapture() : kindOf(args.file) === 'pcap') {
-    // A listing of a classic pcap goes through the WebAssembly lane first (SHADOWTAP_TSV_LANE=0: never).
-    let skip = 0;
-    if (args.format === 'tsv' && args.file !== '-' && (args.threads ?? 0) <= 1 && process.env.SHADOWTAP_TSV_LANE !== '0') {
-      const { laneApplies, runTsvLane } = await import('../../capture/lane/tsv-lane.js');
-      if (laneApplies(args.file)) {
-        const outcome = await runTsvLane(args.file, out);
-        if (outcome.done) {
-          if (outcome.warning) onWarning(outcome.warning);
-          return;
-        }
-        if (process.env.SHADOWTAP_DEBUG) process.stderr.write(`shadowtap: tsv lane: ${outcome.reason} after ${outcome.emitted} exchanges; the JS pipeline goes on\n`);
-        skip = outcome.emitted;
-      }
-    }
     const { catPlan, shardedEntries } = await import('../cat-shards.js');
     const plan = catPlan(args.file, args.threads);
     const summary = args.format === 'tsv';
     // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
     const thread = plan.mode === 'reader' ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
     const { printExchangeBatches, printEntryBatches } = await import('../print.js');
-    if (plan.mode === 'shards') return printEntryBatches(skipFirst(shardedEntries(args.file, args.format, plan.shards, onWarning), skip), args.format, out);
+    if (plan.mode === 'shards') return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning), args.format, out);
     // Batches: the pcap path is the one fast enough for a per-exchange await to show.
     const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
-    return printExchangeBatches(skipFirst(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), skip), args.format, out);
+    return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), args.format, out);
   }
   const { printExchanges } = await import('../print.js');
   const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning });
   await printExchanges(exchanges, args.format, out);
-}
-
-/** The batches without their first `n` items (those the tsv lane printed before it bailed). */
-async function* skipFirst<T>(batches: AsyncIterable<readonly T[]>, n: number): AsyncGenerator<readonly T[]> {
-  for await (const batch of batches) {
-    if (n >= batch.length) n -= batch.length;
-    else {
-      yield n === 0 ? batch : batch.slice(n);
-      n = 0;
-    }
-  }
 }
 
 /** `tcpdump -w - | shadowtap cat -`: stdin's first bytes say whether it is a capture or a JSONL file. */
