@@ -10,8 +10,8 @@ export function kindOf(path: string): FileKind {
   if (p === '-' || p.endsWith('.jsonl') || p.endsWith('.jsonl.gz') || p.endsWith('.ndjson')) return 'jsonl';
   if (p.endsWith('.har')) return 'har';
   if (p.endsWith('.gor')) return 'gor';
-  if (p.endsWith('.pcap') || p.endsWith('.pcapng') || p.endsWith('.cap')) return 'pcap';
-  throw new InputError(`${path}: unknown file type (expected .jsonl, .jsonl.gz, .har, .gor, .pcap or .pcapng)`);
+  if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(p)) return 'pcap'; // a gzipped capture is inflated by its magic
+  throw new InputError(`${path}: unknown file type (expected .jsonl, .jsonl.gz, .har, .gor, .pcap or .pcapng, optionally .gz)`);
 }
 
 /** Any exchange file as a stream of exchanges. Modules load lazily to keep CLI start-up fast. */

@@ -114,7 +114,7 @@ describe('the reader thread as a library (exchangeBatchesFromPcapFile { thread }
     writeFileSync(text, Buffer.from([0x1f, 0x8b, 8, 0, ...Array(60).fill(0)]));
     const [e1, e2] = await Promise.all([readInChild(text, 'one'), readInChild(text, 'thread')]);
     expect(e2).toEqual(e1);
-    expect(e2.error).toEqual({ name: 'InputError', message: expect.stringContaining('gzip data: gunzip it first') });
+    expect(e2.error).toEqual({ name: 'InputError', message: expect.stringMatching(/empty input \(gzip stream damaged/) });
   });
 
   it('a consumer that stops early: the thread (blocked on a full ring) does not hold the process', async () => {

@@ -9,6 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
+import { gunzipHead, isGzip, maybeGunzip } from './gunzip.js';
 import { ClassicPcapParser, PCAP_MAGIC_NS, PCAP_MAGIC_US } from './classic.js';
 import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
 import { DamagedCaptureError, newRawPacket, type PacketHandler, type RecordParser } from './packet.js';
@@ -39,7 +40,11 @@ export async function* readPackets(input: Readable | Iterable<Buffer>, name: str
   let rest: Buffer | undefined;
   let consumed = 0; // file offset of rest[0]
   try {
-    for await (const chunk of input as AsyncIterable<Buffer> | Iterable<Buffer>) {
+    const damaged = (m: string): void => {
+      state.stoppedEarly = m;
+      opts.onWarning?.(`${name}: ${m}; kept what came before it`);
+    };
+    for await (const chunk of maybeGunzip(input as AsyncIterable<Buffer> | Iterable<Buffer>, damaged)) {
       state.bytesRead += chunk.length;
       let buf = chunk;
       let off = 0;
@@ -82,11 +87,13 @@ export async function* readPackets(input: Readable | Iterable<Buffer>, name: str
   }
   if (!parser) {
     const head = rest ?? Buffer.alloc(0);
-    if (head.length === 0) throw new InputError(`${name}: empty input, not a pcap or pcapng capture`);
+    if (head.length === 0) throw new InputError(`${name}: empty input${state.stoppedEarly ? ` (${state.stoppedEarly})` : ''}, not a pcap or pcapng capture`);
     detect(head.length >= 24 ? head : Buffer.concat([head, Buffer.alloc(24 - head.length)]), name, pkt, onPacket, head.length);
-    state.stoppedEarly = `cut inside the file header (${head.length} bytes)`;
-    opts.onWarning?.(`${name}: capture ${state.stoppedEarly}; no packets`);
-    return;
+    throw new InputError(`${name}: not a capture: cut inside the file header (${head.length} bytes; a pcap header is 24)`);
+  }
+  if (parser.format === 'pcapng' && consumed === 0) {
+    // Not even the first section header is whole: nothing says this is a capture but its magic.
+    throw new InputError(`${name}: not a capture: cut inside the pcapng section header (${rest?.length ?? 0} bytes)`);
   }
   if (rest && rest.length > 0) {
     state.stoppedEarly = `cut mid-record at byte ${consumed} (${rest.length} bytes of an incomplete record)`;
@@ -111,6 +118,7 @@ function parseOrStop(parser: RecordParser, buf: Buffer, off: number, consumed: n
 
 /** Do these first bytes start a pcap (either byte order, µs or ns) or pcapng file? */
 export function isCaptureMagic(head: Buffer): boolean {
+  if (isGzip(head)) head = gunzipHead(head);
   if (head.length < 4) return false;
   const le = head.readUInt32LE(0);
   const be = head.readUInt32BE(0);
@@ -128,12 +136,10 @@ function describeMagic(head: Buffer): string {
   const hex = head.subarray(0, 4).toString('hex');
   if (head.length < 4) return `magic 0x${hex}, only ${head.length} bytes`;
   const what =
-    head[0] === 0x1f && head[1] === 0x8b
-      ? 'gzip data: gunzip it first'
-      : head.readUInt32BE(0) === 0xa1b2cd34 || head.readUInt32LE(0) === 0xa1b2cd34
-        ? 'modified (Kuznetzov) pcap, not supported: convert it with editcap -F pcap'
-        : [...head.subarray(0, 4)].every((c) => (c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13)
-          ? `text starting "${head.toString('latin1').replace(/[^\x20-\x7e]/g, '?')}"`
-          : 'unknown magic';
+    head.readUInt32BE(0) === 0xa1b2cd34 || head.readUInt32LE(0) === 0xa1b2cd34
+      ? 'modified (Kuznetzov) pcap, not supported: convert it with editcap -F pcap'
+      : [...head.subarray(0, 4)].every((c) => (c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13)
+        ? `text starting "${head.toString('latin1').replace(/[^\x20-\x7e]/g, '?')}"`
+        : 'unknown magic';
   return `magic 0x${hex}, ${what}; expected a1b2c3d4 or a1b23c4d (pcap, either byte order) or 0a0d0d0a (pcapng)`;
 }
