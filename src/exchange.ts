@@ -46,11 +46,20 @@ export interface RequestPart {
   method: string;
   /** Path and query exactly as on the request line (origin-form), or authority/absolute form. */
   target: string;
-  /** "HTTP/1.1", "HTTP/1.0". */
+  /** As recorded: "HTTP/1.1", "HTTP/1.0", and from HAR files also "HTTP/2.0", "h2", "h3", "". */
   httpVersion: string;
   headers: Header[];
   body?: Body;
   trailers?: Header[];
+  /** The URL scheme when it is not "http" (a HAR entry's https:// URL, an ALB https/h2/wss line). */
+  scheme?: string;
+  /**
+   * HTTP/2 and /3 pseudo-headers (`:method`, `:authority`, `:path`, `:scheme`) as a HAR recorded them.
+   * Kept apart from `headers` so they are never sent; the start line and Host already say the same.
+   */
+  pseudoHeaders?: Header[];
+  /** The Host header was not recorded: it was derived from `:authority` or the URL (exports leave it out). */
+  hostDerived?: true;
 }
 
 export interface InterimResponse {
@@ -72,16 +81,21 @@ export interface ResponsePart {
 }
 
 /**
- * Why an exchange is not whole. Flags are facts for the reader; a flagged exchange is still written,
- * because dropping it would hide exactly the traffic a user is looking for.
+ * Why an exchange is not whole, or not ordinary. Flags are facts for the reader; a flagged exchange is
+ * still written, because dropping it would hide exactly the traffic a user is looking for.
  */
-export type ExchangeFlag =
-  | 'gap' // bytes missing from the TCP stream inside this exchange
-  | 'request-truncated' // request ended (FIN/RST/end of capture) before it was complete
-  | 'response-truncated' // response ended before it was complete
-  | 'no-response' // no response was seen
-  | 'tunnel' // CONNECT or Upgrade: the bytes after the response were not parsed
-  | 'memory-limit'; // reassembly memory limit reached inside this exchange
+export const EXCHANGE_FLAGS = [
+  'gap', // bytes missing from the TCP stream inside this exchange
+  'request-truncated', // request ended (FIN/RST/end of capture) before it was complete
+  'response-truncated', // response ended before it was complete
+  'no-response', // no response was seen
+  'tunnel', // CONNECT or Upgrade: the bytes after the response were not parsed
+  'memory-limit', // reassembly memory limit reached inside this exchange
+  'malformed', // the request line is not valid HTTP/1.x; method and target are its first two fields
+  'early-response', // the response started before the request ended (see serverLatencyUs)
+] as const;
+
+export type ExchangeFlag = (typeof EXCHANGE_FLAGS)[number];
 
 export interface ExchangeSource {
   /** Capture name: file name, interface, or recording proxy listen address. */
@@ -103,10 +117,22 @@ export interface Exchange {
   source?: ExchangeSource;
 }
 
-/** Server latency: response first byte minus request last byte, when both are known. */
+/**
+ * Server latency: response first byte minus request last byte, when both are known. A server may
+ * answer before the request is complete (an early 401 or 413 to an upload): then the request end
+ * does not bound the server's work, and latency is measured from the request's first byte instead
+ * (the exchange is flagged `early-response`). Never negative either way.
+ */
 export function serverLatencyUs(ex: Exchange): number | undefined {
-  const { responseStartUs, requestEndUs } = ex.timing;
-  return responseStartUs === undefined ? undefined : responseStartUs - requestEndUs;
+  const { responseStartUs, requestEndUs, requestStartUs } = ex.timing;
+  if (responseStartUs === undefined) return undefined;
+  const fromEnd = responseStartUs - requestEndUs;
+  return fromEnd >= 0 ? fromEnd : Math.max(0, responseStartUs - requestStartUs);
+}
+
+/** Did the response start before the request ended? (The exchange's `early-response` flag.) */
+export function isEarlyResponse(t: ExchangeTiming): boolean {
+  return t.responseStartUs !== undefined && t.responseStartUs < t.requestEndUs;
 }
 
 export function headerValue(headers: readonly Header[], name: string): string | undefined {

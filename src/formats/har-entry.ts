@@ -1,5 +1,6 @@
 import type { Body, Exchange, ExchangeFlag, Header, InterimResponse } from '../exchange.js';
 import { headerValueOf, serverLatencyUs } from '../exchange.js';
+import { harRequestHeaders, urlOf } from './har-request.js';
 
 /**
  * A HAR 1.2 entry with shadowtap's extra fields prefixed `_` (HAR's own rule for custom fields).
@@ -47,16 +48,13 @@ export interface HarEntry {
   _responseTrailers?: Header[];
   _interim?: InterimResponse[];
   _noResponse?: true;
+  /** The request's Host was derived (from `:authority` or the URL), so `request.headers` leaves it out. */
+  _hostDerived?: true;
 }
 
 const ms = (us: number): number => Math.round(us) / 1000;
 
-export function urlOf(ex: Exchange): string {
-  const req = ex.request;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(req.target)) return req.target;
-  const host = headerValueOf(req.headers, 'host') ?? (ex.connection ? `${ex.connection.serverIp}:${ex.connection.serverPort}` : 'localhost');
-  return `http://${host}${req.target.startsWith('/') ? '' : '/'}${req.target}`;
-}
+export { urlOf, harRequestHeaders } from './har-request.js';
 
 export const startedOf = (t: Exchange['timing']): string => new Date(Math.floor(t.requestStartUs / 1000)).toISOString();
 export const timeOf = (t: Exchange['timing']): number => ms((t.responseEndUs ?? t.responseStartUs ?? t.requestEndUs) - t.requestStartUs);
@@ -81,7 +79,7 @@ export function toHarEntry(ex: Exchange): HarEntry {
       url,
       httpVersion: req.httpVersion,
       cookies: [],
-      headers: req.headers,
+      headers: harRequestHeaders(req),
       queryString: queryOf(url),
       headersSize: -1,
       bodySize: req.body ? req.body.size : 0,
@@ -113,6 +111,7 @@ export function toHarEntry(ex: Exchange): HarEntry {
   }
   if (res?.body) entry._responseBody = { size: res.body.size, truncated: res.body.truncated };
   if (!res) entry._noResponse = true;
+  if (req.hostDerived) entry._hostDerived = true;
   if (ex.connection) {
     entry._connection = ex.connection;
     entry.serverIPAddress = ex.connection.serverIp;

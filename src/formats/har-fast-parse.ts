@@ -1,3 +1,4 @@
+import { EXCHANGE_FLAGS } from '../exchange.js';
 import type { ParsedHarEntry } from './har-schema.js';
 
 /**
@@ -8,7 +9,7 @@ import type { ParsedHarEntry } from './har-schema.js';
  * undefined, and the caller runs zod, which either accepts it or says what is wrong.
  */
 export function fastParseHarEntry(e: unknown): ParsedHarEntry | undefined {
-  if (!isObj(e) || typeof e.startedDateTime !== 'string' || !isNum(e.time)) return undefined;
+  if (!isObj(e) || !optStr(e.startedDateTime) || !isNum(e.time)) return undefined;
   const q = e.request;
   if (!isObj(q) || !nonEmpty(q.method) || !nonEmpty(q.url) || typeof q.httpVersion !== 'string' || !optNum(q.bodySize)) return undefined;
   const reqHeaders = headers(q.headers);
@@ -23,7 +24,7 @@ export function fastParseHarEntry(e: unknown): ParsedHarEntry | undefined {
   if (c !== undefined && !(isObj(c) && optNum(c.size) && optStr(c.text) && optStr(c.encoding))) return undefined;
   const t = e.timings;
   if (t !== undefined && !(isObj(t) && optNum(t.send) && optNum(t.wait) && optNum(t.receive))) return undefined;
-  if (!optStr(e._id) || !optStr(e._target) || (e._noResponse !== undefined && e._noResponse !== true)) return undefined;
+  if (!optStr(e._id) || !optStr(e._target) || (e._noResponse !== undefined && e._noResponse !== true) || (e._hostDerived !== undefined && e._hostDerived !== true)) return undefined;
   const src = e._source;
   if (src !== undefined && !(isObj(src) && optStr(src.capture) && optStr(src.host) && optStr(src.kind))) return undefined;
   const out = { ...e, request: { ...q, headers: reqHeaders }, response: resHeaders ? { ...s, headers: resHeaders } : s } as Record<string, unknown>;
@@ -71,7 +72,7 @@ function optional(e: Record<string, unknown>, out: Record<string, unknown>): boo
 
 const BODY_META = ['_requestBody', '_responseBody'] as const;
 const TRAILERS = ['_requestTrailers', '_responseTrailers'] as const;
-const FLAGS = new Set<unknown>(['gap', 'request-truncated', 'response-truncated', 'no-response', 'tunnel', 'memory-limit']);
+const FLAGS = new Set<unknown>(EXCHANGE_FLAGS);
 
 function headers(v: unknown): { name: string; value: string }[] | undefined {
   if (!Array.isArray(v)) return undefined;

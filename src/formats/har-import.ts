@@ -1,20 +1,24 @@
 import type { Body, Exchange, ExchangeSource } from '../exchange.js';
 import { harEntrySchema, describeZodError, type ParsedHarEntry } from './har-schema.js';
 import { fastParseHarEntry } from './har-fast-parse.js';
+import { harRequestFields } from './har-request.js';
 
 export class EntryError extends Error {}
 
-/** Validates one HAR entry (a capture line or an entry of a .har file) and turns it into an Exchange. */
-export function fromHarEntry(raw: unknown, fallbackId: string): Exchange {
+/**
+ * Validates one HAR entry (a capture line or an entry of a .har file) and turns it into an Exchange.
+ * `undatedStartUs`: the start given to an entry without a usable startedDateTime (else that is an error).
+ */
+export function fromHarEntry(raw: unknown, fallbackId: string, undatedStartUs?: number): Exchange {
   const e = fastParseHarEntry(raw) ?? checked(raw);
   const ex: Exchange = {
     id: e._id ?? fallbackId,
-    timing: e._timing ?? timingFromHar(e),
+    timing: e._timing ?? timingFromHar(e, undatedStartUs),
     request: {
       method: e.request.method,
       target: e._target ?? targetOf(e.request.url),
-      httpVersion: e.request.httpVersion || 'HTTP/1.1',
-      headers: e.request.headers,
+      httpVersion: e.request.httpVersion,
+      ...harRequestFields(e.request.url, e.request.headers, e._target === undefined || e._hostDerived === true),
     },
   };
   const post = e.request.postData;
@@ -25,7 +29,7 @@ export function fromHarEntry(raw: unknown, fallbackId: string): Exchange {
     ex.response = {
       status: e.response.status,
       reason: e.response.statusText ?? '',
-      httpVersion: e.response.httpVersion || 'HTTP/1.1',
+      httpVersion: e.response.httpVersion ?? '',
       headers: e.response.headers ?? [],
     };
     if (c?.text !== undefined) ex.response.body = bodyOf(c.text, c.encoding === 'base64', e._responseBody ?? { size: c.size ?? -1, truncated: false });
@@ -60,9 +64,17 @@ function targetOf(url: string): string {
   }
 }
 
-function timingFromHar(e: ParsedHarEntry): Exchange['timing'] {
-  const start = Date.parse(e.startedDateTime) * 1000;
-  if (Number.isNaN(start)) throw new EntryError(`startedDateTime: not a date: ${JSON.stringify(e.startedDateTime)}`);
+/** startedDateTime in µs, or undefined when it is missing or not a date. */
+export function harStartUs(startedDateTime: unknown): number | undefined {
+  const ms = typeof startedDateTime === 'string' ? Date.parse(startedDateTime) : NaN;
+  return Number.isNaN(ms) ? undefined : ms * 1000;
+}
+
+function timingFromHar(e: ParsedHarEntry, undatedStartUs: number | undefined): Exchange['timing'] {
+  const start = harStartUs(e.startedDateTime) ?? undatedStartUs;
+  if (start === undefined) {
+    throw new EntryError(e.startedDateTime === undefined ? 'startedDateTime: missing' : `startedDateTime: not a date: ${JSON.stringify(e.startedDateTime)}`);
+  }
   const pos = (v: number | undefined): number => (v !== undefined && v > 0 ? v * 1000 : 0);
   const send = pos(e.timings?.send);
   const requestEndUs = Math.round(start + send);

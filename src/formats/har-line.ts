@@ -1,6 +1,6 @@
 import type { Body, Exchange } from '../exchange.js';
 import { headerValueOf } from '../exchange.js';
-import { queryOf, receiveOf, sendOf, startedOf, timeOf, urlOf, waitOf } from './har-entry.js';
+import { harRequestHeaders, queryOf, receiveOf, sendOf, startedOf, timeOf, urlOf, waitOf } from './har-entry.js';
 
 /*
  * A capture line written straight from an Exchange: the text of JSON.stringify(toHarEntry(ex)) without
@@ -95,7 +95,7 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   o.raw(',"httpVersion":');
   o.str(req.httpVersion);
   o.raw(',"cookies":[],"headers":');
-  list(o, req.headers);
+  list(o, harRequestHeaders(req));
   o.raw(',"queryString":');
   o.raw(url.includes('?') ? json(queryOf(url)) : '[]');
   o.raw(',"headersSize":-1,"bodySize":');
@@ -151,6 +151,7 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
     bodyInfo(o, body);
   }
   if (!res) o.raw(',"_noResponse":true');
+  if (req.hostDerived) o.raw(',"_hostDerived":true');
   const c = ex.connection;
   if (c) {
     o.raw(',"_connection":');

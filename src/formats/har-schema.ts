@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { EXCHANGE_FLAGS } from '../exchange.js';
 
 type Z = typeof Zod.z;
 
@@ -22,7 +23,7 @@ function build(z: Z) {
   const interim = z.object({ status: z.number().int(), reason: z.string(), headers: z.array(header), atUs: z.number() });
 
   return z.looseObject({
-    startedDateTime: z.string(),
+    startedDateTime: z.string().optional(), // required by HAR 1.2; a missing one is reported, not fatal
     time: z.number(),
     request: z.looseObject({
       method: z.string().min(1),
@@ -51,7 +52,7 @@ function build(z: Z) {
       })
       .optional(),
     _connection: z.object({ clientIp: z.string(), clientPort: z.number(), serverIp: z.string(), serverPort: z.number() }).optional(),
-    _flags: z.array(z.enum(['gap', 'request-truncated', 'response-truncated', 'no-response', 'tunnel', 'memory-limit'])).optional(),
+    _flags: z.array(z.enum(EXCHANGE_FLAGS)).optional(),
     _source: z.looseObject({ capture: z.string().optional(), host: z.string().optional(), kind: z.string().optional() }).optional(),
     _requestBody: bodyMeta.optional(),
     _responseBody: bodyMeta.optional(),
@@ -59,6 +60,7 @@ function build(z: Z) {
     _responseTrailers: z.array(header).optional(),
     _interim: z.array(interim).optional(),
     _noResponse: z.literal(true).optional(),
+    _hostDerived: z.literal(true).optional(),
   });
 }
 

@@ -20,7 +20,7 @@ export async function openExchanges(path: string, opts: ReadOptions = {}): Promi
     case 'jsonl':
       return (await import('./capture-file.js')).readCaptureFile(path, opts);
     case 'har':
-      return (await import('./har-file.js')).readHarFile(path);
+      return (await import('./har-file.js')).readHarFile(path, { onWarning: opts.onWarning });
     case 'gor':
       return (await import('./gor.js')).readGorFile(path, opts);
     case 'pcap':

@@ -52,7 +52,7 @@ export function albLineToExchange(line: string, id: string, capture: string): Al
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(url);
   if (!m) throw new AlbLineError(`request: URL is not absolute: ${JSON.stringify(url)}`);
   const scheme = m[1]!.toLowerCase();
-  const authority = m[2]!.replace(scheme === 'https' ? /:443$/ : /:80$/, '');
+  const authority = m[2]!.replace(scheme === 'https' || scheme === 'wss' ? /:443$/ : /:80$/, '');
   const target = m[3] || '/';
   const statusText = get('elb_status_code')!;
   const status = statusText === '-' ? undefined : Number(statusText);
@@ -70,7 +70,7 @@ export function albLineToExchange(line: string, id: string, capture: string): Al
   const ex: Exchange = {
     id,
     timing: { requestStartUs: startUs, requestEndUs },
-    request: { method, target, httpVersion: version === '-' ? 'HTTP/1.1' : version, headers },
+    request: { method, target, httpVersion: version === '-' ? 'HTTP/1.1' : version, headers, ...(scheme !== 'http' ? { scheme } : {}) },
     source: { capture, kind: 'alb-log' },
   };
   if (status !== undefined) {
