@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { toHarEntry } from './har-entry.js';
 import { fromHarEntry, EntryError } from './har-import.js';
 import { writePrivateFile } from './private-file.js';
+import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 
 /**
  * HAR 1.2 files are one JSON document, so they are read whole; captures meant to be large belong in
@@ -32,9 +33,10 @@ export function harDocument(entries: unknown[]): object {
   return { log: { version: '1.2', creator: { name: 'shadowtap', version: '0.1.0' }, entries } };
 }
 
-export async function writeHarFile(path: string, exchanges: AsyncIterable<Exchange>): Promise<number> {
+export async function writeHarFile(path: string, exchanges: AsyncIterable<Exchange>, redaction: RedactPolicy = REDACT_ALL): Promise<number> {
+  const redact = createRedactor(redaction);
   const entries: unknown[] = [];
-  for await (const ex of exchanges) entries.push(toHarEntry(ex));
+  for await (const ex of exchanges) entries.push(toHarEntry(redact(ex)));
   await writePrivateFile(path, JSON.stringify(harDocument(entries), null, 1));
   return entries.length;
 }
