@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Exchange } from '../exchange.js';
-import { createRedactor } from '../capture/redact.js';
+import { checkKey, keyFromEnv } from '../stages/redact/index.js';
 import type { AgentConfig } from './config.js';
 import { RotatingFileSink } from './rotating-sink.js';
 import { MirrorSink } from './mirror-sink.js';
@@ -24,7 +24,6 @@ export class Agent {
   files: RotatingFileSink | undefined;
   mirror: MirrorSink | undefined;
   source!: RunningSource;
-  private redact!: (ex: Exchange) => Exchange;
 
   constructor(
     readonly cfg: AgentConfig,
@@ -33,10 +32,9 @@ export class Agent {
 
   async start(): Promise<void> {
     const r = this.cfg.redact;
-    const key = r.keyFile ? await readFile(r.keyFile) : undefined;
-    // The policy goes into the file header; the key never does.
-    const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams };
-    this.redact = createRedactor({ ...policy, ...(key ? { key } : {}) });
+    const key = r.keyFile ? { bytes: checkKey(await readFile(r.keyFile), `redact.keyFile ${r.keyFile}`), source: `keyFile ${r.keyFile}` } : keyFromEnv();
+    // The file sink redacts (the file's first line says how, never with the key); the mirror gets the original.
+    const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, key };
     const f = this.cfg.files;
     if (f) {
       const source = this.cfg.source.live ? { kind: 'live', interface: this.cfg.source.live.interface, host: hostname() } : { kind: 'proxy', listen: this.cfg.source.proxy!.listen, host: hostname() };
@@ -73,7 +71,7 @@ export class Agent {
       this.pausedDropped++;
       return;
     }
-    if (this.files) this.files.offer(this.redact(ex));
+    this.files?.offer(ex);
     this.mirror?.offer(ex);
   }
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Exchange } from '../exchange.js';
 import type { Log } from './source.js';
 import { toHarEntry } from '../formats/har-entry.js';
-import { CAPTURE_FORMAT, CAPTURE_VERSION, type CaptureHeader } from '../formats/capture-file.js';
+import { captureHeader, type OutputHeader } from '../formats/capture-file.js';
+import { createRedactor, REDACT_ALL } from '../stages/redact/index.js';
 import { DropQueue } from '../capture/proxy/drop-queue.js';
 import { enforceCap, finalize, partialName, recoverPartials, stamp } from './capture-files.js';
 
@@ -17,7 +18,7 @@ export interface RotatingOptions {
   queueCapacity: number;
   /** How often a degraded sink tries to write again. */
   retryMs: number;
-  header: Pick<CaptureHeader, 'source' | 'redaction'>;
+  header: OutputHeader;
   log: Log;
 }
 
@@ -50,10 +51,12 @@ export class RotatingFileSink {
   private finalizing = new Set<Promise<unknown>>();
   private loop: Promise<void>;
   private timer: NodeJS.Timeout;
+  private readonly redact: (ex: Exchange) => Exchange;
   readonly stats: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false };
 
   constructor(private readonly o: RotatingOptions) {
     this.queue = new DropQueue(o.queueCapacity);
+    this.redact = createRedactor(o.header.redaction ?? REDACT_ALL);
     this.timer = setInterval(() => {
       if (this.fh && Date.now() - this.openedAt >= o.rotateEveryMs) void this.rotate();
     }, Math.min(1000, o.rotateEveryMs));
@@ -83,7 +86,7 @@ export class RotatingFileSink {
     for await (const first of this.queue) {
       // Small batches: serializing is synchronous, and the proxy source shares this event loop.
       const batch = [first, ...this.queue.drainSync(63)];
-      const text = batch.map((ex) => JSON.stringify(toHarEntry(ex))).join('\n') + '\n';
+      const text = batch.map((ex) => JSON.stringify(toHarEntry(this.redact(ex)))).join('\n') + '\n';
       const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
       if (!ok) await new Promise((r) => setTimeout(r, this.o.retryMs));
       else if (this.size >= this.o.maxFileBytes) await this.rotate();
@@ -133,7 +136,7 @@ export class RotatingFileSink {
     }
     try {
       await fh.chmod(0o600);
-      const header: CaptureHeader = { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, created: new Date().toISOString(), ...this.o.header };
+      const header = captureHeader(this.o.header.source, this.o.header.redaction ?? REDACT_ALL);
       const line = Buffer.from(JSON.stringify({ _shadowtap: header }) + '\n');
       await fh.write(line, 0, line.length, 0);
       this.size = line.length;

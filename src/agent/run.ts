@@ -3,6 +3,7 @@ import type { AgentConfig } from './config.js';
 import { Agent } from './agent.js';
 import { startControlApi } from './control.js';
 import { parseListen } from '../capture/input-proxy.js';
+import { safeFields, safeText } from '../stages/redact/index.js';
 
 /**
  * The agent process: start the control API and the agent, then wait for a signal. SIGTERM/SIGINT flush
@@ -11,7 +12,8 @@ import { parseListen } from '../capture/input-proxy.js';
  */
 export async function runAgent(cfg: AgentConfig): Promise<void> {
   const logger = pino({ level: cfg.logLevel, base: { app: 'shadowtap-agent', pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
-  const log = (level: 'info' | 'warn' | 'error', msg: string, extra?: object): void => logger[level](extra ?? {}, msg);
+  // Every line goes through here: URLs with a password (upstream, mirror targets, proxies, errors) lose it.
+  const log = (level: 'info' | 'warn' | 'error', msg: string, extra?: object): void => logger[level](safeFields(extra ?? {}), safeText(msg));
   // Handlers first: a signal that arrives while starting (or right after the "started" line) must
   // still mean a clean stop, not the default action of dying mid-write.
   const signal = new Promise<string>((resolve) => {

@@ -3,7 +3,7 @@ import type { Exchange } from '../exchange.js';
 import { writeExchanges } from '../formats/write.js';
 import { exchangeBatchesFromPcapFile } from './input-file.js';
 import { liveCapture } from './input-live.js';
-import { createRedactor } from './redact.js';
+import type { RedactPolicy } from '../stages/redact/index.js';
 import { formatProgress, formatSummary } from './summary.js';
 import { newCaptureStats, type CaptureStats } from './tcp/stream-sink.js';
 
@@ -16,14 +16,14 @@ export interface CaptureRunOptions {
   durationS?: number | undefined;
   maxExchanges?: number | undefined;
   maxBodyBytes: number;
-  redaction: { enabled: boolean; headers: string[]; queryParams: string[] };
+  redaction: RedactPolicy;
   bufferKiB?: number;
   /** Where the summary and warnings go (stderr). */
   log?: (text: string) => void;
 }
 
 /**
- * `shadowtap capture`: a source (file or live tcpdump) → redaction → a capture file, stopping on the
+ * `shadowtap capture`: a source (file or live tcpdump) → a capture file (which redacts), stopping on the
  * limits or SIGINT/SIGTERM, then the summary on stderr.
  */
 export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
@@ -54,13 +54,12 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
   const onSignal = (): void => void stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const redact = createRedactor(o.redaction);
   async function* limited(): AsyncGenerator<Exchange> {
     // Batches from a file: one generator hop per exchange, not two (the file path is the fast one).
     for await (const batch of source) {
       for (const ex of batch) {
         if (interrupted) return;
-        yield redact(ex);
+        yield ex;
         written++;
         if (o.maxExchanges !== undefined && written >= o.maxExchanges) {
           await stop(); // let tcpdump report its counts before the source is closed

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import type { ShardJob, ShardMessage } from './cat-shard-worker.js';
 import type { PrintFormat } from './print.js';
+import type { RedactPolicy } from '../stages/redact/index.js';
 
 /**
  * Parallel `cat` of a large capture file. Each worker reads the whole file and runs the same TCP
@@ -52,13 +53,13 @@ interface ShardState {
 }
 
 /** The entries of `path` as `format` prints them, in batches, read by `count` worker threads. */
-export async function* shardedEntries(path: string, format: PrintFormat, count: number, onWarning: (m: string) => void): AsyncGenerator<string[]> {
+export async function* shardedEntries(path: string, format: PrintFormat, count: number, onWarning: (m: string) => void, redaction: RedactPolicy): AsyncGenerator<string[]> {
   const taken = new Int32Array(new SharedArrayBuffer(4 * count));
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const shards: ShardState[] = [];
   for (let index = 0; index < count; index++) {
-    const job: ShardJob = { path, shard: { index, count }, format, taken: taken.buffer as SharedArrayBuffer };
+    const job: ShardJob = { path, shard: { index, count }, format, redaction, taken: taken.buffer as SharedArrayBuffer };
     const state: ShardState = { worker: new Worker(new URL('./cat-shard-worker.js', import.meta.url), { workerData: job }), batches: [], watermark: -1, done: false };
     state.worker.on('message', (m: ShardMessage) => {
       if ('keys' in m) {

@@ -1,10 +1,12 @@
+import type { RedactArgs } from './redact-options.js';
+
 /**
  * `shadowtap cat FILE [--format F]` is what scripts run in loops over many captures, and loading yargs
  * (ESM compile, cliui/string-width building the help text) is ~80 ms of its start-up — more than
  * listing a 10 MB capture takes. This recognises only that exact plain form; anything else (help, other
  * options, a typo) goes to yargs, which stays the one definition of the command line.
  */
-export interface PlainCat {
+export interface PlainCat extends Partial<RedactArgs> {
   file: string;
   format: 'tsv' | 'json' | 'har';
   'skip-invalid': boolean;

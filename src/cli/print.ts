@@ -4,6 +4,7 @@ import { serverLatencyUs, type Exchange } from '../exchange.js';
 import { toHarEntry } from '../formats/har-entry.js';
 import { FlushTimer, LineBatcher } from '../formats/line-batcher.js';
 import { TsvBytes } from './tsv-bytes.js';
+import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 
 export type PrintFormat = 'tsv' | 'json' | 'har';
 
@@ -32,23 +33,27 @@ class Printer {
   private readonly tsv: TsvBytes | undefined;
   private readonly timer = new FlushTimer(() => this.flush());
   private first = true;
+  private readonly redact: (ex: Exchange) => Exchange;
   constructor(
     private readonly format: PrintFormat,
     private readonly out: Writable,
+    redaction: RedactPolicy,
   ) {
+    this.redact = createRedactor(redaction);
     if (format === 'tsv') this.tsv = new TsvBytes();
     else this.lines = new LineBatcher(out);
     if (format === 'har') this.lines!.add(HAR_OPEN);
   }
 
   /** True when a batch is full: flush before adding more. */
-  add(ex: Exchange): boolean {
+  add(raw: Exchange): boolean {
+    const ex = this.redact(raw);
     if (!this.tsv) return this.addEntry(entryText(ex, this.format));
     this.timer.arm();
     return this.tsv.add(ex);
   }
 
-  /** An entryText() made elsewhere (another thread). */
+  /** An entryText() made elsewhere (another thread, which redacted it by the same policy). */
   addEntry(text: string): boolean {
     if (this.tsv) {
       this.timer.arm();
@@ -71,8 +76,9 @@ class Printer {
   }
 }
 
-export async function printExchanges(exchanges: AsyncIterable<Exchange>, format: PrintFormat, out: Writable): Promise<void> {
-  const p = new Printer(format, out);
+/** Prints exchanges redacted by `redaction` (on unless --no-redact said otherwise). */
+export async function printExchanges(exchanges: AsyncIterable<Exchange>, format: PrintFormat, out: Writable, redaction: RedactPolicy = REDACT_ALL): Promise<void> {
+  const p = new Printer(format, out, redaction);
   for await (const ex of exchanges) {
     if (p.add(ex)) await p.flush();
   }
@@ -80,13 +86,13 @@ export async function printExchanges(exchanges: AsyncIterable<Exchange>, format:
 }
 
 /** printExchanges for a source that hands out batches (pcap input): one await per batch, not per exchange. */
-export function printExchangeBatches(batches: AsyncIterable<readonly Exchange[]>, format: PrintFormat, out: Writable): Promise<void> {
-  return printBatches(batches, new Printer(format, out), (p, ex) => p.add(ex));
+export function printExchangeBatches(batches: AsyncIterable<readonly Exchange[]>, format: PrintFormat, out: Writable, redaction: RedactPolicy = REDACT_ALL): Promise<void> {
+  return printBatches(batches, new Printer(format, out, redaction), (p, ex) => p.add(ex));
 }
 
 /** Prints entryText() batches made elsewhere (the reader threads of cat-shards.ts), in order. */
-export function printEntryBatches(batches: AsyncIterable<readonly string[]>, format: PrintFormat, out: Writable): Promise<void> {
-  return printBatches(batches, new Printer(format, out), (p, text) => p.addEntry(text));
+export function printEntryBatches(batches: AsyncIterable<readonly string[]>, format: PrintFormat, out: Writable, redaction: RedactPolicy = REDACT_ALL): Promise<void> {
+  return printBatches(batches, new Printer(format, out, redaction), (p, text) => p.addEntry(text));
 }
 
 async function printBatches<T>(batches: AsyncIterable<readonly T[]>, p: Printer, add: (p: Printer, item: T) => boolean): Promise<void> {

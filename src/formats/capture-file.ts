@@ -10,6 +10,7 @@ import { BATCH_BYTES, LineBytes } from './line-bytes.js';
 import { fromHarEntry, EntryError } from './har-import.js';
 import { openMaybeGzip, readLineBatches } from './lines.js';
 import { privateWriteStream } from './private-file.js';
+import { createRedactor, redactionRecord, REDACT_ALL, type RedactionRecord, type RedactPolicy } from '../stages/redact/index.js';
 
 /**
  * The capture file: newline-delimited JSON, optionally gzip. The first line describes the capture;
@@ -23,7 +24,7 @@ export interface CaptureHeader {
   version: number;
   created: string;
   source?: Record<string, unknown>;
-  redaction?: { enabled: boolean; headers?: string[]; queryParams?: string[] };
+  redaction?: RedactionRecord;
 }
 
 export interface ReadOptions {
@@ -121,6 +122,16 @@ function fail(path: string, line: number, message: string, opts: ReadOptions, st
 
 const DONE = Promise.resolve();
 
+/** What opening an output of captured data takes: where it came from, and the redaction to apply. */
+export interface OutputHeader {
+  source?: Record<string, unknown>;
+  redaction?: RedactPolicy;
+}
+
+export function captureHeader(source: Record<string, unknown> | undefined, policy: RedactPolicy): CaptureHeader {
+  return { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, created: new Date().toISOString(), ...(source ? { source } : {}), redaction: redactionRecord(policy) };
+}
+
 /** Writes a capture file with mode 0600, gzip when the name ends in .gz; honours backpressure. */
 export class CaptureWriter {
   private readonly lines = new LineBytes();
@@ -128,10 +139,12 @@ export class CaptureWriter {
   private constructor(
     private readonly out: Writable,
     private readonly file: WriteStream | undefined,
+    private readonly redact: (ex: Exchange) => Exchange,
   ) {}
   count = 0;
 
-  static open(path: string, header: Omit<CaptureHeader, 'format' | 'version' | 'created'> = {}): CaptureWriter {
+  /** Redacts by `header.redaction` (default: everything), and says so in the first line. */
+  static open(path: string, header: OutputHeader = {}): CaptureWriter {
     let file: WriteStream | undefined;
     let out: Writable;
     if (path === '-') out = process.stdout;
@@ -145,8 +158,9 @@ export class CaptureWriter {
       gz.pipe(out);
       out = gz;
     }
-    const w = new CaptureWriter(out, file);
-    const h: CaptureHeader = { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, created: new Date().toISOString(), ...header };
+    const policy = header.redaction ?? REDACT_ALL;
+    const w = new CaptureWriter(out, file, createRedactor(policy));
+    const h = captureHeader(header.source, policy);
     out.write(JSON.stringify({ _shadowtap: h }) + '\n');
     return w;
   }
@@ -155,7 +169,7 @@ export class CaptureWriter {
   write(ex: Exchange): Promise<void> {
     this.count++;
     try {
-      writeHarEntry(ex, this.lines);
+      writeHarEntry(this.redact(ex), this.lines);
     } catch (err) {
       this.lines.dropLine();
       return Promise.reject(err as Error);

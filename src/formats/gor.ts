@@ -9,6 +9,7 @@ import { MessageParser, type ParsedMessage } from '../capture/http/parser.js';
 import { toRequestPart, toResponsePart } from '../capture/http/to-exchange.js';
 import { serializeRequest, serializeResponse } from '../capture/http/serialize.js';
 import { privateWriteStream } from './private-file.js';
+import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 
 /**
  * GoReplay `.gor` files: records "<type> <id> <ts-ns> <latency-ns>\n<raw HTTP>\n🐵🙈🙉\n", type 1 a
@@ -142,14 +143,16 @@ function gorId(id: string): string {
   return /^\S+$/.test(id) ? id : Buffer.from(id).toString('hex');
 }
 
-export async function writeGorFile(path: string, exchanges: AsyncIterable<Exchange>): Promise<number> {
+export async function writeGorFile(path: string, exchanges: AsyncIterable<Exchange>, redaction: RedactPolicy = REDACT_ALL): Promise<number> {
+  const redact = createRedactor(redaction);
   const out = privateWriteStream(path);
   const put = async (b: Buffer): Promise<void> => {
     if (!out.write(b)) await once(out, 'drain');
   };
   let n = 0;
   try {
-    for await (const ex of exchanges) {
+    for await (const raw of exchanges) {
+      const ex = redact(raw);
       const t = ex.timing;
       const id = gorId(ex.id);
       await put(Buffer.concat([meta(1, id, t.requestStartUs, t.requestEndUs - t.requestStartUs), serializeRequest(ex.request), GOR_SEPARATOR]));

@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { toHarEntry } from './har-entry.js';
 import { fromHarEntry, EntryError, harStartUs } from './har-import.js';
 import { writePrivateFile } from './private-file.js';
+import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 
 /** Entry indexes named in the warning about undated entries; the rest are counted. */
 const NAMED_UNDATED = 10;
@@ -50,9 +51,10 @@ export function harDocument(entries: unknown[]): object {
   return { log: { version: '1.2', creator: { name: 'shadowtap', version: '0.1.0' }, entries } };
 }
 
-export async function writeHarFile(path: string, exchanges: AsyncIterable<Exchange>): Promise<number> {
+export async function writeHarFile(path: string, exchanges: AsyncIterable<Exchange>, redaction: RedactPolicy = REDACT_ALL): Promise<number> {
+  const redact = createRedactor(redaction);
   const entries: unknown[] = [];
-  for await (const ex of exchanges) entries.push(toHarEntry(ex));
+  for await (const ex of exchanges) entries.push(toHarEntry(redact(ex)));
   await writePrivateFile(path, JSON.stringify(harDocument(entries), null, 1));
   return entries.length;
 }

@@ -1,13 +1,13 @@
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
 import { kindOf } from './open.js';
-import type { CaptureHeader } from './capture-file.js';
+import type { OutputHeader } from './capture-file.js';
 
-/** Writes exchanges to any writable kind, chosen by extension; returns how many were written. */
+/** Writes exchanges to any writable kind, chosen by extension, redacted by `header.redaction` (default: on); returns how many were written. */
 export async function writeExchanges(
   path: string,
   exchanges: AsyncIterable<Exchange>,
-  header: Pick<CaptureHeader, 'source' | 'redaction'> = {},
+  header: OutputHeader = {},
 ): Promise<number> {
   switch (kindOf(path)) {
     case 'jsonl': {
@@ -21,9 +21,9 @@ export async function writeExchanges(
       return w.count;
     }
     case 'har':
-      return (await import('./har-file.js')).writeHarFile(path, exchanges);
+      return (await import('./har-file.js')).writeHarFile(path, exchanges, header.redaction);
     case 'gor':
-      return (await import('./gor.js')).writeGorFile(path, exchanges);
+      return (await import('./gor.js')).writeGorFile(path, exchanges, header.redaction);
     case 'pcap':
       throw new InputError(`${path}: shadowtap does not write pcap; write .jsonl[.gz], .har or .gor`);
   }

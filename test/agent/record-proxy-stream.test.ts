@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import { startRecordingProxy, type RecordingProxy } from '../../src/capture/input-proxy.js';
 import type { Exchange } from '../../src/exchange.js';
-import { createRedactor } from '../../src/capture/redact.js';
+import { createRedactor } from '../../src/stages/redact/index.js';
 import { toHarEntry } from '../../src/formats/har-entry.js';
 import { patternBytes, sha256, startEchoServer, type EchoServer } from '../helpers/agent-servers.js';
 

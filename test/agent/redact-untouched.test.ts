@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/exchange.js';
-import { createRedactor } from '../../src/capture/redact.js';
+import { createRedactor } from '../../src/stages/redact/index.js';
 import { toHarEntry } from '../../src/formats/har-entry.js';
 import { exchange } from './exchange-arbitrary.js';
 
@@ -33,7 +33,7 @@ function forcedFullPath(ex: Exchange): { ex: Exchange; strip: (out: Exchange) =>
 
 describe('redaction of an exchange with nothing to redact', () => {
   it('returns it as it is, with the same capture line the full path writes; otherwise a copy, the input untouched', () => {
-    const redact = createRedactor({ enabled: true, headers: ['X-Extra'], queryParams: ['sig'], key: Buffer.from('k') });
+    const redact = createRedactor({ enabled: true, headers: ['X-Extra'], queryParams: ['sig'], key: { bytes: Buffer.from('a test key, 16+ bytes'), source: 'test' } });
     let untouched = 0;
     fc.assert(
       fc.property(exchange, (ex) => {

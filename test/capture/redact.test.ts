@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { createRedactor } from '../../src/capture/redact.js';
+import { createRedactor } from '../../src/stages/redact/index.js';
 import { headerValue, type Exchange } from '../../src/exchange.js';
 import { CaptureWriter } from '../../src/formats/capture-file.js';
 import { writeGorFile } from '../../src/formats/gor.js';
@@ -29,7 +29,7 @@ function captured(): Exchange[] {
 }
 
 describe('redaction', () => {
-  const key = Buffer.from('fixed test key');
+  const key = { bytes: Buffer.from('fixed test key, long enough'), source: 'test' };
   const redact = createRedactor({ enabled: true, headers: ['X-Internal'], queryParams: ['sig'], key });
 
   it('replaces credentials with a keyed hash, keeping names, schemes and cookie attributes', () => {
@@ -53,7 +53,7 @@ describe('redaction', () => {
     const a = createRedactor({ enabled: true, key })(captured()[0]!);
     const b = redact(captured()[0]!);
     expect(headerValue(a.request.headers, 'authorization')).toBe(headerValue(b.request.headers, 'authorization'));
-    const other = createRedactor({ enabled: true, key: Buffer.from('another key') })(captured()[0]!);
+    const other = createRedactor({ enabled: true, key: { bytes: Buffer.from('another key, also long enough'), source: 'test' } })(captured()[0]!);
     expect(headerValue(other.request.headers, 'authorization')).not.toBe(headerValue(a.request.headers, 'authorization'));
     const cookie = headerValue(a.request.headers, 'cookie')!.split('; ').map((c) => c.split('=')[1]);
     expect(cookie[0]).not.toBe(cookie[1]);
@@ -65,12 +65,12 @@ describe('redaction', () => {
     const auth = (r: (ex: Exchange) => Exchange): string | undefined => headerValue(r(captured()[0]!).request.headers, 'authorization');
     const saved = process.env.SHADOWTAP_REDACT_KEY;
     try {
-      process.env.SHADOWTAP_REDACT_KEY = 'from-env';
-      expect(auth(createRedactor({ enabled: true }))).toBe(auth(createRedactor({ enabled: true, key: Buffer.from('from-env') })));
+      process.env.SHADOWTAP_REDACT_KEY = 'from-env: 7f3a9c1e5b';
+      expect(auth(createRedactor({ enabled: true }))).toBe(auth(createRedactor({ enabled: true, key: { bytes: Buffer.from('from-env: 7f3a9c1e5b'), source: 'test' } })));
       delete process.env.SHADOWTAP_REDACT_KEY;
       const random = auth(createRedactor({ enabled: true }));
       expect(random).toBe(auth(createRedactor({ enabled: true })));
-      expect(random).not.toBe(auth(createRedactor({ enabled: true, key: Buffer.from('from-env') })));
+      expect(random).not.toBe(auth(createRedactor({ enabled: true, key: { bytes: Buffer.from('from-env: 7f3a9c1e5b'), source: 'test' } })));
     } finally {
       if (saved === undefined) delete process.env.SHADOWTAP_REDACT_KEY;
       else process.env.SHADOWTAP_REDACT_KEY = saved;

@@ -1,12 +1,12 @@
 import type { Exchange } from '../../exchange.js';
-import { createRedactor, type RedactOptions } from '../redact.js';
+import type { RedactPolicy } from '../../stages/redact/index.js';
 import { writeExchanges } from '../../formats/write.js';
 import { newAlbStats, readAlbLogs } from '../input-alb-logs.js';
 
 export interface AlbCaptureOptions {
   paths: string[];
   out: string;
-  redaction: RedactOptions;
+  redaction: RedactPolicy;
   maxExchanges?: number | undefined;
 }
 
@@ -16,7 +16,6 @@ const SHOWN_WARNINGS = 20;
 /** `shadowtap capture --alb-logs FILE|DIR… --out FILE`: ALB access logs → an exchange file. */
 export async function runAlbCapture(o: AlbCaptureOptions): Promise<void> {
   const stats = newAlbStats();
-  const redact = createRedactor(o.redaction);
   let shown = 0;
   const source = readAlbLogs(o.paths, {
     stats,
@@ -28,7 +27,7 @@ export async function runAlbCapture(o: AlbCaptureOptions): Promise<void> {
     let n = 0;
     for await (const ex of source) {
       if (o.maxExchanges !== undefined && n++ >= o.maxExchanges) return;
-      yield redact(ex);
+      yield ex;
     }
   }
   const written = await writeExchanges(o.out, limited(), { source: { kind: 'alb-log', paths: o.paths }, redaction: o.redaction });

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { InputError } from '../../errors.js';
+import { redactionFrom, withRedactOptions } from '../redact-options.js';
 
 interface Args {
   read?: string;
@@ -21,7 +22,7 @@ export const captureCommand: CommandModule<object, Args> = {
   command: 'capture',
   describe: 'Turn packets (a pcap/pcapng file, stdin, or live tcpdump) into an exchange file',
   builder: (y) =>
-    y
+    withRedactOptions(y)
       .option('read', { alias: 'r', type: 'string', nargs: 1, describe: 'pcap or pcapng file, or - for stdin' })
       .option('interface', { alias: 'i', type: 'string', describe: 'capture live on this interface (runs tcpdump)' })
       .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' })
@@ -30,9 +31,6 @@ export const captureCommand: CommandModule<object, Args> = {
       .option('duration', { type: 'number', describe: 'stop a live capture after S seconds' })
       .option('max-exchanges', { type: 'number', describe: 'stop after writing N exchanges' })
       .option('max-body', { type: 'number', default: 1 << 20, describe: 'body bytes kept per message' })
-      .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (use --no-redact to keep them)' })
-      .option('redact-header', { type: 'string', array: true, default: [] as string[], describe: 'also redact this header (repeatable)' })
-      .option('redact-query', { type: 'string', array: true, default: [] as string[], describe: 'also redact this query parameter (repeatable)' })
       .option('buffer-kib', { type: 'number', default: 32768, describe: 'tcpdump kernel buffer (-B), KiB' })
       .option('alb-logs', { type: 'string', array: true, describe: 'AWS ALB access log files or directories (plain or .gz) instead of packets' })
       .check((a) => {
@@ -44,7 +42,7 @@ export const captureCommand: CommandModule<object, Args> = {
       .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', '')
       .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', ''),
   handler: async (args) => {
-    const redaction = { enabled: args.redact, headers: args['redact-header'], queryParams: args['redact-query'] };
+    const redaction = redactionFrom(args);
     if (args['alb-logs']) {
       const { runAlbCapture } = await import('../../capture/alb/run.js');
       return runAlbCapture({ paths: args['alb-logs'], out: args.out, redaction, maxExchanges: args['max-exchanges'] });

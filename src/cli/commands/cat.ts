@@ -1,12 +1,13 @@
 import type { Writable } from 'node:stream';
 import type { CommandModule } from 'yargs';
 import type { PlainCat as Args } from '../plain-cat.js';
+import { withRedactOptions, type RedactArgs } from '../redact-options.js';
 
-export const catCommand: CommandModule<object, Args> = {
+export const catCommand: CommandModule<object, Args & RedactArgs> = {
   command: 'cat <file>',
   describe: 'Print the exchanges of a capture (.jsonl[.gz], .har, .gor, .pcap[ng])',
   builder: (y) =>
-    y
+    withRedactOptions(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin (a pcap/pcapng or JSONL stream)' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
@@ -17,6 +18,8 @@ export const catCommand: CommandModule<object, Args> = {
 
 /** The command itself; also run without yargs for the plain form (see plain-cat.ts). */
 export async function runCat(args: Args, out: Writable = process.stdout): Promise<void> {
+  const { redactionFrom } = await import('../redact-options.js');
+  const redaction = redactionFrom(args);
   const { kindOf, openExchanges } = await import('../../formats/open.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   if (args.file === '-' ? await stdinIsCapture() : kindOf(args.file) === 'pcap') {
@@ -26,14 +29,14 @@ export async function runCat(args: Args, out: Writable = process.stdout): Promis
     // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
     const thread = plan.mode === 'reader' ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
     const { printExchangeBatches, printEntryBatches } = await import('../print.js');
-    if (plan.mode === 'shards') return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning), args.format, out);
+    if (plan.mode === 'shards') return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning, redaction), args.format, out, redaction);
     // Batches: the pcap path is the one fast enough for a per-exchange await to show.
     const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
-    return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), args.format, out);
+    return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), args.format, out, redaction);
   }
   const { printExchanges } = await import('../print.js');
   const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning });
-  await printExchanges(exchanges, args.format, out);
+  await printExchanges(exchanges, args.format, out, redaction);
 }
 
 /** `tcpdump -w - | shadowtap cat -`: stdin's first bytes say whether it is a capture or a JSONL file. */

@@ -1,47 +1,41 @@
 import type { CommandModule } from 'yargs';
+import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
 
-interface Args {
+interface Args extends RedactArgs {
   listen: string;
   upstream: string;
   out: string;
   'max-body': number;
   queue: number;
-  redact: boolean;
-  'redact-header': string[];
-  'redact-query': string[];
 }
 
 export const recordCommand: CommandModule<object, Args> = {
   command: 'record',
   describe: 'Recording reverse proxy: forward every request to --upstream unchanged and record the exchanges',
   builder: (y) =>
-    y
+    withRedactOptions(y)
       .option('listen', { type: 'string', demandOption: true, describe: 'HOST:PORT to listen on (port 0: any free port, printed on stderr)' })
       .option('upstream', { type: 'string', demandOption: true, describe: 'URL of the real service' })
       .option('out', { type: 'string', demandOption: true, describe: 'capture file (.jsonl or .jsonl.gz, mode 0600)' })
       .option('max-body', { type: 'number', default: 1 << 20, describe: 'body bytes kept per message' })
-      .option('queue', { type: 'number', default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' })
-      .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (--no-redact to keep them)' })
-      .option('redact-header', { type: 'string', array: true, default: [] as string[], describe: 'another header to redact' })
-      .option('redact-query', { type: 'string', array: true, default: [] as string[], describe: 'a query parameter to redact' }),
+      .option('queue', { type: 'number', default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' }),
   handler: async (args) => {
     const { startRecordingProxy, parseListen } = await import('../../capture/input-proxy.js');
     const { CaptureWriter } = await import('../../formats/capture-file.js');
-    const { createRedactor } = await import('../../capture/redact.js');
+    const { safeUrl } = await import('../../stages/redact/index.js');
     const { kindOf } = await import('../../formats/open.js');
     const { InputError } = await import('../../errors.js');
     if (kindOf(args.out) !== 'jsonl') throw new InputError(`--out ${args.out}: record writes .jsonl or .jsonl.gz`);
     const { host, port } = parseListen(args.listen);
-    const redaction = { enabled: args.redact, headers: args['redact-header'], queryParams: args['redact-query'] };
-    const redact = createRedactor(redaction);
+    const redaction = redactionFrom(args);
     const proxy = await startRecordingProxy({ host, port, upstream: args.upstream, maxBodyBytes: args['max-body'], queueCapacity: args.queue });
-    const writer = CaptureWriter.open(args.out, { source: { kind: 'proxy', listen: `${host}:${proxy.port}`, upstream: args.upstream }, redaction });
+    const writer = CaptureWriter.open(args.out, { source: { kind: 'proxy', listen: `${host}:${proxy.port}`, upstream: safeUrl(args.upstream) }, redaction });
     // Before the "listening" line: whoever reads it may signal at once.
     const stop = (): void => void proxy.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const shown = host.includes(':') ? `[${host}]` : host;
-    process.stderr.write(`record: listening on http://${shown}:${proxy.port} -> ${args.upstream}, writing ${args.out}\n`);
+    process.stderr.write(`record: listening on http://${shown}:${proxy.port} -> ${safeUrl(args.upstream)}, writing ${args.out}\n`);
     const line = (): string => {
       const s = proxy.stats();
       return `record: ${s.requests} requests, ${writer.count} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors`;
@@ -51,7 +45,7 @@ export const recordCommand: CommandModule<object, Args> = {
     try {
       let n = 0;
       for await (const ex of proxy.exchanges) {
-        await writer.write(redact(ex));
+        await writer.write(ex);
         // A backlog is served from resolved promises, which would starve the sockets of the requests
         // being proxied: let I/O run every few exchanges.
         if (++n % 32 === 0) await new Promise((r) => setImmediate(r));

@@ -1,0 +1,91 @@
+import { isUtf8 } from 'node:buffer';
+import { brotliCompressSync, brotliDecompressSync, constants, deflateSync, gzipSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { Body, Header } from '../../exchange.js';
+import { headerValueOf, isHeaderNamed } from '../../exchange.js';
+import { bodyBytes, makeBody } from '../../body.js';
+import { redactJson } from './json.js';
+import { redactMultipart } from './multipart.js';
+import { redactPairs, type Hash, type IsSecret } from './url.js';
+
+/**
+ * Bodies that carry named fields: urlencoded forms, JSON (requests, and token responses), multipart
+ * forms. A compressed body is decoded, redacted and compressed again with the same coding, so the
+ * message stays what its headers say; Content-Length is set to the new size (framing stays valid).
+ */
+type Kind = 'form' | 'json' | 'multipart';
+
+/** Decoded bodies past this are not inspected further (a compression bomb must not take the memory). */
+const MAX_DECODED = 64 << 20;
+
+function kindOf(type: string | undefined, body: Body): Kind | undefined {
+  if (type === undefined || /^\s*text\/plain/i.test(type)) {
+    // Clients that send JSON without saying so still send passwords.
+    const t = body.text?.trimStart() ?? '';
+    return t.startsWith('{') || t.startsWith('[') ? 'json' : undefined;
+  }
+  const t = type.toLowerCase();
+  if (t.startsWith('application/x-www-form-urlencoded')) return 'form';
+  if (t.startsWith('multipart/form-data')) return 'multipart';
+  return /^[a-z0-9.+-]+\/(?:[a-z0-9.-]+\+)?json\b/.test(t) ? 'json' : undefined;
+}
+
+interface Coding {
+  decode(b: Buffer, partial: boolean): Buffer;
+  encode(b: Buffer): Buffer;
+}
+const sync = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_DECODED };
+const CODINGS: Record<string, Coding> = {
+  gzip: { decode: (b, p) => gunzipSync(b, p ? sync : { maxOutputLength: MAX_DECODED }), encode: (b) => gzipSync(b) },
+  'x-gzip': { decode: (b, p) => gunzipSync(b, p ? sync : { maxOutputLength: MAX_DECODED }), encode: (b) => gzipSync(b) },
+  deflate: { decode: (b, p) => inflateSync(b, p ? sync : { maxOutputLength: MAX_DECODED }), encode: (b) => deflateSync(b) },
+  br: { decode: (b) => brotliDecompressSync(b, { maxOutputLength: MAX_DECODED }), encode: (b) => brotliCompressSync(b) },
+};
+
+/** The message's headers and body with the body's secrets hashed; undefined when nothing changed. */
+export function redactBody(headers: Header[], body: Body | undefined, isSecret: IsSecret, hash: Hash): { headers: Header[]; body: Body } | undefined {
+  if (!body || (body.text === undefined && body.base64 === undefined)) return undefined;
+  const kind = kindOf(headerValueOf(headers, 'content-type'), body);
+  if (!kind) return undefined;
+  const encoding = headerValueOf(headers, 'content-encoding')?.trim().toLowerCase();
+  const coding = encoding && encoding !== 'identity' ? CODINGS[encoding] : undefined;
+  let out: Buffer | string;
+  if (!coding && encoding && encoding !== 'identity') {
+    // A coding we cannot undo (or a chain of them): the fields cannot be found, so nothing of it is kept.
+    out = hash(body.base64 ?? body.text!);
+  } else if (!coding && body.text !== undefined) {
+    out = redactText(kind, headers, body.text, isSecret, hash);
+    if (out === body.text) return undefined;
+  } else {
+    let plain: Buffer;
+    try {
+      plain = coding ? coding.decode(bodyBytes(body), body.truncated) : bodyBytes(body);
+    } catch {
+      plain = Buffer.alloc(0);
+    }
+    if (coding && plain.length === 0 && bodyBytes(body).length > 0) out = hash(body.base64 ?? body.text!);
+    else {
+      const enc = isUtf8(plain) ? 'utf8' : 'latin1';
+      const text = plain.toString(enc);
+      const red = redactText(kind, headers, text, isSecret, hash);
+      if (red === text) return undefined;
+      out = coding ? coding.encode(Buffer.from(red, enc)) : Buffer.from(red, enc);
+    }
+  }
+  const bytes = typeof out === 'string' ? Buffer.from(out, 'utf8') : out;
+  const kept = bodyBytes(body).length;
+  const size = body.truncated ? Math.max(bytes.length, body.size - kept + bytes.length) : bytes.length;
+  const next = makeBody(bytes, size);
+  return { headers: withLength(headers, size), body: next };
+}
+
+function redactText(kind: Kind, headers: Header[], text: string, isSecret: IsSecret, hash: Hash): string {
+  if (kind === 'form') return redactPairs(text, '&', isSecret, hash);
+  if (kind === 'json') return redactJson(text, isSecret, hash);
+  return redactMultipart(headerValueOf(headers, 'content-type')!, text, isSecret, hash);
+}
+
+/** Content-Length follows the body: a redacted body of another size must not break the framing on replay or in .gor. */
+function withLength(headers: Header[], size: number): Header[] {
+  if (!headers.some((h) => isHeaderNamed(h.name, 'content-length'))) return headers;
+  return headers.map((h) => (isHeaderNamed(h.name, 'content-length') ? { name: h.name, value: String(size) } : h));
+}

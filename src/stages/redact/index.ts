@@ -1,0 +1,124 @@
+import type { Exchange, Header, InterimResponse } from '../../exchange.js';
+import { isHeaderNamed } from '../../exchange.js';
+import { redactBody } from './body.js';
+import { redactAuth, redactCookies, redactSetCookie } from './headers.js';
+import { checkKey, hasher, keyFromEnv, keyId, type RedactKey } from './key.js';
+import { DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES, nameMatcher } from './names.js';
+import { redactUrl, type Hash } from './url.js';
+
+export { safeFields, safeText, safeUrl } from './url.js';
+export { checkKey, keyFromEnv, type RedactKey } from './key.js';
+export { DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES } from './names.js';
+
+/**
+ * What to redact. Every output of captured data (capture files, .har, .gor, rotating files, `cat`
+ * listings) is opened with one, and `enabled: false` only comes from an explicit `--no-redact`.
+ */
+export interface RedactPolicy {
+  enabled: boolean;
+  /** Header names (globs, case-insensitive) to redact besides DEFAULT_HEADER_NAMES. */
+  headers?: readonly string[];
+  /** Field names (globs) besides DEFAULT_FIELD_NAMES: query, form, JSON, multipart and path parameters. */
+  queryParams?: readonly string[];
+  /** HMAC key: default SHADOWTAP_REDACT_KEY, else a random key for this process. */
+  key?: RedactKey;
+}
+
+export const REDACT_ALL: RedactPolicy = { enabled: true };
+
+/** What the capture file's first line says about the redaction applied to it (never the key). */
+export interface RedactionRecord {
+  enabled: boolean;
+  headers?: string[];
+  fields?: string[];
+  bodies?: string[];
+  hash?: string;
+  key?: string;
+  keyId?: string;
+}
+
+export function redactionRecord(p: RedactPolicy): RedactionRecord {
+  if (!p.enabled) return { enabled: false };
+  const key = p.key ?? keyFromEnv();
+  return {
+    enabled: true,
+    headers: [...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])],
+    fields: [...DEFAULT_FIELD_NAMES, ...(p.queryParams ?? [])],
+    bodies: ['application/x-www-form-urlencoded', 'json', 'multipart/form-data', 'gzip/deflate/br decoded and encoded again'],
+    hash: 'redacted:<first 16 hex of HMAC-SHA256(key, value)>',
+    key: key.source,
+    keyId: keyId(key.bytes),
+  };
+}
+
+/** Headers whose value is a URL: their query, path parameters, fragment and password get the field rules. */
+const URL_HEADERS = ['location', 'referer', 'content-location'];
+
+/**
+ * The redaction stage: credentials become `redacted:<keyed hash>` (HMAC-SHA256, first 16 hex digits),
+ * so equal secrets stay equal — a reader sees that two requests carried the same token — but a value
+ * cannot be recovered or tested against guesses without the key. An exchange with nothing to redact is
+ * returned as it is (no copies); otherwise a copy, the input untouched.
+ */
+export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
+  if (!p.enabled) return (ex) => ex;
+  const key = p.key ? { ...p.key, bytes: checkKey(p.key.bytes, p.key.source) } : keyFromEnv();
+  const hash = hasher(key.bytes);
+  const secretHeader = nameMatcher([...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])]);
+  const urlHeader = nameMatcher(URL_HEADERS);
+  const field = nameMatcher([...DEFAULT_FIELD_NAMES, ...(p.queryParams ?? [])]);
+  const value = (name: string, v: string): string => {
+    if (isHeaderNamed(name, 'cookie')) return redactCookies(v, hash);
+    if (isHeaderNamed(name, 'set-cookie') || isHeaderNamed(name, 'set-cookie2')) return redactSetCookie(v, hash);
+    if (isHeaderNamed(name, 'authorization') || isHeaderNamed(name, 'proxy-authorization')) return redactAuth(v, hash);
+    return hash(v);
+  };
+  /** The same array when nothing in it changes. */
+  const list = (hs: Header[]): Header[] => {
+    let out: Header[] | undefined;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i]!;
+      const v = secretHeader(h.name) ? value(h.name, h.value) : urlHeader(h.name) ? redactUrl(h.value, field, hash) : h.value;
+      if (v !== h.value) (out ??= hs.slice())[i] = { name: h.name, value: v };
+    }
+    return out ?? hs;
+  };
+  return (ex) => {
+    const q = ex.request;
+    const target = redactUrl(q.target, field, hash);
+    let headers = list(q.headers);
+    const body = redactBody(headers, q.body, field, hash);
+    if (body) headers = body.headers;
+    const trailers = q.trailers && list(q.trailers);
+    const r = ex.response;
+    const response = r && redactResponse(r, list, field, hash);
+    if (target === q.target && headers === q.headers && !body && trailers === q.trailers && response === r) return ex;
+    const request = { ...q, target, headers };
+    if (body) request.body = body.body;
+    if (trailers) request.trailers = trailers;
+    const out: Exchange = { ...ex, request };
+    if (response) out.response = response;
+    return out;
+  };
+}
+
+function redactResponse(r: NonNullable<Exchange['response']>, list: (hs: Header[]) => Header[], field: (n: string) => boolean, hash: Hash): NonNullable<Exchange['response']> {
+  let headers = list(r.headers);
+  const body = redactBody(headers, r.body, field, hash);
+  if (body) headers = body.headers;
+  const trailers = r.trailers && list(r.trailers);
+  let interim: InterimResponse[] | undefined = r.interim;
+  if (r.interim) {
+    const each = r.interim.map((i) => {
+      const hs = list(i.headers);
+      return hs === i.headers ? i : { ...i, headers: hs };
+    });
+    if (each.some((i, n) => i !== r.interim![n])) interim = each;
+  }
+  if (headers === r.headers && !body && trailers === r.trailers && interim === r.interim) return r;
+  const out = { ...r, headers };
+  if (body) out.body = body.body;
+  if (trailers) out.trailers = trailers;
+  if (interim) out.interim = interim;
+  return out;
+}

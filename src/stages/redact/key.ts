@@ -1,0 +1,62 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { InputError } from '../../errors.js';
+
+/** Where a key came from: named in error messages and in the capture file's first line. */
+export type KeySource = 'SHADOWTAP_REDACT_KEY' | 'random' | string;
+
+export interface RedactKey {
+  bytes: Buffer;
+  source: KeySource;
+}
+
+const MIN_BYTES = 16;
+const MIN_DISTINCT = 8;
+
+/**
+ * A key anyone can guess turns every hash into a test for guessed secrets, so it is refused (exit 2):
+ * fewer than 16 bytes, fewer than 8 different bytes ("aaaa…", "passwordpassword"), or a run such as
+ * "0123456789abcdef".
+ */
+export function checkKey(bytes: Buffer, source: KeySource): Buffer {
+  const why =
+    bytes.length < MIN_BYTES
+      ? `${bytes.length} bytes, at least ${MIN_BYTES} needed`
+      : new Set(bytes).size < MIN_DISTINCT
+        ? `only ${new Set(bytes).size} different characters`
+        : isRun(bytes)
+          ? 'a run of consecutive characters'
+          : undefined;
+  if (why) throw new InputError(`${source}: the redaction key is guessable (${why}); use a random one, e.g. \`openssl rand -hex 32\``);
+  return bytes;
+}
+
+function isRun(b: Buffer): boolean {
+  const step = b[1]! - b[0]!;
+  if (Math.abs(step) !== 1) return false;
+  for (let i = 2; i < b.length; i++) if (b[i]! - b[i - 1]! !== step) return false;
+  return true;
+}
+
+// One random key per process, so equal secrets hash equal across every output of one run.
+let processKey: RedactKey | undefined;
+
+/** SHADOWTAP_REDACT_KEY when set (and not guessable), else one random key for this process. */
+export function keyFromEnv(env: NodeJS.ProcessEnv = process.env): RedactKey {
+  const v = env.SHADOWTAP_REDACT_KEY;
+  if (v !== undefined && v !== '') return { bytes: checkKey(Buffer.from(v, 'utf8'), 'SHADOWTAP_REDACT_KEY'), source: 'SHADOWTAP_REDACT_KEY' };
+  processKey ??= { bytes: randomBytes(32), source: 'random' };
+  return processKey;
+}
+
+/**
+ * Names the key without revealing it: two captures whose `keyId` match have comparable hashes.
+ * An HMAC of a fixed text, so it is no more help to a guesser than any other hash in the file.
+ */
+export function keyId(key: Buffer): string {
+  return createHmac('sha256', key).update('shadowtap redaction key id').digest('hex').slice(0, 8);
+}
+
+/** `redacted:<first 16 hex of HMAC-SHA256(key, value)>`. */
+export function hasher(key: Buffer): (value: string) => string {
+  return (v) => `redacted:${createHmac('sha256', key).update(v).digest('hex').slice(0, 16)}`;
+}
