@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../exchange.js';
 import type { AgentConfig } from './config.js';
+import type { RecordingProxyStats } from '../capture/input-proxy.js';
 import { newCaptureStats, type CaptureStats } from '../capture/tcp/stream-sink.js';
 
 /** tcpdump's packet-buffer timeout plus a margin: what an abrupt exit can lose. */
@@ -20,7 +21,7 @@ export interface SourceState {
   restarts: number;
   gaps: Gap[];
   capture?: CaptureStats;
-  proxy?: { requests: number; recorded: number; dropped: number; upstreamErrors: number; queued: number };
+  proxy?: RecordingProxyStats;
   proxyPort?: number;
 }
 

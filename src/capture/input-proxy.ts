@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { Pool } from 'undici';
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
 import { DropQueue } from './proxy/drop-queue.js';
-import { proxyApp } from './proxy/server.js';
+import { proxyServer } from './proxy/server.js';
+import { upstreamOf } from './proxy/upstream-request.js';
 
 export interface RecordingProxyOptions {
   host: string;
@@ -13,13 +13,20 @@ export interface RecordingProxyOptions {
   maxBodyBytes?: number;
   /** Exchanges waiting for the consumer at most; beyond, dropped and counted (default 10,000). */
   queueCapacity?: number;
+  /** How long a request (head and body) may take to arrive (default 300 s, Node's). */
+  requestTimeoutMs?: number;
 }
 
 export interface RecordingProxyStats {
   requests: number;
   recorded: number;
   dropped: number;
+  /** Requests the upstream did not answer whole (refused, reset, cut mid-response). */
   upstreamErrors: number;
+  /** Clients that went away before their response was complete. */
+  clientAborts: number;
+  /** Requests cut because their head or body did not arrive within the request timeout. */
+  requestTimeouts: number;
   queued: number;
 }
 
@@ -57,22 +64,29 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const up = parseUpstream(opts.upstream);
   const queue = new DropQueue<Exchange>(opts.queueCapacity ?? 10_000);
   // No connection cap: a cap would queue production requests behind each other.
-  const pool = new Pool(up.origin, { keepAliveTimeout: 30_000, connect: { rejectUnauthorized: true } });
-  let requests = 0;
-  let upstreamErrors = 0;
-  const base = { prefix: up.pathname.replace(/\/$/, ''), maxBodyBytes: opts.maxBodyBytes ?? 1 << 20, capture: '', host: hostname(), closing: false };
-  const app = proxyApp(pool, base, (ex) => {
-    requests++;
-    if (ex.flags?.includes('no-response')) upstreamErrors++;
+  const upstream = upstreamOf(up);
+  const counts = { requests: 0, upstreamErrors: 0, clientAborts: 0, requestTimeouts: 0 };
+  const base = { upstream, maxBodyBytes: opts.maxBodyBytes ?? 1 << 20, capture: '', host: hostname(), closing: false };
+  const { server, tunnels } = proxyServer(base, opts.requestTimeoutMs ?? 300_000, (ex, outcome) => {
+    counts.requests++;
+    if (outcome === 'upstream-error') counts.upstreamErrors++;
+    else if (outcome === 'client-abort') counts.clientAborts++;
+    else if (outcome === 'request-timeout') counts.requestTimeouts++;
     queue.offer(ex);
   });
   try {
-    await app.listen({ host: opts.host, port: opts.port });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: opts.host, port: opts.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   } catch (err) {
-    await pool.close();
+    upstream.agent.destroy();
     throw new InputError(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
   }
-  const addr = app.server.address();
+  const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   base.capture = `proxy:${opts.host}:${port}`;
   let closing: Promise<void> | undefined;
@@ -80,15 +94,18 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     exchanges: queue,
     host: opts.host,
     port,
-    stats: () => ({ requests, recorded: queue.accepted, dropped: queue.dropped, upstreamErrors, queued: queue.size }),
+    stats: () => ({ ...counts, recorded: queue.accepted, dropped: queue.dropped, queued: queue.size }),
     close: () =>
       (closing ??= (async () => {
         base.closing = true;
         // Keep-alive connections that finish their request during shutdown become idle only later:
         // close them as they do, instead of waiting for the keep-alive timeout.
-        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-        await app.close().finally(() => clearInterval(sweep));
-        await pool.close();
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const closed = new Promise((resolve) => server.close(resolve));
+        // Tunnels (CONNECT, WebSocket) have no end of their own: cut them.
+        for (const t of tunnels) t.destroy();
+        await closed.finally(() => clearInterval(sweep));
+        upstream.agent.destroy();
         queue.close();
       })()),
   };

@@ -13,7 +13,8 @@ const anyName = fc.oneof(variant, fc.string({ maxLength: 12 }), fc.string({ unit
 
 /** What forwardableRaw must do, written the plain way (lower-cased copies, Sets). */
 function reference(raw: string[], direction: 'request' | 'response'): string[] {
-  const hop = new Set(direction === 'request' ? NAMES.slice(0, 8) : NAMES.slice(0, 3));
+  // Requests keep Transfer-Encoding, Expect and Trailer: their body, 100 Continue and trailers are forwarded.
+  const hop = new Set(direction === 'request' ? ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te'] : NAMES.slice(0, 3));
   const named = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.toLowerCase() !== 'connection') continue;

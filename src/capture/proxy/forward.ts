@@ -1,14 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
-import type { Exchange, ExchangeFlag } from '../../exchange.js';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js';
 import { BodyTap } from './body-tap.js';
 import { nowUs } from './clock.js';
-import { forwardableRaw, pairsOf, stringsOfBuffers } from './headers.js';
+import { forwardableRaw, pairsOf, tuplesOf } from './headers.js';
+import { isChunked, rawHead, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
 
 export interface ForwardOptions {
-  /** Path prefix of the upstream URL ("" for none). */
-  prefix: string;
+  upstream: Upstream;
   maxBodyBytes: number;
   capture: string;
   host: string;
@@ -16,114 +14,121 @@ export interface ForwardOptions {
   closing?: boolean;
 }
 
-const kForwarding = Symbol('shadowtap.forwarding');
-type TaggedResponse = ServerResponse & { [kForwarding]?: Forwarding };
+/** How an exchange ended, for the counters: only 'upstream-error' is the upstream's doing. */
+export type Outcome = 'ok' | 'upstream-error' | 'client-abort' | 'request-timeout';
 
-/**
- * Shared 'close' listener (`this` is the response), so a request costs no closure for it. Node emits
- * 'close' after 'finish' for a response that was sent whole, or alone when the client went away.
- */
-function onResponseClose(this: TaggedResponse): void {
-  const f = this[kForwarding];
-  if (!f) return;
-  if (this.writableFinished) f.finish();
-  else f.clientGone();
+const kForwarding = Symbol('shadowtap.forwarding');
+type Tagged<T> = T & { [kForwarding]?: Forwarding };
+
+/** The exchange being forwarded on a client connection, if any (the server's request timeout needs it). */
+export function forwardingOn(socket: object): Forwarding | undefined {
+  return (socket as Tagged<object>)[kForwarding];
 }
 
 /**
- * One request streamed to the upstream and its response back, with backpressure both ways; `done`
- * gets the exchange as seen on the wire. This object is undici's dispatch handler (its native callback
- * API: the newer controller API is adapted per request), so a request costs one object, not a set of
- * closures. Raw header order and case are kept (Node's rawHeaders, undici's raw response headers,
- * writeHead with a flat array). `done` runs after the response ended, so recording work never sits
- * between the upstream's bytes and the client.
+ * One request streamed to the upstream and its response back, with backpressure both ways; `done` gets
+ * the exchange as seen on the wire once the response ended, so recording work never sits between the
+ * upstream's bytes and the client. The upstream gets the client's request line and header lines as
+ * received (hop-by-hop ones aside), its body in its framing and its trailers; the client gets the
+ * upstream's status, reason, headers in their case and order, body and trailers.
  */
-class Forwarding {
+export class Forwarding {
   readonly startUs = nowUs();
   requestEndUs: number;
   responseStartUs = -1;
-  status = 0;
-  reason = '';
-  /** Response headers as [name, value, …] strings, as the upstream sent them. */
-  resRaw: string[] | undefined;
+  ures: IncomingMessage | undefined;
   reqTap: BodyTap | undefined;
   resTap: BodyTap | undefined;
-  abortUpstream: ((err?: Error) => void) | undefined;
-  resume: (() => void) | undefined;
+  interim: InterimResponse[] | undefined;
+  creq: ClientRequest;
   finished = false;
+  timedOut = false;
 
   constructor(
     readonly req: IncomingMessage,
-    readonly res: TaggedResponse,
+    readonly res: ServerResponse,
     readonly opts: ForwardOptions,
     readonly id: string,
-    readonly done: (ex: Exchange) => void,
+    readonly done: (ex: Exchange, outcome: Outcome) => void,
   ) {
     this.requestEndUs = this.startUs;
+    const up = opts.upstream;
+    const raw = forwardableRaw(req.rawHeaders, 'request');
+    const method = req.method ?? 'GET';
+    const head = rawHead(method, upstreamTarget(up, req.url ?? '/'), req.httpVersion, raw);
+    const creq = (this.creq = upstreamRequest(up, method, head, isChunked(raw), req.httpVersionMinor >= 1 || req.httpVersionMajor > 1));
+    // The head goes out at once: a client that sent Expect: 100-continue waits for the upstream's answer.
+    creq.flushHeaders();
+    creq.on('response', (ures: IncomingMessage) => this.onResponse(ures));
+    creq.on('information', (info: { statusCode: number; statusMessage: string; rawHeaders: string[] }) => {
+      (this.interim ??= []).push({ status: info.statusCode, reason: info.statusMessage, headers: pairsOf(info.rawHeaders), atUs: nowUs() });
+      if (info.statusCode === 100 && req.headers.expect !== undefined) res.writeContinue();
+    });
+    creq.on('error', (err: Error) => this.onUpstreamError(err));
+    req.on('data', (chunk: Buffer) => {
+      (this.reqTap ??= new BodyTap(opts.maxBodyBytes)).add(chunk);
+      if (!creq.write(chunk)) {
+        req.pause();
+        creq.once('drain', () => req.resume());
+      }
+    });
+    req.on('end', () => {
+      this.requestEndUs = nowUs();
+      if (req.rawTrailers.length) creq.addTrailers(tuplesOf(req.rawTrailers));
+      creq.end();
+    });
+    res.on('close', () => (res.writableFinished ? this.finish() : this.clientGone()));
+    (req.socket as Tagged<object>)[kForwarding] = this;
   }
 
-  async *requestBody(): AsyncGenerator<Buffer> {
-    const tap = (this.reqTap = new BodyTap(this.opts.maxBodyBytes));
-    for await (const chunk of this.req as AsyncIterable<Buffer>) {
-      tap.add(chunk);
-      yield chunk;
-    }
-    this.requestEndUs = nowUs();
-  }
-
-  onConnect(abort: (err?: Error) => void): void {
-    this.abortUpstream = abort;
-  }
-
-  onHeaders(statusCode: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
-    if (statusCode < 200) return true; // interim responses are not relayed by Node's server API
+  private onResponse(ures: IncomingMessage): void {
     this.responseStartUs = nowUs();
-    this.status = statusCode;
-    this.reason = statusText;
-    this.resume = resume;
-    const strings = (this.resRaw = stringsOfBuffers(raw));
+    this.ures = ures;
     const res = this.res;
     if (this.opts.closing) res.shouldKeepAlive = false;
-    res.writeHead(statusCode, statusText, forwardableRaw(strings, 'response'));
-    return true;
+    res.sendDate = false; // add no header the upstream did not send
+    res.writeHead(ures.statusCode ?? 502, ures.statusMessage, forwardableRaw(ures.rawHeaders, 'response'));
+    ures.on('data', (chunk: Buffer) => {
+      (this.resTap ??= new BodyTap(this.opts.maxBodyBytes)).add(chunk);
+      if (!res.write(chunk)) {
+        ures.pause();
+        res.once('drain', () => ures.resume());
+      }
+    });
+    ures.on('end', () => {
+      if (ures.rawTrailers.length) res.addTrailers(tuplesOf(ures.rawTrailers));
+      res.end(); // the exchange is recorded on 'close', once the response is flushed
+    });
+    ures.on('error', () => {
+      // The upstream went away mid-body: the client must see a cut response, not a complete one.
+      res.destroy();
+      this.finish('response-truncated', 'upstream-error');
+    });
   }
 
-  onData(chunk: Buffer): boolean {
-    (this.resTap ??= new BodyTap(this.opts.maxBodyBytes)).add(chunk);
-    if (this.res.write(chunk)) return true;
-    // undici pauses until resume(): one 'drain' listener per pause, none on the common path.
-    this.res.once('drain', this.resume!);
-    return false;
-  }
-
-  onComplete(): void {
-    this.res.end(); // the exchange is recorded on 'close', once the response is flushed
-  }
-
-  onError(err: Error): void {
+  private onUpstreamError(err: Error): void {
+    if (this.finished || this.ures) return;
     const res = this.res;
     if (!res.headersSent) {
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`shadowtap record: upstream error: ${err.message}\n`);
-      this.finish('no-response');
-    } else {
-      res.destroy(err);
-      this.finish('response-truncated');
-    }
+    } else res.destroy();
+    this.finish('no-response', 'upstream-error');
   }
 
-  /** The client went away mid-exchange: stop the upstream request too. */
-  clientGone(): void {
-    this.abortUpstream?.(new Error('client closed'));
-    this.finish(this.responseStartUs < 0 ? 'no-response' : 'response-truncated');
+  /** The client went away (or was timed out) mid-exchange: stop the upstream request too. */
+  private clientGone(): void {
+    this.creq.destroy();
+    const flag: ExchangeFlag = this.timedOut || !this.req.complete ? 'request-truncated' : this.ures ? 'response-truncated' : 'no-response';
+    this.finish(flag, this.timedOut ? 'request-timeout' : 'client-abort');
   }
 
-  finish(flag?: ExchangeFlag): void {
+  finish(flag?: ExchangeFlag, outcome: Outcome = 'ok'): void {
     if (this.finished) return;
     this.finished = true;
-    this.res[kForwarding] = undefined;
     const req = this.req;
-    const socket = req.socket;
+    const socket = req.socket as Tagged<typeof req.socket>;
+    if (socket[kForwarding] === this) socket[kForwarding] = undefined;
     const ex: Exchange = {
       id: this.id,
       timing: { requestStartUs: this.startUs, requestEndUs: this.requestEndUs },
@@ -133,35 +138,18 @@ class Forwarding {
     };
     const reqBody = this.reqTap?.body();
     if (reqBody) ex.request.body = reqBody;
-    if (this.responseStartUs >= 0) {
+    if (req.rawTrailers.length) ex.request.trailers = pairsOf(req.rawTrailers);
+    const ures = this.ures;
+    if (ures) {
       ex.timing.responseStartUs = this.responseStartUs;
       ex.timing.responseEndUs = nowUs();
-      ex.response = { status: this.status, reason: this.reason, httpVersion: 'HTTP/1.1', headers: pairsOf(this.resRaw!) };
+      ex.response = { status: ures.statusCode ?? 0, reason: ures.statusMessage ?? '', httpVersion: `HTTP/${ures.httpVersion}`, headers: pairsOf(ures.rawHeaders) };
       const resBody = this.resTap?.body();
       if (resBody) ex.response.body = resBody;
+      if (ures.rawTrailers.length) ex.response.trailers = pairsOf(ures.rawTrailers);
+      if (this.interim) ex.response.interim = this.interim;
     }
     if (flag) ex.flags = [flag];
-    this.done(ex);
+    this.done(ex, outcome);
   }
-}
-
-/** Streams one request to the upstream and its response back; `done` gets the exchange once it ended. */
-export function forward(upstream: Dispatcher, req: IncomingMessage, res: ServerResponse, opts: ForwardOptions, id: string, done: (ex: Exchange) => void): void {
-  const f = new Forwarding(req, res, opts, id, done);
-  const tagged = res as TaggedResponse;
-  tagged[kForwarding] = f;
-  res.on('close', onResponseClose);
-  const h = req.headers;
-  const hasBody = h['content-length'] !== undefined ? h['content-length'] !== '0' : h['transfer-encoding'] !== undefined;
-  upstream.dispatch(
-    {
-      origin: undefined,
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-      path: opts.prefix + (req.url ?? '/'),
-      headers: forwardableRaw(req.rawHeaders, 'request'),
-      // undici streams async iterables with backpressure; its types only list Readable.
-      body: hasBody ? (f.requestBody() as unknown as Readable) : null,
-    },
-    f as unknown as Dispatcher.DispatchHandler,
-  );
 }

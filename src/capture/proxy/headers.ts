@@ -1,11 +1,12 @@
 import { isHeaderNamed as isNamed, type Header } from '../../exchange.js';
 
 /**
- * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, so a proxy must not pass them on;
- * undici also refuses several of them. They are still recorded as the client or server sent them.
- * Transfer-Encoding stays on responses: Node's server frames the body by it.
+ * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, so a proxy must not pass them on.
+ * They are still recorded as the client or server sent them. Transfer-Encoding, Trailer and Expect
+ * stay: the body is forwarded in the client's framing (chunked re-chunked, trailers kept) and the
+ * upstream's 100 Continue is relayed.
  */
-const requestHop = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'expect', 'trailer'];
+const requestHop = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te'];
 const responseHop = ['connection', 'keep-alive', 'proxy-connection'];
 
 function isOneOf(name: string, lowers: readonly string[]): boolean {
@@ -20,15 +21,10 @@ export function pairsOf(raw: readonly string[]): Header[] {
   return out;
 }
 
-/** undici's raw headers (Buffers, or arrays of Buffers for repeats after normalisation) as a flat string list. */
-export function stringsOfBuffers(raw: readonly (Buffer | Buffer[] | string)[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toString();
-    const value = raw[i + 1]!;
-    if (Array.isArray(value)) for (const v of value) out.push(name, v.toString('latin1'));
-    else out.push(name, value.toString('latin1'));
-  }
+/** A raw [name, value, …] list as [name, value] tuples (what addTrailers takes). */
+export function tuplesOf(raw: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
   return out;
 }
 

@@ -1,33 +1,62 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Dispatcher } from 'undici';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Exchange } from '../../exchange.js';
-import { forward, type ForwardOptions } from './forward.js';
+import { Forwarding, forwardingOn, type ForwardOptions, type Outcome } from './forward.js';
+import { tunnel } from './tunnel.js';
 
-const NO_QUERY = Object.freeze({});
+export interface ProxyServer {
+  server: Server;
+  /** Open CONNECT/Upgrade tunnels: they outlive HTTP and are cut when the proxy closes. */
+  tunnels: Set<Duplex>;
+}
 
 /**
- * The fastify app of the recording proxy. Every method and path goes to one handler that hijacks the
- * reply and streams with raw Node objects: fastify's body parsing and serialisation would buffer and
- * normalise what must pass through untouched.
+ * The recording proxy's HTTP server: node:http directly, because every request must reach the upstream
+ * as sent. fastify's router answered 400 to targets such as `/%zz` and `/a%%b` (which upstreams accept),
+ * and a framework adds nothing when the handler streams raw requests anyway. Node's own checks stay:
+ * what its parser refuses is not HTTP/1.1.
+ *
+ * `requestTimeoutMs` bounds how long a request (head and body) may take to arrive: a slow or stalled
+ * body is cut, answered 408 when no response has started, and counted.
  */
-export function proxyApp(upstream: Dispatcher, base: ForwardOptions, onExchange: (ex: Exchange) => void): FastifyInstance {
-  const app = Fastify({
-    logger: false,
-    forceCloseConnections: 'idle',
-    // The handler reads neither the parsed query nor the request id (there is no logger): skip building them.
-    genReqId: () => 'proxied',
-    routerOptions: { maxParamLength: 65_536, querystringParser: () => NO_QUERY },
-  });
-  app.removeAllContentTypeParsers();
-  // Leave the body unread in the raw request: forward() streams it to the upstream.
-  app.addContentTypeParser('*', (_req, _payload, done) => done(null));
+export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onExchange: (ex: Exchange, outcome: Outcome) => void): ProxyServer {
   let seq = 0;
-  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
-    reply.hijack();
+  const tunnels = new Set<Duplex>();
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // `base` is read per request: its capture name is only known once the server listens.
-    forward(upstream, request.raw, reply.raw, base, `${base.capture}-${++seq}`, onExchange);
+    new Forwarding(req, res, base, `${base.capture}-${++seq}`, onExchange);
   };
-  app.route({ method: app.supportedMethods, url: '/*', handler });
-  app.setNotFoundHandler(handler);
-  return app;
+  const server = createServer(
+    {
+      // An upstream may well accept a request without Host (HTTP/1.0 clients send none).
+      requireHostHeader: false,
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      // How often Node checks the request timeouts: their resolution.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 10))),
+      // Longer than load balancers' idle timeouts (ALB: 60 s), so they never reuse a connection we are closing.
+      keepAliveTimeout: 72_000,
+    },
+    onRequest,
+  );
+  // Without this listener Node answers 100 Continue itself; the upstream's answer is relayed instead.
+  server.on('checkContinue', onRequest);
+  const onTunnel = (req: IncomingMessage, socket: Duplex, early: Buffer): void => {
+    tunnels.add(socket);
+    socket.once('close', () => tunnels.delete(socket));
+    tunnel(req, socket, early, base, `${base.capture}-${++seq}`, onExchange);
+  };
+  server.on('connect', onTunnel);
+  server.on('upgrade', onTunnel);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const f = forwardingOn(socket);
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && f) f.timedOut = true;
+    if (socket.writable && !f?.res.headersSent) {
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  });
+  return { server, tunnels };
 }

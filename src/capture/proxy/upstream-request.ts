@@ -1,0 +1,63 @@
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isHeaderNamed } from '../../exchange.js';
+
+export interface Upstream {
+  url: URL;
+  /** Path prefix of the upstream URL ("" for none). */
+  prefix: string;
+  agent: HttpAgent;
+}
+
+/**
+ * Pooled keep-alive connections to the upstream. `timeout` bounds how long an idle connection is kept
+ * and lets Node honour a server's `Keep-Alive: timeout=N` hint, which avoids reusing a connection the
+ * upstream is closing. It also applies to busy sockets, where it only emits an event nobody acts on.
+ */
+export function upstreamOf(url: URL): Upstream {
+  const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo' as const, timeout: 30_000 };
+  const agent = url.protocol === 'https:' ? new HttpsAgent({ ...opts, rejectUnauthorized: true }) : new HttpAgent(opts);
+  return { url, prefix: url.pathname.replace(/\/$/, ''), agent };
+}
+
+/** The request target as the upstream gets it: origin-form under the upstream's path prefix; `*` and absolute forms as sent. */
+export function upstreamTarget(up: Upstream, target: string): string {
+  return target.startsWith('/') ? up.prefix + target : target;
+}
+
+/** The request head exactly as it goes on the wire: the client's method, target and version, then its header lines. */
+export function rawHead(method: string, target: string, httpVersion: string, raw: readonly string[]): string {
+  let head = `${method} ${target} HTTP/${httpVersion}\r\n`;
+  for (let i = 0; i + 1 < raw.length; i += 2) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  return head + '\r\n';
+}
+
+/**
+ * Whether the client framed its body with chunked coding: Node's server has decoded it, so it is
+ * re-chunked. Node's parser refuses a request whose Transfer-Encoding does not end in chunked.
+ */
+export function isChunked(raw: readonly string[]): boolean {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (isHeaderNamed(raw[i]!, 'transfer-encoding')) return true;
+  return false;
+}
+
+/**
+ * A Node client request that sends `head` verbatim. Node's ClientRequest always writes "HTTP/1.1" and
+ * adds Connection (and Transfer-Encoding) itself; undici also lower-cases Host and Content-Length and
+ * refuses `*` targets and repeated Host headers. So the head Node prepared is replaced, before anything
+ * is sent (the socket is attached on a later tick), by the client's own; Node still frames the body
+ * (`chunked` when the client's was) and parses the response, trailers and keep-alive included.
+ */
+export function upstreamRequest(up: Upstream, method: string, head: string, chunked: boolean, keepAlive: boolean): ClientRequest {
+  const request = up.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const creq = request({ host: up.url.hostname, port: up.url.port, method, path: '/', headers: [], agent: up.agent, setHost: false });
+  const internals = creq as unknown as { _header: string; chunkedEncoding: boolean; shouldKeepAlive: boolean; _last: boolean };
+  internals._header = head;
+  internals.chunkedEncoding = chunked;
+  // An HTTP/1.0 request without keep-alive makes the upstream close after its response: do not reuse the socket.
+  internals.shouldKeepAlive = keepAlive;
+  internals._last = !keepAlive;
+  return creq;
+}
+
+export type UpstreamResponse = IncomingMessage;
