@@ -1,4 +1,5 @@
 import type { FieldDifference } from '../types.js';
+import { canonicalNumber, JsonNumber, stringifyExact } from './json-number.js';
 
 export interface JsonDiffOptions {
   ignoreArrayOrder?: boolean;
@@ -12,7 +13,7 @@ const MAX_SHOWN = 200;
 /** A short printable form of a JSON value for example pairs. */
 export function show(v: unknown): string {
   if (v === undefined) return ABSENT;
-  const s = JSON.stringify(v);
+  const s = stringifyExact(v) ?? 'undefined';
   return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s;
 }
 
@@ -35,11 +36,12 @@ export function diffJson(a: unknown, b: unknown, o: JsonDiffOptions = {}, path =
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
 }
 
-/** JSON with object keys sorted, so equal values have equal strings. */
+/** JSON with object keys sorted and numbers by decimal value, so equal values have equal strings. */
 export function canonical(v: unknown): string {
+  if (typeof v === 'number' || v instanceof JsonNumber) return canonicalNumber(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
   return JSON.stringify(v) ?? 'undefined';

@@ -2,6 +2,7 @@ import type { FieldDifference, ObservedResponse } from '../types.js';
 import { headerValueOf } from '../../exchange.js';
 import { decodedBody } from './decode.js';
 import { diffJson } from './json-diff.js';
+import { parseJsonExact } from './json-number.js';
 import type { CompiledRules } from './rules.js';
 
 const MAX_SHOWN = 200;
@@ -35,7 +36,7 @@ function parseJson(buf: Buffer): { ok: true; value: unknown } | { ok: false } {
   // Only documents that look like JSON objects/arrays are parsed: a bare number or string body is text.
   if (c !== 0x7b && c !== 0x5b && !/^\s*[[{]/.test(buf.subarray(0, 16).toString('latin1'))) return { ok: false };
   try {
-    return { ok: true, value: JSON.parse(buf.toString('utf8')) };
+    return { ok: true, value: parseJsonExact(buf.toString('utf8')) };
   } catch {
     return { ok: false };
   }
