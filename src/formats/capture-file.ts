@@ -1,5 +1,5 @@
 import type { WriteStream } from 'node:fs';
-import { createGzip, type Gzip } from 'node:zlib';
+import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Exchange } from '../exchange.js';
@@ -154,7 +154,9 @@ export class CaptureWriter {
       out = file;
     }
     if (path.endsWith('.gz')) {
-      const gz: Gzip = createGzip();
+      // zlib compresses in libuv's threadpool; room for many batches lets it work while this thread
+      // makes the next ones (with the default 16 KiB every batch waited for its own compression).
+      const gz: Gzip = createGzip({ highWaterMark: 4 << 20 } as ZlibOptions); // a stream option zlib passes on
       gz.pipe(out);
       out = gz;
     }

@@ -1,4 +1,4 @@
-import type { Body, Exchange } from '../exchange.js';
+import type { Body, Exchange, Header } from '../exchange.js';
 import { headerValueOf } from '../exchange.js';
 import { harRequestHeaders, queryOf, receiveOf, sendOf, startedOf, timeOf, urlOf, waitOf } from './har-entry.js';
 
@@ -47,9 +47,25 @@ function list(o: JsonSink, v: unknown): void {
   o.raw('[');
   for (let i = 0; i < v.length; i++) {
     if (i > 0) o.raw(',');
-    flat(o, v[i]);
+    const h = v[i] as Header;
+    if (isPlainHeader(h)) {
+      o.raw('{"name":');
+      o.str(h.name);
+      o.raw(',"value":');
+      o.str(h.value);
+      o.raw('}');
+    } else flat(o, h);
   }
   o.raw(']');
+}
+
+/** A header with exactly its two fields, in order (as every reader makes them): written without the generic walk. */
+function isPlainHeader(h: Header): boolean {
+  let n = 0;
+  for (const k in h) {
+    if (k !== (n === 0 ? 'name' : 'value') || ++n > 2) return false;
+  }
+  return n === 2 && typeof h.name === 'string' && typeof h.value === 'string' && Object.getPrototypeOf(h) === Object.prototype;
 }
 
 // startedDateTime without a Date per exchange: the text up to the seconds is kept while the second lasts.
