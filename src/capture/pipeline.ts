@@ -198,6 +198,14 @@ export class CapturePipeline {
     this.nextSweepUs = now + 1_000_000;
     for (const f of this.flows) {
       const idle = now - f.lastTsUs;
+      if (!f.ended && f.holding) {
+        this.emitKey++;
+        if (f.settle(now)) {
+          f.end('fin', now);
+          this.open--;
+          continue;
+        }
+      }
       if (!f.ended && f.resetAtUs !== undefined) {
         this.emitKey++;
         f.end('rst', now);

@@ -1,63 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CapturePipeline, type CaptureLimits } from '../../src/capture/pipeline.js';
-import { newRawPacket } from '../../src/capture/pcap/packet.js';
-import type { FlowInfo, TcpStreamSink } from '../../src/capture/tcp/stream-sink.js';
-import { tcpPacket, type TcpSpec } from '../helpers/capture-packets.js';
-
-type Pkt = [tsUs: number, spec: TcpSpec, cutPayloadTo?: number];
-
-/** Feeds raw-IP packets to a pipeline whose sinks record what reassembly delivers, per flow. */
-function reassemble(pkts: Pkt[], opts: { ports?: number[]; limits?: Partial<CaptureLimits> } = {}) {
-  const flows: { info: FlowInfo; log: string[] }[] = [];
-  const sinkFactory = (info: FlowInfo): TcpStreamSink => {
-    const log: string[] = [];
-    flows.push({ info, log });
-    const push = (s: string) => {
-      if (s.startsWith('q:') && log.at(-1)?.startsWith('q:')) log[log.length - 1] += s.slice(2);
-      else if (s.startsWith('s:') && log.at(-1)?.startsWith('s:')) log[log.length - 1] += s.slice(2);
-      else log.push(s);
-    };
-    return {
-      data: (d, b) => push(`${d[2]}:${b.toString()}`),
-      gap: (d, n) => push(`gap ${d} ${n}`),
-      halfClose: (d) => push(`fin ${d}`),
-      end: (r) => push(`end ${r}`),
-    };
-  };
-  const p = new CapturePipeline({ sinkFactory, ...opts });
-  const pkt = newRawPacket();
-  pkt.linkType = 101;
-  for (const [ts, spec, cut] of pkts) {
-    const ip = tcpPacket(spec);
-    pkt.tsUs = ts;
-    pkt.buf = ip;
-    pkt.start = 0;
-    pkt.end = cut === undefined ? ip.length : 40 + cut;
-    pkt.origLen = ip.length;
-    p.onPacket(pkt);
-  }
-  p.finish();
-  return { flows, stats: p.stats };
-}
-
-const C = { sport: 40000, dport: 80 };
-const S = { sport: 80, dport: 40000, src: [10, 0, 0, 2], dst: [10, 0, 0, 1] };
-const REQ = 'GET /a-longer-path HTTP/1.1\r\nHost: example\r\n\r\n';
-
-/** The request in `n` pieces: [seqOffset, text]. */
-function pieces(text: string, n: number): [number, string][] {
-  const size = Math.ceil(text.length / n);
-  const out: [number, string][] = [];
-  for (let i = 0; i < text.length; i += size) out.push([i, text.slice(i, i + size)]);
-  return out;
-}
-
-function handshake(isn: number, sisn = 9000): Pkt[] {
-  return [
-    [1, { ...C, seq: isn, flags: 'S' }],
-    [2, { ...S, seq: sisn, ack: isn + 1, flags: 'SA' }],
-  ];
-}
+import { HOLE_WINDOW_US } from '../../src/capture/tcp/half-stream.js';
+import { C, handshake, pieces, reassemble, REQ, S, type Pkt } from '../helpers/reassemble.js';
 
 describe('TCP reassembly', () => {
   it('reorders, drops duplicates and overlaps, and delivers each byte once', () => {
@@ -82,8 +25,10 @@ describe('TCP reassembly', () => {
     const p = pieces(REQ, 3);
     const seg = (i: number): Pkt => [10 + i, { ...C, seq: 101 + p[i]![0], ack: 9001, flags: 'PA', payload: p[i]![1] }];
     const resp = 'HTTP/1.1 200 OK\r\n\r\n';
-    const { flows, stats } = reassemble([...handshake(100), seg(0), seg(2), [20, { ...S, seq: 9001, ack: 101 + REQ.length, flags: 'PA', payload: resp }]]);
-    expect(flows[0]!.log).toEqual([`q:${p[0]![1]}`, `gap request ${p[1]![1].length}`, `q:${p[2]![1]}`, `s:${resp}`, 'end eof']);
+    const later: Pkt = [20 + HOLE_WINDOW_US, { ...C, seq: 101 + REQ.length, ack: 9001 + resp.length, flags: 'A' }];
+    const { flows, stats } = reassemble([...handshake(100), seg(0), seg(2), [20, { ...S, seq: 9001, ack: 101 + REQ.length, flags: 'PA', payload: resp }], later]);
+    // Declared once the acknowledgement has stood for the window, not from the one ACK (see hole-window.test.ts).
+    expect(flows[0]!.log).toEqual([`q:${p[0]![1]}`, `s:${resp}`, `gap request ${p[1]![1].length}`, `q:${p[2]![1]}`, 'end eof']);
     expect(stats).toMatchObject({ gaps: 1, gapBytes: p[1]![1].length });
   });
 

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeSegment } from '../../src/capture/decode/ip-tcp.js';
 import { newSegment, Skip } from '../../src/capture/decode/segment.js';
 import { exchangesFromPcapFile } from '../../src/capture/input-file.js';
+import { newCaptureStats, type CaptureStats } from '../../src/capture/tcp/stream-sink.js';
 import type { Exchange } from '../../src/exchange.js';
 import { classicPcap, type Rec } from '../helpers/capture-packets.js';
-import { dataRuns, readRecords } from '../helpers/capture-rewrite.js';
-import { recordOnLo, run, sampleTraffic, startNodeServer } from '../helpers/capture-tools.js';
+import { dataRuns, readRecords, swapAroundBarePackets } from '../helpers/capture-rewrite.js';
+import { pipelined, recordOnLo, run, sampleTraffic, startNodeServer } from '../helpers/capture-tools.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir('shadowtap-reorder-');
@@ -18,13 +19,16 @@ let server: Awaited<ReturnType<typeof startNodeServer>>;
 
 beforeAll(async () => {
   server = await startNodeServer();
-  await recordOnLo(original, server.port, () => sampleTraffic(server.port));
+  await recordOnLo(original, server.port, async () => {
+    await sampleTraffic(server.port);
+    await pipelined(server.port, ['/p/1', '/p/2', '/p/3', '/p/4']);
+  });
 }, 60_000);
 afterAll(() => server?.close());
 
-async function exchanges(file: string): Promise<Exchange[]> {
+async function exchanges(file: string, stats: CaptureStats = newCaptureStats()): Promise<Exchange[]> {
   const out: Exchange[] = [];
-  for await (const ex of exchangesFromPcapFile(file)) out.push({ ...ex, source: undefined });
+  for await (const ex of exchangesFromPcapFile(file, { stats })) out.push({ ...ex, source: undefined });
   return out;
 }
 
@@ -91,4 +95,31 @@ it('a capture that lost segments: every exchange not flagged is exactly one of t
   for (const e of flagged) expect(e.flags).toEqual(expect.arrayContaining([expect.stringMatching(/gap|truncated|no-response/)]));
   for (const e of got.filter((x) => !x.flags?.length)) expect(whole.has(JSON.stringify(e)), `${e.request.method} ${e.request.target}`).toBe(true);
   expect(got.length - flagged.length).toBeGreaterThan(5);
+});
+
+it('tcpdump -i any reorderings (an ACK, SYN-ACK or FIN swapped with its neighbour, 15% of pairs) keep every exchange, with no gap', async () => {
+  const { recs, linkType } = await readRecords(original);
+  const whole = await exchanges(original);
+  expect(whole.filter((e) => e.request.target.startsWith('/p/')).map((e) => e.response?.status)).toEqual([200, 200, 200, 200]);
+  const seg = newSegment();
+  const isData = (r: Rec): boolean => decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.data.length, iface: 0 }, seg) === Skip.None && seg.payLen > 0;
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const { out, swaps } = swapAroundBarePackets(recs, linkType, 0.15, seed);
+    expect(swaps).toBeGreaterThan(20);
+    const file = join(dir, `swapped-${seed}.pcap`);
+    writeFileSync(file, classicPcap(out, { linkType }));
+    const stats = newCaptureStats();
+    expect([seed, await exchanges(file, stats)]).toEqual([seed, whole]);
+    expect([seed, stats.gaps]).toEqual([seed, 0]);
+    // A real loss in the same reordered capture is still a gap: a data segment of the upload dropped.
+    const post = out.findIndex((r) => isData(r) && r.data.includes('POST /upload'));
+    const at = out.findIndex((r, i) => i > post && isData(r) && r.data.includes('uuuuuuuu'));
+    const lossy = join(dir, `swapped-lossy-${seed}.pcap`);
+    writeFileSync(lossy, classicPcap([...out.slice(0, at), ...out.slice(at + 1)], { linkType }));
+    const lossStats = newCaptureStats();
+    const got = await exchanges(lossy, lossStats);
+    expect(lossStats.gaps).toBeGreaterThan(0);
+    expect(got.find((e) => e.request.target === '/upload')?.flags).toContain('gap');
+    expect(got.filter((e) => e.request.target !== '/upload')).toEqual(whole.filter((e) => e.request.target !== '/upload'));
+  }
 });

@@ -39,3 +39,35 @@ export function dataRuns(recs: Rec[], linkType: number): PacketRun[] {
   }
   return runs;
 }
+
+/** A small seeded PRNG (mulberry32): the same rewrite for the same seed. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * What `tcpdump -i any` on several CPUs does to a capture: adjacent packets swapped (with probability
+ * `rate` per pair), only pairs where one carries no payload (a pure ACK, SYN or FIN) — the reorderings
+ * that put an acknowledgement before the data it acknowledges. Timestamps travel with their packets.
+ */
+export function swapAroundBarePackets(recs: Rec[], linkType: number, rate: number, seed: number): { out: Rec[]; swaps: number } {
+  const seg = newSegment();
+  const bare = (r: Rec): boolean => decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.origLen ?? r.data.length, iface: 0 }, seg) === Skip.None && seg.payLen === 0;
+  const rnd = seeded(seed);
+  const out = recs.slice();
+  let swaps = 0;
+  for (let i = 0; i + 1 < out.length; i++) {
+    if ((bare(out[i]!) || bare(out[i + 1]!)) && rnd() < rate) {
+      [out[i], out[i + 1]] = [out[i + 1]!, out[i]!];
+      swaps++;
+      i++; // each packet moves at most one place
+    }
+  }
+  return { out, swaps };
+}

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -191,4 +191,17 @@ export async function sampleTraffic(port: number): Promise<void> {
   await run('curl', ['-s', '-o', '/dev/null', '--data-binary', `@-`, `${u}/upload`], { input: Buffer.alloc(700_000, 'u') });
   await run('curl', ['-s', '-o', '/dev/null', `${u}/chunked/big`]);
   await run('ab', ['-q', '-n', '20', '-c', '2', `${u}/ab`]);
+}
+
+/** Requests written back to back on one raw socket before any answer (pipelining); resolves once every answer is in. */
+export async function pipelined(port: number, paths: string[]): Promise<void> {
+  const sock = connect(port, '127.0.0.1');
+  await once(sock, 'connect');
+  sock.end(paths.map((p) => `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join(''));
+  let got = '';
+  sock.setEncoding('utf8').on('data', (d: string) => (got += d));
+  const timer = setTimeout(() => sock.destroy(), 10_000);
+  await once(sock, 'close');
+  clearTimeout(timer);
+  if ((got.match(/HTTP\/1\.1 200/g) ?? []).length !== paths.length) throw new Error(`pipelined: ${paths.length} requests, answers: ${got.slice(0, 200)}`);
 }

@@ -44,6 +44,18 @@ export class Flow {
     this.sink.end(reason, tsUs);
   }
 
+  /** Waiting for bytes the peer acknowledged (see HalfStream.settle); the sweep settles them when the flow goes quiet. */
+  get holding(): boolean {
+    return this.request.holding || this.response.holding;
+  }
+
+  /** Settles the acknowledged holes at `tsUs`: true when that closed both halves. */
+  settle(tsUs: number): boolean {
+    this.request.settle(tsUs);
+    this.response.settle(tsUs);
+    return this.bothClosed;
+  }
+
   get bothClosed(): boolean {
     return this.request.closed && this.response.closed;
   }

@@ -18,10 +18,21 @@ interface Pending {
 export const seqDiff = (a: number, b: number): number => (a - b) | 0;
 
 /**
+ * How long the peer's acknowledgement of bytes we have not seen must stand before they count as lost:
+ * captures reorder packets between the two directions (`tcpdump -i any` on several CPUs, multi-queue
+ * NICs), so an ACK is often recorded just before the data it acknowledges. The hole must still be open
+ * after this many later packets of the flow, or this much capture time, whichever comes first (see
+ * README, "TCP", for how these were chosen).
+ */
+export const HOLE_WINDOW_PACKETS = 64;
+export const HOLE_WINDOW_US = 200_000;
+
+/**
  * One direction of a TCP connection: turns segments in any order, with repeats and overlaps, into
  * in-order bytes delivered exactly once, and reports every hole as a gap instead of stitching across it.
- * A hole is declared when the peer acknowledges bytes we never saw (they were lost by the capture, not
- * the network), when the out-of-order buffer hits its limit, or when the flow ends.
+ * A hole is declared when the peer's acknowledgement of bytes we never saw stands for the hole window
+ * (they were lost by the capture, not the network), when the out-of-order buffer hits its limit, or
+ * when the flow ends.
  */
 export class HalfStream {
   started = false;
@@ -31,6 +42,13 @@ export class HalfStream {
   closed = false;
   private pending: Pending[] = [];
   private pendingBytes = 0;
+  /** Packets of the flow seen by this half (its own segments and the peer's ACKs). */
+  private seen = 0;
+  /** The highest acknowledgement beyond nextSeq, and since when (nextSeq, packet count, time) the stream has stood still under it. */
+  private ackedTo: number | undefined;
+  private stallSeq = 0;
+  private stallSeen = 0;
+  private stallUs = 0;
 
   constructor(
     private readonly dir: Direction,
@@ -53,6 +71,7 @@ export class HalfStream {
       this.started = true;
       this.nextSeq = seq;
     }
+    this.seen++;
     if (fin && this.finSeq === undefined) this.finSeq = (seq + wireLen) >>> 0;
     if (wireLen > 0 && !this.closed) {
       if (seqDiff(seq, this.nextSeq) <= 0) {
@@ -60,20 +79,47 @@ export class HalfStream {
         this.drain();
       } else this.hold(seq, data, wireLen, tsUs);
     }
-    this.checkFin(tsUs);
+    this.settle(tsUs);
   }
 
-  /** The peer acknowledged everything before `ack`: whatever of it we have not seen is a gap now. */
+  /** The peer acknowledged everything before `ack`: what of it we have not seen is a gap once the evidence stands. */
   acked(ack: number, tsUs: number): void {
     if (!this.started || this.closed) return;
+    this.seen++;
     const limit = this.finSeq !== undefined && ack === ((this.finSeq + 1) >>> 0) ? this.finSeq : ack;
-    while (seqDiff(limit, this.nextSeq) > 0) {
-      const first = this.pending[0];
-      const to = first && seqDiff(first.seq, limit) < 0 ? first.seq : limit;
-      this.skipTo(to, tsUs);
-      this.drain();
+    if (seqDiff(limit, this.nextSeq) > 0 && (this.ackedTo === undefined || seqDiff(limit, this.ackedTo) > 0)) {
+      if (this.ackedTo === undefined) this.stall(tsUs);
+      this.ackedTo = limit;
     }
+    this.settle(tsUs);
+  }
+
+  /** Waiting for acknowledged bytes to show up. */
+  get holding(): boolean {
+    return this.ackedTo !== undefined;
+  }
+
+  /**
+   * Declares the acknowledged hole a gap once it has stood for the window; `tsUs` is the packet's time,
+   * or the sweep's for a flow gone quiet. True when that closed this half.
+   */
+  settle(tsUs: number): boolean {
+    const to = this.ackedTo;
+    if (to !== undefined && !this.closed) {
+      if (seqDiff(to, this.nextSeq) <= 0) this.ackedTo = undefined; // filled: it was reordering
+      else if (this.nextSeq !== this.stallSeq) this.stall(tsUs); // bytes moved: the window restarts for the rest
+      else if (this.seen - this.stallSeen >= HOLE_WINDOW_PACKETS || tsUs - this.stallUs >= HOLE_WINDOW_US) {
+        this.ackedTo = undefined;
+        while (seqDiff(to, this.nextSeq) > 0) {
+          const first = this.pending[0];
+          this.skipTo(first && seqDiff(first.seq, to) < 0 ? first.seq : to, tsUs);
+          this.drain();
+        }
+      }
+    }
+    const wasClosed = this.closed;
     this.checkFin(tsUs);
+    return this.closed && !wasClosed;
   }
 
   /** End of flow: deliver what is held, with gaps for the holes before it. */
@@ -132,6 +178,12 @@ export class HalfStream {
     this.stats.gaps++;
     this.stats.gapBytes += missing;
     this.sink.gap(this.dir, missing, tsUs);
+  }
+
+  private stall(tsUs: number): void {
+    this.stallSeq = this.nextSeq;
+    this.stallSeen = this.seen;
+    this.stallUs = tsUs;
   }
 
   private checkFin(tsUs: number): void {
