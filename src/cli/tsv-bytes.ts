@@ -1,4 +1,4 @@
-import type { Exchange } from '../exchange.js';
+import { serverLatencyUs, type Exchange } from '../exchange.js';
 
 const BATCH_BYTES = 64 * 1024;
 const TAB = 9;
@@ -35,8 +35,8 @@ export class TsvBytes {
     const res = ex.response;
     at = res ? writeInt(buf, at, res.status) : dash(buf, at);
     buf[at++] = TAB;
-    const start = ex.timing.responseStartUs;
-    at = start === undefined ? dash(buf, at) : writeInt(buf, at, start - ex.timing.requestEndUs);
+    const latency = serverLatencyUs(ex);
+    at = latency === undefined ? dash(buf, at) : writeInt(buf, at, latency);
     buf[at++] = LF;
     this.at = at;
     return this.ready.length > 0 || at >= BATCH_BYTES - FIXED_BYTES;

@@ -39,11 +39,16 @@ function contentLength(head: Head): number | undefined {
   return value;
 }
 
-/** 1 to 15 ASCII digits as a number; a loop, not a regex (this is on every message's path). */
+/**
+ * 1*DIGIT as a number, leading zeros allowed ("000…050" is 50: RFC 9110 §8.6), up to 15 significant
+ * digits (exact in a double); a loop, not a regex (this is on every message's path).
+ */
 function decimal(s: string): number | undefined {
-  if (s.length === 0 || s.length > 15) return undefined;
+  let i = 0;
+  while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
+  if (s.length === 0 || s.length - i > 15) return undefined;
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (; i < s.length; i++) {
     const d = s.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return undefined;
     n = n * 10 + d;

@@ -23,6 +23,8 @@ export class Head {
   contentLength: string | undefined = undefined;
   transferEncoding: string | undefined = undefined;
   upgrade = false;
+  /** A request line that is not HTTP/1.x, kept because a server may still answer it. */
+  malformed = false;
   constructor(
     public httpVersion: string,
     public headers: Header[] = [],

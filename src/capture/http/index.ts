@@ -163,7 +163,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
 /** Most exchanges are whole: no array (nor closure) is made for them. */
 function flagsOf(p: Pending): ExchangeFlag[] | undefined {
   const { req: q, res: r } = p;
-  if (!(p.gapBefore || q.gap || q.truncated || p.memory || !r || r.gap || r.truncated || r.tunnel)) return undefined;
+  if (!(p.gapBefore || q.gap || q.truncated || p.memory || !r || r.gap || r.truncated || r.tunnel || r.firstUs < q.lastUs || q.malformed)) return undefined;
   const flags: ExchangeFlag[] = [];
   if (p.gapBefore || q.gap || r?.gap) flags.push('gap');
   if (q.truncated) flags.push('request-truncated');
@@ -171,5 +171,8 @@ function flagsOf(p: Pending): ExchangeFlag[] | undefined {
   if (r?.tunnel) flags.push('tunnel');
   if (!r) flags.push('no-response');
   if (p.memory) flags.push('memory-limit');
+  if (q.malformed) flags.push('malformed');
+  // The server answered before the request was complete (an early 401/413 to an upload).
+  if (r && r.firstUs < q.lastUs) flags.push('early-response');
   return flags;
 }

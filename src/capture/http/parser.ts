@@ -3,6 +3,7 @@ import { requestFraming, responseFraming, type Framing } from './framing.js';
 import { decodeHeaderBytes, findHeadEnd, parseHead, parseHeadText, type Head, type Kind } from './head.js';
 import { parseHeadSummary, scanHeadSummary, scanned } from './head-summary.js';
 import { findStartLine, mayBeStartLine } from './resync.js';
+import { looksLikeRequestLine, parseMalformedRequest } from './malformed.js';
 import { NO_HEADERS } from './start-line-bytes.js';
 
 /** One parsed message; `gap`/`truncated` say it is not whole, `tunnel` that non-HTTP bytes follow. */
@@ -60,6 +61,8 @@ export class MessageParser {
   private splitTs = 0;
   private ts = 0;
   private readonly maxHead: number;
+  /** At a message boundary (the stream's start, or right after a message): a malformed request line can be trusted. */
+  private synced = true;
 
   constructor(
     readonly kind: Kind,
@@ -130,14 +133,16 @@ export class MessageParser {
   private startMessage(buf: Buffer, pos: number, ts: number): number {
     let lf = buf.indexOf(LF, pos);
     if (lf < 0 || !mayBeStartLine(this.kind, buf, pos, lf)) {
+      const next = lf < 0 ? undefined : this.malformed(buf, pos, lf, ts);
+      if (next !== undefined) return next;
       const found = findStartLine(this.kind, buf, lf < 0 ? pos : pos + 1);
       if (found < 0) {
         // Keep the unfinished last line (a start line may be arriving), bounded.
         const keepFrom = Math.max(pos, buf.lastIndexOf(LF) + 1, buf.length - MAX_LINE);
-        this.counts.nonHttp += keepFrom - pos;
+        this.skipped(keepFrom - pos);
         return this.stash(buf, keepFrom);
       }
-      this.counts.nonHttp += found - pos;
+      this.skipped(found - pos);
       pos = found;
       lf = buf.indexOf(LF, pos);
     }
@@ -158,14 +163,39 @@ export class MessageParser {
         this.headScanned = buf.length - pos;
         return this.stash(buf, pos);
       }
-      this.counts.nonHttp += lf + 1 - pos; // a head this large is not one we can trust
+      this.skipped(lf + 1 - pos); // a head this large is not one we can trust
       return lf + 1;
     }
     const head = (this.opts.summary ? parseHeadSummary : parseHead)(this.kind, buf, pos, end);
     if (!head) {
-      this.counts.nonHttp += lf + 1 - pos;
+      const next = this.malformed(buf, pos, lf, ts);
+      if (next !== undefined) return next;
+      this.skipped(lf + 1 - pos);
       return lf + 1;
     }
+    this.counts.http += end - pos;
+    this.begin(head, this.tsAt(pos), ts);
+    return end;
+  }
+
+  /** Bytes that are not HTTP: what follows them is not known to start at a message boundary. */
+  private skipped(bytes: number): void {
+    if (bytes === 0) return;
+    this.counts.nonHttp += bytes;
+    this.synced = false;
+  }
+
+  /**
+   * A request whose line is not HTTP/1.x, at a message boundary: read as a request flagged `malformed`
+   * (servers answer those). The next position, -1 when its head is still arriving, or undefined when
+   * the bytes are not taken for a request (then they are skipped as non-HTTP, as before).
+   */
+  private malformed(buf: Buffer, pos: number, lf: number, ts: number): number | undefined {
+    if (this.kind !== 'request' || !this.synced || !looksLikeRequestLine(buf, pos, lf)) return undefined;
+    const end = findHeadEnd(buf, lf);
+    if (end < 0) return buf.length - pos <= this.maxHead ? this.stash(buf, pos) : undefined;
+    const head = parseMalformedRequest(buf, pos, end, this.opts.summary === true);
+    if (!head) return undefined;
     this.counts.http += end - pos;
     this.begin(head, this.tsAt(pos), ts);
     return end;
@@ -198,6 +228,7 @@ export class MessageParser {
     }
     this.msg = null;
     this.body = null;
+    this.synced = true;
     this.state = m.tunnel ? 'tunnel' : 'start';
     this.hooks.onMessage(m);
   }
@@ -270,6 +301,7 @@ export class MessageParser {
         this.hooks.onMessage(m);
       }
     } else if (gap) this.hooks.onDesync?.();
+    if (gap) this.synced = false;
     if (this.state !== 'hold') this.state = 'start';
   }
 
