@@ -3,6 +3,7 @@ import type { DifferenceReport, FieldDifference, ObservedResponse, RequestResult
 import { diffResponses } from './response-diff.js';
 import { compileRules, type CompareRules } from './rules.js';
 import { DifferenceTally } from './tally.js';
+import { createResponseRedactor, REDACT_ALL } from '../../stages/redact/index.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -25,6 +26,8 @@ export class ComparisonCollector implements ResponseSink {
   private readonly rules;
   private readonly tallies: DifferenceTally[];
   private readonly pending = new Map<string, Pending>();
+  /** Differences are shown with example values: a target's answers pass the redaction stage first. */
+  private readonly redact = createResponseRedactor<ObservedResponse>(REDACT_ALL);
 
   constructor(
     private readonly mode: 'recorded' | 'noise',
@@ -35,7 +38,8 @@ export class ComparisonCollector implements ResponseSink {
     this.tallies = mode === 'noise' ? [new DifferenceTally(2, urls[2]!)] : urls.map((u, i) => new DifferenceTally(i, u));
   }
 
-  complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit?: Emit): void {
+  complete(req: ScheduledRequest, result: RequestResult, observed: ObservedResponse | undefined, emit?: Emit): void {
+    const response = observed && this.redact(observed);
     if (this.mode === 'recorded') {
       const diffs = this.againstRecorded(req, result, response);
       // The per-result copy with its diff fields is only built for someone who reads it (--results).

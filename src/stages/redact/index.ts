@@ -9,6 +9,7 @@ import { redactUrl, type Hash } from './url.js';
 export { safeFields, safeText, safeUrl } from './url.js';
 export { checkKey, keyFromEnv, type RedactKey } from './key.js';
 export { DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES } from './names.js';
+export { createResponseRedactor } from './observed.js';
 
 /**
  * What to redact. Every output of captured data (capture files, .har, .gor, rotating files, `cat`
