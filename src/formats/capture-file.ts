@@ -130,6 +130,9 @@ export class CaptureWriter {
     private readonly file: WriteStream | undefined,
   ) {}
   count = 0;
+  /** The first error of the file or gzip stream (a full or failing disk): every later write rejects with it. */
+  failure: Error | undefined;
+  private readonly failed = new AbortController();
 
   static open(path: string, header: Omit<CaptureHeader, 'format' | 'version' | 'created'> = {}): CaptureWriter {
     let file: WriteStream | undefined;
@@ -146,6 +149,12 @@ export class CaptureWriter {
       out = gz;
     }
     const w = new CaptureWriter(out, file);
+    const fail = (err: Error): void => {
+      w.failure ??= err;
+      w.failed.abort();
+    };
+    file?.on('error', fail);
+    if (out !== file) out.on('error', fail);
     const h: CaptureHeader = { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, created: new Date().toISOString(), ...header };
     out.write(JSON.stringify({ _shadowtap: h }) + '\n');
     return w;
@@ -153,6 +162,7 @@ export class CaptureWriter {
 
   /** Resolves at once unless a batch is due and the stream buffer is full; then when it drains. */
   write(ex: Exchange): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     this.count++;
     try {
       writeHarEntry(ex, this.lines);
@@ -169,12 +179,20 @@ export class CaptureWriter {
     this.timer.disarm();
     let room = true;
     for (const b of this.lines.take()) room = this.out.write(b);
-    if (!room) await once(this.out, 'drain');
+    // A stream that failed never drains: stop waiting then.
+    if (!room) await once(this.out, 'drain', { signal: this.failed.signal }).catch(() => undefined);
+    if (this.failure) throw this.failure;
   }
 
+  /** Rejects with `failure` (after releasing the file) when the stream failed. */
   async close(): Promise<void> {
-    await this.flush();
+    await this.flush().catch(() => undefined);
     if (this.out === process.stdout) return;
+    if (this.failure) {
+      this.out.destroy();
+      this.file?.destroy();
+      throw this.failure;
+    }
     const done = this.file ? once(this.file, 'close') : Promise.resolve();
     this.out.end();
     await done;
