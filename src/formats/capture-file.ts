@@ -142,6 +142,9 @@ export class CaptureWriter {
     private readonly redact: (ex: Exchange) => Exchange,
   ) {}
   count = 0;
+  /** The first error of the file or gzip stream (a full or failing disk): every later write rejects with it. */
+  failure: Error | undefined;
+  private readonly failed = new AbortController();
 
   /** Redacts by `header.redaction` (default: everything), and says so in the first line. */
   static open(path: string, header: OutputHeader = {}): CaptureWriter {
@@ -162,6 +165,12 @@ export class CaptureWriter {
     }
     const policy = header.redaction ?? REDACT_ALL;
     const w = new CaptureWriter(out, file, createRedactor(policy));
+    const fail = (err: Error): void => {
+      w.failure ??= err;
+      w.failed.abort();
+    };
+    file?.on('error', fail);
+    if (out !== file) out.on('error', fail);
     const h = captureHeader(header.source, policy);
     out.write(JSON.stringify({ _shadowtap: h }) + '\n');
     return w;
@@ -169,6 +178,7 @@ export class CaptureWriter {
 
   /** Resolves at once unless a batch is due and the stream buffer is full; then when it drains. */
   write(ex: Exchange): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     this.count++;
     try {
       writeHarEntry(this.redact(ex), this.lines);
@@ -185,12 +195,20 @@ export class CaptureWriter {
     this.timer.disarm();
     let room = true;
     for (const b of this.lines.take()) room = this.out.write(b);
-    if (!room) await once(this.out, 'drain');
+    // A stream that failed never drains: stop waiting then.
+    if (!room) await once(this.out, 'drain', { signal: this.failed.signal }).catch(() => undefined);
+    if (this.failure) throw this.failure;
   }
 
+  /** Rejects with `failure` (after releasing the file) when the stream failed. */
   async close(): Promise<void> {
-    await this.flush();
+    await this.flush().catch(() => undefined);
     if (this.out === process.stdout) return;
+    if (this.failure) {
+      this.out.destroy();
+      this.file?.destroy();
+      throw this.failure;
+    }
     const done = this.file ? once(this.file, 'close') : Promise.resolve();
     this.out.end();
     await done;

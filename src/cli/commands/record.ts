@@ -7,6 +7,7 @@ interface Args extends RedactArgs {
   out: string;
   'max-body': number;
   queue: number;
+  'request-timeout': string;
 }
 
 export const recordCommand: CommandModule<object, Args> = {
@@ -18,7 +19,8 @@ export const recordCommand: CommandModule<object, Args> = {
       .option('upstream', { type: 'string', demandOption: true, describe: 'URL of the real service' })
       .option('out', { type: 'string', demandOption: true, describe: 'capture file (.jsonl or .jsonl.gz, mode 0600)' })
       .option('max-body', { type: 'number', default: 1 << 20, describe: 'body bytes kept per message' })
-      .option('queue', { type: 'number', default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' }),
+      .option('queue', { type: 'number', default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' })
+      .option('request-timeout', { type: 'string', default: '300s', describe: 'time a request (head and body) may take to arrive; a slower one is cut, answered 408 and counted' }),
   handler: async (args) => {
     const { startRecordingProxy, parseListen } = await import('../../capture/input-proxy.js');
     const { CaptureWriter } = await import('../../formats/capture-file.js');
@@ -26,34 +28,51 @@ export const recordCommand: CommandModule<object, Args> = {
     const { kindOf } = await import('../../formats/open.js');
     const { InputError } = await import('../../errors.js');
     if (kindOf(args.out) !== 'jsonl') throw new InputError(`--out ${args.out}: record writes .jsonl or .jsonl.gz`);
+    const { parseDurationMs } = await import('../../replay/units.js');
     const { host, port } = parseListen(args.listen);
+    const requestTimeoutMs = parseDurationMs(args['request-timeout'], '--request-timeout');
+    if (!(requestTimeoutMs >= 1)) throw new InputError(`--request-timeout ${args['request-timeout']}: expected a duration of at least 1ms`);
     const redaction = redactionFrom(args);
-    const proxy = await startRecordingProxy({ host, port, upstream: args.upstream, maxBodyBytes: args['max-body'], queueCapacity: args.queue });
-    const writer = CaptureWriter.open(args.out, { source: { kind: 'proxy', listen: `${host}:${proxy.port}`, upstream: safeUrl(args.upstream) }, redaction });
+    const proxy = await startRecordingProxy({ host, port, upstream: args.upstream, maxBodyBytes: args['max-body'], queueCapacity: args.queue, requestTimeoutMs });
+    let writer: ReturnType<typeof CaptureWriter.open>;
+    try {
+      writer = CaptureWriter.open(args.out, { source: { kind: 'proxy', listen: `${host}:${proxy.port}`, upstream: safeUrl(args.upstream) }, redaction });
+    } catch (err) {
+      // Forwarding without recording would look like success: refuse to start instead.
+      await proxy.close();
+      throw new InputError(`--out ${args.out}: cannot write the capture file: ${(err as Error).message}`);
+    }
     // Before the "listening" line: whoever reads it may signal at once.
     const stop = (): void => void proxy.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const shown = host.includes(':') ? `[${host}]` : host;
     process.stderr.write(`record: listening on http://${shown}:${proxy.port} -> ${safeUrl(args.upstream)}, writing ${args.out}\n`);
+    // Exchanges the writer refused once the file failed (a full disk): forwarding goes on regardless.
+    let unrecorded = 0;
+    let recorded = 0;
     const line = (): string => {
       const s = proxy.stats();
-      return `record: ${s.requests} requests, ${writer.count} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors`;
+      return `record: ${s.requests} requests, ${recorded} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors, ${s.clientAborts} client aborts, ${s.requestTimeouts} request timeouts, ${unrecorded} not recorded (write errors)`;
     };
     const progress = setInterval(() => process.stderr.write(line() + '\n'), 10_000);
     progress.unref();
     try {
       let n = 0;
       for await (const ex of proxy.exchanges) {
-        await writer.write(ex);
+        await writer.write(ex).then(() => void recorded++, (err: Error) => {
+          if (unrecorded++ === 0) process.stderr.write(`record: cannot write ${args.out}: ${err.message}; still forwarding every request, counting what is not recorded\n`);
+        });
         // A backlog is served from resolved promises, which would starve the sockets of the requests
         // being proxied: let I/O run every few exchanges.
         if (++n % 32 === 0) await new Promise((r) => setImmediate(r));
       }
     } finally {
       clearInterval(progress);
-      await writer.close();
+      await writer.close().catch(() => undefined); // its failure was reported when it happened
     }
     process.stderr.write(line() + '\n');
+    // The capture is incomplete: say so to whoever runs this.
+    if (unrecorded > 0) process.exitCode = 1;
   },
 };
