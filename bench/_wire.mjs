@@ -48,6 +48,12 @@ export async function wireRequestTimes(file, port) {
   return at;
 }
 
+/** Kernel timestamps (µs since the epoch) of the SYNs that opened connections to `port`. */
+export async function wireConnectTimes(file, port) {
+  const { stdout } = await run('tshark', ['-r', file, '-n', '-Y', `tcp.dstport==${port} && tcp.flags.syn==1 && tcp.flags.ack==0`, '-T', 'fields', '-e', 'frame.time_epoch']);
+  return stdout.split('\n').filter(Boolean).map((t) => Math.round(Number(t) * 1e6));
+}
+
 /** |lag| percentiles in ms of the given µs values. */
 export function lagStats(us) {
   const a = us.map(Math.abs).sort((x, y) => x - y);
