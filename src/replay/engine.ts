@@ -21,8 +21,8 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const intervalUs = (opts.intervalMs ?? 1000) * 1000;
   const pace = opts.pace ?? 'schedule';
   const src = source(opts.schedule, pace);
-  // The clock starts when the first request is ready: opening and parsing a capture is not lag.
-  await src.ready();
+  // The clock starts when the read-ahead is full: opening and parsing a capture is not lag.
+  await src.filled();
   if (opts.targets.some(needsUndici)) await warmUp();
   const clock = { startUs: 0 };
   const stats = opts.targets.map((t) => new TargetStats(t.url, intervalUs, limits.skipAfterMs * 1000));
@@ -35,6 +35,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   };
   const monitor = new ValidityMonitor(limits);
   const runners = opts.targets.map((t, i) => new TargetRunner(i, t, clock, sink?.wantsBodies ?? false, onDone));
+  await Promise.all(runners.map((r) => r.prepare()));
   let scheduled = 0;
   let lastIntendedUs = 0;
   const progress = opts.onProgress ? setInterval(() => opts.onProgress!(snapshot()), 1000) : undefined;
@@ -48,6 +49,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   // Everything is constructed (pools, histograms, monitors): only now does the schedule's clock start.
   const startedAt = new Date().toISOString();
   const startUs = (clock.startUs = monoUs());
+  const startEpochUs = Math.round(performance.timeOrigin * 1000 + startUs);
 
   function snapshot(): Parameters<NonNullable<RunOptions['onProgress']>>[0] {
     let completed = 0, errors = 0, dropped = 0, inFlight = 0;
@@ -110,10 +112,10 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   }
   const offeredSpanUs = pace === 'max' ? durationUs : Math.max(lastIntendedUs, 1);
   const targets = stats.map((s) => s.summary(durationUs, offeredSpanUs, pace === 'schedule'));
-  return { startedAt, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule') };
+  return { startedAt, startEpochUs, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule') };
 }
 
-type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'close'>;
+type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'filled' | 'close'>;
 
 /**
  * Read-ahead: 1,024 requests when paced (a slow file read must not become lag); 256 at pace 'max',
@@ -135,6 +137,7 @@ function source(s: RunOptions['schedule'], pace: 'schedule' | 'max'): Source {
       return finished;
     },
     ready: () => Promise.resolve(),
+    filled: () => Promise.resolve(),
     close: async () => void it.return?.(),
   };
 }

@@ -71,8 +71,10 @@ export interface RequestResult {
   rawLatencyUs: number;
   status?: number;
   error?: ErrorClass;
-  /** Schedule lag: actual minus intended send. */
+  /** Schedule lag: when the request's bytes were written to its socket minus the intended send time. */
   lagUs: number;
+  /** It waited for a free connection (connections × pipelining were in flight). */
+  queued?: boolean;
 }
 
 export interface Percentiles {
@@ -118,6 +120,8 @@ export interface TargetSummary {
   statuses: Record<string, number>;
   errors: Partial<Record<ErrorClass, number>>;
   dropped: number;
+  /** Requests that waited for a free connection before they were sent (their lag includes the wait). */
+  queued?: number;
   endpoints: EndpointStats[];
   intervals: IntervalStats[];
 }
@@ -135,6 +139,8 @@ export interface RunValidity {
 
 export interface RunSummary {
   startedAt: string;
+  /** The schedule's time zero on the wall clock (µs since the epoch): intended send i is at startEpochUs + intendedUs. */
+  startEpochUs?: number;
   durationMs: number;
   targets: TargetSummary[];
   validity: RunValidity;

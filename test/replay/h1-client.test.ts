@@ -177,7 +177,7 @@ describe('direct HTTP/1.1 client (plain http:// targets)', () => {
     expect(results.map((r) => r.error ?? r.status)).toEqual([200, 200]);
     // Keep-Alive: timeout=1 → closed after 0.5 s idle (1 s less a 1 s margin, at least 0.5 s), not the default 30 s.
     const pool = new H1Pool(new URL(srv.url), { connections: 1, pipelining: 1, connectTimeoutMs: 5000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveMs: 30_000 });
-    await new Promise<void>((resolve, reject) => pool.dispatch({ method: 'GET', path: '/', headers: [], body: null }, { onResponseHead: () => undefined, wantsBody: false, onData: () => true, onComplete: () => resolve(), onError: reject }));
+    await new Promise<void>((resolve, reject) => pool.dispatch({ method: 'GET', path: '/', headers: [], body: null }, { onConnect: () => undefined, onResponseHead: () => undefined, wantsBody: false, onData: () => true, onComplete: () => resolve(), onError: reject }));
     const connections = (): number => (pool as unknown as { conns: unknown[] }).conns.length;
     expect(connections()).toBe(1);
     await new Promise((r) => setTimeout(r, 1600));

@@ -79,4 +79,19 @@ describe('Prefetch over batches', () => {
     expect(before).toEqual(Array.from({ length: 200 }, (_, i) => i));
     await failing.close();
   });
+
+  it('filled() waits until the read-ahead is full (a run starts with its input decoded), or the source ended', async () => {
+    const p = new Prefetch<number>(batches(1000, 10), 100);
+    await p.filled();
+    const held = (p as unknown as { buf: unknown[] }).buf.length;
+    expect(held).toBeGreaterThanOrEqual(100);
+    await p.close();
+    const short = new Prefetch<number>(batches(30, 7), 100);
+    await short.filled();
+    const got: number[] = [];
+    for (let v = short.shift(); v !== undefined; v = short.shift()) got.push(v);
+    expect(got).toHaveLength(30);
+    expect(short.finished).toBe(true);
+    await short.close();
+  });
 });

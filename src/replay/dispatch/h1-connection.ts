@@ -38,10 +38,13 @@ export class H1Connection {
   private connectTimer: NodeJS.Timeout | undefined;
   private deadline = Infinity;
   private inBody = false;
-  private idleSince = performance.now();
+  /** performance.now() when the last response ended (or the connection opened). */
+  idleSince = performance.now();
   private keepAliveMs: number;
   /** The last Keep-Alive header seen: servers repeat one value, so it is parsed once. */
   private keepAliveHint = '';
+  /** Requests waiting for the connect: written (and timed) once it completes, not buffered by the socket. */
+  private unwritten = 0;
 
   constructor(
     host: string,
@@ -63,6 +66,9 @@ export class H1Connection {
     this.socket.on('connect', () => {
       clearTimeout(this.connectTimer);
       if (this.inflight.length) this.deadline = performance.now() + limits.headersTimeoutMs;
+      const waiting = this.inflight.slice(this.inflight.length - this.unwritten);
+      this.unwritten = 0;
+      for (const req of waiting) this.write(req);
     });
     this.socket.on('end', () => {
       this.reader.end();
@@ -75,6 +81,27 @@ export class H1Connection {
   send(req: H1Request): void {
     if (this.inflight.push(req) === 1) this.deadline = performance.now() + this.limits.headersTimeoutMs;
     if (req.method === 'HEAD') this.closing = true;
+    if (this.socket.connecting) this.unwritten++;
+    else this.write(req);
+  }
+
+  /** Ready to send without waiting for a connect (the pool prefers these). */
+  get connected(): boolean {
+    return !this.socket.connecting && !this.closed;
+  }
+
+  /** Resolves once connected, or closed (a failed connect). */
+  whenConnected(): Promise<void> {
+    if (!this.socket.connecting) return Promise.resolve();
+    return new Promise((r) => {
+      this.socket.once('connect', r);
+      this.socket.once('close', r);
+    });
+  }
+
+  /** The request's send time is when its bytes go to the kernel: lag after hand-over is lag too. */
+  private write(req: H1Request): void {
+    req.handler.onConnect();
     this.socket.write(req.bytes);
   }
 

@@ -68,6 +68,16 @@ export class H1Pool {
     return true;
   }
 
+  /**
+   * Opens connections up to `n` (at most the limit) and resolves when each has connected or failed:
+   * done before a run's clock starts, so the first requests do not wait for a handshake.
+   */
+  async preconnect(n: number): Promise<void> {
+    const want = Math.min(n, this.opts.connections);
+    while (this.conns.length < want) this.conns.push(this.open());
+    await Promise.all(this.conns.map((c) => c.whenConnected()));
+  }
+
   /** Resolves once every queued and in-flight request has finished and the connections are closed. */
   async close(): Promise<void> {
     this.closing = true;
@@ -104,23 +114,34 @@ export class H1Pool {
     }
   }
 
-  /** An idle connection, else a new one while under the limit, else the least busy one that may pipeline. */
+  /**
+   * An idle connected connection (the one idle longest, so every pre-opened connection stays warm
+   * and none times out unused), else a new one while under the limit, else the least busy one that
+   * may pipeline. A connection still connecting is a last resort: its request leaves only after the handshake.
+   */
   private pick(idempotent: boolean): H1Connection | undefined {
+    let idle: H1Connection | undefined;
     let best: H1Connection | undefined;
     let open = 0;
     for (const c of this.conns) {
       if (c.closing) continue;
       open++;
       const n = c.inflight.length;
-      if (n === 0) return c;
-      if (idempotent && n < this.opts.pipelining && (!best || n < best.inflight.length)) best = c;
+      if (n === 0 && c.connected) {
+        if (!idle || c.idleSince < idle.idleSince) idle = c;
+      } else if ((n === 0 || (idempotent && n < this.opts.pipelining)) && (!best || n < best.inflight.length)) best = c;
     }
-    if (open < this.opts.connections) {
-      const c = new H1Connection(this.host, this.port, this.opts, this.settled);
+    if (idle) return idle;
+    if (open < this.opts.connections && !(best && best.inflight.length === 0)) {
+      const c = this.open();
       this.conns.push(c);
       return c;
     }
     return best;
+  }
+
+  private open(): H1Connection {
+    return new H1Connection(this.host, this.port, this.opts, this.settled);
   }
 
   private readonly settled = (c: H1Connection, requeue: H1Request[]): void => {

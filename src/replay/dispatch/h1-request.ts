@@ -9,6 +9,8 @@ import type { Header } from '../../exchange.js';
 
 /** The callbacks a request gets: RequestHandler's (it serves undici too). */
 export interface H1Handler {
+  /** Called just before the request's first byte is written to its socket (undici calls it there too). */
+  onConnect(): void;
   /** The final response's head (status ≥ 200, or 101), headers as parsed. */
   onResponseHead(status: number, headers: Header[]): void;
   onData(chunk: Buffer): boolean;

@@ -13,7 +13,10 @@ const MAX_KEPT_BODY = 4 << 20;
  * closures so each request costs one small object.
  */
 export class RequestHandler<P> implements Dispatcher.DispatchHandler {
-  readonly sentUs = monoUs();
+  /** When the request was handed to the client; replaced by the moment its bytes are written (onConnect). */
+  sentUs = monoUs();
+  /** False while the request waits in the client (for a connection, or a connect). */
+  written = false;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
   private headerList: Header[] | null = null;
@@ -29,7 +32,11 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
     if (keepBody) this.chunks = [];
   }
 
-  onConnect(): void {}
+  /** undici and the direct client both call this just before writing the request to its socket. */
+  onConnect(): void {
+    this.sentUs = monoUs();
+    this.written = true;
+  }
 
   onHeaders(code: number, headers: Buffer[]): boolean {
     if (code >= 200) {

@@ -6,11 +6,15 @@ import { classifyError } from './errors.js';
 import { Fifo } from './fifo.js';
 import { monoUs } from '../pacer.js';
 
+const PRECONNECT_MS = 2000;
+
 interface Pending {
   req: ScheduledRequest;
   /** Monotonic µs: when the request should have been sent, and when the generator handed it over. */
   dueUs: number;
   handedUs: number;
+  /** It waited here because connections × pipelining requests were in flight. */
+  queued: boolean;
 }
 
 export interface Finished {
@@ -23,8 +27,9 @@ export interface Finished {
 /**
  * One target of a run: its own dispatcher, in-flight limit and bounded queue, so that a slow or
  * stalled target queues and then drops its own requests while every other target keeps its schedule.
- * In-flight is capped at connections × pipelining: a request waits here, not inside undici, so
- * `sentUs` is when it really went onto a connection and raw latency is the closed-loop view.
+ * In-flight is capped at connections × pipelining: a request waits here, not inside the client, and
+ * is counted as queued (an open model that cannot keep its schedule says so). `sentUs` and lag are
+ * taken when the request's bytes are written to its socket, so raw latency is the closed-loop view.
  */
 export class TargetRunner {
   readonly d: TargetDispatcher;
@@ -60,10 +65,24 @@ export class TargetRunner {
   }
 
   submit(req: ScheduledRequest, dueUs: number, handedUs: number): void {
-    const p: Pending = { req, dueUs, handedUs };
+    const p: Pending = { req, dueUs, handedUs, queued: false };
     if (this.inFlight < this.maxInFlight) this.send(p);
-    else if (this.queue.length < this.maxQueue) this.queue.push(p);
-    else this.finish(p, handedUs, handedUs, undefined, 'dropped', undefined);
+    else if (this.queue.length < this.maxQueue) {
+      p.queued = true;
+      this.queue.push(p);
+    } else this.finish(p, handedUs, handedUs, undefined, 'dropped', undefined);
+  }
+
+  /**
+   * Opens the target's connections before the clock starts (a handshake is not the first request's
+   * lag). Waits at most PRECONNECT_MS: a target that slow to accept fails or queues on its own.
+   */
+  async prepare(): Promise<void> {
+    const opening = this.d.dispatcher.preconnect?.(this.opts.connections ?? 10);
+    if (!opening) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([opening, new Promise<void>((r) => (timer = setTimeout(r, PRECONNECT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Resolves when a send slot is free (pace 'max'). */
@@ -130,8 +149,10 @@ export class TargetRunner {
       sentUs: Math.round(sentUs - this.clock.startUs),
       latencyUs: Math.round(endUs - p.dueUs),
       rawLatencyUs: Math.round(endUs - sentUs),
-      lagUs: Math.round(p.handedUs - p.dueUs),
+      // Lag is measured when the bytes are written, so waiting for a connection or a connect counts.
+      lagUs: Math.round(sentUs - p.dueUs),
     };
+    if (p.queued) result.queued = true;
     if (status !== undefined) result.status = status;
     if (error) result.error = error;
     this.done({ req: p.req, result, response, endUs });

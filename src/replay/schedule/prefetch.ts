@@ -15,6 +15,7 @@ export class Prefetch<T> {
   private failure: { err: unknown } | undefined;
   private wakeConsumer: (() => void) | undefined;
   private wakeProducer: (() => void) | undefined;
+  private wakeFilled: (() => void) | undefined;
   private stopped = false;
   private readonly it: AsyncIterator<T | T[]>;
   private readonly pumping: Promise<void>;
@@ -61,6 +62,12 @@ export class Prefetch<T> {
     return new Promise<void>((r) => (this.wakeConsumer = r));
   }
 
+  /** Resolves once the buffer is full or the source has ended: a run starts with its read-ahead done. */
+  filled(): Promise<void> {
+    if (this.ended || this.full()) return Promise.resolve();
+    return new Promise<void>((r) => (this.wakeFilled = r));
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     this.wakeProducer?.();
@@ -89,7 +96,10 @@ export class Prefetch<T> {
       while (!this.stopped) {
         // Filling the buffer is a loop of resolved promises: let timers and I/O in now and then.
         if (++pulled % 64 === 0) await new Promise((r) => setImmediate(r));
-        if (this.full()) await new Promise<void>((r) => (this.wakeProducer = r));
+        if (this.full()) {
+          this.wakeFilled?.();
+          await new Promise<void>((r) => (this.wakeProducer = r));
+        }
         if (this.stopped) break;
         const n = await this.it.next();
         if (n.done) break;
@@ -102,6 +112,7 @@ export class Prefetch<T> {
     } finally {
       this.ended = true;
       this.wake();
+      this.wakeFilled?.();
     }
   }
 }

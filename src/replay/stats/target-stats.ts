@@ -34,6 +34,7 @@ export class TargetStats {
   completed = 0;
   errorCount = 0;
   dropped = 0;
+  queued = 0;
   skipped = 0;
   lastSentUs = 0;
   private readonly intervals = new Map<number, Interval>();
@@ -59,6 +60,7 @@ export class TargetStats {
     this.completed++;
     if (!r.error) this.lastSentUs = Math.max(this.lastSentUs, r.sentUs);
     recordUs(this.lag, r.lagUs);
+    if (r.queued) this.queued++;
     if (r.lagUs > this.skipAfterUs) this.skipped++;
     const iv = this.interval(r.intendedUs);
     const ep = this.endpoint(r.endpoint);
@@ -121,6 +123,7 @@ export class TargetStats {
       statuses: this.statuses,
       errors: this.errors,
       dropped: this.dropped,
+      queued: this.queued,
       endpoints: [...this.endpoints].map(([endpoint, e]): EndpointStats => ({ endpoint, requests: e.requests, errors: e.errors, latency: percentilesMs(e.latency), statuses: e.statuses })),
       intervals: this.closed,
     };
