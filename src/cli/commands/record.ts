@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { sizeFlag, wholeFlag } from '../options.js';
 
 interface Args {
   listen: string;
@@ -19,8 +20,8 @@ export const recordCommand: CommandModule<object, Args> = {
       .option('listen', { type: 'string', demandOption: true, describe: 'HOST:PORT to listen on (port 0: any free port, printed on stderr)' })
       .option('upstream', { type: 'string', demandOption: true, describe: 'URL of the real service' })
       .option('out', { type: 'string', demandOption: true, describe: 'capture file (.jsonl or .jsonl.gz, mode 0600)' })
-      .option('max-body', { type: 'number', default: 1 << 20, describe: 'body bytes kept per message' })
-      .option('queue', { type: 'number', default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' })
+      .option('max-body', sizeFlag('max-body', { default: '1MiB', describe: 'body bytes kept per message (65536, 64KiB, 1MiB)' }))
+      .option('queue', wholeFlag('queue', { min: 1, max: 10_000_000, default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' }))
       .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (--no-redact to keep them)' })
       .option('redact-header', { type: 'string', array: true, default: [] as string[], describe: 'another header to redact' })
       .option('redact-query', { type: 'string', array: true, default: [] as string[], describe: 'a query parameter to redact' }),
