@@ -1,24 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { YamlSource } from '../scenarios/yaml-source.js';
+import { durationInMs, rate, size } from '../units/schema.js';
 import { isLoopback } from './loopback.js';
 
-const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/;
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** 1048576, "1MiB", "500MB" → bytes. */
-const bytes = z.union([z.number().int().positive(), z.string().regex(SIZE, 'expected a size like 100MiB or 1GB')]).transform((v) => {
-  if (typeof v === 'number') return v;
-  const m = SIZE.exec(v)!;
-  return Math.round(Number(m[1]) * SIZE_UNITS[m[2] ?? 'B']!);
-});
-/** "500ms", "10s", "5m", "1h" → ms. */
-const duration = z.string().regex(DURATION, 'expected a duration like 500ms, 10s, 5m or 1h').transform((v) => {
-  const m = DURATION.exec(v)!;
-  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
-});
+/** 1048576, "1MiB", "500MB" → bytes (the one unit grammar, src/units). */
+const bytes = size({ min: 1 });
+/** "500ms", "10s", "5m", "1h", "1h30m" → ms. */
+const duration = durationInMs();
 const hostPort = z.string().regex(/^(\[[^\]]+\]|[^:]*):\d+$/, 'expected HOST:PORT');
 
 const live = z.strictObject({
@@ -54,7 +43,7 @@ export const agentConfigSchema = z.strictObject({
     .strictObject({
       targets: z.array(z.strictObject({ url: z.url(), proxy: z.url().optional() })).min(1),
       samplePercent: z.number().min(0).max(100).default(100),
-      maxRate: z.number().positive().optional(),
+      maxRate: rate().optional(),
       queue: z.number().int().positive().default(1000),
       connections: z.number().int().positive().default(16),
       timeout: duration.default(10_000),

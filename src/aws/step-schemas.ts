@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { durationMs } from '../units/index.js';
+import { duration as durationField } from '../units/schema.js';
 
 /**
  * scenarios.yaml fragments for the ELB steps, in the scenario file's style (durations as "2s"), Zod
  * only: the scenario schema imports this without loading the AWS SDK (scenario-steps.ts runs them).
  */
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-const duration = z.string().regex(DURATION, 'expected a duration such as 500ms, 20s or 2m');
-/** A step's duration field in ms, or the default. */
-export const ms = (s: string | undefined, dflt: number): number => {
-  const m = s === undefined ? null : DURATION.exec(s);
-  return m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'] : dflt;
-};
+const duration = durationField();
+/** A step's duration field (checked by the schema) in ms, or the default. */
+export const ms = (s: string | undefined, dflt: number): number => (s === undefined ? dflt : durationMs(s));
 const awsFields = {
   region: z.string().optional(),
   endpointUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').optional().describe('ELBv2/EC2 endpoint override (e.g. shadowtap local-elb)'),

@@ -6,19 +6,22 @@ export interface ReplayArgs {
   secondary?: string;
   candidate?: string;
   speed: number;
+  /** req/s */
   rate?: number;
   poisson: boolean;
-  ramp?: string;
-  loop?: string;
-  duration?: string;
+  ramp?: { from: number; to: number; durationMs: number };
+  /** a whole number ≥ 1, or Infinity */
+  loop?: number;
+  /** ms (every duration here is in ms, read by the CLI's unit grammar) */
+  duration?: number;
   'max-requests'?: number;
   seed: number;
   proxy?: string;
   'env-proxy': boolean;
   connections: number;
   pipelining: number;
-  'connect-timeout': string;
-  timeout: string;
+  'connect-timeout': number;
+  timeout: number;
   'max-in-flight'?: number;
   'max-queue': number;
   insecure: boolean;
@@ -30,7 +33,9 @@ export interface ReplayArgs {
   allow?: string[];
   deny?: string[];
   'header-match'?: string[];
+  /** percent, 0 < x ≤ 100 */
   sample?: number;
+  /** bytes */
   'max-body'?: number;
   'set-header'?: string[];
   'remove-header'?: string[];
@@ -49,6 +54,6 @@ export interface ReplayArgs {
   'skip-invalid': boolean;
   'max-lag-p99': number;
   quiet: boolean;
-  drain: string;
+  drain: number;
   'max-loop-delay': number;
 }

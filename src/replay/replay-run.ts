@@ -1,5 +1,5 @@
 import { writePrivateFile } from '../formats/private-file.js';
-import { EXIT, InputError, InvalidRunError } from '../errors.js';
+import { EXIT, InvalidRunError } from '../errors.js';
 import { kindOf, openExchanges } from '../formats/open.js';
 import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
@@ -13,7 +13,6 @@ import { mergeByTime } from './merge.js';
 import { ComparisonCollector } from './compare/collector.js';
 import { ResultsWriter } from './results-writer.js';
 import { progressPrinter } from './progress.js';
-import { parseDurationMs, parseLoop, parseRamp } from './units.js';
 import { targetsOf } from './replay-targets.js';
 import { printSummary } from './summary-text.js';
 
@@ -36,10 +35,9 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const counts = { filtered: 0 };
   const filter = exchangeFilter({ methods: a.method, noWrites: !a.writes, allow: a.allow, deny: a.deny, headerMatch: a['header-match'], samplePercent: a.sample, seed: a.seed, maxBodyBytes: a['max-body'] }, counts);
   const transform = requestRewrite({ setHeaders: a['set-header'], removeHeaders: a['remove-header'], rewriteUrl: a['rewrite-url'] });
-  if (a.speed < 0) throw new InputError(`--speed ${a.speed}: expected ≥ 0`);
-  if (a.rate !== undefined && !(a.rate > 0)) throw new InputError(`--rate ${a.rate}: expected > 0`);
-  const loop = parseLoop(a.loop);
-  const durationMs = a.duration !== undefined ? parseDurationMs(a.duration, '--duration') : undefined;
+  // Every number here was read and range-checked by the CLI (src/cli/options.ts).
+  const loop = a.loop ?? 1;
+  const durationMs = a.duration;
   if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined) warn('--loop forever without --duration or --max-requests runs until interrupted');
   const first = await open();
   let opened = false;
@@ -48,7 +46,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
       if (!opened) return ((opened = true), first);
       return { [Symbol.asyncIterator]: () => reopen(open) };
     },
-    { speed: a.speed, rate: a.rate, poisson: a.poisson, seed: a.seed, ...(a.ramp ? { ramp: parseRamp(a.ramp) } : {}), loop, durationMs, maxRequests: a['max-requests'], filter, transform },
+    { speed: a.speed, rate: a.rate, poisson: a.poisson, seed: a.seed, ...(a.ramp ? { ramp: a.ramp } : {}), loop, durationMs, maxRequests: a['max-requests'], filter, transform },
   );
   const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', targets.map((t) => t.url), { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'] }) : undefined;
   const results = a.results ? new ResultsWriter(a.results, targets.map((t) => t.url)) : undefined;
@@ -64,7 +62,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
       pace: a.speed === 0 && !a.rate && !a.ramp ? 'max' : 'schedule',
       signal: ac.signal,
       validity: { maxLagP99Ms: a['max-lag-p99'], maxEventLoopDelayP99Ms: a['max-loop-delay'] },
-      drainMs: parseDurationMs(a.drain, '--drain'),
+      drainMs: a.drain,
       ...(collector ? { responses: collector } : {}),
       ...(results ? { onResult: (r) => results.write(r) } : {}),
       ...(progress ? { onProgress: progress.update } : {}),

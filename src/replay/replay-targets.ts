@@ -2,7 +2,6 @@ import { InputError } from '../errors.js';
 import type { TargetOptions } from './types.js';
 import type { ReplayArgs } from './replay-args.js';
 import { envProxyFor } from './dispatch/proxy-env.js';
-import { parseDurationMs } from './units.js';
 
 /** The targets of a replay from its arguments: --target URLs, or --primary/--secondary/--candidate (noise mode). */
 export function targetsOf(a: ReplayArgs): { targets: TargetOptions[]; noise: boolean } {
@@ -12,8 +11,8 @@ export function targetsOf(a: ReplayArgs): { targets: TargetOptions[]; noise: boo
   if (noise && a.target?.length) throw new InputError('use either --target or --primary/--secondary/--candidate, not both');
   const urls = noise ? (trio as string[]) : (a.target ?? []);
   if (!urls.length) throw new InputError('name at least one --target URL');
-  const connectTimeoutMs = parseDurationMs(a['connect-timeout'], '--connect-timeout');
-  const timeoutMs = parseDurationMs(a.timeout, '--timeout');
+  const connectTimeoutMs = a['connect-timeout'];
+  const timeoutMs = a.timeout;
   const targets = urls.map((url): TargetOptions => {
     if (!/^https?:\/\//i.test(url)) throw new InputError(`--target ${url}: expected an http:// or https:// URL`);
     const proxy = a.proxy ?? (a['env-proxy'] ? envProxyFor(url) : undefined);

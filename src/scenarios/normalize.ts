@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Header } from '../exchange.js';
 import type { MetricsInput, PhaseInput, RequestInput, ScenarioInput, ScenariosFileInput, SmokeInput } from './schema.js';
 import type { ConfigurationSpec, MetricLimits, PhaseSpec, RequestSpec, ScenarioSpec, ScenariosSpec, SmokeSpec, ThresholdSpec } from './spec.js';
-import { durationMs, fraction, latencyMs, rateOrShare } from './units.js';
+import { durationMs, fraction, latencyMs, rateOrShare } from '../units/index.js';
 import type { FieldPath, YamlSource } from './yaml-source.js';
 
 const DEFAULT_REQUESTS: RequestInput[] = [{ method: 'GET', path: '/render', weight: 1 }];

@@ -1,22 +1,17 @@
 import { z } from 'zod';
 import { drainStepSchema, requireHealthyStepSchema } from '../aws/step-schemas.js';
+import * as unit from '../units/schema.js';
 
 /**
  * scenarios.yaml, as written by a person. Every object is strict (an unknown key is an error, not
  * silently ignored) and every value a person types with a unit is checked here; normalize.ts turns
  * the result into numbers. Exported as JSON Schema (schema/scenarios.schema.json) for editors.
  */
-const DURATION = /^\d+(\.\d+)?(us|ms|s|m)$/;
-const PERCENT = /^\d+(\.\d+)?%$/;
-
-const duration = z.string().regex(DURATION, 'expected a duration such as 500ms, 20s or 2m').describe('a duration: 500ms, 20s, 2m');
-/** A number or a string with a unit; one message for every way of getting it wrong. */
-function numberOr(num: z.ZodNumber, pattern: RegExp, error: string, description: string) {
-  return z.union([num, z.string().regex(pattern, error)], { error }).describe(description);
-}
-const latency = numberOr(z.number().nonnegative(), DURATION, 'expected a latency: a number of milliseconds or a duration such as 300ms or 1.5s', 'milliseconds, or a duration such as 300ms');
-const fraction = numberOr(z.number().min(0).max(1), PERCENT, 'expected a fraction between 0 and 1 or a percentage such as 1%', 'a fraction 0..1 or a percentage such as 1%');
-const rateOrShare = numberOr(z.number().nonnegative(), PERCENT, 'expected requests per second, or a percentage of the offered rate such as 95%', 'requests/s, or a percentage of the offered rate such as 95%');
+// The unit fields: one grammar with the CLI and agent.yaml (src/units).
+const duration = unit.duration();
+const latency = unit.latency();
+const fraction = unit.fraction();
+const rateOrShare = unit.rateOrShare();
 const headers = z.record(z.string(), z.string()).describe('header name → value');
 const name = z.string().min(1);
 
@@ -66,8 +61,8 @@ export const requestSchema = z.strictObject({
 
 export const phaseSchema = z.strictObject({
   name: z.string().optional(),
-  rate: z.number().positive().optional().describe('open model: constant requests/s'),
-  ramp: z.strictObject({ from: z.number().nonnegative(), to: z.number().positive() }).optional().describe('open model: requests/s rising linearly'),
+  rate: unit.rate().optional().describe('open model: constant requests/s (or such as 6000/min)'),
+  ramp: z.strictObject({ from: unit.rate({ zero: true }), to: unit.rate() }).optional().describe('open model: requests/s rising linearly'),
   connections: z.number().int().positive().optional().describe('closed model (autocannon): this many connections, as fast as they go'),
   replay: z.string().optional().describe('a capture file (.jsonl[.gz], .har, .gor, .pcap) replayed as recorded'),
   speed: z.number().positive().optional(),
@@ -91,7 +86,7 @@ const smokeRequirement = z.enum(['reachable', 'healthy', 'available']).describe(
 
 export const thresholdsSchema = metricsSchema.extend({
   smoke: smokeRequirement.optional(),
-  knee: z.strictObject({ min: z.number().positive() }).optional().describe('a ramp must reach at least this rate before its knee'),
+  knee: z.strictObject({ min: unit.rate() }).optional().describe('a ramp must reach at least this rate before its knee'),
   endpoints: z.record(z.string(), metricsSchema).optional(),
   configurations: z.record(z.string(), metricsSchema.extend({ smoke: smokeRequirement.optional() })).optional(),
 });

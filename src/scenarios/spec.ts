@@ -1,5 +1,5 @@
 import type { Header } from '../exchange.js';
-import type { RateOrShare } from './units.js';
+import type { RateOrShare } from '../units/index.js';
 import type { DrainStep, RequireHealthyStep } from '../aws/step-schemas.js';
 
 /** scenarios.yaml after validation and normalisation: what the runner executes. Times in ms. */

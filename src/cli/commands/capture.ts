@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { InputError } from '../../errors.js';
 import { redactionFrom, withRedactOptions } from '../redact-options.js';
+import { durationFlag, sizeFlag, wholeFlag } from '../options.js';
 
 interface Args {
   read?: string;
@@ -8,6 +9,7 @@ interface Args {
   port: number[];
   bpf?: string;
   out: string;
+  /** ms */
   duration?: number;
   'max-exchanges'?: number;
   'max-body': number;
@@ -28,15 +30,14 @@ export const captureCommand: CommandModule<object, Args> = {
       .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' })
       .option('bpf', { type: 'string', describe: 'extra tcpdump filter, and-ed with the ports (live only)' })
       .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl)' })
-      .option('duration', { type: 'number', describe: 'stop a live capture after S seconds' })
-      .option('max-exchanges', { type: 'number', describe: 'stop after writing N exchanges' })
-      .option('max-body', { type: 'number', default: 1 << 20, describe: 'body bytes kept per message' })
-      .option('buffer-kib', { type: 'number', default: 32768, describe: 'tcpdump kernel buffer (-B), KiB' })
+      .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60, 90s, 1h30m; a bare number is seconds)' }))
+      .option('max-exchanges', wholeFlag('max-exchanges', { min: 1, describe: 'stop after writing N exchanges' }))
+      .option('max-body', sizeFlag('max-body', { default: '1MiB', describe: 'body bytes kept per message (65536, 64KiB, 1MiB)' }))
+      .option('buffer-kib', wholeFlag('buffer-kib', { min: 1, max: 4 * 1024 * 1024, default: 32768, describe: 'tcpdump kernel buffer (-B), KiB' }))
       .option('alb-logs', { type: 'string', array: true, describe: 'AWS ALB access log files or directories (plain or .gz) instead of packets' })
       .check((a) => {
         if ([a.read, a.interface, a['alb-logs']].filter((v) => v !== undefined).length !== 1) throw new InputError('give exactly one of --read FILE, --interface IF and --alb-logs FILE|DIR…');
         for (const p of a.port) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InputError(`--port ${p}: not a TCP port`);
-        if (!(a['max-body'] >= 0)) throw new InputError('--max-body must be a number of bytes ≥ 0');
         return true;
       })
       .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', '')
@@ -54,7 +55,7 @@ export const captureCommand: CommandModule<object, Args> = {
       ports: args.port,
       bpf: args.bpf,
       out: args.out,
-      durationS: args.duration,
+      durationS: args.duration === undefined ? undefined : args.duration / 1000,
       maxExchanges: args['max-exchanges'],
       maxBodyBytes: args['max-body'],
       redaction,

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { CommandModule } from 'yargs';
 import type { PlainCat as Args } from '../plain-cat.js';
 import { withRedactOptions, type RedactArgs } from '../redact-options.js';
+import { MAX_THREADS, wholeFlag } from '../options.js';
 
 export const catCommand: CommandModule<object, Args & RedactArgs> = {
   command: 'cat <file>',
@@ -11,7 +12,7 @@ export const catCommand: CommandModule<object, Args & RedactArgs> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin (a pcap/pcapng or JSONL stream)' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
-      .option('threads', { type: 'number', default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 3+ that many shards (each reads the file, parses a share of the flows); 0 chooses: a shard per core up to 4 for files of 16 MiB or more on 4+ cores, else one' }),
+      .option('threads', wholeFlag('threads', { max: MAX_THREADS, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 3+ that many shards (each reads the file, parses a share of the flows); 0 chooses: a shard per core up to 4 for files of 16 MiB or more on 4+ cores, else one' })),
   // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty.
   handler: (args) => runCat({ ...args, file: args.file === '' ? '-' : args.file }),
 };

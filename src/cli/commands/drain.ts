@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { durationFlag, rateFlag } from '../options.js';
 
 interface Args {
   'target-group': string;
@@ -7,14 +8,15 @@ interface Args {
   mode: 'graceful' | 'abrupt';
   rate: number;
   path: string;
-  before: string;
-  after: string;
+  /** Durations in ms. */
+  before: number;
+  after: number;
   'health-url'?: string;
-  'health-timeout': string;
-  'waiter-min-delay': string;
-  'waiter-max-delay': string;
-  'waiter-max-wait': string;
-  poll: string;
+  'health-timeout': number;
+  'waiter-min-delay': number;
+  'waiter-max-delay': number;
+  'waiter-max-wait': number;
+  poll: number;
   region?: string;
   'endpoint-url'?: string;
   json: boolean;
@@ -32,23 +34,22 @@ export const drainCommand: CommandModule<object, Args> = {
       .option('url', { type: 'string', demandOption: true, describe: 'the load balancer URL the load goes through' })
       .option('target', { type: 'string', describe: 'ID or ID:PORT to cycle (default: the first healthy target)' })
       .option('mode', { choices: ['graceful', 'abrupt'] as const, default: 'graceful' as const, describe: 'abrupt: run the command without deregistering (the failure baseline)' })
-      .option('rate', { type: 'number', default: 200, describe: 'open-model load, req/s' })
+      .option('rate', rateFlag('rate', { max: 1e6, default: 200, describe: 'open-model load: req/s, or 200/s, 12000/min' }))
       .option('path', { type: 'string', default: '/', describe: 'request path' })
-      .option('before', { type: 'string', default: '2s', describe: 'load before the cycle' })
-      .option('after', { type: 'string', default: '2s', describe: 'load after the cycle' })
+      .option('before', durationFlag('before', { default: '2s', describe: 'load before the cycle' }))
+      .option('after', durationFlag('after', { default: '2s', describe: 'load after the cycle' }))
       .option('health-url', { type: 'string', describe: "the target's health URL (default: its address + the group's health check path)" })
-      .option('health-timeout', { type: 'string', default: '2m' })
-      .option('waiter-min-delay', { type: 'string', default: '15s', describe: 'SDK waiter: first poll delay' })
-      .option('waiter-max-delay', { type: 'string', default: '120s', describe: 'SDK waiter: longest poll delay' })
-      .option('waiter-max-wait', { type: 'string', default: '15m', describe: 'SDK waiter: give up after' })
-      .option('poll', { type: 'string', default: '1s', describe: 'timeline: DescribeTargetHealth interval' })
+      .option('health-timeout', durationFlag('health-timeout', { above: true, default: '2m' }))
+      .option('waiter-min-delay', durationFlag('waiter-min-delay', { above: true, default: '15s', describe: 'SDK waiter: first poll delay' }))
+      .option('waiter-max-delay', durationFlag('waiter-max-delay', { above: true, default: '120s', describe: 'SDK waiter: longest poll delay' }))
+      .option('waiter-max-wait', durationFlag('waiter-max-wait', { above: true, default: '15m', describe: 'SDK waiter: give up after' }))
+      .option('poll', durationFlag('poll', { min: 10, default: '1s', describe: 'timeline: DescribeTargetHealth interval' }))
       .option('region', { type: 'string' })
       .option('endpoint-url', { type: 'string', describe: 'ELBv2/EC2 endpoint override (the local endpoint)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines on stderr' })
       .epilogue('The command runs without a shell, with TARGET_ID and TARGET_PORT in its environment.\nExit: 0 no request failed; 1 requests failed (counted with timestamps); 2 bad input/AWS access; 3 the cycle itself failed.'),
   handler: async (args) => {
-    const { parseDurationMs: ms } = await import('../../replay/units.js');
     const { drainUnderLoad } = await import('../../aws/drain-load.js');
     const { drainText, drainJson, eventLine } = await import('../../aws/drain-text.js');
     // Everything after `--` (yargs leaves it in `_`, after the command's own name): argv, no shell.
@@ -61,13 +62,13 @@ export const drainCommand: CommandModule<object, Args> = {
     const interrupt = (): void => ac.abort();
     process.once('SIGINT', interrupt);
     const r = await drainUnderLoad({
-      url: args.url, rate: args.rate, path: args.path, beforeMs: ms(args.before, '--before'), afterMs: ms(args.after, '--after'),
+      url: args.url, rate: args.rate, path: args.path, beforeMs: args.before, afterMs: args.after,
       targetGroup: args['target-group'], target: args.target, mode: args.mode,
       ...(command.length ? { command } : {}),
       ...(args['health-url'] ? { healthUrl: args['health-url'] } : {}),
-      healthTimeoutMs: ms(args['health-timeout'], '--health-timeout'),
-      waiter: { minDelayMs: ms(args['waiter-min-delay'], '--waiter-min-delay'), maxDelayMs: ms(args['waiter-max-delay'], '--waiter-max-delay'), maxWaitMs: ms(args['waiter-max-wait'], '--waiter-max-wait') },
-      pollMs: ms(args.poll, '--poll'),
+      healthTimeoutMs: args['health-timeout'],
+      waiter: { minDelayMs: args['waiter-min-delay'], maxDelayMs: args['waiter-max-delay'], maxWaitMs: args['waiter-max-wait'] },
+      pollMs: args.poll,
       aws: { region: args.region, endpointUrl: args['endpoint-url'] },
     }, { signal: ac.signal, ...(args.quiet ? {} : { onEvent: progress }) }).finally(() => process.off('SIGINT', interrupt));
     process.stdout.write(args.json ? JSON.stringify(drainJson(r), null, 2) + '\n' : drainText(r));

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { wholeFlag } from '../options.js';
 
 interface Args {
   config: string;
@@ -12,7 +13,7 @@ export const localElbCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('config', { type: 'string', demandOption: true, describe: 'YAML/JSON: targetGroups (name, loadBalancer, targets, health check, deregistrationDelayMs), credentials, instances' })
-      .option('port', { type: 'number', default: 0, describe: 'endpoint port (0 = any free port)' })
+      .option('port', wholeFlag('port', { max: 65535, default: 0, describe: 'endpoint port (0 = any free port)' }))
       .option('lb-port', { type: 'string', array: true, describe: 'NAME=PORT for a load balancer (default: any free port)' })
       .epilogue('Prints one JSON line {endpointUrl, loadBalancers} on stdout, then serves until SIGINT/SIGTERM. Listens on 127.0.0.1 only.'),
   handler: async (args) => {
@@ -21,8 +22,8 @@ export const localElbCommand: CommandModule<object, Args> = {
     const { InputError } = await import('../../errors.js');
     const lbPorts: Record<string, number> = {};
     for (const s of args['lb-port'] ?? []) {
-      const m = /^([^=]+)=(\d+)$/.exec(s);
-      if (!m) throw new InputError(`--lb-port ${s}: expected NAME=PORT`);
+      const m = /^([^=]+)=(\d{1,5})$/.exec(s);
+      if (!m || Number(m[2]) > 65535) throw new InputError(`--lb-port ${s}: expected NAME=PORT (a port from 0 to 65535)`);
       lbPorts[m[1]!] = Number(m[2]);
     }
     const elb = await startLocalElb(await loadLocalElbConfig(args.config), { port: args.port, lbPorts });

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
+import { durationFlag, sizeFlag, wholeFlag } from '../options.js';
 
 interface Args extends RedactArgs {
   listen: string;
@@ -7,7 +8,7 @@ interface Args extends RedactArgs {
   out: string;
   'max-body': number;
   queue: number;
-  'request-timeout': string;
+  'request-timeout': number;
 }
 
 export const recordCommand: CommandModule<object, Args> = {
@@ -18,9 +19,9 @@ export const recordCommand: CommandModule<object, Args> = {
       .option('listen', { type: 'string', demandOption: true, describe: 'HOST:PORT to listen on (port 0: any free port, printed on stderr)' })
       .option('upstream', { type: 'string', demandOption: true, describe: 'URL of the real service' })
       .option('out', { type: 'string', demandOption: true, describe: 'capture file (.jsonl or .jsonl.gz, mode 0600)' })
-      .option('max-body', { type: 'number', default: 1 << 20, describe: 'body bytes kept per message' })
-      .option('queue', { type: 'number', default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' })
-      .option('request-timeout', { type: 'string', default: '300s', describe: 'time a request (head and body) may take to arrive; a slower one is cut, answered 408 and counted' }),
+      .option('max-body', sizeFlag('max-body', { default: '1MiB', describe: 'body bytes kept per message (65536, 64KiB, 1MiB)' }))
+      .option('queue', wholeFlag('queue', { min: 1, max: 10_000_000, default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' }))
+      .option('request-timeout', durationFlag('request-timeout', { above: true, default: '300s', describe: 'time a request (head and body) may take to arrive; a slower one is cut, answered 408 and counted' })),
   handler: async (args) => {
     const { startRecordingProxy, parseListen } = await import('../../capture/input-proxy.js');
     const { CaptureWriter } = await import('../../formats/capture-file.js');
@@ -28,10 +29,8 @@ export const recordCommand: CommandModule<object, Args> = {
     const { kindOf } = await import('../../formats/open.js');
     const { InputError } = await import('../../errors.js');
     if (kindOf(args.out) !== 'jsonl') throw new InputError(`--out ${args.out}: record writes .jsonl or .jsonl.gz`);
-    const { parseDurationMs } = await import('../../replay/units.js');
     const { host, port } = parseListen(args.listen);
-    const requestTimeoutMs = parseDurationMs(args['request-timeout'], '--request-timeout');
-    if (!(requestTimeoutMs >= 1)) throw new InputError(`--request-timeout ${args['request-timeout']}: expected a duration of at least 1ms`);
+    const requestTimeoutMs = args['request-timeout'];
     const redaction = redactionFrom(args);
     const proxy = await startRecordingProxy({ host, port, upstream: args.upstream, maxBodyBytes: args['max-body'], queueCapacity: args.queue, requestTimeoutMs });
     let writer: ReturnType<typeof CaptureWriter.open>;

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { ReplayArgs } from '../../replay/replay-args.js';
+import { decimalFlag, durationFlag, loopFlag, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
 
 const list = { type: 'string', array: true } as const;
 
@@ -12,23 +13,23 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('secondary', { type: 'string', describe: 'noise mode: a second copy of the reference (its differences are noise)' })
     .option('candidate', { type: 'string', describe: 'noise mode: the target under test' })
     .group(['speed', 'rate', 'poisson', 'ramp', 'loop', 'duration', 'max-requests', 'seed'], 'Schedule (open model):')
-    .option('speed', { type: 'number', default: 1, describe: 'recorded inter-arrival times divided by X; 0 = as fast as the targets allow' })
-    .option('rate', { type: 'number', describe: 'fixed rate in req/s instead of recorded timing' })
+    .option('speed', decimalFlag('speed', { max: 1e6, default: 1, describe: 'recorded inter-arrival times divided by X; 0 = as fast as the targets allow' }))
+    .option('rate', rateFlag('rate', { describe: 'fixed rate instead of recorded timing: req/s, or 100/s, 6000/min' }))
     .option('poisson', { type: 'boolean', default: false, describe: 'with --rate: Poisson arrivals instead of even spacing' })
-    .option('ramp', { type: 'string', describe: 'FROM:TO:DURATION ramping rate, e.g. 10:500:60s' })
-    .option('loop', { type: 'string', describe: 'play the capture N times (or "forever"), timing continuing across loops' })
-    .option('duration', { type: 'string', describe: 'stop scheduling after this long (500ms, 10s, 2m)' })
-    .option('max-requests', { type: 'number', describe: 'stop after this many requests' })
-    .option('seed', { type: 'number', default: 1, describe: 'seed for --poisson and --sample' })
+    .option('ramp', rampFlag('ramp', { describe: 'FROM:TO:DURATION ramping rate, e.g. 10:500:60s' }))
+    .option('loop', loopFlag('loop', { describe: 'play the capture N times (or "forever"), timing continuing across loops' }))
+    .option('duration', durationFlag('duration', { above: true, describe: 'stop scheduling after this long (500ms, 10s, 1h30m; a bare number is seconds)' }))
+    .option('max-requests', wholeFlag('max-requests', { min: 1, describe: 'stop after this many requests' }))
+    .option('seed', wholeFlag('seed', { max: 2 ** 32 - 1, default: 1, describe: 'seed for --poisson and --sample' }))
     .group(['proxy', 'env-proxy', 'connections', 'pipelining', 'connect-timeout', 'timeout', 'max-in-flight', 'max-queue', 'insecure', 'ca', 'preserve-host', 'tag-header'], 'Dispatch:')
     .option('proxy', { type: 'string', describe: 'HTTP proxy URL (user:pass@ for credentials); CONNECT tunnel for https targets' })
     .option('env-proxy', { type: 'boolean', default: true, describe: 'honour HTTP_PROXY/HTTPS_PROXY/NO_PROXY (--no-env-proxy to ignore)' })
-    .option('connections', { type: 'number', default: 10, describe: 'connections per target' })
-    .option('pipelining', { type: 'number', default: 1, describe: 'requests per connection in flight' })
-    .option('connect-timeout', { type: 'string', default: '10s' })
-    .option('timeout', { type: 'string', default: '30s', describe: 'headers and body timeout' })
-    .option('max-in-flight', { type: 'number', describe: 'per target; default connections × pipelining' })
-    .option('max-queue', { type: 'number', default: 10000, describe: 'per target queue; beyond it requests are dropped and counted' })
+    .option('connections', wholeFlag('connections', { min: 1, max: 10_000, default: 10, describe: 'connections per target' }))
+    .option('pipelining', wholeFlag('pipelining', { min: 1, max: 1000, default: 1, describe: 'requests per connection in flight' }))
+    .option('connect-timeout', durationFlag('connect-timeout', { above: true, default: '10s' }))
+    .option('timeout', durationFlag('timeout', { above: true, default: '30s', describe: 'headers and body timeout' }))
+    .option('max-in-flight', wholeFlag('max-in-flight', { min: 1, max: 10_000_000, describe: 'per target; default connections × pipelining' }))
+    .option('max-queue', wholeFlag('max-queue', { max: 10_000_000, default: 10000, describe: 'per target queue; beyond it requests are dropped and counted' }))
     .option('insecure', { type: 'boolean', default: false, describe: 'accept any TLS certificate' })
     .option('ca', { type: 'string', describe: 'PEM file of extra CA certificates' })
     .option('preserve-host', { type: 'boolean', default: false, describe: 'send the recorded Host header instead of the target\'s' })
@@ -39,8 +40,8 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('allow', { ...list, describe: 'path+query regex to replay (any of)' })
     .option('deny', { ...list, describe: 'path+query regex to leave out' })
     .option('header-match', { ...list, describe: '"Name: regex" the request must carry' })
-    .option('sample', { type: 'number', describe: 'replay this percentage of requests' })
-    .option('max-body', { type: 'number', describe: 'leave out requests with a body larger than this (bytes)' })
+    .option('sample', percentFlag('sample', { describe: 'replay this percentage of requests (10 or 10%, 0.5%)' }))
+    .option('max-body', sizeFlag('max-body', { describe: 'leave out requests with a body larger than this (65536, 64KiB, 1MiB)' }))
     .option('set-header', { ...list, describe: '"Name: value" set on every request' })
     .option('remove-header', { ...list, describe: 'header removed from every request' })
     .option('rewrite-url', { ...list, describe: '"regex=>replacement" on path+query' })
@@ -58,9 +59,9 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('junit', { type: 'string', describe: 'JUnit XML file: run validity and one testcase per target' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
     .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines (counted) instead of failing' })
-    .option('max-lag-p99', { type: 'number', default: 10, describe: 'validity gate: schedule lag p99 limit in ms (exit 3 beyond)' })
-    .option('max-loop-delay', { type: 'number', default: 50, describe: 'validity gate: generator event-loop delay p99 limit in ms' })
-    .option('drain', { type: 'string', default: '30s', describe: 'after the schedule, wait this long for outstanding responses' })
+    .option('max-lag-p99', durationFlag('max-lag-p99', { bare: 'ms', above: true, default: 10, describe: 'validity gate: schedule lag p99 limit (a bare number is ms; exit 3 beyond)' }))
+    .option('max-loop-delay', durationFlag('max-loop-delay', { bare: 'ms', above: true, default: 50, describe: 'validity gate: generator event-loop delay p99 limit (a bare number is ms)' }))
+    .option('drain', durationFlag('drain', { default: '30s', describe: 'after the schedule, wait this long for outstanding responses' }))
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }) as unknown as Argv<ReplayArgs>;
 }
 

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { decimalFlag, durationFlag, wholeFlag } from '../options.js';
 
 interface Args {
   port: number;
@@ -18,22 +19,17 @@ export const sampleServiceCommand: CommandModule<object, Args> = {
   describe: 'Run the embedded sample service (/health, /test, /render, /work?ms=N) with a thread-pool model',
   builder: (y) =>
     y
-      .option('port', { type: 'number', default: 0, describe: 'listen port (0 = any free port; the URL is printed)' })
+      .option('port', wholeFlag('port', { max: 65535, default: 0, describe: 'listen port (0 = any free port; the URL is printed)' }))
       .option('host', { type: 'string', default: '127.0.0.1' })
-      .option('threads', { type: 'number', default: 20, describe: 'requests served at once' })
+      .option('threads', wholeFlag('threads', { min: 1, max: 100_000, default: 20, describe: 'requests served at once' }))
       .option('mode', { choices: ['fail-fast', 'queue'] as const, default: 'fail-fast' as const, describe: 'when all threads are busy: 503 at once, or wait in a bounded queue' })
-      .option('queue', { type: 'number', default: 100, describe: 'queue length in queue mode (503 when full)' })
+      .option('queue', wholeFlag('queue', { max: 10_000_000, default: 100, describe: 'queue length in queue mode (503 when full)' }))
       .option('build-version', { type: 'string', default: '0.0.0-dev' })
       .option('maintenance', { type: 'boolean', default: false, describe: 'start in maintenance mode' })
-      .option('latency-factor', { type: 'number', default: 1, describe: 'multiply work time (1.3 = 30 % slower)' })
-      .option('render-ms', { type: 'number', default: 5, describe: 'work time of /render' })
+      .option('latency-factor', decimalFlag('latency-factor', { max: 1000, default: 1, describe: 'multiply work time (1.3 = 30 % slower)' }))
+      .option('render-ms', durationFlag('render-ms', { bare: 'ms', max: 60_000, default: 5, describe: 'work time of /render (a bare number is ms)' }))
       .option('admin-token', { type: 'string', describe: 'bearer token for POST /admin/maintenance (default: $SHADOWTAP_ADMIN_TOKEN or random, printed on stderr)' }),
   handler: async (args) => {
-    const { InputError } = await import('../../errors.js');
-    for (const k of ['threads', 'queue', 'latency-factor', 'render-ms', 'port'] as const) {
-      if (!Number.isFinite(args[k]) || args[k] < 0) throw new InputError(`--${k} must be a non-negative number`);
-    }
-    if (args.threads < 1) throw new InputError('--threads must be at least 1');
     const { startSampleService } = await import('../../service/app.js');
     const given = args['admin-token'] ?? process.env.SHADOWTAP_ADMIN_TOKEN;
     const svc = await startSampleService({

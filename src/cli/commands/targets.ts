@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { wholeFlag } from '../options.js';
 
 interface Args {
   'target-group'?: string;
@@ -18,7 +19,7 @@ export const targetsCommand: CommandModule<object, Args> = {
       .option('load-balancer', { type: 'string', describe: 'load balancer name or ARN (alone: all its target groups)' })
       .option('region', { type: 'string', describe: 'AWS region (default: the SDK chain: AWS_REGION, profile)' })
       .option('endpoint-url', { type: 'string', describe: 'ELBv2 endpoint override (e.g. the local endpoint of `shadowtap local-elb`)' })
-      .option('page-size', { type: 'number', describe: 'DescribeTargetGroups page size (1-400)' })
+      .option('page-size', wholeFlag('page-size', { min: 1, max: 400, describe: 'DescribeTargetGroups page size (1-400)' }))
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (one array of targets)' })
       .check((a) => (a['target-group'] || a['load-balancer'] ? true : 'name --target-group or --load-balancer'))
       .epilogue('Credentials: the AWS SDK default chain (env, AWS_PROFILE, SSO, instance/task role). Retries: SDK standard mode, 3 attempts (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).'),

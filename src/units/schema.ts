@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { DURATION_HINT, PATTERN, UnitError, parseDuration, parseRate, parseShare, parseSize } from './parse.js';
+
+/**
+ * The unit grammar as zod fields for the YAML files (scenarios.yaml, agent.yaml, the AWS steps): the
+ * regex goes into the JSON Schema for editors, and the parser itself decides (so a file and a flag
+ * accept exactly the same spellings). zod reports the field and the YAML source its line.
+ */
+
+/** Runs `parse` as a check; its UnitError message becomes the field's issue. */
+function parsedBy<T extends z.ZodType>(schema: T, parse: (v: z.output<T>) => unknown): T {
+  return schema.superRefine((v, ctx) => {
+    try {
+      parse(v);
+    } catch (err) {
+      if (!(err instanceof UnitError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+    }
+  }) as unknown as T;
+}
+
+/** "500ms", "20s", "2h", "1h30m", "500us" (kept as written; `durationMs` reads it). */
+export function duration() {
+  const shape = z.string().regex(new RegExp(PATTERN.duration), { error: DURATION_HINT, abort: true });
+  return parsedBy(shape, (v) => parseDuration(v)).describe(DURATION_HINT.replace('expected ', ''));
+}
+
+/** A duration read as milliseconds at once (agent.yaml). */
+export function durationInMs() {
+  return duration().transform((v) => parseDuration(v));
+}
+
+/** Milliseconds as a number, or a duration (kept as written; `latencyMs` reads it). */
+export function latency() {
+  const error = 'expected a latency: a number of milliseconds or a duration such as 300ms or 1.5s';
+  return z.union([z.number().nonnegative(), duration()], { error }).describe('milliseconds, or a duration such as 300ms');
+}
+
+/** Bytes as a whole number, or "64KiB", "1MiB" (1024-based), "1MB" (1000-based) → bytes. */
+export function size(o: { min?: number } = {}) {
+  const min = o.min ?? 0;
+  const error = `expected a size: a whole number of bytes${min ? ` ≥ ${min}` : ''} or a size such as 64KiB, 1MiB or 1MB`;
+  return z
+    .union([z.number({ error }).int({ error }).min(min, { error }), z.string().regex(new RegExp(PATTERN.size), { error })], { error })
+    .transform((v) => parseSize(v))
+    .refine((v) => v >= min, error)
+    .describe('bytes, or a size such as 64KiB, 1MiB (1024-based) or 1MB (1000-based)');
+}
+
+/** Requests per second, or "100/s", "6000/min" → per second (> 0 unless `zero`). */
+export function rate(o: { zero?: boolean } = {}) {
+  const error = `expected a rate${o.zero ? '' : ' above 0'}: requests per second, or such as 100/s or 6000/min`;
+  const num = o.zero ? z.number({ error }).nonnegative({ error }) : z.number({ error }).positive({ error });
+  return z
+    .union([num, z.string().regex(new RegExp(PATTERN.rate), { error })], { error })
+    .transform((v) => parseRate(v))
+    .refine((v) => (o.zero ? v >= 0 : v > 0), error)
+    .describe('requests/s, or a rate such as 100/s or 6000/min');
+}
+
+/** A fraction 0..1, or a percentage such as "1%" (kept as written; `fraction` reads it). */
+export function fraction() {
+  const error = 'expected a fraction between 0 and 1 or a percentage such as 1%';
+  const percent = parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }));
+  return z.union([z.number().min(0).max(1), percent], { error }).describe('a fraction 0..1 or a percentage such as 1%');
+}
+
+/** A rate, or a percentage of the offered rate (kept as written; `rateOrShare` reads it). */
+export function rateOrShare() {
+  const error = 'expected requests per second (such as 100 or 6000/min), or a percentage of the offered rate such as 95%';
+  return z
+    .union([z.number().nonnegative(), z.string().regex(new RegExp(PATTERN.rate)), parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }))], { error })
+    .describe('requests/s (or such as 6000/min), or a percentage of the offered rate such as 95%');
+}
