@@ -52,6 +52,11 @@ export class CapturePipeline {
   private readonly limits: CaptureLimits;
   private readonly ports: Set<number> | undefined;
   private readonly flows = new FlowTable();
+  /**
+   * The flows of the table in the order they started: when several end at one moment (end of input, one
+   * sweep), they end, and their exchanges are written, in this order; eviction takes the first open one.
+   */
+  private readonly byStart = new Set<Flow>();
   private readonly budget: Budget;
   private readonly seg = newSegment();
   private lastTsUs = 0;
@@ -150,7 +155,7 @@ export class CapturePipeline {
 
   /** End of input: every flow still open ends with reason 'eof'. */
   finish(): void {
-    for (const f of this.flows) this.retire(f, f.resetAtUs !== undefined ? 'rst' : 'eof', this.lastTsUs);
+    for (const f of this.byStart) this.retire(f, f.resetAtUs !== undefined ? 'rst' : 'eof', this.lastTsUs);
   }
 
   private srcIsClient(): boolean {
@@ -170,6 +175,7 @@ export class CapturePipeline {
     this.stats.flows++;
     const flow = new Flow(String(this.stats.flows), hash, ca, sa, cp, sp, connection, this.opts.sinkFactory, this.stats, this.budget, tsUs);
     this.flows.add(flow);
+    this.byStart.add(flow);
     this.open++;
     return flow;
   }
@@ -181,10 +187,11 @@ export class CapturePipeline {
       this.open--;
     }
     this.flows.delete(flow);
+    this.byStart.delete(flow);
   }
 
   private evictOldest(tsUs: number): void {
-    for (const f of this.flows) {
+    for (const f of this.byStart) {
       if (f.ended) continue;
       this.stats.memoryLimitHits++;
       this.retire(f, 'memory', tsUs);
@@ -196,7 +203,7 @@ export class CapturePipeline {
   private sweep(): void {
     const now = this.lastTsUs;
     this.nextSweepUs = now + 1_000_000;
-    for (const f of this.flows) {
+    for (const f of this.byStart) {
       const idle = now - f.lastTsUs;
       if (!f.ended && f.holding) {
         this.emitKey++;
