@@ -35,9 +35,15 @@ export interface LiveCapture {
 /** tcpdump's packet-buffer timeout (pcap_set_timeout 1000 ms) plus a margin. */
 const BLOCK_TIMEOUT_MS = 1200;
 
-/** The tcpdump filter for a port list and an optional extra expression. */
+/**
+ * Tunnelled (mirrored) traffic: VXLAN on its two ports, and GRE (which carries ERSPAN). The port list
+ * cannot be checked by BPF inside a tunnel, so the pipeline applies it to the unwrapped packets.
+ */
+export const TUNNELS_BPF = 'udp port 4789 or udp port 8472 or ip proto 47 or ip6 proto 47';
+
+/** The tcpdump filter for a port list and an optional extra expression (`--bpf 'udp port 4789'`: a mirror target). */
 export function bpfFor(ports: readonly number[] = [], bpf?: string): string {
-  const portExpr = ports.length > 0 ? ports.map((p) => `tcp port ${p}`).join(' or ') : 'tcp';
+  const portExpr = `${ports.length > 0 ? ports.map((p) => `tcp port ${p}`).join(' or ') : 'tcp'} or ${TUNNELS_BPF}`;
   return bpf ? `(${portExpr}) and (${bpf})` : portExpr;
 }
 

@@ -86,6 +86,7 @@ export class CapturePipeline {
     if (pkt.tsUs > this.lastTsUs) this.lastTsUs = pkt.tsUs;
     if (this.lastTsUs >= this.nextSweepUs) this.sweep();
     const skip = decodeSegment(pkt, seg);
+    if (seg.encap !== 0) stats.decapsulated++;
     if (skip !== Skip.None) return this.skipped(skip, pkt.linkType);
     if (this.ports && !this.ports.has(seg.srcPort) && !this.ports.has(seg.dstPort)) return;
     const flow = this.flowOf(pkt);
@@ -173,7 +174,7 @@ export class CapturePipeline {
     const [ca, sa, cp, sp] = srcIsClient ? [src, dst, seg.srcPort, seg.dstPort] : [dst, src, seg.dstPort, seg.srcPort];
     const connection = { clientIp: formatAddress(ca, 0, seg.family), clientPort: cp, serverIp: formatAddress(sa, 0, seg.family), serverPort: sp };
     this.stats.flows++;
-    const flow = new Flow(String(this.stats.flows), hash, ca, sa, cp, sp, connection, this.opts.sinkFactory, this.stats, this.budget, tsUs);
+    const flow = new Flow(String(this.stats.flows), hash, ca, sa, cp, sp, seg.zone, connection, this.opts.sinkFactory, this.stats, this.budget, tsUs);
     this.flows.add(flow);
     this.byStart.add(flow);
     this.open++;

@@ -7,6 +7,7 @@ export function formatSummary(s: CaptureStats, written: number): string {
     `incomplete ${s.incomplete}, unpaired ${s.unpaired}, non-HTTP bytes ${s.nonHttpBytes}, gaps ${s.gaps} (${s.gapBytes} bytes missing)`,
     `skipped: non-TCP packets ${s.nonTcpPackets}, IP fragments ${s.ipFragments} (not reassembled), truncated packets ${s.truncatedPackets}; memory-limit hits ${s.memoryLimitHits}`,
   ];
+  if (s.decapsulated > 0) lines.push(`decapsulated: ${s.decapsulated} packets came out of VXLAN/GRE/ERSPAN tunnels (mirrored traffic)`);
   if (s.captured !== undefined || s.kernelDrops !== undefined) {
     lines.push(`tcpdump: ${s.captured ?? '?'} packets captured, drops: ${s.kernelDrops ?? '?'} dropped by kernel`);
   } else lines.push('drops: none reported (file input)');

@@ -54,7 +54,7 @@ const reusable = { flow: undefined as unknown as Flow, fromClient: false };
 
 function match(f: Flow, buf: Buffer, seg: Segment): { flow: Flow; fromClient: boolean } | undefined {
   const n = seg.family === 4 ? 4 : 16;
-  if (f.clientAddr.length !== n) return undefined;
+  if (f.clientAddr.length !== n || f.zone !== seg.zone) return undefined;
   if (seg.srcPort === f.clientPort && seg.dstPort === f.serverPort && same(f.clientAddr, buf, seg.srcAt) && same(f.serverAddr, buf, seg.dstAt)) {
     reusable.flow = f;
     reusable.fromClient = true;
@@ -73,10 +73,11 @@ function same(addr: Buffer, buf: Buffer, at: number): boolean {
   return true;
 }
 
-/** Symmetric in the two endpoints, so both directions land in the same bucket. */
+/** Symmetric in the two endpoints, so both directions land in the same bucket; a tunnel's flows hash apart. */
 export function tupleHash(buf: Buffer, seg: Segment): number {
   const n = seg.family === 4 ? 4 : 16;
-  return (endpoint(buf, seg.srcAt, n, seg.srcPort) + endpoint(buf, seg.dstAt, n, seg.dstPort)) | 0;
+  const h = (endpoint(buf, seg.srcAt, n, seg.srcPort) + endpoint(buf, seg.dstAt, n, seg.dstPort)) | 0;
+  return seg.zone === 0 ? h : h ^ Math.imul((seg.zone | 0) + ((seg.zone / 4294967296) | 0), 0x9e3779b1);
 }
 
 function endpoint(buf: Buffer, at: number, n: number, port: number): number {

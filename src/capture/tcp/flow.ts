@@ -21,6 +21,8 @@ export class Flow {
     readonly serverAddr: Buffer,
     readonly clientPort: number,
     readonly serverPort: number,
+    /** The tunnel the flow's packets come out of (Segment.zone), 0 for none. */
+    readonly zone: number,
     connection: Connection,
     makeSink: SinkFactory,
     stats: CaptureStats,

@@ -36,6 +36,8 @@ export interface CaptureStats {
   packets: number;
   bytes: number;
   nonTcpPackets: number;
+  /** Packets that came out of a tunnel (VXLAN, GRE, ERSPAN): mirrored traffic. */
+  decapsulated: number;
   ipFragments: number;
   truncatedPackets: number;
   flows: number;
@@ -51,5 +53,5 @@ export interface CaptureStats {
 }
 
 export function newCaptureStats(): CaptureStats {
-  return { packets: 0, bytes: 0, nonTcpPackets: 0, ipFragments: 0, truncatedPackets: 0, flows: 0, exchanges: 0, incomplete: 0, unpaired: 0, nonHttpBytes: 0, gaps: 0, gapBytes: 0, memoryLimitHits: 0 };
+  return { packets: 0, bytes: 0, nonTcpPackets: 0, decapsulated: 0, ipFragments: 0, truncatedPackets: 0, flows: 0, exchanges: 0, incomplete: 0, unpaired: 0, nonHttpBytes: 0, gaps: 0, gapBytes: 0, memoryLimitHits: 0 };
 }
