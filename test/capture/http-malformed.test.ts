@@ -54,6 +54,21 @@ describe('request lines that are not HTTP/1.x', () => {
     expect(stats.tunnelBytes).toBe('HELO me\r\n'.length + '220 ready\r\n'.length);
   });
 
+  it('an unanswered malformed line is not taken for a request (SIP over TCP, an HTTP/2 preface): counted as unpaired', () => {
+    for (const { exchanges, stats } of both([
+      { dir: 'request', data: 'OPTIONS sip:probe@edge.test SIP/2.0\r\nVia: SIP/2.0/TCP x\r\nContent-Length: 0\r\n\r\n' },
+      { dir: 'response', data: 'SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n' },
+    ])) {
+      expect(exchanges).toEqual([]);
+      expect(stats.unpaired).toBe(1);
+    }
+    const h2c = runFlow([
+      { dir: 'request', data: 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x12\x04\x00\x00\x00\x00\x00' },
+      { dir: 'response', data: '\x00\x00\x00\x04\x01\x00\x00\x00\x00' },
+    ]);
+    expect(h2c.exchanges).toEqual([]);
+  });
+
   it('a malformed request with a body keeps its framing', () => {
     const req = 'POST /a b HTTP/1.1\r\nContent-Length: 4\r\n\r\nGET GET /next HTTP/1.1\r\n\r\n';
     expect(everySplit(req, reply(400) + reply(200)).map((e) => [e.target, e.status])).toEqual([
