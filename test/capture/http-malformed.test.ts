@@ -43,6 +43,32 @@ describe('request lines that are not HTTP/1.x', () => {
     ]);
   });
 
+  it('a line that is not a header is left out, and the request kept flagged (a CONNECT still opens its tunnel)', () => {
+    const { exchanges, stats } = runFlow([
+      { dir: 'request', data: 'CONNECT mail.example:25 / HTTP/1.0\r\nMozilla 4.0 (compatible)\r\nX-Ok: 1\r\n\r\nHELO me\r\n' },
+      { dir: 'response', data: 'HTTP/1.0 200 Connection established\r\n\r\n220 ready\r\n' },
+    ]);
+    expect(exchanges.map((e) => [e.request.method, e.request.target, e.request.httpVersion, e.request.headers, e.response?.status, e.flags])).toEqual([
+      ['CONNECT', 'mail.example:25', 'HTTP/1.0', [{ name: 'X-Ok', value: '1' }], 200, ['tunnel', 'malformed']],
+    ]);
+    expect(stats.tunnelBytes).toBe('HELO me\r\n'.length + '220 ready\r\n'.length);
+  });
+
+  it('an unanswered malformed line is not taken for a request (SIP over TCP, an HTTP/2 preface): counted as unpaired', () => {
+    for (const { exchanges, stats } of both([
+      { dir: 'request', data: 'OPTIONS sip:probe@edge.test SIP/2.0\r\nVia: SIP/2.0/TCP x\r\nContent-Length: 0\r\n\r\n' },
+      { dir: 'response', data: 'SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n' },
+    ])) {
+      expect(exchanges).toEqual([]);
+      expect(stats.unpaired).toBe(1);
+    }
+    const h2c = runFlow([
+      { dir: 'request', data: 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x12\x04\x00\x00\x00\x00\x00' },
+      { dir: 'response', data: '\x00\x00\x00\x04\x01\x00\x00\x00\x00' },
+    ]);
+    expect(h2c.exchanges).toEqual([]);
+  });
+
   it('a malformed request with a body keeps its framing', () => {
     const req = 'POST /a b HTTP/1.1\r\nContent-Length: 4\r\n\r\nGET GET /next HTTP/1.1\r\n\r\n';
     expect(everySplit(req, reply(400) + reply(200)).map((e) => [e.target, e.status])).toEqual([

@@ -107,6 +107,8 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
 
   function send(p: Pending): void {
     const { req: q, res: r } = p;
+    // An unanswered malformed line may be another protocol (SIP, an HTTP/2 preface): counted as unpaired only.
+    if (q.malformed && !r) return;
     const flags = flagsOf(p);
     const id = `${flow.id}.${++seq}`;
     const request = toRequestPart(q);

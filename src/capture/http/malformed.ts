@@ -1,5 +1,5 @@
 import { decodeHeaderBytes, Head } from './head.js';
-import { noteFraming, splitHeaderLines } from './header-lines.js';
+import { noteFraming, parseHeaderLines } from './header-lines.js';
 import { NO_HEADERS } from './start-line-bytes.js';
 
 // Requests whose request line is not HTTP/1.x ("GET /uri afterspace HTTP/1.1", "GET / HTTP/1.",
@@ -39,9 +39,10 @@ function isMethodChar(c: number): boolean {
 /**
  * The head buf[start..end) (end just past the blank line) as a request flagged `malformed`: method
  * and target are the first two fields of the line (target "" when there is none), the version its
- * last field when that names one. Undefined when a header line is malformed too.
+ * last field when that names one. A request line that is well-formed but followed by a line that is
+ * not a header comes here too: it is kept, flagged, without that line.
  */
-export function parseMalformedRequest(buf: Buffer, start: number, end: number, summary: boolean): Head | undefined {
+export function parseMalformedRequest(buf: Buffer, start: number, end: number, summary: boolean): Head {
   const text = decodeHeaderBytes(buf, start, end);
   const nl = text.indexOf('\n');
   const line = text.slice(0, nl < 0 ? text.length : nl).replace(/\r$/, '');
@@ -51,7 +52,8 @@ export function parseMalformedRequest(buf: Buffer, start: number, end: number, s
   head.method = fields[0]!;
   head.target = fields[1] ?? '';
   head.malformed = true;
-  if (nl >= 0 && !splitHeaderLines(text, nl + 1, head.headers)) return undefined;
+  // Lines that are not headers either ("Mozilla 4.0 (compatible…)" with no colon) are left out.
+  if (nl >= 0) for (const l of text.slice(nl + 1).split('\n')) parseHeaderLines([l], head.headers);
   noteFraming(head);
   if (summary) head.headers = NO_HEADERS;
   return head;

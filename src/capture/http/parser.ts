@@ -195,7 +195,6 @@ export class MessageParser {
     const end = findHeadEnd(buf, lf);
     if (end < 0) return buf.length - pos <= this.maxHead ? this.stash(buf, pos) : undefined;
     const head = parseMalformedRequest(buf, pos, end, this.opts.summary === true);
-    if (!head) return undefined;
     this.counts.http += end - pos;
     this.begin(head, this.tsAt(pos), ts);
     return end;
