@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { recordOnLo, shadowtap, type RunResult } from '../helpers/capture-tools.js';
 import { spawnCli } from '../helpers/agent-servers.js';
-import { startAgent } from '../helpers/agent-run.js';
+import { startAgent, TOKEN } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ALL, GZIP_SECRET, fileText, gzipBodies, requests, sendAll, startSecretServer } from '../helpers/secret-traffic.js';
 
@@ -59,6 +60,10 @@ describe('one capture full of secrets, through every path', () => {
       ok(await shadowtap(['capture', '--read', pcap, '--port', String(server.port), '--out', out]), `capture → ${ext}`);
       await cleanFile(out);
     }
+    // The first line says what was applied (never the key itself).
+    const first = (file: string): { redaction: Record<string, unknown> } => (JSON.parse(fileText(file).split('\n')[0]!) as { _shadowtap: { redaction: Record<string, unknown> } })._shadowtap;
+    expect(first(f('capture.jsonl')).redaction).toMatchObject({ enabled: true, key: 'SHADOWTAP_REDACT_KEY', keyId: expect.stringMatching(/^[0-9a-f]{8}$/), headers: expect.arrayContaining(['*-token']) });
+    expect(first(f('clear.jsonl')).redaction).toEqual({ enabled: false });
   });
 
   it('convert writes none, from every format to every format', async () => {
@@ -122,5 +127,15 @@ describe('one capture full of secrets, through every path', () => {
         expect([r.code, r.stderr], `${args[0]} with key ${key}`).toEqual([2, expect.stringContaining('SHADOWTAP_REDACT_KEY')]);
       }
     }
+  });
+
+  it('a guessable agent redact.keyFile is refused with exit 2, naming the file', async () => {
+    const keyFile = f('short.key');
+    writeFileSync(keyFile, 'short');
+    const config = f('agent-badkey.yaml');
+    const agentConfig = { control: { listen: '127.0.0.1:0', token: TOKEN }, source: { proxy: { listen: '127.0.0.1:0', upstream: `http://127.0.0.1:${server.port}` } }, redact: { keyFile }, files: { dir: f('badkey-files') } };
+    writeFileSync(config, stringify(agentConfig));
+    const r = await shadowtap(['agent', '--config', config], { timeoutMs: 30_000 });
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining(`keyFile ${keyFile}`)]);
   });
 });

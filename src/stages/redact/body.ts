@@ -5,6 +5,7 @@ import { headerValueOf, isHeaderNamed } from '../../exchange.js';
 import { bodyBytes, makeBody } from '../../body.js';
 import { redactJson } from './json.js';
 import { redactMultipart } from './multipart.js';
+import { cached } from './names.js';
 import { redactPairs, type Hash, type IsSecret } from './url.js';
 
 /**
@@ -17,16 +18,21 @@ type Kind = 'form' | 'json' | 'multipart';
 /** Decoded bodies past this are not inspected further (a compression bomb must not take the memory). */
 const MAX_DECODED = 64 << 20;
 
-function kindOf(type: string | undefined, body: Body): Kind | undefined {
-  if (type === undefined || /^\s*text\/plain/i.test(type)) {
-    // Clients that send JSON without saying so still send passwords.
-    const t = body.text?.trimStart() ?? '';
-    return t.startsWith('{') || t.startsWith('[') ? 'json' : undefined;
-  }
-  const t = type.toLowerCase();
+/** By Content-Type value (they repeat); 'sniff': none or text/plain, where clients put JSON too. */
+const kindOfType = cached((type: string): Kind | 'sniff' | null => {
+  const t = type.trim().toLowerCase();
+  if (t === '' || t.startsWith('text/plain')) return 'sniff';
   if (t.startsWith('application/x-www-form-urlencoded')) return 'form';
   if (t.startsWith('multipart/form-data')) return 'multipart';
-  return /^[a-z0-9.+-]+\/(?:[a-z0-9.-]+\+)?json\b/.test(t) ? 'json' : undefined;
+  return /^[a-z0-9.+-]+\/(?:[a-z0-9.-]+\+)?json\b/.test(t) ? 'json' : null;
+});
+
+function kindOf(type: string | undefined, body: Body): Kind | undefined {
+  const k = kindOfType(type ?? '');
+  if (k !== 'sniff') return k ?? undefined;
+  // Clients that send JSON without saying so still send passwords.
+  const t = body.text?.trimStart() ?? '';
+  return t.startsWith('{') || t.startsWith('[') ? 'json' : undefined;
 }
 
 interface Coding {

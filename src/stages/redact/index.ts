@@ -3,7 +3,7 @@ import { isHeaderNamed } from '../../exchange.js';
 import { redactBody } from './body.js';
 import { redactAuth, redactCookies, redactSetCookie } from './headers.js';
 import { checkKey, hasher, keyFromEnv, keyId, type RedactKey } from './key.js';
-import { DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES, nameMatcher } from './names.js';
+import { cached, DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES, globsRegExp, nameMatcher } from './names.js';
 import { redactUrl, type Hash } from './url.js';
 
 export { safeFields, safeText, safeUrl } from './url.js';
@@ -53,7 +53,12 @@ export function redactionRecord(p: RedactPolicy): RedactionRecord {
 }
 
 /** Headers whose value is a URL: their query, path parameters, fragment and password get the field rules. */
-const URL_HEADERS = ['location', 'referer', 'content-location'];
+const URL_HEADERS = /^(?:location|referer|content-location)$/i;
+const enum Kind {
+  Plain,
+  Secret,
+  Url,
+}
 
 /**
  * The redaction stage: credentials become `redacted:<keyed hash>` (HMAC-SHA256, first 16 hex digits),
@@ -65,8 +70,9 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
   if (!p.enabled) return (ex) => ex;
   const key = p.key ? { ...p.key, bytes: checkKey(p.key.bytes, p.key.source) } : keyFromEnv();
   const hash = hasher(key.bytes);
-  const secretHeader = nameMatcher([...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])]);
-  const urlHeader = nameMatcher(URL_HEADERS);
+  const secret = globsRegExp([...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])]);
+  // One lookup per header: names repeat (in the same spelling) across millions of exchanges.
+  const kind = cached((name) => (secret.test(name) ? Kind.Secret : URL_HEADERS.test(name) ? Kind.Url : Kind.Plain));
   const field = nameMatcher([...DEFAULT_FIELD_NAMES, ...(p.queryParams ?? [])]);
   const value = (name: string, v: string): string => {
     if (isHeaderNamed(name, 'cookie')) return redactCookies(v, hash);
@@ -79,7 +85,9 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
     let out: Header[] | undefined;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
-      const v = secretHeader(h.name) ? value(h.name, h.value) : urlHeader(h.name) ? redactUrl(h.value, field, hash) : h.value;
+      const k = kind(h.name);
+      if (k === Kind.Plain) continue;
+      const v = k === Kind.Secret ? value(h.name, h.value) : redactUrl(h.value, field, hash);
       if (v !== h.value) (out ??= hs.slice())[i] = { name: h.name, value: v };
     }
     return out ?? hs;

@@ -74,15 +74,23 @@ const CACHE_MAX = 4096;
 
 /** A test for `name` against case-insensitive globs, cached by exact spelling. */
 export function nameMatcher(globs: readonly string[]): (name: string) => boolean {
-  if (globs.length === 0) return () => false;
-  const source = globs.map((g) => g.toLowerCase().split('*').map(escape).join('.*')).join('|');
-  const re = new RegExp(`^(?:${source})$`, 'i');
-  const cache = new Map<string, boolean>();
-  return (name) => {
-    let hit = cache.get(name);
+  const re = globsRegExp(globs);
+  return cached((name) => re.test(name));
+}
+
+export function globsRegExp(globs: readonly string[]): RegExp {
+  if (globs.length === 0) return /$^/;
+  return new RegExp(`^(?:${globs.map((g) => g.toLowerCase().split('*').map(escape).join('.*')).join('|')})$`, 'i');
+}
+
+/** `fn` remembered per argument (up to CACHE_MAX of them). */
+export function cached<T>(fn: (s: string) => T): (s: string) => T {
+  const cache = new Map<string, T>();
+  return (s) => {
+    let hit = cache.get(s);
     if (hit === undefined) {
-      hit = re.test(name);
-      if (cache.size < CACHE_MAX) cache.set(name, hit);
+      hit = fn(s);
+      if (cache.size < CACHE_MAX) cache.set(s, hit);
     }
     return hit;
   };

@@ -6,6 +6,8 @@
 export type Hash = (value: string) => string;
 export type IsSecret = (name: string) => boolean;
 
+/** Where a URL can hold a secret: userinfo, query, path parameters, fragment. */
+const URL_PARTS = /[?;@#]/;
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/@?#:]*)(?::([^/@?#]*))?@/i;
 
 /** name=value pairs separated by any character of `seps`; a pair whose (decoded) name is secret gets its value hashed. */
@@ -29,6 +31,7 @@ export function redactPairs(text: string, seps: string, isSecret: IsSecret, hash
 
 /** A URL or request target with its secrets hashed; the same string when there are none. */
 export function redactUrl(raw: string, isSecret: IsSecret, hash: Hash): string {
+  if (!URL_PARTS.test(raw)) return raw;
   let u = raw;
   if (u.includes('@')) u = u.replace(USERINFO, (_m, scheme: string, user: string, pass: string | undefined) => `${scheme}${user}${pass === undefined ? '' : `:${hash(pass)}`}@`);
   const hashAt = u.indexOf('#');
