@@ -32,6 +32,7 @@ export function agentMetrics(a: Agent): string {
     counter('file_exchanges_written_total', 'Exchanges written to capture files.', f.written);
     counter('file_exchanges_dropped_total', 'Exchanges not written.', f.dropped, { reason: 'queue_full' });
     counter('file_exchanges_dropped_total', 'Exchanges not written.', f.droppedDisk, { reason: 'disk' });
+    counter('file_exchanges_dropped_total', 'Exchanges not written.', f.lostAtStop, { reason: 'stop' });
     counter('files_rotated_total', 'Capture files finished (rotated).', f.filesFinished);
     counter('files_deleted_total', 'Capture files deleted to stay under the disk cap.', f.filesDeleted);
     gauge('file_current_bytes', 'Size of the capture file being written.', f.currentBytes);

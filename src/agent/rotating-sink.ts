@@ -1,5 +1,6 @@
 import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../exchange.js';
 import type { Log } from './source.js';
 import { toHarEntry } from '../formats/har-entry.js';
@@ -32,7 +33,12 @@ export interface RotatingStats {
   currentBytes: number;
   degraded: boolean;
   degradedReason?: string;
+  /** Exchanges still queued at stop that could not be written: the disk failed then, or the stop deadline passed. */
+  lostAtStop: number;
 }
+
+/** How long close() keeps writing what is queued; what is left then is counted as lost (systemd waits 90 s). */
+export const STOP_DEADLINE_MS = 10_000;
 
 /**
  * Capture files that rotate by size and time, stay under a total disk cap, and never block the caller:
@@ -52,7 +58,10 @@ export class RotatingFileSink {
   private loop: Promise<void>;
   private timer: NodeJS.Timeout;
   private readonly redact: (ex: Exchange) => Exchange;
-  readonly stats: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false };
+  /** Aborted by close(): a degraded sink stops waiting to retry, and what then fails is lost, not retried. */
+  private stopping = new AbortController();
+  private abandoned = false;
+  readonly stats: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false, lostAtStop: 0 };
 
   constructor(private readonly o: RotatingOptions) {
     this.queue = new DropQueue(o.queueCapacity);
@@ -84,13 +93,31 @@ export class RotatingFileSink {
     });
     if (recovered.length) this.o.log('warn', 'recovered capture files left by an unclean stop (cut to their last complete line)', { files: recovered });
     for await (const first of this.queue) {
+      if (this.abandoned) {
+        this.stats.lostAtStop += 1 + this.queue.drainSync(Infinity).length;
+        continue;
+      }
       // Small batches: serializing is synchronous, and the proxy source shares this event loop.
       const batch = [first, ...this.queue.drainSync(63)];
       const text = batch.map((ex) => JSON.stringify(toHarEntry(this.redact(ex)))).join('\n') + '\n';
       const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
-      if (!ok) await new Promise((r) => setTimeout(r, this.o.retryMs));
+      if (!ok) await this.retryWait();
       else if (this.size >= this.o.maxFileBytes) await this.rotate();
     }
+  }
+
+  /** A degraded sink waits `retryMs` before writing again; once stopping, it gives up instead. */
+  private async retryWait(): Promise<void> {
+    if (!this.stopping.signal.aborted) await sleep(this.o.retryMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    if (this.stopping.signal.aborted) this.abandon('the disk still fails at stop');
+  }
+
+  private abandon(why: string): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    const left = this.queue.size;
+    this.stats.lostAtStop += this.queue.drainSync(Infinity).length;
+    this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost: left });
   }
 
   private async append(buf: Buffer, n: number): Promise<boolean> {
@@ -178,11 +205,18 @@ export class RotatingFileSink {
     });
   }
 
-  /** Writes what is queued, rotates the last file to its final name, waits for compression. */
-  async close(): Promise<void> {
+  /**
+   * Writes what is queued, rotates the last file to its final name, waits for compression. Bounded: a
+   * disk that still fails, or writing that outlasts `deadlineMs`, ends the writing and the rest is counted
+   * in `lostAtStop`.
+   */
+  async close(deadlineMs = STOP_DEADLINE_MS): Promise<void> {
     clearInterval(this.timer);
     this.queue.close();
+    this.stopping.abort();
+    const deadline = setTimeout(() => this.abandon(`stop deadline (${deadlineMs} ms) passed`), deadlineMs);
     await this.loop;
+    clearTimeout(deadline);
     await this.rotate();
     await Promise.all([...this.finalizing]);
   }

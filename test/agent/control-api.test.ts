@@ -85,7 +85,7 @@ describe('agent control API', () => {
     expect(m.get('shadowtap_agent_exchanges_captured_total')).toEqual({ type: 'counter', samples: [{ labels: '', value: 14 }] });
     expect(m.get('shadowtap_agent_exchanges_paused_dropped_total')?.samples[0]?.value).toBe(3);
     expect(m.get('shadowtap_agent_files_rotated_total')?.samples[0]?.value).toBe(2);
-    expect(m.get('shadowtap_agent_file_exchanges_dropped_total')?.samples.map((x) => x.labels)).toEqual(['{reason="queue_full"}', '{reason="disk"}']);
+    expect(m.get('shadowtap_agent_file_exchanges_dropped_total')?.samples.map((x) => x.labels)).toEqual(['{reason="queue_full"}', '{reason="disk"}', '{reason="stop"}']);
     expect(m.get('shadowtap_agent_up')?.type).toBe('gauge');
   });
 });

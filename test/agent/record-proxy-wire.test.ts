@@ -18,6 +18,8 @@ const cases: { name: string; bytes: string; response?: string }[] = [
   { name: 'chunked body with trailers', bytes: 'POST /t HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 42\r\n\r\n' },
   { name: 'HTTP/1.0 without Host, answered in HTTP/1.0', bytes: 'GET /old HTTP/1.0\r\nUser-Agent: t\r\n\r\n', response: 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok' },
   { name: 'no header lines at all', bytes: 'GET /bare HTTP/1.1\r\n\r\n' },
+  { name: 'a Latin-1 byte in a header value', bytes: 'GET /latin HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\n\r\n' },
+  { name: 'Expect: 100-continue with its body', bytes: 'PUT /expect HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc' },
 ];
 
 describe('recording proxy on the wire', () => {
@@ -43,8 +45,8 @@ describe('recording proxy on the wire', () => {
     for (const c of cases) {
       const response = c.response ?? OK11;
       upstream.expect(Buffer.byteLength(c.bytes, 'latin1'), response);
-      const direct = await rawExchange(upstream.port, c.bytes, /ok$/);
-      const viaProxy = await rawExchange(proxy.port, c.bytes, /ok$/);
+      const direct = await rawExchange(upstream.port, Buffer.from(c.bytes, 'latin1'), /ok$/);
+      const viaProxy = await rawExchange(proxy.port, Buffer.from(c.bytes, 'latin1'), /ok$/);
       expect(direct, c.name).toBe(response);
       expect(viaProxy, c.name).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok$/);
       const [sawDirect, sawProxied] = upstream.got.slice(-2);

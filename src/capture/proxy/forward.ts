@@ -3,7 +3,7 @@ import type { Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js'
 import { BodyTap } from './body-tap.js';
 import { nowUs } from './clock.js';
 import { forwardableRaw, pairsOf, tuplesOf } from './headers.js';
-import { isChunked, rawHead, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
+import { isChunked, rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
 
 export interface ForwardOptions {
   upstream: Upstream;
@@ -41,6 +41,10 @@ export class Forwarding {
   resTap: BodyTap | undefined;
   interim: InterimResponse[] | undefined;
   creq: ClientRequest;
+  private readonly head: string;
+  private readonly chunked: boolean;
+  private ended = false;
+  private retried = false;
   finished = false;
   timedOut = false;
 
@@ -54,31 +58,45 @@ export class Forwarding {
     this.requestEndUs = this.startUs;
     const up = opts.upstream;
     const raw = forwardableRaw(req.rawHeaders, 'request');
-    const method = req.method ?? 'GET';
-    const head = rawHead(method, upstreamTarget(up, req.url ?? '/'), req.httpVersion, raw);
-    const creq = (this.creq = upstreamRequest(up, method, head, isChunked(raw), req.httpVersionMinor >= 1 || req.httpVersionMajor > 1));
-    // The head goes out at once: a client that sent Expect: 100-continue waits for the upstream's answer.
-    creq.flushHeaders();
+    this.head = rawHead(req.method ?? 'GET', upstreamTarget(up, req.url ?? '/'), req.httpVersion, raw);
+    this.chunked = isChunked(raw);
+    this.creq = this.send();
+    const h = req.headers;
+    if (h['content-length'] === undefined || h['content-length'] === '0' ? h['transfer-encoding'] === undefined : false) {
+      // No body (most requests): the head goes out alone, without a round of stream events.
+      this.ended = true;
+      this.creq.end();
+    } else {
+      req.on('data', (chunk: Buffer) => {
+        (this.reqTap ??= new BodyTap(opts.maxBodyBytes)).add(chunk);
+        if (!this.creq.write(chunk)) {
+          req.pause();
+          this.creq.once('drain', () => req.resume());
+        }
+      });
+      req.on('end', () => {
+        this.requestEndUs = nowUs();
+        this.ended = true;
+        if (req.rawTrailers.length) this.creq.addTrailers(tuplesOf(req.rawTrailers));
+        this.creq.end();
+      });
+    }
+    res.on('close', () => (res.writableFinished ? this.finish() : this.clientGone()));
+    (req.socket as Tagged<object>)[kForwarding] = this;
+  }
+
+  private send(): ClientRequest {
+    const req = this.req;
+    const creq = upstreamRequest(this.opts.upstream, req.method ?? 'GET', this.head, this.chunked, req.httpVersionMinor >= 1 || req.httpVersionMajor > 1);
+    // A client that sent Expect: 100-continue waits for the upstream's answer before its body: send the head now.
+    if (req.headers.expect !== undefined) sendHeadNow(creq);
     creq.on('response', (ures: IncomingMessage) => this.onResponse(ures));
     creq.on('information', (info: { statusCode: number; statusMessage: string; rawHeaders: string[] }) => {
       (this.interim ??= []).push({ status: info.statusCode, reason: info.statusMessage, headers: pairsOf(info.rawHeaders), atUs: nowUs() });
-      if (info.statusCode === 100 && req.headers.expect !== undefined) res.writeContinue();
+      if (info.statusCode === 100 && req.headers.expect !== undefined) this.res.writeContinue();
     });
-    creq.on('error', (err: Error) => this.onUpstreamError(err));
-    req.on('data', (chunk: Buffer) => {
-      (this.reqTap ??= new BodyTap(opts.maxBodyBytes)).add(chunk);
-      if (!creq.write(chunk)) {
-        req.pause();
-        creq.once('drain', () => req.resume());
-      }
-    });
-    req.on('end', () => {
-      this.requestEndUs = nowUs();
-      if (req.rawTrailers.length) creq.addTrailers(tuplesOf(req.rawTrailers));
-      creq.end();
-    });
-    res.on('close', () => (res.writableFinished ? this.finish() : this.clientGone()));
-    (req.socket as Tagged<object>)[kForwarding] = this;
+    creq.on('error', (err: NodeJS.ErrnoException) => this.onUpstreamError(creq, err));
+    return creq;
   }
 
   private onResponse(ures: IncomingMessage): void {
@@ -106,8 +124,16 @@ export class Forwarding {
     });
   }
 
-  private onUpstreamError(err: Error): void {
-    if (this.finished || this.ures) return;
+  private onUpstreamError(creq: ClientRequest, err: NodeJS.ErrnoException): void {
+    if (this.finished || this.ures || creq !== this.creq) return;
+    // A kept-alive connection the upstream closed just as the request went out: the upstream never saw
+    // it, so a bodiless request is sent again, once, on a fresh connection.
+    if (creq.reusedSocket && !this.retried && this.ended && !this.reqTap && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+      this.retried = true;
+      this.creq = this.send();
+      this.creq.end();
+      return;
+    }
     const res = this.res;
     if (!res.headersSent) {
       res.writeHead(502, { 'content-type': 'text/plain' });

@@ -61,3 +61,8 @@ export function upstreamRequest(up: Upstream, method: string, head: string, chun
 }
 
 export type UpstreamResponse = IncomingMessage;
+
+/** Sends the head before any body byte. flushHeaders() would write it as UTF-8; header bytes are Latin-1 strings. */
+export function sendHeadNow(creq: ClientRequest): void {
+  (creq as unknown as { _send(data: string, encoding: BufferEncoding): void })._send('', 'latin1');
+}
