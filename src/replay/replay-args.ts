@@ -47,8 +47,9 @@ export interface ReplayArgs {
   junit?: string;
   json: boolean;
   'skip-invalid': boolean;
-  'max-lag-p99': number;
+  'max-lag-p99': string;
+  'max-error-rate': string;
   quiet: boolean;
   drain: string;
-  'max-loop-delay': number;
+  'max-loop-delay': string;
 }
