@@ -112,7 +112,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   }
   const offeredSpanUs = pace === 'max' ? durationUs : Math.max(lastIntendedUs, 1);
   const targets = stats.map((s) => s.summary(durationUs, offeredSpanUs, pace === 'schedule'));
-  return { startedAt, startEpochUs, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule') };
+  return { startedAt, startEpochUs, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule', targets) };
 }
 
 type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'filled' | 'close'>;

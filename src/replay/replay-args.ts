@@ -52,8 +52,9 @@ export interface ReplayArgs {
   junit?: string;
   json: boolean;
   'skip-invalid': boolean;
-  'max-lag-p99': number;
+  'max-lag-p99': string;
+  'max-error-rate': string;
   quiet: boolean;
   drain: number;
-  'max-loop-delay': number;
+  'max-loop-delay': string;
 }

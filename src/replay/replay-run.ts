@@ -15,6 +15,8 @@ import { ResultsWriter } from './results-writer.js';
 import { progressPrinter } from './progress.js';
 import { targetsOf } from './replay-targets.js';
 import { printSummary } from './summary-text.js';
+import { limitFraction, limitMs } from './gate-flags.js';
+import { judgeReplay } from './verdict.js';
 
 /** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
 export async function runReplay(a: ReplayArgs): Promise<number> {
@@ -38,6 +40,8 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   // Every number here was read and range-checked by the CLI (src/cli/options.ts).
   const loop = a.loop ?? 1;
   const durationMs = a.duration;
+  const maxErrorRate = limitFraction(a['max-error-rate'], '--max-error-rate');
+  const validity = { maxLagP99Ms: limitMs(a['max-lag-p99'], '--max-lag-p99'), maxEventLoopDelayP99Ms: limitMs(a['max-loop-delay'], '--max-loop-delay') };
   if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined) warn('--loop forever without --duration or --max-requests runs until interrupted');
   const first = await open();
   let opened = false;
@@ -61,7 +65,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
       targets,
       pace: a.speed === 0 && !a.rate && !a.ramp ? 'max' : 'schedule',
       signal: ac.signal,
-      validity: { maxLagP99Ms: a['max-lag-p99'], maxEventLoopDelayP99Ms: a['max-loop-delay'] },
+      validity,
       drainMs: a.drain,
       ...(collector ? { responses: collector } : {}),
       ...(results ? { onResult: (r) => results.write(r) } : {}),
@@ -74,22 +78,23 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   }
   const invalid = readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = readStats.reduce((n, s) => n + s.exchanges, 0);
-  const summary: ReplaySummary = { ...run, ...(collector ? { differences: collector.report() } : {}), input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) } };
+  const differences = collector?.report();
+  const verdict = judgeReplay({ ...run, ...(differences ? { differences } : {}) }, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
+  const summary: ReplaySummary = { ...run, ...(differences ? { differences } : {}), input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };
   if (a.summary) await writePrivateFile(a.summary, JSON.stringify(summary, null, 2) + '\n');
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);
-  const regressions = summary.differences?.targets.reduce((n, t) => n + t.regressions, 0) ?? 0;
-  const failures = a['fail-on-diff'] && regressions > 0 ? [`${regressions} responses differ from the reference beyond noise`] : [];
-  if (a.report || a.junit) await writeReplayReport(a, summary, noise, failures);
-  if (!run.validity.valid) throw new InvalidRunError(`the run is invalid: ${run.validity.reasons.join('; ')}`);
-  return a['fail-on-diff'] && regressions > 0 ? EXIT.failed : EXIT.pass;
+  if (a.report || a.junit) await writeReplayReport(a, summary, noise);
+  if (verdict.result === 'invalid') throw new InvalidRunError(verdict.reasons.join('; '));
+  for (const r of verdict.reasons) process.stderr.write(`${verdict.result === 'fail' ? 'failed' : 'note'}: ${r}\n`);
+  return verdict.exitCode;
 }
 
 /** The same report module as scenario runs: HTML + summary.json in --report DIR, and/or JUnit. */
-async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: boolean, failures: string[]): Promise<void> {
+async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: boolean): Promise<void> {
   const { replayReportModel, writeReport, writeJUnit } = await import('../report/index.js');
   const roles = noise ? ['primary', 'secondary', 'candidate'] : [];
-  const model = replayReportModel(summary, { captures: a.captures, roles, failures });
+  const model = replayReportModel(summary, { captures: a.captures, roles });
   if (a.report) process.stderr.write(`report: ${(await writeReport(a.report, model)).html}\n`);
   if (a.junit) await writeJUnit(a.junit, model);
 }

@@ -1,10 +1,12 @@
 import type { ReplaySummary } from './types.js';
+import { errorBreakdown } from './verdict.js';
+import { pct } from '../report/format.js';
 
 /** The human summary on stdout: one block per target, then differences and validity. */
 export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void {
   const lines: string[] = [];
   for (const t of s.targets) {
-    const errs = Object.entries(t.errors).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    const errs = errorBreakdown(t) || 'none';
     const statuses = Object.entries(t.statuses).map(([k, v]) => `${k}×${v}`).join(' ') || '-';
     lines.push(
       `${t.url}`,
@@ -21,5 +23,7 @@ export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void
   }
   const v = s.validity;
   lines.push(`run ${v.valid ? 'valid' : 'INVALID'}: lag p99 ${v.scheduleLagP99Ms ?? '-'} ms, event-loop delay p99 ${v.eventLoopDelayP99Ms} ms, cpu ${v.cpu}${v.reasons.length ? ` — ${v.reasons.join('; ')}` : ''}`);
+  for (const c of s.verdict?.checks ?? []) lines.push(`${c.configuration}: transport errors ${pct(c.actual as number)} (limit ${pct(c.limit as number)}) ${c.pass ? 'ok' : 'FAILED'}`);
+  if (s.verdict) lines.push(`verdict ${s.verdict.result} (exit ${s.verdict.exitCode})`);
   out.write(lines.join('\n') + '\n');
 }

@@ -1,4 +1,5 @@
 import type { Exchange, Header } from '../exchange.js';
+import type { ReplayVerdict } from './verdict.js';
 
 /**
  * The contract between the replay engine and its users (the replay CLI, scenario load phases,
@@ -71,6 +72,8 @@ export interface RequestResult {
   rawLatencyUs: number;
   status?: number;
   error?: ErrorClass;
+  /** With `error`: why, in a few words ("proxy requires authentication: CONNECT answered 407"). */
+  reason?: string;
   /** Schedule lag: when the request's bytes were written to its socket minus the intended send time. */
   lagUs: number;
   /** It waited for a free connection (connections × pipelining were in flight). */
@@ -119,6 +122,8 @@ export interface TargetSummary {
   scheduleLag: { p50: number; p99: number; max: number };
   statuses: Record<string, number>;
   errors: Partial<Record<ErrorClass, number>>;
+  /** "class: reason" → count (the first 20 distinct reasons; later ones under "class: other reasons"). */
+  errorReasons?: Record<string, number>;
   dropped: number;
   /** Requests that waited for a free connection before they were sent (their lag includes the wait). */
   queued?: number;
@@ -209,6 +214,8 @@ export interface ReplaySummary extends RunSummary {
   input?: { exchanges: number; invalid: number; filtered: number };
   /** The generator process: peak resident memory (MB). */
   generator?: { maxRssMb: number };
+  /** What the CLI's gates decided (error rate, differences, validity) and its exit code. */
+  verdict?: ReplayVerdict;
 }
 
 /** Limits of the validity gate; a run beyond any of them is invalid (exit 3). */
@@ -217,6 +224,11 @@ export interface ValidityLimits {
   maxLagP99Ms?: number;
   /** Event-loop delay p99 (ms) at most; default 50. */
   maxEventLoopDelayP99Ms?: number;
+  /**
+   * Lag and event-loop delay invalidate a run only when they are also more than this share of the
+   * measured raw latency p99 (what they can distort); default 0.2.
+   */
+  maxShareOfLatency?: number;
   /** Sends later than this (ms) count as skipped; default 1000. */
   skipAfterMs?: number;
 }

@@ -1,9 +1,9 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { RunValidity, ValidityLimits } from './types.js';
+import type { RunValidity, TargetSummary, ValidityLimits } from './types.js';
 
 const RESOLUTION_MS = 10;
 
-export const DEFAULT_LIMITS: Required<ValidityLimits> = { maxLagP99Ms: 10, maxEventLoopDelayP99Ms: 50, skipAfterMs: 1000 };
+export const DEFAULT_LIMITS: Required<ValidityLimits> = { maxLagP99Ms: 10, maxEventLoopDelayP99Ms: 50, maxShareOfLatency: 0.2, skipAfterMs: 1000 };
 
 /**
  * Watches the generator itself: event-loop delay (a blocked loop sends late) and CPU (a saturated
@@ -19,7 +19,8 @@ export class ValidityMonitor {
     this.loop.enable();
   }
 
-  finish(lagP99Ms: number, skipped: number, paced: boolean): RunValidity {
+  /** `targets`: what was measured, so lag is judged by how much of the measured latency it can be. */
+  finish(lagP99Ms: number, skipped: number, paced: boolean, targets: readonly TargetSummary[] = []): RunValidity {
     this.loop.disable();
     const cpu = process.cpuUsage(this.cpu0);
     const wallMs = Math.max(1, performance.now() - this.t0);
@@ -29,10 +30,30 @@ export class ValidityMonitor {
     const reasons: string[] = [];
     // With --speed 0 there is no schedule to keep: lag and a busy loop are the point, not a fault.
     if (paced) {
-      if (lagP99Ms > this.limits.maxLagP99Ms) reasons.push(`schedule lag p99 ${lagP99Ms} ms > ${this.limits.maxLagP99Ms} ms: the generator could not keep the schedule`);
+      const beyond = this.beyond(targets);
+      const lag = beyond(lagP99Ms, this.limits.maxLagP99Ms);
+      if (lag) reasons.push(`schedule lag p99 ${lagP99Ms} ms > ${lag}: the generator could not keep the schedule`);
       if (skipped > 0) reasons.push(`${skipped} sends more than ${this.limits.skipAfterMs} ms late (skipped)`);
-      if (loopP99 > this.limits.maxEventLoopDelayP99Ms) reasons.push(`event-loop delay p99 ${loopP99} ms > ${this.limits.maxEventLoopDelayP99Ms} ms`);
+      const loop = beyond(loopP99, this.limits.maxEventLoopDelayP99Ms);
+      if (loop) reasons.push(`event-loop delay p99 ${loopP99} ms > ${loop}`);
     }
     return { valid: reasons.length === 0, reasons, eventLoopDelayP99Ms: loopP99, cpu: cpuFraction, scheduleLagP99Ms: lagP99Ms, skipped };
+  }
+
+  /**
+   * A delay distorts a measurement by its share of what is measured: latency from intended time
+   * already includes it, so 31 ms on requests that take 300 ms is a small, reported distortion,
+   * while on 2 ms requests it is the whole number. A delay invalidates a run only past the absolute
+   * floor AND past that share of the fastest target's raw latency p99 (successful requests); the
+   * text of the limit it broke, or undefined.
+   */
+  private beyond(targets: readonly TargetSummary[]): (delayMs: number, floorMs: number) => string | undefined {
+    const raw = targets.map((t) => t.rawLatency.p99).filter((v) => v > 0);
+    const latencyMs = raw.length ? Math.min(...raw) : 0;
+    const share = this.limits.maxShareOfLatency;
+    return (delayMs, floorMs) => {
+      if (!(delayMs > floorMs) || !(delayMs > share * latencyMs)) return undefined;
+      return latencyMs ? `${floorMs} ms and > ${Math.round(share * 100)} % of the raw latency p99 (${latencyMs} ms)` : `${floorMs} ms`;
+    };
   }
 }

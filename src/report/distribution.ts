@@ -1,5 +1,6 @@
 import type { Percentiles } from '../replay/types.js';
 import type { DistributionPoint } from './model.js';
+import { valueAtPercentile } from '../replay/stats/histogram.js';
 
 /** The percentiles a distribution chart plots: dense in the tail, where latency stories live. */
 export const DISTRIBUTION_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
@@ -7,13 +8,14 @@ export const DISTRIBUTION_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 
 /** What distributionFromHistogram needs of an hdr-histogram-js Histogram (values recorded in µs). */
 export interface PercentileSource {
   readonly totalCount: number;
+  readonly maxValue: number;
   getValueAtPercentile(percentile: number): number;
 }
 
 /** Points of a merged histogram recorded in microseconds, in ms; empty when nothing was recorded. */
 export function distributionFromHistogram(h: PercentileSource): DistributionPoint[] {
   if (h.totalCount === 0) return [];
-  return DISTRIBUTION_PERCENTILES.map((percentile) => ({ percentile, ms: h.getValueAtPercentile(percentile) / 1000 }));
+  return DISTRIBUTION_PERCENTILES.map((percentile) => ({ percentile, ms: valueAtPercentile(h, percentile) / 1000 }));
 }
 
 /** The few points a summary already holds, for callers that kept no histogram. */

@@ -2,6 +2,7 @@ import type { ReplaySummary } from '../replay/types.js';
 import { distributionFromPercentiles } from './distribution.js';
 import { REPORT_SCHEMA, type DifferenceRow, type DistributionPoint, type ReportModel, type ValidityReport, type Verdict } from './model.js';
 import { exitCodeForVerdict } from './verdict.js';
+import { DEFAULT_MAX_ERROR_RATE, judgeReplay } from '../replay/verdict.js';
 
 export interface ReplayReportOptions {
   captures: string[];
@@ -10,7 +11,7 @@ export interface ReplayReportOptions {
   roles?: Array<string | undefined>;
   /** Per target index: points of the merged latency histogram (distributionFromHistogram); else the summary's percentiles. */
   distributions?: Array<DistributionPoint[] | undefined>;
-  /** Why the replay failed (e.g. regressions found when the CLI gates on them); empty = pass unless invalid. */
+  /** Further reasons to fail (beyond the summary's own verdict, or the default gates for a summary without one). */
   failures?: string[];
   title?: string;
   toolVersion?: string;
@@ -42,7 +43,10 @@ function differenceRows(s: ReplaySummary): DifferenceRow[] {
 /** A replay run's summary (`--summary FILE` shape) as a report model, for `shadowtap replay --report DIR`. */
 export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): ReportModel {
   const validity = validityOf(s);
-  const verdict: Verdict = !validity.valid ? 'invalid' : (o.failures?.length ?? 0) > 0 ? 'fail' : 'pass';
+  // The CLI's own decision when the summary carries it; an older summary gets the default gates.
+  const judged = s.verdict ?? judgeReplay(s, { maxErrorRate: DEFAULT_MAX_ERROR_RATE, failOnDiff: false });
+  const failures = o.failures ?? [];
+  const verdict: Verdict = failures.length ? 'fail' : judged.result;
   return {
     schema: REPORT_SCHEMA,
     kind: 'replay',
@@ -52,7 +56,7 @@ export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): Rep
     ...(o.toolVersion ? { toolVersion: o.toolVersion } : {}),
     verdict,
     exitCode: exitCodeForVerdict(verdict),
-    reasons: [...(validity.valid ? [] : validity.reasons), ...(o.failures ?? [])],
+    reasons: [...judged.reasons, ...failures],
     scenarios: [],
     replay: {
       captures: o.captures,
@@ -69,6 +73,7 @@ export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): Rep
         })),
       },
       differences: differenceRows(s),
+      thresholds: judged.checks,
     },
   };
 }

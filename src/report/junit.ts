@@ -64,6 +64,7 @@ function replayCases(m: ReportModel): Case[] {
   if (!r) return [];
   const v = r.summary.validity;
   const cases: Case[] = [{ classname: 'shadowtap.replay', name: 'run validity', timeS: r.summary.durationMs / 1000, ...(v.valid ? {} : { error: { type: 'invalid-run', message: `invalid run: ${v.reasons.join('; ')}` } }) }];
+  cases.push(...(r.thresholds ?? []).map((t) => thresholdCase('shadowtap.replay', t)));
   for (const t of r.summary.targets) {
     const diffs = r.differences.filter((d) => d.target === t.url && !d.noise);
     const message = diffs.map((d) => `${d.endpoint} ${d.field}: ${d.count} differing`).join('; ');

@@ -217,6 +217,8 @@ export interface ReplayReport {
     validity: ValidityReport;
   };
   differences: DifferenceRow[];
+  /** The replay's gates per target (transport error rate against --max-error-rate). */
+  thresholds?: ThresholdResult[];
 }
 
 export interface ReplayTargetReport extends TargetSummary {

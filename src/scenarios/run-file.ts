@@ -1,4 +1,5 @@
 import type { ReportModel } from '../report/model.js';
+import type { ValidityLimits } from '../replay/types.js';
 import { loadScenarios } from './load.js';
 import { summaryText } from './print.js';
 import { Progress } from './progress.js';
@@ -13,6 +14,8 @@ export interface RunFileOptions {
   json?: boolean;
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
+  /** Validity limits from the command line, over every scenario's own. */
+  validity?: ValidityLimits;
 }
 
 /** What `shadowtap run` and `shadowtap demo` share: load, run, write the outputs, print the verdict. */
@@ -25,7 +28,7 @@ export async function runScenarioFile(file: string, o: RunFileOptions = {}): Pro
   process.once('SIGINT', stop);
   let model: ReportModel;
   try {
-    model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: '0.1.0' });
+    model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: '0.1.0', ...(o.validity ? { validity: o.validity } : {}) });
   } finally {
     process.off('SIGINT', stop);
   }

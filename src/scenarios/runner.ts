@@ -5,6 +5,7 @@ import { LocalServices } from './processes.js';
 import { Progress } from './progress.js';
 import { runScenario } from './scenario.js';
 import type { ScenariosSpec } from './spec.js';
+import type { ValidityLimits } from '../replay/types.js';
 
 export interface RunScenariosOptions {
   /** Run only these scenarios (by name). */
@@ -14,6 +15,8 @@ export interface RunScenariosOptions {
   progress?: Progress;
   signal?: AbortSignal;
   toolVersion?: string;
+  /** Validity limits over every scenario's own (CI sets its gate from the command line). */
+  validity?: ValidityLimits;
 }
 
 /**
@@ -33,7 +36,7 @@ export async function runScenarios(spec: ScenariosSpec, opts: RunScenariosOption
       if (wanted && !wanted.has(s.name)) continue;
       if (opts.signal?.aborted) break;
       progress.log(`scenario ${s.name}${s.description ? `: ${s.description}` : ''}`);
-      const r = await runScenario(s, {
+      const r = await runScenario(opts.validity ? { ...s, validity: { ...s.validity, ...opts.validity } } : s, {
         progress,
         configurations: spec.configurations,
         signal: opts.signal,

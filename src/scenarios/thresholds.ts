@@ -30,7 +30,7 @@ export function checkMetrics(limits: MetricLimits, m: Measured | null, at: Where
   }
   if (limits.errorRate !== undefined) {
     const actual = m?.errorRate ?? null;
-    out.push({ metric: 'errorRate', ...at, op: '<=', limit: limits.errorRate, actual, unit: 'ratio', pass: actual !== null && actual <= limits.errorRate, ...(actual === null ? { message: why } : {}) });
+    out.push({ metric: 'errorRate', ...at, op: '<=', limit: limits.errorRate, actual, unit: 'percent', pass: actual !== null && actual <= limits.errorRate, ...(actual === null ? { message: why } : {}) });
   }
   const ar = limits.achievedRate;
   if (ar !== undefined) {

@@ -15,7 +15,7 @@ beforeAll(async () => {
   fleet = await sampleFleet(3);
   const elb = await localElb({
     targetGroups: [{
-      name: 'web', loadBalancer: 'web-lb', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 150, deregistrationDelayMs: 1000,
+      name: 'web', loadBalancer: 'web-lb', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 2000, deregistrationDelayMs: 1000,
       targets: fleet.ports.map((port) => ({ id: '127.0.0.1', port })),
     }],
   });

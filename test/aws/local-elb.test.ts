@@ -29,7 +29,8 @@ let elb: LocalElb;
 let aws: { endpointUrl: string; region: string; credentials: typeof CREDS };
 let ports: { good: number[]; sick: number; gone: number };
 const closers: (() => Promise<void>)[] = [];
-const FAST = { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 100, healthyThreshold: 2, unhealthyThreshold: 2, deregistrationDelayMs: 500 };
+// Checks come fast; their timeout is generous: a loaded machine answering a 503 late is still a 503, not a timeout.
+const FAST = { healthCheckIntervalMs: 100, healthCheckTimeoutMs: 2000, healthyThreshold: 2, unhealthyThreshold: 2, deregistrationDelayMs: 500 };
 
 beforeAll(async () => {
   const fleet = await sampleFleet(2);
@@ -62,7 +63,7 @@ describe('local ELBv2 endpoint: target states from real health checks', () => {
     expect(first.TargetHealthDescriptions![0]!.TargetHealth!.Reason).toBe('Elb.RegistrationInProgress');
     const states = async () => (await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arnOf('live') }))).TargetHealthDescriptions!
       .map((d) => [d.Target!.Port, d.TargetHealth!.State, d.TargetHealth!.Reason ?? null]);
-    await expect.poll(states, { timeout: 5000, interval: 100 }).toEqual([
+    await expect.poll(states, { timeout: 15_000, interval: 100 }).toEqual([
       [ports.good[0], 'healthy', null], [ports.good[1], 'healthy', null],
       [ports.sick, 'unhealthy', 'Target.ResponseCodeMismatch'], [ports.gone, 'unhealthy', 'Target.FailedHealthChecks'],
     ]);
@@ -74,10 +75,12 @@ describe('local ELBv2 endpoint: target states from real health checks', () => {
     expect([...lb.requestsByTarget.values()]).toEqual([5, 5]);
 
     const gone = { TargetGroupArn: arnOf('live'), Targets: [{ Id: '127.0.0.1', Port: ports.gone }] };
+    // The deregistration delay (500 ms) runs from the deregister call: time it from there, not from
+    // after a describe call that a loaded machine may take hundreds of ms to answer.
+    const t0 = Date.now();
     await client.send(new DeregisterTargetsCommand(gone));
     const draining = await client.send(new DescribeTargetHealthCommand(gone));
     expect(draining.TargetHealthDescriptions![0]!.TargetHealth).toMatchObject({ State: 'draining', Reason: 'Target.DeregistrationInProgress' });
-    const t0 = Date.now();
     await waitUntilTargetDeregistered({ client, minDelay: 0.1, maxDelay: 0.2, maxWaitTime: 10 }, gone);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
     const after = await client.send(new DescribeTargetHealthCommand(gone));
@@ -97,7 +100,7 @@ describe('local ELBv2 endpoint: target states from real health checks', () => {
   });
 
   it('requireHealthy passes with enough healthy targets and refuses otherwise, naming the unhealthy ones', async () => {
-    await expect.poll(() => elb.state.groups[0]!.routable().length, { timeout: 5000 }).toBe(2);
+    await expect.poll(() => elb.state.groups[0]!.routable().length, { timeout: 15_000 }).toBe(2);
     const ok = await requireHealthy({ targetGroup: 'live', minHealthy: 2, aws });
     expect(ok.healthy.map((r) => r.port).sort()).toEqual([...ports.good].sort());
     const err = await requireHealthy({ targetGroup: 'live', minHealthy: 3, aws }).catch((e: unknown) => e);
@@ -111,7 +114,7 @@ describe('local ELBv2 endpoint: target states from real health checks', () => {
     const ep = encodeURIComponent(elb.endpointUrl);
     const ipUrls = await resolveTargetUrls(`elbv2://live?path=/api/&endpoint=${ep}`, { credentials: CREDS, region: 'us-east-1' });
     expect(ipUrls.sort()).toEqual(ports.good.map((p) => `http://127.0.0.1:${p}/api`).sort());
-    await expect.poll(() => elb.state.groups[1]!.routable().length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => elb.state.groups[1]!.routable().length, { timeout: 15_000 }).toBe(1);
     const before = elb.state.calls.get('DescribeInstances') ?? 0;
     const byArn = await resolveTargetUrls(`elbv2://${arnOf('by-instance')}?endpoint=${ep}`, { credentials: CREDS, region: 'us-east-1' });
     expect(byArn).toEqual([`http://127.0.0.1:${ports.good[0]}`]);

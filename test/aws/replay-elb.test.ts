@@ -28,7 +28,7 @@ beforeAll(async () => {
   }
   elb = await localElb({
     targetGroups: [{
-      name: 'web', healthCheckIntervalMs: 100, healthCheckTimeoutMs: 100,
+      name: 'web', healthCheckIntervalMs: 100, healthCheckTimeoutMs: 2000,
       // The third target is registered but draining (never healthy): it must not get traffic.
       targets: servers.map((s, i) => ({ id: '127.0.0.1', port: s.port, ...(i === 2 ? { health: { state: 'draining' as const, reason: 'Target.DeregistrationInProgress' } } : {}) })),
     }, { name: 'down', targets: [{ id: '127.0.0.1', port: 1 }], healthCheckIntervalMs: 100 }],

@@ -21,9 +21,9 @@ beforeAll(async () => {
   fleet = await sampleFleet(3);
   elb = await localElb({
     targetGroups: [
-      { name: 'web', loadBalancer: 'web-lb', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 150, deregistrationDelayMs: 1000, targets: fleet.ports.map((port) => ({ id: '127.0.0.1', port })) },
+      { name: 'web', loadBalancer: 'web-lb', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 2000, deregistrationDelayMs: 1000, targets: fleet.ports.map((port) => ({ id: '127.0.0.1', port })) },
       // A pool with one target that never answers its health check.
-      { name: 'sick', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 150, targets: [{ id: '127.0.0.1', port: fleet.ports[0]! }, { id: '127.0.0.1', port: 1 }] },
+      { name: 'sick', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 2000, targets: [{ id: '127.0.0.1', port: fleet.ports[0]! }, { id: '127.0.0.1', port: 1 }] },
     ],
   });
   control = http.createServer((req, res) => {

@@ -18,7 +18,8 @@ describe('fan-out: one stalled target does not hold back the others', async () =
       const both = join(dir, 'both.json');
       expect((await runCli(['replay', capture, '-t', healthy.url, '--summary', alone, ...load], {}, 60_000, true)).code).toBe(0);
       const r = await runCli(['replay', capture, '-t', healthy.url, '-t', stalledUrl, '--summary', both, ...load], {}, 60_000, true);
-      expect(r.code).toBe(0);
+      // The stalled target's requests all failed: the run fails (exit 1), and says which target.
+      expect(r.code).toBe(1);
       const base = readSummary(alone).targets[0]!;
       const s = readSummary(both);
       const [ok, stuck] = s.targets as [typeof base, typeof base];
@@ -34,6 +35,7 @@ describe('fan-out: one stalled target does not hold back the others', async () =
       expect(stuck.dropped).toBe(595);
       expect(Object.values(stuck.errors).reduce((a, b) => a + b, 0)).toBe(600);
       expect(s.generator!.maxRssMb).toBeLessThan(200);
+      expect(s.verdict!.checks.map((c) => [c.configuration, c.pass])).toEqual([[healthy.url, true], [stalledUrl, false]]);
     } finally {
       healthy.stop();
       stalled.stop();

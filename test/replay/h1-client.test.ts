@@ -30,7 +30,11 @@ async function rawServer(onRequest: (sock: Socket, head: string, body: Buffer, n
         buf = buf.subarray(end + 4 + cl);
         heads.push(head);
         const n = heads.length;
-        chain = chain.then(async () => void (await onRequest(sock, head, body, n)));
+        // Once this side has ended (a close-delimited or Connection: close answer), later pipelined
+        // requests are read and left unanswered, as a server does when it closes gracefully:
+        // writing to an ended socket would destroy it with unread bytes, and the kernel's RST could
+        // discard the answer the client has not read yet (seen on a loaded machine).
+        chain = chain.then(async () => void (sock.writableEnded ? undefined : await onRequest(sock, head, body, n)));
       }
     });
   });

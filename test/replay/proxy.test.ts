@@ -40,11 +40,12 @@ describe('replay through a real forward proxy (tinyproxy)', () => {
     await new Promise((r) => https?.close(r));
   });
 
-  const replay = async (target: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<ReturnType<typeof readSummary> & { code: number | null }> => {
+  const replay = async (target: string, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<ReturnType<typeof readSummary> & { code: number | null; stderr: string }> => {
     const summary = join(dir, `s-${Math.random().toString(36).slice(2)}.json`);
     const r = await runCli(['replay', capture, '-t', target, '--summary', summary, '--connect-timeout', '3s', '--timeout', '5s', ...LOOSE_GATE, ...extra], env, 30_000);
-    expect(r.stderr).toBe('');
-    return { ...readSummary(summary), code: r.code };
+    // Every request failing is a failed run (the error-rate gate), said on stderr; a run that passes is silent.
+    expect(r.code === 0 ? r.stderr : '').toBe('');
+    return { ...readSummary(summary), code: r.code, stderr: r.stderr };
   };
 
   it('an http target through --proxy with credentials from the URL', async () => {
@@ -64,7 +65,9 @@ describe('replay through a real forward proxy (tinyproxy)', () => {
   });
 
   it('an untrusted certificate is a tls error; --insecure accepts it', async () => {
-    expect((await replay(httpsUrl, ['--proxy', authed()])).targets[0]!.errors).toEqual({ tls: 3 });
+    const untrusted = await replay(httpsUrl, ['--proxy', authed()]);
+    expect(untrusted.targets[0]!.errors).toEqual({ tls: 3 });
+    expect(untrusted.code).toBe(1);
     expect((await replay(httpsUrl, ['--proxy', authed(), '--insecure'])).targets[0]!.statuses).toEqual({ '200': 3 });
   });
 
@@ -82,14 +85,24 @@ describe('replay through a real forward proxy (tinyproxy)', () => {
     expect(http.received.some((r) => /tinyproxy/i.test(r.rawHeaders.join('\n')))).toBe(false);
   });
 
-  it('a proxy that refuses (407) or is down is a proxy-error, without hanging', async () => {
+  it('a proxy that refuses (407) or is down is a proxy-error that says why, and fails the run (exit 1), without hanging', async () => {
+    const why: Record<string, string> = { [http.url]: 'proxy-error: proxy requires authentication: answered 407', [httpsUrl]: 'proxy-error: proxy requires authentication: CONNECT answered 407' };
     for (const target of [http.url, httpsUrl]) {
       const refused = await replay(target, ['--proxy', proxy.url, '--insecure']);
       expect(refused.targets[0]!.errors).toEqual({ 'proxy-error': 3 });
+      expect(refused.targets[0]!.errorReasons).toEqual({ [why[target]!]: 3 });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('transport error rate 100 % > 1 %');
     }
-    const down = `http://127.0.0.1:${await freePort()}`;
+    const port = await freePort();
     const t0 = Date.now();
-    for (const target of [http.url, httpsUrl]) expect((await replay(target, ['--proxy', down, '--insecure'])).targets[0]!.errors).toEqual({ 'proxy-error': 3 });
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    for (const target of [http.url, httpsUrl]) {
+      const down = await replay(target, ['--proxy', `http://127.0.0.1:${port}`, '--insecure']);
+      expect(down.targets[0]!).toMatchObject({ errors: { 'proxy-error': 3 }, errorReasons: { [`proxy-error: proxy connection refused 127.0.0.1:${port}`]: 3 } });
+      expect(down.verdict).toMatchObject({ result: 'fail', exitCode: 1 });
+    }
+    const dns = await replay(http.url, ['--proxy', 'http://no-such-proxy.invalid:3128']);
+    expect(Object.keys(dns.targets[0]!.errorReasons ?? {})).toEqual([expect.stringMatching(/^proxy-error: proxy host name not resolved \(DNS (ENOTFOUND|EAI_AGAIN)\)/)]);
+    expect(Date.now() - t0).toBeLessThan(20_000);
   });
 });

@@ -66,9 +66,11 @@ describe('JUnit', () => {
     await writeJUnit(file, invalid);
     const { suites } = parse(await readFile(file, 'utf8'));
     const cases = suites[0]!.testcase;
-    expect(cases).toHaveLength(1 + m.replay!.summary.targets.length);
+    // run validity, each target's transport error-rate gate, each target's responses
+    expect(cases).toHaveLength(1 + 2 * m.replay!.summary.targets.length);
     expect(cases[0]!.error!['@_message']).toBe('invalid run: schedule lag p99 14 ms > 10 ms');
-    const failed = cases.filter((c) => c.failure);
+    expect(cases.filter((c) => /errorRate <= 1 %$/.test(c['@_name']))).toHaveLength(m.replay!.summary.targets.length);
+    const failed = cases.filter((c) => c.failure && c['@_classname'] === 'shadowtap.replay' && !/errorRate/.test(c['@_name']));
     expect(failed).toHaveLength(1);
     expect(failed[0]!.failure!['@_message']).toContain('body:$.user.email: 12 differing');
   });

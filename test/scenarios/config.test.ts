@@ -74,6 +74,9 @@ describe('shadowtap run: bad input and unreachable targets', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:7:31: scenarios[0].thresholds.p98: unknown key`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const gate = await runCli(['run', file, '--quiet', '--max-lag-p99', 'soon']);
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toContain('--max-lag-p99 soon: expected a duration');
     const missing = await runCli(['run', `${dir}/nope.yaml`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.yaml: cannot read (ENOENT)');

@@ -21,3 +21,29 @@ export function classifyError(err: unknown, viaProxy: boolean): ErrorClass {
   if (e?.cause && e.cause !== err) return classifyError(e.cause, viaProxy);
   return 'other';
 }
+
+const MAX_REASON = 120;
+
+/**
+ * Why a request failed, in a few words a reader can act on: which side refused, which status a
+ * proxy answered (407: credentials; CONNECT 403/502: its ACL or the upstream), which name did not
+ * resolve. Only codes, addresses and statuses: never a URL's userinfo.
+ */
+export function describeError(err: unknown, cls: ErrorClass): string {
+  const e = err as { code?: string; message?: string; address?: string; port?: number; hostname?: string; cause?: unknown } | undefined;
+  const code = e?.code ?? '';
+  const msg = e?.message ?? String(err);
+  const where = e?.address ? ` ${e.address}${e.port ? `:${e.port}` : ''}` : '';
+  const proxy = cls === 'proxy-error' ? 'proxy ' : '';
+  const connect = /Proxy response \((\d+)\)/.exec(msg);
+  if (connect) return connect[1] === '407' ? 'proxy requires authentication: CONNECT answered 407' : `proxy answered CONNECT with status ${connect[1]}`;
+  if (/Proxy Authentication Required/i.test(msg)) return 'proxy requires authentication: answered 407';
+  if (code === 'ECONNREFUSED') return `${proxy}connection refused${where}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `${proxy}host name not resolved (DNS ${code})${e?.hostname ? `: ${e.hostname}` : ''}`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `${proxy}connect timeout${where}`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${proxy}unreachable (${code})${where}`;
+  if (cls === 'proxy-error' && /tunnel/i.test(msg)) return 'proxy closed the tunnel';
+  if (e?.cause && e.cause !== err && !code) return describeError(e.cause, cls);
+  const text = `${code ? `${code}: ` : ''}${msg}`.replace(/\s+/g, ' ');
+  return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON)}…` : text;
+}

@@ -2,7 +2,7 @@ import type { ObservedResponse, RequestResult, ScheduledRequest, TargetOptions }
 import { targetDispatcher, type TargetDispatcher } from './agent.js';
 import { outgoingHeaders, type HeaderPlan } from './headers.js';
 import { RequestHandler } from './handler.js';
-import { classifyError } from './errors.js';
+import { classifyError, describeError } from './errors.js';
 import { Fifo } from './fifo.js';
 import { monoUs } from '../pacer.js';
 
@@ -129,7 +129,7 @@ export class TargetRunner {
   private readonly settle = (h: RequestHandler<Pending>, err: unknown, endUs: number): void => {
     const error = err === undefined ? undefined : classifyError(err, this.d.viaProxy);
     this.inFlight--;
-    this.finish(h.pending, h.sentUs, endUs, error ? undefined : h.statusCode, error, error ? undefined : h.response());
+    this.finish(h.pending, h.sentUs, endUs, error ? undefined : h.statusCode, error, error ? undefined : h.response(), error && describeError(err, error));
     this.pump();
   };
 
@@ -139,7 +139,7 @@ export class TargetRunner {
     if (this.busy === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private finish(p: Pending, sentUs: number, endUs: number, status: number | undefined, error: RequestResult['error'], response: ObservedResponse | undefined): void {
+  private finish(p: Pending, sentUs: number, endUs: number, status: number | undefined, error: RequestResult['error'], response: ObservedResponse | undefined, reason?: string): void {
     const result: RequestResult = {
       id: p.req.id,
       target: this.index,
@@ -155,6 +155,7 @@ export class TargetRunner {
     if (p.queued) result.queued = true;
     if (status !== undefined) result.status = status;
     if (error) result.error = error;
+    if (reason) result.reason = reason;
     this.done({ req: p.req, result, response, endUs });
     if (error === 'dropped' && this.busy === 0) this.pump();
   }

@@ -27,12 +27,14 @@ const ms = (us: number): number => Math.round(us) / 1000;
 
 export function percentilesMs(h: Histogram): Percentiles {
   if (h.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
-  return {
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
-  };
+  const at = (p: number): number => ms(valueAtPercentile(h, p));
+  return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max: ms(h.maxValue) };
+}
+
+/**
+ * HdrHistogram answers a percentile with the top of its bucket, which can lie above every recorded
+ * value (p99.9 314 ms with a max of 313): no percentile is above the largest value recorded.
+ */
+export function valueAtPercentile(h: Pick<Histogram, 'getValueAtPercentile' | 'maxValue'>, p: number): number {
+  return Math.min(h.getValueAtPercentile(p), h.maxValue);
 }

@@ -30,13 +30,16 @@ export class TargetStats {
   readonly lag = newHistogram();
   readonly statuses: Record<string, number> = {};
   readonly errors: Partial<Record<ErrorClass, number>> = {};
+  readonly errorReasons: Record<string, number> = {};
   requests = 0;
   completed = 0;
   errorCount = 0;
   dropped = 0;
   queued = 0;
   skipped = 0;
-  lastSentUs = 0;
+  /** First and last successful completion (µs since start): the span the achieved rate is over. */
+  private firstDoneUs = Infinity;
+  private lastDoneUs = 0;
   private readonly intervals = new Map<number, Interval>();
   /** Intervals before this are closed; a straggler for one goes straight into the totals. */
   private closedBeforeUs = 0;
@@ -58,18 +61,22 @@ export class TargetStats {
 
   record(r: RequestResult): void {
     this.completed++;
-    if (!r.error) this.lastSentUs = Math.max(this.lastSentUs, r.sentUs);
     recordUs(this.lag, r.lagUs);
     if (r.queued) this.queued++;
     if (r.lagUs > this.skipAfterUs) this.skipped++;
+    // Latency belongs to the interval whose load caused it (intended send); counts to when the
+    // response came (completion), so a saturated target's responses/s show what it really served.
     const iv = this.interval(r.intendedUs);
+    const doneUs = r.intendedUs + r.latencyUs;
+    const done = this.interval(doneUs);
     const ep = this.endpoint(r.endpoint);
     ep.requests++;
     if (r.error) {
       this.errorCount++;
       this.errors[r.error] = (this.errors[r.error] ?? 0) + 1;
+      if (r.reason) countReason(this.errorReasons, `${r.error}: ${r.reason}`, r.error);
       if (r.error === 'dropped') this.dropped++;
-      iv.errors++;
+      done.errors++;
       ep.errors++;
       if (r.error !== 'dropped') recordUs((iv.errorLatency ??= newHistogram()), r.latencyUs);
       return;
@@ -77,7 +84,9 @@ export class TargetStats {
     const code = String(r.status);
     this.statuses[code] = (this.statuses[code] ?? 0) + 1;
     ep.statuses[code] = (ep.statuses[code] ?? 0) + 1;
-    iv.ok++;
+    done.ok++;
+    this.firstDoneUs = Math.min(this.firstDoneUs, doneUs);
+    this.lastDoneUs = Math.max(this.lastDoneUs, doneUs);
     recordUs(iv.latency, r.latencyUs);
     recordUs(this.rawLatency, r.rawLatencyUs);
     recordUs(ep.latency, r.latencyUs);
@@ -102,26 +111,26 @@ export class TargetStats {
   }
 
   /**
-   * Offered: requests per second of schedule (first to last intended send). Achieved: answered
-   * requests per second over the same kind of span, first to last actual send — so the two compare
-   * like for like; with pace 'max' both spans are the whole run.
+   * Offered: requests per second of schedule (first to last intended send). Achieved: successful
+   * responses per second from the first to the last response (a target that falls behind spreads
+   * them over a longer span); with pace 'max' both spans are the whole run.
    */
   summary(durationUs: number, offeredSpanUs: number, paced: boolean): TargetSummary {
     this.closeIntervals();
     this.latency.add(this.late.latency);
     const lag = percentilesMs(this.lag);
-    const seconds = Math.max(paced ? this.lastSentUs : durationUs, 1) / 1e6;
     return {
       url: this.url,
       requests: this.requests,
       // n sends span n − 1 gaps when paced: (n − 1) / span is the rate itself.
       offeredRate: round((paced ? Math.max(0, this.requests - 1) : this.requests) / Math.max(offeredSpanUs / 1e6, 1e-6)),
-      achievedRate: round((paced ? Math.max(0, this.completed - this.errorCount - 1) : this.completed - this.errorCount) / seconds),
+      achievedRate: paced ? achievedRate(this.completed - this.errorCount, this.firstDoneUs, this.lastDoneUs) : round((this.completed - this.errorCount) / (Math.max(durationUs, 1) / 1e6)),
       latency: percentilesMs(this.latency),
       rawLatency: percentilesMs(this.rawLatency),
       scheduleLag: { p50: lag.p50, p99: lag.p99, max: lag.max },
       statuses: this.statuses,
       errors: this.errors,
+      ...(Object.keys(this.errorReasons).length ? { errorReasons: this.errorReasons } : {}),
       dropped: this.dropped,
       queued: this.queued,
       endpoints: [...this.endpoints].map(([endpoint, e]): EndpointStats => ({ endpoint, requests: e.requests, errors: e.errors, latency: percentilesMs(e.latency), statuses: e.statuses })),
@@ -151,8 +160,19 @@ export class TargetStats {
   }
 }
 
+/** Distinct reasons are bounded (a reason may carry an address): later ones are counted together. */
+function countReason(into: Record<string, number>, key: string, cls: string): void {
+  const k = key in into || Object.keys(into).length < 20 ? key : `${cls}: other reasons`;
+  into[k] = (into[k] ?? 0) + 1;
+}
+
 function newInterval(): Interval {
   return { offered: 0, ok: 0, errors: 0, latency: newHistogram() };
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
+
+/** n responses between the first and the last span n − 1 gaps: (n − 1) / span is their rate. */
+export function achievedRate(ok: number, firstDoneUs: number, lastDoneUs: number): number {
+  return ok < 2 || !(lastDoneUs > firstDoneUs) ? 0 : round((ok - 1) / ((lastDoneUs - firstDoneUs) / 1e6));
+}

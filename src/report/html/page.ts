@@ -13,7 +13,9 @@ function card(k: string, v: string, name: string): string {
 function overview(m: ReportModel): string {
   const th = m.scenarios.flatMap((s) => s.thresholds);
   const cmp = m.scenarios.flatMap((s) => s.comparisons);
-  const smoke = m.scenarios.flatMap((s) => s.configurations.flatMap((c) => (c.smoke ? [c.smoke] : [])));
+  // Each scenario checks its configurations again: count configurations, healthy when every check of it was.
+  const smoke = new Map<string, boolean>();
+  for (const c of m.scenarios.flatMap((s) => s.configurations)) if (c.smoke) smoke.set(c.name, (smoke.get(c.name) ?? true) && c.smoke.state === 'healthy');
   const cards = [
     card('Verdict', badge(m.verdict, verdictTone(m.verdict)), 'verdict'),
     card('Exit code', esc(m.exitCode), 'exit-code'),
@@ -22,7 +24,7 @@ function overview(m: ReportModel): string {
     cards.push(card('Scenarios', esc(m.scenarios.length), 'scenarios'));
     cards.push(card('Thresholds passed', `${esc(th.filter((t) => t.pass).length)} / ${esc(th.length)}`, 'thresholds'));
     cards.push(card('Comparisons passed', `${esc(cmp.filter((c) => c.pass).length)} / ${esc(cmp.length)}`, 'comparisons'));
-    cards.push(card('Healthy configurations', `${esc(smoke.filter((s) => s.state === 'healthy').length)} / ${esc(smoke.length)}`, 'smoke'));
+    cards.push(card('Healthy configurations', `${esc([...smoke.values()].filter(Boolean).length)} / ${esc(smoke.size)}`, 'smoke'));
   }
   if (m.replay) {
     cards.push(card('Targets', esc(m.replay.summary.targets.length), 'targets'));

@@ -3,6 +3,7 @@ import { esc } from '../escape.js';
 import type { DifferenceRow, ReplayReport } from '../model.js';
 import { endpointsTable, failedCount, LATENCY_NOTE, part, statusMix, validityCells, VALIDITY_HEADERS } from './run-tables.js';
 import { badge, code, measure, table, text, type Cell } from './table.js';
+import { thresholdsTable } from './verdict-tables.js';
 
 function targetsTable(r: ReplayReport): string {
   const rows = r.summary.targets.map((t): Cell[] => [
@@ -46,6 +47,7 @@ export function replaySection(r: ReplayReport): string {
   return '<section class="scenario" id="replay"><h2>Replay</h2>'
     + `<p class="lead">Captures: ${r.captures.map((c) => `<code>${esc(c)}</code>`).join(', ')}; ${esc(Math.round(r.summary.durationMs / 100) / 10)} s from ${esc(r.summary.startedAt)}.${inputLine(r)}</p>`
     + `<section class="part"><h3>Targets</h3>${targetsTable(r)}</section>`
+    + part('Gates', r.thresholds?.length ? thresholdsTable(r.thresholds) : '')
     + `<section class="part"><h3>Differences per endpoint and field</h3>${differencesTable(r.differences) || '<p class="muted">No response differed from the recorded one.</p>'}</section>`
     + part('Endpoints', endpointsTable(r.summary.targets.map((t) => ({ first: { html: `<code>${esc(t.url)}</code>` }, endpoints: t.endpoints })), 'Target'))
     + `<section class="part"><h3>Run validity</h3>${table('validity', VALIDITY_HEADERS, [validityCells(v)])}</section>`

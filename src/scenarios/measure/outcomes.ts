@@ -3,6 +3,7 @@ import type { DistributionPoint } from '../../report/model.js';
 import { distributionFromHistogram } from '../../report/distribution.js';
 import { newHistogram, percentilesMs, recordUs } from '../../replay/stats/histogram.js';
 import { Reservoir } from './reservoir.js';
+import { achievedRate } from '../../replay/stats/target-stats.js';
 import type { EndpointStats, ErrorClass, IntervalStats, Percentiles } from '../../replay/types.js';
 
 /** What a scenario counts per request: the engine's result, or autocannon's, in one shape. */
@@ -40,7 +41,15 @@ export class Outcomes {
   /** Successful requests' latencies (ms), sampled: what an A/B comparison resamples. */
   readonly sample = new Reservoir();
 
+  private firstDoneUs = Infinity;
+  private lastDoneUs = 0;
+
   constructor(readonly intervalMs: number) {}
+
+  /** Successful responses per second, first to last response. */
+  achievedRate(): number {
+    return achievedRate(this.total.ok, this.firstDoneUs, this.lastDoneUs);
+  }
 
   /** Every request sent (or dropped) produces exactly one outcome, so this also counts the offered load. */
   record(o: Outcome): void {
@@ -49,17 +58,25 @@ export class Outcomes {
     if (!ep) this.endpoints.set(o.endpoint, (ep = { b: bucket(), statuses: {} }));
     const key = o.error ?? String(o.status);
     ep.statuses[key] = (ep.statuses[key] ?? 0) + 1;
-    for (const b of [this.at(o.intendedUs), ep.b, this.total]) {
+    // An interval holds the load sent in it (offered, and the latency that load met) and the
+    // responses that came in it (ok, failed): a target past capacity answers less than it was offered.
+    const sent = this.at(o.intendedUs);
+    const done = this.at(o.intendedUs + o.latencyUs);
+    for (const b of [sent, ep.b, this.total]) {
       b.offered++;
       if (failed) {
-        b.failed++;
         if (o.error !== 'dropped') recordUs(b.failedLatency, o.latencyUs);
-      } else {
-        b.ok++;
-        recordUs(b.latency, o.latencyUs);
-      }
+      } else recordUs(b.latency, o.latencyUs);
     }
-    if (!failed) this.sample.add(o.latencyUs / 1000);
+    for (const b of [done, ep.b, this.total]) {
+      if (failed) b.failed++;
+      else b.ok++;
+    }
+    if (!failed) {
+      this.sample.add(o.latencyUs / 1000);
+      this.firstDoneUs = Math.min(this.firstDoneUs, o.intendedUs + o.latencyUs);
+      this.lastDoneUs = Math.max(this.lastDoneUs, o.intendedUs + o.latencyUs);
+    }
   }
 
   get completed(): number {

@@ -43,7 +43,7 @@ export function phaseReport(o: {
   const stats: TargetSummary = {
     ...o.summary,
     requests: outcomes.total.offered,
-    achievedRate: Math.round((outcomes.total.ok / Math.max(o.durationMs / 1000, 1e-3)) * 100) / 100,
+    achievedRate: outcomes.achievedRate(),
     latency: outcomes.latency(),
     endpoints: outcomes.endpointStats(),
     intervals: outcomes.intervalStats(),
