@@ -6,7 +6,6 @@ import { ValidityMonitor, DEFAULT_LIMITS } from './validity.js';
 import { monoUs, waitUntil, yieldTurn } from './pacer.js';
 import { routeTemplate } from './route-template.js';
 import { warmUp } from './dispatch/warmup.js';
-import { needsUndici } from './dispatch/agent.js';
 import { Prefetch } from './schedule/prefetch.js';
 
 /** A burst of due requests yields to I/O after this many sends, so responses are not held back. */
@@ -23,7 +22,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const src = source(opts.schedule, pace);
   // The clock starts when the read-ahead is full: opening and parsing a capture is not lag.
   await src.filled();
-  if (opts.targets.some(needsUndici)) await warmUp();
+  if (opts.warmUp !== false) await warmUp(opts.targets, src.peek(16));
   const clock = { startUs: 0 };
   const stats = opts.targets.map((t) => new TargetStats(t.url, intervalUs, limits.skipAfterMs * 1000));
   const sink = opts.responses;
@@ -115,7 +114,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   return { startedAt, startEpochUs, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule', targets) };
 }
 
-type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'filled' | 'close'>;
+type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'filled' | 'peek' | 'close'>;
 
 /**
  * Read-ahead: 1,024 requests when paced (a slow file read must not become lag); 256 at pace 'max',
@@ -138,6 +137,7 @@ function source(s: RunOptions['schedule'], pace: 'schedule' | 'max'): Source {
     },
     ready: () => Promise.resolve(),
     filled: () => Promise.resolve(),
+    peek: () => [],
     close: async () => void it.return?.(),
   };
 }

@@ -158,6 +158,8 @@ export interface RunOptions {
   targets: TargetOptions[];
   onResult?: (r: RequestResult) => void;
   signal?: AbortSignal;
+  /** Send the first requests to a throwaway loopback server before the clock starts (JIT, parsers); default true. */
+  warmUp?: boolean;
   /** Interval length for per-interval histograms; default 1000. */
   intervalMs?: number;
   /** 'schedule' (default): send at intended times. 'max': as fast as the targets allow (--speed 0). */

@@ -62,6 +62,11 @@ export class Prefetch<T> {
     return new Promise<void>((r) => (this.wakeConsumer = r));
   }
 
+  /** Up to `n` buffered items, left in place. */
+  peek(n: number): T[] {
+    return this.buf.slice(this.head, this.head + n) as T[];
+  }
+
   /** Resolves once the buffer is full or the source has ended: a run starts with its read-ahead done. */
   filled(): Promise<void> {
     if (this.ended || this.full()) return Promise.resolve();
