@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import type { ReplaySummary } from './types.js';
 
 /** The human summary on stdout: one block per target, then differences and validity. */
@@ -21,5 +22,6 @@ export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void
   }
   const v = s.validity;
   lines.push(`run ${v.valid ? 'valid' : 'INVALID'}: lag p99 ${v.scheduleLagP99Ms ?? '-'} ms, event-loop delay p99 ${v.eventLoopDelayP99Ms} ms, cpu ${v.cpu}${v.reasons.length ? ` — ${v.reasons.join('; ')}` : ''}`);
-  out.write(lines.join('\n') + '\n');
+  // Endpoints and fields come from captured paths and responses.
+  out.write(printable(lines.join('\n')) + '\n');
 }
