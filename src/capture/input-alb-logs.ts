@@ -52,7 +52,7 @@ export async function* readAlbLogs(paths: string[], opts: AlbOptions = {}): Asyn
   for (const file of files) {
     stats.files++;
     const name = basename(file);
-    for await (const line of readLines(await openMaybeGzip(file))) {
+    for await (const line of readLines(await openMaybeGzip(file), { file })) {
       if (line.text.trim() === '') continue;
       stats.lines++;
       try {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { exitCodeOf } from '../errors.js';
+import { printable } from '../printable.js';
 import { plainCat } from './plain-cat.js';
 
 // `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
@@ -20,7 +21,8 @@ try {
   const code = exitCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   const known = err instanceof Error && (err.name === 'InputError' || err.name === 'InvalidRunError');
-  process.stderr.write(`shadowtap: ${message}\n`);
+  // Messages quote input (a header, a line, a target's answer): printed without control sequences.
+  process.stderr.write(`shadowtap: ${printable(message)}\n`);
   if (!known && process.env.SHADOWTAP_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
   process.exitCode = code;
 }

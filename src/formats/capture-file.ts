@@ -55,7 +55,7 @@ export async function* readCaptureFile(path: string, opts: ReadOptions = {}, sta
  */
 export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, stats: ReadStats = newStats()): AsyncGenerator<Exchange[]> {
   const stream = await openMaybeGzip(path);
-  for await (const { lines, first, lastTerminated } of readLineBatches(stream)) {
+  for await (const { lines, first, lastTerminated } of readLineBatches(stream, { file: path })) {
     const out: Exchange[] = [];
     let failure: unknown;
     let torn = false;

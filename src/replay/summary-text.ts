@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import type { ReplaySummary } from './types.js';
 import { errorBreakdown } from './verdict.js';
 import { pct } from '../report/format.js';
@@ -25,5 +26,6 @@ export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void
   lines.push(`run ${v.valid ? 'valid' : 'INVALID'}: lag p99 ${v.scheduleLagP99Ms ?? '-'} ms, event-loop delay p99 ${v.eventLoopDelayP99Ms} ms, cpu ${v.cpu}${v.reasons.length ? ` — ${v.reasons.join('; ')}` : ''}`);
   for (const c of s.verdict?.checks ?? []) lines.push(`${c.configuration}: transport errors ${pct(c.actual as number)} (limit ${pct(c.limit as number)}) ${c.pass ? 'ok' : 'FAILED'}`);
   if (s.verdict) lines.push(`verdict ${s.verdict.result} (exit ${s.verdict.exitCode})`);
-  out.write(lines.join('\n') + '\n');
+  // Endpoints and fields come from captured paths and responses.
+  out.write(printable(lines.join('\n')) + '\n');
 }

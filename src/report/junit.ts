@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writePrivateFile } from '../formats/private-file.js';
 import { dirname } from 'node:path';
 import { escXml } from './escape.js';
 import { signed, withUnit } from './format.js';
@@ -99,6 +100,6 @@ export function renderJUnit(m: ReportModel): string {
 
 export async function writeJUnit(file: string, model: ReportModel): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, renderJUnit(model));
+  await writePrivateFile(file, renderJUnit(model)); // quotes captured paths: 0600 like the report
   return file;
 }

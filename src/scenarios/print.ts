@@ -1,6 +1,10 @@
+import { printable } from '../printable.js';
 import type { ReportModel } from '../report/model.js';
 
-/** The few lines a person reads at the end of `shadowtap run`: verdict, per scenario, and why. */
+/**
+ * The few lines a person reads at the end of `shadowtap run`: verdict, per scenario, and why. The
+ * reasons quote what targets answered (smoke-test errors), so each line is made printable.
+ */
 export function summaryText(m: ReportModel): string {
   const lines = [`verdict: ${m.verdict.toUpperCase()} (exit ${m.exitCode})`];
   for (const s of m.scenarios) {
@@ -15,5 +19,5 @@ export function summaryText(m: ReportModel): string {
     }
   }
   if (m.reasons.length) lines.push('why:', ...m.reasons.map((r) => `  - ${r}`));
-  return `${lines.join('\n')}\n`;
+  return `${lines.map((l) => printable(l, { oneLine: true })).join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import type { ProgressSnapshot } from '../replay/types.js';
 
 /**
@@ -17,14 +18,15 @@ export class Progress {
   log(message: string): void {
     if (this.quiet) return;
     this.clear();
-    this.out.write(`${message}\n`);
+    // Messages quote targets' answers (smoke-test errors): no control sequence reaches the terminal.
+    this.out.write(`${printable(message)}\n`);
   }
 
   /** A load phase's snapshot; `totalMs` is its planned length when known. */
   phase(label: string, p: ProgressSnapshot, totalMs?: number): void {
     if (this.quiet) return;
     const pct = totalMs ? ` ${Math.min(100, Math.round((p.elapsedMs / totalMs) * 100))}%` : '';
-    const line = `  ${label}:${pct} ${Math.round(p.elapsedMs / 1000)}s sent ${p.scheduled} done ${p.completed} errors ${p.errors}${p.dropped ? ` dropped ${p.dropped}` : ''} in flight ${p.inFlight}`;
+    const line = `  ${printable(label, { oneLine: true })}:${pct} ${Math.round(p.elapsedMs / 1000)}s sent ${p.scheduled} done ${p.completed} errors ${p.errors}${p.dropped ? ` dropped ${p.dropped}` : ''} in flight ${p.inFlight}`;
     if (this.out.isTTY) {
       this.out.write(`\r\x1b[K${line}`);
       this.live = true;
