@@ -1,5 +1,5 @@
 import { writePrivateFile } from '../formats/private-file.js';
-import { EXIT, InvalidRunError } from '../errors.js';
+import { InvalidRunError } from '../errors.js';
 import { kindOf, openExchanges } from '../formats/open.js';
 import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
