@@ -7,7 +7,7 @@ import { tsvLine } from '../../src/cli/print.js';
 import { exchange } from '../agent/exchange-arbitrary.js';
 import { runFlow } from '../helpers/http-feed.js';
 
-// The listing lane (cat --format tsv): heads scanned from bytes, lines written as bytes. Each piece must
+// The tsv listing (cat --format tsv): heads scanned from bytes, lines written as bytes. Each piece must
 // give exactly what the general path gives, or step aside (undefined) and let the general path decide.
 
 /** Start-line material: the shapes that matter (tokens, spaces, controls, versions, non-ASCII). */
