@@ -36,10 +36,10 @@ export interface LiveCapture {
 const BLOCK_TIMEOUT_MS = 1200;
 
 /**
- * Tunnelled (mirrored) traffic: VXLAN on its two ports, and GRE (which carries ERSPAN). The port list
+ * Tunnelled (mirrored) traffic: VXLAN on its three ports, and GRE (which carries ERSPAN). The port list
  * cannot be checked by BPF inside a tunnel, so the pipeline applies it to the unwrapped packets.
  */
-export const TUNNELS_BPF = 'udp port 4789 or udp port 8472 or ip proto 47 or ip6 proto 47';
+export const TUNNELS_BPF = 'udp port 4789 or udp port 8472 or udp port 4790 or ip proto 47 or ip6 proto 47';
 
 /** The tcpdump filter for a port list and an optional extra expression (`--bpf 'udp port 4789'`: a mirror target). */
 export function bpfFor(ports: readonly number[] = [], bpf?: string): string {

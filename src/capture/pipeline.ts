@@ -150,7 +150,7 @@ export class CapturePipeline {
     else stats.nonTcpPackets++;
     if (skip === Skip.UnknownLink && !this.unknownLinkTypes.has(linkType)) {
       this.unknownLinkTypes.add(linkType);
-      this.opts.onWarning?.(`link type ${linkType} is not decoded (supported: Ethernet, Linux SLL/SLL2, BSD NULL/LOOP, raw IP); its packets are skipped`);
+      this.opts.onWarning?.(`link type ${linkType} is not decoded (supported: Ethernet, Linux SLL/SLL2, Linux NFLOG, BSD NULL/LOOP, raw IP); its packets are skipped`);
     }
   }
 

@@ -114,7 +114,7 @@ it('no tcpdump: an InputError that says how to install it', async () => {
 
 it('--bpf is and-ed with the ports; a filter tcpdump rejects exits 2 naming the problem', async () => {
   const { bpfFor } = await import('../../src/capture/input-live.js');
-  const tunnels = 'udp port 4789 or udp port 8472 or ip proto 47 or ip6 proto 47';
+  const tunnels = 'udp port 4789 or udp port 8472 or udp port 4790 or ip proto 47 or ip6 proto 47';
   expect(bpfFor([80, 8080], 'host 10.0.0.1')).toBe(`(tcp port 80 or tcp port 8080 or ${tunnels}) and (host 10.0.0.1)`);
   expect(bpfFor([])).toBe(`tcp or ${tunnels}`);
   const r = await shadowtap(['capture', '-i', 'lo', '-p', '80', '--bpf', 'nonsense (((', '--out', join(dir, 'bad.jsonl')]);

@@ -62,6 +62,7 @@ describe('pcap and pcapng readers', () => {
     ['BSD LOOP', 108, 0],
     ['raw IP', 101, 0],
     ['raw IP (DLT 12)', 12, 0],
+    ['Linux NFLOG', 239, 0],
   ])('classic pcap, link type %s, µs and ns, both byte orders, any chunking', async (_n, linkType, vlan) => {
     for (const family of [4, 6] as const) {
       for (const nano of [false, true]) {

@@ -39,7 +39,7 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('tunnelled captures', () => {
-  const cases: [Tunnel, 4 | 6][] = [['vxlan', 4], ['vxlan', 6], ['gre-eth', 4], ['gre-ip', 4], ['gre-ip', 6], ['erspan1', 4], ['erspan2', 4], ['erspan3', 4], ['erspan3', 6]];
+  const cases: [Tunnel, 4 | 6][] = [['vxlan', 4], ['vxlan', 6], ['vxlan-gpe', 4], ['vxlan-gpe-ip', 6], ['gre-eth', 4], ['gre-ip', 4], ['gre-ip', 6], ['erspan1', 4], ['erspan2', 4], ['erspan3', 4], ['erspan3', 6]];
   it.each(cases)('%s over IPv%s gives the exchanges of the unwrapped capture, every packet counted as decapsulated', async (tunnel, family) => {
     expect(plain.length).toBeGreaterThanOrEqual(24);
     const file = write(`${tunnel}-${family}.pcap`, recs.map((r) => ({ tsUs: r.tsUs, data: wrap(tunnel, r.data, { family }) })));
@@ -58,6 +58,13 @@ describe('tunnelled captures', () => {
     for (const e of got) counts.set(key(e), (counts.get(key(e)) ?? 0) + 1);
     expect(new Set(counts.values())).toEqual(new Set([3]));
     expect([...counts.keys()].sort()).toEqual(plain.map(key).sort());
+  });
+
+  it('tunnels in tunnels (VXLAN inside ERSPAN II, as a mirrored VTEP sends it) are unwrapped to the innermost', async () => {
+    const file = write('nested.pcap', recs.map((r) => ({ tsUs: r.tsUs, data: wrap('erspan2', wrap('vxlan', r.data, { id: 9 })) })));
+    const stats = newCaptureStats();
+    expect(await exchanges(file, stats)).toEqual(plain);
+    expect(stats).toMatchObject({ decapsulated: recs.length, gaps: 0 });
   });
 
   it('VXLAN on the Linux default port 8472 too; other UDP with the same bytes is not a tunnel', async () => {

@@ -87,6 +87,17 @@ export function frame(linkType: number, ip: Buffer, vlanTags = 0): Buffer {
       h.writeUInt32BE(v6 ? 24 : 2, 0);
       return Buffer.concat([h, ip]);
     }
+    case 239: {
+      // NFLOG: family, version, resource id; then TLVs (little-endian here, as written on x86): a prefix
+      // (5 bytes, padded to 8) before the payload, which must be found by walking them.
+      const tlv = (type: number, value: Buffer): Buffer => {
+        const h = Buffer.alloc(4);
+        h.writeUInt16LE(4 + value.length, 0);
+        h.writeUInt16LE(type, 2);
+        return Buffer.concat([h, value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
+      };
+      return Buffer.concat([Buffer.from([v6 ? 10 : 2, 0, 0, 1]), tlv(10, Buffer.from('web\0\0')), tlv(9, ip)]);
+    }
     default:
       return ip; // raw IP link types
   }

@@ -36,7 +36,7 @@ function ipOf(eth: Buffer): Buffer {
   return eth.subarray(14);
 }
 
-export type Tunnel = 'vxlan' | 'gre-eth' | 'gre-ip' | 'erspan1' | 'erspan2' | 'erspan3';
+export type Tunnel = 'vxlan' | 'vxlan-gpe' | 'vxlan-gpe-ip' | 'gre-eth' | 'gre-ip' | 'erspan1' | 'erspan2' | 'erspan3';
 
 /** An Ethernet frame (as on the capture) wrapped in `tunnel`, inside an outer Ethernet/IP frame. */
 export function wrap(tunnel: Tunnel, eth: Buffer, o: { id?: number; family?: 4 | 6; udpPort?: number } = {}): Buffer {
@@ -61,6 +61,20 @@ export function wrap(tunnel: Tunnel, eth: Buffer, o: { id?: number; family?: 4 |
       udp[8] = 0x08; // I flag: the VNI is valid
       udp.writeUIntBE(id, 12, 3);
       ip = outerIp(17, Buffer.concat([udp, eth]), family);
+      break;
+    }
+    case 'vxlan-gpe':
+    case 'vxlan-gpe-ip': {
+      // VXLAN-GPE (UDP 4790): the P flag, then the next protocol: 3 Ethernet, 1 IPv4, 2 IPv6.
+      const inner = tunnel === 'vxlan-gpe' ? eth : ipOf(eth);
+      const udp = Buffer.alloc(16);
+      udp.writeUInt16BE(4789, 0); // as in Arkime's sample: the source port says VXLAN, the destination GPE
+      udp.writeUInt16BE(4790, 2);
+      udp.writeUInt16BE(len16(16 + inner.length), 4);
+      udp[8] = 0x0c;
+      udp[11] = tunnel === 'vxlan-gpe' ? 3 : inner[0]! >> 4 === 6 ? 2 : 1;
+      udp.writeUIntBE(id, 12, 3);
+      ip = outerIp(17, Buffer.concat([udp, inner]), family);
       break;
     }
     case 'gre-eth':

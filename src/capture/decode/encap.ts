@@ -3,13 +3,14 @@ import { ipOffset, LINKTYPE } from './link.js';
 /**
  * Tunnels whose payload is a whole frame or packet, unwrapped so the inner TCP is reassembled as usual.
  * This is how mirrored traffic arrives: AWS VPC Traffic Mirroring sends VXLAN (UDP 4789), switch and
- * router port mirroring (SPAN/RSPAN) sends ERSPAN or plain GRE, Linux VXLAN devices default to UDP 8472.
+ * router port mirroring (SPAN/RSPAN) sends ERSPAN or plain GRE, Linux VXLAN devices default to UDP 8472,
+ * VXLAN-GPE uses 4790.
  */
 export const Encap = { None: 0, Vxlan: 1, Gre: 2, Erspan: 3 } as const;
 
 const UDP = 17;
 const GRE = 47;
-const VXLAN_PORTS = new Set([4789, 8472]);
+const VXLAN_PORTS = new Set([4789, 8472, 4790]); // IANA, Linux's default, VXLAN-GPE
 const TEB = 0x6558; // transparent Ethernet bridging: an Ethernet frame follows
 const ERSPAN_II = 0x88be; // also type I, which has no ERSPAN header (GRE without a sequence number)
 const ERSPAN_III = 0x22eb;
@@ -30,7 +31,11 @@ export interface Inner {
 export function unwrap(proto: number, buf: Buffer, p: number, end: number, inner: Inner): Inner | undefined {
   if (proto === UDP) {
     if (p + 16 > end || !VXLAN_PORTS.has((buf[p + 2]! << 8) | buf[p + 3]!) || (buf[p + 8]! & 0x08) === 0) return undefined;
-    return found(inner, Encap.Vxlan, (buf[p + 12]! << 16) | (buf[p + 13]! << 8) | buf[p + 14]!, ipOffset(LINKTYPE.ETHERNET, buf, p + 16, end));
+    const vni = (buf[p + 12]! << 16) | (buf[p + 13]! << 8) | buf[p + 14]!;
+    // VXLAN-GPE (RFC draft, UDP 4790) sets the P flag and names the next protocol: 1 IPv4, 2 IPv6, 3 Ethernet.
+    const next = buf[p + 8]! & 0x04 ? buf[p + 11]! : 3;
+    if (next === 1 || next === 2) return found(inner, Encap.Vxlan, vni, p + 16);
+    return next === 3 ? found(inner, Encap.Vxlan, vni, ipOffset(LINKTYPE.ETHERNET, buf, p + 16, end)) : undefined;
   }
   if (proto !== GRE || p + 4 > end) return undefined;
   const flags = buf[p]!;

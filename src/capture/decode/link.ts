@@ -1,7 +1,8 @@
 /**
  * Link layers: where the IP header starts. Returns -1 when the frame carries something other than IPv4/IPv6
  * or is too short, UNKNOWN_LINK for a link type this reader does not decode. Ethernet with 802.1Q/802.1ad (QinQ) tags, Linux cooked v1/v2 (`tcpdump -i any`),
- * BSD NULL/LOOP (loopback on macOS/BSD), and raw IP in its several numberings.
+ * BSD NULL/LOOP (loopback on macOS/BSD), Linux NFLOG (`tcpdump -i nflog:N`, iptables' NFLOG target), and
+ * raw IP in its several numberings.
  */
 export const LINKTYPE = {
   NULL: 0,
@@ -13,6 +14,7 @@ export const LINKTYPE = {
   LINUX_SLL: 113,
   IPV4: 228,
   IPV6: 229,
+  NFLOG: 239,
   LINUX_SLL2: 276,
 } as const;
 
@@ -47,9 +49,30 @@ export function ipOffset(linkType: number, buf: Buffer, start: number, end: numb
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6:
       return start;
+    case LINKTYPE.NFLOG:
+      return nflogPayload(buf, start, end);
     default:
       return UNKNOWN_LINK;
   }
+}
+
+const NFULA_PAYLOAD = 9;
+
+/**
+ * NFLOG: a 4-byte header, then type-length-value attributes padded to 4 bytes, one of which (type 9) is the
+ * IP packet. Length and type are in the capturing host's byte order: little-endian unless that reads as
+ * nonsense.
+ */
+function nflogPayload(buf: Buffer, start: number, end: number): number {
+  for (let at = start + 4, tlvs = 0; at + 4 <= end && tlvs < 64; tlvs++) {
+    let len = buf.readUInt16LE(at);
+    let type = buf.readUInt16LE(at + 2);
+    if (len < 4 || at + len > end) [len, type] = [buf.readUInt16BE(at), buf.readUInt16BE(at + 2)];
+    if (len < 4) return -1;
+    if ((type & 0x7fff) === NFULA_PAYLOAD) return at + 4;
+    at += (len + 3) & ~3;
+  }
+  return -1;
 }
 
 function ethertypeAt(buf: Buffer, at: number, end: number): boolean {
