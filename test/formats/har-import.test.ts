@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCaptureFile } from '../../src/formats/capture-file.js';
+import { harRequestHeaders } from '../../src/formats/har-request.js';
 import { tempDir } from '../helpers/tmp.js';
 import { collect } from '../helpers/http-exchanges.js';
 
@@ -57,6 +58,14 @@ describe('HAR import and export', () => {
     expect(out.url).toBe('https://shop.example.com/cart?id=7');
     expect(out.headers).toEqual(chromeH2);
     expect(out.httpVersion).toBe('h2');
+  });
+
+  it('exported pseudo-headers repeat the request as it is now (a redacted target does not come back in clear through :path)', async () => {
+    const { jsonl } = convertAndBack('h2-redact', har([entry('https://shop.example.com/cart?token=s3cret', chromeH2)]));
+    const [ex] = await collect(readCaptureFile(jsonl));
+    const redacted = { ...ex!.request, target: '/cart?token=redacted:0011' };
+    expect(harRequestHeaders(redacted).find((h) => h.name === ':path')).toEqual({ name: ':path', value: '/cart?token=redacted:0011' });
+    expect(JSON.stringify(harRequestHeaders(redacted))).not.toContain('s3cret');
   });
 
   it('an HTTP/2 entry without pseudo-headers or Host (Firefox, mitmproxy) takes Host from its URL, not "localhost"', async () => {
