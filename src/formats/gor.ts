@@ -96,6 +96,7 @@ export async function* readGorFile(path: string, opts: ReadOptions = {}): AsyncG
       source: { kind: 'gor', capture },
     };
     if (m!.truncated) ex.flags = ['request-truncated'];
+    if (m!.malformed) ex.flags = [...(ex.flags ?? []), 'malformed']; // a request line that is not HTTP/1.x
     const w: Waiting = { ex, bytes: rec.payload.length };
     waiting.add(w);
     byId.set(rec.id, w);

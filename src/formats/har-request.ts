@@ -38,12 +38,22 @@ export function harRequestFields(url: string, headers: Header[], deriveHost: boo
   return out;
 }
 
-/** The header list a HAR entry records: pseudo-headers first (as browsers list them), no derived Host. */
+/**
+ * The header list a HAR entry records: pseudo-headers first (as browsers list them), no derived Host.
+ * The four that repeat a request field take its value now, so a redacted target is not written back
+ * in clear through `:path`.
+ */
 export function harRequestHeaders(req: RequestPart): Header[] {
   if (!req.pseudoHeaders && !req.hostDerived) return req.headers; // the usual case: no copy
   const host = req.hostDerived ? req.headers.findIndex((h) => h.name.toLowerCase() === 'host') : -1;
   const headers = host >= 0 ? req.headers.filter((_, i) => i !== host) : req.headers;
-  return req.pseudoHeaders ? [...req.pseudoHeaders, ...headers] : headers;
+  return req.pseudoHeaders ? [...req.pseudoHeaders.map((h) => pseudoHeader(req, h)), ...headers] : headers;
+}
+
+function pseudoHeader(req: RequestPart, h: Header): Header {
+  const value =
+    h.name === ':method' ? req.method : h.name === ':path' ? req.target : h.name === ':scheme' ? (req.scheme ?? 'http') : h.name === ':authority' ? (headerValueOf(req.headers, 'host') ?? h.value) : h.value;
+  return value === h.value ? h : { name: h.name, value };
 }
 
 /** The request's URL: its scheme, Host (else the server address), and target. */

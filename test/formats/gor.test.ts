@@ -87,6 +87,13 @@ describe('GoReplay .gor', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('a request line that is not HTTP/1.x (GoReplay records what the server received) is read, flagged malformed', async () => {
+    const path = join(dir, 'odd.gor');
+    writeFileSync(path, '1 a1 1700000000000000000 0\nGET /uri afterspace HTTP/1.1\r\nHost: h\r\n\r\n\n🐵🙈🙉\n2 a1 1700000000001000000 0\nHTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n\n🐵🙈🙉\n');
+    const [ex] = await collect(readGorFile(path));
+    expect([ex!.request.method, ex!.request.target, ex!.response?.status, ex!.flags]).toEqual(['GET', '/uri', 400, ['malformed']]);
+  });
+
   it('keeps memory bounded: requests that never get a response are released as no-response', async () => {
     const path = join(dir, 'many.gor');
     const records: string[] = [];

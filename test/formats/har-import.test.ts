@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCaptureFile } from '../../src/formats/capture-file.js';
+import { harRequestHeaders } from '../../src/formats/har-request.js';
 import { tempDir } from '../helpers/tmp.js';
 import { collect } from '../helpers/http-exchanges.js';
+import { listenLoopback } from '../helpers/listen.js';
 
 // HAR files in the shapes browsers and Windows tools write them (our own fixtures, written per test).
 const dir = tempDir('shadowtap-har-');
@@ -57,6 +61,38 @@ describe('HAR import and export', () => {
     expect(out.url).toBe('https://shop.example.com/cart?id=7');
     expect(out.headers).toEqual(chromeH2);
     expect(out.httpVersion).toBe('h2');
+  });
+
+  it('exported pseudo-headers repeat the request as it is now (a redacted target does not come back in clear through :path)', async () => {
+    const { jsonl } = convertAndBack('h2-redact', har([entry('https://shop.example.com/cart?token=s3cret', chromeH2)]));
+    const [ex] = await collect(readCaptureFile(jsonl));
+    const redacted = { ...ex!.request, target: '/cart?token=redacted:0011' };
+    expect(harRequestHeaders(redacted).find((h) => h.name === ':path')).toEqual({ name: ':path', value: '/cart?token=redacted:0011' });
+    expect(JSON.stringify(harRequestHeaders(redacted))).not.toContain('s3cret');
+  });
+
+  it('replaying an HTTP/2 entry sends no pseudo-headers, and --preserve-host sends the Host taken from :authority', async () => {
+    const { jsonl } = convertAndBack('h2-replay', har([entry('https://shop.example.com/cart?id=7', chromeH2)]));
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('ok');
+    });
+    const port = await listenLoopback(server);
+    try {
+      const results = join(dir, 'h2-replay.results.jsonl');
+      // spawn, not spawnSync: this process must keep serving while the replay runs
+      const child = spawn(process.execPath, ['dist/cli/main.js', 'replay', jsonl, '--target', `http://127.0.0.1:${port}`, '--speed', '0', '--preserve-host', '--no-env-proxy', '--quiet', '--results', results], { stdio: 'ignore' });
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      expect(readFileSync(results, 'utf8').trim().split('\n').map((l) => JSON.parse(l).error ?? null)).toEqual([null]);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.host).toBe('shop.example.com');
+      expect(Object.keys(seen[0]!).filter((k) => k.startsWith(':'))).toEqual([]);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
   });
 
   it('an HTTP/2 entry without pseudo-headers or Host (Firefox, mitmproxy) takes Host from its URL, not "localhost"', async () => {
