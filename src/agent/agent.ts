@@ -32,9 +32,9 @@ export class Agent {
 
   async start(): Promise<void> {
     const r = this.cfg.redact;
-    const key = r.keyFile ? { bytes: checkKey(await readFile(r.keyFile), `redact.keyFile ${r.keyFile}`), source: `keyFile ${r.keyFile}` } : keyFromEnv();
+    const key = !r.enabled ? undefined : r.keyFile ? { bytes: checkKey(await readFile(r.keyFile), `redact.keyFile ${r.keyFile}`), source: `keyFile ${r.keyFile}` } : keyFromEnv();
     // The file sink redacts (the file's first line says how, never with the key); the mirror gets the original.
-    const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, key };
+    const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, ...(key ? { key } : {}) };
     const f = this.cfg.files;
     if (f) {
       const source = this.cfg.source.live ? { kind: 'live', interface: this.cfg.source.live.interface, host: hostname() } : { kind: 'proxy', listen: this.cfg.source.proxy!.listen, host: hostname() };

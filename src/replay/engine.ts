@@ -7,6 +7,7 @@ import { monoUs, waitUntil, yieldTurn } from './pacer.js';
 import { routeTemplate } from './route-template.js';
 import { warmUp } from './dispatch/warmup.js';
 import { Prefetch } from './schedule/prefetch.js';
+import { safeUrl } from '../stages/redact/index.js';
 
 /** A burst of due requests yields to I/O after this many sends, so responses are not held back. */
 const BURST = 64;
@@ -24,7 +25,8 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   await src.filled();
   if (opts.warmUp !== false) await warmUp(opts.targets, src.peek(16));
   const clock = { startUs: 0 };
-  const stats = opts.targets.map((t) => new TargetStats(t.url, intervalUs, limits.skipAfterMs * 1000));
+  // Stats name their target in summaries and reports: without the password of a user:pass@ URL.
+  const stats = opts.targets.map((t) => new TargetStats(safeUrl(t.url), intervalUs, limits.skipAfterMs * 1000));
   const sink = opts.responses;
   const emit = opts.onResult ? (r: RequestResult): void => opts.onResult!(r) : undefined;
   const onDone = (f: Finished): void => {

@@ -17,6 +17,7 @@ import { targetsOf } from './replay-targets.js';
 import { printSummary } from './summary-text.js';
 import { limitFraction, limitMs } from './gate-flags.js';
 import { judgeReplay } from './verdict.js';
+import { safeUrl } from '../stages/redact/index.js';
 
 /** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
 export async function runReplay(a: ReplayArgs): Promise<number> {
@@ -52,8 +53,9 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
     },
     { speed: a.speed, rate: a.rate, poisson: a.poisson, seed: a.seed, ...(a.ramp ? { ramp: a.ramp } : {}), loop, durationMs, maxRequests: a['max-requests'], filter, transform },
   );
-  const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', targets.map((t) => t.url), { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'] }) : undefined;
-  const results = a.results ? new ResultsWriter(a.results, targets.map((t) => t.url)) : undefined;
+  const labels = targets.map((t) => safeUrl(t.url)); // results and summaries name targets without a URL password
+  const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'] }) : undefined;
+  const results = a.results ? new ResultsWriter(a.results, labels) : undefined;
   const progress = a.quiet ? undefined : progressPrinter();
   const ac = new AbortController();
   const stop = (): void => ac.abort();

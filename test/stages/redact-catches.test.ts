@@ -74,6 +74,9 @@ describe('the redaction stage catches', () => {
     expect(JSON.parse(ex.response!.body!.text!)).toMatchObject({ token_type: 'Bearer', expires_in: 3600, access_token: expect.stringMatching(H) });
     const bare = redact(exchange(post('/x', '', '{"password":"NoTypePass"}')));
     expect(text(bare)).not.toContain('NoTypePass');
+    // a name spelled with escapes is found too (the quick pre-pass does not see it, so the scan runs)
+    const escaped = redact(exchange(post('/x', 'Content-Type: application/json\r\n', '{"tok\\u0065n":"EscapedName"}')));
+    expect(text(escaped)).not.toContain('EscapedName');
   });
 
   it('urlencoded, multipart and gzip-encoded form bodies; the gzip body stays gzip', () => {

@@ -3,7 +3,8 @@ import { isHeaderNamed } from '../../exchange.js';
 import { redactBody } from './body.js';
 import { redactAuth, redactCookies, redactSetCookie } from './headers.js';
 import { checkKey, hasher, keyFromEnv, keyId, type RedactKey } from './key.js';
-import { cached, DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES, globsRegExp, nameMatcher } from './names.js';
+import { cached, DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES, globsRegExp, hintRegExp, nameMatcher } from './names.js';
+import type { IsSecret } from './url.js';
 import { redactUrl, type Hash } from './url.js';
 
 export { safeFields, safeText, safeUrl } from './url.js';
@@ -73,7 +74,8 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
   const secret = globsRegExp([...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])]);
   // One lookup per header: names repeat (in the same spelling) across millions of exchanges.
   const kind = cached((name) => (secret.test(name) ? Kind.Secret : URL_HEADERS.test(name) ? Kind.Url : Kind.Plain));
-  const field = nameMatcher([...DEFAULT_FIELD_NAMES, ...(p.queryParams ?? [])]);
+  const fields = [...DEFAULT_FIELD_NAMES, ...(p.queryParams ?? [])];
+  const field: IsSecret = Object.assign(nameMatcher(fields), { hint: hintRegExp(fields) });
   const value = (name: string, v: string): string => {
     if (isHeaderNamed(name, 'cookie')) return redactCookies(v, hash);
     if (isHeaderNamed(name, 'set-cookie') || isHeaderNamed(name, 'set-cookie2')) return redactSetCookie(v, hash);

@@ -70,6 +70,7 @@ function valueEnd(s: string, i: number): number {
 }
 
 function decoded(raw: string): string {
+  if (!raw.includes('\\') && raw.length > 1 && raw.endsWith('"')) return raw.slice(1, -1);
   try {
     return JSON.parse(raw) as string;
   } catch {

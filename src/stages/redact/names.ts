@@ -83,6 +83,20 @@ export function globsRegExp(globs: readonly string[]): RegExp {
   return new RegExp(`^(?:${globs.map((g) => g.toLowerCase().split('*').map(escape).join('.*')).join('|')})$`, 'i');
 }
 
+/**
+ * A quick test that a text may hold a matching name: the longest literal piece of every glob. Undefined
+ * when a glob has no literal piece (`*`): then every text may.
+ */
+export function hintRegExp(globs: readonly string[]): RegExp | undefined {
+  const pieces: string[] = [];
+  for (const g of globs) {
+    const longest = g.toLowerCase().split('*').reduce((a, b) => (b.length > a.length ? b : a), '');
+    if (longest === '') return undefined;
+    pieces.push(escape(longest));
+  }
+  return new RegExp(pieces.join('|'), 'i');
+}
+
 /** `fn` remembered per argument (up to CACHE_MAX of them). */
 export function cached<T>(fn: (s: string) => T): (s: string) => T {
   const cache = new Map<string, T>();

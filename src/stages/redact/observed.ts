@@ -1,6 +1,7 @@
 import type { Exchange, Header } from '../../exchange.js';
 import { bodyBytes, makeBody } from '../../body.js';
 import { createRedactor, type RedactPolicy } from './index.js';
+import { mayHaveFields } from './body.js';
 
 interface Observed {
   status: number;
@@ -21,10 +22,12 @@ export function createResponseRedactor<T extends Observed>(policy: RedactPolicy)
       id: '',
       timing: { requestStartUs: 0, requestEndUs: 0 },
       request: { method: 'GET', target: '/', httpVersion: 'HTTP/1.1', headers: [] },
-      response: { status: r.status, reason: '', httpVersion: 'HTTP/1.1', headers: r.headers, body: makeBody(r.body) },
+      // The body's text is made only for a type with fields: most answers are passed by their type alone.
+      response: { status: r.status, reason: '', httpVersion: 'HTTP/1.1', headers: r.headers, ...(mayHaveFields(r.headers) ? { body: makeBody(r.body) } : {}) },
     };
     const out = redact(ex);
     if (out === ex) return r;
-    return { ...r, headers: out.response!.headers, body: bodyBytes(out.response!.body) };
+    const res = out.response!;
+    return { ...r, headers: res.headers, body: res.body === ex.response!.body ? r.body : bodyBytes(res.body) };
   };
 }

@@ -4,7 +4,11 @@
  * the implicit OAuth flow, as Referer and Location headers carry them).
  */
 export type Hash = (value: string) => string;
-export type IsSecret = (name: string) => boolean;
+export interface IsSecret {
+  (name: string): boolean;
+  /** Matches every text that holds a secret name (and others): a text it does not match has none. */
+  hint?: RegExp | undefined;
+}
 
 /** Where a URL can hold a secret: userinfo, query, path parameters, fragment. */
 const URL_PARTS = /[?;@#]/;
