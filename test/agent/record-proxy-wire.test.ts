@@ -64,6 +64,16 @@ describe('recording proxy on the wire', () => {
     expect(proxy.stats()).toMatchObject({ upstreamErrors: 0, clientAborts: 0 });
   });
 
+  it('relays a chunked response with its trailers, header case and reason as the upstream sent them', async () => {
+    const bytes = 'GET /trailers HTTP/1.1\r\nHost: a\r\n\r\n';
+    upstream.expect(bytes.length, 'HTTP/1.1 299 Fine Thanks\r\nX-CASE: Kept\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n\r\n');
+    const got = await rawExchange(proxy.port, bytes, /\r\n0\r\n[^]*\r\n\r\n$/);
+    expect(got).toMatch(/^HTTP\/1\.1 299 Fine Thanks\r\nX-CASE: Kept\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n/);
+    expect(got).toMatch(/\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n\r\n$/);
+    expect(await waitFor(() => recorded.some((ex) => ex.request.target === '/trailers'))).toBe(true);
+    expect(recorded.find((ex) => ex.request.target === '/trailers')?.response).toMatchObject({ status: 299, reason: 'Fine Thanks', trailers: [{ name: 'X-T', value: '1' }] });
+  });
+
   it('tunnels CONNECT and Upgrade to the upstream and records their answer', async () => {
     const connect = 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n';
     upstream.expect(connect.length, 'HTTP/1.1 200 Connection Established\r\n\r\n');
