@@ -19,6 +19,7 @@ const cases: { name: string; bytes: string; response?: string }[] = [
   { name: 'HTTP/1.0 without Host, answered in HTTP/1.0', bytes: 'GET /old HTTP/1.0\r\nUser-Agent: t\r\n\r\n', response: 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok' },
   { name: 'no header lines at all', bytes: 'GET /bare HTTP/1.1\r\n\r\n' },
   { name: 'a Latin-1 byte in a header value', bytes: 'GET /latin HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\n\r\n' },
+  { name: 'an expectation Node does not know', bytes: 'GET /expect-other HTTP/1.1\r\nHost: a\r\nExpect: x-custom\r\n\r\n' },
   { name: 'Expect: 100-continue with its body', bytes: 'PUT /expect HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc' },
 ];
 

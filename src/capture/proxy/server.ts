@@ -49,8 +49,10 @@ export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onEx
     },
     onRequest,
   );
-  // Without this listener Node answers 100 Continue itself; the upstream's answer is relayed instead.
+  // Without these listeners Node answers Expect itself (100 Continue, or 417 to any other expectation):
+  // the upstream decides instead, and its 100 Continue is relayed.
   server.on('checkContinue', onRequest);
+  server.on('checkExpectation', onRequest);
   const onTunnel = (req: IncomingMessage, socket: Duplex, early: Buffer): void => {
     tunnels.add(socket);
     socket.once('close', () => tunnels.delete(socket));
