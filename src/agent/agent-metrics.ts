@@ -25,7 +25,10 @@ export function agentMetrics(a: Agent): string {
   if (p) {
     counter('proxy_requests_total', 'Requests forwarded by the recording proxy.', p.requests);
     counter('proxy_dropped_total', 'Exchanges the proxy could not hand to the sinks (queue full).', p.dropped);
-    counter('proxy_upstream_errors_total', 'Requests the upstream did not answer.', p.upstreamErrors);
+    counter('proxy_upstream_errors_total', 'Requests the upstream did not answer whole.', p.upstreamErrors);
+    counter('proxy_client_aborts_total', 'Requests whose client went away before the response was complete.', p.clientAborts);
+    counter('proxy_request_timeouts_total', 'Requests cut because their head or body did not arrive in time.', p.requestTimeouts);
+    counter('proxy_cut_at_stop_total', 'Requests still in flight when the stop grace ran out.', p.cutAtStop);
   }
   const f = a.files?.stats;
   if (f) {

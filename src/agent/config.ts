@@ -17,7 +17,7 @@ const live = z.strictObject({
   bufferKiB: z.number().int().positive().default(32768),
   tcpdump: z.string().optional(),
 });
-const proxy = z.strictObject({ listen: hostPort, upstream: z.url(), queue: z.number().int().positive().default(10_000) });
+const proxy = z.strictObject({ listen: hostPort, upstream: z.url(), queue: z.number().int().positive().default(10_000), requestTimeout: duration.default(300_000) });
 
 export const agentConfigSchema = z.strictObject({
   source: z

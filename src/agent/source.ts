@@ -129,7 +129,7 @@ export function startProxySource(cfg: AgentConfig, emit: (ex: Exchange) => void,
   const ready = (async () => {
     const { startRecordingProxy, parseListen } = await import('../capture/input-proxy.js');
     const { host, port } = parseListen(p.listen, 'source.proxy.listen');
-    proxy = await startRecordingProxy({ host, port, upstream: p.upstream, maxBodyBytes: cfg.maxBodyBytes, queueCapacity: p.queue });
+    proxy = await startRecordingProxy({ host, port, upstream: p.upstream, maxBodyBytes: cfg.maxBodyBytes, queueCapacity: p.queue, requestTimeoutMs: p.requestTimeout });
     state.up = true;
     state.proxyPort = proxy.port;
     log('info', 'recording proxy listening', { host, port: proxy.port, upstream: p.upstream });

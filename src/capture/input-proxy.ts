@@ -15,6 +15,8 @@ export interface RecordingProxyOptions {
   queueCapacity?: number;
   /** How long a request (head and body) may take to arrive (default 300 s, Node's). */
   requestTimeoutMs?: number;
+  /** How long close() lets requests in flight finish before cutting them (default 10 s). */
+  stopGraceMs?: number;
 }
 
 export interface RecordingProxyStats {
@@ -27,6 +29,8 @@ export interface RecordingProxyStats {
   clientAborts: number;
   /** Requests cut because their head or body did not arrive within the request timeout. */
   requestTimeouts: number;
+  /** Requests still in flight when the stop's grace ran out, cut. */
+  cutAtStop: number;
   queued: number;
 }
 
@@ -36,7 +40,7 @@ export interface RecordingProxy {
   stats(): RecordingProxyStats;
   host: string;
   port: number;
-  /** Stops accepting, lets in-flight requests finish, then ends `exchanges`. */
+  /** Stops accepting, lets in-flight requests finish (cut after `stopGraceMs`), then ends `exchanges`. */
   close(): Promise<void>;
 }
 
@@ -65,13 +69,14 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const queue = new DropQueue<Exchange>(opts.queueCapacity ?? 10_000);
   // No connection cap: a cap would queue production requests behind each other.
   const upstream = upstreamOf(up);
-  const counts = { requests: 0, upstreamErrors: 0, clientAborts: 0, requestTimeouts: 0 };
-  const base = { upstream, maxBodyBytes: opts.maxBodyBytes ?? 1 << 20, capture: '', host: hostname(), closing: false };
-  const { server, tunnels } = proxyServer(base, opts.requestTimeoutMs ?? 300_000, (ex, outcome) => {
+  const counts = { requests: 0, upstreamErrors: 0, clientAborts: 0, requestTimeouts: 0, cutAtStop: 0 };
+  const base = { upstream, maxBodyBytes: opts.maxBodyBytes ?? 1 << 20, capture: '', host: hostname(), closing: false, cutting: false };
+  const { server, tunnels, drained } = proxyServer(base, opts.requestTimeoutMs ?? 300_000, (ex, outcome) => {
     counts.requests++;
     if (outcome === 'upstream-error') counts.upstreamErrors++;
     else if (outcome === 'client-abort') counts.clientAborts++;
     else if (outcome === 'request-timeout') counts.requestTimeouts++;
+    else if (outcome === 'cut-at-stop') counts.cutAtStop++;
     queue.offer(ex);
   });
   try {
@@ -104,7 +109,16 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         const closed = new Promise((resolve) => server.close(resolve));
         // Tunnels (CONNECT, WebSocket) have no end of their own: cut them.
         for (const t of tunnels) t.destroy();
-        await closed.finally(() => clearInterval(sweep));
+        // A long poll or a stalled upstream must not hold the stop past what a supervisor waits.
+        const grace = setTimeout(() => {
+          base.cutting = true;
+          server.closeAllConnections();
+        }, opts.stopGraceMs ?? 10_000);
+        await closed.finally(() => {
+          clearInterval(sweep);
+          clearTimeout(grace);
+        });
+        await drained();
         upstream.agent.destroy();
         queue.close();
       })()),

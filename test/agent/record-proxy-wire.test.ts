@@ -19,6 +19,7 @@ const cases: { name: string; bytes: string; response?: string }[] = [
   { name: 'HTTP/1.0 without Host, answered in HTTP/1.0', bytes: 'GET /old HTTP/1.0\r\nUser-Agent: t\r\n\r\n', response: 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok' },
   { name: 'no header lines at all', bytes: 'GET /bare HTTP/1.1\r\n\r\n' },
   { name: 'a Latin-1 byte in a header value', bytes: 'GET /latin HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\n\r\n' },
+  { name: 'an expectation Node does not know', bytes: 'GET /expect-other HTTP/1.1\r\nHost: a\r\nExpect: x-custom\r\n\r\n' },
   { name: 'Expect: 100-continue with its body', bytes: 'PUT /expect HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc' },
 ];
 
@@ -62,6 +63,16 @@ describe('recording proxy on the wire', () => {
     expect(byTarget.get('/cl')).toBeUndefined(); // recorded with its query
     expect(byTarget.get('/cl?q=1')?.response?.httpVersion).toBe('HTTP/1.1');
     expect(proxy.stats()).toMatchObject({ upstreamErrors: 0, clientAborts: 0 });
+  });
+
+  it('relays a chunked response with its trailers, header case and reason as the upstream sent them', async () => {
+    const bytes = 'GET /trailers HTTP/1.1\r\nHost: a\r\n\r\n';
+    upstream.expect(bytes.length, 'HTTP/1.1 299 Fine Thanks\r\nX-CASE: Kept\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n\r\n');
+    const got = await rawExchange(proxy.port, bytes, /\r\n0\r\n[^]*\r\n\r\n$/);
+    expect(got).toMatch(/^HTTP\/1\.1 299 Fine Thanks\r\nX-CASE: Kept\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n/);
+    expect(got).toMatch(/\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n\r\n$/);
+    expect(await waitFor(() => recorded.some((ex) => ex.request.target === '/trailers'))).toBe(true);
+    expect(recorded.find((ex) => ex.request.target === '/trailers')?.response).toMatchObject({ status: 299, reason: 'Fine Thanks', trailers: [{ name: 'X-T', value: '1' }] });
   });
 
   it('tunnels CONNECT and Upgrade to the upstream and records their answer', async () => {

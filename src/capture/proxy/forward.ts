@@ -12,10 +12,12 @@ export interface ForwardOptions {
   host: string;
   /** Set while shutting down: responses then say Connection: close so clients do not reuse the connection. */
   closing?: boolean;
+  /** Set when the stop's grace ran out and the connections still open are being cut. */
+  cutting?: boolean;
 }
 
 /** How an exchange ended, for the counters: only 'upstream-error' is the upstream's doing. */
-export type Outcome = 'ok' | 'upstream-error' | 'client-abort' | 'request-timeout';
+export type Outcome = 'ok' | 'upstream-error' | 'client-abort' | 'request-timeout' | 'cut-at-stop';
 
 const kForwarding = Symbol('shadowtap.forwarding');
 type Tagged<T> = T & { [kForwarding]?: Forwarding };
@@ -146,7 +148,7 @@ export class Forwarding {
   private clientGone(): void {
     this.creq.destroy();
     const flag: ExchangeFlag = this.timedOut || !this.req.complete ? 'request-truncated' : this.ures ? 'response-truncated' : 'no-response';
-    this.finish(flag, this.timedOut ? 'request-timeout' : 'client-abort');
+    this.finish(flag, this.timedOut ? 'request-timeout' : this.opts.cutting ? 'cut-at-stop' : 'client-abort');
   }
 
   finish(flag?: ExchangeFlag, outcome: Outcome = 'ok'): void {

@@ -9,6 +9,8 @@ export interface ProxyServer {
   server: Server;
   /** Open CONNECT/Upgrade tunnels: they outlive HTTP and are cut when the proxy closes. */
   tunnels: Set<Duplex>;
+  /** Resolves once every exchange begun so far has been handed over (a cut connection reports after the server closed). */
+  drained(): Promise<void>;
 }
 
 /**
@@ -22,10 +24,17 @@ export interface ProxyServer {
  */
 export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onExchange: (ex: Exchange, outcome: Outcome) => void): ProxyServer {
   let seq = 0;
+  let open = 0;
+  let onDrained: (() => void) | undefined;
   const tunnels = new Set<Duplex>();
+  const report = (ex: Exchange, outcome: Outcome): void => {
+    if (--open === 0) onDrained?.();
+    onExchange(ex, outcome);
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // `base` is read per request: its capture name is only known once the server listens.
-    new Forwarding(req, res, base, `${base.capture}-${++seq}`, onExchange);
+    open++;
+    new Forwarding(req, res, base, `${base.capture}-${++seq}`, report);
   };
   const server = createServer(
     {
@@ -40,12 +49,15 @@ export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onEx
     },
     onRequest,
   );
-  // Without this listener Node answers 100 Continue itself; the upstream's answer is relayed instead.
+  // Without these listeners Node answers Expect itself (100 Continue, or 417 to any other expectation):
+  // the upstream decides instead, and its 100 Continue is relayed.
   server.on('checkContinue', onRequest);
+  server.on('checkExpectation', onRequest);
   const onTunnel = (req: IncomingMessage, socket: Duplex, early: Buffer): void => {
     tunnels.add(socket);
     socket.once('close', () => tunnels.delete(socket));
-    tunnel(req, socket, early, base, `${base.capture}-${++seq}`, onExchange);
+    open++;
+    tunnel(req, socket, early, base, `${base.capture}-${++seq}`, report);
   };
   server.on('connect', onTunnel);
   server.on('upgrade', onTunnel);
@@ -58,5 +70,6 @@ export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onEx
     }
     socket.destroy();
   });
-  return { server, tunnels };
+  const drained = (): Promise<void> => (open === 0 ? Promise.resolve() : new Promise((resolve) => (onDrained = resolve)));
+  return { server, tunnels, drained };
 }

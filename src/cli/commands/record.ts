@@ -52,7 +52,7 @@ export const recordCommand: CommandModule<object, Args> = {
     let recorded = 0;
     const line = (): string => {
       const s = proxy.stats();
-      return `record: ${s.requests} requests, ${recorded} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors, ${s.clientAborts} client aborts, ${s.requestTimeouts} request timeouts, ${unrecorded} not recorded (write errors)`;
+      return `record: ${s.requests} requests, ${recorded} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors, ${s.clientAborts} client aborts, ${s.requestTimeouts} request timeouts, ${s.cutAtStop} cut at stop, ${unrecorded} not recorded (write errors)`;
     };
     const progress = setInterval(() => process.stderr.write(line() + '\n'), 10_000);
     progress.unref();
