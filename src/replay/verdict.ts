@@ -9,8 +9,10 @@ export const DEFAULT_MAX_ERROR_RATE = 0.01;
 export interface ReplayVerdict {
   result: Verdict;
   exitCode: 0 | 1 | 3;
-  /** One line each: why it failed or was invalid. */
+  /** One line each: why it failed or was invalid (the failures, then the invalidity). */
   reasons: string[];
+  /** The reasons that fail it (exit 1). */
+  failures: string[];
   /** Per target: its transport error rate against the limit. */
   checks: ThresholdResult[];
   /** Differing responses are among the reasons (--fail-on-diff). */
@@ -55,5 +57,5 @@ export function judgeReplay(s: RunSummary & Pick<ReplaySummary, 'differences'>, 
   if (differencesFail) failed.push(`${regressions} responses differ from the reference${s.differences?.mode === 'noise' ? ' beyond noise' : ''}`);
   const invalid = s.validity.valid ? [] : [`the run is invalid: ${s.validity.reasons.join('; ')}`];
   const result: Verdict = failed.length ? 'fail' : invalid.length ? 'invalid' : 'pass';
-  return { result, exitCode: result === 'fail' ? 1 : result === 'invalid' ? 3 : 0, reasons: [...failed, ...invalid], checks, differencesFail };
+  return { result, exitCode: result === 'fail' ? 1 : result === 'invalid' ? 3 : 0, reasons: [...failed, ...invalid], failures: failed, checks, differencesFail };
 }
