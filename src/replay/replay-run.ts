@@ -88,7 +88,8 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   else printSummary(summary, process.stdout);
   if (a.report || a.junit) await writeReplayReport(a, summary, noise);
   if (verdict.result === 'invalid') throw new InvalidRunError(verdict.reasons.join('; '));
-  for (const r of verdict.reasons) process.stderr.write(`${verdict.result === 'fail' ? 'failed' : 'note'}: ${r}\n`);
+  // A failed run may also be invalid: that is said too, but the failure decides the exit code.
+  for (const r of verdict.reasons) process.stderr.write(`${verdict.failures.includes(r) ? 'failed' : 'also'}: ${r}\n`);
   return verdict.exitCode;
 }
 

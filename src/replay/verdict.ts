@@ -9,10 +9,14 @@ export const DEFAULT_MAX_ERROR_RATE = 0.01;
 export interface ReplayVerdict {
   result: Verdict;
   exitCode: 0 | 1 | 3;
-  /** One line each: why it failed or was invalid. */
+  /** One line each: why it failed or was invalid (the failures, then the invalidity). */
   reasons: string[];
+  /** The reasons that fail it (exit 1). */
+  failures: string[];
   /** Per target: its transport error rate against the limit. */
   checks: ThresholdResult[];
+  /** Differing responses are among the reasons (--fail-on-diff). */
+  differencesFail: boolean;
 }
 
 export interface ReplayGates {
@@ -49,8 +53,9 @@ export function judgeReplay(s: RunSummary & Pick<ReplaySummary, 'differences'>, 
   const checks = Number.isFinite(g.maxErrorRate) ? s.targets.map((t) => errorRateCheck(t, g.maxErrorRate)) : [];
   const failed = checks.filter((c) => !c.pass).map((c) => `${c.configuration}: transport error rate ${pct(c.actual as number)} > ${pct(g.maxErrorRate)}: ${c.message}`);
   const regressions = s.differences?.targets.reduce((n, t) => n + t.regressions, 0) ?? 0;
-  if (g.failOnDiff && regressions > 0) failed.push(`${regressions} responses differ from the reference${s.differences?.mode === 'noise' ? ' beyond noise' : ''}`);
+  const differencesFail = g.failOnDiff && regressions > 0;
+  if (differencesFail) failed.push(`${regressions} responses differ from the reference${s.differences?.mode === 'noise' ? ' beyond noise' : ''}`);
   const invalid = s.validity.valid ? [] : [`the run is invalid: ${s.validity.reasons.join('; ')}`];
   const result: Verdict = failed.length ? 'fail' : invalid.length ? 'invalid' : 'pass';
-  return { result, exitCode: result === 'fail' ? 1 : result === 'invalid' ? 3 : 0, reasons: [...failed, ...invalid], checks };
+  return { result, exitCode: result === 'fail' ? 1 : result === 'invalid' ? 3 : 0, reasons: [...failed, ...invalid], failures: failed, checks, differencesFail };
 }

@@ -74,6 +74,7 @@ export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): Rep
       },
       differences: differenceRows(s),
       thresholds: judged.checks,
+      differencesFail: judged.differencesFail || failures.length > 0,
     },
   };
 }

@@ -69,7 +69,7 @@ function replayCases(m: ReportModel): Case[] {
   for (const t of r.summary.targets) {
     const diffs = r.differences.filter((d) => d.target === t.url && !d.noise);
     const message = diffs.map((d) => `${d.endpoint} ${d.field}: ${d.count} differing`).join('; ');
-    const failed = m.verdict === 'fail' && diffs.length > 0;
+    const failed = r.differencesFail === true && diffs.length > 0;
     cases.push({ classname: 'shadowtap.replay', name: `${t.url} responses as recorded`, ...(failed ? { failure: { type: 'difference', message } } : {}) });
   }
   return cases;

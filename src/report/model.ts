@@ -219,6 +219,8 @@ export interface ReplayReport {
   differences: DifferenceRow[];
   /** The replay's gates per target (transport error rate against --max-error-rate). */
   thresholds?: ThresholdResult[];
+  /** Differing responses fail the run (--fail-on-diff). */
+  differencesFail?: boolean;
 }
 
 export interface ReplayTargetReport extends TargetSummary {

@@ -15,7 +15,9 @@ beforeAll(async () => {
   fleet = await sampleFleet(3);
   const elb = await localElb({
     targetGroups: [{
-      name: 'web', loadBalancer: 'web-lb', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 2000, deregistrationDelayMs: 1000,
+      // Draining lasts 3 s: the CLI polls states every 100 ms, but on a loaded machine a poll can come
+      // 1.7 s late, and the test wants to see the draining state go by.
+      name: 'web', loadBalancer: 'web-lb', healthCheckIntervalMs: 200, healthCheckTimeoutMs: 2000, deregistrationDelayMs: 3000,
       targets: fleet.ports.map((port) => ({ id: '127.0.0.1', port })),
     }],
   });

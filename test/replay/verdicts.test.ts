@@ -6,6 +6,9 @@ import { recorded, writeCapture, runCli, startServer, readSummary, freePort, LOO
 import { ValidityMonitor, DEFAULT_LIMITS } from '../../src/replay/validity.js';
 import { judgeReplay } from '../../src/replay/verdict.js';
 import type { RunSummary, TargetSummary } from '../../src/replay/types.js';
+import { replayReportModel } from '../../src/report/from-replay.js';
+import { renderJUnit } from '../../src/report/junit.js';
+import { replaySummary } from '../helpers/report-models.js';
 
 const dir = tempDir('shadowtap-verdicts-');
 
@@ -78,4 +81,15 @@ describe('the validity gate judges lag by what it distorts', () => {
     expect(judgeReplay(errors, { maxErrorRate: 0.01, failOnDiff: false })).toMatchObject({ result: 'fail', exitCode: 1 });
     expect(judgeReplay({ ...errors, validity: { ...run.validity, valid: true, reasons: [] } }, { maxErrorRate: 0.05, failOnDiff: false })).toMatchObject({ result: 'pass', exitCode: 0 });
   });
+});
+
+it('JUnit: differing responses fail their testcase only when they fail the run (--fail-on-diff), not because errors did', () => {
+  const s = replaySummary();
+  const failures = (failOnDiff: boolean): string[] => {
+    const verdict = judgeReplay({ ...s, targets: s.targets.map((t) => ({ ...t, errors: { reset: t.requests } })) }, { maxErrorRate: 0.01, failOnDiff });
+    const xml = renderJUnit(replayReportModel({ ...s, verdict }, { captures: ['c.jsonl'] }));
+    return [...xml.matchAll(/<testcase classname="shadowtap.replay" name="([^"]*)"[^/]*?>\s*<failure/g)].map((m) => m[1]!);
+  };
+  expect(failures(false).every((n) => n.includes('errorRate'))).toBe(true);
+  expect(failures(true).some((n) => n.endsWith('responses as recorded'))).toBe(true);
 });
