@@ -11,6 +11,8 @@ import { safeUrl } from '../stages/redact/index.js';
 
 /** A burst of due requests yields to I/O after this many sends, so responses are not held back. */
 const BURST = 64;
+/** At most this long for the read-ahead to fill before the clock starts. */
+const FILL_MS = 2000;
 
 /**
  * Runs one open-model load: every scheduled request goes to every target at its intended time,
@@ -21,8 +23,9 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const intervalUs = (opts.intervalMs ?? 1000) * 1000;
   const pace = opts.pace ?? 'schedule';
   const src = source(opts.schedule, pace);
-  // The clock starts when the read-ahead is full: opening and parsing a capture is not lag.
-  await src.filled();
+  // A paced run starts with its read-ahead full (opening and parsing a capture is not lag), waiting at
+  // most FILL_MS for a source that yields only as traffic comes; at pace 'max' there is no schedule to be late for.
+  await (pace === 'schedule' ? src.filled(FILL_MS) : src.ready());
   if (opts.warmUp !== false) await warmUp(opts.targets, src.peek(16));
   const clock = { startUs: 0 };
   // Stats name their target in summaries and reports: without the password of a user:pass@ URL.

@@ -14,7 +14,7 @@ export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void
       `  requests ${t.requests}  offered ${t.offeredRate}/s  achieved ${t.achievedRate}/s  dropped ${t.dropped}`,
       `  latency ms (from intended)  p50 ${t.latency.p50}  p90 ${t.latency.p90}  p99 ${t.latency.p99}  p99.9 ${t.latency.p999}  max ${t.latency.max}`,
       `  raw latency ms (from send)  p50 ${t.rawLatency.p50}  p90 ${t.rawLatency.p90}  p99 ${t.rawLatency.p99}  max ${t.rawLatency.max}`,
-      `  schedule lag ms  p50 ${t.scheduleLag.p50}  p99 ${t.scheduleLag.p99}  max ${t.scheduleLag.max}`,
+      `  schedule lag ms (at the socket write)  p50 ${t.scheduleLag.p50}  p99 ${t.scheduleLag.p99}  max ${t.scheduleLag.max}${t.queued ? `  queued for a connection ${t.queued}` : ''}`,
       `  statuses ${statuses}  errors ${errs}`,
     );
   }

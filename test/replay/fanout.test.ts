@@ -33,6 +33,9 @@ describe('fan-out: one stalled target does not hold back the others', async () =
       // The stalled target: 5 in flight, 200 queued, the rest dropped at once; the queue is dropped at the end of the drain.
       expect(stuck.statuses).toEqual({});
       expect(stuck.dropped).toBe(595);
+      // The 200 that waited for a connection are counted as queued, and said so.
+      expect(stuck.queued).toBe(200);
+      expect(r.stdout).toContain('queued for a connection 200');
       expect(Object.values(stuck.errors).reduce((a, b) => a + b, 0)).toBe(600);
       expect(s.generator!.maxRssMb).toBeLessThan(200);
       expect(s.verdict!.checks.map((c) => [c.configuration, c.pass])).toEqual([[healthy.url, true], [stalledUrl, false]]);

@@ -93,5 +93,17 @@ describe('Prefetch over batches', () => {
     expect(got).toHaveLength(30);
     expect(short.finished).toBe(true);
     await short.close();
+    // A live source (the agent's mirror) yields only as traffic comes: filled() gives up after its bound.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* live(): AsyncGenerator<number[]> {
+      yield [1, 2, 3];
+      await gate;
+    }
+    const slow = new Prefetch<number>(live(), 100);
+    await slow.filled(50);
+    expect([slow.shift(), slow.shift(), slow.shift(), slow.shift()]).toEqual([1, 2, 3, undefined]);
+    release();
+    await slow.close();
   });
 });

@@ -50,6 +50,8 @@ async function replayOnWire(name: string, schedule: ScheduledRequest[], connecti
     await srv.close();
   }
   const wire = await wireRequestTimes(pcap, srv.port);
+  // The warm-up before the clock goes to a throwaway server: the target sees the schedule and nothing else.
+  expect([...wire.keys()].sort()).toEqual(schedule.map((s) => s.target).sort());
   const targetOf = new Map(schedule.map((s) => [s.id, s.target]));
   const rows = results.map((r) => {
     const at = wire.get(targetOf.get(r.id)!);

@@ -67,10 +67,16 @@ export class Prefetch<T> {
     return this.buf.slice(this.head, this.head + n) as T[];
   }
 
-  /** Resolves once the buffer is full or the source has ended: a run starts with its read-ahead done. */
-  filled(): Promise<void> {
-    if (this.ended || this.full()) return Promise.resolve();
-    return new Promise<void>((r) => (this.wakeFilled = r));
+  /** Resolves once the buffer is full or the source has ended, or after `maxMs` (a live source fills slowly). */
+  async filled(maxMs = Infinity): Promise<void> {
+    if (this.ended || this.full()) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((r) => {
+      this.wakeFilled = r;
+      if (maxMs < Infinity) timer = setTimeout(r, maxMs);
+    });
+    clearTimeout(timer);
+    this.wakeFilled = undefined;
   }
 
   async close(): Promise<void> {
