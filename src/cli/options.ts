@@ -6,9 +6,10 @@ import { UnitError, named, parseDecimal, parseDuration, parseRate, parseShare, p
  * yargs definitions of the numeric flags: every duration, size, rate, percentage and count on the
  * command line is read here by the one unit grammar (src/units) and checked against its range, so a
  * bad value is an InputError naming the flag and what it holds (exit 2) before a command starts —
- * never NaN, Infinity, a negative count or a hang. Values are read as strings (yargs would turn
- * "-5s" into flags and "NaN" into NaN); `nargs: 1` takes a value that starts with "-" as the value.
- * yargs applies `coerce` to defaults too, so defaults are written as a user would type them.
+ * never NaN, Infinity, a negative count or a hang. Values reach `coerce` as the text typed (the CLI
+ * turns yargs' number parsing off, which would read "0x10" as 16 and "NaN" as NaN); `nargs: 1` takes
+ * a value that starts with "-" ("-5s") as the value instead of as flags. yargs applies `coerce` to
+ * defaults too, so defaults are written as a user would type them.
  */
 /** `cat --threads`: each thread holds its own buffers and flow tables; more than this only costs memory. */
 export const MAX_THREADS = Math.min(64, Math.max(4, availableParallelism() * 4));
@@ -29,7 +30,6 @@ interface Range {
 function flag<T, O extends Common>(name: string, o: O, parse: (v: string) => T) {
   const { describe, ...rest } = o;
   return {
-    type: 'string' as const,
     nargs: 1,
     requiresArg: true,
     ...(describe !== undefined ? { describe } : {}),
@@ -98,6 +98,11 @@ export function rateFlag<O extends Common>(name: string, o: O & Range) {
 /** A percentage → 0..100: "10" or "10%", "0.5%"; above 0. */
 export function percentFlag<O extends Common>(name: string, o: O) {
   return flag(name, o, (v) => checked(name, v, (t) => parseShare(t, { bare: 'percent' }) * 100, { min: 0, above: true, max: 100 }, 'a percentage', { shown: (n) => `${n}%` }));
+}
+
+/** A repeatable TCP port (1-65535). */
+export function portsFlag<O extends Omit<Common, 'default'> & { default: number[] }>(name: string, o: O) {
+  return { array: true as const, ...o, coerce: (v: unknown): number[] => (Array.isArray(v) ? v : [v]).map((p) => checked(name, String(p), parseWhole, { min: 1, max: 65535 }, 'a TCP port', { plain: true })) };
 }
 
 /** `--ramp FROM:TO:DURATION`: rates (req/s, or 10/s, 600/min) and how long the ramp takes. */
