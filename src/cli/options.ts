@@ -2,14 +2,16 @@ import { availableParallelism } from 'node:os';
 import { InputError } from '../errors.js';
 import { UnitError, named, parseDecimal, parseDuration, parseRate, parseShare, parseSize, parseWhole } from '../units/index.js';
 
-/**
+/*
  * yargs definitions of the numeric flags: every duration, size, rate, percentage and count on the
  * command line is read here by the one unit grammar (src/units) and checked against its range, so a
  * bad value is an InputError naming the flag and what it holds (exit 2) before a command starts —
- * never NaN, Infinity, a negative count or a hang. Values are read as strings (yargs would turn
- * "-5s" into flags and "NaN" into NaN); `nargs: 1` takes a value that starts with "-" as the value.
- * yargs applies `coerce` to defaults too, so defaults are written as a user would type them.
+ * never NaN, Infinity, a negative count or a hang. Values reach `coerce` as the text typed (the CLI
+ * turns yargs' number parsing off, which would read "0x10" as 16 and "NaN" as NaN); `nargs: 1` takes
+ * a value that starts with "-" ("-5s") as the value instead of as flags. yargs applies `coerce` to
+ * defaults too, so defaults are written as a user would type them.
  */
+
 /** `cat --threads`: each thread holds its own buffers and flow tables; more than this only costs memory. */
 export const MAX_THREADS = Math.min(64, Math.max(4, availableParallelism() * 4));
 
@@ -26,10 +28,9 @@ interface Range {
   above?: boolean;
 }
 
-function flag<T, O extends Common>(name: string, o: O, parse: (v: string) => T) {
+function flag<T, O extends Common>(o: O, parse: (v: string) => T) {
   const { describe, ...rest } = o;
   return {
-    type: 'string' as const,
     nargs: 1,
     requiresArg: true,
     ...(describe !== undefined ? { describe } : {}),
@@ -67,42 +68,47 @@ function checked(name: string, text: string, parse: (v: string) => number, r: Ra
 /** A whole number in [min, max] (min defaults to 0). */
 export function wholeFlag<O extends Common>(name: string, o: O & Range) {
   const { min = 0, max, above, ...common } = o;
-  return flag(name, common, (v) => checked(name, v, parseWhole, { min, max, above }, 'a whole number', { plain: true }));
+  return flag(common, (v) => checked(name, v, parseWhole, { min, max, above }, 'a whole number', { plain: true }));
 }
 
 /** A decimal number ≥ 0 (or in the range given). */
 export function decimalFlag<O extends Common>(name: string, o: O & Range) {
   const { min = 0, max, above, ...common } = o;
-  return flag(name, common, (v) => checked(name, v, parseDecimal, { min, max, above }, 'a number', { plain: true }));
+  return flag(common, (v) => checked(name, v, parseDecimal, { min, max, above }, 'a number', { plain: true }));
 }
 
 /** A duration → milliseconds; a bare number is `bare` (seconds unless said otherwise). */
 export function durationFlag<O extends Common>(name: string, o: O & Range & { bare?: 's' | 'ms' }) {
   const { bare = 's', min = 0, max, above, ...common } = o;
   const ms = (n: number): string => (n >= 1000 ? `${n / 1000}s` : `${n}ms`);
-  return flag(name, common, (v) => checked(name, v, (t) => parseDuration(t, { bare }), { min, max, above }, 'a duration', { shown: ms }));
+  return flag(common, (v) => checked(name, v, (t) => parseDuration(t, { bare }), { min, max, above }, 'a duration', { shown: ms }));
 }
 
 /** A size → bytes: 512, 64KiB, 1MiB (1024-based), 1MB (1000-based). */
 export function sizeFlag<O extends Common>(name: string, o: O & Range) {
   const { min = 0, max, above, ...common } = o;
-  return flag(name, common, (v) => checked(name, v, parseSize, { min, max, above }, 'a size in bytes'));
+  return flag(common, (v) => checked(name, v, parseSize, { min, max, above }, 'a size in bytes'));
 }
 
 /** A rate → per second: 100, 100/s, 6000/min; above 0. */
 export function rateFlag<O extends Common>(name: string, o: O & Range) {
   const { min = 0, max, above = true, ...common } = o;
-  return flag(name, common, (v) => checked(name, v, parseRate, { min, max, above }, 'a rate'));
+  return flag(common, (v) => checked(name, v, parseRate, { min, max, above }, 'a rate'));
 }
 
 /** A percentage → 0..100: "10" or "10%", "0.5%"; above 0. */
 export function percentFlag<O extends Common>(name: string, o: O) {
-  return flag(name, o, (v) => checked(name, v, (t) => parseShare(t, { bare: 'percent' }) * 100, { min: 0, above: true, max: 100 }, 'a percentage', { shown: (n) => `${n}%` }));
+  return flag(o, (v) => checked(name, v, (t) => parseShare(t, { bare: 'percent' }) * 100, { min: 0, above: true, max: 100 }, 'a percentage', { shown: (n) => `${n}%` }));
+}
+
+/** A repeatable TCP port (1-65535). */
+export function portsFlag<O extends Omit<Common, 'default'> & { default: number[] }>(name: string, o: O) {
+  return { array: true as const, ...o, coerce: (v: unknown): number[] => (Array.isArray(v) ? v : [v]).map((p) => checked(name, String(p), parseWhole, { min: 1, max: 65535 }, 'a TCP port', { plain: true })) };
 }
 
 /** `--ramp FROM:TO:DURATION`: rates (req/s, or 10/s, 600/min) and how long the ramp takes. */
 export function rampFlag<O extends Common>(name: string, o: O) {
-  return flag(name, o, (v) => {
+  return flag(o, (v) => {
     const parts = v.split(':');
     const usage = `--${name} ${v}: expected FROM:TO:DURATION (rates in req/s), e.g. 10:500:60s`;
     if (parts.length !== 3) throw new InputError(usage);
@@ -116,5 +122,5 @@ export function rampFlag<O extends Common>(name: string, o: O) {
 
 /** `--loop N|forever` → a whole number ≥ 1, or Infinity. */
 export function loopFlag<O extends Common>(name: string, o: O) {
-  return flag(name, o, (v) => (v === 'forever' || v === 'inf' ? Infinity : checked(name, v, parseWhole, { min: 1 }, 'a whole number (or "forever")', { plain: true })));
+  return flag(o, (v) => (v === 'forever' || v === 'inf' ? Infinity : checked(name, v, parseWhole, { min: 1 }, 'a whole number (or "forever")', { plain: true })));
 }

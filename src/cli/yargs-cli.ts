@@ -7,6 +7,8 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
     .scriptName('shadowtap')
     .usage('$0 <command> [options]\n\nCapture HTTP traffic, replay it to shadow targets, compare configurations.')
     .strict()
+    // Numbers are read by the unit grammar from what was typed (src/cli/options.ts), not by yargs.
+    .parserConfiguration({ 'parse-numbers': false })
     .demandCommand(1, 'Name a command; see --help.')
     .recommendCommands()
     .help()

@@ -7,6 +7,11 @@ import { DURATION_HINT, PATTERN, UnitError, parseDuration, parseRate, parseShare
  * accept exactly the same spellings). zod reports the field and the YAML source its line.
  */
 
+/** An issue message that quotes the value (the YAML source adds the field and its line). */
+function got(message: string) {
+  return (iss: { input?: unknown }): string => `${message} (got ${JSON.stringify(iss.input)})`;
+}
+
 /** Runs `parse` as a check; its UnitError message becomes the field's issue. */
 function parsedBy<T extends z.ZodType>(schema: T, parse: (v: z.output<T>) => unknown): T {
   return schema.superRefine((v, ctx) => {
@@ -14,14 +19,14 @@ function parsedBy<T extends z.ZodType>(schema: T, parse: (v: z.output<T>) => unk
       parse(v);
     } catch (err) {
       if (!(err instanceof UnitError)) throw err;
-      ctx.addIssue({ code: 'custom', message: err.message });
+      ctx.addIssue({ code: 'custom', message: got(err.message)({ input: v }) });
     }
   }) as unknown as T;
 }
 
 /** "500ms", "20s", "2h", "1h30m", "500us" (kept as written; `durationMs` reads it). */
 export function duration() {
-  const shape = z.string().regex(new RegExp(PATTERN.duration), { error: DURATION_HINT, abort: true });
+  const shape = z.string().regex(new RegExp(PATTERN.duration), { error: got(DURATION_HINT), abort: true });
   return parsedBy(shape, (v) => parseDuration(v)).describe(DURATION_HINT.replace('expected ', ''));
 }
 
@@ -33,7 +38,7 @@ export function durationInMs() {
 /** Milliseconds as a number, or a duration (kept as written; `latencyMs` reads it). */
 export function latency() {
   const error = 'expected a latency: a number of milliseconds or a duration such as 300ms or 1.5s';
-  return z.union([z.number().nonnegative(), duration()], { error }).describe('milliseconds, or a duration such as 300ms');
+  return z.union([z.number({ error: got(error) }).nonnegative({ error: got(error) }), duration()], { error: got(error) }).describe('milliseconds, or a duration such as 300ms');
 }
 
 /** Bytes as a whole number, or "64KiB", "1MiB" (1024-based), "1MB" (1000-based) → bytes. */
@@ -41,20 +46,20 @@ export function size(o: { min?: number } = {}) {
   const min = o.min ?? 0;
   const error = `expected a size: a whole number of bytes${min ? ` ≥ ${min}` : ''} or a size such as 64KiB, 1MiB or 1MB`;
   return z
-    .union([z.number({ error }).int({ error }).min(min, { error }), z.string().regex(new RegExp(PATTERN.size), { error })], { error })
+    .union([z.number({ error: got(error) }).int({ error: got(error) }).min(min, { error: got(error) }), z.string().regex(new RegExp(PATTERN.size), { error: got(error) })], { error: got(error) })
     .transform((v) => parseSize(v))
-    .refine((v) => v >= min, error)
+    .refine((v) => v >= min, { error: got(error) })
     .describe('bytes, or a size such as 64KiB, 1MiB (1024-based) or 1MB (1000-based)');
 }
 
 /** Requests per second, or "100/s", "6000/min" → per second (> 0 unless `zero`). */
 export function rate(o: { zero?: boolean } = {}) {
   const error = `expected a rate${o.zero ? '' : ' above 0'}: requests per second, or such as 100/s or 6000/min`;
-  const num = o.zero ? z.number({ error }).nonnegative({ error }) : z.number({ error }).positive({ error });
+  const num = o.zero ? z.number({ error: got(error) }).nonnegative({ error: got(error) }) : z.number({ error: got(error) }).positive({ error: got(error) });
   return z
-    .union([num, z.string().regex(new RegExp(PATTERN.rate), { error })], { error })
+    .union([num, z.string().regex(new RegExp(PATTERN.rate), { error: got(error) })], { error: got(error) })
     .transform((v) => parseRate(v))
-    .refine((v) => (o.zero ? v >= 0 : v > 0), error)
+    .refine((v) => (o.zero ? v >= 0 : v > 0), { error: got(error) })
     .describe('requests/s, or a rate such as 100/s or 6000/min');
 }
 
@@ -62,13 +67,13 @@ export function rate(o: { zero?: boolean } = {}) {
 export function fraction() {
   const error = 'expected a fraction between 0 and 1 or a percentage such as 1%';
   const percent = parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }));
-  return z.union([z.number().min(0).max(1), percent], { error }).describe('a fraction 0..1 or a percentage such as 1%');
+  return z.union([z.number({ error: got(error) }).min(0, { error: got(error) }).max(1, { error: got(error) }), percent], { error: got(error) }).describe('a fraction 0..1 or a percentage such as 1%');
 }
 
 /** A rate, or a percentage of the offered rate (kept as written; `rateOrShare` reads it). */
 export function rateOrShare() {
   const error = 'expected requests per second (such as 100 or 6000/min), or a percentage of the offered rate such as 95%';
   return z
-    .union([z.number().nonnegative(), z.string().regex(new RegExp(PATTERN.rate)), parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }))], { error })
+    .union([z.number({ error: got(error) }).nonnegative({ error: got(error) }), z.string().regex(new RegExp(PATTERN.rate)), parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }))], { error: got(error) })
     .describe('requests/s (or such as 6000/min), or a percentage of the offered rate such as 95%');
 }

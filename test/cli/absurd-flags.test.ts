@@ -37,6 +37,8 @@ const cases: [string[], string][] = [
   [[...captureCmd, '--max-body', '1XB'], '--max-body 1XB: expected a size in bytes'],
   [[...captureCmd, '--duration', 'NaN'], '--duration NaN: expected a duration'],
   [[...captureCmd, '--buffer-kib', '0'], '--buffer-kib 0: expected a whole number from 1 to'],
+  [[...captureCmd, '--port', '0'], '--port 0: expected a TCP port from 1 to 65535'],
+  [[...captureCmd, '-p', '80', '-p', 'http'], '--port http: expected a TCP port from 1 to 65535'],
   [['record', '--listen', '127.0.0.1:0', '--upstream', 'http://127.0.0.1:9', '--out', join(dir, 'r.jsonl'), '--queue', '-1'], '--queue -1: expected a whole number from 1 to'],
   [['record', '--listen', '127.0.0.1:0', '--upstream', 'http://127.0.0.1:9', '--out', join(dir, 'r.jsonl'), '--max-body', 'lots'], '--max-body lots: expected a size'],
   [['sample-service', '--threads', '0'], '--threads 0: expected a whole number from 1 to 100000'],

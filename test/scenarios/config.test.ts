@@ -32,7 +32,7 @@ describe('scenarios.yaml validation', () => {
   });
 
   it('names the field of a wrong type, and explains the expected unit', () => {
-    expect(parseError(`${BASE}    load:\n      - rate: fast\n        duration: 2s\n`)).toBe('s.yaml:8:15: scenarios[0].load[0].rate: expected a rate above 0: requests per second, or such as 100/s or 6000/min');
+    expect(parseError(`${BASE}    load:\n      - rate: fast\n        duration: 2s\n`)).toBe('s.yaml:8:15: scenarios[0].load[0].rate: expected a rate above 0: requests per second, or such as 100/s or 6000/min (got "fast")');
     expect(parseError(`${BASE}    load:\n      - rate: 5\n        duration: 2 seconds\n`)).toMatch(/^s\.yaml:9:19: scenarios\[0\]\.load\[0\]\.duration: expected a duration such as 500ms/);
     expect(parseError(`${BASE}    thresholds:\n      p99: soon\n`)).toMatch(/^s\.yaml:8:12: scenarios\[0\]\.thresholds\.p99: expected a latency/);
   });

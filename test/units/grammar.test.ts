@@ -49,7 +49,7 @@ describe('one grammar for durations, sizes, rates and percentages', () => {
 
   it('names the field and its line for a bad unit in a YAML file', () => {
     const bad = `configurations:\n  a:\n    baseUrl: http://127.0.0.1:1\nscenarios:\n  - name: one\n    smoke: false\n    interval: 30m1h\n`;
-    expect(() => parseScenarios(YamlSource.parse('s.yaml', bad), {})).toThrow('s.yaml:7:15: scenarios[0].interval: expected a duration such as 500ms, 30s, 2h, 1h30m or 500us: units from the largest to the smallest, each once');
+    expect(() => parseScenarios(YamlSource.parse('s.yaml', bad), {})).toThrow('s.yaml:7:15: scenarios[0].interval: expected a duration such as 500ms, 30s, 2h, 1h30m or 500us: units from the largest to the smallest, each once (got "30m1h")');
   });
 
   it('the command line replays with the same spellings (1MiB, 6000/min, 1h30m, 100%)', async () => {

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { InputError } from '../../errors.js';
 import { redactionFrom, withRedactOptions } from '../redact-options.js';
-import { durationFlag, sizeFlag, wholeFlag } from '../options.js';
+import { durationFlag, portsFlag, sizeFlag, wholeFlag } from '../options.js';
 
 interface Args {
   read?: string;
@@ -27,7 +27,7 @@ export const captureCommand: CommandModule<object, Args> = {
     withRedactOptions(y)
       .option('read', { alias: 'r', type: 'string', nargs: 1, describe: 'pcap or pcapng file, or - for stdin' })
       .option('interface', { alias: 'i', type: 'string', describe: 'capture live on this interface (runs tcpdump)' })
-      .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' })
+      .option('port', portsFlag('port', { alias: 'p', default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' }))
       .option('bpf', { type: 'string', describe: 'extra tcpdump filter, and-ed with the ports (live only)' })
       .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl)' })
       .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60, 90s, 1h30m; a bare number is seconds)' }))
@@ -37,7 +37,6 @@ export const captureCommand: CommandModule<object, Args> = {
       .option('alb-logs', { type: 'string', array: true, describe: 'AWS ALB access log files or directories (plain or .gz) instead of packets' })
       .check((a) => {
         if ([a.read, a.interface, a['alb-logs']].filter((v) => v !== undefined).length !== 1) throw new InputError('give exactly one of --read FILE, --interface IF and --alb-logs FILE|DIR…');
-        for (const p of a.port) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InputError(`--port ${p}: not a TCP port`);
         return true;
       })
       .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', '')
