@@ -1,4 +1,4 @@
-/** Exit codes of the CLI contract (DESIGN.md). */
+/** Exit codes of the CLI contract (README.md, "Exit codes"). */
 export const EXIT = { pass: 0, failed: 1, badInput: 2, invalidRun: 3 } as const;
 
 /** Bad usage, configuration or input. The message names the file, field or line. Exit 2. */

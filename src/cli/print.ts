@@ -5,6 +5,7 @@ import { toHarEntry } from '../formats/har-entry.js';
 import { FlushTimer, LineBatcher } from '../formats/line-batcher.js';
 import { TsvBytes } from './tsv-bytes.js';
 import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
+import { VERSION } from '../version.js';
 
 export type PrintFormat = 'tsv' | 'json' | 'har';
 
@@ -20,7 +21,7 @@ export function entryText(ex: Exchange, format: PrintFormat): string {
   return JSON.stringify(toHarEntry(ex));
 }
 
-const HAR_OPEN = '{"log":{"version":"1.2","creator":{"name":"shadowtap","version":"0.1.0"},"entries":[\n';
+const HAR_OPEN = `{"log":{"version":"1.2","creator":{"name":"shadowtap","version":${JSON.stringify(VERSION)}},"entries":[\n`;
 const HAR_CLOSE = '\n]}}\n';
 
 /**

@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
+import { VERSION } from '../version.js';
 
 /** The whole CLI: every command, help, validation, suggestions. */
 export async function parseWithYargs(argv: string[]): Promise<void> {
@@ -13,7 +14,7 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;

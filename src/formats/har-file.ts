@@ -5,6 +5,7 @@ import { toHarEntry } from './har-entry.js';
 import { fromHarEntry, EntryError, harStartUs } from './har-import.js';
 import { writePrivateFile } from './private-file.js';
 import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
+import { VERSION } from '../version.js';
 
 /** Entry indexes named in the warning about undated entries; the rest are counted. */
 const NAMED_UNDATED = 10;
@@ -48,7 +49,7 @@ function undatedWarning(path: string, undated: number[]): string {
 }
 
 export function harDocument(entries: unknown[]): object {
-  return { log: { version: '1.2', creator: { name: 'shadowtap', version: '0.1.0' }, entries } };
+  return { log: { version: '1.2', creator: { name: 'shadowtap', version: VERSION }, entries } };
 }
 
 export async function writeHarFile(path: string, exchanges: AsyncIterable<Exchange>, redaction: RedactPolicy = REDACT_ALL): Promise<number> {

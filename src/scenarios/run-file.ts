@@ -4,6 +4,7 @@ import { loadScenarios } from './load.js';
 import { summaryText } from './print.js';
 import { Progress } from './progress.js';
 import { runScenarios } from './runner.js';
+import { VERSION } from '../version.js';
 
 export interface RunFileOptions {
   only?: string[];
@@ -28,7 +29,7 @@ export async function runScenarioFile(file: string, o: RunFileOptions = {}): Pro
   process.once('SIGINT', stop);
   let model: ReportModel;
   try {
-    model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: '0.1.0', ...(o.validity ? { validity: o.validity } : {}) });
+    model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: VERSION, ...(o.validity ? { validity: o.validity } : {}) });
   } finally {
     process.off('SIGINT', stop);
   }
