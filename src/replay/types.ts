@@ -227,8 +227,8 @@ export interface ValidityLimits {
   /** Event-loop delay p99 (ms) at most; default 50. */
   maxEventLoopDelayP99Ms?: number;
   /**
-   * Lag and event-loop delay invalidate a run only when they are also more than this share of the
-   * measured raw latency p99 (what they can distort); default 0.2.
+   * Schedule lag invalidates a run only when it is also more than this share of the measured raw
+   * latency p99 (what it can distort); default 0.2.
    */
   maxShareOfLatency?: number;
   /** Sends later than this (ms) count as skipped; default 1000. */

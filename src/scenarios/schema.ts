@@ -109,7 +109,7 @@ export const scenarioSchema = z.strictObject({
     .describe('what "met its limit" means for a ramp knee (default: the p99 and errorRate thresholds, else 1s and 1%)'),
   validity: z.strictObject({
     maxLagP99: latency.optional().describe('schedule lag p99 beyond this, and beyond a fifth of the raw latency p99, makes a run invalid (default 10ms)'),
-    maxEventLoopDelayP99: latency.optional().describe('generator event-loop delay p99 beyond this, and beyond a fifth of the raw latency p99, makes a run invalid (default 50ms)'),
+    maxEventLoopDelayP99: latency.optional().describe('generator event-loop delay p99 beyond this makes a run invalid (default 50ms)'),
   }).optional(),
   compare: z.tuple([name, name]).optional().describe('[A, B]: B is judged against A'),
   repeat: z.number().int().positive().max(100).optional(),

@@ -61,7 +61,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines (counted) instead of failing' })
     .option('max-error-rate', { type: 'string', default: '1%', describe: 'fail (exit 1) when a target\'s transport errors exceed this share of its requests; "off" for no gate' })
     .option('max-lag-p99', { type: 'string', default: '10', describe: 'validity gate: schedule lag p99 (ms) beyond this and beyond a fifth of the target\'s raw latency p99 makes the run invalid (exit 3); "off" for no gate' })
-    .option('max-loop-delay', { type: 'string', default: '50', describe: 'validity gate: generator event-loop delay p99 (ms), judged like --max-lag-p99; "off" for no gate' })
+    .option('max-loop-delay', { type: 'string', default: '50', describe: 'validity gate: generator event-loop delay p99 limit (ms; exit 3 beyond); "off" for no gate' })
     .option('drain', durationFlag('drain', { default: '30s', describe: 'after the schedule, wait this long for outstanding responses' }))
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }) as unknown as Argv<ReplayArgs>;
 }

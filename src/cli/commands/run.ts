@@ -25,7 +25,7 @@ export const runCommand: CommandModule<object, Args> = {
       .option('base-url', { type: 'string', array: true, describe: 'NAME=URL: use this URL for configuration NAME (its start command is skipped)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
       .option('max-lag-p99', { type: 'string', describe: 'validity gate for every scenario: schedule lag p99 (ms) beyond this and beyond a fifth of the raw latency p99 makes a run invalid; "off" for no gate (default: each scenario\'s validity.maxLagP99, else 10)' })
-      .option('max-loop-delay', { type: 'string', describe: 'validity gate for every scenario: generator event-loop delay p99 (ms), judged the same way; "off" for no gate' }),
+      .option('max-loop-delay', { type: 'string', describe: 'validity gate for every scenario: generator event-loop delay p99 limit (ms); "off" for no gate' }),
   handler: async (args) => {
     const { InputError } = await import('../../errors.js');
     const baseUrls: Record<string, string> = {};
