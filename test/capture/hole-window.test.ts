@@ -16,20 +16,22 @@ describe('holes the peer acknowledged', () => {
     expect(stats.gaps).toBe(0);
   });
 
-  it(`a hole still open ${HOLE_WINDOW_PACKETS} packets after the ACK is a gap, declared then`, () => {
-    const server: Pkt[] = [];
-    for (let i = 0; i < HOLE_WINDOW_PACKETS + 10; i++) server.push([20 + i, { ...S, seq: 9001 + i, ack: 101 + REQ.length, flags: 'PA', payload: 'x' }]);
-    const { flows, stats } = reassemble([...handshake(100), req(0, 10), req(2, 12), ...server]);
-    const xs = (n: number): string => `s:${'x'.repeat(n)}`;
-    expect(flows[0]!.log).toEqual([`q:${p[0]![1]}`, xs(HOLE_WINDOW_PACKETS), `gap request ${p[1]![1].length}`, `q:${p[2]![1]}`, xs(10), 'end eof']);
+  it(`a hole still open ${HOLE_WINDOW_PACKETS} packets after a bare ACK is a gap, declared then`, () => {
+    const open = (later: number) => {
+      const acks: Pkt[] = [];
+      for (let i = 0; i < later; i++) acks.push(serverAck(21 + i));
+      return reassemble([...handshake(100), req(0, 10), req(2, 12), serverAck(20), ...acks], { finish: false });
+    };
+    expect(open(HOLE_WINDOW_PACKETS - 1).flows[0]!.log).toEqual([`q:${p[0]![1]}`]);
+    const { flows, stats } = open(HOLE_WINDOW_PACKETS);
+    expect(flows[0]!.log).toEqual([`q:${p[0]![1]}`, `gap request ${p[1]![1].length}`, `q:${p[2]![1]}`]);
     expect(stats).toMatchObject({ gaps: 1, gapBytes: p[1]![1].length });
   });
 
   it(`on a quiet flow, ${HOLE_WINDOW_US / 1000} ms of capture time declare it; with no packet at all, the sweep does`, () => {
-    const at = (t: number) => reassemble([...handshake(100), req(0, 10), req(2, 12), serverAck(20), [t, { ...S, seq: 9001, ack: 101 + REQ.length, flags: 'PA', payload: 'x' }]]).flows[0]!.log;
-    const [q0, gap, q2] = [`q:${p[0]![1]}`, `gap request ${p[1]![1].length}`, `q:${p[2]![1]}`];
-    expect(at(20 + HOLE_WINDOW_US - 1)).toEqual([q0, 's:x', gap, q2, 'end eof']); // at the end of the capture
-    expect(at(20 + HOLE_WINDOW_US)).toEqual([q0, gap, q2, 's:x', 'end eof']); // at the packet that closes the window
+    const at = (t: number) => reassemble([...handshake(100), req(0, 10), req(2, 12), serverAck(20), serverAck(t)], { finish: false }).flows[0]!.log;
+    expect(at(20 + HOLE_WINDOW_US - 1)).toEqual([`q:${p[0]![1]}`]);
+    expect(at(20 + HOLE_WINDOW_US)).toEqual([`q:${p[0]![1]}`, `gap request ${p[1]![1].length}`, `q:${p[2]![1]}`]);
     // The request's last piece was lost (not its FIN) and the flow went quiet after both FINs: the sweep a
     // second later declares the gap, which closes the request side and so ends the flow as finished.
     const finAt = 101 + REQ.length;
@@ -43,6 +45,17 @@ describe('holes the peer acknowledged', () => {
       [3_000_000, { ...C, sport: 40001, seq: 1, flags: 'PA', payload: 'other flow' }],
     ]);
     expect(quiet.flows[0]!.log).toEqual([`q:${p[0]![1]}${p[1]![1]}`, 'fin response', `gap request ${p[2]![1].length}`, 'fin request', 'end fin']);
+  });
+
+  it("the peer's data acknowledging the hole settles it at once: a response never goes ahead of its lost request", () => {
+    const next = 'GET /next HTTP/1.1\r\n\r\n';
+    const { flows } = reassemble([
+      ...handshake(100),
+      serverAck(10), // the request itself was lost
+      [11, { ...S, seq: 9001, ack: 101 + REQ.length, flags: 'PA', payload: RESP }],
+      [12, { ...C, seq: 101 + REQ.length, ack: 9001 + RESP.length, flags: 'PA', payload: next }],
+    ]);
+    expect(flows[0]!.log).toEqual([`gap request ${REQ.length}`, `s:${RESP}`, `q:${next}`, 'end eof']);
   });
 
   it('a SYN-ACK captured before the SYN still makes the SYN sender the client', () => {

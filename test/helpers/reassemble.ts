@@ -7,7 +7,8 @@ import { tcpPacket, type TcpSpec } from './capture-packets.js';
 export type Pkt = [tsUs: number, spec: TcpSpec, cutPayloadTo?: number];
 
 /** Feeds raw-IP packets to a pipeline whose sinks record what reassembly delivers, per flow. */
-export function reassemble(pkts: Pkt[], opts: { ports?: number[]; limits?: Partial<CaptureLimits> } = {}) {
+/** `finish: false` leaves the flows open, to see what was delivered before the end of the capture. */
+export function reassemble(pkts: Pkt[], opts: { ports?: number[]; limits?: Partial<CaptureLimits>; finish?: boolean } = {}) {
   const flows: { info: FlowInfo; log: string[] }[] = [];
   const sinkFactory = (info: FlowInfo): TcpStreamSink => {
     const log: string[] = [];
@@ -24,7 +25,8 @@ export function reassemble(pkts: Pkt[], opts: { ports?: number[]; limits?: Parti
       end: (r) => push(`end ${r}`),
     };
   };
-  const p = new CapturePipeline({ sinkFactory, ...opts });
+  const { finish, ...pipelineOpts } = opts;
+  const p = new CapturePipeline({ sinkFactory, ...pipelineOpts });
   const pkt = newRawPacket();
   pkt.linkType = 101;
   for (const [ts, spec, cut] of pkts) {
@@ -36,7 +38,7 @@ export function reassemble(pkts: Pkt[], opts: { ports?: number[]; limits?: Parti
     pkt.origLen = ip.length;
     p.onPacket(pkt);
   }
-  p.finish();
+  if (finish !== false) p.finish();
   return { flows, stats: p.stats };
 }
 

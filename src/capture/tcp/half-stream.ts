@@ -49,6 +49,9 @@ export class HalfStream {
   private stallSeq = 0;
   private stallSeen = 0;
   private stallUs = 0;
+  /** When the peer first acknowledged past nextSeq while it stood at `evidenceSeq`: the date of that hole's gap. */
+  private evidenceSeq: number | undefined;
+  private evidenceUs = 0;
 
   constructor(
     private readonly dir: Direction,
@@ -82,14 +85,21 @@ export class HalfStream {
     this.settle(tsUs);
   }
 
-  /** The peer acknowledged everything before `ack`: what of it we have not seen is a gap once the evidence stands. */
-  acked(ack: number, tsUs: number): void {
+  /**
+   * The peer acknowledged everything before `ack`: what of it we have not seen is a gap once the evidence
+   * stands, or at once when the acknowledging packet carries data (`withData`): the peer sent that data
+   * after receiving the missing bytes, so they come first in the conversation, and waiting would hand the
+   * peer's data on ahead of them (a response before its request).
+   */
+  acked(ack: number, tsUs: number, withData = false): void {
     if (!this.started || this.closed) return;
     this.seen++;
     const limit = this.finSeq !== undefined && ack === ((this.finSeq + 1) >>> 0) ? this.finSeq : ack;
-    if (seqDiff(limit, this.nextSeq) > 0 && (this.ackedTo === undefined || seqDiff(limit, this.ackedTo) > 0)) {
+    if (seqDiff(limit, this.nextSeq) > 0) {
+      if (this.evidenceSeq !== this.nextSeq) [this.evidenceSeq, this.evidenceUs] = [this.nextSeq, tsUs];
       if (this.ackedTo === undefined) this.stall(tsUs);
-      this.ackedTo = limit;
+      if (this.ackedTo === undefined || seqDiff(limit, this.ackedTo) > 0) this.ackedTo = limit;
+      if (withData) this.skipAcked();
     }
     this.settle(tsUs);
   }
@@ -108,22 +118,31 @@ export class HalfStream {
     if (to !== undefined && !this.closed) {
       if (seqDiff(to, this.nextSeq) <= 0) this.ackedTo = undefined; // filled: it was reordering
       else if (this.nextSeq !== this.stallSeq) this.stall(tsUs); // bytes moved: the window restarts for the rest
-      else if (this.seen - this.stallSeen >= HOLE_WINDOW_PACKETS || tsUs - this.stallUs >= HOLE_WINDOW_US) {
-        this.ackedTo = undefined;
-        while (seqDiff(to, this.nextSeq) > 0) {
-          const first = this.pending[0];
-          this.skipTo(first && seqDiff(first.seq, to) < 0 ? first.seq : to, tsUs);
-          this.drain();
-        }
-      }
+      else if (this.seen - this.stallSeen >= HOLE_WINDOW_PACKETS || tsUs - this.stallUs >= HOLE_WINDOW_US) this.skipAcked();
     }
     const wasClosed = this.closed;
     this.checkFin(tsUs);
     return this.closed && !wasClosed;
   }
 
-  /** End of flow: deliver what is held, with gaps for the holes before it. */
+  /**
+   * Gives up on the bytes acknowledged but never seen, dated by the first acknowledgement past them (the
+   * moment they were known to be on the wire), not by when the window ran out.
+   */
+  private skipAcked(): void {
+    const to = this.ackedTo!;
+    const at = this.evidenceSeq === this.nextSeq ? this.evidenceUs : this.stallUs;
+    this.ackedTo = undefined;
+    while (seqDiff(to, this.nextSeq) > 0) {
+      const first = this.pending[0];
+      this.skipTo(first && seqDiff(first.seq, to) < 0 ? first.seq : to, at);
+      this.drain();
+    }
+  }
+
+  /** End of flow: deliver what is held, with gaps for the holes before it (acknowledged ones included). */
   flush(tsUs: number): void {
+    if (this.ackedTo !== undefined && !this.closed) this.skipAcked();
     for (let first = this.pending[0]; first; first = this.pending[0]) {
       this.skipTo(first.seq, first.tsUs);
       this.drain();
