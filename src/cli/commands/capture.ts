@@ -40,8 +40,8 @@ export const captureCommand: CommandModule<object, Args> = {
         for (const p of a.port) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InputError(`--port ${p}: not a TCP port`);
         return true;
       })
-      .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', '')
-      .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', ''),
+      .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', 'a pcap file, server port 8080')
+      .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', 'live, for a minute'),
   handler: async (args) => {
     const redaction = redactionFrom(args);
     if (args['alb-logs']) {
