@@ -24,7 +24,9 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /**
  * The agent's control API. Loopback only unless the configuration says otherwise, because it can pause
- * capture; every route needs the bearer token (compared in constant time).
+ * capture; every route needs the bearer token (compared in constant time), except a `GET /health` that
+ * sends no Authorization at all: liveness probes (systemd, ECS, Kubernetes) cannot send one, so it gets
+ * only the status word, never the reasons (they name paths and errors).
  */
 export async function startControlApi(o: ControlOptions, h: ControlHandlers): Promise<{ app: FastifyInstance; port: number }> {
   if (!isLoopback(o.host) && !o.allowNonLoopback) {
@@ -34,11 +36,15 @@ export async function startControlApi(o: ControlOptions, h: ControlHandlers): Pr
   const app = Fastify({ logger: false, forceCloseConnections: true });
   app.addHook('onRequest', async (req, reply) => {
     const given = req.headers.authorization;
+    if (given === undefined && req.method === 'GET' && req.url === '/health') return;
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
       await reply.code(401).header('www-authenticate', 'Bearer realm="shadowtap-agent"').send({ error: 'unauthorized' });
     }
   });
-  app.get('/health', async () => h.health());
+  app.get('/health', async (req) => {
+    const health = h.health();
+    return req.headers.authorization === undefined ? { status: health.status } : health;
+  });
   app.get('/status', async () => h.status());
   app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(h.metrics()));
   app.post('/rotate', async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { InputError, InvalidRunError } from '../errors.js';
@@ -9,11 +10,21 @@ import type { ConfigurationSpec, StartSpec } from './spec.js';
 const URL_IN_LINE = /https?:\/\/[^\s"'<>]+/;
 const STOP_GRACE_MS = 5000;
 
-/** `node` means the node running shadowtap, so a start command works without node on PATH. */
-const program = (cmd: string): string => (cmd === 'node' ? process.execPath : cmd);
+const SELF = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+/**
+ * `node` means the node running shadowtap and `shadowtap` this very CLI (same version, same install),
+ * so a start command works without either on PATH and from a scenarios file copied anywhere.
+ */
+function program(argv: string[]): [string, string[]] {
+  const [cmd, ...args] = argv;
+  if (cmd === 'shadowtap') return [process.execPath, [SELF, ...args]];
+  return [cmd === 'node' ? process.execPath : cmd!, args];
+}
 
 function run(start: StartSpec, argv: string[]): ChildProcess {
-  return spawn(program(argv[0]!), argv.slice(1), {
+  const [cmd, args] = program(argv);
+  return spawn(cmd, args, {
     cwd: start.cwd,
     env: { ...process.env, ...start.env },
     stdio: ['ignore', 'pipe', 'pipe'],

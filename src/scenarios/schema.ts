@@ -16,7 +16,7 @@ const headers = z.record(z.string(), z.string()).describe('header name → value
 const name = z.string().min(1);
 
 export const startSchema = z.strictObject({
-  command: z.array(z.string()).min(1).describe('program and arguments, started without a shell'),
+  command: z.array(z.string()).min(1).describe('program and arguments, started without a shell; `shadowtap` is the running shadowtap, `node` the running node'),
   cwd: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
   readyTimeout: duration.optional().describe('how long to wait for the service to answer (default 15s)'),

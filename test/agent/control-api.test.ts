@@ -46,16 +46,24 @@ describe('agent control API', () => {
     await upstream.close();
   });
 
-  it('answers 401 without the token or with a wrong one, on every route', async () => {
-    for (const [method, path] of [['GET', '/health'], ['GET', '/status'], ['GET', '/metrics'], ['POST', '/rotate'], ['POST', '/pause'], ['POST', '/resume']] as const) {
+  it('answers 401 without the token or with a wrong one, on every route but a bare GET /health', async () => {
+    for (const [method, path] of [['GET', '/status'], ['GET', '/metrics'], ['POST', '/rotate'], ['POST', '/pause'], ['POST', '/resume'], ['POST', '/health']] as const) {
       const none = await agent.api(method, path, null);
-      expect(none.status).toBe(401);
+      expect(none.status, `${method} ${path}`).toBe(401);
+    }
+    for (const [method, path] of [['GET', '/health'], ['GET', '/status'], ['GET', '/metrics'], ['POST', '/rotate'], ['POST', '/pause'], ['POST', '/resume']] as const) {
       const wrong = await agent.api(method, path, 'not-the-token-at-all');
-      expect(wrong.status).toBe(401);
+      expect(wrong.status, `${method} ${path}`).toBe(401);
     }
     const ok = await agent.api('GET', '/health');
     expect(ok.status).toBe(200);
     expect(ok.json()).toEqual({ status: 'ok', reasons: [] });
+  });
+
+  it('serves a liveness probe without the token: GET /health, the status word and nothing more', async () => {
+    const probe = await agent.api('GET', '/health', null);
+    expect(probe.status).toBe(200);
+    expect(probe.json()).toEqual({ status: 'ok' });
   });
 
   it('pauses, resumes, rotates (POST and SIGHUP), and serves metrics that parse as Prometheus text', async () => {

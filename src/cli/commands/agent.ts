@@ -10,6 +10,8 @@ export const agentCommand: CommandModule<object, Args> = {
   describe: 'Long-running capture on an instance (live tcpdump or recording proxy → rotating files and/or live mirroring), with a control API',
   builder: (y) =>
     y
+      .example('$0 agent --config /etc/shadowtap/agent.yaml --check', 'validate the file (errors name file:line:col and the field)')
+      .example('$0 agent --config /etc/shadowtap/agent.yaml', 'run until SIGTERM (deploy/shadowtap-agent.service runs this)')
       .option('config', { type: 'string', demandOption: true, describe: 'agent.yaml (see deploy/agent.example.yaml)' })
       .option('check', { type: 'boolean', default: false, describe: 'validate the configuration and exit' }),
   handler: async (args) => {

@@ -39,8 +39,8 @@ export const captureCommand: CommandModule<object, Args> = {
         if ([a.read, a.interface, a['alb-logs']].filter((v) => v !== undefined).length !== 1) throw new InputError('give exactly one of --read FILE, --interface IF and --alb-logs FILE|DIR…');
         return true;
       })
-      .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', '')
-      .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', ''),
+      .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', 'a pcap file, server port 8080')
+      .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', 'live, for a minute'),
   handler: async (args) => {
     const redaction = redactionFrom(args);
     if (args['alb-logs']) {

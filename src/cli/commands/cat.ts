@@ -9,6 +9,9 @@ export const catCommand: CommandModule<object, Args & RedactArgs> = {
   describe: 'Print the exchanges of a capture (.jsonl[.gz], .har, .gor, .pcap[ng])',
   builder: (y) =>
     withRedactOptions(y)
+      .example('$0 cat traffic.jsonl.gz | head', 'one line per exchange: start_us method target status latency_us')
+      .example('$0 cat traffic.pcap --format har', 'a packet capture as HAR, on stdout')
+      .example('tcpdump -i lo -U -w - port 8080 | $0 cat -', 'live packets on stdin')
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin (a pcap/pcapng or JSONL stream)' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })

@@ -12,9 +12,12 @@ export const convertCommand: CommandModule<object, Args> = {
   describe: 'Convert between .jsonl[.gz], .har and GoReplay .gor (by extension); .pcap[ng] as input too',
   builder: (y) =>
     withRedactOptions(y)
-      .positional('input', { type: 'string', demandOption: true })
-      .positional('output', { type: 'string', demandOption: true })
-      .option('skip-invalid', { type: 'boolean', default: false }),
+      .example('$0 convert traffic.jsonl.gz traffic.har', "to HAR, for a browser's or another tool's import")
+      .example('$0 convert session.har traffic.jsonl.gz', "a browser's HAR export to a capture replay reads")
+      .example('$0 convert traffic.pcap.gz traffic.gor', "packets to GoReplay's format")
+      .positional('input', { type: 'string', demandOption: true, describe: 'capture to read: .jsonl[.gz], .har, .gor or .pcap[ng] (gzipped too)' })
+      .positional('output', { type: 'string', demandOption: true, describe: 'file to write, in the format its extension names: .jsonl, .jsonl.gz, .har, .gor' })
+      .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
   handler: async (args) => {
     const redaction = redactionFrom(args);
     const { openExchanges } = await import('../../formats/open.js');

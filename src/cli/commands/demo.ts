@@ -11,6 +11,8 @@ export const demoCommand: CommandModule<object, Args> = {
   describe: 'Start the sample service as two configurations (fail-fast, queueing), run the repo scenarios.yaml against them, write the report',
   builder: (y) =>
     y
+      .example('$0 demo', 'two configurations of the sample service, the shipped scenarios.yaml, shadowtap-demo-report/index.html')
+      .example('$0 demo --report /tmp/demo --quiet', 'elsewhere, without progress lines')
       .option('report', { type: 'string', default: 'shadowtap-demo-report', describe: 'report directory' })
       .option('file', { type: 'string', describe: 'scenarios file (default: the scenarios.yaml shipped with shadowtap)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }),

@@ -24,12 +24,16 @@ interface Args {
   _: (string | number)[];
 }
 
+const DESCRIBE = 'Verify a deploy cycle loses no request: load through the load balancer while one target is deregistered, restarted (command after --) and registered again';
+
 export const drainCommand: CommandModule<object, Args> = {
   command: 'drain',
-  describe: 'Verify a deploy cycle loses no request: load through the load balancer while one target is deregistered, restarted (command after --) and registered again',
+  describe: DESCRIBE,
   builder: (y) =>
     y
-      .usage('$0 drain --target-group TG --url LB_URL [options] -- <restart command and its arguments>')
+      .example('$0 drain --target-group web --url http://web-alb/ -- systemctl restart app', 'cycle the first healthy target under 200 req/s')
+      .example('$0 drain --target-group web --url http://web-alb/ --mode abrupt -- systemctl restart app', 'no deregistering: the baseline')
+      .usage(`$0 drain --target-group TG --url LB_URL [options] -- <restart command and its arguments>\n\n${DESCRIBE}`)
       .option('target-group', { type: 'string', demandOption: true, describe: 'target group name or ARN' })
       .option('url', { type: 'string', demandOption: true, describe: 'the load balancer URL the load goes through' })
       .option('target', { type: 'string', describe: 'ID or ID:PORT to cycle (default: the first healthy target)' })
@@ -39,12 +43,12 @@ export const drainCommand: CommandModule<object, Args> = {
       .option('before', durationFlag('before', { default: '2s', describe: 'load before the cycle' }))
       .option('after', durationFlag('after', { default: '2s', describe: 'load after the cycle' }))
       .option('health-url', { type: 'string', describe: "the target's health URL (default: its address + the group's health check path)" })
-      .option('health-timeout', durationFlag('health-timeout', { above: true, default: '2m' }))
+      .option('health-timeout', durationFlag('health-timeout', { above: true, default: '2m', describe: 'after the command: how long the target may take to answer its health URL' }))
       .option('waiter-min-delay', durationFlag('waiter-min-delay', { above: true, default: '15s', describe: 'SDK waiter: first poll delay' }))
       .option('waiter-max-delay', durationFlag('waiter-max-delay', { above: true, default: '120s', describe: 'SDK waiter: longest poll delay' }))
       .option('waiter-max-wait', durationFlag('waiter-max-wait', { above: true, default: '15m', describe: 'SDK waiter: give up after' }))
       .option('poll', durationFlag('poll', { min: 10, default: '1s', describe: 'timeline: DescribeTargetHealth interval' }))
-      .option('region', { type: 'string' })
+      .option('region', { type: 'string', describe: 'AWS region (default: the SDK chain: AWS_REGION, profile)' })
       .option('endpoint-url', { type: 'string', describe: 'ELBv2/EC2 endpoint override (the local endpoint)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines on stderr' })

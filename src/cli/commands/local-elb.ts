@@ -12,6 +12,7 @@ export const localElbCommand: CommandModule<object, Args> = {
   describe: 'Run a local ELBv2-compatible endpoint (Query/XML API + real health checks) and round-robin load balancers, for demos and tests',
   builder: (y) =>
     y
+      .example('$0 local-elb --config examples/aws/local-elb.yaml', 'an ELBv2 endpoint and load balancer on loopback (URLs printed)')
       .option('config', { type: 'string', demandOption: true, describe: 'YAML/JSON: targetGroups (name, loadBalancer, targets, health check, deregistrationDelayMs), credentials, instances' })
       .option('port', wholeFlag('port', { max: 65535, default: 0, describe: 'endpoint port (0 = any free port)' }))
       .option('lb-port', { type: 'string', array: true, describe: 'NAME=PORT for a load balancer (default: any free port)' })

@@ -16,6 +16,7 @@ export const recordCommand: CommandModule<object, Args> = {
   describe: 'Recording reverse proxy: forward every request to --upstream unchanged and record the exchanges',
   builder: (y) =>
     withRedactOptions(y)
+      .example('$0 record --listen 127.0.0.1:8080 --upstream http://127.0.0.1:9000 --out traffic.jsonl.gz', 'clients call :8080; the service on :9000 answers')
       .option('listen', { type: 'string', demandOption: true, describe: 'HOST:PORT to listen on (port 0: any free port, printed on stderr)' })
       .option('upstream', { type: 'string', demandOption: true, describe: 'URL of the real service' })
       .option('out', { type: 'string', demandOption: true, describe: 'capture file (.jsonl or .jsonl.gz, mode 0600)' })

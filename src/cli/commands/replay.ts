@@ -6,6 +6,9 @@ const list = { type: 'string', array: true } as const;
 
 function builder(y: Argv): Argv<ReplayArgs> {
   return y
+    .example('$0 replay traffic.jsonl.gz --target http://staging:8080 --report report/', 'recorded timing; responses compared with the recorded ones')
+    .example('$0 replay traffic.jsonl.gz --primary http://a1:8080 --secondary http://a2:8080 --candidate http://b:8080 --fail-on-diff', 'noise mode: differences a1/a2 also show are noise')
+    .example('$0 replay traffic.jsonl.gz -t http://staging:8080 --rate 200 --duration 60s --loop forever --no-compare', 'a load test from real requests')
     .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files (.jsonl[.gz], .har, .gor, .pcap[ng]); several are merged by time' })
     .group(['target', 'primary', 'secondary', 'candidate'], 'Targets:')
     .option('target', { ...list, alias: 't', describe: 'base URL of a target (repeatable); each gets the same schedule' })
@@ -26,7 +29,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('env-proxy', { type: 'boolean', default: true, describe: 'honour HTTP_PROXY/HTTPS_PROXY/NO_PROXY (--no-env-proxy to ignore)' })
     .option('connections', wholeFlag('connections', { min: 1, max: 10_000, default: 10, describe: 'connections per target' }))
     .option('pipelining', wholeFlag('pipelining', { min: 1, max: 1000, default: 1, describe: 'requests per connection in flight' }))
-    .option('connect-timeout', durationFlag('connect-timeout', { above: true, default: '10s' }))
+    .option('connect-timeout', durationFlag('connect-timeout', { above: true, default: '10s', describe: 'time to open a connection (TCP and TLS)' }))
     .option('timeout', durationFlag('timeout', { above: true, default: '30s', describe: 'headers and body timeout' }))
     .option('max-in-flight', wholeFlag('max-in-flight', { min: 1, max: 10_000_000, describe: 'per target; default connections × pipelining' }))
     .option('max-queue', wholeFlag('max-queue', { max: 10_000_000, default: 10000, describe: 'per target queue; beyond it requests are dropped and counted' }))
@@ -50,7 +53,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('compare-header', { ...list, describe: 'response header to compare (default content-type)' })
     .option('ignore', { ...list, describe: 'JSON path left out of comparison ($.meta.ts, items[*].id)' })
     .option('ignore-regex', { ...list, describe: 'regex on field names left out ("header:date", "body:\\$\\..*At$")' })
-    .option('ignore-array-order', { type: 'boolean', default: false })
+    .option('ignore-array-order', { type: 'boolean', default: false, describe: 'JSON arrays equal in any order' })
     .option('fail-on-diff', { type: 'boolean', default: false, describe: 'exit 1 when responses differ (noise mode: when regressions remain)' })
     .group(['results', 'summary', 'report', 'junit', 'json', 'skip-invalid', 'max-error-rate', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet'], 'Output:')
     .option('results', { type: 'string', describe: 'JSONL file: one line per request per target' })

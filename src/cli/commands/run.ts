@@ -17,6 +17,8 @@ export const runCommand: CommandModule<object, Args> = {
   describe: 'Run scenarios (smoke checks, load phases, thresholds, A/B comparisons) from scenarios.yaml',
   builder: (y) =>
     y
+      .example('$0 run scenarios.yaml --report report/ --junit report/junit.xml', 'every scenario; the exit code is the verdict')
+      .example('$0 run scenarios.yaml --only smoke --base-url failfast=http://127.0.0.1:8081', 'one scenario, one configuration at a running service')
       .positional('file', { type: 'string', default: 'scenarios.yaml', describe: 'scenarios file' })
       .option('report', { type: 'string', describe: 'write DIR/index.html and DIR/summary.json' })
       .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per threshold, check and comparison)' })

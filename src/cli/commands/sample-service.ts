@@ -19,12 +19,14 @@ export const sampleServiceCommand: CommandModule<object, Args> = {
   describe: 'Run the embedded sample service (/health, /test, /render, /work?ms=N) with a thread-pool model',
   builder: (y) =>
     y
+      .example('$0 sample-service --port 8080', '20 threads, 503 when all are busy; the URL is printed')
+      .example('$0 sample-service --port 8081 --mode queue --queue 100 --latency-factor 1.3', 'a queueing, 30 % slower build')
       .option('port', wholeFlag('port', { max: 65535, default: 0, describe: 'listen port (0 = any free port; the URL is printed)' }))
-      .option('host', { type: 'string', default: '127.0.0.1' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'listen address' })
       .option('threads', wholeFlag('threads', { min: 1, max: 100_000, default: 20, describe: 'requests served at once' }))
       .option('mode', { choices: ['fail-fast', 'queue'] as const, default: 'fail-fast' as const, describe: 'when all threads are busy: 503 at once, or wait in a bounded queue' })
       .option('queue', wholeFlag('queue', { max: 10_000_000, default: 100, describe: 'queue length in queue mode (503 when full)' }))
-      .option('build-version', { type: 'string', default: '0.0.0-dev' })
+      .option('build-version', { type: 'string', default: '0.0.0-dev', describe: 'the version /health reports (tells configurations apart)' })
       .option('maintenance', { type: 'boolean', default: false, describe: 'start in maintenance mode' })
       .option('latency-factor', decimalFlag('latency-factor', { max: 1000, default: 1, describe: 'multiply work time (1.3 = 30 % slower)' }))
       .option('render-ms', durationFlag('render-ms', { bare: 'ms', max: 60_000, default: 5, describe: 'work time of /render (a bare number is ms)' }))

@@ -15,6 +15,8 @@ export const targetsCommand: CommandModule<object, Args> = {
   describe: 'List the targets of an ELBv2 target group (or of every group of a load balancer) and their health',
   builder: (y) =>
     y
+      .example('$0 targets --target-group web', 'each target\'s address, port and health (with the reason)')
+      .example('$0 targets --load-balancer web-alb --json', 'every target group behind a load balancer, as JSON')
       .option('target-group', { type: 'string', describe: 'target group name or ARN' })
       .option('load-balancer', { type: 'string', describe: 'load balancer name or ARN (alone: all its target groups)' })
       .option('region', { type: 'string', describe: 'AWS region (default: the SDK chain: AWS_REGION, profile)' })

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+
+const exec = promisify(execFile);
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function sh(cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Ran> {
+  return exec(cmd, args, { cwd: o.cwd, env: o.env, timeout: o.timeoutMs, maxBuffer: 64 << 20 }).then(
+    (r) => ({ code: 0, ...r }),
+    (err: { code: number | string; stdout: string; stderr: string }) => ({ code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout, stderr: `${err.stderr}\n${String(err.code)}` }),
+  );
+}
+
+describe('installing shadowtap on an instance: npm pack, then npm install -g from the tarball', () => {
+  it('packs what the CLI needs, installs offline into an empty prefix, and runs from there by its bare name', async () => {
+    const dir = tempDir('shadowtap-install-');
+    // --ignore-scripts: the tests run on a built dist (npm test builds first); prepare would rebuild it
+    // under the feet of the other test files.
+    const pack = await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { timeoutMs: 240_000 });
+    expect(pack.code, pack.stderr).toBe(0);
+    const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[]; bundled: string[] }[];
+    const files = info!.files.map((f) => f.path);
+    for (const needed of ['dist/cli/main.js', 'dist/scenarios/processes.js', 'scenarios.yaml', 'schema/scenarios.schema.json', 'deploy/agent.example.yaml', 'deploy/shadowtap-agent.service', 'README.md']) {
+      expect(files, needed).toContain(needed);
+    }
+    expect(files.filter((f) => /^(src|test|bench)\//.test(f))).toEqual([]);
+    // The dependencies travel inside the tarball (an instance needs no registry), the tools that build and test do not.
+    expect(info!.bundled).toEqual(expect.arrayContaining(Object.keys(pkg.dependencies)));
+    for (const dev of Object.keys(pkg.devDependencies)) expect(info!.bundled, dev).not.toContain(dev);
+
+    const prefix = join(dir, 'prefix');
+    const install = await sh('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(dir, info!.filename)], { timeoutMs: 400_000 });
+    expect(install.code, install.stderr).toBe(0);
+
+    // A fresh shell's view: the prefix's bin and node on PATH, an empty working directory.
+    const env = { ...process.env, PATH: [join(prefix, 'bin'), dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+    const work = join(dir, 'work');
+    await sh('mkdir', [work], { timeoutMs: 5000 });
+    const version = await sh('shadowtap', ['--version'], { cwd: work, env, timeoutMs: 30_000 });
+    expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = await sh('shadowtap', ['--help'], { cwd: work, env, timeoutMs: 30_000 });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('shadowtap replay <captures..>');
+    // The shipped scenarios start the sample service through the installed CLI itself.
+    const shipped = join(prefix, 'lib', 'node_modules', 'shadowtap', 'scenarios.yaml');
+    const smoke = await sh('shadowtap', ['run', shipped, '--only', 'smoke', '--quiet'], { cwd: work, env, timeoutMs: 60_000 });
+    expect(smoke.code, smoke.stderr).toBe(0);
+    expect(smoke.stdout).toMatch(/queueing/);
+  }, 600_000);
+});
