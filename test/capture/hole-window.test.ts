@@ -58,6 +58,20 @@ describe('holes the peer acknowledged', () => {
     expect(flows[0]!.log).toEqual([`gap request ${REQ.length}`, `s:${RESP}`, `q:${next}`, 'end eof']);
   });
 
+  it("a FIN captured after the peer's data that acknowledges it is not a gap (pipelining clients close early)", () => {
+    const finAt = 101 + REQ.length;
+    const { flows, stats } = reassemble([
+      ...handshake(100),
+      [10, { ...C, seq: 101, ack: 9001, flags: 'PA', payload: REQ }],
+      [12, { ...S, seq: 9001, ack: finAt + 1, flags: 'PA', payload: RESP }],
+      [11, { ...C, seq: finAt, ack: 9001, flags: 'FA' }],
+      [13, { ...S, seq: 9001 + RESP.length, ack: finAt + 1, flags: 'FA' }],
+      [14, { ...C, seq: finAt + 1, ack: 9002 + RESP.length, flags: 'A' }],
+    ]);
+    expect(flows[0]!.log).toEqual([`q:${REQ}`, `s:${RESP}`, 'fin request', 'fin response', 'end fin']);
+    expect(stats.gaps).toBe(0);
+  });
+
   it('a SYN-ACK captured before the SYN still makes the SYN sender the client', () => {
     const { flows, stats } = reassemble([handshake(100)[1]!, handshake(100)[0]!, req(0, 10), serverAck(11, 101 + p[0]![1].length), req(1, 12), req(2, 13)]);
     expect(flows.map((f) => f.info.connection)).toEqual([{ clientIp: '10.0.0.1', clientPort: 40000, serverIp: '10.0.0.2', serverPort: 80 }]);

@@ -99,7 +99,10 @@ export class HalfStream {
       if (this.evidenceSeq !== this.nextSeq) [this.evidenceSeq, this.evidenceUs] = [this.nextSeq, tsUs];
       if (this.ackedTo === undefined) this.stall(tsUs);
       if (this.ackedTo === undefined || seqDiff(limit, this.ackedTo) > 0) this.ackedTo = limit;
-      if (withData) this.skipAcked();
+      // Unless the hole is one sequence number with nothing after it: that is a FIN captured late, as
+      // often as a lost byte, and no message waits on a FIN.
+      const finSized = this.finSeq === undefined && this.pending.length === 0 && seqDiff(this.ackedTo!, this.nextSeq) === 1;
+      if (withData && !finSized) this.skipAcked();
     }
     this.settle(tsUs);
   }
@@ -114,6 +117,8 @@ export class HalfStream {
    * or the sweep's for a flow gone quiet. True when that closed this half.
    */
   settle(tsUs: number): boolean {
+    // An acknowledgement of a FIN seen since: the FIN's sequence number carries no byte.
+    if (this.finSeq !== undefined && this.ackedTo === ((this.finSeq + 1) >>> 0)) this.ackedTo = this.finSeq;
     const to = this.ackedTo;
     if (to !== undefined && !this.closed) {
       if (seqDiff(to, this.nextSeq) <= 0) this.ackedTo = undefined; // filled: it was reordering
