@@ -1,7 +1,7 @@
 // Acknowledged-but-unseen bytes become a gap only when the evidence stands: captures reorder packets
 // between the two directions, so one early ACK (or SYN-ACK, or FIN) is not a loss.
 import { describe, expect, it } from 'vitest';
-import { HOLE_WINDOW_PACKETS, HOLE_WINDOW_US } from '../../src/capture/tcp/half-stream.js';
+import { HOLE_WINDOW_PACKETS, HOLE_WINDOW_US } from '../../src/capture/tcp/ack-evidence.js';
 import { C, handshake, pieces, reassemble, REQ, S, type Pkt } from '../helpers/reassemble.js';
 
 const RESP = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
