@@ -1,7 +1,6 @@
 import { AckEvidence, seqDiff } from './ack-evidence.js';
 import type { CaptureStats, Direction, TcpStreamSink } from './stream-sink.js';
 
-
 /** Bytes held out of order, across all flows: one shared counter, so the total limit is global. */
 export interface Budget {
   used: number;
