@@ -1,7 +1,7 @@
 // How far a capture reorders the two directions of its connections: for every acknowledgement of bytes
 // not yet seen, how many later packets of that connection and how much capture time pass until the
 // bytes show up (or never: a loss). This is what the reassembly's hole window (HOLE_WINDOW_PACKETS,
-// HOLE_WINDOW_US in src/capture/tcp/half-stream.ts) must outlast. Usage (after npm run build):
+// HOLE_WINDOW_US in src/capture/tcp/ack-evidence.ts) must outlast. Usage (after npm run build):
 //   node bench/reorder-depth.mjs capture.pcap[.gz]
 import { fileChunks } from '../dist/capture/pcap/file-chunks.js';
 import { readPackets } from '../dist/capture/pcap/reader.js';

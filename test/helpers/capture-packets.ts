@@ -55,16 +55,19 @@ export function withHopByHop(v6: Buffer): Buffer {
 }
 
 /** Wraps an IP packet in a link layer. */
-export function frame(linkType: number, ip: Buffer, vlanTags = 0): Buffer {
+export function frame(linkType: number, ip: Buffer, vlanTags = 0, pppoe = false): Buffer {
   const v6 = ip[0]! >> 4 === 6;
   const etype = v6 ? 0x86dd : 0x0800;
   switch (linkType) {
     case 1: {
-      // Ethernet: dst, src, then (tag type, TCI)*, then the EtherType.
+      // Ethernet: dst, src, then (tag type, TCI)*, then the EtherType (or a PPPoE session, then PPP's protocol).
       const head = Buffer.alloc(12, 0xaa);
       const parts: Buffer[] = [head];
       for (let i = 0; i < vlanTags; i++) parts.push(Buffer.from([i === 0 && vlanTags > 1 ? 0x88 : 0x81, i === 0 && vlanTags > 1 ? 0xa8 : 0x00, 0x00, 0x07]));
-      parts.push(Buffer.from([etype >> 8, etype & 255]), ip);
+      // PPP's protocol in two bytes for IPv4, compressed to one for IPv6 (both occur).
+      const pppLen = ip.length + (v6 ? 1 : 2);
+      if (pppoe) parts.push(Buffer.from([0x88, 0x64, 0x11, 0x00, 0x12, 0x34, pppLen >> 8, pppLen & 255, ...(v6 ? [0x57] : [0, 0x21])]), ip);
+      else parts.push(Buffer.from([etype >> 8, etype & 255]), ip);
       return Buffer.concat(parts);
     }
     case 113: {

@@ -1,6 +1,7 @@
 /**
  * Link layers: where the IP header starts. Returns -1 when the frame carries something other than IPv4/IPv6
- * or is too short, UNKNOWN_LINK for a link type this reader does not decode. Ethernet with 802.1Q/802.1ad (QinQ) tags, Linux cooked v1/v2 (`tcpdump -i any`),
+ * or is too short, UNKNOWN_LINK for a link type this reader does not decode. Ethernet with 802.1Q/802.1ad (QinQ) tags
+ * and PPPoE sessions, Linux cooked v1/v2 (`tcpdump -i any`),
  * BSD NULL/LOOP (loopback on macOS/BSD), Linux NFLOG (`tcpdump -i nflog:N`, iptables' NFLOG target), and
  * raw IP in its several numberings.
  */
@@ -29,6 +30,7 @@ export function ipOffset(linkType: number, buf: Buffer, start: number, end: numb
       for (let tags = 0; at + 2 <= end && tags < 4; tags++) {
         const type = (buf[at]! << 8) | buf[at + 1]!;
         if (type === ETH_IPV4 || type === ETH_IPV6) return at + 2;
+        if (type === PPPOE_SESSION) return pppoePayload(buf, at + 2, end);
         if (type !== 0x8100 && type !== 0x88a8 && type !== 0x9100) return -1;
         at += 4; // VLAN tag: TCI then the inner EtherType
       }
@@ -54,6 +56,19 @@ export function ipOffset(linkType: number, buf: Buffer, start: number, end: numb
     default:
       return UNKNOWN_LINK;
   }
+}
+
+const PPPOE_SESSION = 0x8864;
+
+/**
+ * PPPoE session (DSL access links): a 6-byte PPPoE header, then PPP's protocol, 0x0021 IPv4 or 0x0057 IPv6,
+ * in one byte when compressed (an odd first byte: protocol field compression).
+ */
+function pppoePayload(buf: Buffer, at: number, end: number): number {
+  if (at + 8 > end) return -1;
+  const short = (buf[at + 6]! & 1) === 1;
+  const proto = short ? buf[at + 6]! : (buf[at + 6]! << 8) | buf[at + 7]!;
+  return proto === 0x21 || proto === 0x57 ? at + (short ? 7 : 8) : -1;
 }
 
 const NFULA_PAYLOAD = 9;

@@ -1,3 +1,4 @@
+import { AckEvidence, seqDiff } from './ack-evidence.js';
 import type { CaptureStats, Direction, TcpStreamSink } from './stream-sink.js';
 
 /** Bytes held out of order, across all flows: one shared counter, so the total limit is global. */
@@ -13,19 +14,6 @@ interface Pending {
   wireLen: number;
   tsUs: number;
 }
-
-/** Sequence arithmetic modulo 2^32: the signed distance from b to a. */
-export const seqDiff = (a: number, b: number): number => (a - b) | 0;
-
-/**
- * How long the peer's acknowledgement of bytes we have not seen must stand before they count as lost:
- * captures reorder packets between the two directions (`tcpdump -i any` on several CPUs, multi-queue
- * NICs), so an ACK is often recorded just before the data it acknowledges. The hole must still be open
- * after this many later packets of the flow, or this much capture time, whichever comes first (see
- * README, "TCP", for how these were chosen).
- */
-export const HOLE_WINDOW_PACKETS = 64;
-export const HOLE_WINDOW_US = 200_000;
 
 /**
  * One direction of a TCP connection: turns segments in any order, with repeats and overlaps, into
@@ -44,14 +32,7 @@ export class HalfStream {
   private pendingBytes = 0;
   /** Packets of the flow seen by this half (its own segments and the peer's ACKs). */
   private seen = 0;
-  /** The highest acknowledgement beyond nextSeq, and since when (nextSeq, packet count, time) the stream has stood still under it. */
-  private ackedTo: number | undefined;
-  private stallSeq = 0;
-  private stallSeen = 0;
-  private stallUs = 0;
-  /** When the peer first acknowledged past nextSeq while it stood at `evidenceSeq`: the date of that hole's gap. */
-  private evidenceSeq: number | undefined;
-  private evidenceUs = 0;
+  private readonly acks = new AckEvidence();
 
   constructor(
     private readonly dir: Direction,
@@ -96,17 +77,18 @@ export class HalfStream {
     this.seen++;
     const limit = this.finSeq !== undefined && ack === ((this.finSeq + 1) >>> 0) ? this.finSeq : ack;
     if (seqDiff(limit, this.nextSeq) > 0) {
-      if (this.evidenceSeq !== this.nextSeq) [this.evidenceSeq, this.evidenceUs] = [this.nextSeq, tsUs];
-      if (this.ackedTo === undefined) this.stall(tsUs);
-      if (this.ackedTo === undefined || seqDiff(limit, this.ackedTo) > 0) this.ackedTo = limit;
-      if (withData) this.skipAcked();
+      this.acks.note(limit, this.nextSeq, this.seen, tsUs);
+      // Unless the hole is one sequence number with nothing after it: that is a FIN captured late, as
+      // often as a lost byte, and no message waits on a FIN.
+      const finSized = this.finSeq === undefined && this.pending.length === 0 && seqDiff(this.acks.to!, this.nextSeq) === 1;
+      if (withData && !finSized) this.skipAcked();
     }
     this.settle(tsUs);
   }
 
   /** Waiting for acknowledged bytes to show up. */
   get holding(): boolean {
-    return this.ackedTo !== undefined;
+    return this.acks.to !== undefined;
   }
 
   /**
@@ -114,11 +96,12 @@ export class HalfStream {
    * or the sweep's for a flow gone quiet. True when that closed this half.
    */
   settle(tsUs: number): boolean {
-    const to = this.ackedTo;
-    if (to !== undefined && !this.closed) {
-      if (seqDiff(to, this.nextSeq) <= 0) this.ackedTo = undefined; // filled: it was reordering
-      else if (this.nextSeq !== this.stallSeq) this.stall(tsUs); // bytes moved: the window restarts for the rest
-      else if (this.seen - this.stallSeen >= HOLE_WINDOW_PACKETS || tsUs - this.stallUs >= HOLE_WINDOW_US) this.skipAcked();
+    // An acknowledgement of a FIN seen since: the FIN's sequence number carries no byte.
+    const acks = this.acks;
+    if (this.finSeq !== undefined && acks.to === ((this.finSeq + 1) >>> 0)) acks.to = this.finSeq;
+    if (acks.to !== undefined && !this.closed) {
+      if (seqDiff(acks.to, this.nextSeq) <= 0) acks.to = undefined; // filled: it was reordering
+      else if (acks.due(this.nextSeq, this.seen, tsUs)) this.skipAcked();
     }
     const wasClosed = this.closed;
     this.checkFin(tsUs);
@@ -130,9 +113,9 @@ export class HalfStream {
    * moment they were known to be on the wire), not by when the window ran out.
    */
   private skipAcked(): void {
-    const to = this.ackedTo!;
-    const at = this.evidenceSeq === this.nextSeq ? this.evidenceUs : this.stallUs;
-    this.ackedTo = undefined;
+    const to = this.acks.to!;
+    const at = this.acks.dateOf(this.nextSeq);
+    this.acks.to = undefined;
     while (seqDiff(to, this.nextSeq) > 0) {
       const first = this.pending[0];
       this.skipTo(first && seqDiff(first.seq, to) < 0 ? first.seq : to, at);
@@ -142,7 +125,7 @@ export class HalfStream {
 
   /** End of flow: deliver what is held, with gaps for the holes before it (acknowledged ones included). */
   flush(tsUs: number): void {
-    if (this.ackedTo !== undefined && !this.closed) this.skipAcked();
+    if (this.acks.to !== undefined && !this.closed) this.skipAcked();
     for (let first = this.pending[0]; first; first = this.pending[0]) {
       this.skipTo(first.seq, first.tsUs);
       this.drain();
@@ -197,12 +180,6 @@ export class HalfStream {
     this.stats.gaps++;
     this.stats.gapBytes += missing;
     this.sink.gap(this.dir, missing, tsUs);
-  }
-
-  private stall(tsUs: number): void {
-    this.stallSeq = this.nextSeq;
-    this.stallSeen = this.seen;
-    this.stallUs = tsUs;
   }
 
   private checkFin(tsUs: number): void {
