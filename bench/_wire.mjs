@@ -22,6 +22,7 @@ export async function startWireCapture(port, file) {
     };
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`tcpdump exited ${code}: ${err.trim()}`)));
+    child.once('error', (e) => reject(new Error(`tcpdump: ${e.message}`)));
   });
   return {
     async stop() {
