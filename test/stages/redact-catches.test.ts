@@ -77,6 +77,9 @@ describe('the redaction stage catches', () => {
     // a name spelled with escapes is found too (the quick pre-pass does not see it, so the scan runs)
     const escaped = redact(exchange(post('/x', 'Content-Type: application/json\r\n', '{"tok\\u0065n":"EscapedName"}')));
     expect(text(escaped)).not.toContain('EscapedName');
+    // null, booleans and empty strings hold no secret: kept as they are (GitHub's "temp_clone_token": null)
+    const empty = '{"temp_clone_token": null, "token": "", "secret_scanning": false, "password":true}';
+    expect(redact(exchange(post('/e', 'Content-Type: application/json\r\n', empty))).request.body!.text).toBe(empty);
   });
 
   it('urlencoded, multipart and gzip-encoded form bodies; the gzip body stays gzip', () => {

@@ -26,11 +26,18 @@ export function redactJson(text: string, isSecret: IsSecret, hash: Hash): string
     }
     const vEnd = valueEnd(text, j);
     const raw = text.slice(j, vEnd);
+    if (NO_SECRET.has(raw)) {
+      i = vEnd;
+      continue;
+    }
     out += text.slice(copied, j) + JSON.stringify(hash(raw.startsWith('"') ? decoded(raw) : raw));
     copied = i = vEnd;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
+
+/** Values that hold no secret: hashing them would only turn `null` into a string. */
+const NO_SECRET = new Set(['null', 'true', 'false', '""']);
 
 /** Index after the string starting at `q` (its closing quote), or the end of an unterminated one. */
 function stringEnd(s: string, q: number): number {
