@@ -80,6 +80,12 @@ describe('the redaction stage catches', () => {
     // null, booleans and empty strings hold no secret: kept as they are (GitHub's "temp_clone_token": null)
     const empty = '{"temp_clone_token": null, "token": "", "secret_scanning": false, "password":true}';
     expect(redact(exchange(post('/e', 'Content-Type: application/json\r\n', empty))).request.body!.text).toBe(empty);
+    // a HAR keeps content decoded under its Content-Encoding: that text is scanned, not hashed whole
+    const har = '["JGcn43EwCMBu",43200,100]';
+    const decoded = redact(exchange(post('/h', 'Content-Type: application/json\r\nContent-Encoding: gzip\r\n', har)));
+    expect(decoded.request.body!.text).toBe(har);
+    const withSecret = redact(exchange(post('/h', 'Content-Type: application/json\r\nContent-Encoding: gzip\r\n', '{"password":"HarDecoded"}')));
+    expect(text(withSecret)).not.toContain('HarDecoded');
   });
 
   it('urlencoded, multipart and gzip-encoded form bodies; the gzip body stays gzip', () => {

@@ -74,8 +74,15 @@ export function redactBody(headers: Header[], body: Body | undefined, isSecret: 
     } catch {
       plain = Buffer.alloc(0);
     }
-    if (coding && plain.length === 0 && bodyBytes(body).length > 0) out = hash(body.base64 ?? body.text!);
-    else {
+    if (coding && plain.length === 0 && bodyBytes(body).length > 0) {
+      // HAR tools store content decoded under the original Content-Encoding: valid UTF-8 that does not
+      // decode is that text (compressed bytes are almost never UTF-8); anything else is hashed whole.
+      if (body.text === undefined) out = hash(body.base64!);
+      else {
+        out = redactText(kind, headers, body.text, isSecret, hash);
+        if (out === body.text) return undefined;
+      }
+    } else {
       const enc = isUtf8(plain) ? 'utf8' : 'latin1';
       const text = plain.toString(enc);
       const red = redactText(kind, headers, text, isSecret, hash);
