@@ -46,11 +46,14 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   // Bytes were lost between messages: whole messages may be gone, so the next exchange says so.
   let reqDesync = false;
   let resDesync = false;
+  // Response bytes were lost while requests waited: whole responses may be gone, and every later one
+  // would then answer the wrong request. Pairing is trusted again only once no request is waiting.
+  let resUncertain = false;
   let reported = 0;
 
   const req = new MessageParser('request', opts, {
     onHead: (m) => {
-      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore: reqDesync, memory: false });
+      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore: reqDesync || resUncertain, memory: false });
       reqDesync = false;
       // Only one direction visible (asymmetric routing, a filter): do not hold a flow's requests forever.
       if (queue.length > MAX_UNANSWERED && answered === 0) {
@@ -77,6 +80,8 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
     methodFor: () => queue[answered]?.req.method,
     onDesync: () => {
       resDesync = true;
+      resUncertain = true;
+      for (let i = answered; i < queue.length; i++) queue[i]!.gapBefore = true;
     },
     onMessage: (m) => {
       const p = queue[answered];
@@ -93,6 +98,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
       }
       p.res = m;
       answered++;
+      if (answered === queue.length) resUncertain = false;
       if (wantsTunnel(p.req)) req.release(m.tunnel);
       flush();
     },
