@@ -1,5 +1,5 @@
 import type { Exchange, Header, RequestPart } from '../exchange.js';
-import { headerValueOf } from '../exchange.js';
+import { headerValueOf, isHeaderNamed } from '../exchange.js';
 
 /*
  * How a HAR request's URL and header list map onto an Exchange request and back. A HAR says the
@@ -45,7 +45,7 @@ export function harRequestFields(url: string, headers: Header[], deriveHost: boo
  */
 export function harRequestHeaders(req: RequestPart): Header[] {
   if (!req.pseudoHeaders && !req.hostDerived) return req.headers; // the usual case: no copy
-  const host = req.hostDerived ? req.headers.findIndex((h) => h.name.toLowerCase() === 'host') : -1;
+  const host = req.hostDerived ? req.headers.findIndex((h) => isHeaderNamed(h.name, 'host')) : -1;
   const headers = host >= 0 ? req.headers.filter((_, i) => i !== host) : req.headers;
   return req.pseudoHeaders ? [...req.pseudoHeaders.map((h) => pseudoHeader(req, h)), ...headers] : headers;
 }
