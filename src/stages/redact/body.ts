@@ -44,12 +44,14 @@ interface Coding {
   decode(b: Buffer, partial: boolean): Buffer;
   encode(b: Buffer): Buffer;
 }
-const sync = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_DECODED };
+const whole = { maxOutputLength: MAX_DECODED };
+const sync = { ...whole, finishFlush: constants.Z_SYNC_FLUSH };
+const GZIP: Coding = { decode: (b, p) => gunzipSync(b, p ? sync : whole), encode: (b) => gzipSync(b) };
 const CODINGS: Record<string, Coding> = {
-  gzip: { decode: (b, p) => gunzipSync(b, p ? sync : { maxOutputLength: MAX_DECODED }), encode: (b) => gzipSync(b) },
-  'x-gzip': { decode: (b, p) => gunzipSync(b, p ? sync : { maxOutputLength: MAX_DECODED }), encode: (b) => gzipSync(b) },
-  deflate: { decode: (b, p) => inflateSync(b, p ? sync : { maxOutputLength: MAX_DECODED }), encode: (b) => deflateSync(b) },
-  br: { decode: (b) => brotliDecompressSync(b, { maxOutputLength: MAX_DECODED }), encode: (b) => brotliCompressSync(b) },
+  gzip: GZIP,
+  'x-gzip': GZIP,
+  deflate: { decode: (b, p) => inflateSync(b, p ? sync : whole), encode: (b) => deflateSync(b) },
+  br: { decode: (b) => brotliDecompressSync(b, whole), encode: (b) => brotliCompressSync(b) },
 };
 
 /** The message's headers and body with the body's secrets hashed; undefined when nothing changed. */
@@ -68,13 +70,14 @@ export function redactBody(headers: Header[], body: Body | undefined, isSecret: 
     out = redactText(kind, headers, body.text, isSecret, hash);
     if (out === body.text) return undefined;
   } else {
+    const raw = bodyBytes(body);
     let plain: Buffer;
     try {
-      plain = coding ? coding.decode(bodyBytes(body), body.truncated) : bodyBytes(body);
+      plain = coding ? coding.decode(raw, body.truncated) : raw;
     } catch {
       plain = Buffer.alloc(0);
     }
-    if (coding && plain.length === 0 && bodyBytes(body).length > 0) {
+    if (coding && plain.length === 0 && raw.length > 0) {
       // HAR tools store content decoded under the original Content-Encoding: valid UTF-8 that does not
       // decode is that text (compressed bytes are almost never UTF-8); anything else is hashed whole.
       if (body.text === undefined) out = hash(body.base64!);
@@ -91,8 +94,8 @@ export function redactBody(headers: Header[], body: Body | undefined, isSecret: 
     }
   }
   const bytes = typeof out === 'string' ? Buffer.from(out, 'utf8') : out;
-  const kept = bodyBytes(body).length;
-  const size = body.truncated ? Math.max(bytes.length, body.size - kept + bytes.length) : bytes.length;
+  // Only a truncated body needs its kept length (bodyBytes decodes it again).
+  const size = body.truncated ? Math.max(bytes.length, body.size - bodyBytes(body).length + bytes.length) : bytes.length;
   const next = makeBody(bytes, size);
   return { headers: withLength(headers, size), body: next };
 }
