@@ -34,13 +34,12 @@ class Printer {
   private readonly tsv: TsvBytes | undefined;
   private readonly timer = new FlushTimer(() => this.flush());
   private first = true;
-  private readonly redact: (ex: Exchange) => Exchange;
   constructor(
     private readonly format: PrintFormat,
     private readonly out: Writable,
-    redaction: RedactPolicy,
+    /** Applied by add(); addEntry() takes text already redacted where it was made. */
+    private readonly redact: (ex: Exchange) => Exchange = (ex) => ex,
   ) {
-    this.redact = createRedactor(redaction);
     if (format === 'tsv') this.tsv = new TsvBytes();
     else this.lines = new LineBatcher(out);
     if (format === 'har') this.lines!.add(HAR_OPEN);
@@ -79,7 +78,7 @@ class Printer {
 
 /** Prints exchanges redacted by `redaction` (on unless --no-redact said otherwise). */
 export async function printExchanges(exchanges: AsyncIterable<Exchange>, format: PrintFormat, out: Writable, redaction: RedactPolicy = REDACT_ALL): Promise<void> {
-  const p = new Printer(format, out, redaction);
+  const p = new Printer(format, out, createRedactor(redaction));
   for await (const ex of exchanges) {
     if (p.add(ex)) await p.flush();
   }
@@ -88,12 +87,12 @@ export async function printExchanges(exchanges: AsyncIterable<Exchange>, format:
 
 /** printExchanges for a source that hands out batches (pcap input): one await per batch, not per exchange. */
 export function printExchangeBatches(batches: AsyncIterable<readonly Exchange[]>, format: PrintFormat, out: Writable, redaction: RedactPolicy = REDACT_ALL): Promise<void> {
-  return printBatches(batches, new Printer(format, out, redaction), (p, ex) => p.add(ex));
+  return printBatches(batches, new Printer(format, out, createRedactor(redaction)), (p, ex) => p.add(ex));
 }
 
-/** Prints entryText() batches made elsewhere (the reader threads of cat-shards.ts), in order. */
-export function printEntryBatches(batches: AsyncIterable<readonly string[]>, format: PrintFormat, out: Writable, redaction: RedactPolicy = REDACT_ALL): Promise<void> {
-  return printBatches(batches, new Printer(format, out, redaction), (p, text) => p.addEntry(text));
+/** Prints entryText() batches made elsewhere (the reader threads of cat-shards.ts, which redact them), in order. */
+export function printEntryBatches(batches: AsyncIterable<readonly string[]>, format: PrintFormat, out: Writable): Promise<void> {
+  return printBatches(batches, new Printer(format, out), (p, text) => p.addEntry(text));
 }
 
 async function printBatches<T>(batches: AsyncIterable<readonly T[]>, p: Printer, add: (p: Printer, item: T) => boolean): Promise<void> {

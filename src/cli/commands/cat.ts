@@ -33,7 +33,7 @@ export async function runCat(args: Args, out: Writable = process.stdout): Promis
     // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
     const thread = plan.mode === 'reader' ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
     const { printExchangeBatches, printEntryBatches } = await import('../print.js');
-    if (plan.mode === 'shards') return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning, redaction), args.format, out, redaction);
+    if (plan.mode === 'shards') return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning, redaction), args.format, out);
     // Batches: the pcap path is the one fast enough for a per-exchange await to show.
     const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
     return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), args.format, out, redaction);
