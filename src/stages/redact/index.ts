@@ -58,7 +58,18 @@ const URL_HEADERS = /^(?:location|referer|content-location)$/i;
 const enum Kind {
   Plain,
   Secret,
+  Cookie,
+  SetCookie,
+  Auth,
   Url,
+}
+
+/** How a secret header's value is redacted: some keep a readable part (see headers.ts). */
+function secretKind(name: string): Kind {
+  if (isHeaderNamed(name, 'cookie')) return Kind.Cookie;
+  if (isHeaderNamed(name, 'set-cookie') || isHeaderNamed(name, 'set-cookie2')) return Kind.SetCookie;
+  if (isHeaderNamed(name, 'authorization') || isHeaderNamed(name, 'proxy-authorization')) return Kind.Auth;
+  return Kind.Secret;
 }
 
 /**
@@ -73,14 +84,22 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
   const hash = hasher(key.bytes);
   const secret = globsRegExp([...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])]);
   // One lookup per header: names repeat (in the same spelling) across millions of exchanges.
-  const kind = cached((name) => (secret.test(name) ? Kind.Secret : URL_HEADERS.test(name) ? Kind.Url : Kind.Plain));
+  const kind = cached((name) => (secret.test(name) ? secretKind(name) : URL_HEADERS.test(name) ? Kind.Url : Kind.Plain));
   const fields = [...DEFAULT_FIELD_NAMES, ...(p.queryParams ?? [])];
   const field: IsSecret = Object.assign(nameMatcher(fields), { hint: hintRegExp(fields) });
-  const value = (name: string, v: string): string => {
-    if (isHeaderNamed(name, 'cookie')) return redactCookies(v, hash);
-    if (isHeaderNamed(name, 'set-cookie') || isHeaderNamed(name, 'set-cookie2')) return redactSetCookie(v, hash);
-    if (isHeaderNamed(name, 'authorization') || isHeaderNamed(name, 'proxy-authorization')) return redactAuth(v, hash);
-    return hash(v);
+  const value = (k: Kind, v: string): string => {
+    switch (k) {
+      case Kind.Cookie:
+        return redactCookies(v, hash);
+      case Kind.SetCookie:
+        return redactSetCookie(v, hash);
+      case Kind.Auth:
+        return redactAuth(v, hash);
+      case Kind.Url:
+        return redactUrl(v, field, hash);
+      default:
+        return hash(v);
+    }
   };
   /** The same array when nothing in it changes. */
   const list = (hs: Header[]): Header[] => {
@@ -89,7 +108,7 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
       const h = hs[i]!;
       const k = kind(h.name);
       if (k === Kind.Plain) continue;
-      const v = k === Kind.Secret ? value(h.name, h.value) : redactUrl(h.value, field, hash);
+      const v = value(k, h.value);
       if (v !== h.value) (out ??= hs.slice())[i] = { name: h.name, value: v };
     }
     return out ?? hs;
