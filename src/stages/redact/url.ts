@@ -37,7 +37,7 @@ export function redactPairs(text: string, seps: string, isSecret: IsSecret, hash
 export function redactUrl(raw: string, isSecret: IsSecret, hash: Hash): string {
   if (!URL_PARTS.test(raw)) return raw;
   let u = raw;
-  if (u.includes('@')) u = u.replace(USERINFO, (_m, scheme: string, user: string, pass: string | undefined) => `${scheme}${user}${pass === undefined ? '' : `:${hash(pass)}`}@`);
+  if (u.includes('@')) u = replacePassword(u, hash);
   const hashAt = u.indexOf('#');
   const end = hashAt < 0 ? u.length : hashAt;
   const first = u.indexOf('?');
@@ -58,7 +58,12 @@ function redactSegmentParams(seg: string, isSecret: IsSecret, hash: Hash): strin
 
 /** For logs and messages: a URL with its password (`user:pass@`) replaced by `***`. */
 export function safeUrl(url: string): string {
-  return url.replace(USERINFO, (_m, scheme: string, user: string, pass: string | undefined) => `${scheme}${user}${pass === undefined ? '' : ':***'}@`);
+  return replacePassword(url, () => '***');
+}
+
+/** The URL with the password of its `user:pass@` (when it has one) replaced by `by(pass)`. */
+function replacePassword(url: string, by: (pass: string) => string): string {
+  return url.replace(USERINFO, (_m, scheme: string, user: string, pass: string | undefined) => `${scheme}${user}${pass === undefined ? '' : `:${by(pass)}`}@`);
 }
 
 function decodeName(name: string): string {
