@@ -3,7 +3,7 @@ import type { Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js'
 import { BodyTap } from './body-tap.js';
 import { nowUs } from './clock.js';
 import { forwardableRaw, pairsOf, tuplesOf } from './headers.js';
-import { isChunked, rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
+import { rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
 
 export interface ForwardOptions {
   upstream: Upstream;
@@ -61,10 +61,12 @@ export class Forwarding {
     const up = opts.upstream;
     const raw = forwardableRaw(req.rawHeaders, 'request');
     this.head = rawHead(req.method ?? 'GET', upstreamTarget(up, req.url ?? '/'), req.httpVersion, raw);
-    this.chunked = isChunked(raw);
-    this.creq = this.send();
     const h = req.headers;
-    if (h['content-length'] === undefined || h['content-length'] === '0' ? h['transfer-encoding'] === undefined : false) {
+    // The client framed its body with chunked coding: Node's server has decoded it, so it is re-chunked
+    // (Node's parser refuses a request whose Transfer-Encoding does not end in chunked).
+    this.chunked = h['transfer-encoding'] !== undefined;
+    this.creq = this.send();
+    if ((h['content-length'] === undefined || h['content-length'] === '0') && !this.chunked) {
       // No body (most requests): the head goes out alone, without a round of stream events.
       this.ended = true;
       this.creq.end();

@@ -1,6 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isHeaderNamed } from '../../exchange.js';
 
 export interface Upstream {
   url: URL;
@@ -30,15 +29,6 @@ export function rawHead(method: string, target: string, httpVersion: string, raw
   let head = `${method} ${target} HTTP/${httpVersion}\r\n`;
   for (let i = 0; i + 1 < raw.length; i += 2) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   return head + '\r\n';
-}
-
-/**
- * Whether the client framed its body with chunked coding: Node's server has decoded it, so it is
- * re-chunked. Node's parser refuses a request whose Transfer-Encoding does not end in chunked.
- */
-export function isChunked(raw: readonly string[]): boolean {
-  for (let i = 0; i + 1 < raw.length; i += 2) if (isHeaderNamed(raw[i]!, 'transfer-encoding')) return true;
-  return false;
 }
 
 /**
