@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface Upstream {
@@ -49,8 +49,6 @@ export function upstreamRequest(up: Upstream, method: string, head: string, chun
   internals._last = !keepAlive;
   return creq;
 }
-
-export type UpstreamResponse = IncomingMessage;
 
 /** Sends the head before any body byte. flushHeaders() would write it as UTF-8; header bytes are Latin-1 strings. */
 export function sendHeadNow(creq: ClientRequest): void {
