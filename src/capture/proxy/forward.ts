@@ -1,5 +1,6 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js';
+import type { Socket } from 'node:net';
+import type { Connection, Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js';
 import { BodyTap } from './body-tap.js';
 import { nowUs } from './clock.js';
 import { forwardableRaw, pairsOf, tuplesOf } from './headers.js';
@@ -21,6 +22,11 @@ export type Outcome = 'ok' | 'upstream-error' | 'client-abort' | 'request-timeou
 
 const kForwarding = Symbol('shadowtap.forwarding');
 type Tagged<T> = T & { [kForwarding]?: Forwarding };
+
+/** The client connection's two endpoints, as recorded in an exchange (forwarded or tunnelled). */
+export function connectionOf(socket: Socket): Connection {
+  return { clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0, serverIp: socket.localAddress ?? '', serverPort: socket.localPort ?? 0 };
+}
 
 /** The exchange being forwarded on a client connection, if any (the server's request timeout needs it). */
 export function forwardingOn(socket: object): Forwarding | undefined {
@@ -162,7 +168,7 @@ export class Forwarding {
     const ex: Exchange = {
       id: this.id,
       timing: { requestStartUs: this.startUs, requestEndUs: this.requestEndUs },
-      connection: { clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0, serverIp: socket.localAddress ?? '', serverPort: socket.localPort ?? 0 },
+      connection: connectionOf(socket),
       request: { method: req.method ?? 'GET', target: req.url ?? '/', httpVersion: `HTTP/${req.httpVersion}`, headers: pairsOf(req.rawHeaders) },
       source: { capture: this.opts.capture, host: this.opts.host, kind: 'proxy' },
     };
