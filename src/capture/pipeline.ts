@@ -86,7 +86,7 @@ export class CapturePipeline {
     if (pkt.tsUs > this.lastTsUs) this.lastTsUs = pkt.tsUs;
     if (this.lastTsUs >= this.nextSweepUs) this.sweep();
     const skip = decodeSegment(pkt, seg);
-    if (seg.encap !== 0) stats.decapsulated++;
+    if (seg.zone !== 0) stats.decapsulated++; // a zone is set whenever a tunnel was unwrapped
     if (skip !== Skip.None) return this.skipped(skip, pkt.linkType);
     if (this.ports && !this.ports.has(seg.srcPort) && !this.ports.has(seg.dstPort)) return;
     const flow = this.flowOf(pkt);

@@ -10,12 +10,11 @@ const inner: Inner = { kind: Encap.None, tunnel: 0, ipAt: -1 };
 
 /**
  * Decodes link → IPv4/IPv6 → TCP into `seg` (offsets only), unwrapping VXLAN, GRE and ERSPAN on the way
- * (seg.encap, seg.zone say which). IPv4 fragments and IPv6 Fragment headers are detected and reported as
+ * (seg.zone says which). IPv4 fragments and IPv6 Fragment headers are detected and reported as
  * Skip.Fragment, not reassembled: HTTP over TCP on a sane path never fragments (TCP sizes segments to the
  * MSS and sets DF), so reassembly would cost more than it recovers.
  */
 export function decodeSegment(pkt: RawPacket, seg: Segment): Skip {
-  seg.encap = Encap.None;
   seg.zone = 0;
   const at = ipOffset(pkt.linkType, pkt.buf, pkt.start, pkt.end);
   if (at < 0) return at === UNKNOWN_LINK ? Skip.UnknownLink : Skip.NotTcp;
@@ -75,7 +74,6 @@ function decodeIp(buf: Buffer, at: number, end: number, frameEnd: number, seg: S
 function decodeTunnel(proto: number, buf: Buffer, p: number, end: number, wireEnd: number, seg: Segment, depth: number): Skip {
   const t = unwrap(proto, buf, p, end, inner);
   if (!t) return Skip.NotTcp;
-  if (seg.encap === Encap.None) seg.encap = t.kind;
   // Exact (below 2^53): the kind in the high part, the tunnel's own key in the low 32 bits.
   seg.zone = t.kind * 4294967296 + (t.tunnel >>> 0);
   if (t.ipAt < 0) return Skip.NotTcp;

@@ -17,8 +17,6 @@ export interface Segment {
   payEnd: number;
   /** Payload length on the wire; more than payEnd - payStart when the snap length cut the packet. */
   payLen: number;
-  /** The outermost tunnel unwrapped to reach this segment (an Encap value; 0: none). */
-  encap: number;
   /** Which tunnel (kind and key) the segment came out of, 0 for none: part of the flow's identity. */
   zone: number;
 }
@@ -29,7 +27,7 @@ export const RST = 0x04;
 export const ACK = 0x10;
 
 export function newSegment(): Segment {
-  return { family: 4, srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, payStart: 0, payEnd: 0, payLen: 0, encap: 0, zone: 0 };
+  return { family: 4, srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, payStart: 0, payEnd: 0, payLen: 0, zone: 0 };
 }
 
 /** Why a packet yielded no segment; the pipeline counts these. */

@@ -1,9 +1,10 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js';
+import type { Socket } from 'node:net';
+import type { Connection, Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js';
 import { BodyTap } from './body-tap.js';
 import { nowUs } from './clock.js';
 import { forwardableRaw, pairsOf, tuplesOf } from './headers.js';
-import { isChunked, rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
+import { rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
 
 export interface ForwardOptions {
   upstream: Upstream;
@@ -21,6 +22,11 @@ export type Outcome = 'ok' | 'upstream-error' | 'client-abort' | 'request-timeou
 
 const kForwarding = Symbol('shadowtap.forwarding');
 type Tagged<T> = T & { [kForwarding]?: Forwarding };
+
+/** The client connection's two endpoints, as recorded in an exchange (forwarded or tunnelled). */
+export function connectionOf(socket: Socket): Connection {
+  return { clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0, serverIp: socket.localAddress ?? '', serverPort: socket.localPort ?? 0 };
+}
 
 /** The exchange being forwarded on a client connection, if any (the server's request timeout needs it). */
 export function forwardingOn(socket: object): Forwarding | undefined {
@@ -61,10 +67,12 @@ export class Forwarding {
     const up = opts.upstream;
     const raw = forwardableRaw(req.rawHeaders, 'request');
     this.head = rawHead(req.method ?? 'GET', upstreamTarget(up, req.url ?? '/'), req.httpVersion, raw);
-    this.chunked = isChunked(raw);
-    this.creq = this.send();
     const h = req.headers;
-    if (h['content-length'] === undefined || h['content-length'] === '0' ? h['transfer-encoding'] === undefined : false) {
+    // The client framed its body with chunked coding: Node's server has decoded it, so it is re-chunked
+    // (Node's parser refuses a request whose Transfer-Encoding does not end in chunked).
+    this.chunked = h['transfer-encoding'] !== undefined;
+    this.creq = this.send();
+    if ((h['content-length'] === undefined || h['content-length'] === '0') && !this.chunked) {
       // No body (most requests): the head goes out alone, without a round of stream events.
       this.ended = true;
       this.creq.end();
@@ -160,7 +168,7 @@ export class Forwarding {
     const ex: Exchange = {
       id: this.id,
       timing: { requestStartUs: this.startUs, requestEndUs: this.requestEndUs },
-      connection: { clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0, serverIp: socket.localAddress ?? '', serverPort: socket.localPort ?? 0 },
+      connection: connectionOf(socket),
       request: { method: req.method ?? 'GET', target: req.url ?? '/', httpVersion: `HTTP/${req.httpVersion}`, headers: pairsOf(req.rawHeaders) },
       source: { capture: this.opts.capture, host: this.opts.host, kind: 'proxy' },
     };

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { Exchange, Header } from '../../exchange.js';
 import { nowUs } from './clock.js';
-import type { ForwardOptions, Outcome } from './forward.js';
+import { connectionOf, type ForwardOptions, type Outcome } from './forward.js';
 import { pairsOf } from './headers.js';
 import { rawHead, upstreamTarget } from './upstream-request.js';
 
@@ -31,7 +31,7 @@ export function tunnel(req: IncomingMessage, client: Duplex, early: Buffer, opts
   const ex: Exchange = {
     id,
     timing: { requestStartUs: startUs, requestEndUs: startUs },
-    connection: { clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0, serverIp: socket.localAddress ?? '', serverPort: socket.localPort ?? 0 },
+    connection: connectionOf(socket),
     request: { method, target: req.url ?? '', httpVersion: `HTTP/${req.httpVersion}`, headers: pairsOf(req.rawHeaders) },
     source: { capture: opts.capture, host: opts.host, kind: 'proxy' },
     flags: ['tunnel'],

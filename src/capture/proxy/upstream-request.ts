@@ -1,6 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isHeaderNamed } from '../../exchange.js';
 
 export interface Upstream {
   url: URL;
@@ -33,15 +32,6 @@ export function rawHead(method: string, target: string, httpVersion: string, raw
 }
 
 /**
- * Whether the client framed its body with chunked coding: Node's server has decoded it, so it is
- * re-chunked. Node's parser refuses a request whose Transfer-Encoding does not end in chunked.
- */
-export function isChunked(raw: readonly string[]): boolean {
-  for (let i = 0; i + 1 < raw.length; i += 2) if (isHeaderNamed(raw[i]!, 'transfer-encoding')) return true;
-  return false;
-}
-
-/**
  * A Node client request that sends `head` verbatim. Node's ClientRequest always writes "HTTP/1.1" and
  * adds Connection (and Transfer-Encoding) itself; undici also lower-cases Host and Content-Length and
  * refuses `*` targets and repeated Host headers. So the head Node prepared is replaced, before anything
@@ -59,8 +49,6 @@ export function upstreamRequest(up: Upstream, method: string, head: string, chun
   internals._last = !keepAlive;
   return creq;
 }
-
-export type UpstreamResponse = IncomingMessage;
 
 /** Sends the head before any body byte. flushHeaders() would write it as UTF-8; header bytes are Latin-1 strings. */
 export function sendHeadNow(creq: ClientRequest): void {

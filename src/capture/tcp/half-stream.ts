@@ -93,9 +93,9 @@ export class HalfStream {
 
   /**
    * Declares the acknowledged hole a gap once it has stood for the window; `tsUs` is the packet's time,
-   * or the sweep's for a flow gone quiet. True when that closed this half.
+   * or the sweep's for a flow gone quiet.
    */
-  settle(tsUs: number): boolean {
+  settle(tsUs: number): void {
     // An acknowledgement of a FIN seen since: the FIN's sequence number carries no byte.
     const acks = this.acks;
     if (this.finSeq !== undefined && acks.to === ((this.finSeq + 1) >>> 0)) acks.to = this.finSeq;
@@ -103,9 +103,7 @@ export class HalfStream {
       if (seqDiff(acks.to, this.nextSeq) <= 0) acks.to = undefined; // filled: it was reordering
       else if (acks.due(this.nextSeq, this.seen, tsUs)) this.skipAcked();
     }
-    const wasClosed = this.closed;
     this.checkFin(tsUs);
-    return this.closed && !wasClosed;
   }
 
   /**
