@@ -4,14 +4,15 @@ import { named, parseDuration, parseShare } from '../units/parse.js';
 
 /** "10" (a bare number is ms), "10ms", "0.5s" or "off" → milliseconds. */
 export function limitMs(v: string | number, flag: string): number {
-  const s = String(v).trim();
-  if (s === 'off') return Infinity;
-  return named(flag, s, (t) => parseDuration(t, { bare: 'ms' }));
+  return limit(v, flag, (t) => parseDuration(t, { bare: 'ms' }));
 }
 
 /** "1%", "0.01" (a bare number is a fraction) or "off" → a fraction 0..1. */
 export function limitFraction(v: string | number, flag: string): number {
+  return limit(v, flag, (t) => parseShare(t, { bare: 'fraction' }));
+}
+
+function limit(v: string | number, flag: string, parse: (text: string | number) => number): number {
   const s = String(v).trim();
-  if (s === 'off') return Infinity;
-  return named(flag, s, (t) => parseShare(t, { bare: 'fraction' }));
+  return s === 'off' ? Infinity : named(flag, s, parse);
 }

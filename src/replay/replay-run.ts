@@ -81,8 +81,9 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const invalid = readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = readStats.reduce((n, s) => n + s.exchanges, 0);
   const differences = collector?.report();
-  const verdict = judgeReplay({ ...run, ...(differences ? { differences } : {}) }, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
-  const summary: ReplaySummary = { ...run, ...(differences ? { differences } : {}), input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };
+  const measured = { ...run, ...(differences ? { differences } : {}) };
+  const verdict = judgeReplay(measured, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
+  const summary: ReplaySummary = { ...measured, input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };
   if (a.summary) await writePrivateFile(a.summary, JSON.stringify(summary, null, 2) + '\n');
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);

@@ -35,7 +35,7 @@ export function errorBreakdown(t: Pick<TargetSummary, 'errors' | 'errorReasons'>
   }).join(', ');
 }
 
-export function errorRateCheck(t: TargetSummary, maxErrorRate: number): ThresholdResult {
+function errorRateCheck(t: TargetSummary, maxErrorRate: number): ThresholdResult {
   const errors = Object.values(t.errors).reduce((a, n) => a + (n ?? 0), 0);
   const actual = t.requests ? errors / t.requests : 0;
   const pass = actual <= maxErrorRate;

@@ -11,8 +11,8 @@ export interface ReplayDispatcher {
   dispatch(o: H1DispatchOptions & { origin: string }, handler: H1Handler & Dispatcher.DispatchHandler): boolean;
   close(): Promise<void>;
   destroy(): Promise<void>;
-  /** Opens up to n connections before a run starts (the direct client; undici connects on first use). */
-  preconnect?(n: number): Promise<void>;
+  /** Opens its connections (up to its limit) before a run starts (the direct client; undici connects on first use). */
+  preconnect?(): Promise<void>;
 }
 
 // undici loads (~65 ms) only for a target that needs it: https, or a proxy.

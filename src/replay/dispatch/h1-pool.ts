@@ -69,12 +69,11 @@ export class H1Pool {
   }
 
   /**
-   * Opens connections up to `n` (at most the limit) and resolves when each has connected or failed:
-   * done before a run's clock starts, so the first requests do not wait for a handshake.
+   * Opens connections up to the limit and resolves when each has connected or failed: done
+   * before a run's clock starts, so the first requests do not wait for a handshake.
    */
-  async preconnect(n: number): Promise<void> {
-    const want = Math.min(n, this.opts.connections);
-    while (this.conns.length < want) this.conns.push(this.open());
+  async preconnect(): Promise<void> {
+    while (this.conns.length < this.opts.connections) this.conns.push(this.open());
     await Promise.all(this.conns.map((c) => c.whenConnected()));
   }
 

@@ -15,8 +15,6 @@ const MAX_KEPT_BODY = 4 << 20;
 export class RequestHandler<P> implements Dispatcher.DispatchHandler {
   /** When the request was handed to the client; replaced by the moment its bytes are written (onConnect). */
   sentUs = monoUs();
-  /** False while the request waits in the client (for a connection, or a connect). */
-  written = false;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
   private headerList: Header[] | null = null;
@@ -35,7 +33,6 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
   /** undici and the direct client both call this just before writing the request to its socket. */
   onConnect(): void {
     this.sentUs = monoUs();
-    this.written = true;
   }
 
   onHeaders(code: number, headers: Buffer[]): boolean {

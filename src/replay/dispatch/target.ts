@@ -78,7 +78,7 @@ export class TargetRunner {
    * lag). Waits at most PRECONNECT_MS: a target that slow to accept fails or queues on its own.
    */
   async prepare(): Promise<void> {
-    const opening = this.d.dispatcher.preconnect?.(this.opts.connections ?? 10);
+    const opening = this.d.dispatcher.preconnect?.();
     if (!opening) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([opening, new Promise<void>((r) => (timer = setTimeout(r, PRECONNECT_MS)))]);
