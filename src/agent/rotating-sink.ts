@@ -118,9 +118,9 @@ export class RotatingFileSink {
   private abandon(why: string): void {
     if (this.abandoned) return;
     this.abandoned = true;
-    const left = this.queue.size;
-    this.stats.lostAtStop += this.queue.drainSync(Infinity).length;
-    this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost: left });
+    const lost = this.queue.drainSync(Infinity).length;
+    this.stats.lostAtStop += lost;
+    this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost });
   }
 
   private async append(buf: Buffer, n: number): Promise<boolean> {
