@@ -5,7 +5,7 @@ import type { Exchange } from '../exchange.js';
 import type { Log } from './source.js';
 import { toHarEntry } from '../formats/har-entry.js';
 import { captureHeader, type OutputHeader } from '../formats/capture-file.js';
-import { createRedactor, REDACT_ALL } from '../stages/redact/index.js';
+import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 import { DropQueue } from '../capture/proxy/drop-queue.js';
 import { enforceCap, finalize, partialName, recoverPartials, stamp } from './capture-files.js';
 
@@ -57,6 +57,8 @@ export class RotatingFileSink {
   private finalizing = new Set<Promise<unknown>>();
   private loop: Promise<void>;
   private timer: NodeJS.Timeout;
+  /** What the file header records and what `redact` applies: one value, so they cannot disagree. */
+  private readonly policy: RedactPolicy;
   private readonly redact: (ex: Exchange) => Exchange;
   /** Aborted by close(): a degraded sink stops waiting to retry, and what then fails is lost, not retried. */
   private stopping = new AbortController();
@@ -65,7 +67,8 @@ export class RotatingFileSink {
 
   constructor(private readonly o: RotatingOptions) {
     this.queue = new DropQueue(o.queueCapacity);
-    this.redact = createRedactor(o.header.redaction ?? REDACT_ALL);
+    this.policy = o.header.redaction ?? REDACT_ALL;
+    this.redact = createRedactor(this.policy);
     this.timer = setInterval(() => {
       if (this.fh && Date.now() - this.openedAt >= o.rotateEveryMs) void this.rotate();
     }, Math.min(1000, o.rotateEveryMs));
@@ -115,9 +118,9 @@ export class RotatingFileSink {
   private abandon(why: string): void {
     if (this.abandoned) return;
     this.abandoned = true;
-    const left = this.queue.size;
-    this.stats.lostAtStop += this.queue.drainSync(Infinity).length;
-    this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost: left });
+    const lost = this.queue.drainSync(Infinity).length;
+    this.stats.lostAtStop += lost;
+    this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost });
   }
 
   private async append(buf: Buffer, n: number): Promise<boolean> {
@@ -163,7 +166,7 @@ export class RotatingFileSink {
     }
     try {
       await fh.chmod(0o600);
-      const header = captureHeader(this.o.header.source, this.o.header.redaction ?? REDACT_ALL);
+      const header = captureHeader(this.o.header.source, this.policy);
       const line = Buffer.from(JSON.stringify({ _shadowtap: header }) + '\n');
       await fh.write(line, 0, line.length, 0);
       this.size = line.length;

@@ -65,35 +65,37 @@ function checked(name: string, text: string, parse: (v: string) => number, r: Ra
   throw new InputError(expected);
 }
 
+/** A number flag in the range `o` gives (min defaults to 0; `above` to `aboveByDefault`). */
+function rangeFlag<O extends Common>(name: string, o: O & Range, what: string, parse: (v: string) => number, shown: { plain?: boolean; shown?: (n: number) => string } = {}, aboveByDefault?: boolean) {
+  const { min = 0, max, above = aboveByDefault, ...common } = o;
+  return flag(common, (v) => checked(name, v, parse, { min, max, above }, what, shown));
+}
+
 /** A whole number in [min, max] (min defaults to 0). */
 export function wholeFlag<O extends Common>(name: string, o: O & Range) {
-  const { min = 0, max, above, ...common } = o;
-  return flag(common, (v) => checked(name, v, parseWhole, { min, max, above }, 'a whole number', { plain: true }));
+  return rangeFlag(name, o, 'a whole number', parseWhole, { plain: true });
 }
 
 /** A decimal number ≥ 0 (or in the range given). */
 export function decimalFlag<O extends Common>(name: string, o: O & Range) {
-  const { min = 0, max, above, ...common } = o;
-  return flag(common, (v) => checked(name, v, parseDecimal, { min, max, above }, 'a number', { plain: true }));
+  return rangeFlag(name, o, 'a number', parseDecimal, { plain: true });
 }
 
 /** A duration → milliseconds; a bare number is `bare` (seconds unless said otherwise). */
 export function durationFlag<O extends Common>(name: string, o: O & Range & { bare?: 's' | 'ms' }) {
-  const { bare = 's', min = 0, max, above, ...common } = o;
+  const { bare = 's', ...rest } = o;
   const ms = (n: number): string => (n >= 1000 ? `${n / 1000}s` : `${n}ms`);
-  return flag(common, (v) => checked(name, v, (t) => parseDuration(t, { bare }), { min, max, above }, 'a duration', { shown: ms }));
+  return rangeFlag(name, rest, 'a duration', (t) => parseDuration(t, { bare }), { shown: ms });
 }
 
 /** A size → bytes: 512, 64KiB, 1MiB (1024-based), 1MB (1000-based). */
 export function sizeFlag<O extends Common>(name: string, o: O & Range) {
-  const { min = 0, max, above, ...common } = o;
-  return flag(common, (v) => checked(name, v, parseSize, { min, max, above }, 'a size in bytes'));
+  return rangeFlag(name, o, 'a size in bytes', parseSize);
 }
 
 /** A rate → per second: 100, 100/s, 6000/min; above 0. */
 export function rateFlag<O extends Common>(name: string, o: O & Range) {
-  const { min = 0, max, above = true, ...common } = o;
-  return flag(common, (v) => checked(name, v, parseRate, { min, max, above }, 'a rate'));
+  return rangeFlag(name, o, 'a rate', parseRate, {}, true);
 }
 
 /** A percentage → 0..100: "10" or "10%", "0.5%"; above 0. */

@@ -24,6 +24,15 @@ export const PATTERN = {
   percent: `^${NUM}%$`,
 } as const;
 
+// Compiled once (the readers run per flag and per YAML field).
+const BARE_NUMBER = new RegExp(`^${NUM}$`);
+const DURATION = new RegExp(PATTERN.duration);
+const DURATION_PART = new RegExp(`(${NUM})(d|h|ms|m|s|us|µs)`, 'g');
+const SIZE = new RegExp(`^(${NUM}) ?([A-Za-z]*)$`);
+const RATE = new RegExp(`^(${NUM})(?: ?/ ?([a-z]+))?$`);
+const SHARE = new RegExp(`^(${NUM})(%?)$`);
+const DECIMAL = new RegExp(`^(?:${NUM}|\\.\\d+)$`);
+
 /** Node's timers cannot wait longer (2^31 − 1 ms, about 24.8 days); no duration here needs to. */
 export const MAX_DURATION_MS = 2 ** 31 - 1;
 export const DURATION_HINT = 'expected a duration such as 500ms, 30s, 2h, 1h30m or 500us';
@@ -33,14 +42,14 @@ export function parseDuration(v: string | number, o: { bare?: 'ms' | 's' } = {})
   const text = String(v).trim();
   const hint = `${DURATION_HINT}${o.bare ? ` (a bare number is ${o.bare === 's' ? 'seconds' : 'milliseconds'})` : ''}`;
   let ms: number;
-  if (new RegExp(`^${NUM}$`).test(text)) {
+  if (BARE_NUMBER.test(text)) {
     if (!o.bare) throw new UnitError(`${hint}: give a unit`);
     ms = Number(text) * DURATION_UNITS[o.bare];
   } else {
-    if (!new RegExp(PATTERN.duration).test(text)) throw new UnitError(hint);
+    if (!DURATION.test(text)) throw new UnitError(hint);
     ms = 0;
     let last = Infinity;
-    for (const [, n, unit] of text.matchAll(new RegExp(`(${NUM})(d|h|ms|m|s|us|µs)`, 'g'))) {
+    for (const [, n, unit] of text.matchAll(DURATION_PART)) {
       const scale = DURATION_UNITS[unit as DurationUnit];
       if (scale >= last) throw new UnitError(`${hint}: units from the largest to the smallest, each once`);
       last = scale;
@@ -53,7 +62,7 @@ export function parseDuration(v: string | number, o: { bare?: 'ms' | 's' } = {})
 
 /** 512, "64KiB", "1MiB" (1024-based), "1MB" (1000-based), "100 MB" → whole bytes. */
 export function parseSize(v: string | number): number {
-  const m = new RegExp(`^(${NUM}) ?([A-Za-z]*)$`).exec(String(v).trim());
+  const m = SIZE.exec(String(v).trim());
   const scale = m ? (m[2] ? SIZE_UNITS[m[2]] : 1) : undefined;
   if (!m || scale === undefined) throw new UnitError('expected a size in bytes such as 512, 64KiB, 1MiB or 1MB (KiB/MiB/GiB are 1024-based, kB/MB/GB 1000-based)');
   const bytes = Math.round(Number(m[1]) * scale);
@@ -63,7 +72,7 @@ export function parseSize(v: string | number): number {
 
 /** 100, "100/s", "6000/min", "90/h" → per second. */
 export function parseRate(v: string | number): number {
-  const m = new RegExp(`^(${NUM})(?: ?/ ?([a-z]+))?$`).exec(String(v).trim());
+  const m = RATE.exec(String(v).trim());
   const scale = m ? (m[2] ? RATE_UNITS[m[2]] : 1) : undefined;
   if (!m || scale === undefined) throw new UnitError('expected a rate such as 100, 100/s or 6000/min');
   return Number(m[1]) * scale;
@@ -75,7 +84,7 @@ export function parseRate(v: string | number): number {
  */
 export function parseShare(v: string | number, o: { bare: 'fraction' | 'percent' }): number {
   const text = String(v).trim();
-  const m = new RegExp(`^(${NUM})(%?)$`).exec(text);
+  const m = SHARE.exec(text);
   const hint = `expected a percentage such as 95% or 0.5%${o.bare === 'fraction' ? ', or a fraction from 0 to 1' : ''}`;
   if (!m) throw new UnitError(hint);
   const share = m[2] || o.bare === 'percent' ? Number(m[1]) / 100 : Number(m[1]);
@@ -93,7 +102,7 @@ export function parseWhole(v: string | number): number {
 /** A finite decimal ≥ 0 (no sign, no exponent, no NaN or Infinity). */
 export function parseDecimal(v: string | number): number {
   const text = String(v).trim();
-  if (!new RegExp(`^(?:${NUM}|\\.\\d+)$`).test(text)) throw new UnitError('expected a number such as 1, 0.5 or 2.5');
+  if (!DECIMAL.test(text)) throw new UnitError('expected a number such as 1, 0.5 or 2.5');
   return Number(text);
 }
 

@@ -63,17 +63,21 @@ export function rate(o: { zero?: boolean } = {}) {
     .describe('requests/s, or a rate such as 100/s or 6000/min');
 }
 
+/** "95%", "0.5%" as written (at most 100%); the branch `fraction` and `rateOrShare` share. */
+function percent() {
+  return parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }));
+}
+
 /** A fraction 0..1, or a percentage such as "1%" (kept as written; `fraction` reads it). */
 export function fraction() {
   const error = 'expected a fraction between 0 and 1 or a percentage such as 1%';
-  const percent = parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }));
-  return z.union([z.number({ error: got(error) }).min(0, { error: got(error) }).max(1, { error: got(error) }), percent], { error: got(error) }).describe('a fraction 0..1 or a percentage such as 1%');
+  return z.union([z.number({ error: got(error) }).min(0, { error: got(error) }).max(1, { error: got(error) }), percent()], { error: got(error) }).describe('a fraction 0..1 or a percentage such as 1%');
 }
 
 /** A rate, or a percentage of the offered rate (kept as written; `rateOrShare` reads it). */
 export function rateOrShare() {
   const error = 'expected requests per second (such as 100 or 6000/min), or a percentage of the offered rate such as 95%';
   return z
-    .union([z.number({ error: got(error) }).nonnegative({ error: got(error) }), z.string().regex(new RegExp(PATTERN.rate)), parsedBy(z.string().regex(new RegExp(PATTERN.percent), { abort: true }), (v) => parseShare(v, { bare: 'fraction' }))], { error: got(error) })
+    .union([z.number({ error: got(error) }).nonnegative({ error: got(error) }), z.string().regex(new RegExp(PATTERN.rate)), percent()], { error: got(error) })
     .describe('requests/s (or such as 6000/min), or a percentage of the offered rate such as 95%');
 }

@@ -61,7 +61,8 @@ export class Outcomes {
     // An interval holds the load sent in it (offered, and the latency that load met) and the
     // responses that came in it (ok, failed): a target past capacity answers less than it was offered.
     const sent = this.at(o.intendedUs);
-    const done = this.at(o.intendedUs + o.latencyUs);
+    const doneUs = o.intendedUs + o.latencyUs;
+    const done = this.at(doneUs);
     for (const b of [sent, ep.b, this.total]) {
       b.offered++;
       if (failed) {
@@ -74,8 +75,8 @@ export class Outcomes {
     }
     if (!failed) {
       this.sample.add(o.latencyUs / 1000);
-      this.firstDoneUs = Math.min(this.firstDoneUs, o.intendedUs + o.latencyUs);
-      this.lastDoneUs = Math.max(this.lastDoneUs, o.intendedUs + o.latencyUs);
+      this.firstDoneUs = Math.min(this.firstDoneUs, doneUs);
+      this.lastDoneUs = Math.max(this.lastDoneUs, doneUs);
     }
   }
 
