@@ -3,7 +3,8 @@
 set -euo pipefail
 need=()
 for pair in tcpdump:tcpdump tshark:tshark editcap:tshark curl:curl wrk:wrk nginx:nginx-light squid:squid \
-            tinyproxy:tinyproxy ab:apache2-utils chromium:chromium openssl:openssl ip:iproute2; do
+            tinyproxy:tinyproxy ab:apache2-utils chromium:chromium openssl:openssl ip:iproute2 \
+            redis-server:redis-server prometheus:prometheus; do
   cmd=${pair%%:*}; pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || [[ -x /usr/sbin/$cmd ]] || need+=("$pkg")
 done
