@@ -24,28 +24,31 @@ export const catCommand: CommandModule<object, Args & RedactArgs> = {
 export async function runCat(args: Args, out: Writable = process.stdout): Promise<void> {
   const { redactionFrom } = await import('../redact-options.js');
   const redaction = redactionFrom(args);
-  const { kindOf, openExchanges } = await import('../../formats/open.js');
+  const { INPUTS, openSink, openSource, pick } = await import('../../io/registry.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
-  if (args.file === '-' ? await stdinIsCapture() : kindOf(args.file) === 'pcap') {
+  const head = args.file === '-' ? await stdinHead() : undefined;
+  const kind = pick(INPUTS, args.file, 'input', undefined, head).kind;
+  const sinkKind = args.format === 'har' ? 'har-listing' : args.format;
+  let thread;
+  if (kind === 'pcap') {
     const { catPlan, shardedEntries } = await import('../cat-shards.js');
     const plan = catPlan(args.file, args.threads);
-    const summary = args.format === 'tsv';
+    // Shards parse and format in worker threads; each applies the same redaction stage to what it formats.
+    if (plan.mode === 'shards') {
+      const { printEntryBatches } = await import('../print.js');
+      return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning, redaction), args.format, out);
+    }
     // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
-    const thread = plan.mode === 'reader' ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
-    const { printExchangeBatches, printEntryBatches } = await import('../print.js');
-    if (plan.mode === 'shards') return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning, redaction), args.format, out);
-    // Batches: the pcap path is the one fast enough for a per-exchange await to show.
-    const { exchangeBatchesFromPcapFile } = await import('../../capture/input-file.js');
-    return printExchangeBatches(exchangeBatchesFromPcapFile(args.file, { onWarning, summary, thread }), args.format, out, redaction);
+    if (plan.mode === 'reader') thread = (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file);
   }
-  const { printExchanges } = await import('../print.js');
-  const exchanges = await openExchanges(args.file, { skipInvalid: args['skip-invalid'], onWarning });
-  await printExchanges(exchanges, args.format, out, redaction);
+  const { pump } = await import('../../io/pump.js');
+  const source = await openSource(args.file, { kind, skipInvalid: args['skip-invalid'], onWarning, summary: args.format === 'tsv', thread });
+  const sink = await openSink('-', { kind: sinkKind, redaction, stdout: out });
+  await pump({ source, redaction, sinks: [sink] });
 }
 
-/** `tcpdump -w - | shadowtap cat -`: stdin's first bytes say whether it is a capture or a JSONL file. */
-async function stdinIsCapture(): Promise<boolean> {
-  const { isCaptureMagic } = await import('../../capture/pcap/reader.js');
+/** `tcpdump -w - | shadowtap cat -`: stdin's first bytes, put back, say whether it is a capture or a JSONL file. */
+async function stdinHead(): Promise<Buffer | undefined> {
   const stdin = process.stdin;
   const head = await new Promise<Buffer | null>((resolve) => {
     const onEnd = (): void => resolve(null);
@@ -56,7 +59,7 @@ async function stdinIsCapture(): Promise<boolean> {
       resolve(chunk);
     });
   });
-  if (!head) return false;
+  if (!head) return undefined;
   stdin.unshift(head); // the reader starts from the first byte
-  return isCaptureMagic(head);
+  return head;
 }

@@ -20,10 +20,12 @@ export const convertCommand: CommandModule<object, Args> = {
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
   handler: async (args) => {
     const redaction = redactionFrom(args);
-    const { openExchanges } = await import('../../formats/open.js');
-    const { writeExchanges } = await import('../../formats/write.js');
-    const input = await openExchanges(args.input, { skipInvalid: args['skip-invalid'], onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
-    const n = await writeExchanges(args.output, input, { source: { convertedFrom: args.input }, redaction });
-    process.stderr.write(`wrote ${n} exchanges to ${args.output}\n`);
+    const { openSink, openSource, OUTPUTS, pick } = await import('../../io/registry.js');
+    const { pump } = await import('../../io/pump.js');
+    pick(OUTPUTS, args.output, 'output'); // an output it cannot write fails before anything is read or created
+    const source = await openSource(args.input, { skipInvalid: args['skip-invalid'], onWarning: (m) => void process.stderr.write(`warning: ${m}\n`) });
+    const sink = await openSink(args.output, { redaction, origin: { convertedFrom: args.input } });
+    await pump({ source, redaction, sinks: [sink] });
+    process.stderr.write(`wrote ${sink.stats().written} exchanges to ${args.output}\n`);
   },
 };
