@@ -7,6 +7,8 @@ import { RotatingFileSink } from './rotating-sink.js';
 import { MirrorSink } from './mirror-sink.js';
 import { startLiveSource, startProxySource, type Log, type RunningSource } from './source.js';
 import { agentMetrics } from './agent-metrics.js';
+import { redactionStage } from '../stages/redaction.js';
+import type { Stage } from '../stages/stage.js';
 
 /** How long a stopping agent lets the mirror finish what it queued before abandoning it. */
 const MIRROR_DRAIN_MS = 5000;
@@ -24,6 +26,8 @@ export class Agent {
   files: RotatingFileSink | undefined;
   mirror: MirrorSink | undefined;
   source!: RunningSource;
+  /** The redaction stage: every exchange offered to the files passes it, exactly once. */
+  private redact!: Stage;
 
   constructor(
     readonly cfg: AgentConfig,
@@ -33,8 +37,9 @@ export class Agent {
   async start(): Promise<void> {
     const r = this.cfg.redact;
     const key = !r.enabled ? undefined : r.keyFile ? { bytes: checkKey(await readFile(r.keyFile), `redact.keyFile ${r.keyFile}`), source: `keyFile ${r.keyFile}` } : keyFromEnv();
-    // The file sink redacts (the file's first line says how, never with the key); the mirror gets the original.
+    // The files get exchanges through the redaction stage (their first line says how, never with the key); the mirror gets the original.
     const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, ...(key ? { key } : {}) };
+    this.redact = redactionStage(policy);
     const f = this.cfg.files;
     if (f) {
       const source = this.cfg.source.live ? { kind: 'live', interface: this.cfg.source.live.interface, host: hostname() } : { kind: 'proxy', listen: this.cfg.source.proxy!.listen, host: hostname() };
@@ -71,7 +76,7 @@ export class Agent {
       this.pausedDropped++;
       return;
     }
-    this.files?.offer(ex);
+    if (this.files) this.files.offer(this.redact.apply([ex])[0]!);
     this.mirror?.offer(ex);
   }
 
