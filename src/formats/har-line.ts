@@ -117,7 +117,7 @@ function bodyInfo(o: JsonSink, b: Body): void {
 }
 
 /**
- * Writes exactly the text of JSON.stringify(toHarEntry(ex)) (same keys, order and escaping; a test
+ * Writes an entry's JSON text, escaped exactly as JSON.stringify escapes (same keys and order in every sink; a test
  * checks it on generated exchanges) without building the entry or the line: a body is copied once,
  * from its string into the sink. Small nested values that are written whole go through JSON.stringify.
  */
