@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../exchange.js';
 import type { Log } from './source.js';
-import { toHarEntry } from '../formats/har-entry.js';
+import { harEntryText } from '../formats/har-line.js';
 import { captureHeader, type OutputHeader } from '../formats/capture-file.js';
 import { REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 import { DropQueue } from '../capture/proxy/drop-queue.js';
@@ -100,7 +100,9 @@ export class RotatingFileSink {
       }
       // Small batches: serializing is synchronous, and the proxy source shares this event loop.
       const batch = [first, ...this.queue.drainSync(63)];
-      const text = batch.map((ex) => JSON.stringify(toHarEntry(ex))).join('\n') + '\n';
+      const text = batch.map((ex) => harEntryText(ex)).join('
+') + '
+';
       const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
       if (!ok) await this.retryWait();
       else if (this.size >= this.o.maxFileBytes) await this.rotate();

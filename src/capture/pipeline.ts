@@ -46,6 +46,16 @@ export interface PipelineOptions {
 /**
  * Packets in, TCP byte streams out: decode, find or start the flow, feed its two halves, expire idle
  * flows by packet time. Exchanges leave through whatever the sink factory's sinks emit.
+ *
+ * OUTPUT ORDER (the rule every output of a capture follows; decided here and nowhere else): an exchange
+ * is emitted at the packet that completes it (its request whole and its final response whole; in request
+ * order within a flow, so pipelined requests keep theirs), so exchanges come out in packet order of what
+ * completes them. Exchanges still open when their flow ends are emitted at that end: FIN from both sides
+ * at that packet; RST or idleness at the next once-a-second sweep of packet time; the end of the input.
+ * Flows that end at one moment (a sweep, the end of input, eviction of the oldest) end in the order they
+ * started (first packet seen): `byStart`, an insertion-ordered Set by that definition, never the flow
+ * table's order. emitKey numbers these moments so threaded readers merge into exactly this order.
+ * Held by test/capture/flow-order.test.ts.
  */
 export class CapturePipeline {
   readonly stats: CaptureStats;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { serverLatencyUs, type Exchange } from '../exchange.js';
-import { toHarEntry } from '../formats/har-entry.js';
+import { harEntryText } from '../formats/har-line.js';
 import { FlushTimer, LineBatcher } from '../formats/line-batcher.js';
 import { TsvBytes } from './tsv-bytes.js';
 import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
@@ -18,7 +18,7 @@ export function tsvLine(ex: Exchange): string {
 export function entryText(ex: Exchange, format: PrintFormat): string {
   if (format === 'tsv') return tsvLine(ex);
   if (format === 'json') return JSON.stringify(ex) + '\n';
-  return JSON.stringify(toHarEntry(ex));
+  return harEntryText(ex);
 }
 
 const HAR_OPEN = `{"log":{"version":"1.2","creator":{"name":"shadowtap","version":${JSON.stringify(VERSION)}},"entries":[\n`;

@@ -1,12 +1,12 @@
 import type { Body, Exchange, Header } from '../exchange.js';
-import { headerValueOf } from '../exchange.js';
-import { harRequestHeaders, queryOf, receiveOf, sendOf, startedOf, timeOf, urlOf, waitOf } from './har-entry.js';
+import { headerValueOf, serverLatencyUs } from '../exchange.js';
+import { harRequestHeaders, urlOf } from './har-request.js';
 
 /*
- * A capture line written straight from an Exchange: the text of JSON.stringify(toHarEntry(ex)) without
- * the entry object or the line string. At recording-proxy rates those two (and joining lines into
- * batches) were most of the writer's CPU and garbage. toHarEntry stays the one definition of the
- * entry; a property test holds the two to the same bytes.
+ * The one definition of a capture line / HAR entry (see HarEntry in har-entry.ts for its type): written
+ * straight from an Exchange into a JsonSink, bytes for the capture file (LineBytes), a string for
+ * everything else (harEntryText; toHarEntry parses that). No entry object or line string is built on
+ * the capture-file path: at recording-proxy rates those were most of the writer's CPU and garbage.
  */
 
 /** Where writeHarEntry puts the JSON text of an entry, piece by piece. */
@@ -17,6 +17,30 @@ export interface JsonSink {
   str(value: string): void;
   /** A number as JSON.stringify writes it. */
   num(value: number): void;
+}
+
+const ms = (us: number): number => Math.round(us) / 1000;
+
+export const startedOf = (t: Exchange['timing']): string => new Date(Math.floor(t.requestStartUs / 1000)).toISOString();
+export const timeOf = (t: Exchange['timing']): number => ms((t.responseEndUs ?? t.responseStartUs ?? t.requestEndUs) - t.requestStartUs);
+export const sendOf = (t: Exchange['timing']): number => ms(t.requestEndUs - t.requestStartUs);
+export const waitOf = (ex: Exchange): number => {
+  const wait = serverLatencyUs(ex) ?? -1;
+  return wait < 0 ? -1 : ms(wait);
+};
+export const receiveOf = (t: Exchange['timing']): number => {
+  const receive = t.responseStartUs !== undefined && t.responseEndUs !== undefined ? t.responseEndUs - t.responseStartUs : -1;
+  return receive < 0 ? -1 : ms(receive);
+};
+
+export function queryOf(url: string): { name: string; value: string }[] {
+  // Without a '?' there is no query; parsing a URL per exchange was a visible part of writing a capture.
+  if (!url.includes('?')) return [];
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
 }
 
 const json = (v: unknown): string => JSON.stringify(v) ?? 'null';
@@ -93,7 +117,7 @@ function bodyInfo(o: JsonSink, b: Body): void {
 }
 
 /**
- * Writes exactly the text of JSON.stringify(toHarEntry(ex)) (same keys, order and escaping; a test
+ * Writes an entry's JSON text, escaped exactly as JSON.stringify escapes (same keys and order in every sink; a test
  * checks it on generated exchanges) without building the entry or the line: a body is copied once,
  * from its string into the sink. Small nested values that are written whole go through JSON.stringify.
  */
@@ -188,4 +212,25 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   if (res?.trailers?.length) o.raw(`,"_responseTrailers":${json(res.trailers)}`);
   if (res?.interim?.length) o.raw(`,"_interim":${json(res.interim)}`);
   o.raw('}');
+}
+
+/** A JsonSink that builds the text as a string. */
+class JsonText implements JsonSink {
+  text = '';
+  raw(json: string): void {
+    this.text += json;
+  }
+  str(value: string): void {
+    this.text += JSON.stringify(value);
+  }
+  num(value: number): void {
+    this.text += Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  }
+}
+
+/** The entry's JSON text: what the capture file's line holds, without the newline. */
+export function harEntryText(ex: Exchange): string {
+  const sink = new JsonText();
+  writeHarEntry(ex, sink);
+  return sink.text;
 }

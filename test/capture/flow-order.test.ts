@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newSegment } from '../../src/capture/decode/segment.js';
@@ -58,5 +58,39 @@ describe('output order', () => {
       expect(r.code).toBe(0);
       expect(r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[2])).toEqual(['/first', '/second', '/third']);
     }
+  });
+
+  it('exchanges come out in packet order of what completes them, pipelined ones in request order; capture and cat alike', async () => {
+    // Flow A starts first and sends two pipelined requests; flow B starts later but is answered first.
+    // Packet order of completion: B's response, then A's two responses in one segment → B, A1, A2.
+    const A = { ip: [10, 0, 0, 9], port: 41000 };
+    const B = { ip: [10, 0, 0, 8], port: 41001 };
+    const t = 1_700_000_000_000_000;
+    const seg = (c: Client, fromClient: boolean, seq: number, ack: number, flags: string, payload = '') =>
+      tcpPacket(fromClient ? { src: c.ip, dst: SERVER, sport: c.port, dport: 80, seq, ack, flags, payload } : { src: SERVER, dst: c.ip, sport: 80, dport: c.port, seq, ack, flags, payload });
+    const reqA = 'GET /a1 HTTP/1.1\r\nHost: h\r\n\r\nGET /a2 HTTP/1.1\r\nHost: h\r\n\r\n';
+    const resA = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+    const reqB = 'GET /b HTTP/1.1\r\nHost: h\r\n\r\n';
+    const resB = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+    const packets = [
+      seg(A, true, 100, 0, 'S'), seg(A, false, 500, 101, 'SA'), seg(A, true, 101, 501, 'A'),
+      seg(A, true, 101, 501, 'PA', reqA),
+      seg(B, true, 100, 0, 'S'), seg(B, false, 500, 101, 'SA'), seg(B, true, 101, 501, 'A'),
+      seg(B, true, 101, 501, 'PA', reqB),
+      seg(B, false, 501, 101 + reqB.length, 'PA', resB),
+      seg(A, false, 501, 101 + reqA.length, 'PA', resA),
+    ];
+    const file = join(dir, 'completion.pcap');
+    writeFileSync(file, classicPcap(packets.map((ip, i) => ({ tsUs: t + i * 10, data: frame(1, ip) })), { linkType: 1 }));
+    const want = ['/b', '/a1', '/a2'];
+    for (const threads of ['1', '2']) {
+      const r = await shadowtap(['cat', file, '--threads', threads]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[2])).toEqual(want);
+    }
+    const out = join(dir, 'completion.jsonl');
+    expect((await shadowtap(['capture', '--read', file, '--out', out])).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').slice(1);
+    expect(lines.map((l) => (JSON.parse(l) as { _target: string })._target)).toEqual(want);
   });
 });

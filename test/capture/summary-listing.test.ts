@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseStartLine } from '../../src/capture/http/head.js';
-import { scanRequestLine, scanStatusLine } from '../../src/capture/http/start-line-bytes.js';
+import { NO_HEADERS, parseHead } from '../../src/capture/http/head.js';
 import { TsvBytes } from '../../src/cli/tsv-bytes.js';
 import { tsvLine } from '../../src/cli/print.js';
 import { exchange } from '../agent/exchange-arbitrary.js';
 import { runFlow } from '../helpers/http-feed.js';
 
-// The tsv listing (cat --format tsv): heads scanned from bytes, lines written as bytes. Each piece must
-// give exactly what the general path gives, or step aside (undefined) and let the general path decide.
+// The tsv listing (cat --format tsv): the head parser in summary mode, lines written as bytes. Each piece
+// must give exactly what the general path gives.
 
 /** Start-line material: the shapes that matter (tokens, spaces, controls, versions, non-ASCII). */
 const piece = fc.constantFrom('GET', 'POST', 'M-SEARCH', 'get', '/', '/a?b=c', '*', 'a.test:443', ' ', '  ', '\t', '\x01', '\x7f', 'é', '\xff', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/1.9', 'HTTP/2.0', '200', '404', 'OK', 'Not Found', '2x0', 'x'.repeat(30));
@@ -19,32 +18,39 @@ const version = fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/1.2', 'HTTP/1.x', 
 const request = fc.tuple(word, word, version, fc.constantFrom(' ', '  ', '\t')).map(([m, t, v, sp]) => `${m}${sp}${t}${sp === '\t' ? ' ' : sp}${v}`);
 const status = fc.tuple(version, fc.constantFrom('200', '404', '101', '2x0', '20'), fc.oneof(fc.constant(''), fc.constant(' '), word.map((w) => ` ${w}`))).map(([v, c, r]) => `${v} ${c}${r}`);
 
-describe('start lines from bytes', () => {
-  it('a request or status line scanned from bytes is what parseStartLine makes of it, when the scan decides', () => {
-    let decided = 0;
+describe('the summary driver of the head parser', () => {
+  const headerLine = fc.oneof(
+    fc.constantFrom('Host: h', 'Content-Length: 5', 'content-length : 7', 'CONTENT-LENGTH: 1, 1', 'Transfer-Encoding: chunked', 'transfer-encoding:gzip', 'Upgrade: websocket', '  folded', '\tfold', 'no colon', ': empty name', 'X-\xe9: v', 'K\u212Aelvin: 1'),
+    fc.tuple(word, word).map(([n, v]) => `${n}: ${v}`),
+  );
+  const head = fc.tuple(fc.oneof(request, status, line, spaced), fc.array(headerLine, { maxLength: 6 }), fc.constantFrom('\r\n', '\n')).map(([first, hs, eol]) => [first, ...hs].join(eol) + eol + eol);
+
+  it('accepts and rejects the heads the full parse does, with the same start line and framing, and no header list', () => {
+    let accepted = 0;
     fc.assert(
-      fc.property(fc.oneof(line, spaced, request, status), (raw) => {
-        const text = Buffer.from(raw, 'latin1').toString('latin1'); // the bytes' text, as the head decoder sees Latin-1
-        const buf = Buffer.from(`xx${text}yy`, 'latin1');
-        for (const [kind, scan] of [['request', scanRequestLine], ['response', scanStatusLine]] as const) {
-          const fast = scan(buf, 2, buf.length - 2);
-          if (fast === undefined) continue;
-          decided++;
-          const slow = parseStartLine(kind, text)!;
-          expect(slow).toBeDefined();
-          expect([fast.method, fast.target, fast.status, fast.reason, fast.httpVersion]).toEqual([slow.method, slow.target, slow.status, slow.reason, slow.httpVersion]);
+      fc.property(head, (text) => {
+        const buf = Buffer.from(`xx${text}`, 'latin1');
+        for (const kind of ['request', 'response'] as const) {
+          const full = parseHead(kind, buf, 2, buf.length);
+          const summary = parseHead(kind, buf, 2, buf.length, true);
+          expect(summary === undefined).toBe(full === undefined);
+          if (!full || !summary) continue;
+          accepted++;
+          const facts = (h: typeof full) => [h.method, h.target, h.status, h.reason, h.httpVersion, h.contentLength, h.transferEncoding, h.upgrade];
+          expect(facts(summary)).toEqual(facts(full));
+          expect(summary.headers).toBe(NO_HEADERS);
         }
       }),
       { numRuns: 5000 },
     );
-    expect(decided).toBeGreaterThan(100); // not a property that holds because the scan never decides
+    expect(accepted).toBeGreaterThan(100); // not a property that holds because every head is refused
   });
 
-  it('the usual lines are decided by the scan', () => {
-    const req = Buffer.from('GET /index.html HTTP/1.1');
-    expect(scanRequestLine(req, 0, req.length)).toMatchObject({ method: 'GET', target: '/index.html', httpVersion: 'HTTP/1.1' });
-    const res = Buffer.from('HTTP/1.0 404 Not Found');
-    expect(scanStatusLine(res, 0, res.length)).toMatchObject({ status: 404, reason: 'Not Found', httpVersion: 'HTTP/1.0' });
+  it('the usual heads: start line and framing, no header list', () => {
+    const req = Buffer.from('GET /index.html HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n');
+    expect(parseHead('request', req, 0, req.length, true)).toMatchObject({ method: 'GET', target: '/index.html', httpVersion: 'HTTP/1.1', contentLength: '3', headers: [] });
+    const res = Buffer.from('HTTP/1.0 404 Not Found\r\nX-A: 1\r\n  fold\r\nTransfer-Encoding: chunked\r\n\r\n');
+    expect(parseHead('response', res, 0, res.length, true)).toMatchObject({ status: 404, reason: 'Not Found', httpVersion: 'HTTP/1.0', transferEncoding: 'chunked' });
   });
 });
 

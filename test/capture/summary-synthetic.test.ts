@@ -9,7 +9,7 @@ import { tsvLine } from '../../src/cli/print.js';
 import { classicPcap, frame, pcapng, tcpPacket, type Rec } from '../helpers/capture-packets.js';
 import { tempDir } from '../helpers/tmp.js';
 
-// The summary driver of the head parser (what `cat FILE` in tsv runs: heads scanned from bytes, only
+// The summary driver of the head parser (what `cat FILE` in tsv runs: no header lists, only
 // what the listing prints) against the full parse, on conversations made to hit its edges: unusual
 // heads and framing, segments cut anywhere, reordered, repeated or lost, flows ending early, ports
 // reused, idle expiry, and every file flavour. The listing must be the full parse's, byte for byte.

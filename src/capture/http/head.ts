@@ -129,19 +129,35 @@ export function findHeadEnd(buf: Buffer, from: number): number {
   return -1;
 }
 
-/** Parses a whole head buf[start..end) (end just past the blank line); undefined when malformed. */
-export function parseHead(kind: Kind, buf: Buffer, start: number, end: number): Head | undefined {
-  return parseHeadText(kind, decodeHeaderBytes(buf, start, end));
+/** Summary heads have no header list: one shared, frozen, so nothing can add to it by mistake. */
+export const NO_HEADERS: Header[] = Object.freeze([]) as unknown as Header[];
+
+/** A summary parse's framing headers, noted and then forgotten. */
+const framingScratch: Header[] = [];
+
+/**
+ * Parses a whole head buf[start..end) (end just past the blank line); undefined when malformed.
+ * `summary` (listings): the same parse, accepting and rejecting the same heads, but the head keeps no
+ * header list (NO_HEADERS), only what the framing headers say.
+ */
+export function parseHead(kind: Kind, buf: Buffer, start: number, end: number, summary = false): Head | undefined {
+  return parseHeadText(kind, decodeHeaderBytes(buf, start, end), summary);
 }
 
 /** Parses as much of a head as is there: the start line and every complete header line. */
-export function parseHeadText(kind: Kind, text: string): Head | undefined {
+export function parseHeadText(kind: Kind, text: string, summary = false): Head | undefined {
   const nl = text.indexOf('\n');
   let lineEnd = nl < 0 ? text.length : nl;
   if (lineEnd > 0 && text.charCodeAt(lineEnd - 1) === CR) lineEnd--;
   const head = startLine(kind, text, lineEnd);
   if (!head) return undefined;
-  if (nl >= 0 && !splitHeaderLines(text, nl + 1, head.headers)) return undefined;
-  noteFraming(head);
+  const into = summary ? framingScratch : head.headers;
+  into.length = 0;
+  if (nl >= 0 && !splitHeaderLines(text, nl + 1, into, summary)) return undefined;
+  noteFraming(head, into);
+  if (summary) {
+    head.headers = NO_HEADERS;
+    into.length = 0;
+  }
   return head;
 }

@@ -1,6 +1,5 @@
-import { decodeHeaderBytes, Head } from './head.js';
+import { decodeHeaderBytes, Head, NO_HEADERS } from './head.js';
 import { noteFraming, parseHeaderLines } from './header-lines.js';
-import { NO_HEADERS } from './start-line-bytes.js';
 
 // Requests whose request line is not HTTP/1.x ("GET /uri afterspace HTTP/1.1", "GET / HTTP/1.",
 // "OPTIONS HTTP/1.1", a bare "OPTIONS"): servers answer them (usually 400) and keep reading, so a

@@ -1,10 +1,8 @@
 import { BodyReader } from './body-reader.js';
 import { requestFraming, responseFraming, type Framing } from './framing.js';
 import { decodeHeaderBytes, findHeadEnd, parseHead, parseHeadText, type Head, type Kind } from './head.js';
-import { parseHeadSummary, scanHeadSummary, scanned } from './head-summary.js';
 import { findStartLine, mayBeStartLine } from './resync.js';
 import { looksLikeRequestLine, parseMalformedRequest } from './malformed.js';
-import { NO_HEADERS } from './start-line-bytes.js';
 
 /** One parsed message; `gap`/`truncated` say it is not whole, `tunnel` that non-HTTP bytes follow. */
 export type ParsedMessage = Head;
@@ -146,15 +144,6 @@ export class MessageParser {
       pos = found;
       lf = buf.indexOf(LF, pos);
     }
-    if (this.opts.summary && this.headScanned === 0) {
-      const head = scanHeadSummary(this.kind, buf, pos, lf);
-      if (head) {
-        const end = scanned.end; // before begin(): its hooks can run another parser's scan
-        this.counts.http += end - pos;
-        this.begin(head, this.tsAt(pos), ts);
-        return end;
-      }
-    }
     // A head arriving in many small segments is not rescanned from its start each time.
     const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanned - 3));
     this.headScanned = 0;
@@ -166,7 +155,7 @@ export class MessageParser {
       this.skipped(lf + 1 - pos); // a head this large is not one we can trust
       return lf + 1;
     }
-    const head = (this.opts.summary ? parseHeadSummary : parseHead)(this.kind, buf, pos, end);
+    const head = parseHead(this.kind, buf, pos, end, this.opts.summary);
     if (!head) {
       const next = this.malformed(buf, pos, lf, ts);
       if (next !== undefined) return next;
@@ -288,10 +277,9 @@ export class MessageParser {
       this.complete();
     } else if (pending) {
       const text = decodeHeaderBytes(pending);
-      const head = text.includes('\n') ? parseHeadText(this.kind, text.slice(0, text.lastIndexOf('\n'))) : undefined;
+      const head = text.includes('\n') ? parseHeadText(this.kind, text.slice(0, text.lastIndexOf('\n')), this.opts.summary) : undefined;
       if (!head) this.counts.nonHttp += pending.length;
       else {
-        if (this.opts.summary) head.headers = NO_HEADERS;
         this.counts.http += pending.length;
         const m = head;
         [m.firstUs, m.lastUs, m.gap, m.truncated] = [this.pendingTs, ts, gap, !gap];
