@@ -40,8 +40,12 @@ export interface DialEvents {
 const MAX_CONNECT_HEAD = 16 * 1024;
 /** Every plain connection reads into this one buffer (`onread`: no stream machinery per read, ≈1.3 µs less per response). */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-/** TLS sessions by origin, so that later connections resume instead of a full handshake (as undici does). */
-const sessions = new Map<string, Buffer>();
+/**
+ * The last TLS session of each hop, so that later connections resume instead of a full handshake (as
+ * undici does). Keyed by the hop's trust settings (one per target): a session made under one trust must
+ * not let another target skip its own certificate check.
+ */
+const sessions = new WeakMap<TlsTrust, Buffer>();
 
 /**
  * Opens one connection along `route` and returns its first socket (to the origin or the proxy): its
@@ -56,7 +60,8 @@ export function dial(route: Route, ev: DialEvents): Socket {
   // The tunnel: CONNECT over the first hop, then TLS to the origin inside it.
   const authority = `${origin.host.includes(':') ? `[${origin.host}]` : origin.host}:${origin.port}`;
   raw.once(first.tls ? 'secureConnect' : 'connect', () => {
-    raw.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n${proxy.authorization ? `proxy-authorization: ${proxy.authorization}\r\n` : ''}\r\n`, 'latin1');
+    // Byte for byte what undici sends (proxies that took undici's tunnels take ours).
+    raw.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\nconnection: close\r\n${proxy.authorization ? `proxy-authorization: ${proxy.authorization}\r\n` : ''}proxy-connection: keep-alive\r\n\r\n`, 'latin1');
   });
   let head: Buffer = Buffer.alloc(0);
   const onData = (chunk: Buffer): void => {
@@ -99,11 +104,11 @@ function openHop(hop: Hop, ev: DialEvents, serve: boolean): Socket {
 
 /** TLS to `hop`, over a new TCP connection or over `over` (a tunnel); ALPN says HTTP/1.1, SNI names the host. */
 function secure(hop: Hop, ev: DialEvents, over?: Socket): TLSSocket {
-  const key = `${hop.host}:${hop.port}`;
-  const session = sessions.get(key);
-  const opts: ConnectionOptions = { rejectUnauthorized: hop.tls!.rejectUnauthorized, ALPNProtocols: ['http/1.1'], ...(hop.tls!.ca ? { ca: hop.tls!.ca } : {}), ...(isIP(hop.host) ? {} : { servername: hop.host }), ...(session ? { session } : {}) };
+  const trust = hop.tls!;
+  const session = sessions.get(trust);
+  const opts: ConnectionOptions = { rejectUnauthorized: trust.rejectUnauthorized, ALPNProtocols: ['http/1.1'], ...(trust.ca ? { ca: trust.ca } : {}), ...(isIP(hop.host) ? {} : { servername: hop.host }), ...(session ? { session } : {}) };
   const socket = over ? tlsConnect({ ...opts, socket: over }) : tlsConnect({ ...opts, host: hop.host, port: hop.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 } as ConnectionOptions);
-  socket.on('session', (s: Buffer) => sessions.set(key, s));
+  socket.on('session', (s: Buffer) => sessions.set(trust, s));
   socket.on('error', (err) => ev.error(err));
   socket.once('secureConnect', () => ev.ready(socket));
   socket.on('data', (chunk: Buffer) => ev.bytes(chunk, chunk.length));
