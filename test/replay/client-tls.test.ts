@@ -27,6 +27,8 @@ function serveHeads(sock: Socket | TLSSocket, heads: string[], answer: (head: st
       buf = buf.slice(end + 4);
       heads.push(head);
       sock.write(answer(head));
+      // A body delimited by the end of the connection.
+      if (head.startsWith('GET /close ')) return void sock.end();
     }
   });
 }
@@ -35,6 +37,7 @@ const RESPONSES: Record<string, string> = {
   '/len': 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello',
   '/chunked': 'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\nx-a: 2\r\n\r\n3\r\nabc\r\n2;e=1\r\nde\r\n0\r\n\r\n',
   '/interim': 'HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n',
+  '/close': 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end',
 };
 
 interface Seen {
@@ -111,7 +114,7 @@ describe('one HTTP/1.1 client on TLS and through proxies, with undici as the ora
       expect(heads).toHaveLength(2);
       expect(heads[1]).toBe(heads[0]);
     }
-    // One kept-alive connection each, both naming the host (SNI).
+    // One connection each (/close comes last), both naming the host (SNI).
     expect(sni).toEqual(['localhost', 'localhost']);
     await ours.close();
     await oracle.close();
@@ -151,6 +154,17 @@ describe('one HTTP/1.1 client on TLS and through proxies, with undici as the ora
     const results: RequestResult[] = [];
     await runLoad({ schedule: [{ intendedUs: 0, id: '0', method: 'GET', target: '/', headers: [] }], targets: [{ url: origin, proxy: `http://127.0.0.1:${port}` }], pace: 'max', onResult: (r) => results.push(r), drainMs: 10_000, warmUp: false });
     expect(results[0]).toMatchObject({ error: 'proxy-error', reason: 'proxy requires authentication: answered 407' });
+    await new Promise((r) => fwd.close(r));
+  });
+
+  it('an https:// proxy: TLS to the proxy, trusted as the target is, absolute-form requests inside', async () => {
+    const seen: string[] = [];
+    const fwd = tlsServer({ cert: cert.cert, key: cert.key }, (sock) => serveHeads(sock, seen, () => RESPONSES['/len']!));
+    const port = await listenLoopback(fwd);
+    const results: RequestResult[] = [];
+    await runLoad({ schedule: [{ intendedUs: 0, id: '0', method: 'GET', target: '/x', headers: [] }], targets: [{ url: 'http://origin.example', proxy: `https://user:pa55@localhost:${port}`, ca: cert.certPath }], pace: 'max', onResult: (r) => results.push(r), drainMs: 10_000, warmUp: false });
+    expect(results[0]!.status).toBe(200);
+    expect(seen[0]).toMatch(new RegExp(`^GET http://origin\\.example/x HTTP/1\\.1\r\nhost: origin\\.example\r\nconnection: keep-alive\r\nproxy-authorization: ${AUTH}\r\n`));
     await new Promise((r) => fwd.close(r));
   });
 
