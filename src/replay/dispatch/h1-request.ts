@@ -7,7 +7,7 @@
 
 import type { Header } from '../../exchange.js';
 
-/** The callbacks a request gets: RequestHandler's (it serves undici too). */
+/** The callbacks a request gets (RequestHandler's). */
 export interface H1Handler {
   /** Called just before the request's first byte is written to its socket (undici calls it there too). */
   onConnect(): void;
