@@ -2,7 +2,8 @@
 // measurement for http:// and for https:// (a self-signed certificate made here with openssl).
 // `--speed 0` replay of N requests vs autocannon with the same connections against the same local node
 // server, each timed as a whole command (start-up included), alternated ROUNDS times; ratio of medians
-// (goal ≥ 1.0). Each line says the load average: the machine is shared and the numbers are noisy.
+// (goal ≥ 1.0), and CPU per request of each whole process (the ratio that survives a loaded machine).
+// Each line says the load average: the machine is shared and the numbers are noisy.
 // REPLAY_BENCH_N (default 100000), REPLAY_BENCH_ROUNDS (3), REPLAY_BENCH_CONNECTIONS (10);
 // REPLAY_BENCH_SCHEMES=http,https; REPLAY_BENCH_BASELINE=/other/dist/cli/main.js adds that build to the rounds.
 import { spawn, execFileSync } from 'node:child_process';
@@ -22,6 +23,9 @@ const CONNECTIONS = Number(process.env.REPLAY_BENCH_CONNECTIONS ?? 10);
 const SCHEMES = (process.env.REPLAY_BENCH_SCHEMES ?? 'http,https').split(',');
 const BASELINE = process.env.REPLAY_BENCH_BASELINE;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Each timed node process prints the CPU it used (user + system) as it exits: robust to a loaded machine, unlike wall time. */
+const CPU_AT_EXIT = ['--import', "data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-us '+(u.user+u.system)+'\\n')})"];
+const cpuMsOf = (stderr) => Number(/cpu-us (\d+)/.exec(stderr)?.[1] ?? NaN) / 1000;
 
 function run(cmd, args) {
   return new Promise((resolve) => {
@@ -30,7 +34,7 @@ function run(cmd, args) {
     let stderr = '';
     child.stdout.resume();
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stderr, s: Number(process.hrtime.bigint() - t) / 1e9 }));
+    child.on('close', (code) => resolve({ code, stderr, s: Number(process.hrtime.bigint() - t) / 1e9, cpuMs: cpuMsOf(stderr) }));
   });
 }
 
@@ -69,24 +73,26 @@ async function writeCapture(path, n) {
 
 async function replay(cli, capture, target, extra) {
   const summary = join(out, 'summary.json');
-  const r = await run(process.execPath, [...(process.env.REPLAY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.REPLAY_BENCH_PROFILE] : []), cli, 'replay', capture, '-t', target, '--summary', summary, '--quiet', '--speed', '0', '--connections', String(CONNECTIONS), ...extra]);
+  const r = await run(process.execPath, [...CPU_AT_EXIT, ...(process.env.REPLAY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.REPLAY_BENCH_PROFILE] : []), cli, 'replay', capture, '-t', target, '--summary', summary, '--quiet', '--speed', '0', '--connections', String(CONNECTIONS), ...extra]);
   if (r.code !== 0 && r.code !== 3) throw new Error(`replay exited ${r.code}: ${r.stderr}`);
   const s = JSON.parse(readFileSync(summary, 'utf8'));
   if (s.targets[0].statuses['200'] !== N) throw new Error(`replay ${target}: ${JSON.stringify(s.targets[0].statuses)} ${JSON.stringify(s.targets[0].errorReasons ?? {})}`);
-  return N / r.s;
+  return r;
 }
 
 async function measure(scheme, capture, tls) {
   const srv = await server(scheme, tls);
   const extra = tls ? ['--ca', tls.cert] : [];
   const rates = { shadowtap: [], autocannon: [], baseline: [] };
+  const cpu = { shadowtap: [], autocannon: [], baseline: [] };
+  const add = (name, r) => (rates[name].push(N / r.s), cpu[name].push((r.cpuMs / N) * 1000));
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const a = await run(process.execPath, [AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(N), '--json', `${srv.url}/items/1`]);
+      const a = await run(process.execPath, [...CPU_AT_EXIT, AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(N), '--json', `${srv.url}/items/1`]);
       if (a.code !== 0) throw new Error(`autocannon exited ${a.code}: ${a.stderr}`);
-      rates.autocannon.push(N / a.s);
-      rates.shadowtap.push(await replay(CLI, capture, srv.url, extra));
-      if (BASELINE) rates.baseline.push(await replay(BASELINE, capture, srv.url, extra));
+      add('autocannon', a);
+      add('shadowtap', await replay(CLI, capture, srv.url, extra));
+      if (BASELINE) add('baseline', await replay(BASELINE, capture, srv.url, extra));
     }
   } finally {
     srv.stop();
@@ -95,7 +101,9 @@ async function measure(scheme, capture, tls) {
   const t = median(rates.autocannon);
   const runs = (xs) => xs.map(Math.round).join(', ');
   console.log(`replay throughput ${scheme}://: --speed 0, ${N} requests, ${CONNECTIONS} connections, whole command timed: shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 1.0); runs: shadowtap ${runs(rates.shadowtap)}; autocannon ${runs(rates.autocannon)}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
-  if (BASELINE) console.log(`  baseline ${BASELINE}: ${Math.round(median(rates.baseline))} req/s, ratio ${(median(rates.baseline) / t).toFixed(2)}; this build / baseline ${(o / median(rates.baseline)).toFixed(2)}; runs ${runs(rates.baseline)}`);
+  const c = (name) => median(cpu[name]);
+  console.log(`  CPU per 1,000 requests (whole process, median): shadowtap ${c('shadowtap').toFixed(0)} ms vs autocannon ${c('autocannon').toFixed(0)} ms; autocannon/shadowtap ${(c('autocannon') / c('shadowtap')).toFixed(2)} (≥ 1.0: shadowtap needs no more CPU per request)`);
+  if (BASELINE) console.log(`  baseline ${BASELINE}: ${Math.round(median(rates.baseline))} req/s, ratio ${(median(rates.baseline) / t).toFixed(2)}; this build / baseline ${(o / median(rates.baseline)).toFixed(2)}; runs ${runs(rates.baseline)}; CPU per 1,000 requests ${c('baseline').toFixed(0)} ms (baseline/this build ${(c('baseline') / c('shadowtap')).toFixed(2)})`);
 }
 
 mkdirSync(out, { recursive: true });
