@@ -39,7 +39,7 @@ const upstream = await child(['-e', `require('http').createServer((q,r)=>{q.resu
 const direct = `http://127.0.0.1:${upstream.m[1]}`;
 // --trace-gc-nvp: one line per GC with its pause and the bytes allocated since the last one.
 const startProxy = (cli) =>
-  child(['--trace-gc', '--trace-gc-nvp', cli, 'record', '--listen', '127.0.0.1:0', '--upstream', direct, '--out', join(out, `${proxies.length}.jsonl.gz`)], /listening on (http:\/\/\S+)/);
+  child(['--trace-gc', '--trace-gc-nvp', ...(process.env.PROXY_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROXY_PROFILE] : []), cli, 'record', '--listen', '127.0.0.1:0', '--upstream', direct, '--out', join(out, `${proxies.length}.jsonl.gz`)], /listening on (http:\/\/\S+)/);
 /** GC lines a proxy printed so far: scavenges (count, pause ms) and bytes allocated. */
 const gcOf = (p) => {
   const lines = p.text().split('\n').filter((l) => / gc=(s|mc|ms) /.test(l));
@@ -48,7 +48,8 @@ const gcOf = (p) => {
   return { scavenges: scav.length, pauseMs: scav.reduce((a, l) => a + field(l, 'pause'), 0), allocated: lines.reduce((a, l) => a + field(l, 'allocated'), 0) };
 };
 const gcDiff = (a, b) => ({ scavenges: b.scavenges - a.scavenges, pauseMs: b.pauseMs - a.pauseMs, allocated: b.allocated - a.allocated });
-// COMPARE_CLI=path/to/other/dist/cli/main.js also measures another build in the same runs (before/after).
+// COMPARE_CLI=path/to/other/dist/cli/main.js also measures another build in the same runs (before/after);
+// PROXY_PROFILE=dir writes each proxy's CPU profile (node --cpu-prof) there.
 const proxies = [];
 proxies.push({ name: 'proxy', ...(await startProxy(join(here, '..', 'dist', 'cli', 'main.js'))) });
 if (process.env.COMPARE_CLI) proxies.push({ name: 'compare', ...(await startProxy(process.env.COMPARE_CLI)) });

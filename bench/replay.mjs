@@ -4,9 +4,7 @@
 //             replayed at 1× with tcpdump on lo: |lag| of each request's first packet (kernel
 //             timestamp, read by tshark) against its intended time, start-up included, beside the
 //             lag the engine reported (goal: p99 ≤ 2 ms at the wire);
-//  throughput `--speed 0` replay of 100k requests vs autocannon with the same connections against
-//             the same local node server, each timed as a whole command (start-up included),
-//             alternated ROUNDS times; ratio of medians (goal ≥ 0.8);
+//  throughput bench/replay-throughput.mjs (http:// and https:// vs autocannon);
 //  memory     peak RSS replaying a ≥ 1 GB capture (goal ≤ 200 MB); the file is deleted after;
 //  read       µs per capture line: the whole read (JSON.parse + check + Exchange; one by one and in
 //             batches), and the entry check
@@ -29,8 +27,6 @@ import { startWireCapture, wireLag } from './_wire.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out', 'replay');
 const CLI = join(root, 'dist', 'cli', 'main.js');
-const AUTOCANNON = join(root, 'node_modules', 'autocannon', 'autocannon.js');
-const ROUNDS = Number(process.env.REPLAY_BENCH_ROUNDS ?? 3);
 const TIMING_ROUNDS = Number(process.env.REPLAY_BENCH_TIMING_ROUNDS ?? 3);
 const BASELINE = process.env.REPLAY_BENCH_BASELINE ? (process.env.REPLAY_BENCH_BASELINE.endsWith('.js') ? process.env.REPLAY_BENCH_BASELINE : join(process.env.REPLAY_BENCH_BASELINE, 'cli', 'main.js')) : undefined;
 const CONNECTIONS = 10;
@@ -143,36 +139,6 @@ async function timing() {
   }
 }
 
-async function throughput() {
-  const n = 100_000;
-  const capture = await writeCapture(join(out, 'flat.jsonl'), n, (i) => i * 100);
-  const srv = await server();
-  const ours = [];
-  const theirs = [];
-  const before = [];
-  try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const a = await run(process.execPath, [AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(n), '--json', `${srv.url}/items/1`]);
-      if (a.code !== 0) throw new Error(`autocannon exited ${a.code}: ${a.stderr}`);
-      theirs.push(n / a.s);
-      const r = await replay(capture, srv.url, ['--speed', '0', '--connections', String(CONNECTIONS)]);
-      if (r.summary.targets[0].statuses['200'] !== n) throw new Error(`replay: ${JSON.stringify(r.summary.targets[0].statuses)}`);
-      ours.push(n / r.s);
-      if (BASELINE) {
-        const b = await replay(capture, srv.url, ['--speed', '0', '--connections', String(CONNECTIONS)], BASELINE);
-        if (b.summary.targets[0].statuses['200'] !== n) throw new Error(`baseline replay: ${JSON.stringify(b.summary.targets[0].statuses)}`);
-        before.push(n / b.s);
-      }
-    }
-  } finally {
-    srv.stop();
-  }
-  const o = median(ours);
-  const t = median(theirs);
-  console.log(`replay throughput: --speed 0, ${n} requests, ${CONNECTIONS} connections, whole command timed: shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 0.8); runs: shadowtap ${ours.map(Math.round).join(', ')}; autocannon ${theirs.map(Math.round).join(', ')}`);
-  if (BASELINE) console.log(`replay throughput baseline ${BASELINE}: ${Math.round(median(before))} req/s, ratio ${(median(before) / t).toFixed(2)} (same rounds); runs ${before.map(Math.round).join(', ')}; this build / baseline ${(o / median(before)).toFixed(2)}`);
-}
-
 async function memory() {
   const n = 100_000;
   const path = join(out, 'big.jsonl');
@@ -227,7 +193,8 @@ try {
       console.log(`replay timing: not measured: ${err.message}`);
     });
   }
-  if (!only || only === 'throughput') await throughput();
+  // Throughput (http:// and https://, vs autocannon) is bench/replay-throughput.mjs.
+  if (!only || only === 'throughput') await import('./replay-throughput.mjs');
   if (!only || only === 'memory') await memory();
   if (!only || only === 'read') await read();
 } finally {

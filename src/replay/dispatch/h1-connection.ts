@@ -1,5 +1,6 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Head } from '../../capture/http/head.js';
+import { dial, type Route } from './h1-dial.js';
 import type { Framing } from '../../capture/http/framing.js';
 import { clientError, type H1Request } from './h1-request.js';
 import { ResponseReader } from './h1-response.js';
@@ -16,11 +17,6 @@ export interface H1Limits {
 const KEEP_ALIVE_MARGIN_MS = 1000;
 const NO_TRAILERS: string[] = [];
 const NO_REQUEUE: H1Request[] = [];
-/**
- * Every connection reads into this one buffer (`onread`: no stream machinery per read, ≈1.3 µs less
- * per response). The next read overwrites it, so the response reader copies whatever it keeps.
- */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * One keep-alive HTTP/1.1 connection of the direct client: requests are written whole as they come
@@ -32,7 +28,11 @@ export class H1Connection {
   /** No new requests: the server or a HEAD asked to close, or the connection is idle too long. */
   closing = false;
   closed = false;
+  /** The first socket (to the origin or the proxy): its close is the connection's close. */
   private readonly socket: Socket;
+  /** Where requests are written, once TCP, TLS and any tunnel are up. */
+  private out: Socket | undefined;
+  private readyWaiters: (() => void)[] = [];
   private readonly reader: ResponseReader;
   private error: Error | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
@@ -47,8 +47,7 @@ export class H1Connection {
   private unwritten = 0;
 
   constructor(
-    host: string,
-    port: number,
+    private readonly route: Route,
     private readonly limits: H1Limits,
     private readonly onSettled: (c: H1Connection, requeue: H1Request[]) => void,
   ) {
@@ -60,49 +59,52 @@ export class H1Connection {
       complete: () => this.complete(),
       fail: (err) => this.destroy(err),
     });
-    // TCP keep-alive after 60 s idle, as undici sets it.
-    this.socket = connect({ host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000, onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => this.reader.feed(buf as Buffer, n) } });
+    this.socket = dial(route, {
+      bytes: (buf, n) => this.reader.feed(buf, n),
+      ready: (out) => this.onReady(out),
+      end: () => {
+        this.reader.end();
+        this.socket.destroy();
+      },
+      error: (err) => (this.error ??= err),
+    });
+    // The connect timeout covers the TLS handshake and the proxy's CONNECT too, as undici's does.
     if (limits.connectTimeoutMs < Infinity) this.connectTimer = setTimeout(() => this.destroy(clientError('UND_ERR_CONNECT_TIMEOUT', 'Connect Timeout Error')), limits.connectTimeoutMs).unref();
-    this.socket.on('connect', () => {
-      clearTimeout(this.connectTimer);
-      if (this.inflight.length) this.deadline = performance.now() + limits.headersTimeoutMs;
-      const waiting = this.inflight.slice(this.inflight.length - this.unwritten);
-      this.unwritten = 0;
-      for (const req of waiting) this.write(req);
-    });
-    this.socket.on('end', () => {
-      this.reader.end();
-      this.socket.destroy();
-    });
-    this.socket.on('error', (err) => (this.error ??= err));
     this.socket.on('close', () => this.onClose());
+  }
+
+  private onReady(out: Socket): void {
+    clearTimeout(this.connectTimer);
+    this.out = out;
+    if (this.inflight.length) this.deadline = performance.now() + this.limits.headersTimeoutMs;
+    const waiting = this.inflight.slice(this.inflight.length - this.unwritten);
+    this.unwritten = 0;
+    for (const req of waiting) this.write(req);
+    for (const w of this.readyWaiters.splice(0)) w();
   }
 
   send(req: H1Request): void {
     if (this.inflight.push(req) === 1) this.deadline = performance.now() + this.limits.headersTimeoutMs;
     if (req.method === 'HEAD') this.closing = true;
-    if (this.socket.connecting) this.unwritten++;
-    else this.write(req);
+    if (this.out) this.write(req);
+    else this.unwritten++;
   }
 
   /** Ready to send without waiting for a connect (the pool prefers these). */
   get connected(): boolean {
-    return !this.socket.connecting && !this.closed;
+    return this.out !== undefined && !this.closed;
   }
 
   /** Resolves once connected, or closed (a failed connect). */
   whenConnected(): Promise<void> {
-    if (!this.socket.connecting) return Promise.resolve();
-    return new Promise((r) => {
-      this.socket.once('connect', r);
-      this.socket.once('close', r);
-    });
+    if (this.out || this.closed) return Promise.resolve();
+    return new Promise((r) => this.readyWaiters.push(r));
   }
 
   /** The request's send time is when its bytes go to the kernel: lag after hand-over is lag too. */
   private write(req: H1Request): void {
     req.handler.onConnect();
-    this.socket.write(req.bytes);
+    this.out!.write(req.bytes);
   }
 
   /** The pool's sweep: request timeouts, and closing a connection idle past its keep-alive. */
@@ -122,13 +124,15 @@ export class H1Connection {
 
   end(): void {
     this.closing = true;
-    this.socket.end();
+    if (this.out) this.out.end();
+    else this.socket.destroy();
   }
 
   destroy(err: Error): void {
     this.error ??= err;
     this.closing = true;
     this.reader.stop();
+    this.out?.destroy();
     this.socket.destroy();
   }
 
@@ -136,7 +140,9 @@ export class H1Connection {
     this.keepAlive(head);
     // A body until the connection ends, or a protocol switch: nothing more can be sent on it.
     if (framing === 'close' || framing === 'tunnel') this.closing = true;
-    req.handler.onResponseHead(head.status, head.headers);
+    // A forward proxy that wants credentials answers for the origin: that is the proxy's error, as in undici.
+    if (head.status === 407 && this.route.proxy && !this.route.origin.tls) req.failed = clientError('UND_ERR_PROXY', 'Proxy Authentication Required (407)');
+    else req.handler.onResponseHead(head.status, head.headers);
     this.inBody = true;
     this.deadline = performance.now() + this.limits.bodyTimeoutMs;
   }
@@ -172,7 +178,8 @@ export class H1Connection {
       requeue = this.inflight.splice(0);
       this.end();
     }
-    req.handler.onComplete(NO_TRAILERS);
+    if (req.failed) req.handler.onError(req.failed);
+    else req.handler.onComplete(NO_TRAILERS);
     this.onSettled(this, requeue);
   }
 
@@ -181,6 +188,7 @@ export class H1Connection {
     this.closing = true;
     this.reader.stop();
     clearTimeout(this.connectTimer);
+    for (const w of this.readyWaiters.splice(0)) w();
     const err = this.error ?? clientError('UND_ERR_SOCKET', 'other side closed');
     for (const r of this.inflight.splice(0)) r.handler.onError(err);
     this.onSettled(this, NO_REQUEUE);

@@ -1,10 +1,15 @@
 import { Fifo } from './fifo.js';
 import { H1Connection, type H1Limits } from './h1-connection.js';
-import { clientError, requestBytes, type H1Handler, type H1Request } from './h1-request.js';
+import { clientError, requestBytes, type ForwardForm, type H1Handler, type H1Request } from './h1-request.js';
+import type { Hop, Route, TlsTrust } from './h1-dial.js';
 
 export interface H1PoolOptions extends H1Limits {
   connections: number;
   pipelining: number;
+  /** Trust for an https:// origin (default: verify against Node's CA list). */
+  tls?: TlsTrust;
+  /** A forward proxy on the way: https origins through a CONNECT tunnel, http ones in absolute form. */
+  proxy?: Hop & { authorization?: string };
 }
 
 export interface H1DispatchOptions {
@@ -18,8 +23,8 @@ export interface H1DispatchOptions {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /**
- * The direct HTTP/1.1 client for plain `http://` targets without a proxy: a pool of keep-alive
- * connections over `net` sockets, each request serialised once and written in one call. undici
+ * The HTTP/1.1 client for every target (http, https, through a proxy or not): a pool of keep-alive
+ * connections, each request serialised once and written in one call. undici
  * costs ≈6 µs more per request (measured: 100k requests, 1.35 s vs 0.8 s CPU), which at `--speed 0`
  * is a fifth of the generator's time. New connections open only when every open one is busy
  * (undici's Pool does the same); requests beyond connections × pipelining wait here in order.
@@ -28,8 +33,8 @@ export class H1Pool {
   private readonly conns: H1Connection[] = [];
   private readonly queue = new Fifo<H1Request>();
   private readonly sweep: NodeJS.Timeout;
-  private readonly host: string;
-  private readonly port: number;
+  private readonly route: Route;
+  private readonly forward: ForwardForm | undefined;
   private readonly hostHeader: string;
   private closing = false;
   private destroyed = false;
@@ -41,8 +46,10 @@ export class H1Pool {
     // 0 turns a timeout off, as in undici.
     const off = (ms: number): number => (ms > 0 ? ms : Infinity);
     const opts = (this.opts = { ...options, connectTimeoutMs: off(options.connectTimeoutMs), headersTimeoutMs: off(options.headersTimeoutMs), bodyTimeoutMs: off(options.bodyTimeoutMs), keepAliveMs: off(options.keepAliveMs) });
-    this.host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    this.port = Number(url.port || 80);
+    const https = url.protocol === 'https:';
+    const origin: Hop = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (https ? 443 : 80)), ...(https ? { tls: options.tls ?? { rejectUnauthorized: true } } : {}) };
+    this.route = { origin, ...(options.proxy ? { proxy: options.proxy } : {}) };
+    if (options.proxy && !https) this.forward = { origin: url.origin, authorization: options.proxy.authorization ? `proxy-authorization: ${options.proxy.authorization}\r\n` : '' };
     this.hostHeader = url.host;
     const tick = Math.min(1000, Math.max(10, Math.min(opts.headersTimeoutMs, opts.bodyTimeoutMs) / 4));
     this.sweep = setInterval(() => {
@@ -58,7 +65,7 @@ export class H1Pool {
     }
     let bytes: Buffer;
     try {
-      bytes = requestBytes(o.method, o.path, o.headers, o.body, this.hostHeader);
+      bytes = requestBytes(o.method, o.path, o.headers, o.body, this.hostHeader, this.forward);
     } catch (err) {
       handler.onError(err as Error);
       return false;
@@ -140,7 +147,7 @@ export class H1Pool {
   }
 
   private open(): H1Connection {
-    return new H1Connection(this.host, this.port, this.opts, this.settled);
+    return new H1Connection(this.route, this.opts, this.settled);
   }
 
   private readonly settled = (c: H1Connection, requeue: H1Request[]): void => {

@@ -7,7 +7,7 @@
 
 import type { Header } from '../../exchange.js';
 
-/** The callbacks a request gets: RequestHandler's (it serves undici too). */
+/** The callbacks a request gets (RequestHandler's). */
 export interface H1Handler {
   /** Called just before the request's first byte is written to its socket (undici calls it there too). */
   onConnect(): void;
@@ -24,6 +24,8 @@ export interface H1Request {
   method: string;
   bytes: Buffer;
   handler: H1Handler;
+  /** Set when the answer is an error (a forward proxy's 407): the handler gets it once the body is read. */
+  failed?: Error;
 }
 
 /** An error with undici's codes, so `classifyError` treats both clients alike. */
@@ -42,8 +44,15 @@ const REFUSED = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect']
 const BAD_PATH = /[^\u0021-\u00ff]/;
 const EXPECTS_PAYLOAD = new Set(['POST', 'PUT', 'PATCH', 'QUERY']);
 
+/** How requests go to a forward proxy: absolute-form targets (`origin` before the path) and its credentials. */
+export interface ForwardForm {
+  origin: string;
+  /** `proxy-authorization: …\r\n`, or "". */
+  authorization: string;
+}
+
 /** The request head and body as one buffer (one write per request); throws on what undici rejects. */
-export function requestBytes(method: string, path: string, headers: readonly string[], body: Uint8Array | null, defaultHost: string): Buffer {
+export function requestBytes(method: string, path: string, headers: readonly string[], body: Uint8Array | null, defaultHost: string, forward?: ForwardForm): Buffer {
   if (!TOKEN.test(method)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request method');
   if (path[0] !== '/' || BAD_PATH.test(path)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request path');
   let host: string | undefined;
@@ -68,7 +77,8 @@ export function requestBytes(method: string, path: string, headers: readonly str
   const length = body?.length ?? 0;
   const cl = length > 0 || EXPECTS_PAYLOAD.has(method) ? `content-length: ${length}\r\n` : '';
   const connection = method === 'HEAD' ? 'close' : 'keep-alive';
-  const head = `${method} ${path} HTTP/1.1\r\nhost: ${host ?? defaultHost}\r\nconnection: ${connection}\r\n${rest}${cl}\r\n`;
+  const target = forward ? forward.origin + path : path;
+  const head = `${method} ${target} HTTP/1.1\r\nhost: ${host ?? defaultHost}\r\nconnection: ${connection}\r\n${forward ? forward.authorization : ''}${rest}${cl}\r\n`;
   if (!length) return Buffer.from(head, 'latin1');
   const headLength = Buffer.byteLength(head, 'latin1');
   const out = Buffer.allocUnsafe(headLength + length);

@@ -1,22 +1,19 @@
-import type { Dispatcher } from 'undici';
 import type { ObservedResponse } from '../types.js';
 import type { Header } from '../../exchange.js';
-import { rawToHeaders } from './headers.js';
 import { monoUs } from '../pacer.js';
+import type { H1Handler } from './h1-request.js';
 
 /** Bodies kept for comparison are cut here: comparing megabytes per request would stall the generator. */
 const MAX_KEPT_BODY = 4 << 20;
 
 /**
- * The callback handler for one request, for undici and the direct HTTP/1.1 client alike (the legacy callback form: no per-response header
- * object is built, which matters at tens of thousands of requests per second). A class rather than
- * closures so each request costs one small object.
+ * The callback handler for one request of the HTTP/1.1 client. A class rather than closures so each
+ * request costs one small object.
  */
-export class RequestHandler<P> implements Dispatcher.DispatchHandler {
+export class RequestHandler<P> implements H1Handler {
   /** When the request was handed to the client; replaced by the moment its bytes are written (onConnect). */
   sentUs = monoUs();
   private status = 0;
-  private rawHeaders: Buffer[] | null = null;
   private headerList: Header[] | null = null;
   private chunks: Buffer[] | undefined;
   private kept = 0;
@@ -30,20 +27,11 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
     if (keepBody) this.chunks = [];
   }
 
-  /** undici and the direct client both call this just before writing the request to its socket. */
+  /** The client calls this just before writing the request to its socket. */
   onConnect(): void {
     this.sentUs = monoUs();
   }
 
-  onHeaders(code: number, headers: Buffer[]): boolean {
-    if (code >= 200) {
-      this.status = code;
-      this.rawHeaders = headers;
-    }
-    return true;
-  }
-
-  /** The direct client's form of onHeaders: the headers are parsed already. */
   onResponseHead(code: number, headers: Header[]): void {
     this.status = code;
     this.headerList = headers;
@@ -83,6 +71,6 @@ export class RequestHandler<P> implements Dispatcher.DispatchHandler {
     if (!this.chunks) return undefined;
     // Most bodies arrive in one chunk: no copy then.
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    return { status: this.status, headers: this.headerList ?? rawToHeaders(this.rawHeaders), body };
+    return { status: this.status, headers: this.headerList ?? [], body };
   }
 }

@@ -52,11 +52,3 @@ function replacedNames(plan: HeaderPlan): Set<string> {
   }
   return r;
 }
-
-/** Raw response headers from undici (Buffer pairs) as Header records. */
-export function rawToHeaders(raw: readonly (Buffer | string)[] | null | undefined): Header[] {
-  const out: Header[] = [];
-  if (!raw) return out;
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push({ name: raw[i]!.toString('latin1'), value: raw[i + 1]!.toString('latin1') });
-  return out;
-}

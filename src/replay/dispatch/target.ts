@@ -78,8 +78,7 @@ export class TargetRunner {
    * lag). Waits at most PRECONNECT_MS: a target that slow to accept fails or queues on its own.
    */
   async prepare(): Promise<void> {
-    const opening = this.d.dispatcher.preconnect?.();
-    if (!opening) return;
+    const opening = this.d.dispatcher.preconnect();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([opening, new Promise<void>((r) => (timer = setTimeout(r, PRECONNECT_MS)))]);
     clearTimeout(timer);
@@ -113,7 +112,6 @@ export class TargetRunner {
     try {
       this.d.dispatcher.dispatch(
         {
-          origin: this.d.origin,
           path: this.d.prefix + pathOf(req.target),
           method: req.method,
           headers: outgoingHeaders(req.headers, this.plan, req.id),

@@ -2,7 +2,6 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { ScheduledRequest, TargetOptions } from '../types.js';
 import { TargetRunner } from './target.js';
 import { TargetStats } from '../stats/target-stats.js';
-import { needsUndici } from './agent.js';
 
 /** Enough round trips for V8 to optimise the send and receive path (measured: fewer left the first 100 ms of a run ~0.5 ms slower). */
 const ROUNDS = 400;
@@ -11,22 +10,19 @@ const LIMIT_MS = 3000;
 const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}';
 
 /**
- * The first requests of a run would otherwise pay for code that runs for the first time: undici
- * compiles its HTTP parser (llhttp, WebAssembly) on its first response (~10–30 ms), and the direct
- * client, the runner and the statistics run unoptimised for their first few hundred requests. So
- * before the clock starts, `sample` (the run's first requests, or a stand-in) goes ROUNDS times to a
- * throwaway loopback server through the same kinds of client the targets use. Targets see nothing.
+ * The first requests of a run would otherwise pay for code that runs for the first time: the client,
+ * the runner and the statistics run unoptimised for their first few hundred requests. So before the
+ * clock starts, `sample` (the run's first requests, or a stand-in) goes ROUNDS times to a throwaway
+ * loopback server through the client the targets use (TLS and proxies only change how its
+ * connections open). Targets see nothing.
  */
-export async function warmUp(targets: TargetOptions[], sample: ScheduledRequest[]): Promise<void> {
+export async function warmUp(_targets: TargetOptions[], sample: ScheduledRequest[]): Promise<void> {
   // Once per process: a scenario's many runs share the warmed code.
   direct ??= withServer((url) => rounds(url, sample.length ? sample.map(bodiless) : [{ intendedUs: 0, id: 'warm', method: 'GET', target: '/', headers: [] }]));
   await direct;
-  // https and proxied targets go through undici: its parser compiles on the first response.
-  if (targets.some(needsUndici)) await (viaUndici ??= withServer(undiciOnce));
 }
 
 let direct: Promise<void> | undefined;
-let viaUndici: Promise<void> | undefined;
 
 /** Runs `use` against a throwaway loopback server answering every request with a small 200. */
 async function withServer(use: (url: string) => Promise<void>): Promise<void> {
@@ -70,17 +66,6 @@ async function rounds(url: string, reqs: ScheduledRequest[]): Promise<void> {
     clearTimeout(timer);
   } finally {
     await runner.close();
-  }
-}
-
-async function undiciOnce(url: string): Promise<void> {
-  const { Client } = await import('undici');
-  const client = new Client(url);
-  try {
-    const res = await client.request({ path: '/', method: 'GET' });
-    await res.body.dump();
-  } finally {
-    await client.close().catch(() => undefined);
   }
 }
 
