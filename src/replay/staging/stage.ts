@@ -1,0 +1,60 @@
+import type { ObservedResponse, RequestResult, RequestStage, ScheduledRequest } from '../types.js';
+import type { FieldDifference } from '../types.js';
+import type { TokenProvider } from './oauth2.js';
+import { HookClock } from './plugins.js';
+import type { StagingReport } from './report.js';
+import type { TargetParts } from './target-stage.js';
+import { TargetStage } from './target-stage.js';
+import { compareWithPlugins } from './compare-hook.js';
+
+/**
+ * The replay's request stage: per target, the request-preparation and response-observation steps
+ * the engine calls for every request. Built for every replay: with nothing configured it only
+ * watches for requests refused for lack of credentials.
+ */
+export class StagingStage implements RequestStage {
+  readonly wantsBodies: boolean;
+  private readonly targets: TargetStage[];
+  private readonly clock = new HookClock();
+  /** The request whose response is being observed: comparison runs right after, synchronously. */
+  private current: { target: number; req: ScheduledRequest } | undefined;
+
+  constructor(urls: readonly string[], private readonly parts: TargetParts[]) {
+    this.targets = parts.map((p, i) => new TargetStage(i, urls[i]!, p, this.clock));
+    this.wantsBodies = parts.some((p) => p.sessions || p.plugins.some((pl) => pl.response));
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.parts.map((p) => p.tokens?.provider.start()));
+  }
+
+  prepare(target: number, req: ScheduledRequest): ScheduledRequest | undefined | Promise<ScheduledRequest | undefined> {
+    return this.targets[target]!.prepare(req);
+  }
+
+  observe(target: number, req: ScheduledRequest, result: RequestResult, res: ObservedResponse | undefined): Promise<ScheduledRequest> | undefined {
+    this.current = { target, req };
+    return this.targets[target]!.observe(req, result, res);
+  }
+
+  /** The compare step for the comparison rules: plugins' compare hooks, when any plugin has one. */
+  compareHook(): ((expected: ObservedResponse, actual: ObservedResponse, diffs: FieldDifference[]) => FieldDifference[]) | undefined {
+    if (!this.parts.some((p) => p.plugins.some((pl) => pl.compare))) return undefined;
+    return (expected, actual, diffs) => {
+      const cur = this.current;
+      if (!cur) return diffs;
+      const t = this.targets[cur.target]!;
+      return compareWithPlugins(this.parts[cur.target]!.plugins, expected, actual, diffs, t.ctx(cur.req), (f) => t.call('compare', cur.req.id, f));
+    };
+  }
+
+  report(): StagingReport {
+    return {
+      targets: this.targets.map((t, i) => {
+        const tokens: TokenProvider | undefined = this.parts[i]!.tokens?.provider;
+        return tokens ? { ...t.report, tokenRequests: tokens.requests } : t.report;
+      }),
+      hooks: { ...this.clock.figures, ms: Math.round(this.clock.figures.ms * 10) / 10, maxMs: Math.round(this.clock.figures.maxMs * 100) / 100 },
+    };
+  }
+}
