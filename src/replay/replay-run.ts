@@ -56,8 +56,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   );
   const labels = targets.map((t) => safeUrl(t.url)); // results and summaries name targets without a URL password
   const stage = await stagingOf(a, labels);
-  const custom = stage.compareHook();
-  const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'], ...(custom ? { custom } : {}) }) : undefined;
+  const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'], custom: stage.compareHook() }) : undefined;
   const results = a.results ? new ResultsWriter(a.results, labels) : undefined;
   const progress = a.quiet ? undefined : progressPrinter();
   const ac = new AbortController();

@@ -29,6 +29,11 @@ export class CredentialMap {
     private readonly defaults: ReadonlyMap<string, string>,
   ) {}
 
+  /** The staging values (scrubbed from comparison examples). */
+  values(): string[] {
+    return [...this.map.values(), ...this.defaults.values()];
+  }
+
   apply(req: ScheduledRequest): ScheduledRequest {
     let headers: Header[] | undefined;
     for (let i = 0; i < req.headers.length; i++) {

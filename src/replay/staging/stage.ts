@@ -6,6 +6,7 @@ import type { StagingReport } from './report.js';
 import type { TargetParts } from './target-stage.js';
 import { TargetStage } from './target-stage.js';
 import { compareWithPlugins } from './compare-hook.js';
+import { KnownSecrets } from './known-secrets.js';
 
 /**
  * The replay's request stage: per target, the request-preparation and response-observation steps
@@ -19,8 +20,14 @@ export class StagingStage implements RequestStage {
   /** The request whose response is being observed: comparison runs right after, synchronously. */
   private current: { target: number; req: ScheduledRequest } | undefined;
 
+  private readonly secrets = new KnownSecrets();
+
   constructor(urls: readonly string[], private readonly parts: TargetParts[]) {
-    this.targets = parts.map((p, i) => new TargetStage(i, urls[i]!, p, this.clock));
+    this.targets = parts.map((p, i) => new TargetStage(i, urls[i]!, p, this.clock, this.secrets));
+    for (const p of parts) {
+      for (const v of p.credentials?.values() ?? []) this.secrets.addFixed(v);
+      if (p.sessions) p.sessions.secrets = this.secrets;
+    }
     this.wantsBodies = parts.some((p) => p.sessions || p.plugins.some((pl) => pl.response));
   }
 
@@ -37,14 +44,14 @@ export class StagingStage implements RequestStage {
     return this.targets[target]!.observe(req, result, res);
   }
 
-  /** The compare step for the comparison rules: plugins' compare hooks, when any plugin has one. */
-  compareHook(): ((expected: ObservedResponse, actual: ObservedResponse, diffs: FieldDifference[]) => FieldDifference[]) | undefined {
-    if (!this.parts.some((p) => p.plugins.some((pl) => pl.compare))) return undefined;
+  /** The last compare step: plugins' compare hooks, then staging secrets scrubbed from the differences shown. */
+  compareHook(): (expected: ObservedResponse, actual: ObservedResponse, diffs: FieldDifference[]) => FieldDifference[] {
+    const plugins = this.parts.some((p) => p.plugins.some((pl) => pl.compare));
     return (expected, actual, diffs) => {
       const cur = this.current;
-      if (!cur) return diffs;
+      if (!plugins || !cur) return this.secrets.scrub(diffs);
       const t = this.targets[cur.target]!;
-      return compareWithPlugins(this.parts[cur.target]!.plugins, expected, actual, diffs, t.ctx(cur.req), (f) => t.call('compare', cur.req.id, f));
+      return this.secrets.scrub(compareWithPlugins(this.parts[cur.target]!.plugins, expected, actual, diffs, t.ctx(cur.req), (f) => t.call('compare', cur.req.id, f)));
     };
   }
 

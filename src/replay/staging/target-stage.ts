@@ -2,10 +2,11 @@ import type { Header } from '../../exchange.js';
 import type { ObservedResponse, RequestResult, ScheduledRequest } from '../types.js';
 import { carriesRecordedSecret, type CredentialMap } from './credentials.js';
 import type { TokenProvider } from './oauth2.js';
-import type { Session, SessionJars } from './sessions.js';
+import type { SessionJars, Turn } from './sessions.js';
 import type { HookClock, HookName } from './plugins.js';
 import type { PluginContext, PluginRequest, ShadowtapPlugin } from './plugin-types.js';
 import type { TargetStagingReport } from './report.js';
+import type { KnownSecrets } from './known-secrets.js';
 import { routeTemplate } from '../route-template.js';
 
 const EXAMPLES = 20;
@@ -21,7 +22,7 @@ export interface TargetParts {
 }
 
 interface Meta {
-  session?: Session;
+  turn?: Turn;
   token?: string;
   retried?: boolean;
 }
@@ -37,8 +38,9 @@ const then = <T, U>(v: Maybe<T>, f: (t: T) => Maybe<U>): Maybe<U> => (v instance
 export class TargetStage {
   readonly report: TargetStagingReport;
   private readonly meta = new WeakMap<ScheduledRequest, Meta>();
+  private lastToken: string | undefined;
 
-  constructor(readonly index: number, url: string, private readonly p: TargetParts, private readonly clock: HookClock) {
+  constructor(readonly index: number, url: string, private readonly p: TargetParts, private readonly clock: HookClock, private readonly secrets: KnownSecrets) {
     this.report = { url, credentials: { mapped: 0, defaulted: 0, unmapped: 0 }, lackingCredentials: { count: 0, examples: [] }, retriedAfter401: 0, skipped: { writes: 0, plugin: 0 }, hookErrors: { count: 0, examples: [] } };
     if (p.credentials) this.report.credentials = p.credentials.counts;
   }
@@ -46,12 +48,26 @@ export class TargetStage {
   prepare(req: ScheduledRequest): Maybe<ScheduledRequest | undefined> {
     if (this.p.writeAllowed && !this.p.writeAllowed(req.method, req.target)) return (this.report.skipped.writes++, undefined);
     const m: Meta = {};
+    const turn = this.p.sessions ? (m.turn = this.p.sessions.turn(req)) : undefined;
+    const prepared = turn?.after ? turn.after.then(() => this.prepareNow(req, m)) : this.prepareNow(req, m);
+    const ended = (r: ScheduledRequest | undefined): ScheduledRequest | undefined => {
+      if (r) this.meta.set(r, m);
+      else turn?.done();
+      return r;
+    };
+    if (!(prepared instanceof Promise)) return ended(prepared);
+    return prepared.then(ended, (err: unknown) => {
+      turn?.done();
+      throw err;
+    });
+  }
+
+  private prepareNow(req: ScheduledRequest, m: Meta): Maybe<ScheduledRequest | undefined> {
     let out = req;
-    if (this.p.sessions) out = this.p.sessions.prepare(out, (m.session = this.p.sessions.sessionOf(req)));
+    if (m.turn) out = this.p.sessions!.prepare(out, m.turn.session);
     if (this.p.credentials) out = this.p.credentials.apply(out);
     const withToken = this.withToken(out, m);
-    const hooked = this.p.plugins.length ? then(withToken, (r) => this.requestHooks(r, m)) : withToken;
-    return then(hooked, (r) => (r && this.meta.set(r, m), r));
+    return this.p.plugins.length ? then(withToken, (r) => this.requestHooks(r, m)) : withToken;
   }
 
   /** Every finished request; a promise of the request to send again (once) when a token was refused. */
@@ -61,13 +77,15 @@ export class TargetStage {
     if (result.status === 401 && tokens && m?.token !== undefined && !m.retried) {
       this.report.retriedAfter401++;
       return tokens.provider.rejected(m.token).then((t) => {
+        this.secrets.add(t);
         const again = setHeader(req, tokens.header, t);
         this.meta.set(again, { ...m, token: t, retried: true });
         return again;
       });
     }
-    if (res && m?.session) this.p.sessions!.observe(req, m.session, res);
-    if (res) for (const pl of this.p.plugins) if (pl.response) this.call('response', req.id, () => pl.response!(res, this.ctx(req, m)));
+    if (res && m?.turn) this.p.sessions!.observe(req, m.turn, res);
+    if (res) for (const pl of this.p.plugins) if (pl.response) this.call('response', req.id, () => pl.response!(res, this.ctx(req, m?.turn?.into.state)));
+    m?.turn?.done();
     if ((result.status === 401 || result.status === 403) && carriesRecordedSecret(req)) {
       const l = this.report.lackingCredentials;
       if (l.examples.length < EXAMPLES) l.examples.push({ id: req.id, method: req.method, endpoint: req.endpoint ?? '', status: result.status });
@@ -76,8 +94,8 @@ export class TargetStage {
     return undefined;
   }
 
-  ctx(req: Pick<ScheduledRequest, 'id' | 'endpoint'>, m?: Meta): PluginContext {
-    return { target: this.report.url, targetIndex: this.index, id: req.id, endpoint: req.endpoint ?? '', ...(m?.session ? { session: m.session.state } : {}) };
+  ctx(req: Pick<ScheduledRequest, 'id' | 'endpoint'>, session?: Map<string, unknown>): PluginContext {
+    return { target: this.report.url, targetIndex: this.index, id: req.id, endpoint: req.endpoint ?? '', ...(session ? { session } : {}) };
   }
 
   /** Runs a hook; a throw is counted and marks the request (the run goes on). Its time is the generator's. */
@@ -104,7 +122,11 @@ export class TargetStage {
   private withToken(req: ScheduledRequest, m: Meta): Maybe<ScheduledRequest> {
     const t = this.p.tokens;
     if (!t || (!t.all && !req.headers.some((h) => h.name.toLowerCase() === t.header))) return req;
-    return then(t.provider.current(), (tok) => ((m.token = tok), setHeader(req, t.header, tok)));
+    return then(t.provider.current(), (tok) => {
+      if (tok !== this.lastToken) this.secrets.add((this.lastToken = tok));
+      m.token = tok;
+      return setHeader(req, t.header, tok);
+    });
   }
 
   private requestHooks(req: ScheduledRequest, m: Meta): Maybe<ScheduledRequest | undefined> {
@@ -125,7 +147,7 @@ export class TargetStage {
       const endpoint = r.target === req.target && r.method === req.method ? req.endpoint : routeTemplate(r.target, r.method);
       return { ...req, method: r.method, target: r.target, headers: r.headers as Header[], ...(r.body ? { body: r.body } : {}), ...(endpoint ? { endpoint } : {}) };
     };
-    const v = this.call('request', req.id, () => pl.request!(view, this.ctx(req, m)));
+    const v = this.call('request', req.id, () => pl.request!(view, this.ctx(req, m.turn?.session.state)));
     if (!(v instanceof Promise)) return settle(v);
     return v.then(settle, (err: unknown) => (this.mark('request', req.id, err), req)).finally(() => this.clock.add(performance.now() - t0));
   }
