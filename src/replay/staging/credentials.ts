@@ -43,8 +43,11 @@ export class CredentialMap {
       let value = h.value.replace(TOKEN, (m, hex: string) => this.lookup(hex) ?? (missing++, m));
       if (missing) {
         const d = this.defaults.get(h.name.toLowerCase());
-        if (d !== undefined) (value = d), this.counts.defaulted++;
-        else this.counts.unmapped += missing;
+        if (d === undefined) this.counts.unmapped += missing;
+        else {
+          value = d;
+          this.counts.defaulted++;
+        }
       }
       if (value !== h.value) (headers ??= req.headers.slice())[i] = { name: h.name, value };
     }
