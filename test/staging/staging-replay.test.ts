@@ -67,13 +67,15 @@ describe('replay against staging: the example app (login cookie, CSRF form, bear
 
   it('without the map, the summary and its text name the requests that failed for lack of credentials', async () => {
     const sum = join(dir, 'bare.json');
-    const r = await runCli(['replay', capture, '-t', stg.url, '--summary', sum, ...LOOSE_GATE]);
-    outputs.push(r.stdout, r.stderr, sum);
+    const report = join(dir, 'report-bare');
+    const r = await runCli(['replay', capture, '-t', stg.url, '--summary', sum, '--report', report, ...LOOSE_GATE]);
+    outputs.push(r.stdout, r.stderr, sum, report);
     const t = readSummary(sum).staging!.targets[0]!;
     // Logins (password), API calls (token); the session pages follow from the failed logins but carry the recorded cookie.
     expect(t.lackingCredentials.count).toBeGreaterThanOrEqual(48);
     expect(new Set(t.lackingCredentials.examples.map((e) => e.endpoint))).toContain('GET /api/items/{id}');
     expect(r.stdout).toMatch(/\d+ requests failed for lack of credentials/);
+    expect(readFileSync(join(report, 'index.html'), 'utf8')).toMatch(/\d+ requests failed for lack of credentials/);
   });
 
   it('OAuth2 client credentials expiring every 5 s, 200 req/s for 12 s: no 401 in the results; token requests logged', async () => {
@@ -100,8 +102,9 @@ describe('replay against staging: the example app (login cookie, CSRF form, bear
     const rewritten = join(dir, 'rewritten.json');
     const p1 = await runCli([...base, '--plugin', join(plugins, 'rewrite-id.mjs'), '--summary', rewritten], ENV);
     const thrown = join(dir, 'thrown.json');
-    const p2 = await runCli([...base, '--plugin', join(plugins, 'throws-once.mjs'), '--summary', thrown], ENV);
-    outputs.push(p0.stdout, p0.stderr, p1.stdout, p1.stderr, p2.stdout, p2.stderr, plain, rewritten, thrown);
+    const report = join(dir, 'report-thrown');
+    const p2 = await runCli([...base, '--plugin', join(plugins, 'throws-once.mjs'), '--summary', thrown, '--report', report], ENV);
+    outputs.push(p0.stdout, p0.stderr, p1.stdout, p1.stderr, p2.stdout, p2.stderr, plain, rewritten, thrown, report);
     const fields = (p: string): string[] => readSummary(p).differences!.targets[0]!.fields.map((f) => f.field);
     expect(fields(plain)).toContain('body:$.servedAt');
     expect(fields(rewritten)).toEqual([]);
@@ -111,6 +114,7 @@ describe('replay against staging: the example app (login cookie, CSRF form, bear
     expect(s2.staging!.targets[0]!.hookErrors).toEqual({ count: 1, examples: [{ id: expect.any(String), hook: 'request', message: 'cannot map item 0' }] });
     expect(s2.validity.hooks!.calls).toBe(36);
     expect(p2.stdout).toMatch(/plugin hooks threw on 1 requests/);
+    expect(readFileSync(join(report, 'index.html'), 'utf8')).toMatch(/plugin hooks threw on 1 requests/);
   });
 
   it('no secret, recorded or staging, in results, summaries, reports or logs', () => {
