@@ -39,13 +39,17 @@ export class TargetStage {
   readonly report: TargetStagingReport;
   private readonly meta = new WeakMap<ScheduledRequest, Meta>();
   private lastToken: string | undefined;
+  private readonly bare: boolean;
 
   constructor(readonly index: number, url: string, private readonly p: TargetParts, private readonly clock: HookClock, private readonly secrets: KnownSecrets) {
     this.report = { url, credentials: { mapped: 0, defaulted: 0, unmapped: 0 }, lackingCredentials: { count: 0, examples: [] }, retriedAfter401: 0, skipped: { writes: 0, plugin: 0 }, hookErrors: { count: 0, examples: [] } };
     if (p.credentials) this.report.credentials = p.credentials.counts;
+    this.bare = !p.credentials && !p.tokens && !p.sessions && !p.writeAllowed && !p.plugins.length;
   }
 
   prepare(req: ScheduledRequest): Maybe<ScheduledRequest | undefined> {
+    // Nothing configured (every replay has the stage, for its diagnosis): no per-request state at all.
+    if (this.bare) return req;
     if (this.p.writeAllowed && !this.p.writeAllowed(req.method, req.target)) return (this.report.skipped.writes++, undefined);
     const m: Meta = {};
     const turn = this.p.sessions ? (m.turn = this.p.sessions.turn(req)) : undefined;
