@@ -17,8 +17,9 @@ export class StagingStage implements RequestStage {
   readonly wantsBodies: boolean;
   private readonly targets: TargetStage[];
   private readonly clock = new HookClock();
-  /** The request whose response is being observed: comparison runs right after, synchronously. */
-  private current: { target: number; req: ScheduledRequest } | undefined;
+  /** The request whose response is being observed (and its target): comparison runs right after, synchronously. */
+  private currentReq: ScheduledRequest | undefined;
+  private currentTarget = 0;
 
   private readonly secrets = new KnownSecrets();
 
@@ -40,7 +41,8 @@ export class StagingStage implements RequestStage {
   }
 
   observe(target: number, req: ScheduledRequest, result: RequestResult, res: ObservedResponse | undefined): Promise<ScheduledRequest> | undefined {
-    this.current = { target, req };
+    this.currentReq = req;
+    this.currentTarget = target;
     return this.targets[target]!.observe(req, result, res);
   }
 
@@ -48,10 +50,10 @@ export class StagingStage implements RequestStage {
   compareHook(): (expected: ObservedResponse, actual: ObservedResponse, diffs: FieldDifference[]) => FieldDifference[] {
     const plugins = this.parts.some((p) => p.plugins.some((pl) => pl.compare));
     return (expected, actual, diffs) => {
-      const cur = this.current;
-      if (!plugins || !cur) return this.secrets.scrub(diffs);
-      const t = this.targets[cur.target]!;
-      return this.secrets.scrub(compareWithPlugins(this.parts[cur.target]!.plugins, expected, actual, diffs, t.ctx(cur.req), (f) => t.call('compare', cur.req.id, f)));
+      const req = this.currentReq;
+      if (!plugins || !req) return this.secrets.scrub(diffs);
+      const t = this.targets[this.currentTarget]!;
+      return this.secrets.scrub(compareWithPlugins(this.parts[this.currentTarget]!.plugins, expected, actual, diffs, t.ctx(req), (f) => t.call('compare', req.id, f)));
     };
   }
 

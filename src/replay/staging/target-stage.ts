@@ -76,7 +76,7 @@ export class TargetStage {
 
   /** Every finished request; a promise of the request to send again (once) when a token was refused. */
   observe(req: ScheduledRequest, result: RequestResult, res: ObservedResponse | undefined): Promise<ScheduledRequest> | undefined {
-    const m = this.meta.get(req);
+    const m = this.bare ? undefined : this.meta.get(req);
     const tokens = this.p.tokens;
     if (result.status === 401 && tokens && m?.token !== undefined && !m.retried) {
       this.report.retriedAfter401++;
