@@ -8,6 +8,7 @@ import { routeTemplate } from './route-template.js';
 import { warmUp } from './dispatch/warmup.js';
 import { Prefetch } from './schedule/prefetch.js';
 import { safeUrl } from '../stages/redact/index.js';
+import { StagedSubmit } from './staging/engine-step.js';
 
 /** A burst of due requests yields to I/O after this many sends, so responses are not held back. */
 const BURST = 64;
@@ -32,14 +33,16 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const stats = opts.targets.map((t) => new TargetStats(safeUrl(t.url), intervalUs, limits.skipAfterMs * 1000));
   const sink = opts.responses;
   const emit = opts.onResult ? (r: RequestResult): void => opts.onResult!(r) : undefined;
-  const onDone = (f: Finished): void => {
+  const record = (f: Finished): void => {
     stats[f.result.target]!.record(f.result);
     if (sink) sink.complete(f.req, f.result, f.response, emit);
     else emit?.(f.result);
   };
+  const onDone = (f: Finished): void => void (staged.taken(f, record) || record(f));
   const monitor = new ValidityMonitor(limits);
-  const runners = opts.targets.map((t, i) => new TargetRunner(i, t, clock, sink?.wantsBodies ?? false, onDone));
-  await Promise.all(runners.map((r) => r.prepare()));
+  const runners = opts.targets.map((t, i) => new TargetRunner(i, t, clock, (sink?.wantsBodies || opts.stage?.wantsBodies) ?? false, onDone));
+  const staged = new StagedSubmit(opts.stage, runners, stats, clock);
+  await Promise.all([...runners.map((r) => r.prepare()), opts.stage?.start()]);
   let scheduled = 0;
   let lastIntendedUs = 0;
   const progress = opts.onProgress ? setInterval(() => opts.onProgress!(snapshot()), 1000) : undefined;
@@ -94,12 +97,9 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
       const handedUs = monoUs();
       lastIntendedUs = dueUs - startUs;
       scheduled++;
-      for (let i = 0; i < runners.length; i++) {
-        stats[i]!.offered(dueUs - startUs);
-        runners[i]!.submit(req, dueUs, handedUs);
-      }
+      for (let i = 0; i < runners.length; i++) staged.submit(i, req, dueUs, handedUs);
     }
-    await drain(runners, opts.drainMs ?? 30_000);
+    await drain(runners, opts.drainMs ?? 30_000, staged);
   } finally {
     await src.close();
     if (progress) clearInterval(progress);
@@ -153,10 +153,16 @@ function weigh(r: ScheduledRequest): number {
 }
 
 /** Waits for the last responses, at most `ms`; then what is still queued or in flight is abandoned. */
-async function drain(runners: TargetRunner[], ms: number): Promise<void> {
+async function drain(runners: TargetRunner[], ms: number, staged: StagedSubmit): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
-  const idle = await Promise.race([Promise.all(runners.map((r) => r.waitIdle())), late]);
+  const quiet = async (): Promise<void> => {
+    do {
+      await staged.settled();
+      await Promise.all(runners.map((r) => r.waitIdle()));
+    } while (staged.busy);
+  };
+  const idle = await Promise.race([quiet(), late]);
   clearTimeout(timer);
   if (idle === 'late') await Promise.all(runners.map((r) => r.abandon()));
 }

@@ -5,8 +5,10 @@ import { seededRandom } from './schedule/times.js';
 export interface FilterOptions {
   /** Only these methods (any case). */
   methods?: string[];
-  /** Leave out writes (POST, PUT, PATCH, DELETE). */
+  /** Leave out writes (POST, PUT, PATCH, DELETE)… */
   noWrites?: boolean;
+  /** …except these ("METHOD", "regex" on path+query, or "METHOD regex"). */
+  allowWrites?: string[];
   /** Path+query must match one of these (when any)… */
   allow?: string[];
   /** …and none of these. */
@@ -30,6 +32,23 @@ export function regexOf(src: string, flag: string): RegExp {
   }
 }
 
+/**
+ * Which writes may go out: none, or those an allow rule names ("POST", "^/login$", "POST ^/login$").
+ * The one rule for `--no-writes --allow-write` and for a staging target's `writes:`.
+ */
+export function writePolicy(allow: readonly string[], flag: string): (method: string, target: string) => boolean {
+  const rules = allow.map((s) => {
+    const m = /^([A-Za-z]+)(?:\s+(.+))?$/.exec(s.trim());
+    if (m && (m[2] !== undefined || WRITES.has(m[1]!.toUpperCase()))) return { method: m[1]!.toUpperCase(), re: m[2] === undefined ? undefined : regexOf(m[2], flag) };
+    return { method: undefined, re: regexOf(s.trim(), flag) };
+  });
+  return (method, target) => {
+    const up = method.toUpperCase();
+    if (!WRITES.has(up)) return true;
+    return rules.some((r) => (r.method === undefined || r.method === up) && (r.re === undefined || r.re.test(target)));
+  };
+}
+
 /** Builds the predicate deciding which exchanges are replayed; `counts.filtered` counts the rest. */
 export function exchangeFilter(o: FilterOptions, counts: { filtered: number } = { filtered: 0 }): ((ex: Exchange) => boolean) | undefined {
   const methods = o.methods?.length ? new Set(o.methods.map((m) => m.toUpperCase())) : undefined;
@@ -42,13 +61,14 @@ export function exchangeFilter(o: FilterOptions, counts: { filtered: number } = 
   });
   const sample = o.samplePercent;
   if (sample !== undefined && !(sample >= 0 && sample <= 100)) throw new InputError(`--sample ${sample}: expected a percentage 0–100`);
+  const writeOk = o.noWrites ? writePolicy(o.allowWrites ?? [], '--allow-write') : undefined;
   const rnd = seededRandom(o.seed ?? 1);
   const any = methods || o.noWrites || allow.length || deny.length || headers.length || sample !== undefined || o.maxBodyBytes !== undefined;
   if (!any) return undefined;
   const keep = (ex: Exchange): boolean => {
     const { method, target, headers: hs, body } = ex.request;
     if (methods && !methods.has(method.toUpperCase())) return false;
-    if (o.noWrites && WRITES.has(method.toUpperCase())) return false;
+    if (writeOk && !writeOk(method, target)) return false;
     if (allow.length && !allow.some((re) => re.test(target))) return false;
     if (deny.some((re) => re.test(target))) return false;
     for (const h of headers) if (!hs.some((x) => x.name.toLowerCase() === h.name && h.re.test(x.value))) return false;

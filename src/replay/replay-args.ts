@@ -30,6 +30,15 @@ export interface ReplayArgs {
   'tag-header'?: string;
   method?: string[];
   writes: boolean;
+  /** With --no-writes: writes still replayed ("METHOD", "regex", "METHOD regex"). */
+  'allow-write'?: string[];
+  /** Staging config files (src/replay/staging/config.ts): one for every target, or one per target in order. */
+  staging?: string[];
+  /** Credential map file: `redacted:<hash>: staging value`. */
+  credentials?: string;
+  /** "Header=env:NAME" / "Header=file:PATH": default credential; a literal is refused. */
+  credential?: string[];
+  plugin?: string[];
   allow?: string[];
   deny?: string[];
   'header-match'?: string[];

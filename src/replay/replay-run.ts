@@ -19,6 +19,7 @@ import { printSummary } from './summary-text.js';
 import { limitFraction, limitMs } from './gate-flags.js';
 import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
+import { addStaging, stagingOf } from './staging/from-args.js';
 
 /** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
 export async function runReplay(a: ReplayArgs): Promise<number> {
@@ -37,7 +38,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
     return mergeByTime(sources);
   };
   const counts = { filtered: 0 };
-  const filter = exchangeFilter({ methods: a.method, noWrites: !a.writes, allow: a.allow, deny: a.deny, headerMatch: a['header-match'], samplePercent: a.sample, seed: a.seed, maxBodyBytes: a['max-body'] }, counts);
+  const filter = exchangeFilter({ methods: a.method, noWrites: !a.writes, ...(a['allow-write'] ? { allowWrites: a['allow-write'] } : {}), allow: a.allow, deny: a.deny, headerMatch: a['header-match'], samplePercent: a.sample, seed: a.seed, maxBodyBytes: a['max-body'] }, counts);
   const transform = requestRewrite({ setHeaders: a['set-header'], removeHeaders: a['remove-header'], rewriteUrl: a['rewrite-url'] });
   // Every number here was read and range-checked by the CLI (src/cli/options.ts).
   const loop = a.loop ?? 1;
@@ -55,7 +56,8 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
     { speed: a.speed, rate: a.rate, poisson: a.poisson, seed: a.seed, ...(a.ramp ? { ramp: a.ramp } : {}), loop, durationMs, maxRequests: a['max-requests'], filter, transform },
   );
   const labels = targets.map((t) => safeUrl(t.url)); // results and summaries name targets without a URL password
-  const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'] }) : undefined;
+  const stage = await stagingOf(a, labels);
+  const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'], custom: stage.compareHook() }) : undefined;
   const results = a.results ? new ResultsWriter(a.results, labels) : undefined;
   const progress = a.quiet ? undefined : progressPrinter();
   const ac = new AbortController();
@@ -70,6 +72,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
       signal: ac.signal,
       validity,
       drainMs: a.drain,
+      stage,
       ...(collector ? { responses: collector } : {}),
       ...(results ? { onResult: (r) => results.write(r) } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
@@ -85,9 +88,11 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const measured = { ...run, ...(differences ? { differences } : {}) };
   const verdict = judgeReplay(measured, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
   const summary: ReplaySummary = { ...measured, input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };
+  const stagingText = addStaging(summary, stage);
   if (a.summary) await writePrivateFile(a.summary, JSON.stringify(summary, null, 2) + '\n');
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);
+  if (!a.json) for (const l of stagingText) process.stdout.write(`${l}\n`);
   if (a.report || a.junit) await writeReplayReport(a, summary, noise);
   if (verdict.result === 'invalid') throw new InvalidRunError(verdict.reasons.join('; '));
   // A failed run may also be invalid: that is said too, but the failure decides the exit code.

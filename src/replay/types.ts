@@ -1,5 +1,7 @@
 import type { Exchange, Header } from '../exchange.js';
 import type { ReplayVerdict } from './verdict.js';
+import type { StagingReport } from './staging/report.js';
+import type { HookFigures } from './staging/plugins.js';
 
 /**
  * The contract between the replay engine and its users (the replay CLI, scenario load phases,
@@ -140,6 +142,8 @@ export interface RunValidity {
   /** Schedule lag p99 (ms) over all targets, and sends later than the skip limit. */
   scheduleLagP99Ms?: number;
   skipped?: number;
+  /** Time the generator spent in plugin hooks. */
+  hooks?: HookFigures;
 }
 
 export interface RunSummary {
@@ -171,6 +175,20 @@ export interface RunOptions {
   onProgress?: (p: ProgressSnapshot) => void;
   /** After the schedule ends, wait this long (ms) for outstanding responses; default 30000. */
   drainMs?: number;
+  /** Request preparation and response observation for every request of every target (replay against staging). */
+  stage?: RequestStage;
+}
+
+/** Steps the engine calls for every request (`src/replay/staging/`): one request path, with a step before and after. */
+export interface RequestStage {
+  /** Responses (headers and bodies) are needed even without a comparison. */
+  readonly wantsBodies: boolean;
+  /** Before the clock starts (a first token). */
+  start(): Promise<void>;
+  /** The request to send to this target, undefined to skip it there, or a promise of either. */
+  prepare(target: number, req: ScheduledRequest): ScheduledRequest | undefined | Promise<ScheduledRequest | undefined>;
+  /** Every finished request; a promise of a request to send again in its place (once, after a refused token). */
+  observe(target: number, req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined): Promise<ScheduledRequest> | undefined;
 }
 
 // ---- Additions (additive; existing fields above are unchanged) ----
@@ -218,6 +236,8 @@ export interface ReplaySummary extends RunSummary {
   generator?: { maxRssMb: number };
   /** What the CLI's gates decided (error rate, differences, validity) and its exit code. */
   verdict?: ReplayVerdict;
+  /** Replay against staging: credentials, tokens, sessions, plugins (src/replay/staging/report.ts). */
+  staging?: StagingReport;
 }
 
 /** Limits of the validity gate; a run beyond any of them is invalid (exit 3). */

@@ -3,6 +3,7 @@ import { distributionFromPercentiles } from './distribution.js';
 import { REPORT_SCHEMA, type DifferenceRow, type DistributionPoint, type ReportModel, type ValidityReport, type Verdict } from './model.js';
 import { exitCodeForVerdict } from './verdict.js';
 import { DEFAULT_MAX_ERROR_RATE, judgeReplay } from '../replay/verdict.js';
+import { stagingLines } from '../replay/staging/report.js';
 
 export interface ReplayReportOptions {
   captures: string[];
@@ -75,6 +76,7 @@ export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): Rep
       differences: differenceRows(s),
       thresholds: judged.checks,
       differencesFail: judged.differencesFail || failures.length > 0,
+      ...(s.staging ? { staging: stagingLines(s.staging) } : {}),
     },
   };
 }

@@ -221,6 +221,8 @@ export interface ReplayReport {
   thresholds?: ThresholdResult[];
   /** Differing responses fail the run (--fail-on-diff). */
   differencesFail?: boolean;
+  /** Replay against staging: credentials, tokens, plugin hooks (one line each). */
+  staging?: string[];
 }
 
 export interface ReplayTargetReport extends TargetSummary {

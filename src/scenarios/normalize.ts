@@ -21,6 +21,7 @@ export function normalize(input: ScenariosFileInput, src: YamlSource): Scenarios
       proxy: c.proxy,
       headers: toHeaders(c.headers),
       connections: c.connections ?? 256,
+      ...(c.staging ? { staging: { config: c.staging, baseDir: base, where: `${src.file}: configurations.${name}.staging` } } : {}),
       start: c.start && {
         command: c.start.command,
         cwd: resolve(base, c.start.cwd ?? '.'),

@@ -34,7 +34,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   for (const name of s.configurations) {
     const spec = ctx.configurations.get(name)!;
     const baseUrl = await ctx.urlOf(spec);
-    const target = { baseUrl, proxy: spec.proxy, headers: spec.headers, connections: spec.connections };
+    const target = { baseUrl, proxy: spec.proxy, headers: spec.headers, connections: spec.connections, ...(spec.staging ? { staging: spec.staging } : {}) };
     const side: Side = { spec, target, report: { name, baseUrl, ...(spec.proxy ? { proxy: withoutPassword(spec.proxy) } : {}), phases: [] } };
     sides.push(side);
     if (s.smoke) {

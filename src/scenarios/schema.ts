@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { drainStepSchema, requireHealthyStepSchema } from '../aws/step-schemas.js';
 import * as unit from '../units/schema.js';
+import { stagingSchema } from '../replay/staging/config.js';
 
 /**
  * scenarios.yaml, as written by a person. Every object is strict (an unknown key is an error, not
@@ -31,6 +32,7 @@ export const configurationSchema = z.strictObject({
   headers: headers.optional(),
   connections: z.number().int().positive().optional().describe('connections to open to this configuration (default 256)'),
   start: startSchema.optional(),
+  staging: stagingSchema.optional().describe('replay against staging: credentials, oauth2, sessions, extract, writes, plugins (README "Replaying against staging")'),
 });
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);

@@ -1,3 +1,4 @@
+import type { StagingSource } from '../replay/staging/config.js';
 import type { Header } from '../exchange.js';
 import type { RateOrShare } from '../units/index.js';
 import type { DrainStep, RequireHealthyStep } from '../aws/step-schemas.js';
@@ -17,6 +18,8 @@ export interface ConfigurationSpec {
   headers: Header[];
   connections: number;
   start?: StartSpec;
+  /** Credentials, tokens, sessions and plugins for its open-model phases (src/replay/staging/). */
+  staging?: StagingSource;
   /** Where it was defined, for messages about it at run time. */
   where: string;
 }

@@ -28,7 +28,8 @@ export function diffResponses(expected: ObservedResponse, actual: ObservedRespon
     if (jx.ok && jy.ok) diffJson(jx.value, jy.value, { ignoreArrayOrder: rules.ignoreArrayOrder, ignored: rules.ignoredPath }, '$', out);
     else out.push({ field: 'body', expected: preview(x), actual: preview(y) });
   }
-  return out.length === 0 ? out : out.filter((d) => !rules.ignored(d.field));
+  const kept = out.length === 0 ? out : out.filter((d) => !rules.ignored(d.field));
+  return rules.custom ? rules.custom(expected, actual, kept) : kept;
 }
 
 function parseJson(buf: Buffer): { ok: true; value: unknown } | { ok: false } {

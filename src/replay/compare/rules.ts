@@ -1,4 +1,5 @@
 import { pathMatcher } from './json-diff.js';
+import type { FieldDifference, ObservedResponse } from '../types.js';
 
 /** What a comparison looks at and what it leaves out. */
 export interface CompareRules {
@@ -9,9 +10,14 @@ export interface CompareRules {
   /** Regexes: any field ("status", "header:date", "body:$.a.b") whose name matches is left out. */
   ignoreRegex?: string[];
   ignoreArrayOrder?: boolean;
+  /** A last step over each pair's differences (plugins' compare hooks). */
+  custom?: CustomCompare;
 }
 
+export type CustomCompare = (expected: ObservedResponse, actual: ObservedResponse, diffs: FieldDifference[]) => FieldDifference[];
+
 export interface CompiledRules {
+  custom?: CustomCompare;
   headers: string[];
   ignoreArrayOrder: boolean;
   /** True for a field name to leave out. */
@@ -29,5 +35,6 @@ export function compileRules(r: CompareRules = {}): CompiledRules {
     ignoreArrayOrder: r.ignoreArrayOrder ?? false,
     ignored: ignoredField,
     ignoredPath: (p) => byPath(p) || ignoredField(`body:${p}`),
+    ...(r.custom ? { custom: r.custom } : {}),
   };
 }

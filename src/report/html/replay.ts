@@ -48,6 +48,7 @@ export function replaySection(r: ReplayReport): string {
     + `<p class="lead">Captures: ${r.captures.map((c) => `<code>${esc(c)}</code>`).join(', ')}; ${esc(Math.round(r.summary.durationMs / 100) / 10)} s from ${esc(r.summary.startedAt)}.${inputLine(r)}</p>`
     + `<section class="part"><h3>Targets</h3>${targetsTable(r)}</section>`
     + part('Gates', r.thresholds?.length ? thresholdsTable(r.thresholds) : '')
+    + part('Staging', r.staging?.length ? `<ul data-field="staging">${r.staging.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '')
     + `<section class="part"><h3>Differences per endpoint and field</h3>${differencesTable(r.differences) || '<p class="muted">No response differed from the recorded one.</p>'}</section>`
     + part('Endpoints', endpointsTable(r.summary.targets.map((t) => ({ first: { html: `<code>${esc(t.url)}</code>` }, endpoints: t.endpoints })), 'Target'))
     + `<section class="part"><h3>Run validity</h3>${table('validity', VALIDITY_HEADERS, [validityCells(v)])}</section>`

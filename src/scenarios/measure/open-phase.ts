@@ -1,4 +1,6 @@
 import { runLoad } from '../../replay/engine.js';
+import { buildStaging } from '../../replay/staging/build.js';
+import type { StagingSource } from '../../replay/staging/config.js';
 import { rampSchedule } from '../../replay/schedule/ramp.js';
 import { rateSchedule } from '../../replay/schedule/rate.js';
 import { captureSchedule } from '../../replay/schedule/capture.js';
@@ -13,6 +15,7 @@ export interface LoadTarget {
   proxy?: string;
   headers: { name: string; value: string }[];
   connections: number;
+  staging?: StagingSource;
 }
 
 export interface PhaseContext {
@@ -41,6 +44,7 @@ async function scheduleOf(p: Exclude<PhaseSpec, { kind: 'connections' }>): Promi
 export async function runOpenPhase(p: Exclude<PhaseSpec, { kind: 'connections' }>, ctx: PhaseContext): Promise<MeasuredPhase> {
   const outcomes = new Outcomes(ctx.scenario.intervalMs);
   const t = ctx.target;
+  const stage = t.staging ? await buildStaging([t.baseUrl], [t.staging], {}) : undefined;
   const summary = await runLoad({
     schedule: await scheduleOf(p),
     targets: [{ url: t.baseUrl, proxy: t.proxy, headers: t.headers, connections: t.connections }],
@@ -53,6 +57,7 @@ export async function runOpenPhase(p: Exclude<PhaseSpec, { kind: 'connections' }
     // The engine counts transport errors; a scenario also counts 4xx/5xx answers as failed.
     ...(ctx.onProgress ? { onProgress: (snap) => ctx.onProgress!({ ...snap, errors: outcomes.total.failed }) } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(stage ? { stage } : {}),
   });
   const durationMs = p.kind === 'replay' ? summary.durationMs : p.durationMs;
   return phaseReport({ spec: p, scenario: ctx.scenario, repeat: ctx.repeat, summary: summary.targets[0]!, validity: summary.validity, outcomes, durationMs });
