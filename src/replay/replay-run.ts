@@ -3,7 +3,7 @@ import { InvalidRunError } from '../errors.js';
 import { kindOf, openExchanges } from '../formats/open.js';
 import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
-import type { ReplaySummary } from './types.js';
+import type { ReplaySummary, RunOptions, RunSummary } from './types.js';
 import type { ReplayArgs } from './replay-args.js';
 import { runLoad } from './engine.js';
 import { captureScheduleBatches } from './schedule/capture.js';
@@ -19,8 +19,11 @@ import { limitFraction, limitMs } from './gate-flags.js';
 import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 
-/** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
-export async function runReplay(a: ReplayArgs): Promise<number> {
+/**
+ * `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. `load` is the
+ * load step: this process's engine, or a run spread over workers (src/distributed/).
+ */
+export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<RunSummary> = runLoad): Promise<number> {
   // elbv2://<target group> → every healthy target's URL (the AWS SDK loads only when one is given).
   if (a.target?.some((t) => /^elbv2:\/\//i.test(t))) a.target = await (await import('../aws/resolve.js')).expandTargetUrls(a.target);
   const { targets, noise } = targetsOf(a);
@@ -62,7 +65,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   process.once('SIGINT', stop);
   let run;
   try {
-    run = await runLoad({
+    run = await load({
       schedule,
       targets,
       pace: a.speed === 0 && !a.rate && !a.ramp ? 'max' : 'schedule',
