@@ -19,7 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   scenarios: ['aws', 'replay', 'report', 'formats', 'units'],
   agent: ['capture', 'formats', 'replay', 'scenarios', 'stages', 'units'],
   service: ['units'],
-  cli: ['agent', 'aws', 'capture', 'formats', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
+  distributed: ['replay', 'stages', 'units'],
+  cli: ['agent', 'distributed', 'aws', 'capture', 'formats', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
 };
 
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */
