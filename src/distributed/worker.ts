@@ -18,6 +18,7 @@ export const HEARTBEAT_MS = 250;
 export async function runWorker(side: WorkerSide, waitMs: number, log: (line: string) => void): Promise<number> {
   const job = await side.job(waitMs);
   if (!job) {
+    await side.close();
     log(`worker: no job within ${waitMs / 1000} s`);
     return 3;
   }
