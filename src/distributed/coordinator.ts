@@ -22,6 +22,8 @@ export interface CoordinateOptions {
   skipAfterMs: number;
   paced: boolean;
   log: (line: string) => void;
+  /** Ctrl-C on the coordinator: the workers are stopped and the run is invalid. */
+  signal?: AbortSignal;
 }
 
 /** Round trips per worker for the clock-skew estimate; the shortest one bounds the error best. */
@@ -40,6 +42,7 @@ export async function coordinate(o: CoordinateOptions): Promise<RunSummary> {
   const stats = o.targets.map((u) => new TargetStats(safeUrl(u), o.intervalMs * 1000, o.skipAfterMs * 1000));
   const pongs = new Map<number, number>();
   o.transport.onFailure((why) => roster.fail(`${why}; the run is invalid`));
+  o.signal?.addEventListener('abort', () => roster.fail('interrupted: the workers were stopped; the run is invalid'), { once: true });
   o.transport.onMessage((msg) => {
     const m = roster.heard(msg);
     if (!m) return;

@@ -42,6 +42,7 @@ export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promi
       skipAfterMs: o.validity?.skipAfterMs ?? DEFAULT_LIMITS.skipAfterMs,
       paced: o.pace !== 'max',
       log,
+      ...(o.signal ? { signal: o.signal } : {}),
     });
   };
 }

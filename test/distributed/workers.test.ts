@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +50,9 @@ describe('one load, many workers, one result', async () => {
     const target = await recordingTarget();
     try {
       const summary = join(dir, 'two.json');
-      const r = await runCli([...load(target.url, ['--duration', '2s', '--workers', '2', '--summary', summary])]);
+      const report = join(dir, 'report');
+      const junit = join(dir, 'junit.xml');
+      const r = await runCli([...load(target.url, ['--duration', '2s', '--workers', '2', '--summary', summary, '--report', report, '--junit', junit])]);
       expect(r.code).toBe(0);
       const s = readSummary(summary);
       // 100 req/s for 2 s: requests 0..199, striped over two workers.
@@ -62,6 +65,11 @@ describe('one load, many workers, one result', async () => {
       // shows when its clock started (load only ever delays, never advances, a send).
       const startOf = (w: number): number => Math.min(...[...target.arrivals].filter(([k]) => k % 2 === w).map(([k, at]) => at - (s.startEpochUs! + k * 10_000)));
       expect(Math.abs(startOf(0) - startOf(1))).toBeLessThan(1000);
+      // One report and one JUnit file, as a single process writes them, with the workers' table.
+      const html = readFileSync(join(report, 'index.html'), 'utf8');
+      expect(html).toContain('<h3>Workers</h3>');
+      for (const w of s.workers!) expect(html).toContain(w.name);
+      expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite/);
     } finally {
       await target.close();
     }
