@@ -21,6 +21,8 @@ export const workerCommand: CommandModule<object, Args> = {
     if (!args.ipc && !args.coordinator) throw new InputError('worker: --coordinator redis://host:port is required');
     const { runWorker } = await import('../../distributed/worker.js');
     const side = args.ipc ? new (await import('../../distributed/ipc.js')).IpcWorker() : new (await import('../../distributed/redis.js')).RedisWorker(args.coordinator!);
-    process.exitCode = await runWorker(side, args.wait ?? Infinity, (l) => void process.stderr.write(`${l}\n`));
+    const code = await runWorker(side, args.wait ?? Infinity, (l) => void process.stderr.write(`${l}\n`));
+    // A stopped worker (the run is invalid) ends now rather than sending the rest of its share.
+    if (code !== 0) process.exit(code);
   },
 };
