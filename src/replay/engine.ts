@@ -31,6 +31,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const clock = { startUs: 0 };
   // Stats name their target in summaries and reports: without the password of a user:pass@ URL.
   const stats = opts.targets.map((t) => new TargetStats(safeUrl(t.url), intervalUs, limits.skipAfterMs * 1000));
+  opts.onStats?.(stats);
   const sink = opts.responses;
   const emit = opts.onResult ? (r: RequestResult): void => opts.onResult!(r) : undefined;
   const record = (f: Finished): void => {
@@ -54,8 +55,8 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   progress?.unref();
   closer.unref();
   // Everything is constructed (pools, histograms, monitors): only now does the schedule's clock start.
+  const startUs = (clock.startUs = opts.startAt ? await opts.startAt() : monoUs());
   const startedAt = new Date().toISOString();
-  const startUs = (clock.startUs = monoUs());
   const startEpochUs = Math.round(performance.timeOrigin * 1000 + startUs);
 
   function snapshot(): Parameters<NonNullable<RunOptions['onProgress']>>[0] {

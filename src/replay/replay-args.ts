@@ -66,4 +66,11 @@ export interface ReplayArgs {
   quiet: boolean;
   drain: number;
   'max-loop-delay': string;
+  /** Spread over workers (src/distributed/replay-load.ts reads these). */
+  workers?: number;
+  coordinator?: string;
+  /** ms */
+  'barrier-timeout': number;
+  /** ms */
+  'heartbeat-timeout': number;
 }

@@ -4,7 +4,7 @@ import { inputKind as kindOf } from '../io/registry.js';
 import { openExchanges } from '../io/open.js';
 import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
-import type { ReplaySummary } from './types.js';
+import type { ReplaySummary, RunOptions, RunSummary } from './types.js';
 import type { ReplayArgs } from './replay-args.js';
 import { runLoad } from './engine.js';
 import { captureScheduleBatches } from './schedule/capture.js';
@@ -21,8 +21,11 @@ import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { addStaging, stagingOf } from './staging/from-args.js';
 
-/** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
-export async function runReplay(a: ReplayArgs): Promise<number> {
+/**
+ * `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. `load` is the
+ * load step: this process's engine, or a run spread over workers (src/distributed/).
+ */
+export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<RunSummary> = runLoad): Promise<number> {
   // elbv2://<target group> → every healthy target's URL (the AWS SDK loads only when one is given).
   if (a.target?.some((t) => /^elbv2:\/\//i.test(t))) a.target = await (await import('../aws/resolve.js')).expandTargetUrls(a.target);
   const { targets, noise } = targetsOf(a);
@@ -65,7 +68,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   process.once('SIGINT', stop);
   let run;
   try {
-    run = await runLoad({
+    run = await load({
       schedule,
       targets,
       pace: a.speed === 0 && !a.rate && !a.ramp ? 'max' : 'schedule',

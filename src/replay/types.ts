@@ -1,5 +1,6 @@
 import type { Exchange, Header } from '../exchange.js';
 import type { ReplayVerdict } from './verdict.js';
+import type { TargetStats } from './stats/target-stats.js';
 import type { StagingReport } from './staging/report.js';
 import type { HookFigures } from './staging/plugins.js';
 
@@ -153,6 +154,20 @@ export interface RunSummary {
   durationMs: number;
   targets: TargetSummary[];
   validity: RunValidity;
+  /** A run spread over workers (src/distributed/): each worker's share and its own validity. */
+  workers?: WorkerReport[];
+}
+
+export interface WorkerReport {
+  /** host:pid */
+  name: string;
+  requests: number;
+  /** Its clock minus the coordinator's (ms) and the round trip it was measured over. */
+  clockSkewMs: number;
+  rttMs: number;
+  /** How late it started against the common start time (ms, its own clock corrected for skew). */
+  startLateMs: number;
+  validity: RunValidity;
 }
 
 /** What `runLoad` (src/replay/engine.ts) takes: the one entry point every load user goes through. */
@@ -175,6 +190,10 @@ export interface RunOptions {
   onProgress?: (p: ProgressSnapshot) => void;
   /** After the schedule ends, wait this long (ms) for outstanding responses; default 30000. */
   drainMs?: number;
+  /** Once everything is ready to send: resolves to the monotonic µs the schedule's clock starts at (a distributed run's barrier). Default: now. */
+  startAt?: () => Promise<number>;
+  /** Given the per-target statistics as they are created (a distributed worker sends them on). */
+  onStats?: (stats: readonly TargetStats[]) => void;
   /** Request preparation and response observation for every request of every target (replay against staging). */
   stage?: RequestStage;
 }

@@ -67,6 +67,7 @@ export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): Rep
         startedAt: s.startedAt,
         durationMs: s.durationMs,
         validity,
+        ...(s.workers ? { workers: s.workers } : {}),
         targets: s.targets.map((t, i) => ({
           ...t,
           ...(o.roles?.[i] ? { role: o.roles[i] } : {}),

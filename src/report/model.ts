@@ -1,4 +1,4 @@
-import type { ErrorClass, IntervalStats, Percentiles, RunValidity, TargetSummary } from '../replay/types.js';
+import type { ErrorClass, IntervalStats, Percentiles, RunValidity, TargetSummary, WorkerReport } from '../replay/types.js';
 
 /**
  * The data the report renders: written as-is to DIR/summary.json, rendered to DIR/index.html and
@@ -215,6 +215,8 @@ export interface ReplayReport {
     durationMs: number;
     targets: ReplayTargetReport[];
     validity: ValidityReport;
+    /** A run spread over workers (replay --workers / --coordinator). */
+    workers?: WorkerReport[];
   };
   differences: DifferenceRow[];
   /** The replay's gates per target (transport error rate against --max-error-rate). */

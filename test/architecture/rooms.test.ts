@@ -20,7 +20,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   scenarios: ['aws', 'replay', 'report', 'formats', 'io', 'units'],
   agent: ['capture', 'formats', 'io', 'replay', 'scenarios', 'stages', 'units'],
   service: ['units'],
-  cli: ['agent', 'aws', 'capture', 'formats', 'io', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
+  distributed: ['replay', 'stages', 'units'],
+  cli: ['agent', 'distributed', 'aws', 'capture', 'formats', 'io', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
 };
 
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */

@@ -12,10 +12,11 @@ import { runCommand } from './run.js';
 import { sampleServiceCommand } from './sample-service.js';
 import { demoCommand } from './demo.js';
 import { reportCommand } from './report.js';
+import { workerCommand } from './worker.js';
 
 /**
  * Every command module; each file keeps its heavy imports inside the handler so that
  * `shadowtap --help` does not load undici, fastify or the AWS SDK.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [catCommand, captureCommand, convertCommand, recordCommand, agentCommand, replayCommand, targetsCommand, drainCommand, localElbCommand, runCommand, sampleServiceCommand, demoCommand, reportCommand];
+export const commands: CommandModule<any, any>[] = [catCommand, captureCommand, convertCommand, recordCommand, agentCommand, replayCommand, targetsCommand, drainCommand, localElbCommand, runCommand, sampleServiceCommand, demoCommand, reportCommand, workerCommand];

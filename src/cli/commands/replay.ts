@@ -72,7 +72,12 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('max-lag-p99', { type: 'string', default: '10', describe: 'validity gate: schedule lag p99 (ms) beyond this and beyond a fifth of the target\'s raw latency p99 makes the run invalid (exit 3); "off" for no gate' })
     .option('max-loop-delay', { type: 'string', default: '50', describe: 'validity gate: generator event-loop delay p99 limit (ms; exit 3 beyond); "off" for no gate' })
     .option('drain', durationFlag('drain', { default: '30s', describe: 'after the schedule, wait this long for outstanding responses' }))
-    .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }) as unknown as Argv<ReplayArgs>;
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+    .group(['workers', 'coordinator', 'barrier-timeout', 'heartbeat-timeout'], 'Workers (one load, many processes, one result):')
+    .option('workers', wholeFlag('workers', { min: 1, max: 1024, describe: 'spread the load over N worker processes (local, or with --coordinator the N remote workers to wait for)' }))
+    .option('coordinator', { type: 'string', describe: 'redis://host:port: hand the work to `shadowtap worker` processes anywhere' })
+    .option('barrier-timeout', durationFlag('barrier-timeout', { above: true, default: '30s', describe: 'workers must join, and be ready, within this long (else exit 3)' }))
+    .option('heartbeat-timeout', durationFlag('heartbeat-timeout', { above: true, default: '3s', describe: 'a worker silent this long makes the run invalid (exit 3)' })) as unknown as Argv<ReplayArgs>;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -81,6 +86,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   builder,
   handler: async (args) => {
     const { runReplay } = await import('../../replay/replay-run.js');
-    process.exitCode = await runReplay(args);
+    const spread = args.workers !== undefined || args.coordinator ? (await import('../../distributed/replay-load.js')).spreadLoad(args) : undefined;
+    process.exitCode = await runReplay(args, spread);
   },
 };

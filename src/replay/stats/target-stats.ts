@@ -5,19 +5,13 @@ import { newHistogram, percentilesMs, recordUs } from './histogram.js';
 /** Endpoints beyond this many share one "other" bucket, so memory stays bounded on any capture. */
 const MAX_ENDPOINTS = 200;
 
-interface Interval {
+/** One interval's counts and histograms (what a distributed worker sends as the interval closes). */
+export interface Interval {
   offered: number;
   ok: number;
   errors: number;
   latency: Histogram;
   errorLatency?: Histogram;
-}
-
-interface Endpoint {
-  requests: number;
-  errors: number;
-  latency: Histogram;
-  statuses: Record<string, number>;
 }
 
 /**
@@ -46,6 +40,8 @@ export class TargetStats {
   private readonly late: Interval = newInterval();
   private readonly closed: IntervalStats[] = [];
   private readonly endpoints = new Map<string, Endpoint>();
+  /** Told each interval as it closes, before its histograms are folded in (a distributed worker sends them on). */
+  onClose?: (startUs: number, iv: Interval) => void;
 
   constructor(
     readonly url: string,
@@ -97,6 +93,7 @@ export class TargetStats {
     for (const [start, iv] of [...this.intervals].sort((a, b) => a[0] - b[0])) {
       if (start + this.intervalUs > beforeUs) break;
       this.closedBeforeUs = start + this.intervalUs;
+      this.onClose?.(start, iv);
       this.closed.push({
         startMs: start / 1000,
         offered: iv.offered,
@@ -138,6 +135,46 @@ export class TargetStats {
     };
   }
 
+  /** Adds another process's interval (a worker's share of it, or one that arrived late): a merge, never an average. */
+  absorbInterval(startUs: number, p: Interval): void {
+    const iv = this.interval(startUs);
+    iv.offered += p.offered;
+    iv.ok += p.ok;
+    iv.errors += p.errors;
+    iv.latency.add(p.latency);
+    if (p.errorLatency) (iv.errorLatency ??= newHistogram()).add(p.errorLatency);
+  }
+
+  /** Everything but the intervals (sent once, after the run), for `absorbTotals` in another process. */
+  totals(): StatsTotals {
+    const { requests, completed, errorCount, dropped, queued, skipped, firstDoneUs, lastDoneUs, statuses, errors, errorReasons } = this;
+    return { requests, completed, errorCount, dropped, queued, skipped, firstDoneUs, lastDoneUs, statuses, errors, errorReasons, rawLatency: this.rawLatency, lag: this.lag, late: this.late.latency, endpoints: [...this.endpoints] };
+  }
+
+  absorbTotals(t: StatsTotals): void {
+    this.requests += t.requests;
+    this.completed += t.completed;
+    this.errorCount += t.errorCount;
+    this.dropped += t.dropped;
+    this.queued += t.queued;
+    this.skipped += t.skipped;
+    this.firstDoneUs = Math.min(this.firstDoneUs, t.firstDoneUs);
+    this.lastDoneUs = Math.max(this.lastDoneUs, t.lastDoneUs);
+    addCounts(this.statuses, t.statuses);
+    addCounts(this.errors, t.errors);
+    for (const [k, n] of Object.entries(t.errorReasons)) countReason(this.errorReasons, k, k.split(':')[0]!, n);
+    this.rawLatency.add(t.rawLatency);
+    this.lag.add(t.lag);
+    this.late.latency.add(t.late);
+    for (const [name, e] of t.endpoints) {
+      const ep = this.endpoint(name);
+      ep.requests += e.requests;
+      ep.errors += e.errors;
+      ep.latency.add(e.latency);
+      addCounts(ep.statuses, e.statuses);
+    }
+  }
+
   private interval(atUs: number): Interval {
     if (atUs < this.closedBeforeUs) return this.late;
     const start = Math.floor(Math.max(0, atUs) / this.intervalUs) * this.intervalUs;
@@ -161,9 +198,39 @@ export class TargetStats {
 }
 
 /** Distinct reasons are bounded (a reason may carry an address): later ones are counted together. */
-function countReason(into: Record<string, number>, key: string, cls: string): void {
+function countReason(into: Record<string, number>, key: string, cls: string, n = 1): void {
   const k = key in into || Object.keys(into).length < 20 ? key : `${cls}: other reasons`;
-  into[k] = (into[k] ?? 0) + 1;
+  into[k] = (into[k] ?? 0) + n;
+}
+
+export interface Endpoint {
+  requests: number;
+  errors: number;
+  latency: Histogram;
+  statuses: Record<string, number>;
+}
+
+export interface StatsTotals {
+  requests: number;
+  completed: number;
+  errorCount: number;
+  dropped: number;
+  queued: number;
+  skipped: number;
+  firstDoneUs: number;
+  lastDoneUs: number;
+  statuses: Record<string, number>;
+  errors: Partial<Record<ErrorClass, number>>;
+  errorReasons: Record<string, number>;
+  rawLatency: Histogram;
+  lag: Histogram;
+  /** Stragglers of intervals already closed: only in the totals. */
+  late: Histogram;
+  endpoints: [string, Endpoint][];
+}
+
+function addCounts(into: Record<string, number>, add: Record<string, number | undefined>): void {
+  for (const [k, n] of Object.entries(add)) into[k] = (into[k] ?? 0) + (n ?? 0);
 }
 
 function newInterval(): Interval {

@@ -4,6 +4,7 @@ import type { DifferenceRow, ReplayReport } from '../model.js';
 import { endpointsTable, failedCount, LATENCY_NOTE, part, statusMix, validityCells, VALIDITY_HEADERS } from './run-tables.js';
 import { badge, code, measure, table, text, type Cell } from './table.js';
 import { thresholdsTable } from './verdict-tables.js';
+import { workersTable } from './workers-table.js';
 
 function targetsTable(r: ReplayReport): string {
   const rows = r.summary.targets.map((t): Cell[] => [
@@ -51,6 +52,6 @@ export function replaySection(r: ReplayReport): string {
     + part('Staging', r.staging?.length ? `<ul data-field="staging">${r.staging.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '')
     + `<section class="part"><h3>Differences per endpoint and field</h3>${differencesTable(r.differences) || '<p class="muted">No response differed from the recorded one.</p>'}</section>`
     + part('Endpoints', endpointsTable(r.summary.targets.map((t) => ({ first: { html: `<code>${esc(t.url)}</code>` }, endpoints: t.endpoints })), 'Target'))
-    + `<section class="part"><h3>Run validity</h3>${table('validity', VALIDITY_HEADERS, [validityCells(v)])}</section>`
+    + `<section class="part"><h3>Run validity</h3>${table('validity', VALIDITY_HEADERS, [validityCells(v)])}</section>` + workersTable(r.summary.workers)
     + `<section class="part"><h3>Charts</h3><div class="charts">${dist}</div>${charts}</section></section>`;
 }

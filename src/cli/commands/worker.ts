@@ -1,0 +1,28 @@
+import type { CommandModule } from 'yargs';
+import { durationFlag } from '../options.js';
+
+interface Args {
+  coordinator?: string;
+  ipc: boolean;
+  wait?: number;
+}
+
+export const workerCommand: CommandModule<object, Args> = {
+  command: 'worker',
+  describe: 'Run a share of a replay handed out by a coordinator (replay --coordinator redis://…)',
+  builder: (y) =>
+    y
+      .example('$0 worker --coordinator redis://redis.internal:6379', 'wait for a job, run it, report, exit')
+      .option('coordinator', { type: 'string', describe: 'redis://[user:pass@]host:port (rediss:// for TLS) where coordinators queue jobs' })
+      .option('ipc', { type: 'boolean', default: false, hidden: true, describe: 'started by replay --workers N (jobs over the IPC channel)' })
+      .option('wait', durationFlag('wait', { above: true, describe: 'give up (exit 3) when no job comes within this long; default: wait forever' })) as never,
+  handler: async (args) => {
+    const { InputError } = await import('../../errors.js');
+    if (!args.ipc && !args.coordinator) throw new InputError('worker: --coordinator redis://host:port is required');
+    const { runWorker } = await import('../../distributed/worker.js');
+    const side = args.ipc ? new (await import('../../distributed/ipc.js')).IpcWorker() : new (await import('../../distributed/redis.js')).RedisWorker(args.coordinator!);
+    const code = await runWorker(side, args.wait ?? Infinity, (l) => void process.stderr.write(`${l}\n`));
+    // A stopped worker (the run is invalid) ends now rather than sending the rest of its share.
+    if (code !== 0) process.exit(code);
+  },
+};

@@ -1,0 +1,112 @@
+import { createRequire } from 'node:module';
+import type { Histogram } from 'hdr-histogram-js';
+import type { RunValidity } from '../replay/types.js';
+import type { Interval, StatsTotals } from '../replay/stats/target-stats.js';
+import { newHistogram } from '../replay/stats/histogram.js';
+import type { Segment } from './segment.js';
+
+/**
+ * The messages between a coordinator and its workers, the same over every transport (IPC for local
+ * `--workers N`, Redis lists for `--coordinator redis://…`). Times are µs; `Epoch` times are on the
+ * receiver's own clock (the coordinator converts with the skew it measured).
+ */
+
+/** What to run: the replay command's arguments (as JSON) and this worker's share of the schedule. */
+export interface Job {
+  runId: string;
+  segment: Segment;
+  /** `ReplayArgs` encoded by `encodeJson` (Infinity survives). */
+  args: string;
+  /** A job not taken by then belongs to a run whose barrier has already failed. */
+  expiresAtMs: number;
+}
+
+export type Down =
+  | { t: 'ping'; id: number; t0: number }
+  | { t: 'start'; atEpochUs: number }
+  | { t: 'stop'; reason: string };
+
+export interface WireInterval {
+  target: number;
+  startUs: number;
+  offered: number;
+  ok: number;
+  errors: number;
+  latency: string;
+  errorLatency?: string;
+}
+
+export type WireTotals = Omit<StatsTotals, 'rawLatency' | 'lag' | 'late' | 'endpoints'> & {
+  rawLatency: string;
+  lag: string;
+  late: string;
+  endpoints: [string, { requests: number; errors: number; latency: string; statuses: Record<string, number> }][];
+};
+
+export interface WorkerDone {
+  targets: WireTotals[];
+  validity: RunValidity;
+  durationUs: number;
+  requests: number;
+  lastIntendedUs: number;
+  startLateUs: number;
+}
+
+export type Up = { w: number } & (
+  | { t: 'hello'; name: string }
+  | { t: 'pong'; id: number; t0: number; tw: number }
+  | { t: 'ready' }
+  | { t: 'hb' }
+  | ({ t: 'interval' } & WireInterval)
+  | ({ t: 'done' } & WorkerDone)
+  | { t: 'error'; message: string }
+);
+
+/** The package index (not the bare Int32 class the engine loads): it has the compressed codec. */
+const hdr = createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js');
+
+/** HdrHistogram's own compressed form (V2 encoding, deflated, base64): any HDR implementation reads it. */
+export const encodeHistogram = (h: Histogram): string => hdr.encodeIntoCompressedBase64(h);
+
+export function decodeHistogram(s: string): Histogram {
+  const h = newHistogram();
+  h.add(hdr.decodeFromCompressedBase64(s, 32, false));
+  return h;
+}
+
+export function encodeInterval(target: number, startUs: number, iv: Interval): WireInterval {
+  return { target, startUs, offered: iv.offered, ok: iv.ok, errors: iv.errors, latency: encodeHistogram(iv.latency), ...(iv.errorLatency ? { errorLatency: encodeHistogram(iv.errorLatency) } : {}) };
+}
+
+export function decodeInterval(w: WireInterval): Interval {
+  return { offered: w.offered, ok: w.ok, errors: w.errors, latency: decodeHistogram(w.latency), ...(w.errorLatency ? { errorLatency: decodeHistogram(w.errorLatency) } : {}) };
+}
+
+export function encodeTotals(t: StatsTotals): WireTotals {
+  return {
+    ...t,
+    rawLatency: encodeHistogram(t.rawLatency),
+    lag: encodeHistogram(t.lag),
+    late: encodeHistogram(t.late),
+    endpoints: t.endpoints.map(([n, e]) => [n, { ...e, latency: encodeHistogram(e.latency) }]),
+  };
+}
+
+export function decodeTotals(w: WireTotals): StatsTotals {
+  return {
+    ...w,
+    rawLatency: decodeHistogram(w.rawLatency),
+    lag: decodeHistogram(w.lag),
+    late: decodeHistogram(w.late),
+    endpoints: w.endpoints.map(([n, e]) => [n, { ...e, latency: decodeHistogram(e.latency) }]),
+  };
+}
+
+/** JSON with ±Infinity and NaN kept (`--loop forever` is Infinity; a never-answering target's first-done time too). */
+export const encodeJson = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? { $num: String(x) } : x));
+
+export const decodeJson = <T>(s: string): T =>
+  JSON.parse(s, (_k, x: unknown) => (x !== null && typeof x === 'object' && '$num' in x && Object.keys(x).length === 1 ? Number((x as { $num: string }).$num) : x)) as T;
+
+/** This process's clock in µs since the epoch, at µs resolution (the monotonic clock plus its origin). */
+export const epochUs = (): number => (performance.timeOrigin + performance.now()) * 1000;

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import type { ReplayArgs } from '../replay/replay-args.js';
+import type { RunOptions, RunSummary } from '../replay/types.js';
+import { DEFAULT_LIMITS } from '../replay/validity.js';
+import { coordinate } from './coordinator.js';
+import { encodeJson } from './protocol.js';
+import type { CoordinatorSide } from './transport.js';
+
+export interface SpreadArgs {
+  workers?: number;
+  coordinator?: string;
+  /** ms */
+  'barrier-timeout': number;
+  /** ms */
+  'heartbeat-timeout': number;
+}
+
+/**
+ * The load step of `replay --workers N` / `--coordinator redis://…`: the same runReplay around it
+ * (filters, verdict, summary, report, JUnit), with the sending done by workers and merged here.
+ */
+export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promise<RunSummary> {
+  const count = a.workers ?? 1;
+  const log = (line: string): void => void (a.quiet || process.stderr.write(`${line}\n`));
+  if (a.compare) log('note: with workers, responses are not compared (load only); --no-compare silences this');
+  // Workers read the same captures (absolute paths for local workers) and report to the coordinator only.
+  const work: ReplayArgs = { ...a, captures: a.coordinator ? a.captures : a.captures.map((c) => resolve(c)), compare: false, quiet: true, json: false, summary: undefined, report: undefined, junit: undefined, results: undefined };
+  for (const k of ['workers', 'coordinator', 'barrier-timeout', 'heartbeat-timeout', '$0', '_'] as const) delete (work as unknown as Record<string, unknown>)[k];
+  return async (o) => {
+    // Workers compute their own shares; this process's copy of the schedule is never read.
+    if (Symbol.asyncIterator in o.schedule) await (o.schedule as AsyncGenerator).return?.(undefined);
+    const transport: CoordinatorSide = a.coordinator ? new (await import('./redis.js')).RedisCoordinator(a.coordinator) : new (await import('./ipc.js')).IpcCoordinator();
+    return coordinate({
+      transport,
+      count,
+      args: encodeJson(work),
+      split: a.rate || a.ramp ? 'stripe' : 'session',
+      barrierMs: a['barrier-timeout'],
+      heartbeatTimeoutMs: a['heartbeat-timeout'],
+      targets: o.targets.map((t) => t.url),
+      intervalMs: o.intervalMs ?? 1000,
+      skipAfterMs: o.validity?.skipAfterMs ?? DEFAULT_LIMITS.skipAfterMs,
+      paced: o.pace !== 'max',
+      log,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  };
+}
