@@ -15,7 +15,6 @@ import { ResultsWriter } from './results-writer.js';
 import { progressPrinter } from './progress.js';
 import { targetsOf } from './replay-targets.js';
 import { printSummary } from './summary-text.js';
-import { limitFraction, limitMs } from './gate-flags.js';
 import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 
@@ -41,8 +40,8 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   // Every number here was read and range-checked by the CLI (src/cli/options.ts).
   const loop = a.loop ?? 1;
   const durationMs = a.duration;
-  const maxErrorRate = limitFraction(a['max-error-rate'], '--max-error-rate');
-  const validity = { maxLagP99Ms: limitMs(a['max-lag-p99'], '--max-lag-p99'), maxEventLoopDelayP99Ms: limitMs(a['max-loop-delay'], '--max-loop-delay') };
+  const maxErrorRate = a['max-error-rate'];
+  const validity = { maxLagP99Ms: a['max-lag-p99'], maxEventLoopDelayP99Ms: a['max-loop-delay'] };
   if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined) warn('--loop forever without --duration or --max-requests runs until interrupted');
   const first = await open();
   let opened = false;
@@ -87,19 +86,19 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   if (a.summary) await writePrivateFile(a.summary, JSON.stringify(summary, null, 2) + '\n');
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);
-  if (a.report || a.junit) await writeReplayReport(a, summary, noise);
+  if (a.out || a.junit) await writeReplayReport(a, summary, noise);
   if (verdict.result === 'invalid') throw new InvalidRunError(verdict.reasons.join('; '));
   // A failed run may also be invalid: that is said too, but the failure decides the exit code.
   for (const r of verdict.reasons) process.stderr.write(`${verdict.failures.includes(r) ? 'failed' : 'also'}: ${r}\n`);
   return verdict.exitCode;
 }
 
-/** The same report module as scenario runs: HTML + summary.json in --report DIR, and/or JUnit. */
+/** The same report module as scenario runs: HTML + summary.json in --out DIR, and/or JUnit. */
 async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: boolean): Promise<void> {
   const { replayReportModel, writeReport, writeJUnit } = await import('../report/index.js');
   const roles = noise ? ['primary', 'secondary', 'candidate'] : [];
   const model = replayReportModel(summary, { captures: a.captures, roles });
-  if (a.report) process.stderr.write(`report: ${(await writeReport(a.report, model)).html}\n`);
+  if (a.out) process.stderr.write(`report: ${(await writeReport(a.out, model)).html}\n`);
   if (a.junit) await writeJUnit(a.junit, model);
 }
 
