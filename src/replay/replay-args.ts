@@ -58,6 +58,8 @@ export interface ReplayArgs {
   /** a fraction 0..1, Infinity for "off" */
   'max-error-rate': number;
   quiet: boolean;
+  /** progress lines on stderr even when it is not a terminal (there: one final line) */
+  progress?: boolean;
   drain: number;
   /** ms, Infinity for "off" */
   'max-loop-delay': number;

@@ -55,7 +55,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const labels = targets.map((t) => safeUrl(t.url)); // results and summaries name targets without a URL password
   const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'] }) : undefined;
   const results = a.results ? new ResultsWriter(a.results, labels) : undefined;
-  const progress = a.quiet ? undefined : progressPrinter();
+  const progress = a.quiet ? undefined : progressPrinter('replay', { totalRequests: a['max-requests'], totalMs: a['max-requests'] ? undefined : durationMs }, a.progress ? { live: true } : {});
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);

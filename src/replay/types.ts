@@ -249,4 +249,17 @@ export interface ProgressSnapshot {
   errors: number;
   dropped: number;
   inFlight: number;
+  /** Each target's running statistics (live, cumulative; read them, do not keep them): progress and live metrics. */
+  targets?: readonly ProgressTarget[];
+}
+
+/** What progress lines and live metrics read of a target's statistics (TargetStats has it). */
+export interface ProgressTarget {
+  readonly url: string;
+  readonly completed: number;
+  readonly errorReasons: Readonly<Record<string, number>>;
+  /** µs */
+  readonly latency: import('hdr-histogram-js').Histogram;
+  /** µs */
+  readonly lag: import('hdr-histogram-js').Histogram;
 }

@@ -12,6 +12,8 @@ export interface RunFileOptions {
   report?: string;
   junit?: string;
   quiet?: boolean;
+  /** progress lines even when stderr is not a terminal */
+  progress?: boolean;
   json?: boolean;
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
@@ -23,7 +25,7 @@ export interface RunFileOptions {
 export async function runScenarioFile(file: string, o: RunFileOptions = {}): Promise<ReportModel> {
   const out = o.out ?? process.stdout;
   const spec = await loadScenarios(file, o.env ?? process.env);
-  const progress = new Progress(process.stderr, o.quiet);
+  const progress = new Progress(process.stderr, o.quiet, 5000, o.progress ?? Boolean(process.stderr.isTTY));
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
