@@ -17,9 +17,9 @@ const secs = (t: number): string => (t >= 3600_000 ? `${Math.floor(t / 3600_000)
 export function progressLine(label: string, p: ProgressSnapshot, plan: ProgressPlan, ratePerS: number, final = false): string {
   let p50 = 0, p99 = 0;
   for (const t of p.targets ?? []) {
-    if (t.latency.totalCount === 0) continue;
-    p50 = Math.max(p50, t.latency.getValueAtPercentile(50));
-    p99 = Math.max(p99, t.latency.getValueAtPercentile(99));
+    if (t.rawLatency.totalCount === 0) continue;
+    p50 = Math.max(p50, t.rawLatency.getValueAtPercentile(50));
+    p99 = Math.max(p99, t.rawLatency.getValueAtPercentile(99));
   }
   const share = plan.totalRequests ? p.completed / plan.totalRequests : plan.totalMs && !final ? p.elapsedMs / plan.totalMs : undefined;
   const done = plan.totalRequests ? `${p.completed}/${plan.totalRequests}` : `${p.completed}`;

@@ -60,6 +60,8 @@ export interface ReplayArgs {
   quiet: boolean;
   /** progress lines on stderr even when it is not a terminal (there: one final line) */
   progress?: boolean;
+  /** Prometheus remote-write URL for live per-second metrics */
+  'metrics-remote-write'?: string;
   drain: number;
   /** ms, Infinity for "off" */
   'max-loop-delay': number;

@@ -56,6 +56,8 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'] }) : undefined;
   const results = a.results ? new ResultsWriter(a.results, labels) : undefined;
   const progress = a.quiet ? undefined : progressPrinter('replay', { totalRequests: a['max-requests'], totalMs: a['max-requests'] ? undefined : durationMs }, a.progress ? { live: true } : {});
+  const metrics = a['metrics-remote-write'] ? (await import('../metrics/index.js')).liveMetrics(a['metrics-remote-write'], {}, warn) : undefined;
+  const onProgress = progress || metrics ? (p: Parameters<NonNullable<Parameters<typeof runLoad>[0]['onProgress']>>[0]): void => (progress?.update(p), metrics?.snapshot('replay', p)) : undefined;
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
@@ -70,12 +72,12 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
       drainMs: a.drain,
       ...(collector ? { responses: collector } : {}),
       ...(results ? { onResult: (r) => results.write(r) } : {}),
-      ...(progress ? { onProgress: progress.update } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
   } finally {
     process.off('SIGINT', stop);
     progress?.end();
-    await results?.close();
+    await Promise.all([results?.close(), metrics?.close()]);
   }
   const invalid = readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = readStats.reduce((n, s) => n + s.exchanges, 0);

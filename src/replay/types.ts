@@ -258,8 +258,11 @@ export interface ProgressTarget {
   readonly url: string;
   readonly completed: number;
   readonly errorReasons: Readonly<Record<string, number>>;
-  /** µs */
-  readonly latency: import('hdr-histogram-js').Histogram;
+  /**
+   * µs from the request's send, recorded as responses come (the corrected latency, from the intended
+   * send, is folded in per closed interval, so it is not live); with `lag` it tells the same story.
+   */
+  readonly rawLatency: import('hdr-histogram-js').Histogram;
   /** µs */
   readonly lag: import('hdr-histogram-js').Histogram;
 }

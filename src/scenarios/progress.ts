@@ -1,6 +1,7 @@
 import { printable } from '../printable.js';
 import type { ProgressSnapshot } from '../replay/types.js';
 import { progressLine } from '../replay/progress.js';
+import type { LiveMetrics } from '../metrics/index.js';
 
 /**
  * Progress on stderr while a long run goes: the replay's progress line (done, rate, p50/p99, errors,
@@ -17,6 +18,8 @@ export class Progress {
     private readonly quiet = false,
     private readonly everyMs = 5000,
     private readonly live = Boolean(out.isTTY),
+    /** --metrics-remote-write: every snapshot, labelled with the run, quiet or not */
+    private readonly metrics?: LiveMetrics,
   ) {}
 
   log(message: string): void {
@@ -28,6 +31,7 @@ export class Progress {
 
   /** A load phase's snapshot; `totalMs` is its planned length when known. */
   phase(label: string, p: ProgressSnapshot, totalMs?: number): void {
+    this.metrics?.snapshot(label, p);
     if (this.quiet || !this.live) return;
     const now = Date.now();
     const dt = (now - this.prev.at) / 1000;

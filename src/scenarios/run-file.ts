@@ -14,6 +14,8 @@ export interface RunFileOptions {
   quiet?: boolean;
   /** progress lines even when stderr is not a terminal */
   progress?: boolean;
+  /** Prometheus remote-write URL for live per-second metrics */
+  metricsRemoteWrite?: string;
   json?: boolean;
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
@@ -25,7 +27,8 @@ export interface RunFileOptions {
 export async function runScenarioFile(file: string, o: RunFileOptions = {}): Promise<ReportModel> {
   const out = o.out ?? process.stdout;
   const spec = await loadScenarios(file, o.env ?? process.env);
-  const progress = new Progress(process.stderr, o.quiet, 5000, o.progress ?? Boolean(process.stderr.isTTY));
+  const metrics = o.metricsRemoteWrite ? (await import('../metrics/index.js')).liveMetrics(o.metricsRemoteWrite) : undefined;
+  const progress = new Progress(process.stderr, o.quiet, 5000, o.progress ?? Boolean(process.stderr.isTTY), metrics);
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
@@ -34,6 +37,7 @@ export async function runScenarioFile(file: string, o: RunFileOptions = {}): Pro
     model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: VERSION, ...(o.validity ? { validity: o.validity } : {}) });
   } finally {
     process.off('SIGINT', stop);
+    await metrics?.close();
   }
   if (o.report) {
     const { writeReport } = await import('../report/write.js');

@@ -11,15 +11,16 @@ import { describe, expect, it } from 'vitest';
 const ALLOWED: Record<string, readonly string[]> = {
   units: [],
   stages: [],
+  metrics: [],
   capture: ['stages', 'units'],
   formats: ['capture', 'stages', 'units'],
-  replay: ['capture', 'formats', 'stages', 'units'],
+  replay: ['capture', 'formats', 'metrics', 'stages', 'units'],
   report: ['replay', 'formats', 'units'],
   aws: ['replay', 'report', 'units'],
-  scenarios: ['aws', 'replay', 'report', 'formats', 'units'],
+  scenarios: ['aws', 'metrics', 'replay', 'report', 'formats', 'units'],
   agent: ['capture', 'formats', 'replay', 'scenarios', 'stages', 'units'],
   service: ['units'],
-  cli: ['agent', 'aws', 'capture', 'formats', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
+  cli: ['agent', 'aws', 'metrics', 'capture', 'formats', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
 };
 
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */

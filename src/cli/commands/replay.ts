@@ -55,7 +55,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('ignore-regex', { ...list, describe: 'regex on field names left out ("header:date", "body:\\$\\..*At$")' })
     .option('ignore-array-order', { type: 'boolean', default: false, describe: 'JSON arrays equal in any order' })
     .option('fail-on-diff', { type: 'boolean', default: false, describe: 'exit 1 when responses differ (noise mode: when regressions remain)' })
-    .group(['results', 'summary', 'out', 'junit', 'json', 'skip-invalid', 'max-error-rate', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet', 'progress'], 'Output:')
+    .group(['results', 'summary', 'out', 'junit', 'json', 'skip-invalid', 'max-error-rate', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet', 'progress', 'metrics-remote-write'], 'Output:')
     .option('results', { type: 'string', describe: 'JSONL file: one line per request per target' })
     .option('summary', { type: 'string', describe: 'JSON summary file' })
     .option('out', { type: 'string', describe: 'directory for the HTML report (index.html) and summary.json (was --report)' })
@@ -67,7 +67,8 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('max-loop-delay', limitDurationFlag('max-loop-delay', { default: '50ms', describe: 'validity gate: generator event-loop delay p99 limit (exit 3 beyond); "off" for no gate' }))
     .option('drain', durationFlag('drain', { default: '30s', describe: 'after the schedule, wait this long for outstanding responses' }))
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
-    .option('progress', { type: 'boolean', describe: 'progress lines on stderr even when it is not a terminal (default there: one final line)' }) as unknown as Argv<ReplayArgs>;
+    .option('progress', { type: 'boolean', describe: 'progress lines on stderr even when it is not a terminal (default there: one final line)' })
+    .option('metrics-remote-write', { type: 'string', describe: 'stream per-second metrics (rate, latency, errors, lag per target) to this Prometheus remote-write URL' }) as unknown as Argv<ReplayArgs>;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {

@@ -10,6 +10,7 @@ interface Args {
   'base-url'?: string[];
   quiet: boolean;
   progress?: boolean;
+  'metrics-remote-write'?: string;
   /** ms, Infinity for "off" */
   'max-lag-p99'?: number;
   'max-loop-delay'?: number;
@@ -29,6 +30,7 @@ export const runCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the summary (report model) as JSON on stdout' })
       .option('base-url', { type: 'string', array: true, describe: 'NAME=URL: use this URL for configuration NAME (its start command is skipped)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+      .option('metrics-remote-write', { type: 'string', describe: 'stream per-second metrics (rate, latency, errors, lag per run and target) to this Prometheus remote-write URL' })
       .option('progress', { type: 'boolean', describe: 'progress lines on stderr even when it is not a terminal (default there: each run\'s result line)' })
       .option('max-lag-p99', limitDurationFlag('max-lag-p99', { describe: 'validity gate for every scenario: schedule lag p99 beyond this and beyond a fifth of the raw latency p99 makes a run invalid; "off" for no gate (default: each scenario\'s validity.maxLagP99, else 10ms)' }))
       .option('max-loop-delay', limitDurationFlag('max-loop-delay', { describe: 'validity gate for every scenario: generator event-loop delay p99 limit; "off" for no gate' })),
@@ -45,7 +47,7 @@ export const runCommand: CommandModule<object, Args> = {
       ...(args['max-loop-delay'] !== undefined ? { maxEventLoopDelayP99Ms: args['max-loop-delay'] } : {}),
     };
     const { runScenarioFile } = await import('../../scenarios/run-file.js');
-    const model = await runScenarioFile(args.file, { only: args.only, baseUrls, report: args.out, junit: args.junit, quiet: args.quiet, progress: args.progress, json: args.json, validity });
+    const model = await runScenarioFile(args.file, { only: args.only, baseUrls, report: args.out, junit: args.junit, quiet: args.quiet, progress: args.progress, metricsRemoteWrite: args['metrics-remote-write'], json: args.json, validity });
     process.exitCode = model.exitCode;
   },
 };
