@@ -18,6 +18,8 @@ export interface CaptureRunOptions {
   maxBodyBytes: number;
   redaction: RedactPolicy;
   bufferKiB?: number;
+  /** Progress lines even when stderr is not a terminal (otherwise only there; the summary always). */
+  progress?: boolean;
   /** Where the summary and warnings go (stderr). */
   log?: (text: string) => void;
 }
@@ -46,10 +48,11 @@ export async function runCapture(o: CaptureRunOptions): Promise<CaptureStats> {
     ({ stats, stop } = live);
     source = oneByOne(live.exchanges);
     if (o.durationS !== undefined) timers.push(setTimeout(() => void stop(), o.durationS * 1000));
-    // A status line rewritten in place on a terminal; a line every 10 s in logs.
+    // A status line rewritten in place on a terminal (or, with --progress, a line every 10 s): the first
+    // once tcpdump listens, each with its kernel drops as of the last poll.
     const tty = process.stderr.isTTY && !o.log;
-    const progress = (): void => log((tty ? '\r\x1b[K' : '') + formatProgress(stats, written, (Date.now() - t0) / 1000).trimEnd() + (tty ? '' : '\n'));
-    timers.push(setInterval(progress, tty ? 1000 : 10_000));
+    const progress = (): void => (live.poll(), log((tty ? '\r\x1b[K' : '') + formatProgress(stats, written, (Date.now() - t0) / 1000).trimEnd() + (tty ? '' : '\n')));
+    if (tty || o.progress) void live.ready.then(() => (progress(), timers.push(setInterval(progress, tty ? 1000 : 10_000))));
   }
   const onSignal = (): void => void stop();
   process.once('SIGINT', onSignal);

@@ -11,6 +11,7 @@ interface Args {
   out: string;
   /** ms */
   duration?: number;
+  progress?: boolean;
   'max-exchanges'?: number;
   'max-body': number;
   redact: boolean;
@@ -31,6 +32,7 @@ export const captureCommand: CommandModule<object, Args> = {
       .option('bpf', { type: 'string', describe: 'extra tcpdump filter, and-ed with the ports (live only)' })
       .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl)' })
       .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60, 90s, 1h30m; a bare number is seconds)' }))
+      .option('progress', { type: 'boolean', describe: 'live: progress lines (packets, exchanges, kernel drops) even when stderr is not a terminal' })
       .option('max-exchanges', wholeFlag('max-exchanges', { min: 1, describe: 'stop after writing N exchanges' }))
       .option('max-body', sizeFlag('max-body', { default: '1MiB', describe: 'body bytes kept per message (65536, 64KiB, 1MiB)' }))
       .option('buffer-kib', wholeFlag('buffer-kib', { min: 1, max: 4 * 1024 * 1024, default: 32768, describe: 'tcpdump kernel buffer (-B), KiB' }))
@@ -59,6 +61,7 @@ export const captureCommand: CommandModule<object, Args> = {
       maxBodyBytes: args['max-body'],
       redaction,
       bufferKiB: args['buffer-kib'],
+      progress: args.progress,
     });
   },
 };
