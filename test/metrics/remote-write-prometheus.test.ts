@@ -63,6 +63,19 @@ describe('live metrics: Prometheus remote write', () => {
     expect((await query('shadowtap_rate')).length).toBe(1);
   });
 
+  it('every query of deploy/grafana-dashboard.json runs on that Prometheus; rate, latency and lag panels have data', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dash = JSON.parse(readFileSync(join(process.cwd(), 'deploy/grafana-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const withData: string[] = [];
+    for (const p of dash.panels) {
+      for (const t of p.targets) {
+        const expr = t.expr.replaceAll('$run', '.*').replaceAll('$target', '.*').replaceAll('$__rate_interval', '1m');
+        if ((await query(expr)).length > 0) withData.push(p.title);
+      }
+    }
+    expect(withData).toEqual(expect.arrayContaining(['Responses per second', 'Latency p50 / p90 / p99 / max (from the send)', 'Schedule lag p99', 'In flight']));
+  });
+
   it('an endpoint that never answers does not hold the run: batches fail or drop, counted in one warning', async () => {
     const { createServer } = await import('node:net');
     const sockets: import('node:net').Socket[] = [];
