@@ -27,7 +27,8 @@ export interface RunFileOptions {
 export async function runScenarioFile(file: string, o: RunFileOptions = {}): Promise<ReportModel> {
   const out = o.out ?? process.stdout;
   const spec = await loadScenarios(file, o.env ?? process.env);
-  const metrics = o.metricsRemoteWrite ? (await import('../metrics/index.js')).liveMetrics(o.metricsRemoteWrite) : undefined;
+  const remoteWrite = o.metricsRemoteWrite ?? spec.metricsRemoteWrite;
+  const metrics = remoteWrite ? (await import('../metrics/index.js')).liveMetrics(remoteWrite) : undefined;
   const progress = new Progress(process.stderr, o.quiet, 5000, o.progress ?? Boolean(process.stderr.isTTY), metrics);
   const abort = new AbortController();
   const stop = () => abort.abort();

@@ -63,6 +63,17 @@ describe('live metrics: Prometheus remote write', () => {
     expect((await query('shadowtap_rate')).length).toBe(1);
   });
 
+  it('a scenario run streams too, from the scenarios.yaml field metrics.remoteWrite, labelled with its run', async () => {
+    const yaml = join(dir, 'scenarios.yaml');
+    writeFileSync(yaml, `metrics:\n  remoteWrite: ${promUrl}/api/v1/write\nconfigurations:\n  a:\n    baseUrl: ${server.url}\nscenarios:\n  - name: live\n    smoke: false\n    requests: [{ path: / }]\n    load: [{ name: steady, rate: 20, duration: 2500ms }]\n`);
+    const r = await runCli(['run', yaml, '--quiet', '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const responses = await query('shadowtap_responses_total{run="live · a · steady"}');
+    expect(responses).toHaveLength(1);
+    expect(Number(responses[0]!.value[1])).toBeGreaterThan(0);
+  });
+
   it('every query of deploy/grafana-dashboard.json runs on that Prometheus; rate, latency and lag panels have data', async () => {
     const { readFileSync } = await import('node:fs');
     const dash = JSON.parse(readFileSync(join(process.cwd(), 'deploy/grafana-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
