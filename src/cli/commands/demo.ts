@@ -14,7 +14,7 @@ export const demoCommand: CommandModule<object, Args> = {
     oldSpelling(y, 'report', 'out')
       .example('$0 demo', 'two configurations of the sample service, the shipped scenarios.yaml, shadowtap-demo-report/index.html')
       .example('$0 demo --out /tmp/demo --quiet', 'elsewhere, without progress lines')
-      .option('out', { type: 'string', default: 'shadowtap-demo-report', describe: 'report directory (was --report)' })
+      .option('out', { type: 'string', default: 'shadowtap-demo-report', describe: 'report directory' })
       .option('file', { type: 'string', describe: 'scenarios file (default: the scenarios.yaml shipped with shadowtap)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }),
   handler: async (args) => {

@@ -58,7 +58,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .group(['results', 'summary', 'out', 'junit', 'json', 'skip-invalid', 'max-error-rate', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet', 'progress', 'metrics-remote-write'], 'Output:')
     .option('results', { type: 'string', describe: 'JSONL file: one line per request per target' })
     .option('summary', { type: 'string', describe: 'JSON summary file' })
-    .option('out', { type: 'string', describe: 'directory for the HTML report (index.html) and summary.json (was --report)' })
+    .option('out', { type: 'string', describe: 'directory for the HTML report (index.html) and summary.json' })
     .option('junit', { type: 'string', describe: 'JUnit XML file: run validity and one testcase per target' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
     .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines (counted) instead of failing' })

@@ -24,7 +24,7 @@ export const runCommand: CommandModule<object, Args> = {
       .example('$0 run scenarios.yaml --out report/ --junit report/junit.xml', 'every scenario; the exit code is the verdict')
       .example('$0 run scenarios.yaml --only smoke --base-url failfast=http://127.0.0.1:8081', 'one scenario, one configuration at a running service')
       .positional('file', { type: 'string', default: 'scenarios.yaml', describe: 'scenarios file' })
-      .option('out', { type: 'string', describe: 'write DIR/index.html and DIR/summary.json (was --report)' })
+      .option('out', { type: 'string', describe: 'write DIR/index.html and DIR/summary.json' })
       .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per threshold, check and comparison)' })
       .option('only', { type: 'string', array: true, describe: 'run only the named scenario(s)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary (report model) as JSON on stdout' })
