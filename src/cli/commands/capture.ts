@@ -31,7 +31,7 @@ export const captureCommand: CommandModule<object, Args> = {
       .option('port', portsFlag('port', { alias: 'p', default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' }))
       .option('bpf', { type: 'string', describe: 'extra tcpdump filter, and-ed with the ports (live only)' })
       .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl)' })
-      .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60, 90s, 1h30m; a bare number is seconds)' }))
+      .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60s, 90s, 1h30m)' }))
       .option('progress', { type: 'boolean', describe: 'live: progress lines (packets, exchanges, kernel drops) even when stderr is not a terminal' })
       .option('max-exchanges', wholeFlag('max-exchanges', { min: 1, describe: 'stop after writing N exchanges' }))
       .option('max-body', sizeFlag('max-body', { default: '1MiB', describe: 'body bytes kept per message (65536, 64KiB, 1MiB)' }))
@@ -42,7 +42,7 @@ export const captureCommand: CommandModule<object, Args> = {
         return true;
       })
       .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', 'a pcap file, server port 8080')
-      .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', 'live, for a minute'),
+      .example('$0 capture --interface eth0 --port 80 --duration 60s --out prod.jsonl.gz', 'live, for a minute'),
   handler: async (args) => {
     const redaction = redactionFrom(args);
     if (args['alb-logs']) {
