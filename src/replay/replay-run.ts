@@ -58,6 +58,8 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
   const progress = a.quiet ? undefined : progressPrinter('replay', { totalRequests: a['max-requests'], totalMs: a['max-requests'] ? undefined : durationMs }, a.progress ? { live: true } : {});
   const metrics = a['metrics-remote-write'] ? (await import('../metrics/index.js')).liveMetrics(a['metrics-remote-write'], {}, warn) : undefined;
   const onProgress = progress || metrics ? (p: Parameters<NonNullable<Parameters<typeof runLoad>[0]['onProgress']>>[0]): void => (progress?.update(p), metrics?.snapshot('replay', p)) : undefined;
+  // A person watching sees the run start at once, not after the engine's first one-second snapshot.
+  progress?.update({ elapsedMs: 0, scheduled: 0, completed: 0, errors: 0, dropped: 0, inFlight: 0 });
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
