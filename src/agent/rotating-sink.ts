@@ -100,9 +100,7 @@ export class RotatingFileSink {
       }
       // Small batches: serializing is synchronous, and the proxy source shares this event loop.
       const batch = [first, ...this.queue.drainSync(63)];
-      const text = batch.map((ex) => harEntryText(ex)).join('
-') + '
-';
+      const text = batch.map((ex) => harEntryText(ex)).join('\n') + '\n';
       const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
       if (!ok) await this.retryWait();
       else if (this.size >= this.o.maxFileBytes) await this.rotate();

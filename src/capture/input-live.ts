@@ -30,6 +30,8 @@ export interface LiveCapture {
   ready: Promise<void>;
   /** Stops tcpdump cleanly (SIGINT: it flushes and reports its counts); the exchanges then run out. Idempotent. */
   stop(): Promise<void>;
+  /** Asks tcpdump for its counts now (SIGUSR1); `stats` has them as soon as it answers on stderr. */
+  poll(): void;
 }
 
 /** tcpdump's packet-buffer timeout (pcap_set_timeout 1000 ms) plus a margin. */
@@ -64,6 +66,7 @@ export function liveCapture(opts: LiveOptions): LiveCapture {
   child.stderr.on('data', (s: string) => {
     if (stderr.length < 65536) stderr += s;
     if (stderr.includes('listening on')) onReady();
+    readCounts(s, stats); // a report asked for by poll(): kernel drops as they happen
   });
   const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
   // 'exit' and stderr's end, not 'close': 'close' also waits for stdout, which a caller that stops
@@ -103,7 +106,8 @@ export function liveCapture(opts: LiveOptions): LiveCapture {
     const { code, error } = await exited;
     if (error || (code !== 0 && !stopping)) throw tcpdumpError(bin, error, stderr, code);
   }
-  return { exchanges: run(), stats, ready, stop };
+  const poll = (): void => void (child.exitCode === null && !stopping && child.kill('SIGUSR1'));
+  return { exchanges: run(), stats, ready, stop, poll };
 }
 
 function readCounts(stderr: string, stats: CaptureStats): void {

@@ -16,5 +16,5 @@ export function formatSummary(s: CaptureStats, written: number): string {
 
 /** One line of progress for long live captures. */
 export function formatProgress(s: CaptureStats, written: number, elapsedS: number): string {
-  return `capture ${elapsedS.toFixed(0)}s: packets ${s.packets}, flows ${s.flows}, exchanges written ${written}, gaps ${s.gaps}\n`;
+  return `capture ${elapsedS.toFixed(0)}s: packets ${s.packets}, flows ${s.flows}, exchanges written ${written}, gaps ${s.gaps}${s.kernelDrops === undefined ? '' : `, kernel drops ${s.kernelDrops}`}\n`;
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors.js';
+import type { Argv } from 'yargs';
 import { UnitError, named, parseDecimal, parseDuration, parseRate, parseShare, parseSize, parseWhole } from '../units/index.js';
 
 /*
@@ -28,6 +29,28 @@ interface Range {
   above?: boolean;
 }
 
+const last = (v: unknown): string => String(Array.isArray(v) ? v[v.length - 1] : v);
+const isBare = (t: string): boolean => /^\d+(?:\.\d+)?$/.test(t.trim());
+const noted = new Set<string>();
+
+/** One note per flag and process, on stderr (stdout stays the command's output). */
+function deprecated(name: string, text: string, write: string, readAs: string): void {
+  if (noted.has(name)) return;
+  noted.add(name);
+  process.stderr.write(`shadowtap: note: --${name} ${text}: a bare number is read as ${readAs} (deprecated); write ${write}\n`);
+}
+
+/**
+ * An old spelling kept working but out of --help: a hidden option that hands its value to `now`
+ * (yargs' own `alias` would list it beside the new name). `spec` reads the old value as `now` would.
+ */
+export function oldSpelling<T>(y: Argv<T>, old: string, now: string, spec: object = { type: 'string' }): Argv<T> {
+  return y.option(old, { ...spec, hidden: true }).middleware((argv) => {
+    const a = argv as Record<string, unknown>;
+    if (a[old] !== undefined) a[now] = a[old];
+  }, true);
+}
+
 function flag<T, O extends Common>(o: O, parse: (v: string) => T) {
   const { describe, ...rest } = o;
   return {
@@ -36,7 +59,7 @@ function flag<T, O extends Common>(o: O, parse: (v: string) => T) {
     ...(describe !== undefined ? { describe } : {}),
     ...rest,
     // A repeated flag arrives as an array: the last one wins, as for the other options.
-    coerce: (v: unknown): T => parse(String(Array.isArray(v) ? v[v.length - 1] : v)),
+    coerce: (v: unknown): T => parse(last(v)),
   };
 }
 
@@ -81,11 +104,34 @@ export function decimalFlag<O extends Common>(name: string, o: O & Range) {
   return rangeFlag(name, o, 'a number', parseDecimal, { plain: true });
 }
 
-/** A duration → milliseconds; a bare number is `bare` (seconds unless said otherwise). */
-export function durationFlag<O extends Common>(name: string, o: O & Range & { bare?: 's' | 'ms' }) {
-  const { bare = 's', ...rest } = o;
+/**
+ * A duration → milliseconds. Every time flag takes a unit (30s, 250ms); a bare number keeps the
+ * meaning it had (`bare`: seconds unless said otherwise) and prints a deprecation note naming the
+ * flag, so old scripts still run and say what to write instead. `bareNote: false` where the flag's
+ * name says the unit (`--render-ms`).
+ */
+export function durationFlag<O extends Common>(name: string, o: O & Range & { bare?: 's' | 'ms'; bareNote?: boolean }) {
+  const { bare = 's', bareNote = true, ...rest } = o;
   const ms = (n: number): string => (n >= 1000 ? `${n / 1000}s` : `${n}ms`);
-  return rangeFlag(name, rest, 'a duration', (t) => parseDuration(t, { bare }), { shown: ms });
+  return rangeFlag(name, rest, 'a duration', (t) => {
+    if (bareNote && isBare(t)) deprecated(name, t, `${t}${bare}`, bare === 's' ? 'seconds' : 'milliseconds');
+    return parseDuration(t, { bare });
+  }, { shown: ms });
+}
+
+/** A gate limit in time: a duration (a bare number is ms, deprecated) or "off" (no gate: Infinity). */
+export function limitDurationFlag<O extends Common>(name: string, o: O) {
+  const d = durationFlag(name, { ...o, bare: 'ms' });
+  return { ...d, coerce: (v: unknown): number => (last(v) === 'off' ? Infinity : d.coerce(v)) };
+}
+
+/** A gate limit as a share: "1%" (a bare number is a fraction 0..1, deprecated) or "off" → 0..1 or Infinity. */
+export function limitShareFlag<O extends Common>(name: string, o: O) {
+  return flag(o, (v) => {
+    if (v === 'off') return Infinity;
+    if (isBare(v)) deprecated(name, v, `${+(Number(v) * 100).toFixed(6)}%`, 'a fraction');
+    return named(`--${name}`, v, (t) => parseShare(t, { bare: 'fraction' }));
+  });
 }
 
 /** A size → bytes: 512, 64KiB, 1MiB (1024-based), 1MB (1000-based). */
@@ -98,9 +144,12 @@ export function rateFlag<O extends Common>(name: string, o: O & Range) {
   return rangeFlag(name, o, 'a rate', parseRate, {}, true);
 }
 
-/** A percentage → 0..100: "10" or "10%", "0.5%"; above 0. */
+/** A percentage → 0..100: "10%", "0.5%" (a bare "10" is 10 %, deprecated); above 0. */
 export function percentFlag<O extends Common>(name: string, o: O) {
-  return flag(o, (v) => checked(name, v, (t) => parseShare(t, { bare: 'percent' }) * 100, { min: 0, above: true, max: 100 }, 'a percentage', { shown: (n) => `${n}%` }));
+  return flag(o, (v) => {
+    if (isBare(v)) deprecated(name, v, `${v}%`, 'a percentage');
+    return checked(name, v, (t) => parseShare(t, { bare: 'percent' }) * 100, { min: 0, above: true, max: 100 }, 'a percentage', { shown: (n) => `${n}%` });
+  });
 }
 
 /** A repeatable TCP port (1-65535). */

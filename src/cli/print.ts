@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { serverLatencyUs, type Exchange } from '../exchange.js';
 import { harEntryText } from '../formats/har-line.js';
 import { FlushTimer, LineBatcher } from '../formats/line-batcher.js';
@@ -19,6 +19,38 @@ export function entryText(ex: Exchange, format: PrintFormat): string {
   if (format === 'tsv') return tsvLine(ex);
   if (format === 'json') return JSON.stringify(ex) + '\n';
   return harEntryText(ex);
+}
+
+/**
+ * `cat` tsv for a person (on a terminal, or `--human`): a header, ISO time to the µs, latency in ms,
+ * the target last so the columns line up. It rewrites the machine lines as they pass, so every way
+ * `cat` makes them (the TsvBytes fast path, shard threads, JSONL) gets the same form; pipes keep the
+ * machine form byte for byte. Backpressure: a chunk is taken only once `out` has room again.
+ */
+export function humanTsv(out: Writable): Writable {
+  let rest = '';
+  let started = false;
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: Buffer | string, _enc, done) {
+      const text = rest + String(chunk);
+      const end = text.lastIndexOf('\n') + 1;
+      rest = text.slice(end);
+      let lines = text.slice(0, end).split('\n').slice(0, -1).map(humanLine).join('');
+      if (!started) lines = `${'time (UTC)'.padEnd(27)}  ${'method'.padEnd(7)}  status  ${'latency'.padStart(10)}  target\n${lines}`;
+      started = true;
+      if (out.write(lines)) done();
+      else out.once('drain', () => done());
+    },
+  });
+}
+
+function humanLine(tsv: string): string {
+  const [startUs = '', method = '', target = '', status = '', latencyUs = ''] = tsv.split('\t');
+  const us = Number(startUs);
+  const iso = Number.isFinite(us) && startUs !== '' ? `${new Date(Math.floor(us / 1000)).toISOString().slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z` : startUs;
+  const latency = latencyUs === '-' || latencyUs === '' ? '-' : `${(Number(latencyUs) / 1000).toFixed(3)} ms`;
+  return `${iso.padEnd(27)}  ${method.padEnd(7)}  ${status.padEnd(6)}  ${latency.padStart(10)}  ${target}\n`;
 }
 
 const HAR_OPEN = `{"log":{"version":"1.2","creator":{"name":"shadowtap","version":${JSON.stringify(VERSION)}},"entries":[\n`;

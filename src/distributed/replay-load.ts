@@ -24,7 +24,7 @@ export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promi
   const log = (line: string): void => void (a.quiet || process.stderr.write(`${line}\n`));
   if (a.compare) log('note: with workers, responses are not compared (load only); --no-compare silences this');
   // Workers read the same captures (absolute paths for local workers) and report to the coordinator only.
-  const work: ReplayArgs = { ...a, captures: a.coordinator ? a.captures : a.captures.map((c) => resolve(c)), compare: false, quiet: true, json: false, summary: undefined, report: undefined, junit: undefined, results: undefined };
+  const work: ReplayArgs = { ...a, captures: a.coordinator ? a.captures : a.captures.map((c) => resolve(c)), compare: false, quiet: true, json: false, summary: undefined, out: undefined, junit: undefined, results: undefined };
   for (const k of ['workers', 'coordinator', 'barrier-timeout', 'heartbeat-timeout', '$0', '_'] as const) delete (work as unknown as Record<string, unknown>)[k];
   return async (o) => {
     // Workers compute their own shares; this process's copy of the schedule is never read.

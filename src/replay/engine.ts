@@ -67,7 +67,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
       dropped += s.dropped;
     }
     for (const r of runners) inFlight += r.inFlight;
-    return { elapsedMs: Math.round((monoUs() - clock.startUs) / 1000), scheduled, completed, errors, dropped, inFlight };
+    return { elapsedMs: Math.round((monoUs() - clock.startUs) / 1000), scheduled, completed, errors, dropped, inFlight, targets: stats };
   }
 
   try {

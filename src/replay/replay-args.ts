@@ -57,15 +57,23 @@ export interface ReplayArgs {
   'fail-on-diff': boolean;
   results?: string;
   summary?: string;
-  report?: string;
+  /** the report directory (`--out`; `--report` is its old spelling) */
+  out?: string;
   junit?: string;
   json: boolean;
   'skip-invalid': boolean;
-  'max-lag-p99': string;
-  'max-error-rate': string;
+  /** ms, Infinity for "off" */
+  'max-lag-p99': number;
+  /** a fraction 0..1, Infinity for "off" */
+  'max-error-rate': number;
   quiet: boolean;
+  /** progress lines on stderr even when it is not a terminal (there: one final line) */
+  progress?: boolean;
+  /** Prometheus remote-write URL for live per-second metrics */
+  'metrics-remote-write'?: string;
   drain: number;
-  'max-loop-delay': string;
+  /** ms, Infinity for "off" */
+  'max-loop-delay': number;
   /** Spread over workers (src/distributed/replay-load.ts reads these). */
   workers?: number;
   coordinator?: string;

@@ -16,7 +16,6 @@ import { ResultsWriter } from './results-writer.js';
 import { progressPrinter } from './progress.js';
 import { targetsOf } from './replay-targets.js';
 import { printSummary } from './summary-text.js';
-import { limitFraction, limitMs } from './gate-flags.js';
 import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { addStaging, stagingOf } from './staging/from-args.js';
@@ -46,8 +45,8 @@ export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<
   // Every number here was read and range-checked by the CLI (src/cli/options.ts).
   const loop = a.loop ?? 1;
   const durationMs = a.duration;
-  const maxErrorRate = limitFraction(a['max-error-rate'], '--max-error-rate');
-  const validity = { maxLagP99Ms: limitMs(a['max-lag-p99'], '--max-lag-p99'), maxEventLoopDelayP99Ms: limitMs(a['max-loop-delay'], '--max-loop-delay') };
+  const maxErrorRate = a['max-error-rate'];
+  const validity = { maxLagP99Ms: a['max-lag-p99'], maxEventLoopDelayP99Ms: a['max-loop-delay'] };
   if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined) warn('--loop forever without --duration or --max-requests runs until interrupted');
   const first = await open();
   let opened = false;
@@ -62,7 +61,11 @@ export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<
   const stage = await stagingOf(a, labels);
   const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'], custom: stage.compareHook() }) : undefined;
   const results = a.results ? new ResultsWriter(a.results, labels) : undefined;
-  const progress = a.quiet ? undefined : progressPrinter();
+  const progress = a.quiet ? undefined : progressPrinter('replay', { totalRequests: a['max-requests'], totalMs: a['max-requests'] ? undefined : durationMs }, a.progress ? { live: true } : {});
+  const metrics = a['metrics-remote-write'] ? (await import('../metrics/index.js')).liveMetrics(a['metrics-remote-write'], {}, warn) : undefined;
+  const onProgress = progress || metrics ? (p: Parameters<NonNullable<Parameters<typeof runLoad>[0]['onProgress']>>[0]): void => (progress?.update(p), metrics?.snapshot('replay', p)) : undefined;
+  // A person watching sees the run start at once, not after the engine's first one-second snapshot.
+  progress?.update({ elapsedMs: 0, scheduled: 0, completed: 0, errors: 0, dropped: 0, inFlight: 0 });
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
@@ -78,12 +81,12 @@ export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<
       stage,
       ...(collector ? { responses: collector } : {}),
       ...(results ? { onResult: (r) => results.write(r) } : {}),
-      ...(progress ? { onProgress: progress.update } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
   } finally {
     process.off('SIGINT', stop);
     progress?.end();
-    await results?.close();
+    await Promise.all([results?.close(), metrics?.close()]);
   }
   const invalid = readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = readStats.reduce((n, s) => n + s.exchanges, 0);
@@ -96,19 +99,19 @@ export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);
   if (!a.json) for (const l of stagingText) process.stdout.write(`${l}\n`);
-  if (a.report || a.junit) await writeReplayReport(a, summary, noise);
+  if (a.out || a.junit) await writeReplayReport(a, summary, noise);
   if (verdict.result === 'invalid') throw new InvalidRunError(verdict.reasons.join('; '));
   // A failed run may also be invalid: that is said too, but the failure decides the exit code.
   for (const r of verdict.reasons) process.stderr.write(`${verdict.failures.includes(r) ? 'failed' : 'also'}: ${r}\n`);
   return verdict.exitCode;
 }
 
-/** The same report module as scenario runs: HTML + summary.json in --report DIR, and/or JUnit. */
+/** The same report module as scenario runs: HTML + summary.json in --out DIR, and/or JUnit. */
 async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: boolean): Promise<void> {
   const { replayReportModel, writeReport, writeJUnit } = await import('../report/index.js');
   const roles = noise ? ['primary', 'secondary', 'candidate'] : [];
   const model = replayReportModel(summary, { captures: a.captures, roles });
-  if (a.report) process.stderr.write(`report: ${(await writeReport(a.report, model)).html}\n`);
+  if (a.out) process.stderr.write(`report: ${(await writeReport(a.out, model)).html}\n`);
   if (a.junit) await writeJUnit(a.junit, model);
 }
 

@@ -288,4 +288,20 @@ export interface ProgressSnapshot {
   errors: number;
   dropped: number;
   inFlight: number;
+  /** Each target's running statistics (live, cumulative; read them, do not keep them): progress and live metrics. */
+  targets?: readonly ProgressTarget[];
+}
+
+/** What progress lines and live metrics read of a target's statistics (TargetStats has it). */
+export interface ProgressTarget {
+  readonly url: string;
+  readonly completed: number;
+  readonly errorReasons: Readonly<Record<string, number>>;
+  /**
+   * µs from the request's send, recorded as responses come (the corrected latency, from the intended
+   * send, is folded in per closed interval, so it is not live); with `lag` it tells the same story.
+   */
+  readonly rawLatency: import('hdr-histogram-js').Histogram;
+  /** µs */
+  readonly lag: import('hdr-histogram-js').Histogram;
 }

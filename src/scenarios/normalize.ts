@@ -38,7 +38,7 @@ export function normalize(input: ScenariosFileInput, src: YamlSource): Scenarios
     throw src.error(['scenarios', i, 'name'], `duplicate scenario name "${input.scenarios[i]!.name}"`);
   }
   const scenarios = input.scenarios.map((s, i) => scenario(s, ['scenarios', i], input, configurations, src, base));
-  return { file: src.file, configurations, scenarios };
+  return { file: src.file, configurations, scenarios, ...(input.metrics ? { metricsRemoteWrite: input.metrics.remoteWrite } : {}) };
 }
 
 function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, configs: Map<string, ConfigurationSpec>, src: YamlSource, base: string): ScenarioSpec {

@@ -1,18 +1,25 @@
 import { printable } from '../printable.js';
 import type { ProgressSnapshot } from '../replay/types.js';
+import { progressLine } from '../replay/progress.js';
+import type { LiveMetrics } from '../metrics/index.js';
 
 /**
- * Progress on stderr while a long run goes: one line rewritten in place on a TTY, a line every few
- * seconds otherwise (CI logs). Results never go here.
+ * Progress on stderr while a long run goes: the replay's progress line (done, rate, p50/p99, errors,
+ * ETA), rewritten in place on a TTY; with `live` (--progress) elsewhere, a line every few seconds.
+ * Otherwise only each run's result line (log) — the final line of that run. Results never go here.
  */
 export class Progress {
   private lastLineAt = 0;
-  private live = false;
+  private redrawn = false;
+  private prev = { label: '', at: 0, completed: 0 };
 
   constructor(
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
     private readonly quiet = false,
     private readonly everyMs = 5000,
+    private readonly live = Boolean(out.isTTY),
+    /** --metrics-remote-write: every snapshot, labelled with the run, quiet or not */
+    private readonly metrics?: LiveMetrics,
   ) {}
 
   log(message: string): void {
@@ -24,22 +31,25 @@ export class Progress {
 
   /** A load phase's snapshot; `totalMs` is its planned length when known. */
   phase(label: string, p: ProgressSnapshot, totalMs?: number): void {
-    if (this.quiet) return;
-    const pct = totalMs ? ` ${Math.min(100, Math.round((p.elapsedMs / totalMs) * 100))}%` : '';
-    const line = `  ${printable(label, { oneLine: true })}:${pct} ${Math.round(p.elapsedMs / 1000)}s sent ${p.scheduled} done ${p.completed} errors ${p.errors}${p.dropped ? ` dropped ${p.dropped}` : ''} in flight ${p.inFlight}`;
+    this.metrics?.snapshot(label, p);
+    if (this.quiet || !this.live) return;
+    const now = Date.now();
+    const dt = (now - this.prev.at) / 1000;
+    const rate = this.prev.label === label && dt > 0 ? (p.completed - this.prev.completed) / dt : 0;
+    this.prev = { label, at: now, completed: p.completed };
+    const line = `  ${progressLine(printable(label, { oneLine: true }) + ':', p, totalMs ? { totalMs } : {}, rate)}`;
     if (this.out.isTTY) {
       this.out.write(`\r\x1b[K${line}`);
-      this.live = true;
+      this.redrawn = true;
       return;
     }
-    const now = Date.now();
     if (now - this.lastLineAt < this.everyMs) return;
     this.lastLineAt = now;
     this.out.write(`${line}\n`);
   }
 
   private clear(): void {
-    if (this.live) this.out.write('\r\x1b[K');
-    this.live = false;
+    if (this.redrawn) this.out.write('\r\x1b[K');
+    this.redrawn = false;
   }
 }

@@ -12,6 +12,10 @@ export interface RunFileOptions {
   report?: string;
   junit?: string;
   quiet?: boolean;
+  /** progress lines even when stderr is not a terminal */
+  progress?: boolean;
+  /** Prometheus remote-write URL for live per-second metrics */
+  metricsRemoteWrite?: string;
   json?: boolean;
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
@@ -23,7 +27,9 @@ export interface RunFileOptions {
 export async function runScenarioFile(file: string, o: RunFileOptions = {}): Promise<ReportModel> {
   const out = o.out ?? process.stdout;
   const spec = await loadScenarios(file, o.env ?? process.env);
-  const progress = new Progress(process.stderr, o.quiet);
+  const remoteWrite = o.metricsRemoteWrite ?? spec.metricsRemoteWrite;
+  const metrics = remoteWrite ? (await import('../metrics/index.js')).liveMetrics(remoteWrite) : undefined;
+  const progress = new Progress(process.stderr, o.quiet, 5000, o.progress ?? Boolean(process.stderr.isTTY), metrics);
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
@@ -32,6 +38,7 @@ export async function runScenarioFile(file: string, o: RunFileOptions = {}): Pro
     model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: VERSION, ...(o.validity ? { validity: o.validity } : {}) });
   } finally {
     process.off('SIGINT', stop);
+    await metrics?.close();
   }
   if (o.report) {
     const { writeReport } = await import('../report/write.js');

@@ -66,8 +66,12 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     return d.measured;
   };
 
+  const runNumbers = new Map<string, number>();
   const run = async (side: Side, p: PhaseSpec, repeat?: number, retries = 0): Promise<PhaseReport> => {
-    const label = `${s.name} · ${side.spec.name} · ${p.name}${repeat === undefined ? '' : ` #${repeat + 1}`}`;
+    // Every measurement, a retry too, gets its own run number: a retried run is a new run, not #n again.
+    const runNo = (runNumbers.get(`${side.spec.name}\0${p.name}`) ?? 0) + 1;
+    runNumbers.set(`${side.spec.name}\0${p.name}`, runNo);
+    const label = `${s.name} · ${side.spec.name} · ${p.name}${repeat === undefined ? '' : ` #${runNo}${retries < (s.compare?.retries ?? retries) ? ' (retry)' : ''}`}`;
     const total = 'durationMs' in p ? p.durationMs : undefined;
     const pctx = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x: Parameters<Progress['phase']>[1]) => ctx.progress.phase(label, x, total) };
     const measured = p.kind === 'connections' ? await runClosedPhase(p, pctx)

@@ -131,6 +131,9 @@ export const scenariosFileSchema = z.strictObject({
     requests: z.array(requestSchema).min(1).optional(),
     interval: duration.optional(),
   }).optional(),
+  metrics: z.strictObject({
+    remoteWrite: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').describe('Prometheus remote-write URL: every run streams its per-second metrics there (the --metrics-remote-write flag wins)'),
+  }).optional(),
   scenarios: z.array(scenarioSchema).min(1),
 });
 

@@ -8,6 +8,8 @@ export interface ScenariosSpec {
   file: string;
   configurations: Map<string, ConfigurationSpec>;
   scenarios: ScenarioSpec[];
+  /** `metrics.remoteWrite`: live metrics of every run go there */
+  metricsRemoteWrite?: string;
 }
 
 export interface ConfigurationSpec {

@@ -11,17 +11,19 @@ import { describe, expect, it } from 'vitest';
 const ALLOWED: Record<string, readonly string[]> = {
   units: [],
   stages: [],
-  io: ['capture', 'formats', 'stages', 'units'],
+  metrics: [],
+  streams: ['stages', 'units'],
+  io: ['capture', 'formats', 'stages', 'streams', 'units'],
   capture: ['stages', 'units'],
   formats: ['capture', 'stages', 'units'],
-  replay: ['capture', 'formats', 'io', 'stages', 'units'],
+  replay: ['capture', 'formats', 'io', 'metrics', 'stages', 'units'],
   report: ['replay', 'formats', 'units'],
   aws: ['replay', 'report', 'units'],
-  scenarios: ['aws', 'replay', 'report', 'formats', 'io', 'units'],
-  agent: ['capture', 'formats', 'io', 'replay', 'scenarios', 'stages', 'units'],
+  scenarios: ['aws', 'io', 'metrics', 'replay', 'report', 'formats', 'units'],
+  agent: ['capture', 'formats', 'io', 'replay', 'scenarios', 'stages', 'streams', 'units'],
   service: ['units'],
   distributed: ['replay', 'stages', 'units'],
-  cli: ['agent', 'distributed', 'aws', 'capture', 'formats', 'io', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
+  cli: ['agent', 'aws', 'capture', 'distributed', 'formats', 'io', 'metrics', 'replay', 'report', 'scenarios', 'service', 'stages', 'streams', 'units'],
 };
 
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */

@@ -15,7 +15,7 @@ const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
  * Validity-gate limits for tests that check something else: other test files load this 2-core machine,
  * and a descheduled generator is the gate's business, not theirs.
  */
-export const LOOSE_GATE = ['--max-lag-p99', '1000', '--max-loop-delay', '1000', '--quiet'];
+export const LOOSE_GATE = ['--max-lag-p99', '1s', '--max-loop-delay', '1s', '--quiet'];
 
 const T0 = 1_700_000_000_000_000;
 

@@ -4,7 +4,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { recorded, writeCapture, runCli, readSummary, childServer } from '../helpers/replay-fixtures.js';
 
 const dir = tempDir('shadowtap-open-');
-const GATE = ['--max-lag-p99', '1000', '--max-loop-delay', '1000', '--quiet'];
+const GATE = ['--max-lag-p99', '1s', '--max-loop-delay', '1s', '--quiet'];
 
 describe('open model: latency from the intended send time', async () => {
   const capture = await writeCapture(join(dir, 'one.jsonl'), [recorded(0, 0)]);

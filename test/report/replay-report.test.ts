@@ -56,7 +56,7 @@ describe('a real replay, reported', () => {
     const summary = join(dir, 'summary.json');
     const replay = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--summary', summary, '--quiet',
       // The validity gate is the replay engine's to test; on a busy shared machine it must not decide this one.
-      '--max-lag-p99', '1000', '--max-loop-delay', '1000']);
+      '--max-lag-p99', '1s', '--max-loop-delay', '1s']);
     expect(replay.stderr).toBe('');
     expect(replay.code).toBe(0);
 
@@ -82,7 +82,7 @@ describe('a real replay, reported', () => {
     // The same report straight from the replay command, gated on regressions: exit 1, and the report says why.
     const direct = join(dir, 'direct');
     const gated = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--quiet',
-      '--report', direct, '--junit', join(direct, 'junit.xml'), '--fail-on-diff', '--max-lag-p99', '1000', '--max-loop-delay', '1000']);
+      '--report', direct, '--junit', join(direct, 'junit.xml'), '--fail-on-diff', '--max-lag-p99', '1s', '--max-loop-delay', '1s']);
     expect(gated.code).toBe(1);
     expect(gated.stderr).toContain(`report: ${join(direct, 'index.html')}`);
     const directModel = JSON.parse(readFileSync(join(direct, 'summary.json'), 'utf8')) as ReportModel;

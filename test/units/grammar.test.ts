@@ -57,7 +57,7 @@ describe('one grammar for durations, sizes, rates and percentages', () => {
     try {
       const capture = await writeCapture(join(dir, 'three.jsonl'), [0, 1, 2].map((i) => recorded(i, i * 10)));
       const r = await runCli(['replay', capture, '-t', server.url, '--rate', '6000/min', '--duration', '1h30m', '--max-body', '1MiB', '--sample', '100%',
-        '--timeout', '1m30s', '--connect-timeout', '2s', '--drain', '10s', '--max-lag-p99', '1s', '--max-loop-delay', '1000', '--quiet'], {}, 30_000);
+        '--timeout', '1m30s', '--connect-timeout', '2s', '--drain', '10s', '--max-lag-p99', '1s', '--max-loop-delay', '1s', '--quiet'], {}, 30_000);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(server.received).toHaveLength(3);

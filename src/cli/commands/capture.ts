@@ -13,6 +13,7 @@ interface Args {
   out: string;
   /** ms */
   duration?: number;
+  progress?: boolean;
   'max-exchanges'?: number;
   'max-body': number;
   redact: boolean;
@@ -32,7 +33,8 @@ export const captureCommand: CommandModule<object, Args> = {
       .option('port', portsFlag('port', { alias: 'p', default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' }))
       .option('bpf', { type: 'string', describe: 'extra tcpdump filter, and-ed with the ports (live only)' })
       .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl)' })
-      .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60, 90s, 1h30m; a bare number is seconds)' }))
+      .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60s, 90s, 1h30m)' }))
+      .option('progress', { type: 'boolean', describe: 'live: progress lines (packets, exchanges, kernel drops) even when stderr is not a terminal' })
       .option('max-exchanges', wholeFlag('max-exchanges', { min: 1, describe: 'stop after writing N exchanges' }))
       .option('max-body', sizeFlag('max-body', { default: '1MiB', describe: 'body bytes kept per message (65536, 64KiB, 1MiB)' }))
       .option('buffer-kib', wholeFlag('buffer-kib', { min: 1, max: 4 * 1024 * 1024, default: 32768, describe: 'tcpdump kernel buffer (-B), KiB' }))
@@ -42,7 +44,7 @@ export const captureCommand: CommandModule<object, Args> = {
         return true;
       })
       .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', 'a pcap file, server port 8080')
-      .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', 'live, for a minute'),
+      .example('$0 capture --interface eth0 --port 80 --duration 60s --out prod.jsonl.gz', 'live, for a minute'),
   handler: async (args) => {
     const redaction = redactionFrom(args);
     const { openSink, openSource } = await import('../../io/registry.js');
@@ -63,12 +65,17 @@ export const captureCommand: CommandModule<object, Args> = {
     const timers: NodeJS.Timeout[] = [];
     if (kind === 'live') {
       if (args.duration !== undefined) timers.push(setTimeout(stop, args.duration));
-      // A status line rewritten in place on a terminal; a line every 10 s in logs.
+      // A status line rewritten in place on a terminal (or, with --progress, a line every 10 s): the first
+      // once tcpdump listens, each with its kernel drops as of the last poll.
       const { formatProgress } = await import('../../capture/summary.js');
       const tty = process.stderr.isTTY;
       const t0 = Date.now();
-      const progress = (): void => void process.stderr.write((tty ? '\r\x1b[K' : '') + formatProgress(source.stats() as CaptureStats, sink.stats().written, (Date.now() - t0) / 1000).trimEnd() + (tty ? '' : '\n'));
-      timers.push(setInterval(progress, tty ? 1000 : 10_000));
+      const live = source as typeof source & { ready: Promise<void>; poll: () => void };
+      const progress = (): void => {
+        live.poll();
+        process.stderr.write((tty ? '\r\x1b[K' : '') + formatProgress(source.stats() as CaptureStats, sink.stats().written, (Date.now() - t0) / 1000).trimEnd() + (tty ? '' : '\n'));
+      };
+      if (tty || args.progress) void live.ready.then(() => (progress(), timers.push(setInterval(progress, tty ? 1000 : 10_000))));
     }
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -4,7 +4,7 @@ import type { PlainCat as Args } from '../plain-cat.js';
 import { withRedactOptions, type RedactArgs } from '../redact-options.js';
 import { MAX_THREADS, wholeFlag } from '../options.js';
 
-export const catCommand: CommandModule<object, Args & RedactArgs> = {
+export const catCommand: CommandModule<object, Args & RedactArgs & { human?: boolean }> = {
   command: 'cat <file>',
   describe: 'Print the exchanges of a capture (.jsonl[.gz], .har, .gor, .pcap[ng])',
   builder: (y) =>
@@ -14,6 +14,7 @@ export const catCommand: CommandModule<object, Args & RedactArgs> = {
       .example('tcpdump -i lo -U -w - port 8080 | $0 cat -', 'live packets on stdin')
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin (a pcap/pcapng or JSONL stream)' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
+      .option('human', { type: 'boolean', describe: 'tsv for people: a header, ISO time, latency in ms (the default on a terminal; --no-human for the machine form)' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
       .option('threads', wholeFlag('threads', { max: MAX_THREADS, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 3+ that many shards (each reads the file, parses a share of the flows); 0 chooses: a shard per core up to 4 for files of 16 MiB or more on 4+ cores, else one' })),
   // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty.
@@ -21,7 +22,8 @@ export const catCommand: CommandModule<object, Args & RedactArgs> = {
 };
 
 /** The command itself; also run without yargs for the plain form (see plain-cat.ts). */
-export async function runCat(args: Args, out: Writable = process.stdout): Promise<void> {
+export async function runCat(args: Args & { human?: boolean }, out: Writable = process.stdout): Promise<void> {
+  if (args.format === 'tsv' && (args.human ?? (out as { isTTY?: boolean }).isTTY)) out = (await import('../print.js')).humanTsv(out);
   const { redactionFrom } = await import('../redact-options.js');
   const redaction = redactionFrom(args);
   const { INPUTS, openSink, openSource, pick } = await import('../../io/registry.js');

@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { oldSpelling } from '../options.js';
 
 interface Args {
-  report: string;
+  out: string;
   file?: string;
   quiet: boolean;
 }
@@ -10,10 +11,10 @@ export const demoCommand: CommandModule<object, Args> = {
   command: 'demo',
   describe: 'Start the sample service as two configurations (fail-fast, queueing), run the repo scenarios.yaml against them, write the report',
   builder: (y) =>
-    y
+    oldSpelling(y, 'report', 'out')
       .example('$0 demo', 'two configurations of the sample service, the shipped scenarios.yaml, shadowtap-demo-report/index.html')
-      .example('$0 demo --report /tmp/demo --quiet', 'elsewhere, without progress lines')
-      .option('report', { type: 'string', default: 'shadowtap-demo-report', describe: 'report directory' })
+      .example('$0 demo --out /tmp/demo --quiet', 'elsewhere, without progress lines')
+      .option('out', { type: 'string', default: 'shadowtap-demo-report', describe: 'report directory' })
       .option('file', { type: 'string', describe: 'scenarios file (default: the scenarios.yaml shipped with shadowtap)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }),
   handler: async (args) => {
@@ -27,7 +28,7 @@ export const demoCommand: CommandModule<object, Args> = {
     const queueing = await startSampleService({ threads: 20, mode: 'queue', queue: 100, buildVersion: 'demo-queueing' });
     try {
       process.stderr.write(`demo: fail-fast service ${failfast.url}, queueing service ${queueing.url}\n`);
-      const report = resolve(args.report);
+      const report = resolve(args.out);
       const model = await runScenarioFile(file, { baseUrls: { failfast: failfast.url, queueing: queueing.url }, report, quiet: args.quiet });
       process.stdout.write(`report: ${resolve(report, 'index.html')}\n`);
       process.exitCode = model.exitCode;

@@ -50,11 +50,12 @@ export const recordCommand: CommandModule<object, Args> = {
     // Exchanges the writer refused once the file failed (a full disk): forwarding goes on regardless.
     let unrecorded = 0;
     let recorded = 0;
-    const line = (): string => {
+    // Periodic lines say "so far": only the last line is the summary.
+    const line = (soFar = ''): string => {
       const s = source.stats();
-      return `record: ${s.requests} requests, ${recorded} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors, ${s.clientAborts} client aborts, ${s.requestTimeouts} request timeouts, ${s.cutAtStop} cut at stop, ${unrecorded} not recorded (write errors)`;
+      return `record:${soFar} ${s.requests} requests, ${recorded} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors, ${s.clientAborts} client aborts, ${s.requestTimeouts} request timeouts, ${s.cutAtStop} cut at stop, ${unrecorded} not recorded (write errors)`;
     };
-    const progress = setInterval(() => process.stderr.write(line() + '\n'), 10_000);
+    const progress = setInterval(() => process.stderr.write(line(' so far') + '\n'), 10_000);
     progress.unref();
     const file: Sink = {
       ...sink,

@@ -1,12 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { ReplayArgs } from '../../replay/replay-args.js';
-import { decimalFlag, durationFlag, loopFlag, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
+import { decimalFlag, durationFlag, limitDurationFlag, limitShareFlag, loopFlag, oldSpelling, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
 
 const list = { type: 'string', array: true } as const;
 
 function builder(y: Argv): Argv<ReplayArgs> {
-  return y
-    .example('$0 replay traffic.jsonl.gz --target http://staging:8080 --report report/', 'recorded timing; responses compared with the recorded ones')
+  return oldSpelling(y, 'report', 'out')
+    .example('$0 replay traffic.jsonl.gz --target http://staging:8080 --out report/', 'recorded timing; responses compared with the recorded ones')
     .example('$0 replay traffic.jsonl.gz --primary http://a1:8080 --secondary http://a2:8080 --candidate http://b:8080 --fail-on-diff', 'noise mode: differences a1/a2 also show are noise')
     .example('$0 replay traffic.jsonl.gz -t http://staging:8080 --rate 200 --duration 60s --loop forever --no-compare', 'a load test from real requests')
     .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files (.jsonl[.gz], .har, .gor, .pcap[ng]); several are merged by time' })
@@ -21,7 +21,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('poisson', { type: 'boolean', default: false, describe: 'with --rate: Poisson arrivals instead of even spacing' })
     .option('ramp', rampFlag('ramp', { describe: 'FROM:TO:DURATION ramping rate, e.g. 10:500:60s' }))
     .option('loop', loopFlag('loop', { describe: 'play the capture N times (or "forever"), timing continuing across loops' }))
-    .option('duration', durationFlag('duration', { above: true, describe: 'stop scheduling after this long (500ms, 10s, 1h30m; a bare number is seconds)' }))
+    .option('duration', durationFlag('duration', { above: true, describe: 'stop scheduling after this long (500ms, 10s, 1h30m)' }))
     .option('max-requests', wholeFlag('max-requests', { min: 1, describe: 'stop after this many requests' }))
     .option('seed', wholeFlag('seed', { max: 2 ** 32 - 1, default: 1, describe: 'seed for --poisson and --sample' }))
     .group(['proxy', 'env-proxy', 'connections', 'pipelining', 'connect-timeout', 'timeout', 'max-in-flight', 'max-queue', 'insecure', 'ca', 'preserve-host', 'tag-header'], 'Dispatch:')
@@ -61,23 +61,25 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('ignore-regex', { ...list, describe: 'regex on field names left out ("header:date", "body:\\$\\..*At$")' })
     .option('ignore-array-order', { type: 'boolean', default: false, describe: 'JSON arrays equal in any order' })
     .option('fail-on-diff', { type: 'boolean', default: false, describe: 'exit 1 when responses differ (noise mode: when regressions remain)' })
-    .group(['results', 'summary', 'report', 'junit', 'json', 'skip-invalid', 'max-error-rate', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet'], 'Output:')
+    .group(['results', 'summary', 'out', 'junit', 'json', 'skip-invalid', 'max-error-rate', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet', 'progress', 'metrics-remote-write'], 'Output:')
     .option('results', { type: 'string', describe: 'JSONL file: one line per request per target' })
     .option('summary', { type: 'string', describe: 'JSON summary file' })
-    .option('report', { type: 'string', describe: 'directory for the HTML report (index.html) and summary.json' })
+    .option('out', { type: 'string', describe: 'directory for the HTML report (index.html) and summary.json' })
     .option('junit', { type: 'string', describe: 'JUnit XML file: run validity and one testcase per target' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
     .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines (counted) instead of failing' })
-    .option('max-error-rate', { type: 'string', default: '1%', describe: 'fail (exit 1) when a target\'s transport errors exceed this share of its requests; "off" for no gate' })
-    .option('max-lag-p99', { type: 'string', default: '10', describe: 'validity gate: schedule lag p99 (ms) beyond this and beyond a fifth of the target\'s raw latency p99 makes the run invalid (exit 3); "off" for no gate' })
-    .option('max-loop-delay', { type: 'string', default: '50', describe: 'validity gate: generator event-loop delay p99 limit (ms; exit 3 beyond); "off" for no gate' })
+    .option('max-error-rate', limitShareFlag('max-error-rate', { default: '1%', describe: 'fail (exit 1) when a target\'s transport errors exceed this share of its requests; "off" for no gate' }))
+    .option('max-lag-p99', limitDurationFlag('max-lag-p99', { default: '10ms', describe: 'validity gate: schedule lag p99 beyond this and beyond a fifth of the target\'s raw latency p99 makes the run invalid (exit 3); "off" for no gate' }))
+    .option('max-loop-delay', limitDurationFlag('max-loop-delay', { default: '50ms', describe: 'validity gate: generator event-loop delay p99 limit (exit 3 beyond); "off" for no gate' }))
     .option('drain', durationFlag('drain', { default: '30s', describe: 'after the schedule, wait this long for outstanding responses' }))
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
     .group(['workers', 'coordinator', 'barrier-timeout', 'heartbeat-timeout'], 'Workers (one load, many processes, one result):')
     .option('workers', wholeFlag('workers', { min: 1, max: 1024, describe: 'spread the load over N worker processes (local, or with --coordinator the N remote workers to wait for)' }))
     .option('coordinator', { type: 'string', describe: 'redis://host:port: hand the work to `shadowtap worker` processes anywhere' })
     .option('barrier-timeout', durationFlag('barrier-timeout', { above: true, default: '30s', describe: 'workers must join, and be ready, within this long (else exit 3)' }))
-    .option('heartbeat-timeout', durationFlag('heartbeat-timeout', { above: true, default: '3s', describe: 'a worker silent this long makes the run invalid (exit 3)' })) as unknown as Argv<ReplayArgs>;
+    .option('heartbeat-timeout', durationFlag('heartbeat-timeout', { above: true, default: '3s', describe: 'a worker silent this long makes the run invalid (exit 3)' }))
+    .option('progress', { type: 'boolean', describe: 'progress lines on stderr even when it is not a terminal (default there: one final line)' })
+    .option('metrics-remote-write', { type: 'string', describe: 'stream per-second metrics (rate, latency, errors, lag per target) to this Prometheus remote-write URL' }) as unknown as Argv<ReplayArgs>;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {

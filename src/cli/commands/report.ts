@@ -11,9 +11,9 @@ export const reportCommand: CommandModule<object, Args> = {
   describe: 'Render the HTML report (and JUnit) again from a summary.json, or from a replay --summary file',
   builder: (y) =>
     y
-      .example('$0 report report/summary.json --out report-again/', 'the HTML report of a `run --report` again')
+      .example('$0 report report/summary.json --out report-again/', 'the HTML report of a `run --out` again')
       .example('$0 report replay-summary.json --out replay-report/ --junit replay-report/junit.xml', 'from `replay --summary`, with JUnit')
-      .positional('summary', { type: 'string', demandOption: true, describe: 'summary.json of `run --report`, or the --summary file of `replay`' })
+      .positional('summary', { type: 'string', demandOption: true, describe: 'summary.json of `run --out`, or the --summary file of `replay`' })
       .option('out', { type: 'string', demandOption: true, describe: 'write DIR/index.html and DIR/summary.json' })
       .option('junit', { type: 'string', describe: 'also write JUnit XML here' }),
   handler: async (args) => {

@@ -1,33 +1,39 @@
 import type { CommandModule } from 'yargs';
+import { limitDurationFlag, oldSpelling } from '../options.js';
 
 interface Args {
   file: string;
-  report?: string;
+  out?: string;
   junit?: string;
   only?: string[];
   json: boolean;
   'base-url'?: string[];
   quiet: boolean;
-  'max-lag-p99'?: string;
-  'max-loop-delay'?: string;
+  progress?: boolean;
+  'metrics-remote-write'?: string;
+  /** ms, Infinity for "off" */
+  'max-lag-p99'?: number;
+  'max-loop-delay'?: number;
 }
 
 export const runCommand: CommandModule<object, Args> = {
   command: 'run [file]',
   describe: 'Run scenarios (smoke checks, load phases, thresholds, A/B comparisons) from scenarios.yaml',
   builder: (y) =>
-    y
-      .example('$0 run scenarios.yaml --report report/ --junit report/junit.xml', 'every scenario; the exit code is the verdict')
+    oldSpelling(y, 'report', 'out')
+      .example('$0 run scenarios.yaml --out report/ --junit report/junit.xml', 'every scenario; the exit code is the verdict')
       .example('$0 run scenarios.yaml --only smoke --base-url failfast=http://127.0.0.1:8081', 'one scenario, one configuration at a running service')
       .positional('file', { type: 'string', default: 'scenarios.yaml', describe: 'scenarios file' })
-      .option('report', { type: 'string', describe: 'write DIR/index.html and DIR/summary.json' })
+      .option('out', { type: 'string', describe: 'write DIR/index.html and DIR/summary.json' })
       .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per threshold, check and comparison)' })
       .option('only', { type: 'string', array: true, describe: 'run only the named scenario(s)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary (report model) as JSON on stdout' })
       .option('base-url', { type: 'string', array: true, describe: 'NAME=URL: use this URL for configuration NAME (its start command is skipped)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
-      .option('max-lag-p99', { type: 'string', describe: 'validity gate for every scenario: schedule lag p99 (ms) beyond this and beyond a fifth of the raw latency p99 makes a run invalid; "off" for no gate (default: each scenario\'s validity.maxLagP99, else 10)' })
-      .option('max-loop-delay', { type: 'string', describe: 'validity gate for every scenario: generator event-loop delay p99 limit (ms); "off" for no gate' }),
+      .option('metrics-remote-write', { type: 'string', describe: 'stream per-second metrics (rate, latency, errors, lag per run and target) to this Prometheus remote-write URL' })
+      .option('progress', { type: 'boolean', describe: 'progress lines on stderr even when it is not a terminal (default there: each run\'s result line)' })
+      .option('max-lag-p99', limitDurationFlag('max-lag-p99', { describe: 'validity gate for every scenario: schedule lag p99 beyond this and beyond a fifth of the raw latency p99 makes a run invalid; "off" for no gate (default: each scenario\'s validity.maxLagP99, else 10ms)' }))
+      .option('max-loop-delay', limitDurationFlag('max-loop-delay', { describe: 'validity gate for every scenario: generator event-loop delay p99 limit; "off" for no gate' })),
   handler: async (args) => {
     const { InputError } = await import('../../errors.js');
     const baseUrls: Record<string, string> = {};
@@ -36,13 +42,12 @@ export const runCommand: CommandModule<object, Args> = {
       if (!m) throw new InputError(`--base-url ${kv}: expected NAME=http://host:port`);
       baseUrls[m[1]!] = m[2]!;
     }
-    const { limitMs } = await import('../../replay/gate-flags.js');
     const validity = {
-      ...(args['max-lag-p99'] !== undefined ? { maxLagP99Ms: limitMs(args['max-lag-p99'], '--max-lag-p99') } : {}),
-      ...(args['max-loop-delay'] !== undefined ? { maxEventLoopDelayP99Ms: limitMs(args['max-loop-delay'], '--max-loop-delay') } : {}),
+      ...(args['max-lag-p99'] !== undefined ? { maxLagP99Ms: args['max-lag-p99'] } : {}),
+      ...(args['max-loop-delay'] !== undefined ? { maxEventLoopDelayP99Ms: args['max-loop-delay'] } : {}),
     };
     const { runScenarioFile } = await import('../../scenarios/run-file.js');
-    const model = await runScenarioFile(args.file, { only: args.only, baseUrls, report: args.report, junit: args.junit, quiet: args.quiet, json: args.json, validity });
+    const model = await runScenarioFile(args.file, { only: args.only, baseUrls, report: args.out, junit: args.junit, quiet: args.quiet, progress: args.progress, metricsRemoteWrite: args['metrics-remote-write'], json: args.json, validity });
     process.exitCode = model.exitCode;
   },
 };

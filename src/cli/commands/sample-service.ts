@@ -29,7 +29,7 @@ export const sampleServiceCommand: CommandModule<object, Args> = {
       .option('build-version', { type: 'string', default: '0.0.0-dev', describe: 'the version /health reports (tells configurations apart)' })
       .option('maintenance', { type: 'boolean', default: false, describe: 'start in maintenance mode' })
       .option('latency-factor', decimalFlag('latency-factor', { max: 1000, default: 1, describe: 'multiply work time (1.3 = 30 % slower)' }))
-      .option('render-ms', durationFlag('render-ms', { bare: 'ms', max: 60_000, default: 5, describe: 'work time of /render (a bare number is ms)' }))
+      .option('render-ms', durationFlag('render-ms', { bare: 'ms', bareNote: false, max: 60_000, default: 5, describe: 'work time of /render (a bare number is ms)' }))
       .option('admin-token', { type: 'string', describe: 'bearer token for POST /admin/maintenance (default: $SHADOWTAP_ADMIN_TOKEN or random, printed on stderr)' }),
   handler: async (args) => {
     const { startSampleService } = await import('../../service/app.js');

@@ -17,13 +17,15 @@ export const input: InputModule = {
       ...(opts.live?.tcpdump ? { tcpdump: opts.live.tcpdump } : {}),
       source: { capture: iface, kind: 'live', host },
     });
-    const source: Source & { ready: Promise<void> } = {
+    const source: Source & { ready: Promise<void>; poll: () => void } = {
       name: `interface ${iface}`,
       origin: { kind: 'live', capture: iface, ports: opts.ports ?? [], host },
       batches: () => oneByOne(live.exchanges),
       stop: () => live.stop(),
       stats: () => live.stats,
       ready: live.ready,
+      // Asks tcpdump for its counts, so kernel drops show while it runs.
+      poll: () => live.poll(),
     };
     return source;
   },

@@ -1,0 +1,66 @@
+import { compress } from 'snappyjs';
+import { encodeWriteRequest, type Series } from './write-request.js';
+
+export interface RemoteWriteStats {
+  sent: number;
+  failed: number;
+  /** batches left out because the queue was full (the endpoint is slower than the run) */
+  dropped: number;
+}
+
+/**
+ * Streams batches of samples to a Prometheus remote-write endpoint without ever making the load wait:
+ * push() only queues (bounded; when full the oldest batch is dropped and counted), one request is in
+ * flight at a time, and close() gives the last batches a bounded time to leave.
+ */
+export class RemoteWriter {
+  private readonly queue: Series[][] = [];
+  private sending: Promise<void> | undefined;
+  readonly stats: RemoteWriteStats = { sent: 0, failed: 0, dropped: 0 };
+  private lastError = '';
+
+  constructor(
+    private readonly url: string,
+    private readonly o: { maxQueue?: number; timeoutMs?: number; onError?: (message: string) => void } = {},
+  ) {}
+
+  push(batch: Series[]): void {
+    if (batch.length === 0) return;
+    if (this.queue.length >= (this.o.maxQueue ?? 60)) {
+      this.queue.shift();
+      this.stats.dropped++;
+    }
+    this.queue.push(batch);
+    this.sending ??= this.drain().finally(() => (this.sending = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) {
+      try {
+        const res = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', 'User-Agent': 'shadowtap' },
+          body: compress(encodeWriteRequest(batch)),
+          signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
+        });
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        this.stats.sent++;
+      } catch (err) {
+        this.stats.failed++;
+        const message = err instanceof Error ? err.message : String(err);
+        // Said once per kind of failure, not once a second.
+        if (message !== this.lastError) this.o.onError?.(`remote write: ${message}`);
+        this.lastError = message;
+      }
+    }
+  }
+
+  /** Waits for the queue to empty, at most `waitMs`. */
+  async close(waitMs = 5000): Promise<RemoteWriteStats> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.sending, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+    return this.stats;
+  }
+}
