@@ -37,7 +37,8 @@ export function axisValue(kind: AxisKind, v: number): string {
     case 'ms': return ms(v);
     case 'perSec': return `${num(v)}/s`;
     case 'percent': return `${num(v)} %`;
-    case 'nines': return v >= 5 ? 'max' : `p${num(100 * (1 - 10 ** -v))}`;
+    // As many decimals as the nines need (p99.99, not p100), and no more.
+    case 'nines': return v >= 5 ? 'max' : `p${Number((100 * (1 - 10 ** -v)).toFixed(Math.max(0, Math.ceil(v - 1e-9) - 2)))}`;
   }
 }
 
