@@ -2,7 +2,7 @@ import { distributionChart, latencyChart, rateChart, responsesChart } from '../c
 import { esc } from '../escape.js';
 import type { DifferenceRow, ReplayReport, ReplayTargetReport } from '../model.js';
 import { endpointsTable, failedCount, LATENCY_NOTE, part, statusMix, validityCells, VALIDITY_HEADERS } from './run-tables.js';
-import { badge, code, measure, table, text, type Cell } from './table.js';
+import { badge, code, measure, table, type Cell } from './table.js';
 import { thresholdsTable } from './verdict-tables.js';
 
 /** The URL, its role and the proxy it was reached through: one cell, so the numbers keep their room. */
