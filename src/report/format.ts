@@ -1,46 +1,7 @@
 import type { ThresholdResult, Unit } from './model.js';
+import { ms, num } from './shared-format.js';
 
-/**
- * Formatters. num, ms, tick and axisValue also run in the page (the chart script carries their
- * source, see html/chart-script.ts): keep them self-contained — no imports, only each other.
- */
-
-/** A number shown to a person: three significant figures-ish, thousands separated. */
-export function num(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  const digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
-  return v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
-}
-
-/** Milliseconds with a unit; seconds past 10 s so long tails stay readable. */
-export function ms(v: number): string {
-  return Math.abs(v) >= 10_000 ? `${num(v / 1000)} s` : `${num(v)} ms`;
-}
-
-/** Short axis tick label (no unit). */
-export function tick(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e6) return `${num(v / 1e6)}M`;
-  if (a >= 1e4) return `${num(v / 1e3)}k`;
-  return num(v);
-}
-
-/** What a chart axis holds; the page formats hover values and ticks by it. */
-export type AxisKind = 'sec' | 'rate' | 'ms' | 'perSec' | 'percent' | 'nines';
-
-/** A chart value with its unit (hover legend, marker titles). `nines` is −log10(1 − p/100); 5 is the max. */
-export function axisValue(kind: AxisKind, v: number): string {
-  switch (kind) {
-    case 'sec': return `${num(v)} s`;
-    case 'rate': return `${num(v)} req/s`;
-    case 'ms': return ms(v);
-    case 'perSec': return `${num(v)}/s`;
-    case 'percent': return `${num(v)} %`;
-    // As many decimals as the nines need (p99.99, not p100), and no more.
-    case 'nines': return v >= 5 ? 'max' : `p${Number((100 * (1 - 10 ** -v)).toFixed(Math.max(0, Math.ceil(v - 1e-9) - 2)))}`;
-  }
-}
+export { axisValue, ms, num, tick, type AxisKind } from './shared-format.js';
 
 export function pct(fraction: number): string {
   return `${num(fraction * 100)} %`;

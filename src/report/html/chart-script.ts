@@ -1,13 +1,12 @@
-import { axisValue, ms, num, tick } from '../format.js';
+import { FORMAT_SOURCE } from '../shared-format.js';
 
 /**
  * The page's chart script: it draws every `figure.chart[data-chart]` with uPlot from the JSON the
  * figure carries. uPlot gives the hover legend (values under the cursor), drag-to-zoom on time
  * (double-click resets) and series toggles (click a legend entry). Markers and limits are HTML over
- * the plot, placed in rows so labels at nearby x never overlap. The formatters are format.ts's own
- * functions, carried as source: one implementation for the tables and the hover values.
+ * the plot, placed in rows so labels at nearby x never overlap. The formatters are shared-format.ts's
+ * source, the same text Node runs for the tables: one implementation.
  */
-const FORMATTERS = [num, ms, tick, axisValue].map((f) => f.toString()).join('\n');
 
 const DRAW = String.raw`
 var H = 260;
@@ -61,4 +60,4 @@ function draw(fig) {
 document.querySelectorAll('figure.chart[data-chart]').forEach(draw);
 `;
 
-export const CHART_SCRIPT = `(function(){'use strict';\n${FORMATTERS}\n${DRAW}})();`;
+export const CHART_SCRIPT = `(function(){'use strict';\n${FORMAT_SOURCE}\n${DRAW}})();`;
