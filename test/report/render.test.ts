@@ -142,6 +142,19 @@ describe('content', () => {
     expect(fig).not.toContain('chart-data');
   });
 
+  it('says when a proxy carried the requests, and counts differing requests, not field hits', () => {
+    const m = replayModel();
+    m.replay!.summary.targets[2]!.proxy = 'http://user:***@127.0.0.1:3128';
+    const r = renderHtml(m);
+    expect(r).toContain('Requests went through HTTP proxy <code>http://user:***@127.0.0.1:3128</code> (2 targets direct); latency includes the proxy hop.');
+    expect(r).toContain('via proxy <code>http://user:***@127.0.0.1:3128</code>');
+    // 12 requests differ beyond noise out of 1,600 compared; the 1,600 noise hits are a field apart, not requests.
+    const card = r.slice(r.indexOf('data-card="differences"'), r.indexOf('</div></div>', r.indexOf('data-card="differences"')));
+    expect(card).toContain('Differing requests');
+    expect(card).toContain('12 <span class="of">of 1,600</span>');
+    expect(card).toContain('in 1 field, 1 noise field apart');
+  });
+
   it('writes index.html and summary.json holding the model', async () => {
     const dir = tempDir('shadowtap-report-');
     const m = replayModel();

@@ -77,7 +77,7 @@ describe('a real replay, reported', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('data-table="differences"');
     expect(html).toContain('<code>body:$.user.email</code>');
-    expect(html.match(/<figure class="chart">/g)!.length).toBe(1 + 3 * targets.length);
+    expect(html.match(/<figure class="chart" data-chart>/g)!.length).toBe(1 + 3 * targets.length);
 
     // The same report straight from the replay command, gated on regressions: exit 1, and the report says why.
     const direct = join(dir, 'direct');
