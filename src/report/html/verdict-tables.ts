@@ -29,7 +29,7 @@ function actualCell(g: ThresholdGroup): Cell {
   if (nums.length === 0) return { html: esc(values.map((v) => withUnit(v, first.unit)).join(', ')), value: values };
   const median = nums[Math.floor((nums.length - 1) / 2)]!;
   const range = `${withUnit(nums[0], first.unit)} – ${withUnit(nums.at(-1), first.unit)}`;
-  return { html: `median ${esc(withUnit(median, first.unit))} <span class="muted">(${esc(range)}, ${esc(results.length)} runs)</span>`, value: values, cls: 'num' };
+  return { html: `median ${esc(withUnit(median, first.unit))} <span class="muted">(${esc(range)}, ${esc(results.length)} runs)</span>`, value: values };
 }
 
 function resultCell(g: ThresholdGroup): Cell {
