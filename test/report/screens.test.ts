@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { ReportModel } from '../../src/report/model.js';
 import { writeReport } from '../../src/report/write.js';
 import { openReport, useBrowser } from '../helpers/report-browser.js';
-import { replayModel, scenariosModel } from '../helpers/report-models.js';
+import { comparedModel } from '../../src/report/compare/model.js';
+import { compareSides } from '../../src/scenarios/compare.js';
+import { abScenario, replayModel, scenariosModel } from '../helpers/report-models.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const browser = useBrowser();
@@ -102,6 +104,23 @@ describe('the report at 1400 and 800 px', () => {
       } finally {
         await narrow.page.close();
       }
+    }
+  });
+
+  it('two runs side by side at 1400 px: the comparisons fit, every chart drawn', async () => {
+    const today = scenariosModel();
+    today.scenarios[2]!.configurations[0]!.phases = abScenario().configurations[1]!.phases;
+    const model = comparedModel({ file: 'yesterday/summary.json', model: scenariosModel() }, { file: 'today/summary.json', model: today }, compareSides);
+    const { page, problems } = await opened('compare', model, 1400);
+    try {
+      expect(problems).toEqual([]);
+      expect(await overflowing(page)).toEqual([]);
+      expect(await page.locator('#scenario-a-b table[data-table="comparisons"] tbody tr').count()).toBe(6);
+      const figures = await page.locator('figure.chart[data-chart]').count();
+      expect(await page.locator('figure.chart[data-chart] canvas').count()).toBe(figures);
+      expect(await overlappingLabels(page)).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 });

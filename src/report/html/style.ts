@@ -29,6 +29,7 @@ caption{caption-side:bottom;text-align:left;color:var(--muted);font-size:12px;pa
 th,td{border-bottom:1px solid var(--line);padding:5px 7px;text-align:left;vertical-align:top}
 th{font-weight:600;background:#fafbfc;white-space:nowrap}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.num.wrap{white-space:normal;min-width:7em}
 td.nowrap{white-space:nowrap}
 code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f0f2f5;border-radius:4px;padding:0 4px;overflow-wrap:break-word}
 .error{color:var(--bad)}

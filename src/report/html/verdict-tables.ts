@@ -82,8 +82,8 @@ export function comparisonsTable(cs: ComparisonResult[]): string {
   const rows = cs.map((c): Cell[] => [
     { html: `<code>${esc(c.metric)}</code>`, value: c.metric },
     text(c.phase ?? ''),
-    { html: `${esc(c.a.configuration)}: ${esc(withUnit(c.a.value, c.unit))}`, value: c.a.value, cls: 'num' },
-    { html: `${esc(c.b.configuration)}: ${esc(withUnit(c.b.value, c.unit))}`, value: c.b.value, cls: 'num' },
+    { html: `${esc(c.a.configuration)}: ${esc(withUnit(c.a.value, c.unit))}`, value: c.a.value, cls: 'num wrap' },
+    { html: `${esc(c.b.configuration)}: ${esc(withUnit(c.b.value, c.unit))}`, value: c.b.value, cls: 'num wrap' },
     { html: `${esc(signed(c.difference, c.unit))}${c.relative !== undefined ? ` <span class="muted">(${esc(signed(c.relative * 100, 'count'))} %)</span>` : ''}`, value: c.difference, cls: 'num' },
     { html: `[${esc(signed(c.ci.low, c.unit))}, ${esc(signed(c.ci.high, c.unit))}] <span class="muted">${esc(num(c.ci.level * 100))} %</span> ${intervalSvg(c)}`, value: `${c.ci.low},${c.ci.high}`, cls: 'num' },
     { html: `${esc(c.a.runs.length)} × ${esc(c.b.runs.length)}`, value: c.a.runs.length },
