@@ -17,7 +17,8 @@ function differencesCard(r: ReplayReport): string {
   const noise = r.differences.length - fields;
   const n = (v: number): string => esc(v.toLocaleString('en-US'));
   const fieldLine = `<div class="sub">in ${n(fields)} field${fields === 1 ? '' : 's'}${noise ? `, ${n(noise)} noise field${noise === 1 ? '' : 's'} apart` : ''}</div>`;
-  if (!r.differingRequests) return card('Differing fields', `${n(fields)}${fieldLine}`, 'differences');
+  // An older summary without request counts: fields are all it can say, and it says so.
+  if (!r.differingRequests) return card('Differing fields', `${n(fields)}${noise ? `<div class="sub">${n(noise)} noise field${noise === 1 ? '' : 's'} apart</div>` : ''}`, 'differences');
   return card('Differing requests', `${n(r.differingRequests.differing)} <span class="of">of ${n(r.differingRequests.compared)}</span>${fieldLine}`, 'differences');
 }
 
