@@ -116,7 +116,10 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
     skipped += s.skipped;
   }
   const offeredSpanUs = pace === 'max' ? durationUs : Math.max(lastIntendedUs, 1);
-  const targets = stats.map((s) => s.summary(durationUs, offeredSpanUs, pace === 'schedule'));
+  const targets = stats.map((s, i) => {
+    const proxy = opts.targets[i]?.proxy;
+    return { ...s.summary(durationUs, offeredSpanUs, pace === 'schedule'), ...(proxy ? { proxy: safeUrl(proxy) } : {}) };
+  });
   return { startedAt, startEpochUs, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule', targets) };
 }
 

@@ -115,6 +115,8 @@ export interface EndpointStats {
 
 export interface TargetSummary {
   url: string;
+  /** The HTTP proxy the requests went through (password redacted); absent when none. */
+  proxy?: string;
   requests: number;
   offeredRate: number;
   achievedRate: number;

@@ -1,8 +1,8 @@
+import { chartFigure, type Series } from './chart-spec.js';
 import { nines } from './distribution.js';
-import { ms, num, tick } from './format.js';
+import { ms, num } from './format.js';
 import type { DistributionPoint, IntervalStats, KneeResult, PhaseReport, TimelineEvent } from './model.js';
-import { lineChart, type Series } from './svg/line-chart.js';
-import { ERROR, OFFERED, OK, colour } from './svg/palette.js';
+import { ERROR, OFFERED, OK, colour, dashOf } from './palette.js';
 
 /** What the time-series charts need of a phase or a replay target. */
 export interface TimeSeriesSource {
@@ -14,7 +14,6 @@ export interface TimeSeriesSource {
 
 const sec = (startMs: number): number => startMs / 1000;
 const perSec = (count: number, intervalMs: number): number => count / (intervalMs / 1000);
-const secLabel = (s: number): string => `${num(s)} s`;
 
 function markers(src: TimeSeriesSource): Array<{ x: number; label: string; colour?: string }> {
   const out: Array<{ x: number; label: string; colour?: string }> = (src.timeline ?? []).map((e) => ({ x: sec(e.atMs), label: e.state ? `${e.label}: ${e.state}` : e.label }));
@@ -25,7 +24,9 @@ function markers(src: TimeSeriesSource): Array<{ x: number; label: string; colou
   return out;
 }
 
-/** p50/p90/p99 of successful requests over time, and p99 of failed ones (dashed). */
+const limitAt = (limitMs: number | undefined): Array<{ y: number; label: string }> => (limitMs !== undefined ? [{ y: limitMs, label: `p99 limit ${ms(limitMs)}` }] : []);
+
+/** p50/p90/p99 of successful requests over time, and p50/p99 of failed ones (dashed). */
 export function latencyChart(src: TimeSeriesSource, title: string): string {
   const iv = src.intervals;
   const okAt = (pick: (i: IntervalStats) => number) => iv.map((i): [number, number | null] => [sec(i.startMs), i.ok > 0 ? pick(i) : null]);
@@ -35,11 +36,11 @@ export function latencyChart(src: TimeSeriesSource, title: string): string {
     { label: 'p99 ok', colour: '#1b2a4a', points: okAt((i) => i.latency.p99) },
   ];
   if (iv.some((i) => i.errors > 0 && i.errorLatency)) {
-    series.push({ label: 'p50 failed', colour: '#E69F00', dashed: true, points: iv.map((i) => [sec(i.startMs), i.errors > 0 && i.errorLatency ? i.errorLatency.p50 : null]) });
-    series.push({ label: 'p99 failed', colour: ERROR, dashed: true, points: iv.map((i) => [sec(i.startMs), i.errors > 0 && i.errorLatency ? i.errorLatency.p99 : null]) });
+    const failedAt = (pick: (p: NonNullable<IntervalStats['errorLatency']>) => number) => iv.map((i): [number, number | null] => [sec(i.startMs), i.errors > 0 && i.errorLatency ? pick(i.errorLatency) : null]);
+    series.push({ label: 'p50 failed', colour: '#E69F00', dash: [5, 4], points: failedAt((l) => l.p50) });
+    series.push({ label: 'p99 failed', colour: ERROR, dash: [5, 4], points: failedAt((l) => l.p99) });
   }
-  const limits = src.knee?.p99LimitMs !== undefined ? [{ y: src.knee.p99LimitMs, label: `p99 limit ${ms(src.knee.p99LimitMs)}` }] : [];
-  return lineChart({ title, xLabel: 'time (s)', yLabel: 'latency (ms)', series, markers: markers(src), limits, xFormat: secLabel, yFormat: ms });
+  return chartFigure({ title, xLabel: 'time (s)', yLabel: 'latency (ms)', x: 'sec', y: 'ms', series, markers: markers(src), limits: limitAt(src.knee?.p99LimitMs) });
 }
 
 /** Responses per second, OK vs error, over time. */
@@ -48,29 +49,30 @@ export function responsesChart(src: TimeSeriesSource, title: string): string {
     { label: 'ok/s', colour: OK, area: true, points: src.intervals.map((i) => [sec(i.startMs), perSec(i.ok, src.intervalMs)]) },
     { label: 'errors/s', colour: ERROR, area: true, points: src.intervals.map((i) => [sec(i.startMs), perSec(i.errors, src.intervalMs)]) },
   ];
-  return lineChart({ title, xLabel: 'time (s)', yLabel: 'responses/s', series, markers: markers(src), xFormat: secLabel, yFormat: (v) => `${num(v)}/s` });
+  return chartFigure({ title, xLabel: 'time (s)', yLabel: 'responses/s', x: 'sec', y: 'perSec', series, markers: markers(src) });
 }
 
 /** Offered (scheduled) vs achieved (successful responses) rate over time: where they part, the target is past capacity. */
 export function rateChart(src: TimeSeriesSource, title: string): string {
   const series: Series[] = [
-    { label: 'offered', colour: OFFERED, dashed: true, points: src.intervals.map((i) => [sec(i.startMs), perSec(i.offered, src.intervalMs)]) },
+    { label: 'offered', colour: OFFERED, dash: [5, 4], points: src.intervals.map((i) => [sec(i.startMs), perSec(i.offered, src.intervalMs)]) },
     { label: 'achieved (ok)', colour: '#0072B2', points: src.intervals.map((i) => [sec(i.startMs), perSec(i.ok, src.intervalMs)]) },
   ];
-  return lineChart({ title, xLabel: 'time (s)', yLabel: 'req/s', series, markers: markers(src), xFormat: secLabel, yFormat: (v) => `${num(v)} req/s` });
+  return chartFigure({ title, xLabel: 'time (s)', yLabel: 'req/s', x: 'sec', y: 'rate', series, markers: markers(src) });
 }
 
-const PERCENTILE_TICKS = [0, 90, 99, 99.9, 99.99, 100].map((p) => ({ value: nines(p), label: p === 100 ? 'max' : `p${p}` }));
+/** The percentile axis: 0, p90, p99, p99.9, p99.99, max. */
+const PERCENTILE_TICKS = [0, 90, 99, 99.9, 99.99, 100].map((p) => nines(p));
 
-/** Latency by percentile on a nines axis, one line per labelled distribution (configuration overlay). */
-export function distributionChart(items: Array<{ label: string; points: DistributionPoint[]; group?: number }>, title: string): string {
+/** Latency by percentile on a nines axis, one line per labelled distribution (run overlay). */
+export function distributionChart(items: Array<{ label: string; points: DistributionPoint[]; colour?: string; dash?: number[] }>, title: string): string {
   const series: Series[] = items.map((it, i) => ({
     label: it.label,
-    colour: colour(it.group ?? i),
+    colour: it.colour ?? colour(i),
+    ...(it.dash ? { dash: it.dash } : {}),
     points: it.points.map((p): [number, number] => [nines(p.percentile), p.ms]),
   }));
-  const xFormat = (x: number): string => (x >= 5 ? 'max' : `p${num(100 * (1 - 10 ** -x))}`);
-  return lineChart({ title, xLabel: 'percentile', yLabel: 'latency (ms)', series, xTicks: PERCENTILE_TICKS, xFormat, yFormat: ms });
+  return chartFigure({ title, xLabel: 'percentile', yLabel: 'latency (ms)', x: 'nines', y: 'ms', series, xTicks: PERCENTILE_TICKS });
 }
 
 /** Label of a phase run inside an overlay: "fail-fast", or "fail-fast #3" when repeated. */
@@ -78,24 +80,30 @@ export function runLabel(configuration: string, p: PhaseReport): string {
   return p.repeat === undefined ? configuration : `${configuration} #${p.repeat + 1}`;
 }
 
+/** One run in an overlay: its own colour (ten runs, ten colours), its configuration's dash. */
+export interface OverlayRun {
+  label: string;
+  p: PhaseReport;
+  group: number;
+}
+
 /**
- * Configurations overlaid on one phase: p99 (ok) against offered rate for ramps — so configurations
- * line up by load, not by clock — and against time otherwise; plus achieved rate the same way.
+ * Runs overlaid on one phase: p99 (ok) against offered rate for ramps — so configurations line up
+ * by load, not by clock — and against time otherwise; achieved rate and error rate the same way.
  */
-export function overlayCharts(phase: string, runs: Array<{ label: string; p: PhaseReport; group: number }>): string[] {
+export function overlayCharts(phase: string, runs: OverlayRun[]): string[] {
   const ramp = runs.every((r) => r.p.kind === 'ramp');
-  const xOf = (r: { p: PhaseReport }, i: IntervalStats): number => (ramp ? perSec(i.offered, r.p.intervalMs) : sec(i.startMs));
+  const xOf = (r: OverlayRun, i: IntervalStats): number => (ramp ? perSec(i.offered, r.p.intervalMs) : sec(i.startMs));
   const xLabel = ramp ? 'offered rate (req/s)' : 'time (s)';
-  const xFormat = ramp ? (v: number) => `${num(v)} req/s offered` : secLabel;
-  const lat: Series[] = runs.map((r) => ({ label: r.label, colour: colour(r.group), points: r.p.stats.intervals.map((i): [number, number | null] => [xOf(r, i), i.ok > 0 ? i.latency.p99 : null]) }));
-  const err: Series[] = runs.map((r) => ({ label: r.label, colour: colour(r.group), points: r.p.stats.intervals.map((i): [number, number] => [xOf(r, i), i.ok + i.errors > 0 ? i.errors / (i.ok + i.errors) * 100 : 0]) }));
-  const ach: Series[] = runs.map((r) => ({ label: r.label, colour: colour(r.group), points: r.p.stats.intervals.map((i): [number, number] => [xOf(r, i), perSec(i.ok, r.p.intervalMs)]) }));
-  const kneeMarkers = ramp ? runs.flatMap((r) => (r.p.knee?.kneeRate != null ? [{ x: r.p.knee.kneeRate, label: `knee ${r.label}`, colour: colour(r.group) }] : [])) : [];
+  const look = (r: OverlayRun, k: number) => ({ label: r.label, colour: colour(k), ...(dashOf(r.group) ? { dash: dashOf(r.group) } : {}) });
+  const lines = (pick: (r: OverlayRun, i: IntervalStats) => number | null): Series[] => runs.map((r, k) => ({ ...look(r, k), points: r.p.stats.intervals.map((i): [number, number | null] => [xOf(r, i), pick(r, i)]) }));
+  const kneeMarkers = ramp ? runs.flatMap((r, k) => (r.p.knee?.kneeRate != null ? [{ x: r.p.knee.kneeRate, label: `knee ${r.label}`, colour: colour(k) }] : [])) : [];
   const limit = runs.map((r) => r.p.knee?.p99LimitMs).find((v) => v !== undefined);
+  const x = ramp ? 'rate' as const : 'sec' as const;
   return [
-    lineChart({ title: `${phase}: p99 latency (ok), all configurations`, xLabel, yLabel: 'p99 (ms)', series: lat, markers: kneeMarkers, limits: limit !== undefined ? [{ y: limit, label: `p99 limit ${ms(limit)}` }] : [], xFormat, yFormat: ms }),
-    lineChart({ title: `${phase}: successful responses/s, all configurations`, xLabel, yLabel: 'ok/s', series: ach, markers: kneeMarkers, xFormat, yFormat: (v) => `${num(v)}/s` }),
-    lineChart({ title: `${phase}: error rate, all configurations`, xLabel, yLabel: 'errors (%)', series: err, markers: kneeMarkers, xFormat, yFormat: (v) => `${tick(v)} %` }),
-    distributionChart(runs.map((r) => ({ label: r.label, points: r.p.distribution, group: r.group })), `${phase}: latency distribution, all configurations`),
+    chartFigure({ title: `${phase}: p99 latency (ok), all runs`, xLabel, yLabel: 'p99 (ms)', x, y: 'ms', series: lines((_, i) => (i.ok > 0 ? i.latency.p99 : null)), markers: kneeMarkers, limits: limitAt(limit) }),
+    chartFigure({ title: `${phase}: successful responses/s, all runs`, xLabel, yLabel: 'ok/s', x, y: 'perSec', series: lines((r, i) => perSec(i.ok, r.p.intervalMs)), markers: kneeMarkers }),
+    chartFigure({ title: `${phase}: error rate, all runs`, xLabel, yLabel: 'errors (%)', x, y: 'percent', series: lines((_, i) => (i.ok + i.errors > 0 ? (i.errors / (i.ok + i.errors)) * 100 : 0)), markers: kneeMarkers }),
+    distributionChart(runs.map((r, k) => ({ ...look(r, k), points: r.p.distribution })), `${phase}: latency distribution, all runs`),
   ];
 }

@@ -1,17 +1,7 @@
-import type { Unit } from './model.js';
+import type { ThresholdResult, Unit } from './model.js';
+import { ms, num } from './shared-format.js';
 
-/** A number shown to a person: three significant figures-ish, thousands separated. */
-export function num(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  const digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
-  return v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
-}
-
-/** Milliseconds with a unit; seconds past 10 s so long tails stay readable. */
-export function ms(v: number): string {
-  return Math.abs(v) >= 10_000 ? `${num(v / 1000)} s` : `${num(v)} ms`;
-}
+export { axisValue, ms, num, tick, type AxisKind } from './shared-format.js';
 
 export function pct(fraction: number): string {
   return `${num(fraction * 100)} %`;
@@ -38,10 +28,14 @@ export function signed(v: number, unit: Unit): string {
   return v > 0 ? `+${s}` : v < 0 ? `−${s}` : s;
 }
 
-/** Short axis tick label (no unit). */
-export function tick(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e6) return `${num(v / 1e6)}M`;
-  if (a >= 1e4) return `${num(v / 1e3)}k`;
-  return num(v);
+const OP: Record<ThresholdResult['op'], string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥', '==': '=' };
+
+/** "≤ 5 ms": a threshold's limit as a person reads it. */
+export function limitText(t: Pick<ThresholdResult, 'op' | 'limit' | 'unit'>): string {
+  return `${OP[t.op]} ${withUnit(t.limit, t.unit)}`;
+}
+
+/** "p99 39.8 ms (limit ≤ 5 ms)": one threshold's outcome with units, for reasons and logs. */
+export function thresholdOutcome(t: Pick<ThresholdResult, 'metric' | 'op' | 'limit' | 'unit' | 'actual'>): string {
+  return `${t.metric} ${t.actual === null ? 'not measured' : withUnit(t.actual, t.unit)} (limit ${limitText(t)})`;
 }

@@ -75,6 +75,7 @@ export function replayReportModel(s: ReplaySummary, o: ReplayReportOptions): Rep
         })),
       },
       differences: differenceRows(s),
+      ...(s.differences ? { differingRequests: { differing: s.differences.targets.reduce((n, t) => n + t.regressions, 0), compared: s.differences.targets.reduce((n, t) => n + t.compared, 0) } } : {}),
       thresholds: judged.checks,
       differencesFail: judged.differencesFail || failures.length > 0,
       ...(s.staging ? { staging: stagingLines(s.staging) } : {}),

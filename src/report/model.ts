@@ -219,6 +219,8 @@ export interface ReplayReport {
     workers?: WorkerReport[];
   };
   differences: DifferenceRow[];
+  /** Requests compared and requests that differed beyond noise, over all compared targets (one request counts once however many fields differ). */
+  differingRequests?: { differing: number; compared: number };
   /** The replay's gates per target (transport error rate against --max-error-rate). */
   thresholds?: ThresholdResult[];
   /** Differing responses fail the run (--fail-on-diff). */

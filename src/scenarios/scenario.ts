@@ -1,3 +1,4 @@
+import { thresholdOutcome } from '../report/format.js';
 import type { ComparisonResult, ConfigurationReport, PhaseReport, ScenarioReport, ThresholdResult } from '../report/model.js';
 import { scenarioVerdict } from '../report/verdict.js';
 import { compareSides as compareRuns, type Side as ComparedSide } from './compare.js';
@@ -119,7 +120,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   const verdict = invalid.length ? 'invalid' : scenarioVerdict(body);
   const reasons = [
     ...invalid.map((m) => `${s.name}: ${m}`),
-    ...thresholds.filter((t) => !t.pass).map((t) => `${s.name}: ${t.configuration ?? ''}${t.phase ? ` ${t.phase}` : ''}${t.endpoint ? ` ${t.endpoint}` : ''} ${t.metric} ${t.actual ?? 'not measured'} (limit ${t.op} ${t.limit})${t.message ? `: ${t.message}` : ''}`),
+    ...thresholds.filter((t) => !t.pass).map((t) => `${s.name}: ${t.configuration ?? ''}${t.phase ? ` ${t.phase}` : ''}${t.endpoint ? ` ${t.endpoint}` : ''} ${thresholdOutcome(t)}${t.message ? `: ${t.message}` : ''}`),
     ...comparisons.filter((c) => !c.pass).map((c) => `${s.name}: ${c.message}`),
   ];
   return { report: { ...body, verdict }, reasons };

@@ -21,8 +21,14 @@ export function useBrowser(): () => Browser {
 }
 
 /** A page opened from disk, recording everything that would mean the report misbehaved. */
-export async function openReport(browser: Browser, htmlPath: string): Promise<{ page: Page; problems: string[]; requests: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+export async function openReport(browser: Browser, htmlPath: string, viewport = { width: 1300, height: 900 }): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+  const page = await browser.newPage({ viewport });
+  // CSP violations as the page sees them (Chromium also logs them as console errors).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (globalThis as unknown as { __csp: string[] }).__csp = seen;
+    (globalThis as unknown as { addEventListener(t: string, f: (e: { violatedDirective: string }) => void): void }).addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
+  });
   const problems: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => {

@@ -100,7 +100,9 @@ export function abScenario(repeat = 5): ScenarioReport {
     const verdict = ci.low > 0 ? 'worse' : ci.high < 0 ? 'better' : 'no-significant-difference';
     return { metric, unit: 'ms', phase: 'steady', a: { configuration: 'build-a', value: med[0]!, runs: runs[0]! }, b: { configuration: 'build-b', value: med[1]!, runs: runs[1]! }, difference: med[1]! - med[0]!, relative: med[1]! / med[0]! - 1, ci: { ...ci, level: 0.95 }, verdict, method: 'bootstrap of medians', limit: { kind: 'ratio', max: 1.1 }, pass: med[1]! / med[0]! <= 1.1 };
   });
-  const s = { name: 'a-b', description: 'build-b does 30 % more work per request', configurations, thresholds: [], comparisons };
+  // p99 ≤ 30 ms checked on every run: ten results, two rows once grouped.
+  const thresholds = configurations.flatMap((c) => c.phases.map((p) => ({ metric: 'p99', configuration: c.name, phase: 'steady', op: '<=' as const, limit: 30, actual: p.stats.latency.p99, unit: 'ms' as const, pass: p.stats.latency.p99 <= 30 })));
+  const s = { name: 'a-b', description: 'build-b does 30 % more work per request', configurations, thresholds, comparisons };
   return { ...s, verdict: scenarioVerdict(s) };
 }
 

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
-import { replaySummary, scenariosModel } from '../helpers/report-models.js';
+import type { ReportModel } from '../../src/report/model.js';
+import { abScenario, replaySummary, scenariosModel } from '../helpers/report-models.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir('shadowtap-report-cli-');
@@ -30,6 +31,50 @@ describe('shadowtap report', () => {
     const html = readFileSync(join(dir, 'replay', 'index.html'), 'utf8');
     expect(html).toContain('data-table="differences"');
     expect(html).toContain('body:$.user.email');
+  });
+
+  it('compares two runs side by side: B worse than A fails with the A/B verdict, the same run passes', async () => {
+    const base = scenariosModel();
+    const slower = structuredClone(base);
+    // "Today's build": every A/B run of build-a as slow as build-b (+30 % work).
+    const ab = slower.scenarios[2]!;
+    ab.configurations[0]!.phases = structuredClone(abScenario().configurations[1]!.phases);
+    await writeReport(join(dir, 'yesterday'), base);
+    await writeReport(join(dir, 'today'), slower);
+    const r = cli(join(dir, 'yesterday', 'summary.json'), join(dir, 'today', 'summary.json'), '--out', join(dir, 'cmp'));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const m = JSON.parse(readFileSync(join(dir, 'cmp', 'summary.json'), 'utf8')) as ReportModel;
+    expect(m.title).toBe('today compared with yesterday');
+    const cmp = m.scenarios.find((s) => s.name === 'a-b')!.comparisons.filter((c) => c.a.configuration === 'yesterday · build-a');
+    expect(cmp.map((c) => [c.metric, c.verdict, c.pass])).toEqual([['p50', 'worse', false], ['p95', 'worse', false], ['p99', 'worse', false]]);
+    expect(cmp[0]!.b.runs).toHaveLength(5);
+    const same = m.scenarios.find((s) => s.name === 'a-b')!.comparisons.filter((c) => c.a.configuration === 'yesterday · build-b');
+    expect(same.every((c) => c.verdict === 'no-significant-difference' && c.pass)).toBe(true);
+    // One run a side (the capacity ramp): intervals are resampled, and said so.
+    expect(m.scenarios[0]!.comparisons[0]!.method).toContain('intervals resampled');
+    const html = readFileSync(join(dir, 'cmp', 'index.html'), 'utf8');
+    expect(html).toContain('data-table="comparisons"');
+    expect(html).toContain('yesterday · build-a');
+
+    const again = cli(join(dir, 'yesterday', 'summary.json'), join(dir, 'yesterday', 'summary.json'), '--out', join(dir, 'cmp-same'));
+    const sameModel = JSON.parse(readFileSync(join(dir, 'cmp-same', 'summary.json'), 'utf8')) as ReportModel;
+    expect(sameModel.scenarios.flatMap((s) => s.comparisons).every((c) => c.verdict === 'no-significant-difference')).toBe(true);
+    expect(again.status).toBe(0);
+  });
+
+  it('compares two replay summaries target by target', () => {
+    const file = join(dir, 'replay-a', 'summary.json');
+    const other = join(dir, 'replay-b', 'summary.json');
+    for (const f of [file, other]) {
+      mkdirSync(dirname(f), { recursive: true });
+      writeFileSync(f, JSON.stringify(replaySummary()));
+    }
+    const r = cli(file, other, '--out', join(dir, 'replay-cmp'));
+    expect(r.stderr).toBe('');
+    const m = JSON.parse(readFileSync(join(dir, 'replay-cmp', 'summary.json'), 'utf8')) as ReportModel;
+    expect(m.scenarios[0]!.configurations.map((c) => c.name)).toEqual(['replay-a · http://127.0.0.1:42001', 'replay-b · http://127.0.0.1:42001', 'replay-a · http://127.0.0.1:42002', 'replay-b · http://127.0.0.1:42002', 'replay-a · http://127.0.0.1:42003', 'replay-b · http://127.0.0.1:42003']);
+    expect(m.scenarios[0]!.comparisons).toHaveLength(9);
   });
 
   it('names the file and the problem for bad input (exit 2)', () => {

@@ -66,7 +66,7 @@ describe('report numbers', () => {
     const withRate = { ...m, scenarios: [{ ...m.scenarios[0]!, thresholds: [t!] }] };
     expect(renderJUnit(withRate)).toContain('name="a p: errorRate &lt;= 0 %"');
     const html = renderHtml(withRate);
-    expect(html).toContain('&lt;= 0 %');
+    expect(html).toContain('≤ 0 %');
     expect(html).not.toContain('×0');
   });
 });

@@ -5,9 +5,10 @@ import { distributionFromHistogram, nines } from '../../src/report/distribution.
 import { esc, jsonForScript, uniqueSlugs } from '../../src/report/escape.js';
 import { ms, num, withUnit } from '../../src/report/format.js';
 import { renderHtml } from '../../src/report/html/page.js';
-import { CSP, SCRIPT, SCRIPT_HASH } from '../../src/report/html/script.js';
-import { lineChart } from '../../src/report/svg/line-chart.js';
-import { niceTicks } from '../../src/report/svg/scale.js';
+import { csp, scripts } from '../../src/report/html/script.js';
+import { CHART_SCRIPT } from '../../src/report/html/chart-script.js';
+import { chartData, chartFigure, type ChartData } from '../../src/report/chart-spec.js';
+import { axisValue, limitText, thresholdOutcome, tick } from '../../src/report/format.js';
 import { writeReport } from '../../src/report/write.js';
 import { withVerdict, worstVerdict } from '../../src/report/verdict.js';
 import { XSS, replayModel, scenariosModel } from '../helpers/report-models.js';
@@ -16,6 +17,9 @@ import { createHash } from 'node:crypto';
 
 const hostile = scenariosModel(true);
 const html = renderHtml(hostile);
+const JSON_BLOCK = /<script type="application\/json"[^>]*>[^<]*<\/script>/g;
+/** The chart data every figure of a page carries. */
+const chartsOf = (page: string): ChartData[] => [...page.matchAll(/<script type="application\/json" class="chart-data">([^<]*)<\/script>/g)].map((m) => JSON.parse(m[1]!) as ChartData);
 
 describe('escaping', () => {
   it('escapes text and attribute metacharacters', () => {
@@ -30,15 +34,15 @@ describe('escaping', () => {
   });
 
   it('lets no hostile string through as markup', () => {
-    // The JSON data block is text to the parser (checked above); everything else is markup.
-    const markup = html.replace(/<script type="application\/json" id="report-data">[^<]*<\/script>/, '');
+    // JSON blocks are text to the parser (checked above); the two hashed scripts are ours; everything else is markup.
+    const markup = html.replace(JSON_BLOCK, '').replace(/<script>[\s\S]*?<\/script>/g, '');
     expect(markup.length).toBeLessThan(html.length);
-    for (const s of Object.values(XSS)) expect(markup.includes(s), s).toBe(false);
+    for (const v of Object.values(XSS)) expect(markup.includes(v), v).toBe(false);
     expect(/<img/i.test(markup)).toBe(false);
     // No event-handler attribute on any tag: values (all double-quoted, with " escaped inside) removed first.
-    expect(/<[a-z][^>]*\son\w+\s*=/i.test(markup.replace(/"[^"]*"/g, "\"\""))).toBe(false);
-    // Exactly the JSON block and the hashed script.
-    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(/<[a-z][^>]*\son\w+\s*=/i.test(markup.replace(/"[^"]*"/g, '""'))).toBe(false);
+    // The JSON blocks (the model, one per chart) and the two hashed scripts: nothing else.
+    expect(html.match(/<script/g)).toHaveLength((html.match(JSON_BLOCK) ?? []).length + 2);
     expect(html).toContain(esc(XSS.img));
   });
 
@@ -46,12 +50,21 @@ describe('escaping', () => {
     expect(uniqueSlugs(['A/B', 'a b', '<>', 'capacity'])).toEqual(['a-b', 'a-b-2', 'x', 'capacity']);
   });
 
-  it('carries a CSP that loads nothing external and hashes the one script', () => {
-    expect(html).toContain(`content="${esc(CSP)}"`);
-    expect(CSP).toMatch(/default-src 'none'/);
-    expect(CSP).not.toMatch(/https?:/);
-    expect(SCRIPT_HASH).toBe(`sha256-${createHash('sha256').update(SCRIPT).digest('base64')}`);
+  it('carries a CSP that loads nothing external and runs only uPlot and the chart script, by hash', () => {
+    expect(html).toContain(`content="${esc(csp())}"`);
+    expect(csp()).toMatch(/default-src 'none'/);
+    expect(csp()).not.toMatch(/https?:/);
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(inline).toEqual(scripts());
+    expect(inline[0]).toContain('uPlot');
+    for (const js of inline) expect(csp()).toContain(`'sha256-${createHash('sha256').update(js).digest('base64')}'`);
     expect(html).not.toMatch(/\s(src|href)="(https?:)?\/\//);
+  });
+
+  it('formats hover values in the page with format.ts itself', () => {
+    const inPage = new Function(`${CHART_SCRIPT.slice(CHART_SCRIPT.indexOf('\n') + 1, CHART_SCRIPT.indexOf('var H ='))}; return [ms(12345), ms(0.1684), tick(25000), axisValue('nines', 4), axisValue('rate', 60.44)];`) as () => string[];
+    expect(inPage()).toEqual([ms(12345), ms(0.1684), tick(25000), 'p99.99', '60.4 req/s']);
+    expect([0, 1, 2, 3, 5].map((v) => axisValue('nines', v))).toEqual(['p0', 'p90', 'p99', 'p99.9', 'max']);
   });
 
   it('embeds the model itself', () => {
@@ -73,14 +86,33 @@ describe('content', () => {
         return k + (runs > 1 ? 4 : 0) + 4 * configs;
       }, 0);
     }, 0);
-    expect(html.match(/<figure class="chart">/g)).toHaveLength(expected);
+    expect(html.match(/<figure class="chart" data-chart>/g)).toHaveLength(expected);
     expect(html).not.toContain('class="chart empty"');
   });
 
   it('marks the knee and the timeline events on the charts', () => {
     const ff = hostile.scenarios[0]!.configurations[0]!.phases[0]!.knee!;
-    expect(html).toContain(`break ≈ ${num(ff.breakRate!)} req/s`);
-    expect(html).toContain(esc(`i-0abc${XSS.close}: draining`));
+    const labels = chartsOf(html).flatMap((c) => c.markers!.map((m) => m.label));
+    expect(labels).toContain(`break ≈ ${num(ff.breakRate!)} req/s`);
+    expect(labels).toContain(`i-0abc${XSS.close}: draining`);
+  });
+
+  it('groups threshold results: one row per configuration × threshold, the runs summarised', () => {
+    const ab = hostile.scenarios[2]!;
+    expect(ab.thresholds).toHaveLength(10);
+    const section = html.slice(html.indexOf('id="scenario-a-b"'));
+    const rows = section.slice(section.indexOf('data-table="thresholds"'), section.indexOf('</table>', section.indexOf('data-table="thresholds"'))).match(/<tr>/g)!;
+    expect(rows).toHaveLength(1 + 2);
+    const runs = ab.thresholds.filter((t) => t.configuration === 'build-a').map((t) => t.actual);
+    expect(section).toContain(`data-value="${esc(JSON.stringify(runs))}"`);
+    expect(section).toMatch(/median [\d.]+ ms <span class="muted">\([\d.]+ ms – [\d.]+ ms, 5 runs\)/);
+  });
+
+  it('gives ten repeated runs ten colours, and each configuration its own dash', () => {
+    const overlay = chartsOf(renderHtml(scenariosModel())).find((c) => c.title === 'steady: p99 latency (ok), all runs')!;
+    expect(overlay.series).toHaveLength(10);
+    expect(new Set(overlay.series.map((x) => x.colour)).size).toBe(10);
+    expect(overlay.series.map((x) => x.dash === undefined)).toEqual([...Array(5).fill(true), ...Array(5).fill(false)]);
   });
 
   it('renders replay runs: targets, status mix, differences with noise apart', () => {
@@ -91,23 +123,36 @@ describe('content', () => {
     expect(r).not.toMatch(/<img/i);
   });
 
-  it('lets only hex colours into style and presentation attributes', () => {
-    const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', colour: '"/><script>x</script>', points: [[0, 1], [1, 2]] }], markers: [{ x: 0.5, label: 'm', colour: 'red;background:url(x)' }] });
-    expect(svg).not.toContain('<script');
-    expect(svg).not.toContain('url(');
-    expect(svg).toContain('stroke="#555555"');
+  it('lets only hex colours into the chart data', () => {
+    const d = chartData({ title: 't', xLabel: 'x', yLabel: 'y', x: 'sec', y: 'ms', series: [{ label: 'a', colour: '"/><script>x</script>', points: [[0, 1], [1, 2]] }], markers: [{ x: 0.5, label: 'm', colour: 'red;background:url(x)' }] });
+    expect(d.series[0]!.colour).toBe('#555555');
+    expect(d.markers![0]!.colour).toBe('#555555');
   });
 
   it('draws gaps, not NaN, for values a producer could not measure', () => {
-    const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', colour: '#000', points: [[0, 1], [1, NaN], [2, null], [3, 2], [4, 3], [NaN, 4]] }], limits: [{ y: NaN, label: 'l' }] });
-    expect(svg).not.toContain('NaN');
-    expect(svg.match(/<path class="line"/g)).toHaveLength(2);
+    const d = chartData({ title: 't', xLabel: 'x', yLabel: 'y', x: 'sec', y: 'ms', series: [{ label: 'a', colour: '#000', points: [[0, 1], [1, NaN], [2, null], [3, 2], [4, 3], [NaN, 4]] }], limits: [{ y: NaN, label: 'l' }] });
+    expect(d.series[0]).toMatchObject({ x: [0, 1, 2, 3, 4], y: [1, null, null, 2, 3] });
+    expect(d.limits).toEqual([]);
+    expect(JSON.stringify(d)).not.toContain('NaN');
   });
 
   it('says so when a chart has nothing to draw', () => {
-    const svg = lineChart({ title: 'empty', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', colour: '#000', points: [[0, null]] }] });
-    expect(svg).toContain('No data recorded.');
-    expect(svg).not.toContain('<svg');
+    const fig = chartFigure({ title: 'empty', xLabel: 'x', yLabel: 'y', x: 'sec', y: 'ms', series: [{ label: 'a', colour: '#000', points: [[0, null]] }] });
+    expect(fig).toContain('No data recorded.');
+    expect(fig).not.toContain('chart-data');
+  });
+
+  it('says when a proxy carried the requests, and counts differing requests, not field hits', () => {
+    const m = replayModel();
+    m.replay!.summary.targets[2]!.proxy = 'http://user:***@127.0.0.1:3128';
+    const r = renderHtml(m);
+    expect(r).toContain('Requests went through HTTP proxy <code>http://user:***@127.0.0.1:3128</code> (2 targets direct); latency includes the proxy hop.');
+    expect(r).toContain('via proxy <code>http://user:***@127.0.0.1:3128</code>');
+    // 12 requests differ beyond noise out of 1,600 compared; the 1,600 noise hits are a field apart, not requests.
+    const card = r.slice(r.indexOf('data-card="differences"'), r.indexOf('</div></div>', r.indexOf('data-card="differences"')));
+    expect(card).toContain('Differing requests');
+    expect(card).toContain('12 <span class="of">of 1,600</span>');
+    expect(card).toContain('in 1 field, 1 noise field apart');
   });
 
   it('writes index.html and summary.json holding the model', async () => {
@@ -130,11 +175,10 @@ describe('numbers', () => {
     expect(num(1234567)).toBe('1,234,567');
   });
 
-  it('picks round ticks covering the data', () => {
-    const t = niceTicks(0, 906);
-    expect(t[0]).toBe(0);
-    expect(t.at(-1)!).toBeGreaterThanOrEqual(906);
-    expect(t).toEqual([0, 200, 400, 600, 800, 1000]);
+  it('states threshold outcomes with units', () => {
+    expect(thresholdOutcome({ metric: 'p99', op: '<=', limit: 5, unit: 'ms', actual: 39.807 })).toBe('p99 39.8 ms (limit ≤ 5 ms)');
+    expect(thresholdOutcome({ metric: 'errorRate', op: '<=', limit: 0.01, unit: 'percent', actual: null })).toBe('errorRate not measured (limit ≤ 1 %)');
+    expect(limitText({ op: '>=', limit: 50, unit: 'req/s' })).toBe('≥ 50 req/s');
   });
 
   it('reads a distribution from a µs HdrHistogram', () => {
@@ -169,16 +213,14 @@ describe('edge cases', () => {
     const long = { ...phase, stats: { ...phase.stats, intervals: Array.from({ length: 3600 }, (_, i) => ({ ...iv, startMs: i * 1000 })) } };
     const out = renderHtml({ ...m, scenarios: [{ name: 'edge', verdict: 'pass', thresholds: [], comparisons: [], configurations: [{ name: 'idle', baseUrl: 'http://127.0.0.1:1', phases: [empty] }, { name: 'busy', baseUrl: 'http://127.0.0.1:2', phases: [long] }] }] });
     expect(out).toContain('No data recorded.');
-    const chart = out.slice(out.indexOf('<figcaption>busy: latency over time'), out.indexOf('</figure>', out.indexOf('<figcaption>busy: latency over time')));
-    // Lines keep every interval; the hover points are thinned to about 150 per series.
-    expect(chart.match(/<path class="line"/g)).toHaveLength(3);
-    expect(chart.match(/<circle/g)!.length).toBeLessThanOrEqual(3 * 150);
+    // uPlot draws every interval: the data keeps all of them.
+    const busy = chartsOf(out).find((c) => c.title === 'busy: latency over time')!;
+    expect(busy.series.map((x) => x.x.length)).toEqual([3600, 3600, 3600]);
   });
 
-  it('draws a series longer than a call can take arguments', () => {
+  it('carries a series longer than a call can take arguments', () => {
     const points = Array.from({ length: 200_000 }, (_, i): [number, number] => [i, i % 1000]);
-    const svg = lineChart({ title: 'long', xLabel: 'x', yLabel: 'y', series: [{ label: 'a', colour: '#000', points }] });
-    expect(svg).toContain('<path class="line"');
-    expect(svg.match(/<circle/g)!.length).toBeLessThanOrEqual(150);
+    const fig = chartFigure({ title: 'long', xLabel: 'x', yLabel: 'y', x: 'sec', y: 'ms', series: [{ label: 'a', colour: '#000', points }] });
+    expect(chartsOf(fig)[0]!.series[0]!.y).toHaveLength(200_000);
   });
 });

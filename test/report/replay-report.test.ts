@@ -8,6 +8,7 @@ import { CaptureWriter } from '../../src/formats/capture-file.js';
 import type { ReportModel } from '../../src/report/model.js';
 import { tempDir } from '../helpers/tmp.js';
 import { listenLoopback } from '../helpers/listen.js';
+import { startTinyproxy } from '../helpers/replay-proxy.js';
 
 const dir = tempDir('shadowtap-replay-report-');
 const servers: Server[] = [];
@@ -28,6 +29,23 @@ async function api(candidate: boolean): Promise<string> {
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
+/** n recorded GET /users/i exchanges, 5 ms apart. */
+async function writeCapture(capture: string, n: number): Promise<string> {
+  const w = CaptureWriter.open(capture);
+  for (let i = 0; i < n; i++) {
+    const t = 1_700_000_000_000_000 + i * 5_000;
+    await w.write({
+      id: `x${i}`,
+      timing: { requestStartUs: t, requestEndUs: t + 10, responseStartUs: t + 2_000, responseEndUs: t + 2_100 },
+      connection: { clientIp: '127.0.0.1', clientPort: 40000, serverIp: '127.0.0.1', serverPort: 80 },
+      request: { method: 'GET', target: `/users/${i}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Host', value: 'prod' }] },
+      response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'content-type', value: 'application/json' }], body: { text: JSON.stringify({ user: { id: i, email: `u${i}@example.com` }, generatedAt: '1' }), size: 60, truncated: false } },
+    });
+  }
+  await w.close();
+  return capture;
+}
+
 function shadowtap(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -39,19 +57,7 @@ function shadowtap(args: string[]): Promise<{ code: number | null; stderr: strin
 
 describe('a real replay, reported', () => {
   it('renders `replay --summary` through `shadowtap report`: targets, statuses, differences beyond noise', async () => {
-    const capture = join(dir, 'cap.jsonl');
-    const w = CaptureWriter.open(capture);
-    for (let i = 0; i < 120; i++) {
-      const t = 1_700_000_000_000_000 + i * 5_000;
-      await w.write({
-        id: `x${i}`,
-        timing: { requestStartUs: t, requestEndUs: t + 10, responseStartUs: t + 2_000, responseEndUs: t + 2_100 },
-        connection: { clientIp: '127.0.0.1', clientPort: 40000, serverIp: '127.0.0.1', serverPort: 80 },
-        request: { method: 'GET', target: `/users/${i}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Host', value: 'prod' }] },
-        response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'content-type', value: 'application/json' }], body: { text: JSON.stringify({ user: { id: i, email: `u${i}@example.com` }, generatedAt: '1' }), size: 60, truncated: false } },
-      });
-    }
-    await w.close();
+    const capture = await writeCapture(join(dir, 'cap.jsonl'), 120);
     const [primary, secondary, candidate] = [await api(false), await api(false), await api(true)];
     const summary = join(dir, 'summary.json');
     const replay = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--summary', summary, '--quiet',
@@ -77,7 +83,7 @@ describe('a real replay, reported', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('data-table="differences"');
     expect(html).toContain('<code>body:$.user.email</code>');
-    expect(html.match(/<figure class="chart">/g)!.length).toBe(1 + 3 * targets.length);
+    expect(html.match(/<figure class="chart" data-chart>/g)!.length).toBe(1 + 3 * targets.length);
 
     // The same report straight from the replay command, gated on regressions: exit 1, and the report says why.
     const direct = join(dir, 'direct');
@@ -90,5 +96,26 @@ describe('a real replay, reported', () => {
     expect(directModel.reasons.join(' ')).toMatch(/responses differ/);
     expect(directModel.replay!.differences.find((d) => d.field === 'body:$.user.email')).toMatchObject({ count: 120 / 5, noise: false });
     expect(readFileSync(join(direct, 'junit.xml'), 'utf8')).toMatch(/<failure/);
+  });
+
+  it('says in the report that the requests went through a proxy, without its password', async () => {
+    const capture = await writeCapture(join(dir, 'proxied.jsonl'), 10);
+    const target = await api(false);
+    const proxy = await startTinyproxy(dir);
+    try {
+      const out = join(dir, 'proxied');
+      const r = await shadowtap(['replay', capture, '--target', target, '--proxy', proxy.url.replace('://', '://user:pa55@'), '--rate', '100', '--quiet', '--report', out,
+        '--max-lag-p99', '1000', '--max-loop-delay', '1000']);
+      expect(r.stderr.split('\n').filter((l) => !l.startsWith('report: ')).join('\n').trim()).toBe('');
+      expect(r.code).toBe(0);
+      const model = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
+      const shown = proxy.url.replace('://', '://user:***@');
+      expect(model.replay!.summary.targets[0]!.proxy).toBe(shown);
+      const html = readFileSync(join(out, 'index.html'), 'utf8');
+      expect(html).toContain(`Requests went through HTTP proxy <code>${shown}</code>`);
+      expect(html).not.toContain('pa55');
+    } finally {
+      await proxy.stop();
+    }
   });
 });

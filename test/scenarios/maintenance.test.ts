@@ -73,7 +73,7 @@ ${smoke}    load: [{ rate: 10, duration: 1s }]
     expect(compare!.verdict).toBe('fail');
     expect(compare!.comparisons).toEqual([]);
     expect(compare!.thresholds.find((t) => t.metric === 'comparison')).toMatchObject({ pass: false, message: 'comparison not run: load not run: maint is in-maintenance' });
-    expect(m.reasons.join('\n')).toContain('availability: maint smoke in-maintenance (limit == available)');
+    expect(m.reasons.join('\n')).toContain('availability: maint smoke in-maintenance (limit = available)');
     const junit = readFileSync(`${dir}/maint.xml`, 'utf8');
     expect(junit).toMatch(/<testsuite name="availability" tests="9" failures="6"/);
     expect(junit).toMatch(/name="maint: smoke == available">\s*<failure/);

@@ -88,7 +88,7 @@ scenarios:
     expect(t.find((x) => x.endpoint === '/fine')).toMatchObject({ pass: true, actual: 0 });
     expect(t.find((x) => x.endpoint === '/typo')).toMatchObject({ pass: false, message: 'no requests to this endpoint in any phase' });
     expect([m.verdict, m.exitCode]).toEqual(['fail', 1]);
-    expect(m.reasons.some((r) => r.includes('errorRate 0.5 (limit <= 0.1)'))).toBe(true);
+    expect(m.reasons.some((r) => r.includes('errorRate 50 % (limit ≤ 10 %)'))).toBe(true);
   });
 
   it('goes through a configuration\'s HTTP proxy (a real tinyproxy with credentials) for smoke checks and load', async () => {

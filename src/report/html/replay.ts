@@ -1,18 +1,25 @@
 import { distributionChart, latencyChart, rateChart, responsesChart } from '../charts.js';
 import { esc } from '../escape.js';
-import type { DifferenceRow, ReplayReport } from '../model.js';
+import type { DifferenceRow, ReplayReport, ReplayTargetReport } from '../model.js';
 import { endpointsTable, failedCount, LATENCY_NOTE, part, statusMix, validityCells, VALIDITY_HEADERS } from './run-tables.js';
-import { badge, code, measure, table, text, type Cell } from './table.js';
+import { badge, code, measure, table, type Cell } from './table.js';
 import { thresholdsTable } from './verdict-tables.js';
 import { workersTable } from './workers-table.js';
 
+/** The URL, its role and the proxy it was reached through: one cell, so the numbers keep their room. */
+function targetCell(t: ReplayTargetReport): Cell {
+  const role = t.role ? ` <span class="muted">${esc(t.role)}</span>` : '';
+  const proxy = t.proxy ? `<div class="muted" data-field="proxy">via proxy <code>${esc(t.proxy)}</code></div>` : '';
+  return { html: `<code>${esc(t.url)}</code>${role}${proxy}`, value: t.url };
+}
+
 function targetsTable(r: ReplayReport): string {
   const rows = r.summary.targets.map((t): Cell[] => [
-    code(t.url), text(t.role ?? ''), measure(t.requests, 'count'), measure(t.offeredRate, 'req/s'), measure(t.achievedRate, 'req/s'),
+    targetCell(t), measure(t.requests, 'count'), measure(t.offeredRate, 'req/s'), measure(t.achievedRate, 'req/s'),
     measure(t.latency.p50, 'ms'), measure(t.latency.p90, 'ms'), measure(t.latency.p99, 'ms'), measure(t.latency.p999, 'ms'), measure(t.latency.max, 'ms'),
     measure(t.rawLatency.p99, 'ms'), measure(t.scheduleLag.p99, 'ms'), measure(failedCount(t), 'count'), measure(t.dropped, 'count'), statusMix(t),
   ]);
-  return table('targets', ['Target', 'Role', 'Requests', 'Offered', 'Achieved', 'p50', 'p90', 'p99', 'p99.9', 'max', 'raw p99', 'Lag p99', 'Failed', 'Dropped', 'Status mix'], rows, LATENCY_NOTE);
+  return table('targets', ['Target', 'Requests', 'Offered', 'Achieved', 'p50', 'p90', 'p99', 'p99.9', 'max', 'raw p99', 'Lag p99', 'Failed', 'Dropped', 'Status mix'], rows, LATENCY_NOTE);
 }
 
 function examples(d: DifferenceRow): string {
@@ -36,6 +43,14 @@ function inputLine(r: ReplayReport): string {
   return ` <span data-field="input">${n(r.input.exchanges)} exchanges read, ${n(r.input.invalid)} malformed skipped, ${n(r.input.filtered)} filtered out.</span>`;
 }
 
+/** Latency through a proxy includes the proxy's hop: the page says so up front. */
+function proxyLine(r: ReplayReport): string {
+  const proxies = [...new Set(r.summary.targets.flatMap((t) => (t.proxy ? [t.proxy] : [])))];
+  if (!proxies.length) return '';
+  const direct = r.summary.targets.filter((t) => !t.proxy).length;
+  return ` <span data-field="proxy-used">Requests went through HTTP proxy ${proxies.map((p) => `<code>${esc(p)}</code>`).join(', ')}${direct ? ` (${esc(direct)} target${direct === 1 ? '' : 's'} direct)` : ''}; latency includes the proxy hop.</span>`;
+}
+
 export function replaySection(r: ReplayReport): string {
   const v = r.summary.validity;
   const charts = r.summary.targets.map((t) => {
@@ -46,7 +61,7 @@ export function replaySection(r: ReplayReport): string {
   }).join('');
   const dist = distributionChart(r.summary.targets.map((t) => ({ label: t.role ?? t.url, points: t.distribution })), 'Latency distribution, all targets');
   return '<section class="scenario" id="replay"><h2>Replay</h2>'
-    + `<p class="lead">Captures: ${r.captures.map((c) => `<code>${esc(c)}</code>`).join(', ')}; ${esc(Math.round(r.summary.durationMs / 100) / 10)} s from ${esc(r.summary.startedAt)}.${inputLine(r)}</p>`
+    + `<p class="lead">Captures: ${r.captures.map((c) => `<code>${esc(c)}</code>`).join(', ')}; ${esc(Math.round(r.summary.durationMs / 100) / 10)} s from ${esc(r.summary.startedAt)}.${inputLine(r)}${proxyLine(r)}</p>`
     + `<section class="part"><h3>Targets</h3>${targetsTable(r)}</section>`
     + part('Gates', r.thresholds?.length ? thresholdsTable(r.thresholds) : '')
     + part('Staging', r.staging?.length ? `<ul data-field="staging">${r.staging.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '')

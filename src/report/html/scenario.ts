@@ -27,7 +27,7 @@ function phaseCharts(s: ScenarioReport): string {
         rateChart(src, `${label}: offered vs achieved rate`),
         distributionChart([{ label, points: p.distribution }], `${label}: latency distribution`),
       ];
-      return `<details class="config" open><summary>${esc(c.name)} <code>${esc(c.baseUrl)}</code>${p.description ? ` — ${esc(p.description)}` : ''}</summary><div class="charts">${charts.join('')}</div></details>`;
+      return `<details class="config" open><summary>${esc(c.name)} <code>${esc(c.baseUrl)}</code>${c.proxy ? ` via proxy <code>${esc(c.proxy)}</code>` : ''}${p.description ? ` — ${esc(p.description)}` : ''}</summary><div class="charts">${charts.join('')}</div></details>`;
     }).join('');
     return `<section class="part phase"><h3>Phase: ${esc(name)}</h3>${overlay}${details}</section>`;
   }).join('');

@@ -7,15 +7,16 @@ header.top{background:#1d2330;color:#fff;padding:20px 32px}
 header.top h1{margin:0 0 4px;font-size:22px;font-weight:600}
 header.top .meta{color:#b9c0cc;font-size:13px}
 header.top code{color:#dfe5ee;background:rgba(255,255,255,.12)}
-main{max-width:1280px;margin:0 auto;padding:16px 32px 48px}
+main{max-width:1280px;margin:0 auto;padding:16px 24px 48px}
 nav.toc{margin:12px 0;font-size:14px}
 nav.toc a{margin-right:14px;color:#0b5cad;text-decoration:none}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:150px}
 .card .k{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card .v{font-size:20px;font-weight:600}
+.card .v .of{font-size:13px;font-weight:400;color:var(--muted)}.card .sub{font-size:12px;font-weight:400;color:var(--muted)}
 ul.reasons{margin:6px 0;padding-left:18px}
-section.scenario{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:8px 24px 20px;margin:20px 0}
+section.scenario{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:8px 20px 20px;margin:20px 0}
 section.scenario h2{font-size:20px;margin:14px 0 4px;display:flex;align-items:center;gap:10px}
 h3{font-size:16px;margin:22px 0 8px;color:#2c3442}
 p.lead{color:var(--muted);margin:0 0 8px}
@@ -25,9 +26,10 @@ p.lead{color:var(--muted);margin:0 0 8px}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13.5px;margin:4px 0 8px}
 caption{caption-side:bottom;text-align:left;color:var(--muted);font-size:12px;padding-top:4px}
-th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
+th,td{border-bottom:1px solid var(--line);padding:5px 7px;text-align:left;vertical-align:top}
 th{font-weight:600;background:#fafbfc;white-space:nowrap}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.num.wrap{white-space:normal;min-width:7em}
 td.nowrap{white-space:nowrap}
 code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f0f2f5;border-radius:4px;padding:0 4px;overflow-wrap:break-word}
 .error{color:var(--bad)}
@@ -41,19 +43,21 @@ details.config>summary{cursor:pointer;font-weight:600;padding:4px 0}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px;margin:8px 0}
 figure.chart{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 10px}
 figure.chart figcaption{font-size:13px;font-weight:600;margin-bottom:2px}
-figure.chart svg{width:100%;height:auto;display:block}
-svg .grid{stroke:#edf0f3}svg .axis{stroke:#9aa3ae}
-svg .tick{font-size:10.5px;fill:#6b7380}svg .label{font-size:11px;fill:#4a5260}
-svg .line{stroke-width:1.8;stroke-linejoin:round}svg .area{opacity:.14}
-svg .marker line{stroke-dasharray:3 3}svg .marker text{font-size:10px}
-svg .limit line{stroke:#c23b12;stroke-dasharray:6 3;opacity:.7}svg .limit text{font-size:10px;fill:#c23b12}
-svg g.series.off{display:none}
-svg.ci{vertical-align:middle;margin-left:6px}
-.legend{display:flex;flex-wrap:wrap;gap:4px 10px;margin-top:4px}
-button.key{font:12px system-ui,sans-serif;border:0;background:none;padding:2px 4px;cursor:pointer;color:var(--fg);border-radius:4px}
-button.key:hover{background:#f0f2f5}button.key[aria-pressed=false]{opacity:.4}
-.swatch{display:inline-block;width:16px;height:3px;background:var(--c);margin-right:6px;vertical-align:middle}
-.swatch.dashed{background:repeating-linear-gradient(90deg,var(--c) 0 5px,transparent 5px 8px)}
+figure.chart{min-width:0}
+.plot{position:relative;overflow:hidden;min-height:260px}
+.plot .u-legend{font-size:12px;text-align:left;margin-top:2px}
+.plot .u-legend .u-series{padding:1px 6px 1px 0;cursor:pointer}
+.plot .u-legend .u-series th{font-weight:500}
+.plot .u-legend .u-value{font-variant-numeric:tabular-nums;min-width:5.5em;display:inline-block}
+.plot .u-legend .u-series:first-child{cursor:default}
+.plot .u-axis{font-size:11px}
+.mk{position:absolute;pointer-events:none}
+.mk-v{top:0;bottom:0;width:0;border-left:1px dashed}
+.mk-h{left:0;right:0;height:0;border-top:1px dashed #c23b12;opacity:.8}
+.mk-label,.mk-limit{font-size:10.5px;line-height:13px;white-space:nowrap;background:rgba(255,255,255,.85);padding:0 2px;border-radius:2px;pointer-events:auto}
+.mk-limit{right:2px;color:#c23b12}
+svg.ci{display:block;margin:2px 0 0 auto}
 footer{color:var(--muted);font-size:12px;margin-top:24px}
+@media (max-width:900px){main{padding:12px 12px 32px}section.scenario{padding:6px 12px 14px}header.top{padding:16px 16px}}
 @media print{details.config{display:block}.charts{grid-template-columns:1fr}}
 `;

@@ -5,7 +5,7 @@ import type { Unit } from '../model.js';
 /** A table cell: already-escaped HTML, plus the raw value for numbers (data-value) so tests and scripts can read it. */
 export interface Cell {
   html: string;
-  value?: number | string | boolean | null;
+  value?: number | string | boolean | null | Array<number | string | boolean | null>;
   cls?: string;
 }
 

@@ -1,19 +1,59 @@
 import { esc } from '../escape.js';
-import { num, signed, withUnit } from '../format.js';
+import { limitText, num, signed, withUnit } from '../format.js';
 import type { ComparisonResult, ComparisonVerdict, ThresholdResult } from '../model.js';
 import { badge, measure, passBadge, table, text, type Cell } from './table.js';
 
+/** One configuration × phase × endpoint × threshold; `results` are its runs (repeat: N gives N). */
+interface ThresholdGroup {
+  first: ThresholdResult;
+  results: ThresholdResult[];
+}
+
+function grouped(ts: ThresholdResult[]): ThresholdGroup[] {
+  const groups = new Map<string, ThresholdGroup>();
+  for (const t of ts) {
+    const key = JSON.stringify([t.configuration, t.phase, t.endpoint, t.metric, t.op, t.limit, t.unit]);
+    const g = groups.get(key);
+    if (g) g.results.push(t);
+    else groups.set(key, { first: t, results: [t] });
+  }
+  return [...groups.values()];
+}
+
+/** One run: its value. Several: the median, the range and the count, with every value in data-value. */
+function actualCell(g: ThresholdGroup): Cell {
+  const { first, results } = g;
+  if (results.length === 1) return measure(first.actual, first.unit);
+  const nums = results.map((t) => t.actual).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+  const values = results.map((t) => t.actual);
+  if (nums.length === 0) return { html: esc(values.map((v) => withUnit(v, first.unit)).join(', ')), value: values };
+  const median = nums[Math.floor((nums.length - 1) / 2)]!;
+  const range = `${withUnit(nums[0], first.unit)} – ${withUnit(nums.at(-1), first.unit)}`;
+  return { html: `median ${esc(withUnit(median, first.unit))} <span class="muted">(${esc(range)}, ${esc(results.length)} runs)</span>`, value: values };
+}
+
+function resultCell(g: ThresholdGroup): Cell {
+  const failed = g.results.filter((t) => !t.pass).length;
+  if (g.results.length === 1 || failed === 0) return passBadge(failed === 0);
+  return { html: badge(`${failed} of ${g.results.length} runs fail`, 'bad'), value: false };
+}
+
+/** Threshold outcomes, one row per configuration × threshold: a repeated phase's runs are summarised in the row. */
 export function thresholdsTable(ts: ThresholdResult[]): string {
-  const rows = ts.map((t): Cell[] => [
-    text(t.configuration ?? 'all'),
-    text(t.phase ?? ''),
-    { html: t.endpoint ? `<code>${esc(t.endpoint)}</code>` : '' },
-    { html: `<code>${esc(t.metric)}</code>`, value: t.metric },
-    { html: `${esc(t.op)} ${esc(withUnit(t.limit, t.unit))}`, value: t.limit, cls: 'num' },
-    measure(t.actual, t.unit),
-    passBadge(t.pass),
-    text(t.message ?? ''),
-  ]);
+  const rows = grouped(ts).map((g): Cell[] => {
+    const t = g.first;
+    const notes = [...new Set(g.results.map((r) => r.message).filter(Boolean))];
+    return [
+      text(t.configuration ?? 'all'),
+      text(t.phase ?? ''),
+      { html: t.endpoint ? `<code>${esc(t.endpoint)}</code>` : '' },
+      { html: `<code>${esc(t.metric)}</code>`, value: t.metric },
+      { html: esc(limitText(t)), value: t.limit, cls: 'num' },
+      actualCell(g),
+      resultCell(g),
+      text(notes.join('; ')),
+    ];
+  });
   return table('thresholds', ['Configuration', 'Phase', 'Endpoint', 'Metric', 'Limit', 'Actual', 'Result', 'Note'], rows);
 }
 
@@ -42,8 +82,8 @@ export function comparisonsTable(cs: ComparisonResult[]): string {
   const rows = cs.map((c): Cell[] => [
     { html: `<code>${esc(c.metric)}</code>`, value: c.metric },
     text(c.phase ?? ''),
-    { html: `${esc(c.a.configuration)}: ${esc(withUnit(c.a.value, c.unit))}`, value: c.a.value, cls: 'num' },
-    { html: `${esc(c.b.configuration)}: ${esc(withUnit(c.b.value, c.unit))}`, value: c.b.value, cls: 'num' },
+    { html: `${esc(c.a.configuration)}: ${esc(withUnit(c.a.value, c.unit))}`, value: c.a.value, cls: 'num wrap' },
+    { html: `${esc(c.b.configuration)}: ${esc(withUnit(c.b.value, c.unit))}`, value: c.b.value, cls: 'num wrap' },
     { html: `${esc(signed(c.difference, c.unit))}${c.relative !== undefined ? ` <span class="muted">(${esc(signed(c.relative * 100, 'count'))} %)</span>` : ''}`, value: c.difference, cls: 'num' },
     { html: `[${esc(signed(c.ci.low, c.unit))}, ${esc(signed(c.ci.high, c.unit))}] <span class="muted">${esc(num(c.ci.level * 100))} %</span> ${intervalSvg(c)}`, value: `${c.ci.low},${c.ci.high}`, cls: 'num' },
     { html: `${esc(c.a.runs.length)} × ${esc(c.b.runs.length)}`, value: c.a.runs.length },

@@ -1,0 +1,54 @@
+/**
+ * The formatters both the tables (here, in Node) and the page's hover legend and axes (in the
+ * browser) use. They are written once, as page-ready source, and turned into the functions Node
+ * calls from that same text: one implementation, and the page's bytes do not depend on how this
+ * module was compiled (a function's toString would).
+ */
+export const FORMAT_SOURCE = String.raw`
+function num(v) {
+  if (!Number.isFinite(v)) return String(v);
+  var a = Math.abs(v);
+  var digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+  return v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+}
+function ms(v) { return Math.abs(v) >= 10000 ? num(v / 1000) + ' s' : num(v) + ' ms'; }
+function tick(v) {
+  var a = Math.abs(v);
+  if (a >= 1e6) return num(v / 1e6) + 'M';
+  if (a >= 1e4) return num(v / 1e3) + 'k';
+  return num(v);
+}
+function axisValue(kind, v) {
+  switch (kind) {
+    case 'sec': return num(v) + ' s';
+    case 'rate': return num(v) + ' req/s';
+    case 'ms': return ms(v);
+    case 'perSec': return num(v) + '/s';
+    case 'percent': return num(v) + ' %';
+    case 'nines': return v >= 5 ? 'max' : 'p' + Number((100 * (1 - Math.pow(10, -v))).toFixed(Math.max(0, Math.ceil(v - 1e-9) - 2)));
+  }
+  return num(v);
+}
+`;
+
+/** What a chart axis holds; the page formats hover values and ticks by it. `nines` is −log10(1 − p/100); 5 is the max. */
+export type AxisKind = 'sec' | 'rate' | 'ms' | 'perSec' | 'percent' | 'nines';
+
+interface Formatters {
+  num(v: number): string;
+  ms(v: number): string;
+  tick(v: number): string;
+  axisValue(kind: AxisKind, v: number): string;
+}
+
+// Our own constant source, above: the point is to run the very text the page runs.
+const shared = new Function(`${FORMAT_SOURCE}\nreturn { num: num, ms: ms, tick: tick, axisValue: axisValue };`)() as Formatters;
+
+/** A number shown to a person: three significant figures-ish, thousands separated. */
+export const num = shared.num;
+/** Milliseconds with a unit; seconds past 10 s so long tails stay readable. */
+export const ms = shared.ms;
+/** Short axis tick label (no unit). */
+export const tick = shared.tick;
+/** A chart value with its unit (hover legend, axes, marker titles). */
+export const axisValue = shared.axisValue;
