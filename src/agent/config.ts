@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { YamlSource } from '../scenarios/yaml-source.js';
+import { YamlSource } from '../config/yaml-source.js';
 import { durationInMs, rate, size } from '../units/schema.js';
 import { isLoopback } from './loopback.js';
 

@@ -3,7 +3,7 @@ import type { Header } from '../exchange.js';
 import type { MetricsInput, PhaseInput, RequestInput, ScenarioInput, ScenariosFileInput, SmokeInput } from './schema.js';
 import type { ConfigurationSpec, MetricLimits, PhaseSpec, RequestSpec, ScenarioSpec, ScenariosSpec, SmokeSpec, ThresholdSpec } from './spec.js';
 import { durationMs, fraction, latencyMs, rateOrShare } from '../units/index.js';
-import type { FieldPath, YamlSource } from './yaml-source.js';
+import type { FieldPath, YamlSource } from '../config/yaml-source.js';
 import { PHASE_KINDS, phaseKind } from './phases/index.js';
 import type { PhaseKind } from './phases/kind.js';
 
