@@ -28,10 +28,7 @@ const KNOWN = new Set([
   'capture/capture-run.ts -> formats',
   'capture/alb/run.ts -> formats',
   'capture/input-alb-logs.ts -> formats',
-  'replay/replay-run.ts -> aws',
-  'replay/replay-run.ts -> report',
   'replay/verdict.ts -> report',
-  'replay/summary-text.ts -> report',
 ]);
 
 const SRC = join(process.cwd(), 'src');

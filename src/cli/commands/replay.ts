@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { ReplayArgs } from '../../replay/replay-args.js';
+import type { ReplayArgs } from '../replay/replay-args.js';
 import { decimalFlag, durationFlag, loopFlag, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
 
 const list = { type: 'string', array: true } as const;
@@ -74,7 +74,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   describe: 'Replay captured traffic to one or more targets (open model) and compare the responses',
   builder,
   handler: async (args) => {
-    const { runReplay } = await import('../../replay/replay-run.js');
+    const { runReplay } = await import('../replay/replay-run.js');
     process.exitCode = await runReplay(args);
   },
 };

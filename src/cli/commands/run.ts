@@ -36,7 +36,7 @@ export const runCommand: CommandModule<object, Args> = {
       if (!m) throw new InputError(`--base-url ${kv}: expected NAME=http://host:port`);
       baseUrls[m[1]!] = m[2]!;
     }
-    const { limitMs } = await import('../../replay/gate-flags.js');
+    const { limitMs } = await import('../replay/gate-flags.js');
     const validity = {
       ...(args['max-lag-p99'] !== undefined ? { maxLagP99Ms: limitMs(args['max-lag-p99'], '--max-lag-p99') } : {}),
       ...(args['max-loop-delay'] !== undefined ? { maxEventLoopDelayP99Ms: limitMs(args['max-loop-delay'], '--max-loop-delay') } : {}),

@@ -1,4 +1,4 @@
-import { named, parseDuration, parseShare } from '../units/parse.js';
+import { named, parseDuration, parseShare } from '../../units/parse.js';
 
 /** Gate limits from the command line: the one unit grammar (src/units), or "off" (no gate: Infinity). */
 

@@ -1,7 +1,7 @@
-import { InputError } from '../errors.js';
-import type { TargetOptions } from './types.js';
+import { InputError } from '../../errors.js';
+import type { TargetOptions } from '../../replay/types.js';
 import type { ReplayArgs } from './replay-args.js';
-import { envProxyFor } from './dispatch/proxy-env.js';
+import { envProxyFor } from '../../replay/dispatch/proxy-env.js';
 
 /** The targets of a replay from its arguments: --target URLs, or --primary/--secondary/--candidate (noise mode). */
 export function targetsOf(a: ReplayArgs): { targets: TargetOptions[]; noise: boolean } {

@@ -1,28 +1,28 @@
-import { writePrivateFile } from '../formats/private-file.js';
-import { InvalidRunError } from '../errors.js';
-import { kindOf, openExchanges } from '../formats/open.js';
-import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
-import type { Exchange } from '../exchange.js';
-import type { ReplaySummary } from './types.js';
+import { writePrivateFile } from '../../formats/private-file.js';
+import { InvalidRunError } from '../../errors.js';
+import { kindOf, openExchanges } from '../../formats/open.js';
+import { newStats, readCaptureBatches, readCaptureFile } from '../../formats/capture-file.js';
+import type { Exchange } from '../../exchange.js';
+import type { ReplaySummary } from '../../replay/types.js';
 import type { ReplayArgs } from './replay-args.js';
-import { runLoad } from './engine.js';
-import { captureScheduleBatches } from './schedule/capture.js';
-import { exchangeFilter } from './filters.js';
-import { requestRewrite } from './rewrites.js';
-import { mergeByTime } from './merge.js';
-import { ComparisonCollector } from './compare/collector.js';
-import { ResultsWriter } from './results-writer.js';
-import { progressPrinter } from './progress.js';
+import { runLoad } from '../../replay/engine.js';
+import { captureScheduleBatches } from '../../replay/schedule/capture.js';
+import { exchangeFilter } from '../../replay/filters.js';
+import { requestRewrite } from '../../replay/rewrites.js';
+import { mergeByTime } from '../../replay/merge.js';
+import { ComparisonCollector } from '../../replay/compare/collector.js';
+import { ResultsWriter } from '../../replay/results-writer.js';
+import { progressPrinter } from '../../replay/progress.js';
 import { targetsOf } from './replay-targets.js';
 import { printSummary } from './summary-text.js';
 import { limitFraction, limitMs } from './gate-flags.js';
-import { judgeReplay } from './verdict.js';
-import { safeUrl } from '../stages/redact/index.js';
+import { judgeReplay } from '../../replay/verdict.js';
+import { safeUrl } from '../../stages/redact/index.js';
 
 /** `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. */
 export async function runReplay(a: ReplayArgs): Promise<number> {
   // elbv2://<target group> → every healthy target's URL (the AWS SDK loads only when one is given).
-  if (a.target?.some((t) => /^elbv2:\/\//i.test(t))) a.target = await (await import('../aws/resolve.js')).expandTargetUrls(a.target);
+  if (a.target?.some((t) => /^elbv2:\/\//i.test(t))) a.target = await (await import('../../aws/resolve.js')).expandTargetUrls(a.target);
   const { targets, noise } = targetsOf(a);
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const readStats = a.captures.map(() => newStats());
@@ -96,7 +96,7 @@ export async function runReplay(a: ReplayArgs): Promise<number> {
 
 /** The same report module as scenario runs: HTML + summary.json in --report DIR, and/or JUnit. */
 async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: boolean): Promise<void> {
-  const { replayReportModel, writeReport, writeJUnit } = await import('../report/index.js');
+  const { replayReportModel, writeReport, writeJUnit } = await import('../../report/index.js');
   const roles = noise ? ['primary', 'secondary', 'candidate'] : [];
   const model = replayReportModel(summary, { captures: a.captures, roles });
   if (a.report) process.stderr.write(`report: ${(await writeReport(a.report, model)).html}\n`);
