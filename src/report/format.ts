@@ -1,20 +1,11 @@
 import type { Unit } from './model.js';
+import { num, pct } from '../units/format.js';
 
-/** A number shown to a person: three significant figures-ish, thousands separated. */
-export function num(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  const digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
-  return v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
-}
+export { num, pct } from '../units/format.js';
 
 /** Milliseconds with a unit; seconds past 10 s so long tails stay readable. */
 export function ms(v: number): string {
   return Math.abs(v) >= 10_000 ? `${num(v / 1000)} s` : `${num(v)} ms`;
-}
-
-export function pct(fraction: number): string {
-  return `${num(fraction * 100)} %`;
 }
 
 /** Any model value with its unit; null → "—". */

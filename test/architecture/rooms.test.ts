@@ -28,7 +28,6 @@ const KNOWN = new Set([
   'capture/capture-run.ts -> formats',
   'capture/alb/run.ts -> formats',
   'capture/input-alb-logs.ts -> formats',
-  'replay/verdict.ts -> report',
 ]);
 
 const SRC = join(process.cwd(), 'src');
