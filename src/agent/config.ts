@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { YamlSource } from '../scenarios/yaml-source.js';
+import { readSettings } from '../config/settings.js';
+import { YamlSource } from '../config/yaml-source.js';
 import { durationInMs, rate, size } from '../units/schema.js';
 import { isLoopback } from './loopback.js';
 
@@ -78,7 +79,7 @@ export async function parseAgentConfig(src: YamlSource, env: NodeJS.ProcessEnv =
     throw src.error(path, issue.message);
   }
   const cfg = parsed.data;
-  let token = cfg.control.token ?? env.SHADOWTAP_AGENT_TOKEN;
+  let token = cfg.control.token ?? readSettings(env).agentToken;
   if (cfg.control.tokenFile) {
     try {
       token = (await readFile(cfg.control.tokenFile, 'utf8')).trim();

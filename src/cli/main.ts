@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { exitCodeOf } from '../errors.js';
 import { printable } from '../printable.js';
+import { readSettings } from '../config/settings.js';
+import { setSpinUs } from '../replay/pacer.js';
 import { plainCat } from './plain-cat.js';
 
 // `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
@@ -10,6 +12,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 async function run(argv: string[]): Promise<void> {
+  // Every SHADOWTAP_* variable is read here, once, and passed down (config/settings.ts lists them).
+  setSpinUs(readSettings().spinUs);
   const cat = plainCat(argv);
   if (cat) return (await import('./commands/cat.js')).runCat(cat);
   await (await import('./yargs-cli.js')).parseWithYargs(argv);
@@ -23,6 +27,6 @@ try {
   const known = err instanceof Error && (err.name === 'InputError' || err.name === 'InvalidRunError');
   // Messages quote input (a header, a line, a target's answer): printed without control sequences.
   process.stderr.write(`shadowtap: ${printable(message)}\n`);
-  if (!known && process.env.SHADOWTAP_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+  if (!known && readSettings().debug) process.stderr.write(`${(err as Error).stack}\n`);
   process.exitCode = code;
 }

@@ -4,7 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const monoUs = (): number => performance.now() * 1000;
 
 /** Below this much time left, poll instead of sleeping. Measured on 2 shared cores at 2,000 req/s: polling the last 1 ms costs ~0.6 of a core and, by starving the target, more lag; polling the last 0.3 ms costs ~0.27 and gave p99 lag ≈ 1.4 ms. */
-const SPIN_US = Number(process.env.SHADOWTAP_SPIN_US ?? 300);
+let SPIN_US = 300;
+
+/** Set once by the CLI from SHADOWTAP_SPIN_US (config/settings.ts): an implementation switch, not a per-run option. */
+export function setSpinUs(us: number): void {
+  SPIN_US = us;
+}
 
 const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

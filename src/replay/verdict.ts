@@ -1,6 +1,6 @@
-import type { ThresholdResult, Verdict } from '../report/model.js';
+import type { ThresholdResult, Verdict } from '../verdict.js';
 import type { ReplaySummary, RunSummary, TargetSummary } from './types.js';
-import { pct } from '../report/format.js';
+import { pct } from '../units/format.js';
 
 /** Transport errors (refused, reset, timeouts, proxy, TLS, DNS, dropped) beyond 1 % of requests fail a replay. */
 export const DEFAULT_MAX_ERROR_RATE = 0.01;

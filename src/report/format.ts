@@ -1,11 +1,7 @@
 import type { ThresholdResult, Unit } from './model.js';
-import { ms, num } from './shared-format.js';
+import { ms, num, pct } from '../units/format.js';
 
-export { axisValue, ms, num, tick, type AxisKind } from './shared-format.js';
-
-export function pct(fraction: number): string {
-  return `${num(fraction * 100)} %`;
-}
+export { axisValue, ms, num, pct, tick, type AxisKind } from '../units/format.js';
 
 /** Any model value with its unit; null → "—". */
 export function withUnit(v: number | string | boolean | null | undefined, unit: Unit): string {

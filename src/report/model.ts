@@ -1,3 +1,4 @@
+import type { ThresholdResult, Unit, Verdict } from '../verdict.js';
 import type { ErrorClass, IntervalStats, Percentiles, RunValidity, TargetSummary, WorkerReport } from '../replay/types.js';
 
 /**
@@ -9,8 +10,8 @@ import type { ErrorClass, IntervalStats, Percentiles, RunValidity, TargetSummary
  */
 export const REPORT_SCHEMA = 'shadowtap-report/1';
 
-/** Overall outcome; maps to the CLI exit code (pass 0, fail 1, invalid 3; 2 never reaches a report). */
-export type Verdict = 'pass' | 'fail' | 'invalid';
+export type { ThresholdResult, Unit, Verdict } from '../verdict.js';
+
 
 export interface ReportModel {
   schema: typeof REPORT_SCHEMA;
@@ -153,23 +154,6 @@ export interface SmokeTest {
 }
 
 // ---------------------------------------------------------------- thresholds and comparisons
-
-export type Unit = 'ms' | 'req/s' | 'ratio' | 'percent' | 'count' | 'bool';
-
-export interface ThresholdResult {
-  /** e.g. "p99", "errorRate", "achievedRate", "smoke". */
-  metric: string;
-  configuration?: string;
-  phase?: string;
-  endpoint?: string;
-  op: '<' | '<=' | '>' | '>=' | '==';
-  limit: number | string | boolean;
-  /** null when the metric could not be measured (no responses). */
-  actual: number | string | boolean | null;
-  unit: Unit;
-  pass: boolean;
-  message?: string;
-}
 
 export type ComparisonVerdict = 'better' | 'worse' | 'no-significant-difference';
 

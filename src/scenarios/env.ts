@@ -1,4 +1,4 @@
-import type { FieldPath } from './yaml-source.js';
+import type { FieldPath } from '../config/yaml-source.js';
 
 const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

@@ -4,7 +4,7 @@ import { MissingEnvError, substituteEnv } from './env.js';
 import { normalize } from './normalize.js';
 import { scenariosFileSchema } from './schema.js';
 import type { ScenariosSpec } from './spec.js';
-import { YamlSource } from './yaml-source.js';
+import { YamlSource } from '../config/yaml-source.js';
 
 const MAX_LISTED = 8;
 

@@ -3,7 +3,9 @@ import type { Header } from '../exchange.js';
 import type { MetricsInput, PhaseInput, RequestInput, ScenarioInput, ScenariosFileInput, SmokeInput } from './schema.js';
 import type { ConfigurationSpec, MetricLimits, PhaseSpec, RequestSpec, ScenarioSpec, ScenariosSpec, SmokeSpec, ThresholdSpec } from './spec.js';
 import { durationMs, fraction, latencyMs, rateOrShare } from '../units/index.js';
-import type { FieldPath, YamlSource } from './yaml-source.js';
+import type { FieldPath, YamlSource } from '../config/yaml-source.js';
+import { PHASE_KINDS, phaseKind } from './phases/index.js';
+import type { PhaseKind } from './phases/kind.js';
 
 const DEFAULT_REQUESTS: RequestInput[] = [{ method: 'GET', path: '/render', weight: 1 }];
 
@@ -65,7 +67,7 @@ function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, co
     const p = phases.find((x) => x.name === wanted);
     if (s.compare) throw src.error([...at, 'drain'], 'does not combine with compare: [A, B]');
     if (!p) throw src.error([...at, 'drain', ...(s.drain.phase ? ['phase'] : [])], s.drain.phase ? `no load phase named "${s.drain.phase}"` : 'needs a load phase to run during');
-    if (p.kind === 'connections') throw src.error([...at, 'drain'], 'needs an open-model phase (rate, ramp or replay), not connections');
+    if (!phaseKind(p).open) throw src.error([...at, 'drain'], `needs an open-model phase (${PHASE_KINDS.filter((k) => k.open).map((k) => k.key).join(', ').replace(/, (\w+)$/, ' or $1')}), not ${p.kind}`);
   }
   return {
     name: s.name,
@@ -119,27 +121,19 @@ function request(r: RequestInput): RequestSpec {
 }
 
 function phase(p: PhaseInput, at: FieldPath, scenarioRequests: RequestSpec[], src: YamlSource, base: string): PhaseSpec {
-  const kinds = (['rate', 'ramp', 'connections', 'replay'] as const).filter((k) => p[k] !== undefined);
-  if (kinds.length !== 1) throw src.error(at, `needs exactly one of rate, ramp, connections or replay${kinds.length ? ` (found ${kinds.join(', ')})` : ''}`);
-  const kind = kinds[0]!;
-  if (kind !== 'replay') {
-    for (const k of ['speed', 'loop'] as const) if (p[k] !== undefined) throw src.error(at, 'only applies to a replay phase', k);
-    if (!p.duration) throw src.error(at, `a ${kind} phase needs a duration, e.g. duration: 20s`);
+  const given = (k: string) => (p as Record<string, unknown>)[k] !== undefined;
+  const found = PHASE_KINDS.filter((k) => given(k.key));
+  if (found.length !== 1) throw src.error(at, `needs exactly one of ${PHASE_KINDS.map((k) => k.key).join(', ').replace(/, (\w+)$/, ' or $1')}${found.length ? ` (found ${found.map((k) => k.key).join(', ')})` : ''}`);
+  const kind = found[0]!;
+  // A field another kind owns (a rate's poisson, a replay's speed) is a mistake, not something to ignore.
+  for (const other of PHASE_KINDS) {
+    if (other === kind) continue;
+    for (const f of Object.keys(other.fields)) if (f !== other.key && given(f)) throw src.error(at, `only applies to a ${other.key} phase`, f);
   }
-  if (kind !== 'rate' && p.poisson !== undefined) throw src.error(at, 'only applies to a rate phase', 'poisson');
+  if (kind.needsDuration && !p.duration) throw src.error(at, `a ${kind.key} phase needs a duration, e.g. duration: 20s`);
   const requests = p.requests ? p.requests.map(request) : scenarioRequests;
-  const ms = p.duration ? durationMs(p.duration) : 0;
-  const common = { requests };
-  switch (kind) {
-    case 'rate':
-      return { ...common, kind, name: p.name ?? `rate ${p.rate} req/s`, rate: p.rate!, durationMs: ms, poisson: p.poisson ?? false };
-    case 'ramp':
-      return { ...common, kind, name: p.name ?? `ramp ${p.ramp!.from}→${p.ramp!.to} req/s`, from: p.ramp!.from, to: p.ramp!.to, durationMs: ms };
-    case 'connections':
-      return { ...common, kind, name: p.name ?? `${p.connections} connections`, connections: p.connections!, durationMs: ms };
-    case 'replay':
-      return { ...common, kind, name: p.name ?? `replay ${p.replay}`, capture: resolve(base, p.replay!), speed: p.speed, loop: p.loop ?? 1 };
-  }
+  // The kind's own fields are validated by the schema, which is built from them.
+  return (kind as PhaseKind).normalize(p as never, { requests, durationMs: p.duration ? durationMs(p.duration) : 0, base });
 }
 
 function limits(m: MetricsInput | undefined): MetricLimits {

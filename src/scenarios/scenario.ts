@@ -2,8 +2,8 @@ import { thresholdOutcome } from '../report/format.js';
 import type { ComparisonResult, ConfigurationReport, PhaseReport, ScenarioReport, ThresholdResult } from '../report/model.js';
 import { scenarioVerdict } from '../report/verdict.js';
 import { compareSides as compareRuns, type Side as ComparedSide } from './compare.js';
-import { runClosedPhase } from './measure/closed-phase.js';
-import { runOpenPhase, type LoadTarget, type PhaseContext } from './measure/open-phase.js';
+import type { LoadTarget, PhaseContext } from './measure/open-phase.js';
+import { phaseKind } from './phases/index.js';
 import type { Progress } from './progress.js';
 import { probe, reachable, runSmoke, smokeProblem } from './smoke.js';
 import type { ConfigurationSpec, PhaseSpec, ScenarioSpec } from './spec.js';
@@ -57,9 +57,9 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   }
 
   // ELB drain step (src/aws): its deregister → restart → register cycle runs during this phase, through the LB.
-  const drainDuring = async (side: Side, p: Exclude<PhaseSpec, { kind: 'connections' }>, pctx: PhaseContext) => {
+  const drainDuring = async (side: Side, p: PhaseSpec, pctx: PhaseContext) => {
     const { drainDuringPhase } = await import('../aws/scenario-steps.js');
-    const d = await drainDuringPhase(s.drain!, { configuration: side.spec.name, phase: p.name }, (onResult) => runOpenPhase(p, { ...pctx, onResult }), { signal: ctx.signal, log: (line) => ctx.progress.log(`  ${line}`) });
+    const d = await drainDuringPhase(s.drain!, { configuration: side.spec.name, phase: p.name }, (onResult) => phaseKind(p).run(p, { ...pctx, onResult }), { signal: ctx.signal, log: (line) => ctx.progress.log(`  ${line}`) });
     d.measured.report.timeline = [...(d.measured.report.timeline ?? []), ...d.timeline];
     thresholds.push(d.threshold);
     if (d.invalid) invalid.push(d.invalid);
@@ -75,8 +75,8 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     const label = `${s.name} · ${side.spec.name} · ${p.name}${repeat === undefined ? '' : ` #${runNo}${retries < (s.compare?.retries ?? retries) ? ' (retry)' : ''}`}`;
     const total = 'durationMs' in p ? p.durationMs : undefined;
     const pctx = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x: Parameters<Progress['phase']>[1]) => ctx.progress.phase(label, x, total) };
-    const measured = p.kind === 'connections' ? await runClosedPhase(p, pctx)
-      : s.drain && p.name === (s.drain.phase ?? s.phases[0]!.name) ? await drainDuring(side, p, pctx) : await runOpenPhase(p, pctx);
+    // normalize.ts has checked that the drain phase is an open-model one.
+    const measured = s.drain && p.name === (s.drain.phase ?? s.phases[0]!.name) ? await drainDuring(side, p, pctx) : await phaseKind(p).run(p, pctx);
     const report = measured.report;
     const knee = report.knee ? `, knee ${report.knee.kneeRate ?? '–'} req/s` : '';
     ctx.progress.log(`  ${label}: p50 ${report.stats.latency.p50} ms p99 ${report.stats.latency.p99} ms, ${report.stats.achievedRate} req/s ok${knee}${report.validity.valid ? '' : ' (INVALID)'}`);

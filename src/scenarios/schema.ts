@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { drainStepSchema, requireHealthyStepSchema } from '../aws/step-schemas.js';
 import * as unit from '../units/schema.js';
 import { stagingSchema } from '../replay/staging/config.js';
+import { PHASE_KINDS } from './phases/index.js';
 
 /**
  * scenarios.yaml, as written by a person. Every object is strict (an unknown key is an error, not
@@ -63,13 +64,8 @@ export const requestSchema = z.strictObject({
 
 export const phaseSchema = z.strictObject({
   name: z.string().optional(),
-  rate: unit.rate().optional().describe('open model: constant requests/s (or such as 6000/min)'),
-  ramp: z.strictObject({ from: unit.rate({ zero: true }), to: unit.rate() }).optional().describe('open model: requests/s rising linearly'),
-  connections: z.number().int().positive().optional().describe('closed model (autocannon): this many connections, as fast as they go'),
-  replay: z.string().optional().describe('a capture file (.jsonl[.gz], .har, .gor, .pcap) replayed as recorded'),
-  speed: z.number().positive().optional(),
-  loop: z.number().int().positive().optional(),
-  poisson: z.boolean().optional(),
+  // Each kind's own fields (its key first) come from its file in phases/.
+  ...Object.assign({}, ...PHASE_KINDS.map((k) => k.fields)) as PhaseKindFields,
   duration: duration.optional(),
   requests: z.array(requestSchema).min(1).optional(),
 });
@@ -136,6 +132,9 @@ export const scenariosFileSchema = z.strictObject({
   }).optional(),
   scenarios: z.array(scenarioSchema).min(1),
 });
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type PhaseKindFields = UnionToIntersection<(typeof PHASE_KINDS)[number]['fields']>;
 
 export type ScenariosFileInput = z.output<typeof scenariosFileSchema>;
 export type ScenarioInput = z.output<typeof scenarioSchema>;

@@ -1,4 +1,8 @@
 import type { StagingSource } from '../replay/staging/config.js';
+import type { ConnectionsPhase } from './phases/connections.js';
+import type { RampPhase } from './phases/ramp.js';
+import type { RatePhase } from './phases/rate.js';
+import type { ReplayPhase } from './phases/replay.js';
 import type { Header } from '../exchange.js';
 import type { RateOrShare } from '../units/index.js';
 import type { DrainStep, RequireHealthyStep } from '../aws/step-schemas.js';
@@ -49,16 +53,8 @@ export interface RequestSpec {
   endpoint: string;
 }
 
-export type PhaseSpec =
-  | (PhaseCommon & { kind: 'rate'; rate: number; durationMs: number; poisson: boolean })
-  | (PhaseCommon & { kind: 'ramp'; from: number; to: number; durationMs: number })
-  | (PhaseCommon & { kind: 'connections'; connections: number; durationMs: number })
-  | (PhaseCommon & { kind: 'replay'; capture: string; speed?: number; loop: number });
-
-interface PhaseCommon {
-  name: string;
-  requests: RequestSpec[];
-}
+/** A load phase: one of the kinds in phases/ (phases/index.ts lists them). */
+export type PhaseSpec = RatePhase | RampPhase | ConnectionsPhase | ReplayPhase;
 
 export interface MetricLimits {
   p50?: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YamlSource } from '../../src/scenarios/yaml-source.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { loadAgentConfig, parseAgentConfig } from '../../src/agent/config.js';
 import { spawnCli } from '../helpers/agent-servers.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { YamlSource } from '../../src/scenarios/yaml-source.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { parseScenarios } from '../../src/scenarios/load.js';
 
 /** Writes a scenarios file into `dir` and returns its path. */

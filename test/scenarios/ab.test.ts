@@ -4,7 +4,7 @@ import type { ComparisonResult, ReportModel } from '../../src/report/model.js';
 import { parseScenarios } from '../../src/scenarios/load.js';
 import { Progress } from '../../src/scenarios/progress.js';
 import { runScenarios } from '../../src/scenarios/runner.js';
-import { YamlSource } from '../../src/scenarios/yaml-source.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { startSampleService, type SampleService } from '../../src/service/app.js';
 
 const services: SampleService[] = [];

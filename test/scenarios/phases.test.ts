@@ -3,7 +3,7 @@ import type { ReportModel } from '../../src/report/model.js';
 import { parseScenarios } from '../../src/scenarios/load.js';
 import { Progress } from '../../src/scenarios/progress.js';
 import { runScenarios } from '../../src/scenarios/runner.js';
-import { YamlSource } from '../../src/scenarios/yaml-source.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { recorded, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 import { startTinyproxy } from '../helpers/replay-proxy.js';
 import { startSampleService } from '../../src/service/app.js';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenarios } from '../../src/scenarios/load.js';
 import { Progress } from '../../src/scenarios/progress.js';
 import { runScenarios } from '../../src/scenarios/runner.js';
-import { YamlSource } from '../../src/scenarios/yaml-source.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { hasher } from '../../src/stages/redact/key.js';
 import { recorded, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../src/agent/config.js';
 import { drainStepSchema, ms } from '../../src/aws/step-schemas.js';
 import { parseScenarios } from '../../src/scenarios/load.js';
-import { YamlSource } from '../../src/scenarios/yaml-source.js';
+import { YamlSource } from '../../src/config/yaml-source.js';
 import { parseDuration, parseRate, parseShare, parseSize } from '../../src/units/index.js';
 import { recorded, runCli, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { YamlSource } from '../../scenarios/yaml-source.js';
+import { YamlSource } from '../../config/yaml-source.js';
 import { localElbConfigSchema, type LocalElbConfig } from './config.js';
 
 /** Read a local-elb configuration (YAML or JSON); every problem names the file and the field. */

@@ -1,10 +1,10 @@
-import { FORMAT_SOURCE } from '../shared-format.js';
+import { FORMAT_SOURCE } from '../../units/format.js';
 
 /**
  * The page's chart script: it draws every `figure.chart[data-chart]` with uPlot from the JSON the
  * figure carries. uPlot gives the hover legend (values under the cursor), drag-to-zoom on time
  * (double-click resets) and series toggles (click a legend entry). Markers and limits are HTML over
- * the plot, placed in rows so labels at nearby x never overlap. The formatters are shared-format.ts's
+ * the plot, placed in rows so labels at nearby x never overlap. The formatters are units/format.ts's
  * source, the same text Node runs for the tables: one implementation.
  */
 

@@ -3,7 +3,8 @@ import { InputError } from '../../errors.js';
 import { DEFAULT_LIMITS, ValidityMonitor } from '../../replay/validity.js';
 import type { ErrorClass, TargetSummary } from '../../replay/types.js';
 import { requestMix } from '../mix.js';
-import type { PhaseSpec } from '../spec.js';
+import type { ConnectionsPhase } from '../phases/connections.js';
+import type { PhaseKind } from '../phases/kind.js';
 import { Outcomes } from './outcomes.js';
 import { phaseReport, type MeasuredPhase } from './phase-report.js';
 import type { PhaseContext } from './open-phase.js';
@@ -24,7 +25,7 @@ function errorClass(err: unknown): ErrorClass {
  * through autocannon (the real package) — the way to find maximum throughput, not latency under a
  * given arrival rate (closed loops hide server stalls, which the open-model phases are for).
  */
-export async function runClosedPhase(p: Extract<PhaseSpec, { kind: 'connections' }>, ctx: PhaseContext): Promise<MeasuredPhase> {
+export async function runClosedPhase(kind: PhaseKind<ConnectionsPhase>, p: ConnectionsPhase, ctx: PhaseContext): Promise<MeasuredPhase> {
   const t = ctx.target;
   if (t.proxy) throw new InputError(`scenario ${ctx.scenario.name}: a connections phase cannot go through a proxy (autocannon has none); use a rate or ramp phase`);
   const make = requestMix(p.requests);
@@ -79,5 +80,5 @@ export async function runClosedPhase(p: Extract<PhaseSpec, { kind: 'connections'
   };
   // No schedule to keep in a closed loop: validity only records the generator's loop delay and CPU.
   const validity = monitor.finish(0, 0, false);
-  return phaseReport({ spec: p, scenario: ctx.scenario, repeat: ctx.repeat, summary, validity, outcomes, durationMs });
+  return phaseReport({ kind, spec: p, scenario: ctx.scenario, repeat: ctx.repeat, summary, validity, outcomes, durationMs });
 }

@@ -1,11 +1,8 @@
 import { runLoad } from '../../replay/engine.js';
 import { buildStaging } from '../../replay/staging/build.js';
 import type { StagingSource } from '../../replay/staging/config.js';
-import { rampSchedule } from '../../replay/schedule/ramp.js';
-import { rateSchedule } from '../../replay/schedule/rate.js';
-import { captureSchedule } from '../../replay/schedule/capture.js';
 import type { ProgressSnapshot, RequestResult, ScheduledRequest } from '../../replay/types.js';
-import { requestMix } from '../mix.js';
+import type { PhaseKind } from '../phases/kind.js';
 import type { PhaseSpec, ScenarioSpec } from '../spec.js';
 import { Outcomes } from './outcomes.js';
 import { phaseReport, type MeasuredPhase } from './phase-report.js';
@@ -28,25 +25,19 @@ export interface PhaseContext {
   onResult?: (r: RequestResult) => void;
 }
 
-async function scheduleOf(p: Exclude<PhaseSpec, { kind: 'connections' }>): Promise<AsyncIterable<ScheduledRequest> | Iterable<ScheduledRequest>> {
-  const make = requestMix(p.requests);
-  if (p.kind === 'rate') return rateSchedule({ rate: p.rate, durationMs: p.durationMs, poisson: p.poisson, make });
-  if (p.kind === 'ramp') return rampSchedule({ from: p.from, to: p.to, durationMs: p.durationMs, make });
-  const { openExchanges } = await import('../../io/open.js');
-  await openExchanges(p.capture); // fail here (exit 2, naming the file) rather than mid-run
-  // A function, not the iterable: each loop reopens the capture.
-  return captureSchedule(async function* () {
-    yield* await openExchanges(p.capture);
-  }, { speed: p.speed ?? 1, loop: p.loop });
+/** What an open-model phase offers: its schedule, and its length when the schedule has a fixed one. */
+export interface OpenLoad {
+  schedule: AsyncIterable<ScheduledRequest> | Iterable<ScheduledRequest>;
+  durationMs?: number;
 }
 
 /** An open-model phase (rate, ramp, replay) through the replay engine: sends on schedule, measures from intended time. */
-export async function runOpenPhase(p: Exclude<PhaseSpec, { kind: 'connections' }>, ctx: PhaseContext): Promise<MeasuredPhase> {
+export async function runOpenPhase<S extends PhaseSpec>(kind: PhaseKind<S>, p: S, load: OpenLoad, ctx: PhaseContext): Promise<MeasuredPhase> {
   const outcomes = new Outcomes(ctx.scenario.intervalMs);
   const t = ctx.target;
   const stage = t.staging ? await buildStaging([t.baseUrl], [t.staging], {}) : undefined;
   const summary = await runLoad({
-    schedule: await scheduleOf(p),
+    schedule: load.schedule,
     targets: [{ url: t.baseUrl, proxy: t.proxy, headers: t.headers, connections: t.connections }],
     intervalMs: ctx.scenario.intervalMs,
     validity: ctx.scenario.validity,
@@ -59,6 +50,6 @@ export async function runOpenPhase(p: Exclude<PhaseSpec, { kind: 'connections' }
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(stage ? { stage } : {}),
   });
-  const durationMs = p.kind === 'replay' ? summary.durationMs : p.durationMs;
-  return phaseReport({ spec: p, scenario: ctx.scenario, repeat: ctx.repeat, summary: summary.targets[0]!, validity: summary.validity, outcomes, durationMs });
+  const durationMs = load.durationMs ?? summary.durationMs;
+  return phaseReport({ kind, spec: p, scenario: ctx.scenario, repeat: ctx.repeat, summary: summary.targets[0]!, validity: summary.validity, outcomes, durationMs });
 }

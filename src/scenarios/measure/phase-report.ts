@@ -1,6 +1,6 @@
 import type { PhaseReport, ValidityReport } from '../../report/model.js';
 import type { RunValidity, TargetSummary } from '../../replay/types.js';
-import { findKnee } from '../knee.js';
+import type { PhaseKind } from '../phases/kind.js';
 import type { PhaseSpec, ScenarioSpec } from '../spec.js';
 import type { Outcomes } from './outcomes.js';
 
@@ -10,28 +10,14 @@ export interface MeasuredPhase {
   sample: number[];
 }
 
-/** "ramp 1 → 120 req/s over 20 s" */
-export function describePhase(p: PhaseSpec): string {
-  const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-  switch (p.kind) {
-    case 'rate':
-      return `${p.poisson ? 'Poisson' : 'constant'} ${p.rate} req/s for ${s(p.durationMs)} (open model)`;
-    case 'ramp':
-      return `ramp ${p.from} → ${p.to} req/s over ${s(p.durationMs)} (open model)`;
-    case 'connections':
-      return `${p.connections} connections for ${s(p.durationMs)} (closed model, autocannon)`;
-    case 'replay':
-      return `replay of ${p.capture}${p.speed ? ` at ${p.speed}×` : ''}${p.loop > 1 ? `, ${p.loop} loops` : ''}`;
-  }
-}
-
 /**
  * The engine's (or autocannon's) summary in scenario terms: latency, per-interval and per-endpoint
  * numbers come from the Outcomes (where a 5xx is a failed request); lag, raw latency and validity
  * stay the generator's.
  */
-export function phaseReport(o: {
-  spec: PhaseSpec;
+export function phaseReport<S extends PhaseSpec>(o: {
+  kind: PhaseKind<S>;
+  spec: S;
   scenario: ScenarioSpec;
   repeat?: number;
   summary: TargetSummary;
@@ -53,15 +39,12 @@ export function phaseReport(o: {
     name: spec.name,
     kind: spec.kind,
     ...(o.repeat !== undefined ? { repeat: o.repeat } : {}),
-    description: describePhase(spec),
+    description: o.kind.describe(spec),
     intervalMs: outcomes.intervalMs,
     stats,
     distribution: outcomes.distribution(),
     validity,
   };
-  if (spec.kind === 'ramp') {
-    report.knee = findKnee(stats.intervals, outcomes.intervalMs, spec.durationMs, o.scenario.knee.p99Ms, o.scenario.knee.errorBudget);
-    if (report.knee.breakAtMs !== undefined) report.timeline = [{ atMs: report.knee.breakAtMs, label: `knee: ${report.knee.kneeRate ?? '–'} req/s` }];
-  }
+  o.kind.annotate?.(report, spec, o.scenario);
   return { report, sample: outcomes.sample.values };
 }

@@ -1,5 +1,5 @@
 /**
- * The formatters both the tables (here, in Node) and the page's hover legend and axes (in the
+ * Numbers as a person reads them (the printing side of the units grammar). The formatters both the tables (in Node) and the page's hover legend and axes (in the
  * browser) use. They are written once, as page-ready source, and turned into the functions Node
  * calls from that same text: one implementation, and the page's bytes do not depend on how this
  * module was compiled (a function's toString would).
@@ -11,6 +11,7 @@ function num(v) {
   var digits = a === 0 || a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
   return v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
 }
+function pct(f) { return num(f * 100) + ' %'; }
 function ms(v) { return Math.abs(v) >= 10000 ? num(v / 1000) + ' s' : num(v) + ' ms'; }
 function tick(v) {
   var a = Math.abs(v);
@@ -37,17 +38,20 @@ export type AxisKind = 'sec' | 'rate' | 'ms' | 'perSec' | 'percent' | 'nines';
 interface Formatters {
   num(v: number): string;
   ms(v: number): string;
+  pct(fraction: number): string;
   tick(v: number): string;
   axisValue(kind: AxisKind, v: number): string;
 }
 
 // Our own constant source, above: the point is to run the very text the page runs.
-const shared = new Function(`${FORMAT_SOURCE}\nreturn { num: num, ms: ms, tick: tick, axisValue: axisValue };`)() as Formatters;
+const shared = new Function(`${FORMAT_SOURCE}\nreturn { num: num, ms: ms, pct: pct, tick: tick, axisValue: axisValue };`)() as Formatters;
 
 /** A number shown to a person: three significant figures-ish, thousands separated. */
 export const num = shared.num;
 /** Milliseconds with a unit; seconds past 10 s so long tails stay readable. */
 export const ms = shared.ms;
+/** A fraction 0..1 as a percentage: 0.0123 → "1.23 %". */
+export const pct = shared.pct;
 /** Short axis tick label (no unit). */
 export const tick = shared.tick;
 /** A chart value with its unit (hover legend, axes, marker titles). */

@@ -1,0 +1,39 @@
+import { InputError } from '../errors.js';
+
+/**
+ * Every SHADOWTAP_* environment variable, read once at the edge (cli/main.ts, and the agent's config
+ * loader for its token) and passed down as options. A module deep in the tree never reads the
+ * environment: what changes its behaviour is visible in its options.
+ */
+export interface Settings {
+  /** SHADOWTAP_REDACT_KEY: the redaction HMAC key (≥ 16 bytes), so that equal secrets hash equal across runs and hosts. */
+  redactKey?: string;
+  /** SHADOWTAP_AGENT_TOKEN: the agent's control-API bearer token when agent.yaml names none. */
+  agentToken?: string;
+  /** SHADOWTAP_ADMIN_TOKEN: the sample service's admin token. */
+  adminToken?: string;
+  /** SHADOWTAP_DEBUG: print stack traces of unexpected errors. */
+  debug: boolean;
+  /**
+   * SHADOWTAP_SPIN_US (implementation switch, default 300): below this much time before a request is
+   * due the pacer polls the clock instead of sleeping. More costs CPU, less costs lag; see replay/pacer.ts.
+   */
+  spinUs: number;
+}
+
+export const SETTINGS_VARIABLES = ['SHADOWTAP_REDACT_KEY', 'SHADOWTAP_AGENT_TOKEN', 'SHADOWTAP_ADMIN_TOKEN', 'SHADOWTAP_DEBUG', 'SHADOWTAP_SPIN_US'] as const;
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const spin = nonEmpty(env.SHADOWTAP_SPIN_US);
+  const spinUs = spin === undefined ? 300 : Number(spin);
+  if (!Number.isInteger(spinUs) || spinUs < 0 || spinUs > 100_000) throw new InputError(`SHADOWTAP_SPIN_US: expected whole microseconds 0…100000, got "${spin}"`);
+  return {
+    redactKey: nonEmpty(env.SHADOWTAP_REDACT_KEY),
+    agentToken: nonEmpty(env.SHADOWTAP_AGENT_TOKEN),
+    adminToken: nonEmpty(env.SHADOWTAP_ADMIN_TOKEN),
+    debug: !!nonEmpty(env.SHADOWTAP_DEBUG),
+    spinUs,
+  };
+}
