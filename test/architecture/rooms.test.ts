@@ -19,7 +19,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   scenarios: ['aws', 'replay', 'report', 'formats', 'units'],
   agent: ['capture', 'formats', 'replay', 'scenarios', 'stages', 'units'],
   service: ['units'],
-  cli: ['agent', 'aws', 'capture', 'formats', 'replay', 'report', 'scenarios', 'service', 'stages', 'units'],
+  streams: ['stages', 'units'],
+  io: ['formats', 'stages', 'streams', 'units'],
+  cli: ['agent', 'aws', 'capture', 'formats', 'io', 'replay', 'report', 'scenarios', 'service', 'stages', 'streams', 'units'],
 };
 
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */
