@@ -49,7 +49,11 @@ export function parseStreamUrl(text: string): StreamUrl {
   try {
     u = new URL(text);
   } catch {
-    throw bad(text, 'URL', 'is not a valid URL (redis://[user:pass@]host:port/STREAM)');
+    // Say which part: WHATWG URL parsing only says "invalid".
+    const authority = text.replace(/^[^:]+:\/\//, '').split(/[/?#]/)[0]!.replace(/^.*@/, '');
+    const port = /:([^:\]]*)$/.exec(authority)?.[1];
+    if (port !== undefined && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) throw bad(text, 'port', 'must be 1-65535');
+    throw bad(text, 'host', 'is not valid (redis://[user:pass@]host:port/STREAM)');
   }
   const shown = shownUrl(u);
   if (!u.hostname) throw new InputError(`${shown}: host is missing (redis://[user:pass@]host:port/STREAM)`);
