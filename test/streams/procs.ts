@@ -58,8 +58,8 @@ export function startCli(args: string[], prefix: string[] = []): Proc {
 }
 
 /** Starts `record` to `out` and waits for its listening line; returns the proxy's port. */
-export async function startRecorder(upstreamPort: number, out: string, extra: string[] = [], prefix: string[] = [], listen = '127.0.0.1:0'): Promise<{ proc: Proc; port: number }> {
-  const proc = startCli(['record', '--listen', listen, '--upstream', `http://127.0.0.1:${upstreamPort}`, '--out', out, ...extra], prefix);
+export async function startRecorder(upstreamPort: number, out: string, extra: string[] = [], prefix: string[] = [], listen = '127.0.0.1:0', upstreamHost = '127.0.0.1'): Promise<{ proc: Proc; port: number }> {
+  const proc = startCli(['record', '--listen', listen, '--upstream', `http://${upstreamHost}:${upstreamPort}`, '--out', out, ...extra], prefix);
   const m = await proc.waitFor(/listening on http:\/\/[^:]+:(\d+)/);
   return { proc, port: Number(m[1]) };
 }
