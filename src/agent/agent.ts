@@ -7,6 +7,7 @@ import { RotatingFileSink } from './rotating-sink.js';
 import { MirrorSink } from './mirror-sink.js';
 import { startLiveSource, startProxySource, type Log, type RunningSource } from './source.js';
 import { agentMetrics } from './agent-metrics.js';
+import { RedisOutput } from '../io/outputs/redis.js';
 
 /** How long a stopping agent lets the mirror finish what it queued before abandoning it. */
 const MIRROR_DRAIN_MS = 5000;
@@ -23,6 +24,7 @@ export class Agent {
   readonly startedAt = new Date();
   files: RotatingFileSink | undefined;
   mirror: MirrorSink | undefined;
+  stream: RedisOutput | undefined;
   source!: RunningSource;
 
   constructor(
@@ -51,6 +53,9 @@ export class Agent {
         log: this.log,
       });
     }
+    const s = this.cfg.stream;
+    // Never waits for Redis: a down Redis at start is retried in the background (drops counted meanwhile).
+    if (s) this.stream = await RedisOutput.open(s.url, { redaction: policy }, { maxlen: s.maxlen, queue: s.queue });
     const m = this.cfg.mirror;
     if (m) this.mirror = new MirrorSink({ targets: m.targets, samplePercent: m.samplePercent, maxRate: m.maxRate, queue: m.queue, connections: m.connections, timeoutMs: m.timeout, log: this.log });
     const emit = (ex: Exchange): void => this.emit(ex);
@@ -61,6 +66,7 @@ export class Agent {
       // Let the sinks end so the process can exit with the source's message.
       await this.files?.close();
       await this.mirror?.abortNow();
+      await this.stream?.close();
       throw err;
     }
   }
@@ -73,6 +79,7 @@ export class Agent {
     }
     this.files?.offer(ex);
     this.mirror?.offer(ex);
+    void this.stream?.write(ex);
   }
 
   health(): { status: 'ok' | 'degraded'; reasons: string[] } {
@@ -94,6 +101,7 @@ export class Agent {
       source: this.source.state,
       files: this.files?.stats,
       mirror: this.mirror?.stats,
+      stream: this.stream ? { url: this.stream.shown, ...this.stream.stats() } : undefined,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
   }
@@ -120,6 +128,7 @@ export class Agent {
   async stop(): Promise<void> {
     await this.source.stop();
     await this.files?.close();
+    await this.stream?.close();
     if (this.mirror) {
       const timer = setTimeout(() => void this.mirror!.abortNow(), MIRROR_DRAIN_MS);
       await this.mirror.close();

@@ -17,7 +17,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   report: ['replay', 'formats', 'units'],
   aws: ['replay', 'report', 'units'],
   scenarios: ['aws', 'replay', 'report', 'formats', 'units'],
-  agent: ['capture', 'formats', 'replay', 'scenarios', 'stages', 'units'],
+  agent: ['capture', 'formats', 'io', 'replay', 'scenarios', 'stages', 'streams', 'units'],
   service: ['units'],
   streams: ['stages', 'units'],
   io: ['formats', 'stages', 'streams', 'units'],
