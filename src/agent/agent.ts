@@ -7,7 +7,11 @@ import { RotatingFileSink } from './rotating-sink.js';
 import { MirrorSink } from './mirror-sink.js';
 import { startLiveSource, startProxySource, type Log, type RunningSource } from './source.js';
 import { agentMetrics } from './agent-metrics.js';
+import { pump } from '../io/pump.js';
+import { pushSource, type PushSource } from '../io/inputs/push.js';
+import type { Sink } from '../io/sink.js';
 import { RedisOutput } from '../io/outputs/redis.js';
+import type { Stage } from '../stages/stage.js';
 
 /** How long a stopping agent lets the mirror finish what it queued before abandoning it. */
 const MIRROR_DRAIN_MS = 5000;
@@ -26,6 +30,9 @@ export class Agent {
   mirror: MirrorSink | undefined;
   stream: RedisOutput | undefined;
   source!: RunningSource;
+  /** What the capture hands over; the pump takes it through the stages to the sinks. */
+  private input!: PushSource;
+  private pumped: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly cfg: AgentConfig,
@@ -35,7 +42,7 @@ export class Agent {
   async start(): Promise<void> {
     const r = this.cfg.redact;
     const key = !r.enabled ? undefined : r.keyFile ? { bytes: checkKey(await readFile(r.keyFile), `redact.keyFile ${r.keyFile}`), source: `keyFile ${r.keyFile}` } : keyFromEnv();
-    // The file sink redacts (the file's first line says how, never with the key); the mirror gets the original.
+    // The files get exchanges through the redaction stage (their first line says how, never with the key); the mirror gets the original.
     const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, ...(key ? { key } : {}) };
     const f = this.cfg.files;
     if (f) {
@@ -53,33 +60,47 @@ export class Agent {
         log: this.log,
       });
     }
-    const s = this.cfg.stream;
-    // Never waits for Redis: a down Redis at start is retried in the background (drops counted meanwhile).
-    if (s) this.stream = await RedisOutput.open(s.url, { redaction: policy }, { maxlen: s.maxlen, queue: s.queue });
     const m = this.cfg.mirror;
     if (m) this.mirror = new MirrorSink({ targets: m.targets, samplePercent: m.samplePercent, maxRate: m.maxRate, queue: m.queue, connections: m.connections, timeoutMs: m.timeout, log: this.log });
+    // Files get the redacted exchanges (the pump's stage); the mirror takes the original, in memory only.
+    this.input = pushSource('agent', {}, Math.max(f?.queue ?? 0, m?.queue ?? 0, 10_000));
+    const sinks: Sink[] = [];
+    const files = this.files;
+    const mirror = this.mirror;
+    if (files) sinks.push(offering('files', (ex) => void files.offer(ex), () => files.close(), false));
+    if (mirror) sinks.push(offering('mirror', (ex) => mirror.offer(ex), () => drain(mirror), true));
+    const st = this.cfg.stream;
+    // Never waits for Redis: a Redis down at start is retried in the background (drops counted meanwhile).
+    if (st) sinks.push((this.stream = await RedisOutput.open(st.url, { maxlen: st.maxlen, queue: st.queue })));
+    this.pumped = pump({ source: this.input, stages: [this.pausing()], redaction: policy, sinks }).catch((err: Error) => this.log('error', 'agent pipeline failed', { reason: err.message }));
     const emit = (ex: Exchange): void => this.emit(ex);
     this.source = this.cfg.source.live ? startLiveSource(this.cfg, emit, this.log) : startProxySource(this.cfg, emit, this.log);
     try {
       await this.source.ready;
     } catch (err) {
       // Let the sinks end so the process can exit with the source's message.
-      await this.files?.close();
       await this.mirror?.abortNow();
-      await this.stream?.close();
+      await this.input.stop();
+      await this.pumped;
       throw err;
     }
   }
 
   private emit(ex: Exchange): void {
     this.captured++;
-    if (this.paused) {
-      this.pausedDropped++;
-      return;
-    }
-    this.files?.offer(ex);
-    this.mirror?.offer(ex);
-    void this.stream?.write(ex);
+    this.input.offer(ex);
+  }
+
+  /** While paused, exchanges are counted and dropped. */
+  private pausing(): Stage {
+    return {
+      name: 'pause',
+      apply: (batch) => {
+        if (!this.paused) return batch;
+        this.pausedDropped += batch.length;
+        return [];
+      },
+    };
   }
 
   health(): { status: 'ok' | 'degraded'; reasons: string[] } {
@@ -101,7 +122,7 @@ export class Agent {
       source: this.source.state,
       files: this.files?.stats,
       mirror: this.mirror?.stats,
-      stream: this.stream ? { url: this.stream.shown, ...this.stream.stats() } : undefined,
+      stream: this.stream ? { url: this.stream.name, ...this.stream.stats() } : undefined,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
   }
@@ -127,12 +148,30 @@ export class Agent {
   /** Stops the source (in-flight exchanges still arrive), writes and renames the files, drains the mirror. */
   async stop(): Promise<void> {
     await this.source.stop();
-    await this.files?.close();
-    await this.stream?.close();
-    if (this.mirror) {
-      const timer = setTimeout(() => void this.mirror!.abortNow(), MIRROR_DRAIN_MS);
-      await this.mirror.close();
-      clearTimeout(timer);
-    }
+    await this.input.stop();
+    await this.pumped; // the pump closes the sinks once the input is drained
   }
+}
+
+/** The agent's sinks only ever offer (bounded, drop and count): neither a full disk nor a dead shadow slows the source. */
+function offering(name: string, offer: (ex: Exchange) => void, close: () => Promise<void>, takesOriginal: boolean): Sink {
+  let written = 0;
+  return {
+    name,
+    write: async (batch) => {
+      for (const ex of batch) offer(ex);
+      written += batch.length;
+    },
+    flush: async () => {},
+    close,
+    stats: () => ({ written }),
+    ...(takesOriginal ? { takesOriginal: true as const } : {}),
+  };
+}
+
+/** Lets the mirror finish what it queued, abandoning it after MIRROR_DRAIN_MS. */
+async function drain(mirror: MirrorSink): Promise<void> {
+  const timer = setTimeout(() => void mirror.abortNow(), MIRROR_DRAIN_MS);
+  await mirror.close();
+  clearTimeout(timer);
 }

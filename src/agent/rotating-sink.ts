@@ -5,7 +5,7 @@ import type { Exchange } from '../exchange.js';
 import type { Log } from './source.js';
 import { toHarEntry } from '../formats/har-entry.js';
 import { captureHeader, type OutputHeader } from '../formats/capture-file.js';
-import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
+import { REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 import { DropQueue } from '../capture/proxy/drop-queue.js';
 import { enforceCap, finalize, partialName, recoverPartials, stamp } from './capture-files.js';
 
@@ -57,9 +57,8 @@ export class RotatingFileSink {
   private finalizing = new Set<Promise<unknown>>();
   private loop: Promise<void>;
   private timer: NodeJS.Timeout;
-  /** What the file header records and what `redact` applies: one value, so they cannot disagree. */
+  /** What the file header records: the redaction the agent's stage applied before offer(). */
   private readonly policy: RedactPolicy;
-  private readonly redact: (ex: Exchange) => Exchange;
   /** Aborted by close(): a degraded sink stops waiting to retry, and what then fails is lost, not retried. */
   private stopping = new AbortController();
   private abandoned = false;
@@ -68,7 +67,6 @@ export class RotatingFileSink {
   constructor(private readonly o: RotatingOptions) {
     this.queue = new DropQueue(o.queueCapacity);
     this.policy = o.header.redaction ?? REDACT_ALL;
-    this.redact = createRedactor(this.policy);
     this.timer = setInterval(() => {
       if (this.fh && Date.now() - this.openedAt >= o.rotateEveryMs) void this.rotate();
     }, Math.min(1000, o.rotateEveryMs));
@@ -102,7 +100,7 @@ export class RotatingFileSink {
       }
       // Small batches: serializing is synchronous, and the proxy source shares this event loop.
       const batch = [first, ...this.queue.drainSync(63)];
-      const text = batch.map((ex) => JSON.stringify(toHarEntry(this.redact(ex)))).join('\n') + '\n';
+      const text = batch.map((ex) => JSON.stringify(toHarEntry(ex))).join('\n') + '\n';
       const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
       if (!ok) await this.retryWait();
       else if (this.size >= this.o.maxFileBytes) await this.rotate();

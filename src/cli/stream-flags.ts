@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { streamIdOf, type StreamOptions } from '../streams/url.js';
-import { durationFlag, wholeFlag } from './options.js';
+import { durationFlag } from './options.js';
 
 /** Flags of a command that reads exchanges from `redis://…/STREAM` (they override the URL's query options). */
 export interface StreamInputArgs {
@@ -40,13 +40,4 @@ export function withStreamInputOptions<T>(y: Argv<T>): Argv<T & StreamInputArgs>
 
 export function streamInputFlags(a: StreamInputArgs): Partial<StreamOptions> {
   return { group: a.group, consumer: a.consumer, from: a.from, to: a.to, follow: a.follow, claimIdleMs: a['claim-idle'] };
-}
-
-/** Flags of a command that writes exchanges to `redis://…/STREAM`. */
-export interface StreamOutputArgs {
-  maxlen?: number;
-}
-
-export function withStreamOutputOptions<T>(y: Argv<T>): Argv<T & StreamOutputArgs> {
-  return y.option('maxlen', wholeFlag('maxlen', { min: 1, describe: 'with --out redis://…: keep about this many entries in the stream (XADD MAXLEN ~; default 100000)' })) as unknown as Argv<T & StreamOutputArgs>;
 }

@@ -10,7 +10,7 @@ import { BATCH_BYTES, LineBytes } from './line-bytes.js';
 import { fromHarEntry, EntryError } from './har-import.js';
 import { openMaybeGzip, readLineBatches } from './lines.js';
 import { privateWriteStream } from './private-file.js';
-import { createRedactor, redactionRecord, REDACT_ALL, type RedactionRecord, type RedactPolicy } from '../stages/redact/index.js';
+import { redactionRecord, REDACT_ALL, type RedactionRecord, type RedactPolicy } from '../stages/redact/index.js';
 
 /**
  * The capture file: newline-delimited JSON, optionally gzip. The first line describes the capture;
@@ -122,7 +122,7 @@ function fail(path: string, line: number, message: string, opts: ReadOptions, st
 
 const DONE = Promise.resolve();
 
-/** What opening an output of captured data takes: where it came from, and the redaction to apply. */
+/** What opening an output of captured data takes: where it came from, and the redaction applied before it (the pump's stage). */
 export interface OutputHeader {
   source?: Record<string, unknown>;
   redaction?: RedactPolicy;
@@ -139,14 +139,13 @@ export class CaptureWriter {
   private constructor(
     private readonly out: Writable,
     private readonly file: WriteStream | undefined,
-    private readonly redact: (ex: Exchange) => Exchange,
   ) {}
   count = 0;
   /** The first error of the file or gzip stream (a full or failing disk): every later write rejects with it. */
   failure: Error | undefined;
   private readonly failed = new AbortController();
 
-  /** Redacts by `header.redaction` (default: everything), and says so in the first line. */
+  /** Records `header.redaction` in the first line; the exchanges come redacted (io/pump.ts applies the stage). */
   static open(path: string, header: OutputHeader = {}): CaptureWriter {
     let file: WriteStream | undefined;
     let out: Writable;
@@ -164,7 +163,7 @@ export class CaptureWriter {
       out = gz;
     }
     const policy = header.redaction ?? REDACT_ALL;
-    const w = new CaptureWriter(out, file, createRedactor(policy));
+    const w = new CaptureWriter(out, file);
     const fail = (err: Error): void => {
       w.failure ??= err;
       w.failed.abort();
@@ -181,7 +180,7 @@ export class CaptureWriter {
     if (this.failure) return Promise.reject(this.failure);
     this.count++;
     try {
-      writeHarEntry(this.redact(ex), this.lines);
+      writeHarEntry(ex, this.lines);
     } catch (err) {
       this.lines.dropLine();
       return Promise.reject(err as Error);

@@ -9,7 +9,6 @@ import { MessageParser, type ParsedMessage } from '../capture/http/parser.js';
 import { toRequestPart, toResponsePart } from '../capture/http/to-exchange.js';
 import { serializeRequest, serializeResponse } from '../capture/http/serialize.js';
 import { privateWriteStream } from './private-file.js';
-import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 
 /**
  * GoReplay `.gor` files: records "<type> <id> <ts-ns> <latency-ns>\n<raw HTTP>\n🐵🙈🙉\n", type 1 a
@@ -144,30 +143,44 @@ function gorId(id: string): string {
   return /^\S+$/.test(id) ? id : Buffer.from(id).toString('hex');
 }
 
-export async function writeGorFile(path: string, exchanges: AsyncIterable<Exchange>, redaction: RedactPolicy = REDACT_ALL): Promise<number> {
-  const redact = createRedactor(redaction);
-  const out = privateWriteStream(path);
-  const put = async (b: Buffer): Promise<void> => {
-    if (!out.write(b)) await once(out, 'drain');
-  };
-  let n = 0;
-  try {
-    for await (const raw of exchanges) {
-      const ex = redact(raw);
-      const t = ex.timing;
-      const id = gorId(ex.id);
-      await put(Buffer.concat([meta(1, id, t.requestStartUs, t.requestEndUs - t.requestStartUs), serializeRequest(ex.request), GOR_SEPARATOR]));
-      if (ex.response) {
-        const start = t.responseStartUs ?? t.requestEndUs;
-        const end = t.responseEndUs ?? start;
-        await put(Buffer.concat([meta(2, id, start, end - t.requestStartUs), serializeResponse(ex.response), GOR_SEPARATOR]));
-      }
-      n++;
+/** Writes GoReplay records (mode 0600), honouring back-pressure; the exchanges come redacted (io/pump.ts applies the stage). */
+export class GorWriter {
+  count = 0;
+  private constructor(private readonly out: ReturnType<typeof privateWriteStream>) {}
+
+  static open(path: string): GorWriter {
+    return new GorWriter(privateWriteStream(path));
+  }
+
+  async write(ex: Exchange): Promise<void> {
+    const t = ex.timing;
+    const id = gorId(ex.id);
+    await this.put(Buffer.concat([meta(1, id, t.requestStartUs, t.requestEndUs - t.requestStartUs), serializeRequest(ex.request), GOR_SEPARATOR]));
+    if (ex.response) {
+      const start = t.responseStartUs ?? t.requestEndUs;
+      const end = t.responseEndUs ?? start;
+      await this.put(Buffer.concat([meta(2, id, start, end - t.requestStartUs), serializeResponse(ex.response), GOR_SEPARATOR]));
     }
-  } finally {
-    const closed = once(out, 'close');
-    out.end();
+    this.count++;
+  }
+
+  private async put(b: Buffer): Promise<void> {
+    if (!this.out.write(b)) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<void> {
+    const closed = once(this.out, 'close');
+    this.out.end();
     await closed;
   }
-  return n;
+}
+
+export async function writeGorFile(path: string, exchanges: AsyncIterable<Exchange>): Promise<number> {
+  const w = GorWriter.open(path);
+  try {
+    for await (const ex of exchanges) await w.write(ex);
+  } finally {
+    await w.close();
+  }
+  return w.count;
 }

@@ -4,7 +4,6 @@ import { InputError } from '../errors.js';
 import { toHarEntry } from './har-entry.js';
 import { fromHarEntry, EntryError, harStartUs } from './har-import.js';
 import { writePrivateFile } from './private-file.js';
-import { createRedactor, REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
 import { VERSION } from '../version.js';
 
 /** Entry indexes named in the warning about undated entries; the rest are counted. */
@@ -52,10 +51,10 @@ export function harDocument(entries: unknown[]): object {
   return { log: { version: '1.2', creator: { name: 'shadowtap', version: VERSION }, entries } };
 }
 
-export async function writeHarFile(path: string, exchanges: AsyncIterable<Exchange>, redaction: RedactPolicy = REDACT_ALL): Promise<number> {
-  const redact = createRedactor(redaction);
+/** Writes the exchanges as one HAR document (mode 0600); they come redacted (io/pump.ts applies the stage). */
+export async function writeHarFile(path: string, exchanges: Iterable<Exchange> | AsyncIterable<Exchange>): Promise<number> {
   const entries: unknown[] = [];
-  for await (const ex of exchanges) entries.push(toHarEntry(redact(ex)));
+  for await (const ex of exchanges) entries.push(toHarEntry(ex));
   await writePrivateFile(path, JSON.stringify(harDocument(entries), null, 1));
   return entries.length;
 }

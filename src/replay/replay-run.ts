@@ -1,6 +1,7 @@
 import { writePrivateFile } from '../formats/private-file.js';
 import { InvalidRunError } from '../errors.js';
-import { kindOf, openExchanges } from '../formats/open.js';
+import { inputKind as kindOf } from '../io/registry.js';
+import { openExchanges } from '../io/open.js';
 import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
 import type { ReplaySummary } from './types.js';

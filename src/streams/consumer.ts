@@ -93,7 +93,14 @@ export class StreamConsumer {
     this.acking = this.acking.then(() => this.control.xAck(this.url.stream, group, ids).then((n) => void (this.stats.acked += n), () => undefined));
   }
 
-  async close(): Promise<void> {
+  private closing: Promise<void> | undefined;
+
+  /** Sends the acknowledgements still batched and disconnects; idempotent. */
+  close(): Promise<void> {
+    return (this.closing ??= this.disconnect());
+  }
+
+  private async disconnect(): Promise<void> {
     this.flushAcks();
     await this.acking;
     for (const c of [this.reader, this.control]) {

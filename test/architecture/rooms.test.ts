@@ -11,29 +11,28 @@ import { describe, expect, it } from 'vitest';
 const ALLOWED: Record<string, readonly string[]> = {
   units: [],
   stages: [],
+  io: ['capture', 'formats', 'stages', 'streams', 'units'],
+  streams: ['stages', 'units'],
   capture: ['stages', 'units'],
   formats: ['capture', 'stages', 'units'],
-  replay: ['capture', 'formats', 'stages', 'units'],
+  replay: ['capture', 'formats', 'io', 'stages', 'units'],
   report: ['replay', 'formats', 'units'],
   aws: ['replay', 'report', 'units'],
-  scenarios: ['aws', 'replay', 'report', 'formats', 'units'],
+  scenarios: ['aws', 'replay', 'report', 'formats', 'io', 'units'],
   agent: ['capture', 'formats', 'io', 'replay', 'scenarios', 'stages', 'streams', 'units'],
   service: ['units'],
-  streams: ['stages', 'units'],
-  io: ['formats', 'stages', 'streams', 'units'],
   cli: ['agent', 'aws', 'capture', 'formats', 'io', 'replay', 'report', 'scenarios', 'service', 'stages', 'streams', 'units'],
 };
 
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */
 const KNOWN = new Set([
-  'capture/capture-run.ts -> formats',
-  'capture/alb/run.ts -> formats',
   'capture/input-alb-logs.ts -> formats',
   'replay/replay-run.ts -> aws',
   'replay/replay-run.ts -> report',
   'replay/verdict.ts -> report',
   'replay/summary-text.ts -> report',
   'aws/local/config-file.ts -> scenarios',
+  'io/outputs/listing.ts -> cli', // the cat printers (cli/print.ts) belong under io/outputs/ once their owners move them
 ]);
 
 const SRC = join(process.cwd(), 'src');

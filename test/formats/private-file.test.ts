@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeExchanges } from '../../src/formats/write.js';
+import { writeExchanges } from '../../src/io/open.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sampleExchange } from '../helpers/exchanges.js';
 

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { listenLoopback } from './listen.js';
-import { openExchanges } from '../../src/formats/open.js';
+import { openExchanges } from '../../src/io/open.js';
 import { headerValue } from '../../src/exchange.js';
 import { bodyBytes } from '../../src/body.js';
 

@@ -37,7 +37,7 @@ describe('redis:// stream URLs', () => {
     [['record', '--listen', '127.0.0.1:0', '--upstream', 'http://127.0.0.1:9', '--out', `redis://u:${SECRET}@127.0.0.1:70000/s`], 'port must be 1-65535'],
     [['replay', `redis://u:${SECRET}@127.0.0.1:6379/`, '-t', 'http://127.0.0.1:9'], 'stream name is missing'],
     [['convert', `redis://u:${SECRET}@127.0.0.1:6379/s?nope=1`, 'x.jsonl'], 'unknown option "nope"'],
-    [['cat', `redis://u:${SECRET}@127.0.0.1:6379/s`, '--from', 'soonish'], '--from: "soonish" is neither'],
+    [['replay', `redis://u:${SECRET}@127.0.0.1:6379/s`, '-t', 'http://127.0.0.1:9', '--from', 'soonish'], '--from: "soonish" is neither'],
     [['cat', `redis://u:${SECRET}@127.0.0.1:1/s`], 'cannot connect to Redis at 127.0.0.1:1'],
   ])('shadowtap %j → exit 2', async (args, message) => {
     const r = await shadowtap(args, { timeoutMs: 30_000 });

@@ -1,5 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { InputError } from '../../errors.js';
+import type { AlbStats } from '../../capture/input-alb-logs.js';
+import type { CaptureStats } from '../../capture/tcp/stream-sink.js';
 import { redactionFrom, withRedactOptions } from '../redact-options.js';
 import { durationFlag, portsFlag, sizeFlag, wholeFlag } from '../options.js';
 
@@ -43,22 +45,49 @@ export const captureCommand: CommandModule<object, Args> = {
       .example('$0 capture --interface eth0 --port 80 --duration 60 --out prod.jsonl.gz', 'live, for a minute'),
   handler: async (args) => {
     const redaction = redactionFrom(args);
-    if (args['alb-logs']) {
-      const { runAlbCapture } = await import('../../capture/alb/run.js');
-      return runAlbCapture({ paths: args['alb-logs'], out: args.out, redaction, maxExchanges: args['max-exchanges'] });
+    const { openSink, openSource } = await import('../../io/registry.js');
+    const { pump } = await import('../../io/pump.js');
+    const { countLimit } = await import('../../stages/count-limit.js');
+    const alb = args['alb-logs'];
+    let shown = 0;
+    // An ALB log can have millions of bad lines: the first 20 are printed, the rest only counted.
+    const onWarning = (m: string): void => void (alb && shown++ >= 20 ? undefined : process.stderr.write(`warning: ${m}\n`));
+    const opts = { onWarning, ports: args.port, maxBodyBytes: args['max-body'], tagHost: true, live: { bpf: args.bpf, bufferKiB: args['buffer-kib'] }, more: alb?.slice(1) };
+    const target = alb ? alb[0]! : (args.read ?? args.interface!);
+    // --read is packets whatever the file is called (stdin too).
+    const kind = alb ? 'alb' : args.read !== undefined ? 'pcap' : 'live';
+    const source = await openSource(target, { ...opts, kind });
+    const sink = await openSink(args.out, { redaction, origin: source.origin });
+    const stages = args['max-exchanges'] !== undefined ? [countLimit(args['max-exchanges'])] : [];
+    const stop = (): void => void source.stop();
+    const timers: NodeJS.Timeout[] = [];
+    if (kind === 'live') {
+      if (args.duration !== undefined) timers.push(setTimeout(stop, args.duration));
+      // A status line rewritten in place on a terminal; a line every 10 s in logs.
+      const { formatProgress } = await import('../../capture/summary.js');
+      const tty = process.stderr.isTTY;
+      const t0 = Date.now();
+      const progress = (): void => void process.stderr.write((tty ? '\r\x1b[K' : '') + formatProgress(source.stats() as CaptureStats, sink.stats().written, (Date.now() - t0) / 1000).trimEnd() + (tty ? '' : '\n'));
+      timers.push(setInterval(progress, tty ? 1000 : 10_000));
     }
-    const { runCapture } = await import('../../capture/capture-run.js');
-    await runCapture({
-      read: args.read,
-      iface: args.interface,
-      ports: args.port,
-      bpf: args.bpf,
-      out: args.out,
-      durationS: args.duration === undefined ? undefined : args.duration / 1000,
-      maxExchanges: args['max-exchanges'],
-      maxBodyBytes: args['max-body'],
-      redaction,
-      bufferKiB: args['buffer-kib'],
-    });
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await pump({ source, stages, redaction, sinks: [sink] });
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    const written = sink.stats().written;
+    if (alb) return void process.stderr.write(albSummary(source.stats() as AlbStats, written));
+    if (kind === 'live' && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    const { formatSummary } = await import('../../capture/summary.js');
+    process.stderr.write(formatSummary(source.stats() as CaptureStats, written));
   },
 };
+
+function albSummary(s: AlbStats, written: number): string {
+  const at = s.malformed ? ` (first at ${s.malformedAt.slice(0, 5).join(', ')})` : '';
+  return `alb logs: ${s.files} files, ${s.lines} lines, ${written} exchanges written, ${s.skipped} without a parsed request, ${s.malformed} malformed${at}\n`;
+}

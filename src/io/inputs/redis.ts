@@ -1,8 +1,10 @@
 import type { Exchange } from '../../exchange.js';
+import { InputError } from '../../errors.js';
 import { fromHarEntry } from '../../formats/har-import.js';
 import { StreamConsumer, type ConsumerStats, type StreamEntry } from '../../streams/consumer.js';
 import { parseStreamUrl, type StreamOptions } from '../../streams/url.js';
 import { definedOf } from '../outputs/redis.js';
+import type { InputModule, Source } from '../source.js';
 
 export interface RedisInputOptions {
   onWarning?: (message: string) => void;
@@ -15,9 +17,10 @@ export interface RedisInputOptions {
  * reader acknowledges an exchange with `ack(ex.id)` once it has been handled; an entry that is not
  * an exchange is acknowledged at once (it could never be handled), warned about and counted.
  */
-export class RedisInput {
+export class RedisInput implements Source {
   invalid = 0;
   exchanges = 0;
+  private readonly stopper = new AbortController();
 
   private constructor(
     readonly consumer: StreamConsumer,
@@ -34,12 +37,27 @@ export class RedisInput {
     return this.consumer.url.shown;
   }
 
+  get name(): string {
+    return this.shown;
+  }
+
+  get origin(): Record<string, unknown> {
+    return { kind: 'redis', stream: this.shown };
+  }
+
+  /** Ends the reading (a --follow read runs until this or its signal). */
+  stop(): Promise<void> {
+    this.stopper.abort();
+    return Promise.resolve();
+  }
+
   get grouped(): boolean {
     return this.consumer.group !== undefined;
   }
 
   async *batches(): AsyncGenerator<Exchange[]> {
-    for await (const entries of this.consumer.batches(this.o.signal)) {
+    const signal = this.o.signal ? AbortSignal.any([this.o.signal, this.stopper.signal]) : this.stopper.signal;
+    for await (const entries of this.consumer.batches(signal)) {
       const out: Exchange[] = [];
       for (const e of entries) {
         const ex = this.exchangeOf(e);
@@ -49,6 +67,9 @@ export class RedisInput {
       this.exchanges += out.length;
       if (out.length) yield out;
     }
+    // Read to the end: with a group the last acknowledgements are sent by whoever calls `close` after
+    // handling (replay); without one nothing is pending, and the connections must not keep the process up.
+    if (!this.grouped) await this.close();
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Exchange> {
@@ -87,3 +108,13 @@ export class RedisInput {
     }
   }
 }
+
+/** For the registry: a stream read without a group (an export); options in the URL's query. */
+export const input: InputModule = {
+  open: async (target, opts) => {
+    const r = await RedisInput.open(target, {}, { onWarning: opts.onWarning });
+    if (!r.grouped) return r;
+    await r.close();
+    throw new InputError(`${r.shown}: a consumer group is read by replay (which acknowledges what it handled); export without ?group=`);
+  },
+};

@@ -29,7 +29,7 @@ async function scheduleOf(p: Exclude<PhaseSpec, { kind: 'connections' }>): Promi
   const make = requestMix(p.requests);
   if (p.kind === 'rate') return rateSchedule({ rate: p.rate, durationMs: p.durationMs, poisson: p.poisson, make });
   if (p.kind === 'ramp') return rampSchedule({ from: p.from, to: p.to, durationMs: p.durationMs, make });
-  const { openExchanges } = await import('../../formats/open.js');
+  const { openExchanges } = await import('../../io/open.js');
   await openExchanges(p.capture); // fail here (exit 2, naming the file) rather than mid-run
   // A function, not the iterable: each loop reopens the capture.
   return captureSchedule(async function* () {

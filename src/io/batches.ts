@@ -1,0 +1,26 @@
+/** Exchanges one at a time → batches of up to `size`, for readers that yield singly (HAR, GoReplay, ALB logs). */
+export async function* batched<T>(items: AsyncIterable<T>, size = 256): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** A source whose batches stop at the next batch once `stop()` was called (files: what was read so far is written). */
+export function stoppable<T>(batches: () => AsyncIterable<T[]>): { batches(): AsyncIterable<T[]>; stop(): Promise<void> } {
+  let stopped = false;
+  return {
+    async *batches() {
+      for await (const b of batches()) {
+        yield b;
+        if (stopped) return;
+      }
+    },
+    stop: async () => void (stopped = true),
+  };
+}

@@ -1,0 +1,12 @@
+import { newStats, readCaptureBatches } from '../../formats/capture-file.js';
+import type { InputModule } from '../source.js';
+import { stoppable } from '../batches.js';
+
+/** Capture files (.jsonl, .jsonl.gz; `-` is stdin), already read a chunk's worth at a time. */
+export const input: InputModule = {
+  async open(path, opts) {
+    const stats = newStats();
+    const read = { skipInvalid: opts.skipInvalid ?? false, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) };
+    return { name: path, origin: { kind: 'jsonl', capture: path }, ...stoppable(() => readCaptureBatches(path, read, stats)), stats: () => ({ ...stats }) };
+  },
+};

@@ -1,0 +1,38 @@
+import type { Exchange } from '../exchange.js';
+import { REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
+import { openSink, openSource } from './registry.js';
+import type { Source, SourceOptions } from './source.js';
+import { pump } from './pump.js';
+
+/** Any input the registry knows, as a stream of exchanges (replay, scenarios, tests). */
+export async function openExchanges(target: string, opts: SourceOptions = {}): Promise<AsyncIterable<Exchange>> {
+  const source = await openSource(target, opts);
+  return (async function* () {
+    try {
+      for await (const batch of source.batches()) yield* batch;
+    } finally {
+      await source.stop();
+    }
+  })();
+}
+
+/** Exchanges already in hand as a source (tests, tools). */
+export function iterableSource(exchanges: Iterable<Exchange> | AsyncIterable<Exchange>, name = 'exchanges'): Source {
+  return {
+    name,
+    origin: {},
+    async *batches() {
+      for await (const ex of exchanges) yield [ex];
+    },
+    stop: async () => {},
+    stats: () => ({}),
+  };
+}
+
+/** Writes exchanges to any output the registry knows, through the pump (so redacted by `redaction`, default on); returns how many. */
+export async function writeExchanges(target: string, exchanges: Iterable<Exchange> | AsyncIterable<Exchange>, meta: { origin?: Record<string, unknown>; redaction?: RedactPolicy } = {}): Promise<number> {
+  const redaction = meta.redaction ?? REDACT_ALL;
+  const sink = await openSink(target, { redaction, origin: meta.origin });
+  const stats = await pump({ source: iterableSource(exchanges), redaction, sinks: [sink] });
+  return stats.sinks[sink.name]!.written;
+}

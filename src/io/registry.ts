@@ -1,0 +1,100 @@
+import { InputError } from '../errors.js';
+import { isCaptureMagic } from '../capture/pcap/reader.js';
+import type { InputModule, Source, SourceOptions } from './source.js';
+import type { OutputModule, Sink, SinkOptions } from './sink.js';
+
+/**
+ * Every input and output shadowtap has, one line each. A target is matched by its URL scheme
+ * (`redis://…`), else by its name's ending, else (stdin) by its first bytes; a flag can name the kind
+ * outright (`--interface` is `live`, `cat --format tsv` is `tsv`). Modules load when picked, so that the
+ * CLI starts without loading what it does not run. Adding an input or an output: one file under
+ * `io/inputs/` or `io/outputs/` exporting `input` or `output`, and one line here.
+ */
+export interface Entry<M> {
+  kind: string;
+  /** URL schemes, without the colon. */
+  schemes?: readonly string[];
+  /** The name's ending (case-insensitive). */
+  ext?: RegExp;
+  /** What the first bytes of stdin look like (inputs read from `-`). */
+  magic?: (head: Buffer) => boolean;
+  load: () => Promise<M>;
+}
+
+export const INPUTS: readonly Entry<InputModule>[] = [
+  { kind: 'jsonl', ext: /\.(jsonl|ndjson)(\.gz)?$/i, load: async () => (await import('./inputs/jsonl.js')).input },
+  { kind: 'har', ext: /\.har$/i, load: async () => (await import('./inputs/har.js')).input },
+  { kind: 'gor', ext: /\.gor(\.gz)?$/i, load: async () => (await import('./inputs/gor.js')).input },
+  { kind: 'pcap', ext: /\.(pcap|pcapng|cap)(\.gz)?$/i, magic: isCaptureMagic, load: async () => (await import('./inputs/pcap.js')).input },
+  { kind: 'live', load: async () => (await import('./inputs/live.js')).input },
+  { kind: 'proxy', load: async () => (await import('./inputs/proxy.js')).input },
+  { kind: 'alb', load: async () => (await import('./inputs/alb.js')).input },
+  { kind: 'redis', schemes: ['redis', 'rediss'], load: async () => (await import('./inputs/redis.js')).input },
+];
+
+export const OUTPUTS: readonly Entry<OutputModule>[] = [
+  { kind: 'jsonl', ext: /\.(jsonl|ndjson)(\.gz)?$/i, load: async () => (await import('./outputs/jsonl.js')).output },
+  { kind: 'har', ext: /\.har$/i, load: async () => (await import('./outputs/har.js')).output },
+  { kind: 'gor', ext: /\.gor$/i, load: async () => (await import('./outputs/gor.js')).output },
+  { kind: 'redis', schemes: ['redis', 'rediss'], load: async () => (await import('./outputs/redis.js')).output },
+  { kind: 'tsv', load: async () => (await import('./outputs/listing.js')).listing('tsv') },
+  { kind: 'json', load: async () => (await import('./outputs/listing.js')).listing('json') },
+  { kind: 'har-listing', load: async () => (await import('./outputs/listing.js')).listing('har') },
+];
+
+const KNOWN_INPUT = '.jsonl, .jsonl.gz, .har, .gor, .pcap or .pcapng, optionally .gz';
+const KNOWN_OUTPUT = '.jsonl, .jsonl.gz, .har or .gor';
+
+/** The scheme of a URL target (`redis` of `redis://h/s`); undefined for a path (`C:\…` has one letter). */
+export function schemeOf(target: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]+):\/\//i.exec(target)?.[1]?.toLowerCase();
+}
+
+/**
+ * The entry for a target: by `kind` when a flag names it, else scheme, else extension. `head` (stdin's
+ * first bytes) decides for `-`; without it `-` is the first entry (JSONL).
+ */
+export function pick<M>(entries: readonly Entry<M>[], target: string, what: 'input' | 'output', kind?: string, head?: Buffer): Entry<M> {
+  if (kind !== undefined) {
+    const e = entries.find((x) => x.kind === kind);
+    if (!e) throw new InputError(`${target}: no ${what} of kind ${kind} (known: ${entries.map((x) => x.kind).join(', ')})`);
+    return e;
+  }
+  const scheme = schemeOf(target);
+  if (scheme !== undefined) {
+    const e = entries.find((x) => x.schemes?.includes(scheme));
+    if (!e) throw new InputError(`${target}: unknown URL scheme ${scheme}:// for an ${what} (known: ${known(entries)})`);
+    return e;
+  }
+  if (target === '-') return (head && entries.find((x) => x.magic?.(head))) ?? entries[0]!;
+  const e = entries.find((x) => x.ext?.test(target));
+  if (e) return e;
+  if (what === 'output' && INPUTS.find((x) => x.kind === 'pcap')!.ext!.test(target)) {
+    throw new InputError(`${target}: shadowtap does not write pcap; write ${KNOWN_OUTPUT}`);
+  }
+  throw new InputError(`${target}: unknown file type (expected ${what === 'input' ? KNOWN_INPUT : KNOWN_OUTPUT}${schemesText(entries)})`);
+}
+
+function known(entries: readonly Entry<unknown>[]): string {
+  return entries.flatMap((x) => x.schemes ?? []).map((s) => `${s}://`).join(', ') || 'none';
+}
+
+function schemesText(entries: readonly Entry<unknown>[]): string {
+  const s = entries.flatMap((x) => x.schemes ?? []);
+  return s.length ? `, or a ${s.map((x) => `${x}://`).join(' / ')} URL` : '';
+}
+
+/** The kind of input a target names (by scheme or extension), without opening it. */
+export function inputKind(target: string, kind?: string): string {
+  return pick(INPUTS, target, 'input', kind).kind;
+}
+
+export async function openSource(target: string, opts: SourceOptions & { kind?: string | undefined; head?: Buffer | undefined } = {}): Promise<Source> {
+  const entry = pick(INPUTS, target, 'input', opts.kind, opts.head);
+  return (await entry.load()).open(target, opts);
+}
+
+export async function openSink(target: string, opts: SinkOptions & { kind?: string | undefined }): Promise<Sink> {
+  const entry = pick(OUTPUTS, target, 'output', opts.kind);
+  return (await entry.load()).open(target, opts);
+}
