@@ -50,6 +50,15 @@ export function agentMetrics(a: Agent): string {
       counter('mirror_dropped_total', 'Exchanges not mirrored, by reason.', v, { reason });
     }
   }
+  const st = a.stream?.stats();
+  if (st) {
+    counter('stream_published_total', 'Exchanges published into the Redis stream.', st.published);
+    counter('stream_dropped_total', 'Exchanges not published, by reason.', st.droppedQueueFull, { reason: 'queue_full' });
+    counter('stream_dropped_total', 'Exchanges not published, by reason.', st.droppedFailed, { reason: 'refused' });
+    gauge('stream_queue_depth', 'Exchanges waiting to be published.', st.queued);
+    counter('stream_reconnects_total', 'Reconnect attempts to Redis.', st.reconnects);
+    gauge('stream_connected', 'Whether the connection to Redis is up.', st.connected ? 1 : 0);
+  }
   gauge('resident_memory_bytes', 'Resident set size of the agent process.', process.memoryUsage().rss);
   return prometheusText(m);
 }

@@ -10,6 +10,7 @@ import { agentMetrics } from './agent-metrics.js';
 import { pump } from '../io/pump.js';
 import { pushSource, type PushSource } from '../io/inputs/push.js';
 import type { Sink } from '../io/sink.js';
+import { RedisOutput } from '../io/outputs/redis.js';
 import type { Stage } from '../stages/stage.js';
 
 /** How long a stopping agent lets the mirror finish what it queued before abandoning it. */
@@ -27,6 +28,7 @@ export class Agent {
   readonly startedAt = new Date();
   files: RotatingFileSink | undefined;
   mirror: MirrorSink | undefined;
+  stream: RedisOutput | undefined;
   source!: RunningSource;
   /** What the capture hands over; the pump takes it through the stages to the sinks. */
   private input!: PushSource;
@@ -67,6 +69,9 @@ export class Agent {
     const mirror = this.mirror;
     if (files) sinks.push(offering('files', (ex) => void files.offer(ex), () => files.close(), false));
     if (mirror) sinks.push(offering('mirror', (ex) => mirror.offer(ex), () => drain(mirror), true));
+    const st = this.cfg.stream;
+    // Never waits for Redis: a Redis down at start is retried in the background (drops counted meanwhile).
+    if (st) sinks.push((this.stream = await RedisOutput.open(st.url, { maxlen: st.maxlen, queue: st.queue })));
     this.pumped = pump({ source: this.input, stages: [this.pausing()], redaction: policy, sinks }).catch((err: Error) => this.log('error', 'agent pipeline failed', { reason: err.message }));
     const emit = (ex: Exchange): void => this.emit(ex);
     this.source = this.cfg.source.live ? startLiveSource(this.cfg, emit, this.log) : startProxySource(this.cfg, emit, this.log);
@@ -117,6 +122,7 @@ export class Agent {
       source: this.source.state,
       files: this.files?.stats,
       mirror: this.mirror?.stats,
+      stream: this.stream ? { url: this.stream.name, ...this.stream.stats() } : undefined,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
   }

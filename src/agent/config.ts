@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parseStreamUrl } from '../streams/url.js';
 import { z } from 'zod';
 import { readSettings } from '../config/settings.js';
 import { YamlSource } from '../config/yaml-source.js';
@@ -50,6 +51,8 @@ export const agentConfigSchema = z.strictObject({
       timeout: duration.default(10_000),
     })
     .optional(),
+  /** Publish every (redacted) exchange into a Redis stream: redis://[user:pass@]host:port/STREAM, rediss:// for TLS. */
+  stream: z.strictObject({ url: z.string().regex(/^rediss?:\/\//i, 'a redis:// or rediss:// URL'), maxlen: z.number().int().positive().optional(), queue: z.number().int().positive().optional() }).optional(),
   control: z
     .strictObject({
       listen: hostPort.default('127.0.0.1:9464'),
@@ -92,7 +95,14 @@ export async function parseAgentConfig(src: YamlSource, env: NodeJS.ProcessEnv =
   if (!isLoopback(controlHost) && !cfg.control.allowNonLoopback) {
     throw src.error(['control', 'listen'], `${controlHost} is not a loopback address; the control API can pause capture, so set control.allowNonLoopback: true to expose it deliberately`);
   }
-  if (!cfg.files && !cfg.mirror) throw src.error([], 'nothing to do: configure files, mirror, or both');
+  if (!cfg.files && !cfg.mirror && !cfg.stream) throw src.error([], 'nothing to do: configure files, mirror, stream, or several');
+  if (cfg.stream) {
+    try {
+      parseStreamUrl(cfg.stream.url);
+    } catch (err) {
+      throw src.error(['stream', 'url'], (err as Error).message);
+    }
+  }
   if (cfg.supervise.restartMax < cfg.supervise.restartMin) throw src.error(['supervise', 'restartMax'], 'must be >= restartMin');
   return { ...cfg, control: { ...cfg.control, token } };
 }

@@ -39,7 +39,7 @@ export async function runWorker(side: WorkerSide, waitMs: number, log: (line: st
   try {
     const args = decodeJson<ReplayArgs>(job.args);
     const { runReplay } = await import('../replay/replay-run.js');
-    await Promise.race([stop, runReplay(args, (opts) => shareLoad(opts, job, side, Promise.race([start, stop])))]).catch((err: Error) => {
+    await Promise.race([stop, runReplay(args, undefined, (opts) => shareLoad(opts, job, side, Promise.race([start, stop])))]).catch((err: Error) => {
       // Its own verdict (an invalid share, say) is the coordinator's to judge from the results it got.
       if (err.name !== 'InvalidRunError') throw err;
     });

@@ -29,12 +29,14 @@ export const INPUTS: readonly Entry<InputModule>[] = [
   { kind: 'live', load: async () => (await import('./inputs/live.js')).input },
   { kind: 'proxy', load: async () => (await import('./inputs/proxy.js')).input },
   { kind: 'alb', load: async () => (await import('./inputs/alb.js')).input },
+  { kind: 'redis', schemes: ['redis', 'rediss'], load: async () => (await import('./inputs/redis.js')).input },
 ];
 
 export const OUTPUTS: readonly Entry<OutputModule>[] = [
   { kind: 'jsonl', ext: /\.(jsonl|ndjson)(\.gz)?$/i, load: async () => (await import('./outputs/jsonl.js')).output },
   { kind: 'har', ext: /\.har$/i, load: async () => (await import('./outputs/har.js')).output },
   { kind: 'gor', ext: /\.gor$/i, load: async () => (await import('./outputs/gor.js')).output },
+  { kind: 'redis', schemes: ['redis', 'rediss'], load: async () => (await import('./outputs/redis.js')).output },
   { kind: 'tsv', load: async () => (await import('./outputs/listing.js')).listing('tsv') },
   { kind: 'json', load: async () => (await import('./outputs/listing.js')).listing('json') },
   { kind: 'har-listing', load: async () => (await import('./outputs/listing.js')).listing('har') },

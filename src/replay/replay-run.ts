@@ -20,27 +20,40 @@ import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { addStaging, stagingOf } from './staging/from-args.js';
 
+/** An input the caller opened (a Redis stream): read once, and told each exchange that was handled. */
+export interface OpenedInput {
+  batches(): AsyncIterable<Exchange[]>;
+  /** Every target answered (or failed) the exchange's request, or a filter left it out. */
+  handled(id: string): void;
+  readonly exchanges: number;
+  readonly invalid: number;
+}
+
 /**
- * `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. `load` is the
- * load step: this process's engine, or a run spread over workers (src/distributed/).
+ * `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. `input` is an
+ * input the caller opened (a Redis stream); `load` is the load step: this process's engine, or a run
+ * spread over workers (src/distributed/).
  */
-export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<RunSummary> = runLoad): Promise<number> {
+export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: RunOptions) => Promise<RunSummary> = runLoad): Promise<number> {
   // elbv2://<target group> → every healthy target's URL (the AWS SDK loads only when one is given).
   if (a.target?.some((t) => /^elbv2:\/\//i.test(t))) a.target = await (await import('../aws/resolve.js')).expandTargetUrls(a.target);
   const { targets, noise } = targetsOf(a);
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const readStats = a.captures.map(() => newStats());
   // Fail on a missing/unknown file before any request is sent.
-  for (const c of a.captures) kindOf(c);
+  if (!input) for (const c of a.captures) kindOf(c);
   const readOpts = { skipInvalid: a['skip-invalid'], onWarning: warn };
   // One capture file is read in batches (no promise per line); several are merged one exchange at a time.
   const open = async (): Promise<AsyncIterable<Exchange | Exchange[]>> => {
+    if (input) return input.batches();
     if (a.captures.length === 1 && kindOf(a.captures[0]!) === 'jsonl') return readCaptureBatches(a.captures[0]!, readOpts, readStats[0]);
     const sources = await Promise.all(a.captures.map((c, i) => (kindOf(c) === 'jsonl' ? readCaptureFile(c, readOpts, readStats[i]) : openExchanges(c, readOpts))));
     return mergeByTime(sources);
   };
   const counts = { filtered: 0 };
-  const filter = exchangeFilter({ methods: a.method, noWrites: !a.writes, ...(a['allow-write'] ? { allowWrites: a['allow-write'] } : {}), allow: a.allow, deny: a.deny, headerMatch: a['header-match'], samplePercent: a.sample, seed: a.seed, maxBodyBytes: a['max-body'] }, counts);
+  const filtered = exchangeFilter({ methods: a.method, noWrites: !a.writes, ...(a['allow-write'] ? { allowWrites: a['allow-write'] } : {}), allow: a.allow, deny: a.deny, headerMatch: a['header-match'], samplePercent: a.sample, seed: a.seed, maxBodyBytes: a['max-body'] }, counts);
+  const filter = input && filtered ? (ex: Exchange): boolean => filtered(ex) || (input.handled(ex.id), false) : filtered;
+  const answered = input ? afterEveryTarget(targets.length, (id) => input.handled(id)) : undefined;
   const transform = requestRewrite({ setHeaders: a['set-header'], removeHeaders: a['remove-header'], rewriteUrl: a['rewrite-url'] });
   // Every number here was read and range-checked by the CLI (src/cli/options.ts).
   const loop = a.loop ?? 1;
@@ -80,7 +93,7 @@ export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<
       drainMs: a.drain,
       stage,
       ...(collector ? { responses: collector } : {}),
-      ...(results ? { onResult: (r) => results.write(r) } : {}),
+      ...(results || answered ? { onResult: (r) => (results?.write(r), answered?.(r.id)) } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
   } finally {
@@ -88,8 +101,8 @@ export async function runReplay(a: ReplayArgs, load: (o: RunOptions) => Promise<
     progress?.end();
     await Promise.all([results?.close(), metrics?.close()]);
   }
-  const invalid = readStats.reduce((n, s) => n + s.invalid, 0);
-  const exchanges = readStats.reduce((n, s) => n + s.exchanges, 0);
+  const invalid = input ? input.invalid : readStats.reduce((n, s) => n + s.invalid, 0);
+  const exchanges = input ? input.exchanges : readStats.reduce((n, s) => n + s.exchanges, 0);
   const differences = collector?.report();
   const measured = { ...run, ...(differences ? { differences } : {}) };
   const verdict = judgeReplay(measured, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
@@ -117,4 +130,15 @@ async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: b
 
 async function* reopen(open: () => Promise<AsyncIterable<Exchange | Exchange[]>>): AsyncGenerator<Exchange | Exchange[]> {
   yield* await open();
+}
+
+/** Calls `done(id)` once `n` results (one per target) of that request have come. */
+function afterEveryTarget(n: number, done: (id: string) => void): (id: string) => void {
+  const seen = new Map<string, number>();
+  return (id) => {
+    const k = (seen.get(id) ?? 0) + 1;
+    if (k < n) return void seen.set(id, k);
+    seen.delete(id);
+    done(id);
+  };
 }

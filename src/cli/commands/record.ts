@@ -29,7 +29,7 @@ export const recordCommand: CommandModule<object, Args> = {
     const { openSink, OUTPUTS, pick } = await import('../../io/registry.js');
     const { pump } = await import('../../io/pump.js');
     const { InputError } = await import('../../errors.js');
-    if (pick(OUTPUTS, args.out, 'output').kind !== 'jsonl') throw new InputError(`--out ${args.out}: record writes .jsonl or .jsonl.gz`);
+    if (!['jsonl', 'redis'].includes(pick(OUTPUTS, args.out, 'output').kind)) throw new InputError(`--out ${args.out}: record writes .jsonl, .jsonl.gz or redis://host:port/STREAM`);
     const redaction = redactionFrom(args);
     const proxy = { upstream: args.upstream, queueCapacity: args.queue, requestTimeoutMs: args['request-timeout'] };
     const source = await openProxy(args.listen, { maxBodyBytes: args['max-body'], proxy });
@@ -39,6 +39,8 @@ export const recordCommand: CommandModule<object, Args> = {
     } catch (err) {
       // Forwarding without recording would look like success: refuse to start instead.
       await source.stop();
+      // A bad stream URL says so itself, without its password; a file that cannot be written is named.
+      if (err instanceof InputError) throw err;
       throw new InputError(`--out ${args.out}: cannot write the capture file: ${(err as Error).message}`);
     }
     // Before the "listening" line: whoever reads it may signal at once.
@@ -46,14 +48,14 @@ export const recordCommand: CommandModule<object, Args> = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const shown = source.host.includes(':') ? `[${source.host}]` : source.host;
-    process.stderr.write(`record: listening on http://${shown}:${source.port} -> ${String(source.origin.upstream)}, writing ${args.out}\n`);
+    process.stderr.write(`record: listening on http://${shown}:${source.port} -> ${String(source.origin.upstream)}, writing ${sink.name}\n`);
     // Exchanges the writer refused once the file failed (a full disk): forwarding goes on regardless.
     let unrecorded = 0;
     let recorded = 0;
     // Periodic lines say "so far": only the last line is the summary.
     const line = (soFar = ''): string => {
       const s = source.stats();
-      return `record:${soFar} ${s.requests} requests, ${recorded} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors, ${s.clientAborts} client aborts, ${s.requestTimeouts} request timeouts, ${s.cutAtStop} cut at stop, ${unrecorded} not recorded (write errors)`;
+      return `record:${soFar} ${s.requests} requests, ${recorded} recorded, ${s.dropped} dropped, ${s.upstreamErrors} upstream errors, ${s.clientAborts} client aborts, ${s.requestTimeouts} request timeouts, ${s.cutAtStop} cut at stop, ${unrecorded} not recorded (write errors)${summaryOf(sink)}`;
     };
     const progress = setInterval(() => process.stderr.write(line(' so far') + '\n'), 10_000);
     progress.unref();
@@ -79,4 +81,10 @@ export const recordCommand: CommandModule<object, Args> = {
     // The capture is incomplete: say so to whoever runs this.
     if (unrecorded > 0) process.exitCode = 1;
   },
+};
+
+/** A sink's own accounting when it keeps one (a Redis stream: published, dropped, reconnects). */
+const summaryOf = (sink: Sink): string => {
+  const own = (sink as { summary?: () => string }).summary;
+  return own ? `; ${own.call(sink)}` : '';
 };

@@ -1,15 +1,17 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { ReplayArgs } from '../../replay/replay-args.js';
+import { withStreamInputOptions, type StreamInputArgs } from '../stream-flags.js';
 import { decimalFlag, durationFlag, limitDurationFlag, limitShareFlag, loopFlag, oldSpelling, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
 
 const list = { type: 'string', array: true } as const;
 
 function builder(y: Argv): Argv<ReplayArgs> {
-  return oldSpelling(y, 'report', 'out')
+  return withStreamInputOptions(oldSpelling(y, 'report', 'out'))
     .example('$0 replay traffic.jsonl.gz --target http://staging:8080 --out report/', 'recorded timing; responses compared with the recorded ones')
     .example('$0 replay traffic.jsonl.gz --primary http://a1:8080 --secondary http://a2:8080 --candidate http://b:8080 --fail-on-diff', 'noise mode: differences a1/a2 also show are noise')
+    .example('$0 replay redis://cache:6379/traffic --group replayers -t http://staging:8080', 'consumers of one group share a stream; each exchange acknowledged once answered')
     .example('$0 replay traffic.jsonl.gz -t http://staging:8080 --rate 200 --duration 60s --loop forever --no-compare', 'a load test from real requests')
-    .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files (.jsonl[.gz], .har, .gor, .pcap[ng]); several are merged by time' })
+    .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files (.jsonl[.gz], .har, .gor, .pcap[ng]); several are merged by time; or one redis://host:port/STREAM' })
     .group(['target', 'primary', 'secondary', 'candidate'], 'Targets:')
     .option('target', { ...list, alias: 't', describe: 'base URL of a target (repeatable); each gets the same schedule' })
     .option('primary', { type: 'string', describe: 'noise mode: the reference target' })
@@ -89,6 +91,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   handler: async (args) => {
     const { runReplay } = await import('../../replay/replay-run.js');
     const spread = args.workers !== undefined || args.coordinator ? (await import('../../distributed/replay-load.js')).spreadLoad(args) : undefined;
-    process.exitCode = await runReplay(args, spread);
+    const { isStreamUrl } = await import('../../streams/url.js');
+    if (!args.captures.some(isStreamUrl)) return void (process.exitCode = await runReplay(args, undefined, spread));
+    const { replayStream } = await import('../stream-replay.js');
+    process.exitCode = await replayStream(args as ReplayArgs & StreamInputArgs, runReplay);
   },
 };

@@ -1,0 +1,92 @@
+import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import type { StreamUrl } from './url.js';
+
+export type StreamClient = RedisClientType;
+
+export interface ClientEvents {
+  /** Each reconnect attempt after a lost or refused connection. */
+  onReconnecting?: () => void;
+  /** A connection error, once per outage (the client retries on its own). */
+  onError?: (err: Error) => void;
+  onReady?: () => void;
+}
+
+/** Backoff between reconnect attempts: 50 ms doubling to 2 s, forever (Redis may come back any time). */
+export const backoffMs = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
+
+/**
+ * A node-redis client for the URL. `disableOfflineQueue`: while disconnected a command fails at once
+ * instead of waiting in the client's own unbounded queue, so the callers' bounded queues decide.
+ */
+export function streamClient(url: StreamUrl, events: ClientEvents = {}, offlineQueue = false): StreamClient {
+  const client = createClient({
+    ...(url.username ? { username: url.username } : {}),
+    ...(url.password ? { password: url.password } : {}),
+    disableOfflineQueue: !offlineQueue,
+    socket: {
+      host: url.host,
+      port: url.port,
+      connectTimeout: 5000,
+      reconnectStrategy: backoffMs,
+      ...(url.tls ? { tls: true as const, servername: url.host } : {}),
+    },
+  }) as unknown as StreamClient;
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (!down) events.onError?.(err);
+    down = true;
+  });
+  client.on('reconnecting', () => events.onReconnecting?.());
+  client.on('ready', () => {
+    down = false;
+    events.onReady?.();
+  });
+  return client;
+}
+
+/** Connects, retrying with backoff until `deadlineMs`; resolves whether or not it is connected by then. */
+export async function connectWithin(client: StreamClient, deadlineMs: number): Promise<boolean> {
+  const connecting = client.connect().then(
+    () => true,
+    () => false,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), deadlineMs)));
+  try {
+    return await Promise.race([connecting, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs a command, retrying with backoff while Redis is unreachable (the client reconnects meanwhile),
+ * for up to `maxMs`; then the last error is thrown. An abort ends the wait with `undefined`.
+ */
+export async function retrying<T>(fn: () => Promise<T>, signal: AbortSignal | undefined, maxMs: number): Promise<T | undefined> {
+  const start = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    if (signal?.aborted) return undefined;
+    try {
+      return await fn();
+    } catch (err) {
+      if (isReplyError(err) || Date.now() - start > maxMs) throw err;
+      await pause(backoffMs(attempt), signal);
+    }
+  }
+}
+
+/** An error Redis answered (wrong type, no such group…): retrying does not help. */
+export const isReplyError = (err: unknown): boolean => err instanceof ErrorReply;
+
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
