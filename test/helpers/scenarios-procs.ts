@@ -18,6 +18,11 @@ function start(args: string[]): ChildProcess {
 export async function startServiceProcess(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
   const child = start(['sample-service', '--port', '0', ...args]);
   child.stderr!.resume();
+  return urlProcess(child);
+}
+
+/** A child that prints its URL as its first line; stop() ends it (SIGTERM, awaited). */
+export async function urlProcess(child: ChildProcess): Promise<{ url: string; stop(): Promise<void> }> {
   const [url] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   child.stdout!.resume();
   return {
@@ -30,7 +35,6 @@ export async function startServiceProcess(args: string[]): Promise<{ url: string
   };
 }
 
-/** `shadowtap …` to completion at raised priority, with extra environment; killed after `timeoutMs`. */
 export function runPrioritized(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(NICE[0], [...NICE.slice(1), process.execPath, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

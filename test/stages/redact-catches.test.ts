@@ -124,3 +124,15 @@ describe('the redaction stage catches', () => {
     expect(JSON.stringify(secret)).toBe(before);
   });
 });
+
+describe('redaction is idempotent', () => {
+  it('a capture redacted under one key keeps its hashes when redacted again under another (credential maps stay valid)', () => {
+    const first = redact(exchange('GET /a?token=QuerySecret HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer TokenSecret\r\nCookie: sid=SessionSecret\r\n\r\n'));
+    const other = createRedactor({ enabled: true, key: { bytes: Buffer.from('another key, also 32 bytes long!'), source: 'test' } });
+    const again = other(structuredClone(first));
+    expect(text(first)).toMatch(H);
+    expect(text(again)).toBe(text(first));
+    // A fresh secret under the other key still hashes (differently).
+    expect(text(other(exchange('GET / HTTP/1.1\r\nHost: t\r\nCookie: sid=SessionSecret\r\n\r\n')))).not.toContain('SessionSecret');
+  });
+});

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { spawnCli } from '../helpers/agent-servers.js';
+import { urlProcess } from '../helpers/scenarios-procs.js';
 
 const SERVER = join(import.meta.dirname, '..', '..', 'examples', 'staging-app', 'server.mjs');
 
@@ -26,16 +25,7 @@ export function usersOf(prefix: string): { users: User[]; clients: { id: string;
 export async function startApp(dir: string, name: string, db: object): Promise<{ url: string; stop(): Promise<void> }> {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(db));
-  const child = spawn(process.execPath, [SERVER, '--db', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [url] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
+  return urlProcess(spawn(process.execPath, [SERVER, '--db', file], { stdio: ['ignore', 'pipe', 'inherit'] }));
 }
 
 /** One user's visit: log in, read, fetch the form, post it with its CSRF token, call the bearer API, check health. */

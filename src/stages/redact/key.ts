@@ -56,7 +56,13 @@ export function keyId(key: Buffer): string {
   return createHmac('sha256', key).update('shadowtap redaction key id').digest('hex').slice(0, 8);
 }
 
-/** `redacted:<first 16 hex of HMAC-SHA256(key, value)>`. */
+const ALREADY = /^redacted:[0-9a-f]{16}$/;
+
+/**
+ * `redacted:<first 16 hex of HMAC-SHA256(key, value)>`. Idempotent: a value that is already a
+ * redaction stays as it is, so converting a redacted capture (under any key) keeps the hashes that
+ * credential maps for staging are keyed on.
+ */
 export function hasher(key: Buffer): (value: string) => string {
-  return (v) => `redacted:${createHmac('sha256', key).update(v).digest('hex').slice(0, 16)}`;
+  return (v) => (ALREADY.test(v) ? v : `redacted:${createHmac('sha256', key).update(v).digest('hex').slice(0, 16)}`);
 }
