@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { isCaptureMagic } from '../capture/pcap/reader.js';
 import type { InputModule, Source, SourceOptions } from './source.js';
@@ -89,12 +90,43 @@ export function inputKind(target: string, kind?: string): string {
   return pick(INPUTS, target, 'input', kind).kind;
 }
 
+/**
+ * The one check of an input before anything is sent or written: its kind is known and, for a file,
+ * it opens for reading. Readers open lazily (on the first batch), so without this a missing file
+ * would surface only after a sink had created its output or workers had been started.
+ */
+export function checkedInput(target: string, kind?: string): string {
+  const entry = pick(INPUTS, target, 'input', kind);
+  if (isFile(entry, target)) readable(target);
+  return entry.kind;
+}
+
 export async function openSource(target: string, opts: SourceOptions & { kind?: string | undefined; head?: Buffer | undefined } = {}): Promise<Source> {
   const entry = pick(INPUTS, target, 'input', opts.kind, opts.head);
+  if (isFile(entry, target)) readable(target);
   return (await entry.load()).open(target, opts);
 }
 
 export async function openSink(target: string, opts: SinkOptions & { kind?: string | undefined }): Promise<Sink> {
   const entry = pick(OUTPUTS, target, 'output', opts.kind);
   return (await entry.load()).open(target, opts);
+}
+
+/** File kinds name files by their ending; stdin (`-`) and URLs are not files. */
+function isFile(entry: Entry<unknown>, target: string): boolean {
+  return entry.ext !== undefined && target !== '-' && schemeOf(target) === undefined;
+}
+
+function readable(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a capture file`);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot open it for reading (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -1,6 +1,6 @@
 import { writePrivateFile } from '../formats/private-file.js';
 import { InvalidRunError } from '../errors.js';
-import { inputKind as kindOf } from '../io/registry.js';
+import { checkedInput, inputKind as kindOf } from '../io/registry.js';
 import { openExchanges } from '../io/open.js';
 import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
@@ -40,8 +40,8 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
   const { targets, noise } = targetsOf(a);
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const readStats = a.captures.map(() => newStats());
-  // Fail on a missing/unknown file before any request is sent.
-  if (!input) for (const c of a.captures) kindOf(c);
+  // Fail on a missing, unreadable or unknown file before any request is sent (or any worker started).
+  if (!input) for (const c of a.captures) checkedInput(c);
   const readOpts = { skipInvalid: a['skip-invalid'], onWarning: warn };
   // One capture file is read in batches (no promise per line); several are merged one exchange at a time.
   const open = async (): Promise<AsyncIterable<Exchange | Exchange[]>> => {

@@ -20,6 +20,7 @@ export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void
   }
   for (const d of s.differences?.targets ?? []) {
     lines.push(`differences (${s.differences!.mode}) ${d.url}: ${d.differing} of ${d.compared} differ, ${d.regressions} ${s.differences!.mode === 'noise' ? 'beyond noise' : 'in all'}`);
+    if (d.notCompared) lines.push(`  not compared ${d.notCompared.count}: ${d.notCompared.reasons.map((r) => `${r.reason} ×${r.count}`).join('; ')}`);
     for (const f of d.fields.slice(0, 10)) lines.push(`  ${f.endpoint}  ${f.field}  ×${f.count}${f.noise ? '  (noise)' : ''}`);
   }
   const v = s.validity;

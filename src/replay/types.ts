@@ -246,7 +246,13 @@ export interface DifferenceReport {
   /** "recorded": each target against the recorded response; "noise": candidate against primary, minus primary/secondary noise. */
   mode: 'recorded' | 'noise';
   /** Per target index (recorded mode) or the candidate (noise mode). */
-  targets: { target: number; url: string; compared: number; differing: number; regressions: number; fields: DifferenceCount[] }[];
+  targets: { target: number; url: string; compared: number; differing: number; regressions: number; fields: DifferenceCount[]; notCompared?: NotCompared }[];
+}
+
+/** Requests that were not compared, and why (a target skipped it or gave no response, nothing recorded, the run ended first). */
+export interface NotCompared {
+  count: number;
+  reasons: { reason: string; count: number }[];
 }
 
 /** RunSummary plus the comparison: the shape of `--summary FILE`. */
@@ -281,6 +287,8 @@ export interface ResponseSink {
   wantsBodies: boolean;
   /** Called once per request per target, in completion order; may delay `emit` until all targets answered. No `emit` when nobody reads results. */
   complete(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined, emit?: (r: RequestResult & { diff?: string[] }) => void): void;
+  /** The request stage skipped the request for this target (a write policy, a plugin): it will never complete there. */
+  skipped?(req: ScheduledRequest, target: number, emit?: (r: RequestResult & { diff?: string[] }) => void): void;
 }
 
 export interface ProgressSnapshot {

@@ -6,12 +6,16 @@ import { DifferenceTally } from './tally.js';
 import { createResponseRedactor, REDACT_ALL } from '../../stages/redact/index.js';
 
 const EMPTY = Buffer.alloc(0);
+const ROLES = ['primary', 'secondary', 'candidate'];
+const SKIPPED = 'skipped by the request stage (staging writes policy or plugin)';
 
 type Emit = (r: RequestResult & { diff?: string[] }) => void;
 
 interface Pending {
   results: (RequestResult | undefined)[];
   responses: (ObservedResponse | undefined)[];
+  /** Targets the request stage skipped it for: they will never answer. */
+  skipped: boolean[];
   left: number;
 }
 
@@ -19,7 +23,8 @@ interface Pending {
  * The response sink that compares. Mode "recorded": every target against the recorded response.
  * Mode "noise" (targets = primary, secondary, candidate): candidate against primary, and a field that
  * also differs between primary and secondary is noise (Diffy's idea), not a regression. Noise mode
- * holds each request until all three targets answered; that is bounded by the targets' queues.
+ * holds each request until all three targets answered or were skipped (`skipped`); that is bounded by
+ * the targets' queues. A request that cannot be compared is counted, with why, never waited for.
  */
 export class ComparisonCollector implements ResponseSink {
   readonly wantsBodies = true;
@@ -46,12 +51,26 @@ export class ComparisonCollector implements ResponseSink {
       emit?.(diffs ? { ...result, diff: diffs.map((d) => d.field) } : result);
       return;
     }
+    this.arrive(req, result.target, result, response, emit);
+  }
+
+  skipped(req: ScheduledRequest, target: number, emit?: Emit): void {
+    if (this.mode === 'recorded') this.tallies[target]!.notCompared(SKIPPED);
+    else this.arrive(req, target, undefined, undefined, emit);
+  }
+
+  private arrive(req: ScheduledRequest, target: number, result: RequestResult | undefined, response: ObservedResponse | undefined, emit?: Emit): void {
     let p = this.pending.get(req.id);
-    if (!p) this.pending.set(req.id, (p = { results: [], responses: [], left: this.urls.length }));
-    p.results[result.target] = result;
-    p.responses[result.target] = response;
+    if (!p) this.pending.set(req.id, (p = { results: [], responses: [], skipped: [], left: this.urls.length }));
+    p.results[target] = result;
+    p.responses[target] = response;
+    p.skipped[target] = result === undefined;
     if (--p.left > 0) return;
     this.pending.delete(req.id);
+    this.compareThree(req, p, emit);
+  }
+
+  private compareThree(req: ScheduledRequest, p: Pending, emit?: Emit): void {
     const [pri, sec, cand] = p.responses;
     let noise: FieldDifference[] = [];
     let diffs: FieldDifference[] = [];
@@ -59,6 +78,9 @@ export class ComparisonCollector implements ResponseSink {
     if (pri && cand) {
       diffs = diffResponses(pri, cand, this.rules);
       this.tallies[0]!.add(req.id, req.endpoint ?? '', diffs, noise);
+    } else {
+      const i = pri ? 2 : 0;
+      this.tallies[0]!.notCompared(p.skipped[i] ? `${ROLES[i]}: ${SKIPPED}` : `no response from the ${ROLES[i]}`);
     }
     if (!emit) return;
     const noisy = new Set(noise.map((d) => d.field));
@@ -68,19 +90,23 @@ export class ComparisonCollector implements ResponseSink {
 
   report(): DifferenceReport {
     const noiseMode = this.mode === 'noise';
+    // Still waiting for a target's answer when the run ended (interrupted, abandoned after the drain).
+    if (this.pending.size) this.tallies[0]!.notCompared('a target had not answered when the run ended', this.pending.size);
+    this.pending.clear();
     return {
       mode: this.mode,
       targets: this.tallies.map((t) => {
         const fields = t.fields(noiseMode);
         if (!noiseMode) for (const f of fields) delete f.noiseCount;
-        return { target: t.target, url: t.url, compared: t.compared, differing: t.differing, regressions: noiseMode ? t.regressions : t.differing, fields };
+        const notCompared = t.notComparedReport();
+        return { target: t.target, url: t.url, compared: t.compared, differing: t.differing, regressions: noiseMode ? t.regressions : t.differing, fields, ...(notCompared ? { notCompared } : {}) };
       }),
     };
   }
 
   private againstRecorded(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined): FieldDifference[] | undefined {
     const rec = req.recorded?.response;
-    if (!rec || !response) return undefined;
+    if (!rec || !response) return void this.tallies[result.target]!.notCompared(rec ? 'no response' : 'no recorded response');
     // A truncated recording cannot be compared body for body: compare status and headers only.
     const body = rec.body && !rec.body.truncated ? bodyBytes(rec.body) : undefined;
     const expected: ObservedResponse = { status: rec.status, headers: rec.headers, body: body ?? EMPTY };

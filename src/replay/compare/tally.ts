@@ -1,4 +1,4 @@
-import type { DifferenceCount, FieldDifference } from '../types.js';
+import type { DifferenceCount, FieldDifference, NotCompared } from '../types.js';
 
 const EXAMPLES = 3;
 /** Distinct endpoint×field keys kept per target; beyond, one "other" row (arrays can fan out paths). */
@@ -10,6 +10,7 @@ export class DifferenceTally {
   differing = 0;
   regressions = 0;
   private readonly rows = new Map<string, DifferenceCount>();
+  private readonly uncompared = new Map<string, number>();
 
   constructor(
     readonly target: number,
@@ -32,6 +33,17 @@ export class DifferenceTally {
       if (row.examples.length < EXAMPLES) row.examples.push({ id, expected: d.expected, actual: d.actual });
     }
     for (const d of noise ?? []) this.row(endpoint, d.field).noiseCount! += 1;
+  }
+
+  /** One request that could not be compared, and why. */
+  notCompared(reason: string, n = 1): void {
+    this.uncompared.set(reason, (this.uncompared.get(reason) ?? 0) + n);
+  }
+
+  /** Requests not compared by reason (most first); undefined when every request was compared. */
+  notComparedReport(): NotCompared | undefined {
+    const reasons = [...this.uncompared].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+    return reasons.length ? { count: reasons.reduce((n, r) => n + r.count, 0), reasons } : undefined;
   }
 
   /** Rows by count; in noise mode a field is noise when primary and secondary differ there at least half as often. */

@@ -17,6 +17,8 @@ export class StagedSubmit {
     private readonly runners: readonly TargetRunner[],
     private readonly stats: readonly TargetStats[],
     private readonly clock: { readonly startUs: number },
+    /** Told of a request the stage skipped for a target: whoever waits for every target's answer must not wait for this one. */
+    private readonly onSkip: (target: number, req: ScheduledRequest) => void = () => undefined,
   ) {}
 
   get busy(): boolean {
@@ -25,8 +27,8 @@ export class StagedSubmit {
 
   submit(i: number, req: ScheduledRequest, dueUs: number, handedUs: number): void {
     const r = this.stage ? this.stage.prepare(i, req) : req;
-    if (r instanceof Promise) this.track(r.catch(() => req).then((x) => this.send(i, x, dueUs, handedUs)));
-    else this.send(i, r, dueUs, handedUs);
+    if (r instanceof Promise) this.track(r.catch(() => req).then((x) => this.send(i, x, req, dueUs, handedUs)));
+    else this.send(i, r, req, dueUs, handedUs);
   }
 
   /** False when `f` is to be recorded now; true when the stage sends it again and it is recorded then. */
@@ -43,8 +45,8 @@ export class StagedSubmit {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
-  private send(i: number, req: ScheduledRequest | undefined, dueUs: number, handedUs: number): void {
-    if (!req) return;
+  private send(i: number, req: ScheduledRequest | undefined, scheduled: ScheduledRequest, dueUs: number, handedUs: number): void {
+    if (!req) return this.onSkip(i, scheduled);
     this.stats[i]!.offered(dueUs - this.clock.startUs);
     this.runners[i]!.submit(req, dueUs, handedUs);
   }
