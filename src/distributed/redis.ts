@@ -27,7 +27,11 @@ class RedisLink {
   constructor(readonly url: string) {
     if (!/^rediss?:\/\//i.test(url)) throw new InputError(`--coordinator ${safeUrl(url)}: expected redis://host:port or rediss://host:port`);
     // A few reconnects ride out a blip; past them the run has lost its coordinator and is invalid.
-    this.cmd = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => (n > 10 ? new Error('gave up reconnecting') : 200) } });
+    try {
+      this.cmd = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => (n > 10 ? new Error('gave up reconnecting') : 200) } });
+    } catch (err) {
+      throw new InputError(`--coordinator ${safeUrl(url)}: ${(err as Error).message} (expected redis://host:port or rediss://host:port)`);
+    }
     this.reader = this.cmd.duplicate();
     for (const c of [this.cmd, this.reader]) c.on('error', (err: Error) => !this.closed && this.failed(`redis ${safeUrl(url)}: ${err.message}`));
   }
@@ -75,7 +79,8 @@ class RedisLink {
   async close(): Promise<void> {
     await Promise.all(this.pushing);
     this.closed = true;
-    this.reader.destroy();
+    // A client that never connected (or already failed) throws on destroy: nothing is left to end.
+    if (this.reader.isOpen) this.reader.destroy();
     if (this.cmd.isOpen) await this.cmd.close().catch(() => this.cmd.destroy());
   }
 }
