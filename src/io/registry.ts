@@ -117,15 +117,15 @@ function isFile(entry: Entry<unknown>, target: string): boolean {
   return entry.ext !== undefined && target !== '-' && schemeOf(target) === undefined;
 }
 
+/** Opens the file for reading (then closes it): ENOENT, EACCES, a directory are bad input named after it. */
 function readable(path: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a capture file`);
+    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: cannot read (EISDIR: a directory, not a capture file)`);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot open it for reading (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message})`);
+    throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

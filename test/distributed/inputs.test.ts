@@ -15,7 +15,7 @@ describe('replay --workers: bad inputs are exit 2 before any worker starts', asy
   it('a missing or unreadable capture file: exit 2 naming the file, no worker forked, no request sent', async () => {
     const folder = join(dir, 'folder.jsonl');
     mkdirSync(folder);
-    for (const [capture, why] of [[join(dir, 'missing.jsonl'), /no such file/], [folder, /is a directory/]] as const) {
+    for (const [capture, why] of [[join(dir, 'missing.jsonl'), /cannot read \(ENOENT\)/], [folder, /cannot read \(EISDIR/]] as const) {
       const r = await runCli(['replay', good, capture, '-t', target.url, '--workers', '2', '--no-compare', ...LOOSE_GATE]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(capture);

@@ -11,10 +11,10 @@ describe('convert: an input that cannot be read', () => {
     const folder = join(dir, 'folder.jsonl');
     mkdirSync(folder);
     const cases: [string, string, RegExp][] = [
-      [join(dir, 'missing.jsonl'), join(dir, 'a.har'), /no such file/],
-      [join(dir, 'missing.gor'), join(dir, 'b.jsonl'), /no such file/],
-      [join(dir, 'missing.pcap'), join(dir, 'c.gor'), /no such file/],
-      [folder, join(dir, 'd.jsonl.gz'), /is a directory/],
+      [join(dir, 'missing.jsonl'), join(dir, 'a.har'), /cannot read \(ENOENT\)/],
+      [join(dir, 'missing.gor'), join(dir, 'b.jsonl'), /cannot read \(ENOENT\)/],
+      [join(dir, 'missing.pcap'), join(dir, 'c.gor'), /cannot read \(ENOENT\)/],
+      [folder, join(dir, 'd.jsonl.gz'), /cannot read \(EISDIR/],
     ];
     for (const [input, output, why] of cases) {
       const r = await shadowtap(['convert', input, output]);

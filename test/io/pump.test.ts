@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exchange } from '../../src/exchange.js';
 import { InputError } from '../../src/errors.js';
@@ -66,11 +67,17 @@ describe('pump: source → stages → redaction → sinks', () => {
     expect(cut.response!.body).toMatchObject({ size: 5, truncated: true });
   });
 
-  it('a missing input is an InputError naming it; the sink is still closed whole', async () => {
+  it('a missing input is an InputError naming it, at open or (gone since) in the pump; the sink is still closed whole', async () => {
     const path = join(dir, 'missing.jsonl');
+    const atOpen = await openSource(path).catch((e: unknown) => e);
+    expect(atOpen).toBeInstanceOf(InputError);
+    expect((atOpen as Error).message).toContain(path);
+    writeFileSync(path, '');
+    const source = await openSource(path);
+    unlinkSync(path); // readers open lazily: the pump meets the missing file and names it
     const out = join(dir, 'partial.jsonl');
     const sink = await openSink(out, { redaction: { enabled: true, key } });
-    const err = await pump({ source: await openSource(path), redaction: { enabled: true, key }, sinks: [sink] }).catch((e: unknown) => e);
+    const err = await pump({ source, redaction: { enabled: true, key }, sinks: [sink] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toContain(path);
     expect([...(await collect(out))]).toEqual([]);
