@@ -6,6 +6,7 @@ import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CaptureWriter } from '../../src/formats/capture-file.js';
+import { createRedactor, REDACT_ALL } from '../../src/stages/redact/index.js';
 import type { Exchange, Header } from '../../src/exchange.js';
 import type { ReplaySummary } from '../../src/replay/types.js';
 import { listenLoopback } from './listen.js';
@@ -42,9 +43,11 @@ export function recorded(i: number, atMs: number, o: { method?: string; target?:
   };
 }
 
+/** A capture file written as a recording writes it: through the redaction stage (default policy, key from the environment). */
 export async function writeCapture(path: string, exchanges: Iterable<Exchange>): Promise<string> {
+  const redact = createRedactor(REDACT_ALL);
   const w = CaptureWriter.open(path);
-  for (const ex of exchanges) await w.write(ex);
+  for (const ex of exchanges) await w.write(redact(ex));
   await w.close();
   return path;
 }

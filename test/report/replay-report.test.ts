@@ -105,7 +105,7 @@ describe('a real replay, reported', () => {
     try {
       const out = join(dir, 'proxied');
       const r = await shadowtap(['replay', capture, '--target', target, '--proxy', proxy.url.replace('://', '://user:pa55@'), '--rate', '100', '--quiet', '--report', out,
-        '--max-lag-p99', '1000', '--max-loop-delay', '1000']);
+        '--max-lag-p99', '1s', '--max-loop-delay', '1s']);
       expect(r.stderr.split('\n').filter((l) => !l.startsWith('report: ')).join('\n').trim()).toBe('');
       expect(r.code).toBe(0);
       const model = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
