@@ -39,6 +39,7 @@ describe('redis:// stream URLs', () => {
     [['convert', `redis://u:${SECRET}@127.0.0.1:6379/s?nope=1`, 'x.jsonl'], 'unknown option "nope"'],
     [['replay', `redis://u:${SECRET}@127.0.0.1:6379/s`, '-t', 'http://127.0.0.1:9', '--from', 'soonish'], '--from: "soonish" is neither'],
     [['cat', `redis://u:${SECRET}@127.0.0.1:1/s`], 'cannot connect to Redis at 127.0.0.1:1'],
+    [['replay', `redis://u:${SECRET}@127.0.0.1:6379/s`, '-t', 'http://127.0.0.1:9', '--workers', '2'], 'to spread a stream, run one'],
   ])('shadowtap %j → exit 2', async (args, message) => {
     const r = await shadowtap(args, { timeoutMs: 30_000 });
     expect(r.stderr).toContain(message);

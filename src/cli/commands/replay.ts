@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../../errors.js';
 import type { ReplayArgs } from '../../replay/replay-args.js';
 import { withStreamInputOptions, type StreamInputArgs } from '../stream-flags.js';
 import { decimalFlag, durationFlag, limitDurationFlag, limitShareFlag, loopFlag, oldSpelling, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
@@ -93,6 +94,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     const spread = args.workers !== undefined || args.coordinator ? (await import('../../distributed/replay-load.js')).spreadLoad(args) : undefined;
     const { isStreamUrl } = await import('../../streams/url.js');
     if (!args.captures.some(isStreamUrl)) return void (process.exitCode = await runReplay(args, undefined, spread));
+    // A consumer group already spreads a stream: more consumers are more `replay --group` processes.
+    if (spread) throw new InputError('--workers/--coordinator split a capture file; to spread a stream, run one `replay redis://… --group NAME` per consumer');
     const { replayStream } = await import('../stream-replay.js');
     process.exitCode = await replayStream(args as ReplayArgs & StreamInputArgs, runReplay);
   },
