@@ -64,7 +64,8 @@ export class UpstreamPool {
     s.on('timeout', () => s[kIdle] && s.destroy());
     s.on('close', () => {
       this.all.delete(s);
-      if (s[kIdle]) this.idle.splice(this.idle.indexOf(s), 1);
+      const i = s[kIdle] ? this.idle.indexOf(s) : -1;
+      if (i >= 0) this.idle.splice(i, 1);
       s[kIdle] = false;
     });
     return s;
