@@ -27,9 +27,21 @@ export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onEx
   let open = 0;
   let onDrained: (() => void) | undefined;
   const tunnels = new Set<Duplex>();
+  // Exchanges are handed over after the poll phase that finished them (setImmediate), in one go: the
+  // recording work (redaction, serialising, compression) then never runs before responses that are
+  // ready in the same phase are forwarded.
+  let finished: [Exchange, Outcome][] = [];
+  const handOver = (): void => {
+    const batch = finished;
+    finished = [];
+    for (const [ex, outcome] of batch) {
+      open--;
+      onExchange(ex, outcome);
+    }
+    if (open === 0) onDrained?.();
+  };
   const report = (ex: Exchange, outcome: Outcome): void => {
-    if (--open === 0) onDrained?.();
-    onExchange(ex, outcome);
+    if (finished.push([ex, outcome]) === 1) setImmediate(handOver);
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // `base` is read per request: its capture name is only known once the server listens.

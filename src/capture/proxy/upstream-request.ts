@@ -1,22 +1,17 @@
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type Agent, type ClientRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { UpstreamPool } from './upstream-pool.js';
 
 export interface Upstream {
   url: URL;
   /** Path prefix of the upstream URL ("" for none). */
   prefix: string;
-  agent: HttpAgent;
+  /** Keep-alive connections to the upstream (ClientRequest's `agent`). */
+  agent: UpstreamPool;
 }
 
-/**
- * Pooled keep-alive connections to the upstream. `timeout` bounds how long an idle connection is kept
- * and lets Node honour a server's `Keep-Alive: timeout=N` hint, which avoids reusing a connection the
- * upstream is closing. It also applies to busy sockets, where it only emits an event nobody acts on.
- */
 export function upstreamOf(url: URL): Upstream {
-  const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo' as const, timeout: 30_000 };
-  const agent = url.protocol === 'https:' ? new HttpsAgent({ ...opts, rejectUnauthorized: true }) : new HttpAgent(opts);
-  return { url, prefix: url.pathname.replace(/\/$/, ''), agent };
+  return { url, prefix: url.pathname.replace(/\/$/, ''), agent: new UpstreamPool(url) };
 }
 
 /** The request target as the upstream gets it: origin-form under the upstream's path prefix; `*` and absolute forms as sent. */
@@ -40,7 +35,7 @@ export function rawHead(method: string, target: string, httpVersion: string, raw
  */
 export function upstreamRequest(up: Upstream, method: string, head: string, chunked: boolean, keepAlive: boolean): ClientRequest {
   const request = up.url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const creq = request({ host: up.url.hostname, port: up.url.port, method, path: '/', headers: [], agent: up.agent, setHost: false });
+  const creq = request({ host: up.url.hostname, port: up.url.port, method, path: '/', headers: [], agent: up.agent as unknown as Agent, setHost: false });
   const internals = creq as unknown as { _header: string; chunkedEncoding: boolean; shouldKeepAlive: boolean; _last: boolean };
   internals._header = head;
   internals.chunkedEncoding = chunked;
