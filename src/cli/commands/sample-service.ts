@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { readSettings } from '../../config/settings.js';
 import { decimalFlag, durationFlag, wholeFlag } from '../options.js';
 
 interface Args {
@@ -33,7 +34,7 @@ export const sampleServiceCommand: CommandModule<object, Args> = {
       .option('admin-token', { type: 'string', describe: 'bearer token for POST /admin/maintenance (default: $SHADOWTAP_ADMIN_TOKEN or random, printed on stderr)' }),
   handler: async (args) => {
     const { startSampleService } = await import('../../service/app.js');
-    const given = args['admin-token'] ?? process.env.SHADOWTAP_ADMIN_TOKEN;
+    const given = args['admin-token'] ?? readSettings().adminToken;
     const svc = await startSampleService({
       port: args.port,
       host: args.host,
