@@ -1,5 +1,9 @@
 import { headerValueOf, type Exchange } from '../exchange.js';
 import type { RunOptions, ScheduledRequest } from '../replay/types.js';
+import { DEFAULT_SESSION_COOKIES, sessionCookie, sessionKeyFunction } from '../replay/staging/session-key.js';
+
+const SESSION_COOKIES: ReadonlySet<string> = new Set(DEFAULT_SESSION_COOKIES);
+const recordedSession = sessionKeyFunction();
 
 /**
  * Which share of one schedule a worker sends. Every worker computes the whole schedule (times are a
@@ -29,13 +33,18 @@ export function hash32(s: string): number {
   return h;
 }
 
-/** The session an exchange belongs to, by the first of the connection, cookie, client that it has. */
+/**
+ * The session an exchange belongs to. `cookie` is the recorded session as the staging stage defines it
+ * (replay/staging/session-key.ts: client address + session cookie), so a session whose cookies the
+ * replay carries stays on one worker; `connection` (the default) keeps a connection's requests in order
+ * on one worker and falls back to that session; `client` groups by client address.
+ */
 export function sessionKey(ex: Exchange | undefined, by: SessionBy | undefined, fallback: string): string {
   if (!ex) return fallback;
   const c = ex.connection;
-  const cookie = (): string | undefined => headerValueOf(ex.request.headers, 'cookie');
+  const session = (): string | undefined => (sessionCookie(ex.request.headers, SESSION_COOKIES) !== undefined ? recordedSession({ headers: ex.request.headers, recorded: ex }) : undefined);
   const client = (): string | undefined => c?.clientIp ?? headerValueOf(ex.request.headers, 'x-forwarded-for')?.split(',')[0]?.trim();
-  const order = by === 'cookie' ? [cookie, client] : by === 'client' ? [client] : [() => (c ? `${c.clientIp}:${c.clientPort}` : undefined), cookie, client];
+  const order = by === 'cookie' ? [session, client] : by === 'client' ? [client] : [() => (c ? `${c.clientIp}:${c.clientPort}` : undefined), session, client];
   for (const f of order) {
     const k = f();
     if (k) return k;

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { rateSchedule } from '../../src/replay/schedule/rate.js';
 import { rampSchedule } from '../../src/replay/schedule/ramp.js';
 import { captureSchedule } from '../../src/replay/schedule/capture.js';
-import { segmentSchedule, type Segment } from '../../src/distributed/segment.js';
+import { segmentSchedule, sessionKey, type Segment } from '../../src/distributed/segment.js';
+import { sessionKeyFunction } from '../../src/replay/staging/session-key.js';
 import type { ScheduledRequest } from '../../src/replay/types.js';
 import type { Exchange } from '../../src/exchange.js';
 
@@ -78,5 +79,22 @@ describe('session segments: a capture split by connection', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('session key: one definition with the staging stage', () => {
+  it('by cookie, a recorded session (client + session cookie) is one key whatever its other cookies and connections', () => {
+    const ex = (port: number, cookie: string): Exchange => ({
+      id: `e${port}`,
+      request: { method: 'GET', target: '/', version: 'HTTP/1.1', headers: [{ name: 'Cookie', value: cookie }] },
+      connection: { clientIp: '10.0.0.7', clientPort: port, serverIp: '10.0.0.1', serverPort: 80 },
+    }) as unknown as Exchange;
+    const a = sessionKey(ex(40001, 'theme=dark; sid=S1'), 'cookie', 'x');
+    expect(sessionKey(ex(40002, 'sid=S1; csrf=t2'), 'cookie', 'y')).toBe(a);
+    expect(sessionKey(ex(40003, 'sid=S2'), 'cookie', 'z')).not.toBe(a);
+    // The key is the staging stage's own: its cookie jars and the worker split agree on what a session is.
+    expect(a).toBe(sessionKeyFunction()({ headers: [{ name: 'Cookie', value: 'sid=S1' }], recorded: ex(1, '') }));
+    // No session cookie: the client address.
+    expect(sessionKey(ex(40004, 'theme=dark'), 'cookie', 'w')).toBe('10.0.0.7');
   });
 });
