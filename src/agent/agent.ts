@@ -10,7 +10,7 @@ import { agentMetrics } from './agent-metrics.js';
 import { pump } from '../io/pump.js';
 import { pushSource, type PushSource } from '../io/inputs/push.js';
 import type { Sink } from '../io/sink.js';
-import { RedisOutput } from '../io/outputs/redis.js';
+import type { RedisOutput } from '../io/outputs/redis.js';
 import type { Stage } from '../stages/stage.js';
 
 /** How long a stopping agent lets the mirror finish what it queued before abandoning it. */
@@ -71,7 +71,8 @@ export class Agent {
     if (mirror) sinks.push(offering('mirror', (ex) => mirror.offer(ex), () => drain(mirror), true));
     const st = this.cfg.stream;
     // Never waits for Redis: a Redis down at start is retried in the background (drops counted meanwhile).
-    if (st) sinks.push((this.stream = await RedisOutput.open(st.url, { maxlen: st.maxlen, queue: st.queue })));
+    // The Redis client loads only when a stream is configured.
+    if (st) sinks.push((this.stream = await (await import('../io/outputs/redis.js')).RedisOutput.open(st.url, { maxlen: st.maxlen, queue: st.queue })));
     this.pumped = pump({ source: this.input, stages: [this.pausing()], redaction: policy, sinks }).catch((err: Error) => this.log('error', 'agent pipeline failed', { reason: err.message }));
     const emit = (ex: Exchange): void => this.emit(ex);
     this.source = this.cfg.source.live ? startLiveSource(this.cfg, emit, this.log) : startProxySource(this.cfg, emit, this.log);
