@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { PassThrough, type Readable } from 'node:stream';
+import { isGzip } from '../capture/pcap/gunzip.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -32,7 +33,7 @@ export async function openMaybeGzip(path: string): Promise<Readable> {
   const first = await iterator.next();
   const head = new PassThrough();
   const chunk: Buffer | undefined = first.done ? undefined : (first.value as Buffer);
-  const gz = chunk !== undefined && chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
+  const gz = chunk !== undefined && isGzip(chunk);
   void (async () => {
     try {
       if (chunk) if (!head.write(chunk)) await new Promise((r) => head.once('drain', r));

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
-import type { Exchange, Header } from '../../exchange.js';
+import type { Exchange } from '../../exchange.js';
+import { parseHeadText } from '../http/head.js';
 import { nowUs } from './clock.js';
 import { connectionOf, type ForwardOptions, type Outcome } from './forward.js';
 import { pairsOf } from './headers.js';
@@ -51,10 +52,11 @@ export function tunnel(req: IncomingMessage, client: Duplex, early: Buffer, opts
     const end = seen.indexOf('\r\n\r\n');
     if (end < 0 && seen.length < MAX_HEAD) return;
     upstream.off('data', watchHead);
-    const head = parseResponseHead(seen.subarray(0, end < 0 ? seen.length : end).toString('latin1'));
+    // The one HTTP/1 head parser (capture/http), as for every captured response.
+    const head = parseHeadText('response', seen.subarray(0, end < 0 ? seen.length : end).toString('latin1'));
     if (head) {
       ex.timing.responseStartUs = ex.timing.responseEndUs = nowUs();
-      ex.response = { ...head };
+      ex.response = { status: head.status, reason: head.reason, httpVersion: head.httpVersion, headers: head.headers };
     }
     record('ok');
   };
@@ -77,16 +79,4 @@ export function tunnel(req: IncomingMessage, client: Duplex, early: Buffer, opts
     record('client-abort');
   });
   return upstream;
-}
-
-function parseResponseHead(text: string): { status: number; reason: string; httpVersion: string; headers: Header[] } | undefined {
-  const lines = text.split('\r\n');
-  const m = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
-  if (!m) return undefined;
-  const raw: string[] = [];
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) raw.push(line.slice(0, colon), line.slice(colon + 1).trim());
-  }
-  return { status: Number(m[2]), reason: m[3] ?? '', httpVersion: m[1]!, headers: pairsOf(raw) };
 }
