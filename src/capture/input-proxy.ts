@@ -36,7 +36,7 @@ export interface RecordingProxyStats {
 
 export interface RecordingProxy {
   /** Every recorded exchange, in completion order; ends after close(). Single consumer. */
-  exchanges: AsyncIterable<Exchange>;
+  exchanges: DropQueue<Exchange>;
   stats(): RecordingProxyStats;
   host: string;
   port: number;

@@ -24,3 +24,11 @@ export function stoppable<T>(batches: () => AsyncIterable<T[]>): { batches(): As
     stop: async () => void (stopped = true),
   };
 }
+
+/**
+ * A live queue as batches: the first item is waited for, then whatever else it already holds (up to
+ * `max`) comes along without waiting, so a backlog costs the pump one pass per batch, not per exchange.
+ */
+export async function* drained<T>(queue: AsyncIterable<T> & { drainSync(max: number): T[] }, max: number): AsyncGenerator<T[]> {
+  for await (const first of queue) yield [first, ...queue.drainSync(max - 1)];
+}

@@ -3,6 +3,11 @@ import { InputError } from '../../errors.js';
 import { parseListen, startRecordingProxy, type RecordingProxyStats } from '../../capture/input-proxy.js';
 import { safeUrl } from '../../stages/redact/index.js';
 import type { InputModule, Source, SourceOptions } from '../source.js';
+import type { DropQueue } from '../../capture/proxy/drop-queue.js';
+import { drained } from '../batches.js';
+
+/** Exchanges per batch, and between turns of I/O when a backlog is served. */
+const BATCH = 32;
 
 export type ProxySource = Omit<Source, 'stats'> & { host: string; port: number; stats(): RecordingProxyStats };
 
@@ -34,13 +39,12 @@ export async function openProxy(listen: string, opts: SourceOptions, what = '--l
 }
 
 /**
- * One exchange per batch, as they complete. A backlog is served from resolved promises, which would
- * starve the sockets of the requests being proxied: let I/O run every few exchanges.
+ * What completed, in batches of what the queue already holds. A backlog is served from resolved
+ * promises, which would starve the sockets of the requests being proxied: after a full batch, let I/O run.
  */
-async function* yielding(items: AsyncIterable<Exchange>): AsyncGenerator<Exchange[]> {
-  let n = 0;
-  for await (const ex of items) {
-    yield [ex];
-    if (++n % 32 === 0) await new Promise((r) => setImmediate(r));
+async function* yielding(queue: DropQueue<Exchange>): AsyncGenerator<Exchange[]> {
+  for await (const batch of drained(queue, BATCH)) {
+    yield batch;
+    if (batch.length === BATCH) await new Promise((r) => setImmediate(r));
   }
 }

@@ -1,6 +1,7 @@
 import type { Exchange } from '../../exchange.js';
 import { DropQueue } from '../../capture/proxy/drop-queue.js';
 import type { Source } from '../source.js';
+import { drained } from '../batches.js';
 
 export type PushSource = Source & {
   /** Never waits: a full queue drops the exchange and counts it (the producer is a live capture). */
@@ -17,9 +18,7 @@ export function pushSource(name: string, origin: Record<string, unknown>, capaci
     name,
     origin,
     offer: (ex) => queue.offer(ex),
-    async *batches() {
-      for await (const first of queue) yield [first, ...queue.drainSync(255)];
-    },
+    batches: () => drained(queue, 256),
     stop: async () => queue.close(),
     stats: () => ({ accepted: queue.accepted, dropped: queue.dropped, queued: queue.size }),
   };
