@@ -5,9 +5,9 @@ import { InputError } from '../errors.js';
 import type { ReadOptions } from './capture-file.js';
 import { openMaybeGzip } from './lines.js';
 import { GOR_SEPARATOR, readGorRecords, type GorRecord } from './gor-records.js';
-import { MessageParser, type ParsedMessage } from '../capture/http/parser.js';
-import { toRequestPart, toResponsePart } from '../capture/http/to-exchange.js';
-import { serializeRequest, serializeResponse } from '../capture/http/serialize.js';
+import { MessageParser, type ParsedMessage } from '../http1/parser.js';
+import { toRequestPart, toResponsePart } from '../http1/to-exchange.js';
+import { serializeRequest, serializeResponse } from '../http1/serialize.js';
 import { privateWriteStream } from './private-file.js';
 
 /**

@@ -10,21 +10,22 @@ import { describe, expect, it } from 'vitest';
  */
 const ALLOWED: Record<string, readonly string[]> = {
   units: [],
+  http1: [],
   config: ['units'],
   stages: [],
   metrics: [],
   streams: ['stages', 'units'],
   io: ['capture', 'formats', 'stages', 'streams', 'units'],
-  capture: ['stages', 'units'],
-  formats: ['capture', 'stages', 'units'],
-  replay: ['capture', 'formats', 'io', 'metrics', 'stages', 'units'],
+  capture: ['http1', 'stages', 'units'],
+  formats: ['capture', 'http1', 'stages', 'units'],
+  replay: ['capture', 'formats', 'http1', 'io', 'metrics', 'stages', 'units'],
   report: ['replay', 'formats', 'units'],
   aws: ['config', 'replay', 'report', 'units'],
   scenarios: ['aws', 'config', 'io', 'metrics', 'replay', 'report', 'formats', 'units'],
   agent: ['capture', 'config', 'formats', 'io', 'replay', 'scenarios', 'stages', 'streams', 'units'],
   service: ['units'],
   distributed: ['replay', 'stages', 'units'],
-  cli: ['agent', 'aws', 'capture', 'config', 'distributed', 'formats', 'io', 'metrics', 'replay', 'report', 'scenarios', 'service', 'stages', 'streams', 'units'],
+  cli: ['agent', 'aws', 'capture', 'config', 'distributed', 'formats', 'http1', 'io', 'metrics', 'replay', 'report', 'scenarios', 'service', 'stages', 'streams', 'units'],
 };
 
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */

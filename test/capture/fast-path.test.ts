@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchangeBatchesFromPcapFile, exchangeBatchesFromPcapStream, exchangesFromPcapFile } from '../../src/capture/input-file.js';
 import { fileChunks } from '../../src/capture/pcap/file-chunks.js';
-import { parseHead } from '../../src/capture/http/head.js';
+import { parseHead } from '../../src/http1/head.js';
 import { bodyBytes, makeBody } from '../../src/body.js';
 import { printExchanges, tsvLine, type PrintFormat } from '../../src/cli/print.js';
 import { createRedactor, REDACT_ALL } from '../../src/stages/redact/index.js';

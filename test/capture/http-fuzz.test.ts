@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MessageParser } from '../../src/capture/http/parser.js';
+import { MessageParser } from '../../src/http1/parser.js';
 import { runFlow, shape, sliced, type FlowEvent } from '../helpers/http-feed.js';
 import type { Exchange } from '../../src/exchange.js';
 

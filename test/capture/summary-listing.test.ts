@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NO_HEADERS, parseHead } from '../../src/capture/http/head.js';
+import { NO_HEADERS, parseHead } from '../../src/http1/head.js';
 import { TsvBytes } from '../../src/cli/tsv-bytes.js';
 import { tsvLine } from '../../src/cli/print.js';
 import { exchange } from '../agent/exchange-arbitrary.js';

@@ -1,10 +1,10 @@
 import type { Exchange, ExchangeFlag, ExchangeSource, InterimResponse } from '../../exchange.js';
 import type { CaptureStats, Direction, EndReason, FlowInfo, TcpStreamSink } from '../tcp/stream-sink.js';
-import { wantsTunnel } from './framing.js';
-import { MessageParser, type ParsedMessage } from './parser.js';
-import { toRequestPart, toResponsePart } from './to-exchange.js';
+import { wantsTunnel } from '../../http1/framing.js';
+import { MessageParser, type ParsedMessage } from '../../http1/parser.js';
+import { toRequestPart, toResponsePart } from '../../http1/to-exchange.js';
 
-export { MessageParser, type ParsedMessage, type ByteCounts } from './parser.js';
+export { MessageParser, type ParsedMessage, type ByteCounts } from '../../http1/parser.js';
 
 export interface HttpSinkOptions {
   maxBodyBytes: number;

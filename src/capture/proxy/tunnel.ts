@@ -3,7 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { Exchange } from '../../exchange.js';
-import { parseHeadText } from '../http/head.js';
+import { parseHeadText } from '../../http1/head.js';
 import { nowUs } from './clock.js';
 import { connectionOf, type ForwardOptions, type Outcome } from './forward.js';
 import { pairsOf } from './headers.js';

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import type { Head } from '../../capture/http/head.js';
+import type { Head } from '../../http1/head.js';
 import { dial, type Route } from './h1-dial.js';
-import type { Framing } from '../../capture/http/framing.js';
+import type { Framing } from '../../http1/framing.js';
 import { clientError, type H1Request } from './h1-request.js';
 import { ResponseReader } from './h1-response.js';
 

@@ -1,6 +1,6 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { findHeadEnd, parseHead } from '../../capture/http/head.js';
+import { findHeadEnd, parseHead } from '../../http1/head.js';
 import { clientError } from './h1-request.js';
 
 /** Trust settings of one TLS hop (`--insecure`, `--ca`). */

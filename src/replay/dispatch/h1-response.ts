@@ -1,6 +1,6 @@
-import { findHeadEnd, parseHead, type Head } from '../../capture/http/head.js';
-import { BodyReader } from '../../capture/http/body-reader.js';
-import { responseFraming, type Framing } from '../../capture/http/framing.js';
+import { findHeadEnd, parseHead, type Head } from '../../http1/head.js';
+import { BodyReader } from '../../http1/body-reader.js';
+import { responseFraming, type Framing } from '../../http1/framing.js';
 import { bodyBytes } from '../../body.js';
 import { clientError, type H1Request } from './h1-request.js';
 

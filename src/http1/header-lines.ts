@@ -1,4 +1,4 @@
-import type { Header } from '../../exchange.js';
+import type { Header } from '../exchange.js';
 import type { Head } from './head.js';
 
 // Header lines: split into name/value pairs as on the wire (obs-fold joined), framing headers noted.

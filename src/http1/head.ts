@@ -1,4 +1,4 @@
-import type { Body, Header } from '../../exchange.js';
+import type { Body, Header } from '../exchange.js';
 import { noteFraming, splitHeaderLines } from './header-lines.js';
 
 export { parseHeaderLines } from './header-lines.js';

@@ -1,5 +1,5 @@
-import type { Body, Header, RequestPart, ResponsePart } from '../../exchange.js';
-import { bodyBytes } from '../../body.js';
+import type { Body, Header, RequestPart, ResponsePart } from '../exchange.js';
+import { bodyBytes } from '../body.js';
 import { endsChunked } from './framing.js';
 
 /**

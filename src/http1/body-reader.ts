@@ -1,5 +1,5 @@
-import type { Body, Header } from '../../exchange.js';
-import { makeBody } from '../../body.js';
+import type { Body, Header } from '../exchange.js';
+import { makeBody } from '../body.js';
 import { decodeHeaderBytes, parseHeaderLines } from './head.js';
 
 const LF = 10;

@@ -1,4 +1,4 @@
-import type { InterimResponse, RequestPart, ResponsePart } from '../../exchange.js';
+import type { InterimResponse, RequestPart, ResponsePart } from '../exchange.js';
 import type { ParsedMessage } from './parser.js';
 
 // Plain data properties: a lazy `headers` accessor here (an object literal with get/set) was measured
