@@ -30,13 +30,18 @@ export interface OpenedInput {
 }
 
 /**
+ * Writes the run's report files (HTML + summary.json in --out, JUnit) from its summary. The CLI gives
+ * the report room's writer; a worker, which writes none, gives nothing.
+ */
+export type ReplayReporter = (a: ReplayArgs, summary: ReplaySummary, noise: boolean) => Promise<void>;
+
+/**
  * `shadowtap replay`: capture(s) → schedule → targets → summary; returns the exit code. `input` is an
  * input the caller opened (a Redis stream); `load` is the load step: this process's engine, or a run
- * spread over workers (src/distributed/).
+ * spread over workers (src/distributed/). Targets are URLs: the caller expands `elbv2://` ones first
+ * (src/aws/resolve.ts), so that every worker of a spread run gets the same list.
  */
-export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: RunOptions) => Promise<RunSummary> = runLoad): Promise<number> {
-  // elbv2://<target group> → every healthy target's URL (the AWS SDK loads only when one is given).
-  if (a.target?.some((t) => /^elbv2:\/\//i.test(t))) a.target = await (await import('../aws/resolve.js')).expandTargetUrls(a.target);
+export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: RunOptions) => Promise<RunSummary> = runLoad, report?: ReplayReporter): Promise<number> {
   const { targets, noise } = targetsOf(a);
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const readStats = a.captures.map(() => newStats());
@@ -112,20 +117,11 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else printSummary(summary, process.stdout);
   if (!a.json) for (const l of stagingText) process.stdout.write(`${l}\n`);
-  if (a.out || a.junit) await writeReplayReport(a, summary, noise);
+  if ((a.out || a.junit) && report) await report(a, summary, noise);
   if (verdict.result === 'invalid') throw new InvalidRunError(verdict.reasons.join('; '));
   // A failed run may also be invalid: that is said too, but the failure decides the exit code.
   for (const r of verdict.reasons) process.stderr.write(`${verdict.failures.includes(r) ? 'failed' : 'also'}: ${r}\n`);
   return verdict.exitCode;
-}
-
-/** The same report module as scenario runs: HTML + summary.json in --out DIR, and/or JUnit. */
-async function writeReplayReport(a: ReplayArgs, summary: ReplaySummary, noise: boolean): Promise<void> {
-  const { replayReportModel, writeReport, writeJUnit } = await import('../report/index.js');
-  const roles = noise ? ['primary', 'secondary', 'candidate'] : [];
-  const model = replayReportModel(summary, { captures: a.captures, roles });
-  if (a.out) process.stderr.write(`report: ${(await writeReport(a.out, model)).html}\n`);
-  if (a.junit) await writeJUnit(a.junit, model);
 }
 
 async function* reopen(open: () => Promise<AsyncIterable<Exchange | Exchange[]>>): AsyncGenerator<Exchange | Exchange[]> {

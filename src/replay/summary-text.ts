@@ -1,7 +1,7 @@
 import { printable } from '../printable.js';
 import type { ReplaySummary } from './types.js';
 import { errorBreakdown } from './verdict.js';
-import { pct } from '../report/format.js';
+import { pct } from '../units/format.js';
 
 /** The human summary on stdout: one block per target, then differences and validity. */
 export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void {

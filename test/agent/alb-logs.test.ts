@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { newAlbStats, readAlbLogs } from '../../src/capture/input-alb-logs.js';
+import { newAlbStats, readAlbLogs } from '../../src/io/inputs/alb.js';
 import type { Exchange } from '../../src/exchange.js';
 import { tempDir } from '../helpers/tmp.js';
 import { spawnCli } from '../helpers/agent-servers.js';

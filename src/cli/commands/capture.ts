@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { InputError } from '../../errors.js';
-import type { AlbStats } from '../../capture/input-alb-logs.js';
+import type { AlbStats } from '../../io/inputs/alb.js';
 import type { CaptureStats } from '../../capture/tcp/stream-sink.js';
 import { redactionFrom, withRedactOptions } from '../redact-options.js';
 import { durationFlag, portsFlag, sizeFlag, wholeFlag } from '../options.js';

@@ -91,12 +91,16 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   builder,
   handler: async (args) => {
     const { runReplay } = await import('../../replay/replay-run.js');
+    // elbv2://<target group> → every healthy target's URL, once, before any worker gets the arguments
+    // (the AWS SDK loads only when one is given).
+    if (args.target?.some((t) => /^elbv2:\/\//i.test(t))) args.target = await (await import('../../aws/resolve.js')).expandTargetUrls(args.target);
+    const report = args.out || args.junit ? (await import('../../report/replay-report.js')).writeReplayReport : undefined;
     const spread = args.workers !== undefined || args.coordinator ? (await import('../../distributed/replay-load.js')).spreadLoad(args) : undefined;
     const { isStreamUrl } = await import('../../streams/url.js');
-    if (!args.captures.some(isStreamUrl)) return void (process.exitCode = await runReplay(args, undefined, spread));
+    if (!args.captures.some(isStreamUrl)) return void (process.exitCode = await runReplay(args, undefined, spread, report));
     // A consumer group already spreads a stream: more consumers are more `replay --group` processes.
     if (spread) throw new InputError('--workers/--coordinator split a capture file; to spread a stream, run one `replay redis://… --group NAME` per consumer');
     const { replayStream } = await import('../stream-replay.js');
-    process.exitCode = await replayStream(args as ReplayArgs & StreamInputArgs, runReplay);
+    process.exitCode = await replayStream(args as ReplayArgs & StreamInputArgs, (a, input) => runReplay(a, input, undefined, report));
   },
 };
