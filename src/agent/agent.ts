@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Exchange } from '../exchange.js';
-import { checkKey, keyFromEnv } from '../stages/redact/index.js';
+import { checkKey, processRedactKey } from '../stages/redact/index.js';
 import type { AgentConfig } from './config.js';
 import { RotatingFileSink } from './rotating-sink.js';
 import { MirrorSink } from './mirror-sink.js';
@@ -41,7 +41,7 @@ export class Agent {
 
   async start(): Promise<void> {
     const r = this.cfg.redact;
-    const key = !r.enabled ? undefined : r.keyFile ? { bytes: checkKey(await readFile(r.keyFile), `redact.keyFile ${r.keyFile}`), source: `keyFile ${r.keyFile}` } : keyFromEnv();
+    const key = !r.enabled ? undefined : r.keyFile ? { bytes: checkKey(await readFile(r.keyFile), `redact.keyFile ${r.keyFile}`), source: `keyFile ${r.keyFile}` } : processRedactKey();
     // The files get exchanges through the redaction stage (their first line says how, never with the key); the mirror gets the original.
     const policy = { enabled: r.enabled, headers: r.headers, queryParams: r.queryParams, ...(key ? { key } : {}) };
     const f = this.cfg.files;

@@ -3,6 +3,7 @@ import { exitCodeOf } from '../errors.js';
 import { printable } from '../printable.js';
 import { readSettings } from '../config/settings.js';
 import { setSpinUs } from '../replay/pacer.js';
+import { setProcessKey } from '../stages/redact/key.js';
 import { plainCat } from './plain-cat.js';
 
 // `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
@@ -13,7 +14,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 async function run(argv: string[]): Promise<void> {
   // Every SHADOWTAP_* variable is read here, once, and passed down (config/settings.ts lists them).
-  setSpinUs(readSettings().spinUs);
+  const settings = readSettings();
+  setSpinUs(settings.spinUs);
+  setProcessKey(settings.redactKey);
   const cat = plainCat(argv);
   if (cat) return (await import('./commands/cat.js')).runCat(cat);
   await (await import('./yargs-cli.js')).parseWithYargs(argv);

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { keyFromEnv, type RedactPolicy } from '../stages/redact/index.js';
+import { processRedactKey, type RedactPolicy } from '../stages/redact/index.js';
 
 export interface RedactArgs {
   redact: boolean;
@@ -15,8 +15,8 @@ export function withRedactOptions<T>(y: Argv<T>): Argv<T & RedactArgs> {
     .option('redact-query', { type: 'string', array: true, default: [] as string[], describe: 'also redact this field: query, form, JSON, multipart or path parameter (glob; repeatable)' }) as Argv<T & RedactArgs>;
 }
 
-/** The policy from the flags; the key (SHADOWTAP_REDACT_KEY) is checked here, before any work starts. */
-export function redactionFrom(args: Partial<RedactArgs>, env: NodeJS.ProcessEnv = process.env): RedactPolicy {
+/** The policy from the flags; the key (SHADOWTAP_REDACT_KEY, set by cli/main.ts) is checked here, before any work starts. */
+export function redactionFrom(args: Partial<RedactArgs>): RedactPolicy {
   if (args.redact === false) return { enabled: false };
-  return { enabled: true, headers: args['redact-header'] ?? [], queryParams: args['redact-query'] ?? [], key: keyFromEnv(env) };
+  return { enabled: true, headers: args['redact-header'] ?? [], queryParams: args['redact-query'] ?? [], key: processRedactKey() };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { createRedactor } from '../../src/stages/redact/index.js';
+import { createRedactor, setProcessKey } from '../../src/stages/redact/index.js';
+import { readSettings } from '../../src/config/settings.js';
 import { headerValue, type Exchange } from '../../src/exchange.js';
 import { CaptureWriter } from '../../src/formats/capture-file.js';
 import { writeGorFile } from '../../src/formats/gor.js';
@@ -61,17 +62,23 @@ describe('redaction', () => {
     expect(headerValue(off.request.headers, 'authorization')).toBe('Bearer tok-SECRET-1');
   });
 
-  it('without a key: SHADOWTAP_REDACT_KEY when set, else one random key per process', () => {
+  it('without a key: the process key set at the edge (SHADOWTAP_REDACT_KEY) when there is one, else one random key per process', () => {
     const auth = (r: (ex: Exchange) => Exchange): string | undefined => headerValue(r(captured()[0]!).request.headers, 'authorization');
     const saved = process.env.SHADOWTAP_REDACT_KEY;
     try {
-      process.env.SHADOWTAP_REDACT_KEY = 'from-env: 7f3a9c1e5b';
+      setProcessKey(readSettings({ SHADOWTAP_REDACT_KEY: 'from-env: 7f3a9c1e5b' }).redactKey);
       expect(auth(createRedactor({ enabled: true }))).toBe(auth(createRedactor({ enabled: true, key: { bytes: Buffer.from('from-env: 7f3a9c1e5b'), source: 'test' } })));
-      delete process.env.SHADOWTAP_REDACT_KEY;
+      // Deep modules never read the environment: only the edge's setting counts.
+      process.env.SHADOWTAP_REDACT_KEY = 'another one, 5c8e1f0a9b2d';
+      expect(auth(createRedactor({ enabled: true }))).toBe(auth(createRedactor({ enabled: true, key: { bytes: Buffer.from('from-env: 7f3a9c1e5b'), source: 'test' } })));
+      setProcessKey(undefined);
       const random = auth(createRedactor({ enabled: true }));
       expect(random).toBe(auth(createRedactor({ enabled: true })));
       expect(random).not.toBe(auth(createRedactor({ enabled: true, key: { bytes: Buffer.from('from-env: 7f3a9c1e5b'), source: 'test' } })));
+      setProcessKey('aaaaaaaaaaaaaaaaaaaa');
+      expect(() => createRedactor({ enabled: true })).toThrow(/SHADOWTAP_REDACT_KEY: the redaction key is guessable/);
     } finally {
+      setProcessKey(undefined);
       if (saved === undefined) delete process.env.SHADOWTAP_REDACT_KEY;
       else process.env.SHADOWTAP_REDACT_KEY = saved;
     }

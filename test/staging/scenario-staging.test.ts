@@ -3,7 +3,7 @@ import { parseScenarios } from '../../src/scenarios/load.js';
 import { Progress } from '../../src/scenarios/progress.js';
 import { runScenarios } from '../../src/scenarios/runner.js';
 import { YamlSource } from '../../src/config/yaml-source.js';
-import { hasher } from '../../src/stages/redact/key.js';
+import { hasher, setProcessKey } from '../../src/stages/redact/key.js';
 import { recorded, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -21,9 +21,9 @@ describe('scenarios.yaml: a configuration\'s staging', async () => {
   it('maps the recorded credential of a replay phase to the staging one from the environment', async () => {
     // Written through the redaction stage, as a recording is: with this key, the token becomes hash(token).
     const auth = [{ name: 'Authorization', value: 'Bearer prod-scenario-token-3k' }];
-    process.env.SHADOWTAP_REDACT_KEY = KEY;
+    setProcessKey(KEY);
     await writeCapture(`${dir}/cap.jsonl`, Array.from({ length: 6 }, (_, i) => recorded(i, i * 10, { target: `/api/${i}`, headers: auth })));
-    delete process.env.SHADOWTAP_REDACT_KEY;
+    setProcessKey(undefined);
     process.env.STG_SCENARIO_TOKEN = 'stg-scenario-token-8h';
     const yaml = `configurations:
   stg:

@@ -2,13 +2,13 @@ import type { Exchange, Header, InterimResponse } from '../../exchange.js';
 import { isHeaderNamed } from '../../exchange.js';
 import { redactBody } from './body.js';
 import { redactAuth, redactCookies, redactSetCookie } from './headers.js';
-import { checkKey, hasher, keyFromEnv, keyId, type RedactKey } from './key.js';
+import { checkKey, hasher, keyId, processRedactKey, type RedactKey } from './key.js';
 import { cached, DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES, globsRegExp, hintRegExp, nameMatcher } from './names.js';
 import type { IsSecret } from './url.js';
 import { redactUrl, type Hash } from './url.js';
 
 export { safeFields, safeText, safeUrl } from './url.js';
-export { checkKey, keyFromEnv, type RedactKey } from './key.js';
+export { checkKey, processRedactKey, setProcessKey, type RedactKey } from './key.js';
 export { DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES } from './names.js';
 export { createResponseRedactor } from './observed.js';
 
@@ -22,7 +22,7 @@ export interface RedactPolicy {
   headers?: readonly string[];
   /** Field names (globs) besides DEFAULT_FIELD_NAMES: query, form, JSON, multipart and path parameters. */
   queryParams?: readonly string[];
-  /** HMAC key: default SHADOWTAP_REDACT_KEY, else a random key for this process. */
+  /** HMAC key: default the process's key (SHADOWTAP_REDACT_KEY, set at the edge), else a random key for this process. */
   key?: RedactKey;
 }
 
@@ -41,7 +41,7 @@ export interface RedactionRecord {
 
 export function redactionRecord(p: RedactPolicy): RedactionRecord {
   if (!p.enabled) return { enabled: false };
-  const key = p.key ?? keyFromEnv();
+  const key = p.key ?? processRedactKey();
   return {
     enabled: true,
     headers: [...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])],
@@ -80,7 +80,7 @@ function secretKind(name: string): Kind {
  */
 export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
   if (!p.enabled) return (ex) => ex;
-  const key = p.key ? { ...p.key, bytes: checkKey(p.key.bytes, p.key.source) } : keyFromEnv();
+  const key = p.key ? { ...p.key, bytes: checkKey(p.key.bytes, p.key.source) } : processRedactKey();
   const hash = hasher(key.bytes);
   const secret = globsRegExp([...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])]);
   // One lookup per header: names repeat (in the same spelling) across millions of exchanges.

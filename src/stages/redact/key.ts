@@ -37,13 +37,20 @@ function isRun(b: Buffer): boolean {
   return true;
 }
 
-// One random key per process, so equal secrets hash equal across every output of one run.
+// The key of this process: the configured one, set once at the edge (cli/main.ts from
+// config/settings.ts), else one random key, so equal secrets hash equal across every output of a run.
+let configured: string | undefined;
 let processKey: RedactKey | undefined;
 
-/** SHADOWTAP_REDACT_KEY when set (and not guessable), else one random key for this process. */
-export function keyFromEnv(env: NodeJS.ProcessEnv = process.env): RedactKey {
-  const v = env.SHADOWTAP_REDACT_KEY;
-  if (v !== undefined && v !== '') return { bytes: checkKey(Buffer.from(v, 'utf8'), 'SHADOWTAP_REDACT_KEY'), source: 'SHADOWTAP_REDACT_KEY' };
+/** Sets the configured key (SHADOWTAP_REDACT_KEY as read by config/settings.ts); checked when first used. */
+export function setProcessKey(value: string | undefined): void {
+  configured = value === '' ? undefined : value;
+  processKey = undefined;
+}
+
+/** The configured key (refused with exit 2 when guessable), else one random key for this process. */
+export function processRedactKey(): RedactKey {
+  if (configured !== undefined) return { bytes: checkKey(Buffer.from(configured, 'utf8'), 'SHADOWTAP_REDACT_KEY'), source: 'SHADOWTAP_REDACT_KEY' };
   processKey ??= { bytes: randomBytes(32), source: 'random' };
   return processKey;
 }
