@@ -30,7 +30,7 @@ export function agentMetrics(a: Agent): string {
     counter('proxy_request_timeouts_total', 'Requests cut because their head or body did not arrive in time.', p.requestTimeouts);
     counter('proxy_cut_at_stop_total', 'Requests still in flight when the stop grace ran out.', p.cutAtStop);
   }
-  const f = a.files?.stats;
+  const f = a.files?.counts;
   if (f) {
     counter('file_exchanges_written_total', 'Exchanges written to capture files.', f.written);
     counter('file_exchanges_dropped_total', 'Exchanges not written.', f.dropped, { reason: 'queue_full' });
@@ -41,7 +41,7 @@ export function agentMetrics(a: Agent): string {
     gauge('file_current_bytes', 'Size of the capture file being written.', f.currentBytes);
     gauge('files_degraded', 'Whether writing capture files fails (disk full or unwritable).', f.degraded ? 1 : 0);
   }
-  const mi = a.mirror?.stats;
+  const mi = a.mirror?.counts;
   if (mi) {
     counter('mirror_offered_total', 'Exchanges offered to mirroring.', mi.offered);
     counter('mirror_sent_total', 'Exchanges mirrored to the shadow targets.', mi.mirrored);

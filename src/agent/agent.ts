@@ -3,8 +3,11 @@ import { hostname } from 'node:os';
 import type { Exchange } from '../exchange.js';
 import { checkKey, processRedactKey } from '../stages/redact/index.js';
 import type { AgentConfig } from './config.js';
-import { RotatingFileSink } from './rotating-sink.js';
-import { MirrorSink } from './mirror-sink.js';
+import { RotatingFileSink } from '../io/outputs/rotating.js';
+import { MirrorSink, type MirrorEngine } from '../io/outputs/mirror.js';
+// Imported statically: loading the engine on first use would stall the event loop (and production
+// traffic through the proxy) for the time it takes to compile.
+import { runLoad } from '../replay/engine.js';
 import { startLiveSource, startProxySource, type Log, type RunningSource } from './source.js';
 import { agentMetrics } from './agent-metrics.js';
 import { pump } from '../io/pump.js';
@@ -12,9 +15,6 @@ import { pushSource, type PushSource } from '../io/inputs/push.js';
 import type { Sink } from '../io/sink.js';
 import type { RedisOutput } from '../io/outputs/redis.js';
 import type { Stage } from '../stages/stage.js';
-
-/** How long a stopping agent lets the mirror finish what it queued before abandoning it. */
-const MIRROR_DRAIN_MS = 5000;
 
 /**
  * The long-running capture: one source, fanned out to the sinks. Sinks only ever `offer` (bounded,
@@ -61,14 +61,12 @@ export class Agent {
       });
     }
     const m = this.cfg.mirror;
-    if (m) this.mirror = new MirrorSink({ targets: m.targets, samplePercent: m.samplePercent, maxRate: m.maxRate, queue: m.queue, connections: m.connections, timeoutMs: m.timeout, log: this.log });
+    // The mirror sends through replay's engine, as fast as the shadow takes it.
+    const engine: MirrorEngine = (run) => runLoad({ ...run, pace: 'max', intervalMs: 60_000 });
+    if (m) this.mirror = new MirrorSink({ targets: m.targets, samplePercent: m.samplePercent, maxRate: m.maxRate, queue: m.queue, connections: m.connections, timeoutMs: m.timeout, engine, log: this.log });
     // Files get the redacted exchanges (the pump's stage); the mirror takes the original, in memory only.
     this.input = pushSource('agent', {}, Math.max(f?.queue ?? 0, m?.queue ?? 0, 10_000));
-    const sinks: Sink[] = [];
-    const files = this.files;
-    const mirror = this.mirror;
-    if (files) sinks.push(offering('files', (ex) => void files.offer(ex), () => files.close(), false));
-    if (mirror) sinks.push(offering('mirror', (ex) => mirror.offer(ex), () => drain(mirror), true));
+    const sinks: Sink[] = [this.files, this.mirror].filter((s) => s !== undefined);
     const st = this.cfg.stream;
     // Never waits for Redis: a Redis down at start is retried in the background (drops counted meanwhile).
     // The Redis client loads only when a stream is configured.
@@ -106,7 +104,7 @@ export class Agent {
 
   health(): { status: 'ok' | 'degraded'; reasons: string[] } {
     const reasons: string[] = [];
-    if (this.files?.stats.degraded) reasons.push(`capture files: ${this.files.stats.degradedReason}`);
+    if (this.files?.counts.degraded) reasons.push(`capture files: ${this.files.counts.degradedReason}`);
     if (!this.source.state.up) reasons.push(`source ${this.source.state.kind} is down (restarts: ${this.source.state.restarts})`);
     return { status: reasons.length ? 'degraded' : 'ok', reasons };
   }
@@ -121,8 +119,8 @@ export class Agent {
       captured: this.captured,
       pausedDropped: this.pausedDropped,
       source: this.source.state,
-      files: this.files?.stats,
-      mirror: this.mirror?.stats,
+      files: this.files?.counts,
+      mirror: this.mirror?.counts,
       stream: this.stream ? { url: this.stream.name, ...this.stream.stats() } : undefined,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
@@ -152,27 +150,4 @@ export class Agent {
     await this.input.stop();
     await this.pumped; // the pump closes the sinks once the input is drained
   }
-}
-
-/** The agent's sinks only ever offer (bounded, drop and count): neither a full disk nor a dead shadow slows the source. */
-function offering(name: string, offer: (ex: Exchange) => void, close: () => Promise<void>, takesOriginal: boolean): Sink {
-  let written = 0;
-  return {
-    name,
-    write: async (batch) => {
-      for (const ex of batch) offer(ex);
-      written += batch.length;
-    },
-    flush: async () => {},
-    close,
-    stats: () => ({ written }),
-    ...(takesOriginal ? { takesOriginal: true as const } : {}),
-  };
-}
-
-/** Lets the mirror finish what it queued, abandoning it after MIRROR_DRAIN_MS. */
-async function drain(mirror: MirrorSink): Promise<void> {
-  const timer = setTimeout(() => void mirror.abortNow(), MIRROR_DRAIN_MS);
-  await mirror.close();
-  clearTimeout(timer);
 }

@@ -40,5 +40,5 @@ export async function runAgent(cfg: AgentConfig): Promise<void> {
   process.off('SIGHUP', onHup);
   await control.app.close();
   await agent.stop();
-  log('info', 'agent stopped', { captured: agent.captured, files: agent.files?.stats, mirror: agent.mirror?.stats });
+  log('info', 'agent stopped', { captured: agent.captured, files: agent.files?.counts, mirror: agent.mirror?.counts });
 }

@@ -38,6 +38,8 @@ export const OUTPUTS: readonly Entry<OutputModule>[] = [
   { kind: 'har', ext: /\.har$/i, load: async () => (await import('./outputs/har.js')).output },
   { kind: 'gor', ext: /\.gor$/i, load: async () => (await import('./outputs/gor.js')).output },
   { kind: 'redis', schemes: ['redis', 'rediss'], load: async () => (await import('./outputs/redis.js')).output },
+  // A directory of capture files rotated by size and age under a disk cap (SinkOptions.rotation); never blocks.
+  { kind: 'rotating', load: async () => (await import('./outputs/rotating.js')).output },
   { kind: 'tsv', load: async () => (await import('./outputs/listing.js')).listing('tsv') },
   { kind: 'json', load: async () => (await import('./outputs/listing.js')).listing('json') },
   { kind: 'har-listing', load: async () => (await import('./outputs/listing.js')).listing('har') },

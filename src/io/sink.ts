@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Exchange } from '../exchange.js';
 import type { RedactPolicy } from '../stages/redact/index.js';
+import type { RotationSettings } from './outputs/rotating.js';
 
 /**
  * A sink of exchanges: one module per output under `io/outputs/`, picked by `io/registry.ts`. A sink
@@ -24,6 +25,9 @@ export interface Sink {
   readonly takesOriginal?: true;
 }
 
+/** How a long-running sink (rotating files, the mirror) reports what happens to it: the agent's log. */
+export type SinkLog = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+
 export interface SinkStats {
   written: number;
   [count: string]: unknown;
@@ -37,6 +41,8 @@ export interface SinkOptions {
   /** Where '-' and listings go (default process.stdout). */
   stdout?: Writable | undefined;
   onWarning?: ((message: string) => void) | undefined;
+  /** Rotating files (`rotating`): how they rotate; defaults in io/outputs/rotating.ts. */
+  rotation?: Partial<RotationSettings> | undefined;
 }
 
 /** An output kind: one file under `io/outputs/`, one line in `io/registry.ts`. */

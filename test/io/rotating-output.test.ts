@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { Exchange } from '../../src/exchange.js';
 import { join } from 'node:path';
-import { RotatingFileSink, type RotatingOptions } from '../../src/agent/rotating-sink.js';
+import { RotatingFileSink, type RotatingOptions } from '../../src/io/outputs/rotating.js';
 import { newStats, readCaptureFile } from '../../src/formats/capture-file.js';
 import { sampleExchange } from '../helpers/exchanges.js';
 import { until } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
+import { pump } from '../../src/io/pump.js';
+import { iterableSource } from '../../src/io/open.js';
+import { openSink } from '../../src/io/registry.js';
+import { createRedactor } from '../../src/stages/redact/index.js';
 
 const root = tempDir('shadowtap-rotate-');
 
@@ -44,7 +49,7 @@ describe('rotating capture files', () => {
     const { s } = sink(dir, { rotateEveryMs: 300 });
     for (let i = 0; i < 3; i++) {
       s.offer(sampleExchange(i));
-      await until(() => s.stats.filesFinished === i + 1, 3000, 20);
+      await until(() => s.counts.filesFinished === i + 1, 3000, 20);
     }
     await s.close();
     const { names, ids } = await readAll(dir);
@@ -62,18 +67,38 @@ describe('rotating capture files', () => {
     const { s, logs } = sink(dir, { maxFileBytes: 4000, maxTotalBytes: 9000, gzip: false });
     for (let i = 0; i < 60; i++) {
       s.offer(sampleExchange(i));
-      if (i % 5 === 4) await until(() => s.stats.written === i + 1, 3000, 5);
+      if (i % 5 === 4) await until(() => s.counts.written === i + 1, 3000, 5);
     }
     await s.close();
     const { names, ids } = await readAll(dir);
     const total = names.reduce((a, n) => a + statSync(join(dir, n)).size, 0);
     expect(total).toBeLessThanOrEqual(9000);
-    expect(s.stats.filesDeleted).toBeGreaterThan(0);
-    expect(names.length + s.stats.filesDeleted).toBe(s.stats.filesFinished);
+    expect(s.counts.filesDeleted).toBeGreaterThan(0);
+    expect(names.length + s.counts.filesDeleted).toBe(s.counts.filesFinished);
     // What is left is the newest, contiguous, ending with the last exchange.
     expect(ids.at(-1)).toBe('ex-59');
     const first = Number(ids[0]!.slice(3));
     expect(ids).toEqual(Array.from({ length: 60 - first }, (_, k) => `ex-${first + k}`));
     expect(logs).toContain('disk cap reached; deleted oldest capture files');
+  });
+
+  it('is the registry\'s `rotating` output: the pump redacts before it, and the files say so in their first line', async () => {
+    const dir = join(root, 'registry');
+    const key = { bytes: Buffer.from('a rotating test key, 16+ bytes'), source: 'test' };
+    const input = Array.from({ length: 12 }, (_, i) => sampleExchange(i, { request: { ...sampleExchange(i).request, headers: [{ name: 'Authorization', value: `Bearer zqTok${i}zq` }] } }));
+    const sink = await openSink(dir, { kind: 'rotating', redaction: { enabled: true, key }, origin: { kind: 'test' }, rotation: { prefix: 'reg', maxFileBytes: 2000, gzip: false } });
+    await pump({ source: iterableSource(input), redaction: { enabled: true, key }, sinks: [sink] });
+    expect(sink.stats()).toMatchObject({ written: 12, dropped: 0 });
+    const names = readdirSync(dir).sort();
+    expect(names).toHaveLength(1); // one batch is one write; rotation by size comes after it
+    expect(names.every((n) => /^reg-\d{8}T\d{6}Z-\d{6}\.jsonl$/.test(n))).toBe(true);
+    const got: Exchange[] = [];
+    for (const n of names) {
+      const header = JSON.parse(readFileSync(join(dir, n), 'utf8').split('\n')[0]!) as { _shadowtap: { source: object; redaction: { key: string } } };
+      expect(header._shadowtap).toMatchObject({ source: { kind: 'test' }, redaction: { enabled: true, key: 'test' } });
+      for await (const ex of readCaptureFile(join(dir, n), {}, newStats())) got.push(ex);
+    }
+    const once = createRedactor({ enabled: true, key });
+    expect(got.map((ex) => ex.request.headers)).toEqual(input.map((ex) => once(ex).request.headers));
   });
 });

@@ -1,16 +1,16 @@
 import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exchange } from '../exchange.js';
-import type { Log } from './source.js';
-import { harEntryText } from '../formats/har-line.js';
-import { captureHeader, type OutputHeader } from '../formats/capture-file.js';
-import { REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
-import { DropQueue } from '../capture/proxy/drop-queue.js';
-import { enforceCap, finalize, partialName, recoverPartials, stamp } from './capture-files.js';
+import type { Exchange } from '../../exchange.js';
+import { harEntryText } from '../../formats/har-line.js';
+import { captureHeader, type OutputHeader } from '../../formats/capture-file.js';
+import { REDACT_ALL, type RedactPolicy } from '../../stages/redact/index.js';
+import { DropQueue } from '../../capture/proxy/drop-queue.js';
+import type { OutputModule, Sink, SinkLog, SinkStats } from '../sink.js';
+import { enforceCap, finalize, partialName, recoverPartials, stamp } from './rotating-files.js';
 
-export interface RotatingOptions {
-  dir: string;
+/** How the files rotate and how much they may hold; agent.yaml `files:` or SinkOptions.rotation. */
+export interface RotationSettings {
   prefix: string;
   maxFileBytes: number;
   rotateEveryMs: number;
@@ -19,8 +19,14 @@ export interface RotatingOptions {
   queueCapacity: number;
   /** How often a degraded sink tries to write again. */
   retryMs: number;
+}
+
+export const DEFAULT_ROTATION: RotationSettings = { prefix: 'capture', maxFileBytes: 100 * 1024 ** 2, rotateEveryMs: 3_600_000, gzip: true, maxTotalBytes: 10 * 1024 ** 3, queueCapacity: 50_000, retryMs: 5000 };
+
+export interface RotatingOptions extends RotationSettings {
+  dir: string;
   header: OutputHeader;
-  log: Log;
+  log: SinkLog;
 }
 
 export interface RotatingStats {
@@ -42,11 +48,12 @@ export const STOP_DEADLINE_MS = 10_000;
 
 /**
  * Capture files that rotate by size and time, stay under a total disk cap, and never block the caller:
- * `offer` queues (or drops and counts), one loop writes batches. A failed write (full or unwritable disk)
+ * `offer` (and the Sink's `write`) queues (or drops and counts), one loop writes batches. A failed write (full or unwritable disk)
  * truncates the file back to its last whole line, marks the sink degraded and drops what comes until a
  * retry succeeds, so a full disk costs data, never the agent or what is already written.
  */
-export class RotatingFileSink {
+export class RotatingFileSink implements Sink {
+  readonly name: string;
   private queue: DropQueue<Exchange>;
   private fh: FileHandle | undefined;
   private current: string | undefined;
@@ -62,9 +69,10 @@ export class RotatingFileSink {
   /** Aborted by close(): a degraded sink stops waiting to retry, and what then fails is lost, not retried. */
   private stopping = new AbortController();
   private abandoned = false;
-  readonly stats: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false, lostAtStop: 0 };
+  readonly counts: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false, lostAtStop: 0 };
 
   constructor(private readonly o: RotatingOptions) {
+    this.name = `${o.dir}/${o.prefix}-*`;
     this.queue = new DropQueue(o.queueCapacity);
     this.policy = o.header.redaction ?? REDACT_ALL;
     this.timer = setInterval(() => {
@@ -76,8 +84,23 @@ export class RotatingFileSink {
 
   offer(ex: Exchange): boolean {
     const ok = this.queue.offer(ex);
-    this.stats.dropped = this.queue.dropped;
+    this.counts.dropped = this.queue.dropped;
     return ok;
+  }
+
+  /** Never waits: what the queue cannot take is dropped and counted (a full disk costs data, not the source). */
+  write(batch: readonly Exchange[]): Promise<void> {
+    for (const ex of batch) this.offer(ex);
+    return Promise.resolve();
+  }
+
+  /** The loop writes as soon as it can; there is nothing held back to push. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stats(): RotatingStats & SinkStats {
+    return { ...this.counts };
   }
 
   /** Runs `fn` with the file to itself: writes and rotations never interleave. */
@@ -95,7 +118,7 @@ export class RotatingFileSink {
     if (recovered.length) this.o.log('warn', 'recovered capture files left by an unclean stop (cut to their last complete line)', { files: recovered });
     for await (const first of this.queue) {
       if (this.abandoned) {
-        this.stats.lostAtStop += 1 + this.queue.drainSync(Infinity).length;
+        this.counts.lostAtStop += 1 + this.queue.drainSync(Infinity).length;
         continue;
       }
       // Small batches: serializing is synchronous, and the proxy source shares this event loop.
@@ -117,7 +140,7 @@ export class RotatingFileSink {
     if (this.abandoned) return;
     this.abandoned = true;
     const lost = this.queue.drainSync(Infinity).length;
-    this.stats.lostAtStop += lost;
+    this.counts.lostAtStop += lost;
     this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost });
   }
 
@@ -128,20 +151,20 @@ export class RotatingFileSink {
       let off = 0;
       while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off, this.size + off)).bytesWritten;
       this.size += buf.length;
-      this.stats.written += n;
-      this.stats.currentBytes = this.size;
-      if (this.stats.degraded) this.o.log('info', 'capture files writable again; resuming', { file: this.current });
-      this.stats.degraded = false;
-      delete this.stats.degradedReason;
+      this.counts.written += n;
+      this.counts.currentBytes = this.size;
+      if (this.counts.degraded) this.o.log('info', 'capture files writable again; resuming', { file: this.current });
+      this.counts.degraded = false;
+      delete this.counts.degradedReason;
       return true;
     } catch (err) {
-      this.stats.droppedDisk += n;
+      this.counts.droppedDisk += n;
       // A partial write would leave half a line in the middle of the file: cut back to the last whole one.
       await this.fh?.truncate(good).catch(() => undefined);
       const reason = `${(err as NodeJS.ErrnoException).code ?? 'error'}: ${(err as Error).message}`;
-      if (!this.stats.degraded) this.o.log('error', 'cannot write capture file; degraded, dropping until it works again', { reason, file: this.current });
-      this.stats.degraded = true;
-      this.stats.degradedReason = reason;
+      if (!this.counts.degraded) this.o.log('error', 'cannot write capture file; degraded, dropping until it works again', { reason, file: this.current });
+      this.counts.degraded = true;
+      this.counts.degradedReason = reason;
       return false;
     }
   }
@@ -176,7 +199,7 @@ export class RotatingFileSink {
     this.fh = fh;
     this.current = name;
     this.openedAt = Date.now();
-    this.stats.currentFile = name;
+    this.counts.currentFile = name;
   }
 
   /** Closes the current file and gives it its final name (gzip in the background). No-op when nothing is open. */
@@ -187,17 +210,17 @@ export class RotatingFileSink {
       if (!fh || !name) return;
       this.fh = undefined;
       this.current = undefined;
-      delete this.stats.currentFile;
-      this.stats.currentBytes = 0;
+      delete this.counts.currentFile;
+      this.counts.currentBytes = 0;
       this.size = 0;
       await fh.sync().catch(() => undefined);
       await fh.close();
       const job = finalize(this.o.dir, name, this.o.gzip)
         .then(async (path) => {
-          this.stats.filesFinished++;
+          this.counts.filesFinished++;
           this.o.log('info', 'capture file rotated', { path });
           const deleted = await enforceCap(this.o.dir, this.o.prefix, this.o.maxTotalBytes, this.size);
-          this.stats.filesDeleted += deleted.length;
+          this.counts.filesDeleted += deleted.length;
           if (deleted.length) this.o.log('info', 'disk cap reached; deleted oldest capture files', { deleted });
         })
         .catch((err: Error) => this.o.log('error', 'could not finalize capture file', { file: name, reason: err.message }));
@@ -222,3 +245,8 @@ export class RotatingFileSink {
     await Promise.all([...this.finalizing]);
   }
 }
+
+/** `rotating` output: the target is the directory; `SinkOptions.rotation` overrides DEFAULT_ROTATION. */
+export const output: OutputModule = {
+  open: async (dir, opts) => new RotatingFileSink({ ...DEFAULT_ROTATION, ...opts.rotation, dir, header: { ...(opts.origin ? { source: opts.origin } : {}), redaction: opts.redaction }, log: (level, msg, extra) => opts.onWarning?.(`${level}: ${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`) }),
+};

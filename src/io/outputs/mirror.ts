@@ -1,11 +1,41 @@
-import type { Exchange } from '../exchange.js';
-import type { Log } from './source.js';
-import { bodyBytes } from '../body.js';
-import type { ScheduledRequest, TargetOptions } from '../replay/types.js';
-import { DropQueue } from '../capture/proxy/drop-queue.js';
-// Imported statically: loading the engine on first use would stall the event loop (and production
-// traffic through the proxy) for the time it takes to compile.
-import { runLoad } from '../replay/engine.js';
+import type { Exchange, Header } from '../../exchange.js';
+import { bodyBytes } from '../../body.js';
+import { DropQueue } from '../../capture/proxy/drop-queue.js';
+import type { Sink, SinkLog, SinkStats } from '../sink.js';
+
+/** A request as the engine schedules it (replay's `ScheduledRequest`, the fields the mirror sets). */
+export interface MirrorRequest {
+  intendedUs: number;
+  method: string;
+  target: string;
+  headers: Header[];
+  body?: Uint8Array;
+  id: string;
+}
+
+/** A shadow target as the engine takes it (replay's `TargetOptions`, the fields the mirror sets). */
+export interface MirrorTarget {
+  url: string;
+  proxy?: string;
+  connections: number;
+  maxInFlight: number;
+  maxQueue: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/**
+ * The load engine, given by the caller (the agent passes replay's `runLoad`): io/ may not import the
+ * replay room, which itself reads inputs through io/. Sends as fast as the targets allow; resolves when
+ * the schedule ends or the signal aborts, calling `onResult` once per request per target.
+ */
+export type MirrorEngine = (run: {
+  schedule: AsyncIterable<MirrorRequest>;
+  targets: MirrorTarget[];
+  signal: AbortSignal;
+  onResult: (r: { target: number; error?: string | undefined }) => void;
+}) => Promise<unknown>;
 
 export interface MirrorOptions {
   targets: { url: string; proxy?: string | undefined }[];
@@ -14,7 +44,8 @@ export interface MirrorOptions {
   queue: number;
   connections: number;
   timeoutMs: number;
-  log: Log;
+  engine: MirrorEngine;
+  log: SinkLog;
 }
 
 export interface MirrorStats {
@@ -31,22 +62,28 @@ export interface MirrorStats {
   abandoned: number;
 }
 
+/** How long a closing mirror lets what it queued finish before abandoning it. */
+export const MIRROR_DRAIN_MS = 5000;
+
 /** A replay run is restarted this often so that its per-interval statistics never grow without bound. */
 const SEGMENT_MS = 5 * 60_000;
 
 /**
- * Live mirroring through the replay engine. `offer` never waits: sampling, a token-bucket rate cap and a
+ * Live mirroring through the replay engine (injected). A Sink that takes exchanges before redaction
+ * (`takesOriginal`): it sends them to a shadow, in memory, never writes them. `offer` never waits: sampling, a token-bucket rate cap and a
  * bounded queue decide at once, and anything refused is counted, so a slow or dead shadow cannot reach
  * back into capture or production. Counts add up: offered = sampledOut + rateLimited + queueDropped +
  * engineDropped + abandoned + mirrored (+ in flight while running).
  */
-export class MirrorSink {
+export class MirrorSink implements Sink {
+  readonly name = 'mirror';
+  readonly takesOriginal = true as const;
   private queue: DropQueue<Exchange>;
   private tokens: number;
   private lastRefill = performance.now();
   private abort = new AbortController();
   private loop: Promise<void>;
-  readonly stats: MirrorStats = { offered: 0, sampledOut: 0, rateLimited: 0, queueDropped: 0, mirrored: 0, errors: 0, engineDropped: 0, abandoned: 0 };
+  readonly counts: MirrorStats = { offered: 0, sampledOut: 0, rateLimited: 0, queueDropped: 0, mirrored: 0, errors: 0, engineDropped: 0, abandoned: 0 };
   private seq = 0;
 
   constructor(private readonly o: MirrorOptions) {
@@ -56,16 +93,30 @@ export class MirrorSink {
   }
 
   offer(ex: Exchange): void {
-    this.stats.offered++;
+    this.counts.offered++;
     if (this.o.samplePercent < 100 && Math.random() * 100 >= this.o.samplePercent) {
-      this.stats.sampledOut++;
+      this.counts.sampledOut++;
       return;
     }
     if (this.o.maxRate !== undefined && !this.takeToken(this.o.maxRate)) {
-      this.stats.rateLimited++;
+      this.counts.rateLimited++;
       return;
     }
-    if (!this.queue.offer(ex)) this.stats.queueDropped++;
+    if (!this.queue.offer(ex)) this.counts.queueDropped++;
+  }
+
+  /** Never waits: sampling, the rate cap and the queue decide at once (see offer). */
+  write(batch: readonly Exchange[]): Promise<void> {
+    for (const ex of batch) this.offer(ex);
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stats(): MirrorStats & SinkStats {
+    return { ...this.counts, written: this.counts.offered };
   }
 
   private takeToken(rate: number): boolean {
@@ -78,7 +129,7 @@ export class MirrorSink {
     return true;
   }
 
-  private async *segment(untilMs: number): AsyncGenerator<ScheduledRequest> {
+  private async *segment(untilMs: number): AsyncGenerator<MirrorRequest> {
     const it = this.queue[Symbol.asyncIterator]();
     while (performance.now() < untilMs) {
       const timer = new Promise<'tick'>((r) => setTimeout(() => r('tick'), 1000).unref());
@@ -112,7 +163,7 @@ export class MirrorSink {
   }
 
   private async run(): Promise<void> {
-    const targets: TargetOptions[] = this.o.targets.map((t) => ({
+    const targets: MirrorTarget[] = this.o.targets.map((t) => ({
       url: t.url,
       ...(t.proxy ? { proxy: t.proxy } : {}),
       connections: this.o.connections,
@@ -123,20 +174,18 @@ export class MirrorSink {
       connectTimeoutMs: Math.min(this.o.timeoutMs, 5000),
     }));
     while (!this.abort.signal.aborted) {
-      await runLoad({
+      await this.o.engine({
         schedule: this.segment(performance.now() + SEGMENT_MS),
         targets,
-        pace: 'max',
-        intervalMs: 60_000,
         signal: this.abort.signal,
         onResult: (r) => {
           if (r.target !== 0) return; // count each exchange once, by the first target
           this.outstanding--;
           this.slotFreed?.();
-          if (r.error === 'dropped') this.stats.engineDropped++;
+          if (r.error === 'dropped') this.counts.engineDropped++;
           else {
-            this.stats.mirrored++;
-            if (r.error) this.stats.errors++;
+            this.counts.mirrored++;
+            if (r.error) this.counts.errors++;
           }
         },
       }).catch(async (err: Error) => {
@@ -150,17 +199,19 @@ export class MirrorSink {
 
   private closing = false;
 
-  /** Sends what is queued (bounded by the targets' timeouts), then stops. */
-  async close(): Promise<void> {
+  /** Sends what is queued for at most `drainMs` (default MIRROR_DRAIN_MS), then abandons the rest (counted). */
+  async close(drainMs = MIRROR_DRAIN_MS): Promise<void> {
     this.closing = true;
     this.queue.close();
+    const timer = setTimeout(() => void this.abortNow(), drainMs);
     await this.loop;
+    clearTimeout(timer);
   }
 
   /** Stops at once, abandoning what is queued. */
   async abortNow(): Promise<void> {
     this.closing = true;
-    const s = this.stats;
+    const s = this.counts;
     const outstanding = (): number => s.offered - s.sampledOut - s.rateLimited - s.queueDropped - s.engineDropped - s.mirrored;
     this.abort.abort();
     this.queue.close();
