@@ -1,6 +1,5 @@
 import type { Body, Exchange, ExchangeSource } from '../exchange.js';
-import { harEntrySchema, describeZodError, type ParsedHarEntry } from './har-schema.js';
-import { fastParseHarEntry } from './har-fast-parse.js';
+import { describeZodError, fastParseHarEntry, harEntrySchema, type ParsedHarEntry } from './har-schema.js';
 import { harRequestFields } from './har-request.js';
 
 export class EntryError extends Error {}

@@ -1,70 +1,67 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { EXCHANGE_FLAGS } from '../exchange.js';
+import { array, boolean, checker, literal, looseObject, number, object, oneOf, optional, string, zodOf, type Infer } from './shape.js';
 
-type Z = typeof Zod.z;
+const header = object({ name: string(), value: string() });
+const bodyMeta = object({ size: number({ int: true, nonnegative: true }), truncated: boolean() });
+const interim = object({ status: number({ int: true }), reason: string(), headers: array(header), atUs: number() });
 
 /**
- * zod is loaded on first use only: capture lines are checked by har-fast-parse.ts, and zod runs only
- * to accept what that check did not, or to say what is wrong. Loading it costs ~50 ms of start-up
- * that a replay would otherwise pay before its first request.
+ * What a HAR 1.2 entry must have for shadowtap to use it; unknown fields are allowed (HAR tools add
+ * many). The one definition: the fast check (capture lines, .har entries) and the zod schema (what
+ * the check does not accept, and the field named when it is wrong) are both read from it.
  */
-let built: ReturnType<typeof build> | undefined;
+const HAR_ENTRY = looseObject({
+  startedDateTime: optional(string()), // required by HAR 1.2; a missing one is reported, not fatal
+  time: number(),
+  request: looseObject({
+    method: string({ min: 1 }),
+    url: string({ min: 1 }),
+    httpVersion: string(),
+    headers: array(header),
+    postData: optional(looseObject({ mimeType: optional(string()), text: optional(string()), _encoding: optional(literal('base64')) })),
+    bodySize: optional(number()),
+  }),
+  response: looseObject({
+    status: number({ int: true }),
+    statusText: optional(string()),
+    httpVersion: optional(string()),
+    headers: optional(array(header)),
+    content: optional(looseObject({ size: optional(number()), text: optional(string()), encoding: optional(string()) })),
+  }),
+  timings: optional(looseObject({ send: optional(number()), wait: optional(number()), receive: optional(number()) })),
+  _id: optional(string()),
+  _target: optional(string()),
+  _timing: optional(object({ requestStartUs: number(), requestEndUs: number(), responseStartUs: optional(number()), responseEndUs: optional(number()) })),
+  _connection: optional(object({ clientIp: string(), clientPort: number(), serverIp: string(), serverPort: number() })),
+  _flags: optional(array(oneOf(EXCHANGE_FLAGS))),
+  _source: optional(looseObject({ capture: optional(string()), host: optional(string()), kind: optional(string()) })),
+  _requestBody: optional(bodyMeta),
+  _responseBody: optional(bodyMeta),
+  _requestTrailers: optional(array(header)),
+  _responseTrailers: optional(array(header)),
+  _interim: optional(array(interim)),
+  _noResponse: optional(literal(true)),
+  _hostDerived: optional(literal(true)),
+});
 
-/** What a HAR 1.2 entry must have for shadowtap to use it; unknown fields are allowed (HAR tools add many). */
-export function harEntrySchema(): ReturnType<typeof build> {
-  built ??= build((createRequire(import.meta.url)('zod') as typeof Zod).z);
+export type ParsedHarEntry = Infer<typeof HAR_ENTRY>;
+
+/** The fast check: the entry as zod would give it, or undefined (then zod decides, and names what is wrong). */
+export const fastParseHarEntry = checker(HAR_ENTRY);
+
+/**
+ * zod is loaded on first use only: entries are checked by `fastParseHarEntry`, and zod runs only to
+ * accept what that check did not, or to say what is wrong. Loading it costs ~50 ms of start-up that a
+ * replay would otherwise pay before its first request.
+ */
+let built: Zod.ZodType<ParsedHarEntry> | undefined;
+
+export function harEntrySchema(): Zod.ZodType<ParsedHarEntry> {
+  built ??= zodOf(HAR_ENTRY, (createRequire(import.meta.url)('zod') as typeof Zod).z) as Zod.ZodType<ParsedHarEntry>;
   return built;
 }
-
-function build(z: Z) {
-  const header = z.object({ name: z.string(), value: z.string() });
-  const bodyMeta = z.object({ size: z.number().int().nonnegative(), truncated: z.boolean() });
-  const interim = z.object({ status: z.number().int(), reason: z.string(), headers: z.array(header), atUs: z.number() });
-
-  return z.looseObject({
-    startedDateTime: z.string().optional(), // required by HAR 1.2; a missing one is reported, not fatal
-    time: z.number(),
-    request: z.looseObject({
-      method: z.string().min(1),
-      url: z.string().min(1),
-      httpVersion: z.string(),
-      headers: z.array(header),
-      postData: z.looseObject({ mimeType: z.string().optional(), text: z.string().optional(), _encoding: z.literal('base64').optional() }).optional(),
-      bodySize: z.number().optional(),
-    }),
-    response: z.looseObject({
-      status: z.number().int(),
-      statusText: z.string().optional(),
-      httpVersion: z.string().optional(),
-      headers: z.array(header).optional(),
-      content: z.looseObject({ size: z.number().optional(), text: z.string().optional(), encoding: z.string().optional() }).optional(),
-    }),
-    timings: z.looseObject({ send: z.number().optional(), wait: z.number().optional(), receive: z.number().optional() }).optional(),
-    _id: z.string().optional(),
-    _target: z.string().optional(),
-    _timing: z
-      .object({
-        requestStartUs: z.number(),
-        requestEndUs: z.number(),
-        responseStartUs: z.number().optional(),
-        responseEndUs: z.number().optional(),
-      })
-      .optional(),
-    _connection: z.object({ clientIp: z.string(), clientPort: z.number(), serverIp: z.string(), serverPort: z.number() }).optional(),
-    _flags: z.array(z.enum(EXCHANGE_FLAGS)).optional(),
-    _source: z.looseObject({ capture: z.string().optional(), host: z.string().optional(), kind: z.string().optional() }).optional(),
-    _requestBody: bodyMeta.optional(),
-    _responseBody: bodyMeta.optional(),
-    _requestTrailers: z.array(header).optional(),
-    _responseTrailers: z.array(header).optional(),
-    _interim: z.array(interim).optional(),
-    _noResponse: z.literal(true).optional(),
-    _hostDerived: z.literal(true).optional(),
-  });
-}
-
-export type ParsedHarEntry = Zod.infer<ReturnType<typeof build>>;
 
 /** "request.headers[2].value: expected string" — the first problem, with its path. */
 export function describeZodError(err: Zod.ZodError): string {

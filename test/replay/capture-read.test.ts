@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toHarEntry } from '../../src/formats/har-entry.js';
-import { harEntrySchema } from '../../src/formats/har-schema.js';
-import { fastParseHarEntry } from '../../src/formats/har-fast-parse.js';
+import { fastParseHarEntry, harEntrySchema } from '../../src/formats/har-schema.js';
 import { EntryError, fromHarEntry } from '../../src/formats/har-import.js';
 import { Prefetch } from '../../src/replay/schedule/prefetch.js';
 import { sampleExchange } from '../helpers/exchanges.js';
