@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseStreamUrl } from '../streams/url.js';
 import { z } from 'zod';
-import { readSettings } from '../config/settings.js';
+import type { Settings } from '../config/settings.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { durationInMs, rate, size } from '../units/schema.js';
 import { isLoopback } from './loopback.js';
@@ -67,13 +67,16 @@ export const agentConfigSchema = z.strictObject({
 
 export type AgentConfig = z.infer<typeof agentConfigSchema> & { control: { token: string } };
 
-/** Reads and validates agent.yaml; every problem is an InputError naming file:line:col and the field. */
-export async function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<AgentConfig> {
+/**
+ * Reads and validates agent.yaml; every problem is an InputError naming file:line:col and the field.
+ * `settings` (config/settings.ts, read by the CLI) gives the token when the file names none.
+ */
+export async function loadAgentConfig(file: string, settings: Pick<Settings, 'agentToken'>): Promise<AgentConfig> {
   const src = await YamlSource.read(file);
-  return parseAgentConfig(src, env);
+  return parseAgentConfig(src, settings);
 }
 
-export async function parseAgentConfig(src: YamlSource, env: NodeJS.ProcessEnv = process.env): Promise<AgentConfig> {
+export async function parseAgentConfig(src: YamlSource, settings: Pick<Settings, 'agentToken'>): Promise<AgentConfig> {
   const parsed = agentConfigSchema.safeParse(src.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -82,7 +85,7 @@ export async function parseAgentConfig(src: YamlSource, env: NodeJS.ProcessEnv =
     throw src.error(path, issue.message);
   }
   const cfg = parsed.data;
-  let token = cfg.control.token ?? readSettings(env).agentToken;
+  let token = cfg.control.token ?? settings.agentToken;
   if (cfg.control.tokenFile) {
     try {
       token = (await readFile(cfg.control.tokenFile, 'utf8')).trim();

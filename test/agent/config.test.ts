@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { YamlSource } from '../../src/config/yaml-source.js';
 import { loadAgentConfig, parseAgentConfig } from '../../src/agent/config.js';
+import { readSettings } from '../../src/config/settings.js';
 import { spawnCli } from '../helpers/agent-servers.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { listenLoopback } from '../helpers/listen.js';
 
 const dir = tempDir('shadowtap-agentcfg-');
-const parse = (text: string, env: NodeJS.ProcessEnv = {}) => parseAgentConfig(YamlSource.parse('agent.yaml', text), env);
+const parse = (text: string, env: NodeJS.ProcessEnv = {}) => parseAgentConfig(YamlSource.parse('agent.yaml', text), readSettings(env));
 const base = `source:\n  proxy:\n    listen: 127.0.0.1:8081\n    upstream: http://127.0.0.1:8080\nfiles:\n  dir: /tmp/x\ncontrol:\n  token: 0123456789abcdef0123\n`;
 
 describe('agent.yaml', () => {
@@ -44,7 +45,7 @@ describe('agent.yaml', () => {
   });
 
   it('the shipped example is valid, and the CLI exits 2 naming the line for a bad file', async () => {
-    await expect(loadAgentConfig(join(import.meta.dirname, '..', '..', 'deploy', 'agent.example.yaml'), { SHADOWTAP_AGENT_TOKEN: 'example-token-0123456789' })).resolves.toBeDefined();
+    await expect(loadAgentConfig(join(import.meta.dirname, '..', '..', 'deploy', 'agent.example.yaml'), readSettings({ SHADOWTAP_AGENT_TOKEN: 'example-token-0123456789' }))).resolves.toBeDefined();
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, base.replace('control:\n', 'control:\n  listen: 10.0.0.1:9464\n'));
     const cli = spawnCli(['agent', '--config', bad]);

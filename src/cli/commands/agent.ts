@@ -16,7 +16,7 @@ export const agentCommand: CommandModule<object, Args> = {
       .option('check', { type: 'boolean', default: false, describe: 'validate the configuration and exit' }),
   handler: async (args) => {
     const { loadAgentConfig } = await import('../../agent/config.js');
-    const cfg = await loadAgentConfig(args.config);
+    const cfg = await loadAgentConfig(args.config, (await import('../../config/settings.js')).readSettings());
     if (args.check) {
       process.stderr.write(`${args.config}: ok\n`);
       return;
