@@ -34,7 +34,6 @@ const KNOWN = new Set([
   'replay/replay-run.ts -> aws',
   'replay/replay-run.ts -> report',
   'replay/summary-text.ts -> report',
-  'io/outputs/listing.ts -> cli', // the cat printers (cli/print.ts) belong under io/outputs/
 ]);
 
 const SRC = join(process.cwd(), 'src');

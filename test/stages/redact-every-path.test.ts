@@ -76,9 +76,13 @@ describe('one capture full of secrets, through every path', () => {
     }
   });
 
-  it('cat prints none, in every format, from every input, with shards and a reader thread too', async () => {
+  it('cat prints none, in every format (tsv for people too), from every input, with a reader thread too', async () => {
     for (const input of CLEAR) for (const format of ['tsv', 'json', 'har']) ok(await shadowtap(['cat', '--format', format, input]), `cat --format ${format} ${input}`);
-    for (const threads of ['2', '3']) ok(await shadowtap(['cat', '--threads', threads, '--format', 'json', pcap]), `cat --threads ${threads}`);
+    for (const input of CLEAR) ok(await shadowtap(['cat', '--human', input]), `cat --human ${input}`);
+    for (const format of ['tsv', 'json', 'har']) {
+      const r = ok(await shadowtap(['cat', '--threads', '2', '--format', format, pcap]), `cat --threads 2 --format ${format}`);
+      expect(r.stdout).toBe((await shadowtap(['cat', '--threads', '1', '--format', format, pcap])).stdout);
+    }
   });
 
   it('a redacted form body keeps its framing: convert to .gor, then cat it', async () => {
