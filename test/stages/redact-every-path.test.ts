@@ -6,7 +6,7 @@ import { recordOnLo, shadowtap, type RunResult } from '../helpers/capture-tools.
 import { spawnCli } from '../helpers/agent-servers.js';
 import { startAgent, TOKEN } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ALL, GZIP_SECRET, fileText, gzipBodies, requests, sendAll, startSecretServer } from '../helpers/secret-traffic.js';
+import { ALL, GZIP_SECRET, SECRETS, fileText, gzipBodies, requests, sendAll, startSecretServer } from '../helpers/secret-traffic.js';
 
 const dir = tempDir('shadowtap-redact-all-');
 const f = (name: string): string => join(dir, name);
@@ -52,6 +52,8 @@ describe('one capture full of secrets, through every path', () => {
     }
     const cat = await shadowtap(['cat', '--no-redact', '--format', 'json', pcap]);
     expect(cat.stdout).toContain(ALL[0]);
+    // The listings print targets: their secrets are there to redact, in both tsv forms and both thread modes.
+    for (const args of [[], ['--human'], ['--threads', '2']]) expect((await shadowtap(['cat', '--no-redact', ...args, pcap])).stdout).toContain(SECRETS.refresh);
   });
 
   it('capture --read writes none, in every output format', async () => {
