@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { InputError } from '../errors.js';
 import type { Argv } from 'yargs';
 import { UnitError, named, parseDecimal, parseDuration, parseRate, parseShare, parseSize, parseWhole } from '../units/index.js';
@@ -12,9 +11,6 @@ import { UnitError, named, parseDecimal, parseDuration, parseRate, parseShare, p
  * a value that starts with "-" ("-5s") as the value instead of as flags. yargs applies `coerce` to
  * defaults too, so defaults are written as a user would type them.
  */
-
-/** `cat --threads`: each thread holds its own buffers and flow tables; more than this only costs memory. */
-export const MAX_THREADS = Math.min(64, Math.max(4, availableParallelism() * 4));
 
 interface Common {
   describe?: string;

@@ -10,7 +10,7 @@ export interface PlainCat extends Partial<RedactArgs> {
   file: string;
   format: 'tsv' | 'json' | 'har';
   'skip-invalid': boolean;
-  /** Reader threads for a pcap file; 0 or absent: chosen by size and cores. */
+  /** A pcap file: 1 one thread, 2 a reader thread; 0 or absent: chosen by size and cores. */
   threads?: number;
 }
 

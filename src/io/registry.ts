@@ -40,9 +40,10 @@ export const OUTPUTS: readonly Entry<OutputModule>[] = [
   { kind: 'redis', schemes: ['redis', 'rediss'], load: async () => (await import('./outputs/redis.js')).output },
   // A directory of capture files rotated by size and age under a disk cap (SinkOptions.rotation); never blocks.
   { kind: 'rotating', load: async () => (await import('./outputs/rotating.js')).output },
-  { kind: 'tsv', load: async () => (await import('./outputs/listing.js')).listing('tsv') },
-  { kind: 'json', load: async () => (await import('./outputs/listing.js')).listing('json') },
-  { kind: 'har-listing', load: async () => (await import('./outputs/listing.js')).listing('har') },
+  { kind: 'tsv', load: async () => (await import('./outputs/tsv.js')).output },
+  { kind: 'tsv-human', load: async () => (await import('./outputs/tsv-human.js')).output },
+  { kind: 'json', load: async () => (await import('./outputs/json-listing.js')).output },
+  { kind: 'har-listing', load: async () => (await import('./outputs/har-listing.js')).output },
 ];
 
 const KNOWN_INPUT = '.jsonl, .jsonl.gz, .har, .gor, .pcap or .pcapng, optionally .gz';

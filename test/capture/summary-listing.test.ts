@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NO_HEADERS, parseHead } from '../../src/http1/head.js';
-import { TsvBytes } from '../../src/cli/tsv-bytes.js';
-import { tsvLine } from '../../src/cli/print.js';
 import { exchange } from '../agent/exchange-arbitrary.js';
 import { runFlow } from '../helpers/http-feed.js';
+import { listed, tsvLine } from '../helpers/listing.js';
 
 // The tsv listing (cat --format tsv): the head parser in summary mode, lines written as bytes. Each piece
 // must give exactly what the general path gives.
@@ -75,27 +74,21 @@ describe('summary heads inside a flow', () => {
 });
 
 describe('tsv lines as bytes', () => {
-  it('TsvBytes writes the bytes of tsvLine, for any exchange (unicode targets, negative or huge numbers)', () => {
+  const NONE = { enabled: false };
+  it('the tsv output writes the bytes of tsvLine, for any exchange (unicode targets, negative or huge numbers)', async () => {
     const numbers = fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: 0, max: 2 ** 53 }), fc.constantFrom(0, -1, 1e8, 1e8 - 1, 1e16, 2 ** 53 + 2, 1.5, -0));
-    fc.assert(
-      fc.property(fc.array(fc.tuple(exchange, numbers, numbers), { maxLength: 40 }), (items) => {
-        const tsv = new TsvBytes();
-        let expected = '';
-        for (const [ex, start, end] of items) {
-          const e = { ...ex, timing: { ...ex.timing, requestStartUs: start, ...(ex.response ? { responseStartUs: end } : {}) } };
-          tsv.add(e);
-          expected += tsvLine(e);
-        }
-        expect(Buffer.concat(tsv.take())).toEqual(Buffer.from(expected, 'utf8'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(exchange, numbers, numbers), { maxLength: 40 }), async (items) => {
+        const all = items.map(([ex, start, end]) => ({ ...ex, timing: { ...ex.timing, requestStartUs: start, ...(ex.response ? { responseStartUs: end } : {}) } }));
+        const expected = Buffer.from(all.map(tsvLine).join(''), 'utf8').toString('utf8');
+        expect(await listed('tsv', [all.slice(0, 7), all.slice(7)], NONE)).toBe(expected);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('lines longer than a batch are written whole', () => {
-    const tsv = new TsvBytes();
+  it('lines longer than a batch are written whole', async () => {
     const ex = { id: '1.1', timing: { requestStartUs: 1, requestEndUs: 2 }, connection: { clientIp: '', clientPort: 0, serverIp: '', serverPort: 0 }, request: { method: 'GET', target: '/' + 'é'.repeat(100_000), httpVersion: 'HTTP/1.1', headers: [] } };
-    for (let i = 0; i < 3; i++) tsv.add(ex);
-    expect(Buffer.concat(tsv.take()).toString('utf8')).toBe(tsvLine(ex).repeat(3));
+    expect(await listed('tsv', [[ex, ex], [ex]], NONE)).toBe(tsvLine(ex).repeat(3));
   });
 });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exchangesFromPcapFile } from '../../src/capture/input-file.js';
 import { runCat } from '../../src/cli/commands/cat.js';
-import { tsvLine } from '../../src/cli/print.js';
+import { tsvLine } from '../helpers/listing.js';
 import { classicPcap, frame, pcapng, tcpPacket, type Rec } from '../helpers/capture-packets.js';
 import { tempDir } from '../helpers/tmp.js';
 

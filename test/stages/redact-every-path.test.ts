@@ -6,7 +6,7 @@ import { recordOnLo, shadowtap, type RunResult } from '../helpers/capture-tools.
 import { spawnCli } from '../helpers/agent-servers.js';
 import { startAgent, TOKEN } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ALL, GZIP_SECRET, fileText, gzipBodies, requests, sendAll, startSecretServer } from '../helpers/secret-traffic.js';
+import { ALL, GZIP_SECRET, SECRETS, fileText, gzipBodies, requests, sendAll, startSecretServer } from '../helpers/secret-traffic.js';
 
 const dir = tempDir('shadowtap-redact-all-');
 const f = (name: string): string => join(dir, name);
@@ -52,6 +52,8 @@ describe('one capture full of secrets, through every path', () => {
     }
     const cat = await shadowtap(['cat', '--no-redact', '--format', 'json', pcap]);
     expect(cat.stdout).toContain(ALL[0]);
+    // The listings print targets: their secrets are there to redact, in both tsv forms and both thread modes.
+    for (const args of [[], ['--human'], ['--threads', '2']]) expect((await shadowtap(['cat', '--no-redact', ...args, pcap])).stdout).toContain(SECRETS.refresh);
   });
 
   it('capture --read writes none, in every output format', async () => {
@@ -76,9 +78,13 @@ describe('one capture full of secrets, through every path', () => {
     }
   });
 
-  it('cat prints none, in every format, from every input, with shards and a reader thread too', async () => {
+  it('cat prints none, in every format (tsv for people too), from every input, with a reader thread too', async () => {
     for (const input of CLEAR) for (const format of ['tsv', 'json', 'har']) ok(await shadowtap(['cat', '--format', format, input]), `cat --format ${format} ${input}`);
-    for (const threads of ['2', '3']) ok(await shadowtap(['cat', '--threads', threads, '--format', 'json', pcap]), `cat --threads ${threads}`);
+    for (const input of CLEAR) ok(await shadowtap(['cat', '--human', input]), `cat --human ${input}`);
+    for (const format of ['tsv', 'json', 'har']) {
+      const r = ok(await shadowtap(['cat', '--threads', '2', '--format', format, pcap]), `cat --threads 2 --format ${format}`);
+      expect(r.stdout).toBe((await shadowtap(['cat', '--threads', '1', '--format', format, pcap])).stdout);
+    }
   });
 
   it('a redacted form body keeps its framing: convert to .gor, then cat it', async () => {

@@ -1,8 +1,10 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { CommandModule } from 'yargs';
 import type { PlainCat as Args } from '../plain-cat.js';
 import { withRedactOptions, type RedactArgs } from '../redact-options.js';
-import { MAX_THREADS, wholeFlag } from '../options.js';
+import { wholeFlag } from '../options.js';
 
 export const catCommand: CommandModule<object, Args & RedactArgs & { human?: boolean }> = {
   command: 'cat <file>',
@@ -16,37 +18,60 @@ export const catCommand: CommandModule<object, Args & RedactArgs & { human?: boo
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('human', { type: 'boolean', describe: 'tsv for people: a header, ISO time, latency in ms (the default on a terminal; --no-human for the machine form)' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
-      .option('threads', wholeFlag('threads', { max: MAX_THREADS, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 3+ that many shards (each reads the file, parses a share of the flows); 0 chooses: a shard per core up to 4 for files of 16 MiB or more on 4+ cores, else one' })),
+      .option('threads', wholeFlag('threads', { max: 2, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 0 chooses: the reader thread for files of 16 MiB or more on 4+ cores, else one' })),
   // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty.
   handler: (args) => runCat({ ...args, file: args.file === '' ? '-' : args.file }),
 };
 
-/** The command itself; also run without yargs for the plain form (see plain-cat.ts). */
+/**
+ * The command itself; also run without yargs for the plain form (see plain-cat.ts). Every form is the
+ * one pump: the input's source → the redaction stage (unless --no-redact) → a listing sink
+ * (io/outputs/tsv, tsv-human, json-listing, har-listing), which formats and never redacts.
+ */
 export async function runCat(args: Args & { human?: boolean }, out: Writable = process.stdout): Promise<void> {
-  if (args.format === 'tsv' && (args.human ?? (out as { isTTY?: boolean }).isTTY)) out = (await import('../print.js')).humanTsv(out);
   const { redactionFrom } = await import('../redact-options.js');
   const redaction = redactionFrom(args);
   const { INPUTS, openSink, openSource, pick } = await import('../../io/registry.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const head = args.file === '-' ? await stdinHead() : undefined;
   const kind = pick(INPUTS, args.file, 'input', undefined, head).kind;
-  const sinkKind = args.format === 'har' ? 'har-listing' : args.format;
-  let thread;
-  if (kind === 'pcap') {
-    const { catPlan, shardedEntries } = await import('../cat-shards.js');
-    const plan = catPlan(args.file, args.threads);
-    // Shards parse and format in worker threads; each applies the same redaction stage to what it formats.
-    if (plan.mode === 'shards') {
-      const { printEntryBatches } = await import('../print.js');
-      return printEntryBatches(shardedEntries(args.file, args.format, plan.shards, onWarning, redaction), args.format, out);
-    }
-    // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
-    if (plan.mode === 'reader') thread = (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file);
-  }
+  // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
+  const thread = kind === 'pcap' && readerThread(args.file, args.threads) ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
   const { pump } = await import('../../io/pump.js');
   const source = await openSource(args.file, { kind, skipInvalid: args['skip-invalid'], onWarning, summary: args.format === 'tsv', thread });
-  const sink = await openSink('-', { kind: sinkKind, redaction, stdout: out });
+  const sink = await openSink('-', { kind: listingKind(args, out), redaction, stdout: out });
   await pump({ source, redaction, sinks: [sink] });
+}
+
+function listingKind(args: Args & { human?: boolean }, out: Writable): string {
+  if (args.format === 'json') return 'json';
+  if (args.format === 'har') return 'har-listing';
+  return (args.human ?? (out as { isTTY?: boolean }).isTTY) ? 'tsv-human' : 'tsv';
+}
+
+/** Below this the reader thread's start-up (~35 ms) costs more than it saves. */
+const MIN_THREAD_BYTES = 16 << 20;
+
+/**
+ * Whether a pcap file is read and reassembled in a reader thread (capture/thread) while this one parses
+ * and prints: --threads 2 says yes, 1 no, 0 chooses. Stdin and pipes: no (read once, by one reader).
+ *
+ * Auto takes it only on 4+ cores. On the 2-core machine of the issue 2 bench (78 MB, medians of 15) it
+ * took 0.47 s against 0.44 s for one thread: a single-threaded run already keeps the second core ~30%
+ * busy (V8's GC and compiler threads), and the main thread ran ~10% slower beside it. With cores to
+ * spare it shortens the main thread, the one that bounds the wall time: 470 ms against 560 ms of CPU on
+ * a 63 MB wrk capture (issue 15, per-thread CPU from /proc), for ~+50 ms of CPU in all.
+ *
+ * Sharding the flows over several threads (issue 2's --threads 3+) was dropped (issue 15): each shard
+ * reads and reassembles the whole file, so 3 shards took 2.2× the CPU of one thread, and with redaction
+ * and formatting on the main thread (the pump's stages, once) that thread would deserialise every
+ * exchange (2.4–3 µs each in summary mode, 8–10 µs with headers and bodies), as long as parsing them.
+ */
+function readerThread(path: string, threads = 0): boolean {
+  if (threads === 1 || path === '-') return false;
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st?.isFile()) return false;
+  return threads === 2 || (availableParallelism() >= 4 && st.size >= MIN_THREAD_BYTES);
 }
 
 /** `tcpdump -w - | shadowtap cat -`: stdin's first bytes, put back, say whether it is a capture or a JSONL file. */

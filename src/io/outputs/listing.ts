@@ -1,27 +1,62 @@
+import { once } from 'node:events';
 import type { Exchange } from '../../exchange.js';
-import { printExchangeBatches, type PrintFormat } from '../../cli/print.js';
+import { FlushTimer } from '../../formats/line-batcher.js';
+import { BATCH_BYTES, LineBytes } from '../../formats/line-bytes.js';
 import type { OutputModule, Sink } from '../sink.js';
-import { Channel } from '../channel.js';
 
 /**
- * `cat` listings on stdout: tsv, json lines, or one HAR document. The printer runs as the consumer of a
- * channel the sink's writes feed. The exchanges reach it redacted by the pump, so it is given nothing to do.
+ * How one `cat` listing lays out exchanges (tsv, tsv-human, json, har-listing: one file each), written
+ * into the capture file's byte batches (LineBytes: numbers as digits, strings encoded in place, only
+ * whole lines handed out). A layout only formats: the exchanges reach it redacted by the pump.
  */
-export function listing(format: PrintFormat): OutputModule {
+export interface ListingLayout {
+  /** When the listing opens (HAR's opening). */
+  open?(out: LineBytes): void;
+  /** Exchange number `index` (from 0). */
+  add(ex: Exchange, out: LineBytes, index: number): void;
+  /** When the listing closes, after `count` exchanges. */
+  close?(out: LineBytes, count: number): void;
+}
+
+/**
+ * A listing on stdout. Each batch is formatted synchronously (a write, or an awaited promise, per
+ * exchange costs more than formatting it) and written once ~64 KiB are ready; the rest goes out within
+ * 100 ms (FlushTimer), so a live capture's lines show up promptly. write() resolves once stdout drained.
+ */
+export function listingOutput(layout: ListingLayout): OutputModule {
   return {
     async open(target, opts) {
       const out = opts.stdout ?? process.stdout;
-      const ch = new Channel<readonly Exchange[]>();
+      const bytes = new LineBytes();
+      const timer = new FlushTimer(() => flush());
       let written = 0;
-      const done = printExchangeBatches(ch, format, out, { enabled: false });
-      done.catch((err: unknown) => ch.fail(err));
+      // Every flush writes all it took before it waits: buffers reach `out` in the order they were taken.
+      const flush = async (): Promise<void> => {
+        timer.disarm();
+        let room = true;
+        for (const b of bytes.take()) room = out.write(b);
+        if (!room) await once(out, 'drain');
+      };
+      layout.open?.(bytes);
       const sink: Sink = {
         name: target === '-' ? 'stdout' : target,
-        write: (batch) => ((written += batch.length), ch.push(batch)),
-        flush: async () => {},
-        close: async () => {
-          ch.end();
-          await done;
+        async write(batch) {
+          for (const ex of batch) {
+            try {
+              layout.add(ex, bytes, written);
+            } catch (err) {
+              bytes.dropLine(); // no torn line: what was printed stays whole
+              throw err;
+            }
+            written++;
+          }
+          if (bytes.pending >= BATCH_BYTES) await flush();
+          else timer.arm();
+        },
+        flush,
+        async close() {
+          layout.close?.(bytes, written);
+          await flush();
         },
         stats: () => ({ written }),
       };
