@@ -117,10 +117,13 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
     if (q.malformed && !r) return;
     const flags = flagsOf(p);
     const id = `${flow.id}.${++seq}`;
-    // One shape for every exchange (absent parts undefined), built whole: the stages and writers that read
-    // them stay monomorphic, where a second shape (no response, flags) deoptimised and recompiled them.
-    const timing = { requestStartUs: q.firstUs, requestEndUs: q.lastUs, responseStartUs: r?.firstUs, responseEndUs: r?.lastUs };
-    const ex: Exchange = { id, timing, connection: flow.connection, request: toRequestPart(q), response: r && toResponsePart(r, p.interim), flags, source: opts.source };
+    const request = toRequestPart(q);
+    // Each shape built whole: properties added one by one cost a map transition and a store each.
+    const ex: Exchange = r
+      ? { id, timing: { requestStartUs: q.firstUs, requestEndUs: q.lastUs, responseStartUs: r.firstUs, responseEndUs: r.lastUs }, connection: flow.connection, request, response: toResponsePart(r, p.interim) }
+      : { id, timing: { requestStartUs: q.firstUs, requestEndUs: q.lastUs }, connection: flow.connection, request };
+    if (flags) ex.flags = flags;
+    if (opts.source) ex.source = opts.source;
     stats.exchanges++;
     if (flags?.some((f) => INCOMPLETE.includes(f))) stats.incomplete++;
     emit(ex);
