@@ -1,5 +1,5 @@
 import type { WriteStream } from 'node:fs';
-import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
+import { constants, createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Exchange } from '../exchange.js';
@@ -158,7 +158,10 @@ export class CaptureWriter {
     if (path.endsWith('.gz')) {
       // zlib compresses in libuv's threadpool; room for many batches lets it work while this thread
       // makes the next ones (with the default 16 KiB every batch waited for its own compression).
-      const gz: Gzip = createGzip({ highWaterMark: 4 << 20 } as ZlibOptions); // a stream option zlib passes on
+      // Level 1 (zlib's fast strategy): on a 124 MB capture file of nginx traffic it costs 160 ms of CPU
+      // where the default level 6 cost 395 ms, for a file of 4.4 MB instead of 3.0 MB; the gzip step
+      // was most of what .jsonl.gz cost over .jsonl. Any gzip reader reads it alike.
+      const gz: Gzip = createGzip({ level: constants.Z_BEST_SPEED, highWaterMark: 4 << 20 } as ZlibOptions); // highWaterMark: a stream option zlib passes on
       gz.pipe(out);
       out = gz;
     }

@@ -6,6 +6,26 @@ export const BATCH_BYTES = 64 * 1024;
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 const SHORT = 64;
 
+const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9a-f, as JSON.stringify writes \u00XX
+// JSON.stringify's short escapes: \b \t \n \f \r.
+const SHORT_ESCAPE: Record<number, number> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
+
+/** A control character (below 0x20) at buf[o] as JSON.stringify escapes it; the position after it. */
+function control(buf: Buffer, o: number, c: number): number {
+  buf[o++] = 0x5c;
+  const short = SHORT_ESCAPE[c];
+  if (short !== undefined) {
+    buf[o++] = short;
+    return o;
+  }
+  buf[o++] = 0x75; // u00XX
+  buf[o++] = 0x30;
+  buf[o++] = 0x30;
+  buf[o++] = HEX[c >> 4]!;
+  buf[o++] = HEX[c & 15]!;
+  return o;
+}
+
 /**
  * Capture lines as UTF-8 bytes written straight into 64 KiB buffers: no line string and no joined
  * batch string is built (at proxy rates those were most of the writer's garbage). Only whole lines
@@ -38,18 +58,27 @@ export class LineBytes implements JsonSink {
 
   str(s: string): void {
     const n = s.length;
-    if (this.off + 3 * n + 2 > this.buf.length) this.grow(3 * n + 2);
+    // Room for the worst case: 6 bytes per character escaped below (short strings only), 3 per UTF-8 one.
+    const room = (n <= SHORT ? 6 : 3) * n + 2;
+    if (this.off + room > this.buf.length) this.grow(room);
     const { buf, off } = this;
     if (n <= SHORT) {
+      // Short ASCII, escaped here as JSON.stringify escapes it: a quote in an ETag or a cookie no longer
+      // costs a JSON.stringify call and a second copy.
+      let o = off + 1;
       let i = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
-        if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
-        buf[off + 1 + i] = c;
+        if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c < 0x80) buf[o++] = c;
+        else if (c === 0x22 || c === 0x5c) {
+          buf[o++] = 0x5c;
+          buf[o++] = c;
+        } else if (c < 0x20) o = control(buf, o, c);
+        else break; // not ASCII: the general path below
       }
       if (i === n) {
-        buf[off] = buf[off + n + 1] = 0x22;
-        return void (this.off = off + n + 2);
+        buf[off] = buf[o] = 0x22;
+        return void (this.off = o + 1);
       }
     }
     if (ESCAPED.test(s)) return this.raw(JSON.stringify(s));
