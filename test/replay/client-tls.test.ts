@@ -33,8 +33,13 @@ function serveHeads(sock: Socket | TLSSocket, heads: string[], answer: (head: st
   });
 }
 
+// Bodies larger than the client's one read buffer (64 KiB), with no repeating period of that size: decrypted
+// bytes land in a buffer the next read overwrites, so a byte kept by reference instead of copied shows.
+const BIG = Array.from({ length: 200_003 }, (_, i) => String.fromCharCode(97 + ((i * 7 + (i >> 10)) % 26))).join('');
 const RESPONSES: Record<string, string> = {
   '/len': 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello',
+  '/big': `HTTP/1.1 200 OK\r\nContent-Length: ${BIG.length}\r\n\r\n${BIG}`,
+  '/big-chunked': `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${(100_000).toString(16)}\r\n${BIG.slice(0, 100_000)}\r\n${(BIG.length - 100_000).toString(16)}\r\n${BIG.slice(100_000)}\r\n0\r\n\r\n`,
   '/chunked': 'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\nx-a: 2\r\n\r\n3\r\nabc\r\n2;e=1\r\nde\r\n0\r\n\r\n',
   '/interim': 'HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n',
   '/close': 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end',
@@ -50,13 +55,15 @@ interface Seen {
 function send(d: { dispatch(o: never, h: never): boolean }, origin: string, path: string): Promise<Seen> {
   return new Promise((resolve, reject) => {
     const seen: Seen = { status: 0, headers: [], body: '' };
+    // Chunks are kept and read at the end, as the replay's handler keeps them for comparison.
+    const chunks: Buffer[] = [];
     const handler = {
       wantsBody: true,
       onConnect: () => undefined,
       onResponseHead: (status: number, headers: { name: string; value: string }[]) => Object.assign(seen, { status, headers: headers.flatMap((h) => [h.name, h.value]) }),
       onHeaders: (status: number, raw: Buffer[]) => (status >= 200 && Object.assign(seen, { status, headers: raw.map(String) }), true),
-      onData: (b: Buffer) => ((seen.body += b.toString('latin1')), true),
-      onComplete: () => resolve(seen),
+      onData: (b: Buffer) => (chunks.push(b), true),
+      onComplete: () => resolve({ ...seen, body: Buffer.concat(chunks).toString('latin1') }),
       onError: reject,
     };
     d.dispatch({ origin, path, method: 'GET', headers: ['X-Case', 'Kept', 'accept', '*/*'], body: null } as never, handler as never);

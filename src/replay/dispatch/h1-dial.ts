@@ -27,7 +27,7 @@ export interface Route {
 
 /** What a dialled connection reports to its owner. */
 export interface DialEvents {
-  /** Response bytes: buf[0..n). For plain sockets `buf` is a shared read buffer the next read overwrites. */
+  /** Response bytes: buf[0..n). For direct sockets (TCP or TLS) `buf` is a shared read buffer the next read overwrites. */
   bytes(buf: Buffer, n: number): void;
   /** Requests may now be written to `socket` (TCP, TLS and tunnel set up). */
   ready(socket: Socket): void;
@@ -38,7 +38,7 @@ export interface DialEvents {
 }
 
 const MAX_CONNECT_HEAD = 16 * 1024;
-/** Every plain connection reads into this one buffer (`onread`: no stream machinery per read, ≈1.3 µs less per response). */
+/** Every direct connection (TCP or TLS) reads into this one buffer (`onread`: no stream machinery per read, ≈1.3 µs less per response). */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /**
  * The last TLS session of each hop, so that later connections resume instead of a full handshake (as
@@ -88,12 +88,15 @@ export function dial(route: Route, ev: DialEvents): Socket {
   return raw;
 }
 
+// TCP keep-alive after 60 s idle, as undici sets it.
+const tcpOptions = (hop: Hop): { host: string; port: number; noDelay: true; keepAlive: true; keepAliveInitialDelay: number } => ({ host: hop.host, port: hop.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
+
+const readInto = (ev: DialEvents): { buffer: Buffer; callback: (n: number, buf: Uint8Array) => boolean } => ({ buffer: READ_BUFFER, callback: (n, buf) => (ev.bytes(buf as Buffer, n), true) });
+
 /** The first hop: TCP, or TLS over it; `serve`: it carries HTTP itself (else a CONNECT tunnel runs over it). */
 function openHop(hop: Hop, ev: DialEvents, serve: boolean): Socket {
-  if (hop.tls) return secure(hop, serve ? ev : { ...ev, ready: () => undefined, end: () => undefined, bytes: () => undefined });
-  // TCP keep-alive after 60 s idle, as undici sets it.
-  const opts = { host: hop.host, port: hop.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 };
-  const socket = serve ? netConnect({ ...opts, onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => (ev.bytes(buf as Buffer, n), true) } }) : netConnect(opts);
+  if (hop.tls) return secure(hop, serve ? ev : { ...ev, ready: () => undefined, end: () => undefined, bytes: () => undefined }, undefined, serve);
+  const socket = netConnect({ ...tcpOptions(hop), ...(serve ? { onread: readInto(ev) } : {}) });
   socket.on('error', (err) => ev.error(err));
   if (serve) {
     socket.once('connect', () => ev.ready(socket));
@@ -102,16 +105,22 @@ function openHop(hop: Hop, ev: DialEvents, serve: boolean): Socket {
   return socket;
 }
 
-/** TLS to `hop`, over a new TCP connection or over `over` (a tunnel); ALPN says HTTP/1.1, SNI names the host. */
-function secure(hop: Hop, ev: DialEvents, over?: Socket): TLSSocket {
+/**
+ * TLS to `hop`, over a new TCP connection or over `over` (a tunnel); ALPN says HTTP/1.1, SNI names the
+ * host. `serve`: it carries HTTP (else a CONNECT is read from it as 'data').
+ */
+function secure(hop: Hop, ev: DialEvents, over?: Socket, serve = true): TLSSocket {
   const trust = hop.tls!;
   const session = sessions.get(trust);
   const opts: ConnectionOptions = { rejectUnauthorized: trust.rejectUnauthorized, ALPNProtocols: ['http/1.1'], ...(trust.ca ? { ca: trust.ca } : {}), ...(isIP(hop.host) ? {} : { servername: hop.host }), ...(session ? { session } : {}) };
-  const socket = over ? tlsConnect({ ...opts, socket: over }) : tlsConnect({ ...opts, host: hop.host, port: hop.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 } as ConnectionOptions);
+  // Decrypted bytes of a direct connection go to the one read buffer as for plain TCP (tls ignores
+  // `onread` over a given socket): no stream push, 'data' event and Buffer per read.
+  const direct = !over && serve;
+  const socket = over ? tlsConnect({ ...opts, socket: over }) : tlsConnect({ ...opts, ...tcpOptions(hop), ...(direct ? { onread: readInto(ev) } : {}) } as ConnectionOptions);
   socket.on('session', (s: Buffer) => sessions.set(trust, s));
   socket.on('error', (err) => ev.error(err));
   socket.once('secureConnect', () => ev.ready(socket));
-  socket.on('data', (chunk: Buffer) => ev.bytes(chunk, chunk.length));
+  if (!direct) socket.on('data', (chunk: Buffer) => ev.bytes(chunk, chunk.length));
   socket.on('end', () => ev.end());
   return socket;
 }
