@@ -4,6 +4,7 @@ import type { Exchange } from '../../src/exchange.js';
 import { rawExchange, startRawUpstream, type RawUpstream } from '../helpers/raw-upstream.js';
 
 const OK11 = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Up: 1\r\n\r\nok';
+const MANY = Array.from({ length: 2500 }, (_, i) => `X-H${i}: v\r\n`).join('');
 
 /**
  * Requests an upstream accepts, sent byte for byte: the upstream must receive through the proxy exactly
@@ -21,6 +22,8 @@ const cases: { name: string; bytes: string; response?: string }[] = [
   { name: 'a Latin-1 byte in a header value', bytes: 'GET /latin HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\n\r\n' },
   { name: 'an expectation Node does not know', bytes: 'GET /expect-other HTTP/1.1\r\nHost: a\r\nExpect: x-custom\r\n\r\n' },
   { name: 'Expect: 100-continue with its body', bytes: 'PUT /expect HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc' },
+  // Node's server keeps 2,000 header lines by default and drops the rest silently.
+  { name: '2,500 header lines (20 KB, over Node\'s 16 KiB default)', bytes: `GET /many HTTP/1.1\r\nHost: a\r\n${MANY}\r\n` },
 ];
 
 describe('recording proxy on the wire', () => {
@@ -62,6 +65,7 @@ describe('recording proxy on the wire', () => {
     expect(byTarget.get('/old')).toMatchObject({ request: { httpVersion: 'HTTP/1.0' }, response: { httpVersion: 'HTTP/1.0' } });
     expect(byTarget.get('/cl')).toBeUndefined(); // recorded with its query
     expect(byTarget.get('/cl?q=1')?.response?.httpVersion).toBe('HTTP/1.1');
+    expect(byTarget.get('/many')?.request.headers).toHaveLength(2501);
     expect(proxy.stats()).toMatchObject({ upstreamErrors: 0, clientAborts: 0 });
   });
 
@@ -73,6 +77,19 @@ describe('recording proxy on the wire', () => {
     expect(got).toMatch(/\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n\r\n$/);
     expect(await waitFor(() => recorded.some((ex) => ex.request.target === '/trailers'))).toBe(true);
     expect(recorded.find((ex) => ex.request.target === '/trailers')?.response).toMatchObject({ status: 299, reason: 'Fine Thanks', trailers: [{ name: 'X-T', value: '1' }] });
+  });
+
+  it('relays 1xx answers (103 Early Hints) and a response of 2,500 header lines as the upstream sent them', async () => {
+    const hints = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\nLink: </b.js>; rel=preload\r\n\r\n';
+    const bytes = 'GET /hints HTTP/1.1\r\nHost: a\r\n\r\n';
+    upstream.expect(bytes.length, hints + OK11);
+    expect(await rawExchange(proxy.port, bytes, /ok$/)).toMatch(new RegExp(`^${hints}HTTP/1\\.1 200 OK\r\n`));
+    const many = 'GET /many-back HTTP/1.1\r\nHost: a\r\n\r\n';
+    upstream.expect(many.length, `HTTP/1.1 200 OK\r\n${MANY}Content-Length: 2\r\n\r\nok`);
+    expect(await rawExchange(proxy.port, many, /ok$/)).toContain(MANY);
+    expect(await waitFor(() => recorded.some((ex) => ex.request.target === '/many-back'))).toBe(true);
+    expect(recorded.find((ex) => ex.request.target === '/hints')?.response?.interim).toMatchObject([{ status: 103, headers: [{ name: 'Link' }, { name: 'Link' }] }]);
+    expect(recorded.find((ex) => ex.request.target === '/many-back')?.response?.headers).toHaveLength(2501);
   });
 
   it('tunnels CONNECT and Upgrade to the upstream and records their answer', async () => {

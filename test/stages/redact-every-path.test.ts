@@ -64,7 +64,7 @@ describe('one capture full of secrets, through every path', () => {
     }
     // The first line says what was applied (never the key itself).
     const first = (file: string): { redaction: Record<string, unknown> } => (JSON.parse(fileText(file).split('\n')[0]!) as { _shadowtap: { redaction: Record<string, unknown> } })._shadowtap;
-    expect(first(f('capture.jsonl')).redaction).toMatchObject({ enabled: true, key: 'SHADOWTAP_REDACT_KEY', keyId: expect.stringMatching(/^[0-9a-f]{8}$/), headers: expect.arrayContaining(['*-token']) });
+    expect(first(f('capture.jsonl')).redaction).toMatchObject({ enabled: true, key: 'SHADOWTAP_REDACT_KEY', keyId: expect.stringMatching(/^[0-9a-f]{8}$/), headers: expect.arrayContaining(['*token']) });
     expect(first(f('clear.jsonl')).redaction).toEqual({ enabled: false });
   });
 

@@ -4,7 +4,7 @@ import type { Connection, Exchange, ExchangeFlag, InterimResponse } from '../../
 import { BodyTap } from './body-tap.js';
 import { nowUs } from './clock.js';
 import { forwardableRaw, pairsOf, tuplesOf } from './headers.js';
-import { rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
+import { headWith, rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
 
 export interface ForwardOptions {
   upstream: Upstream;
@@ -19,6 +19,9 @@ export interface ForwardOptions {
 
 /** How an exchange ended, for the counters: only 'upstream-error' is the upstream's doing. */
 export type Outcome = 'ok' | 'upstream-error' | 'client-abort' | 'request-timeout' | 'cut-at-stop';
+
+/** What ClientRequest's 'information' event carries (a 1xx answer other than 101). */
+type Interim = { statusCode: number; statusMessage: string; rawHeaders: string[] };
 
 const kForwarding = Symbol('shadowtap.forwarding');
 type Tagged<T> = T & { [kForwarding]?: Forwarding };
@@ -101,12 +104,28 @@ export class Forwarding {
     // A client that sent Expect: 100-continue waits for the upstream's answer before its body: send the head now.
     if (req.headers.expect !== undefined) sendHeadNow(creq);
     creq.on('response', (ures: IncomingMessage) => this.onResponse(ures));
-    creq.on('information', (info: { statusCode: number; statusMessage: string; rawHeaders: string[] }) => {
+    creq.on('information', (info: Interim) => {
       (this.interim ??= []).push({ status: info.statusCode, reason: info.statusMessage, headers: pairsOf(info.rawHeaders), atUs: nowUs() });
-      if (info.statusCode === 100 && req.headers.expect !== undefined) this.res.writeContinue();
+      this.relayInterim(info);
     });
     creq.on('error', (err: NodeJS.ErrnoException) => this.onUpstreamError(creq, err));
     return creq;
+  }
+
+  /**
+   * A 1xx answer reaches the client as the upstream sent it (103 Early Hints lets a browser preload):
+   * 100 Continue only to a client that asked for it, none to an HTTP/1.0 client (RFC 9110 §15.2).
+   */
+  private relayInterim(info: Interim): void {
+    const req = this.req;
+    if (info.statusCode === 100) {
+      if (req.headers.expect !== undefined) this.res.writeContinue();
+      return;
+    }
+    if (req.httpVersionMajor === 1 && req.httpVersionMinor === 0) return;
+    const head = headWith(`HTTP/1.1 ${info.statusCode} ${info.statusMessage}\r\n`, forwardableRaw(info.rawHeaders, 'response'));
+    // writeEarlyHints would re-spell the Link header and drop the reason; the bytes go as they came.
+    (this.res as unknown as { _writeRaw(data: string, encoding: BufferEncoding): void })._writeRaw(head, 'latin1');
   }
 
   private onResponse(ures: IncomingMessage): void {

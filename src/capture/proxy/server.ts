@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Exchange } from '../../exchange.js';
 import { Forwarding, forwardingOn, type ForwardOptions, type Outcome } from './forward.js';
 import { tunnel } from './tunnel.js';
+import { MAX_HEADER_BYTES } from './upstream-request.js';
 
 export interface ProxyServer {
   server: Server;
@@ -58,9 +59,13 @@ export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onEx
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 10))),
       // Longer than load balancers' idle timeouts (ALB: 60 s), so they never reuse a connection we are closing.
       keepAliveTimeout: 72_000,
+      maxHeaderSize: MAX_HEADER_BYTES,
     },
     onRequest,
   );
+  // Node keeps the first 2,000 header lines of a request and drops the rest without a word: the upstream
+  // would get, and the capture record, another request. The byte cap above is the limit instead.
+  server.maxHeadersCount = 0;
   // Without these listeners Node answers Expect itself (100 Continue, or 417 to any other expectation):
   // the upstream decides instead, and its 100 Continue is relayed.
   server.on('checkContinue', onRequest);

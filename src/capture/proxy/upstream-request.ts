@@ -19,9 +19,20 @@ export function upstreamTarget(up: Upstream, target: string): string {
   return target.startsWith('/') ? up.prefix + target : target;
 }
 
+/**
+ * Header bytes each side may send at most (Node's default is 16 KiB): an ALB takes 64 KB of request
+ * headers, and a proxy stricter than what sits in front of it and behind it would refuse real traffic.
+ */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
 /** The request head exactly as it goes on the wire: the client's method, target and version, then its header lines. */
 export function rawHead(method: string, target: string, httpVersion: string, raw: readonly string[]): string {
-  let head = `${method} ${target} HTTP/${httpVersion}\r\n`;
+  return headWith(`${method} ${target} HTTP/${httpVersion}\r\n`, raw);
+}
+
+/** A start line and the raw [name, value, …] header lines after it, then the blank line. */
+export function headWith(startLine: string, raw: readonly string[]): string {
+  let head = startLine;
   for (let i = 0; i + 1 < raw.length; i += 2) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   return head + '\r\n';
 }
@@ -35,7 +46,9 @@ export function rawHead(method: string, target: string, httpVersion: string, raw
  */
 export function upstreamRequest(up: Upstream, method: string, head: string, chunked: boolean, keepAlive: boolean): ClientRequest {
   const request = up.url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const creq = request({ host: up.url.hostname, port: up.url.port, method, path: '/', headers: [], agent: up.agent as unknown as Agent, setHost: false });
+  const creq = request({ host: up.url.hostname, port: up.url.port, method, path: '/', headers: [], agent: up.agent as unknown as Agent, setHost: false, maxHeaderSize: MAX_HEADER_BYTES });
+  // Node keeps the first 2,000 header lines of a response and drops the rest without a word; the byte cap above is the limit.
+  creq.maxHeadersCount = 0;
   const internals = creq as unknown as { _header: string; chunkedEncoding: boolean; shouldKeepAlive: boolean; _last: boolean };
   internals._header = head;
   internals.chunkedEncoding = chunked;

@@ -1,7 +1,8 @@
 /**
  * Which names are secret: header names, and the names of fields (query, form, JSON, multipart, URL path
- * parameters). Each list is of case-insensitive globs (`*` any run of characters), so a policy can say
- * `*-token` once instead of listing every vendor's header.
+ * parameters). Each list is of case-insensitive globs (`*` any run of characters; `-` and `_` stand for
+ * each other, as proxies and frameworks rewrite one into the other), so a policy can say `*-token` once
+ * instead of listing every vendor's header.
  */
 
 /** Credential-looking header names. */
@@ -13,26 +14,30 @@ export const DEFAULT_HEADER_NAMES = [
   'cookie',
   'set-cookie',
   'set-cookie2',
-  'token',
-  '*-token', // X-Auth-Token, X-CSRF-Token, X-XSRF-Token, X-Amz-Security-Token, X-Goog-Iap-Jwt-Assertion is below
+  'cookie2',
+  '*authorization', // X-Authorization, X-Forwarded-Authorization
+  '*token', // X-Auth-Token, X-CSRF-Token, Django's X-CSRFToken, X-Amz-Security-Token; X-Goog-Iap-Jwt-Assertion is below
   '*-jwt*',
-  '*secret',
+  '*secret*', // X-Client-Secret, Secret-Key, X-Secret-Value
   'api-key',
   'apikey',
   '*-api-key',
   '*-apikey',
   '*-access-key',
-  '*-secret-key',
   '*-private-key',
   '*-subscription-key',
   '*-functions-key',
   '*password',
+  '*-pass',
+  '*-pwd',
   '*-session',
   '*-session-id',
   '*-sessionid',
-  '*-signature',
+  '*-session-key',
+  '*-signature*', // X-Hub-Signature-256
   '*-credential',
   '*-credentials',
+  'x-auth',
   'x-auth-*',
 ];
 
@@ -52,7 +57,9 @@ export const DEFAULT_FIELD_NAMES = [
   'private_key',
   'privatekey',
   '*signature',
+  'sig', // Azure shared access signatures
   'x-amz-credential',
+  'samlresponse', // a signed SAML assertion is a bearer credential
   'jsessionid',
   'phpsessid',
   'aspsessionid*',
@@ -66,7 +73,9 @@ export const DEFAULT_FIELD_NAMES = [
   'assertion',
   'client_assertion',
   'code_verifier',
-  'otp',
+  'otp*',
+  'mfa_code',
+  'pin',
 ];
 
 /** Decisions cached per spelling: header names repeat across millions of exchanges. */
@@ -80,7 +89,7 @@ export function nameMatcher(globs: readonly string[]): (name: string) => boolean
 
 export function globsRegExp(globs: readonly string[]): RegExp {
   if (globs.length === 0) return /$^/;
-  return new RegExp(`^(?:${globs.map((g) => g.toLowerCase().split('*').map(escape).join('.*')).join('|')})$`, 'i');
+  return new RegExp(`^(?:${globs.map((g) => g.toLowerCase().split('*').map(literal).join('.*')).join('|')})$`, 'i');
 }
 
 /**
@@ -92,7 +101,7 @@ export function hintRegExp(globs: readonly string[]): RegExp | undefined {
   for (const g of globs) {
     const longest = g.toLowerCase().split('*').reduce((a, b) => (b.length > a.length ? b : a), '');
     if (longest === '') return undefined;
-    pieces.push(escape(longest));
+    pieces.push(literal(longest));
   }
   return new RegExp(pieces.join('|'), 'i');
 }
@@ -110,6 +119,7 @@ export function cached<T>(fn: (s: string) => T): (s: string) => T {
   };
 }
 
-function escape(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&');
+/** A glob's literal piece as a pattern: escaped, with `-` and `_` each matching either. */
+function literal(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&').replace(/[-_]/g, '[-_]');
 }
