@@ -12,5 +12,6 @@ export default defineConfig({
     // Output of captured data is redacted by default with a per-process random key; tests that compare
     // what two processes print need one key (tests of the random default unset it).
     env: { SHADOWTAP_REDACT_KEY: 'vitest: 9f2c41d87be3a065' },
+    setupFiles: ['test/helpers/edge-settings.ts'],
   },
 });
