@@ -15,7 +15,9 @@ import type { Segment } from './segment.js';
 export interface Job {
   runId: string;
   segment: Segment;
-  /** `ReplayArgs` encoded by `encodeJson` (Infinity survives). */
+  /** What kind of job (a worker's registered `Task`); absent: a replay. */
+  task?: string;
+  /** The task's arguments encoded by `encodeJson` (Infinity survives): `ReplayArgs` for a replay. */
   args: string;
   /** A job not taken by then belongs to a run whose barrier has already failed. */
   expiresAtMs: number;
@@ -50,6 +52,8 @@ export interface WorkerDone {
   requests: number;
   lastIntendedUs: number;
   startLateUs: number;
+  /** What only this task reports (a scenario phase's outcomes), merged by whoever started the task. */
+  extra?: unknown;
 }
 
 export type Up = { w: number } & (

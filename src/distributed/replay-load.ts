@@ -30,7 +30,7 @@ export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promi
     // Workers compute their own shares; this process's copy of the schedule is never read.
     if (Symbol.asyncIterator in o.schedule) await (o.schedule as AsyncGenerator).return?.(undefined);
     const transport: CoordinatorSide = a.coordinator ? new (await import('./redis.js')).RedisCoordinator(a.coordinator) : new (await import('./ipc.js')).IpcCoordinator();
-    return coordinate({
+    const { run } = await coordinate({
       transport,
       count,
       args: encodeJson(work),
@@ -44,5 +44,6 @@ export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promi
       log,
       ...(o.signal ? { signal: o.signal } : {}),
     });
+    return run;
   };
 }
