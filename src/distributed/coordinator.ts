@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RunSummary } from '../replay/types.js';
+import type { RequestResult, RunSummary } from '../replay/types.js';
 import { TargetStats } from '../replay/stats/target-stats.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { decodeInterval, epochUs, type Job, type WorkerDone } from './protocol.js';
@@ -23,6 +23,8 @@ export interface CoordinateOptions {
   skipAfterMs: number;
   paced: boolean;
   log: (line: string) => void;
+  /** Every worker's per-request results (`--results`), as they come, each request once. */
+  onResults?: (results: RequestResult[]) => void;
   /** Ctrl-C on the coordinator: the workers are stopped and the run is invalid. */
   signal?: AbortSignal;
 }
@@ -55,6 +57,7 @@ export async function coordinate(o: CoordinateOptions): Promise<Coordinated> {
     if (!m) return;
     if (msg.t === 'pong') pongs.set(msg.id, msg.tw);
     else if (msg.t === 'interval') stats[msg.target]?.absorbInterval(msg.startUs, decodeInterval(msg));
+    else if (msg.t === 'results') o.onResults?.(msg.results);
   });
   const expiresAtMs = Date.now() + o.barrierMs;
   const jobs: Job[] = roster.members.map((m) => ({ runId, ...(o.task ? { task: o.task } : {}), args: o.args, expiresAtMs, segment: { index: m.index, count: o.count, split: o.split } }));

@@ -1,10 +1,12 @@
-import type { RunOptions, RunSummary } from '../replay/types.js';
+import type { RequestResult, RunOptions, RunSummary } from '../replay/types.js';
 import type { TargetStats } from '../replay/stats/target-stats.js';
 import { runLoad } from '../replay/engine.js';
 import { monoUs, waitUntil } from '../replay/pacer.js';
 import { encodeInterval, encodeTotals, type Job, type WorkerDone } from './protocol.js';
 import { segmentSchedule, type SegmentTally } from './segment.js';
 import type { WorkerSide } from './transport.js';
+
+const RESULTS_BATCH = 256;
 
 /**
  * One worker's share of a job, whatever the job is (a replay, a scenario phase): the start at the
@@ -35,7 +37,7 @@ export class Share {
   }
 
   /** Runs this worker's share of `opts.schedule` from the common start; `extra` rides on `done`. */
-  async load(opts: RunOptions, extra?: () => unknown): Promise<RunSummary> {
+  async load(opts: RunOptions, extra?: () => Partial<Pick<WorkerDone, 'extra' | 'differences'>>): Promise<RunSummary> {
     const tally: SegmentTally = { requests: 0, lastIntendedUs: 0 };
     let stats: readonly TargetStats[] = [];
     const summary = await runLoad({
@@ -47,11 +49,24 @@ export class Share {
       },
       startAt: () => this.start(),
     });
-    this.done({ targets: stats.map((s) => encodeTotals(s.totals())), validity: summary.validity, durationUs: summary.durationMs * 1000, requests: tally.requests, lastIntendedUs: tally.lastIntendedUs, ...(extra ? { extra: extra() } : {}) });
+    this.done({ targets: stats.map((s) => encodeTotals(s.totals())), validity: summary.validity, durationUs: summary.durationMs * 1000, requests: tally.requests, lastIntendedUs: tally.lastIntendedUs, ...extra?.() });
     return summary;
   }
 
+  /** Per-request results for the coordinator's `--results`, sent in batches ahead of `done`. */
+  private results: RequestResult[] = [];
+
+  result(r: RequestResult): void {
+    if (this.results.push(r) >= RESULTS_BATCH) this.sendResults();
+  }
+
+  private sendResults(): void {
+    if (this.results.length) this.side.send({ w: this.w, t: 'results', results: this.results });
+    this.results = [];
+  }
+
   done(d: Omit<WorkerDone, 'startLateUs'>): void {
+    this.sendResults();
     this.side.send({ w: this.w, t: 'done', ...d, startLateUs: this.lateUs });
   }
 }

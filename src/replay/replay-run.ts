@@ -103,7 +103,8 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
   }
   const invalid = input ? input.invalid : readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = input ? input.exchanges : readStats.reduce((n, s) => n + s.exchanges, 0);
-  const differences = collector?.report();
+  // Spread over workers, each compared its share and the load step merged them.
+  const differences = 'differences' in run ? (run as ReplaySummary).differences : collector?.report();
   const measured = { ...run, ...(differences ? { differences } : {}) };
   const verdict = judgeReplay(measured, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
   const summary: ReplaySummary = { ...measured, input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };

@@ -16,7 +16,7 @@ export const phaseTask: Task = async (args, share) => {
   const spread = phaseKind<PhaseSpec>(phase).spread;
   const outcomes = new Outcomes(settings.intervalMs);
   if ('load' in spread) {
-    await share.load(await openRunOptions(await spread.load(phase), target, settings, outcomes), () => encodeOutcomes(outcomes));
+    await share.load(await openRunOptions(await spread.load(phase), target, settings, outcomes), () => ({ extra: encodeOutcomes(outcomes) }));
     return;
   }
   const { count, index } = share.job.segment;
