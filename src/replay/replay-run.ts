@@ -19,6 +19,7 @@ import { printSummary } from './summary-text.js';
 import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { addStaging, stagingOf } from './staging/from-args.js';
+import { reportingSkips } from './staging/skip-ack.js';
 
 /** An input the caller opened (a Redis stream): read once, and told each exchange that was handled. */
 export interface OpenedInput {
@@ -92,7 +93,8 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
       validity,
       drainMs: a.drain,
       stage,
-      ...(collector ? { responses: collector } : {}),
+      // With a stream group, a target the stage skipped counts as handled there (the entry is acknowledged).
+      ...(answered ? { responses: reportingSkips(collector, answered) } : collector ? { responses: collector } : {}),
       ...(results || answered ? { onResult: (r) => (results?.write(r), answered?.(r.id)) } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
