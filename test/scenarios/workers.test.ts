@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportModel } from '../../src/report/model.js';
-import { recorded, runCli, startServer, writeCapture } from '../helpers/replay-fixtures.js';
+import { recorded, runCli, startBrokenPathServer, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 import { writeScenarios } from '../helpers/scenarios-files.js';
 import { parseError } from '../helpers/scenarios-files.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -10,13 +10,7 @@ import { tempDir } from '../helpers/tmp.js';
 const dir = tempDir('shadowtap-scenario-workers-');
 let server: Awaited<ReturnType<typeof startServer>>;
 
-beforeAll(async () => {
-  // 500 for /broken (a failed request in a scenario's terms), 200 otherwise; keeps every request.
-  server = await startServer((req, res) => {
-    res.statusCode = req.url?.startsWith('/broken') ? 500 : 200;
-    res.end('{"ok":true}');
-  });
-});
+beforeAll(async () => void (server = await startBrokenPathServer()));
 afterAll(() => server.close());
 
 const count = (prefix: string): number => server.received.filter((r) => r.url.startsWith(prefix)).length;
