@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { RunSummary } from '../replay/types.js';
+import type { RequestResult, RunSummary } from '../replay/types.js';
 import { TargetStats } from '../replay/stats/target-stats.js';
 import { safeUrl } from '../stages/redact/index.js';
-import { decodeInterval, epochUs, type Job } from './protocol.js';
+import { decodeInterval, epochUs, type Job, type WorkerDone } from './protocol.js';
 import type { Segment } from './segment.js';
 import type { CoordinatorSide } from './transport.js';
 import { Roster, type Member } from './roster.js';
@@ -11,7 +11,8 @@ import { mergeRun } from './merge.js';
 export interface CoordinateOptions {
   transport: CoordinatorSide;
   count: number;
-  /** The encoded replay arguments every worker runs. */
+  /** The job's kind (a worker's registered task; default a replay) and its encoded arguments. */
+  task?: string;
   args: string;
   split: Segment['split'];
   /** How long workers have to join, and then to be ready to send. */
@@ -22,8 +23,16 @@ export interface CoordinateOptions {
   skipAfterMs: number;
   paced: boolean;
   log: (line: string) => void;
+  /** Every worker's per-request results (`--results`), as they come, each request once. */
+  onResults?: (results: RequestResult[]) => void;
   /** Ctrl-C on the coordinator: the workers are stopped and the run is invalid. */
   signal?: AbortSignal;
+}
+
+/** The merged run, and every worker's `done` (in worker order) for what only its task reports. */
+export interface Coordinated {
+  run: RunSummary;
+  done: WorkerDone[];
 }
 
 /** Round trips per worker for the clock-skew estimate; the shortest one bounds the error best. */
@@ -36,7 +45,7 @@ const START_MARGIN_US = 300_000;
  * clock, starts all at one absolute time, merges their intervals as they come and their totals at the
  * end. Any worker that fails, misses the barrier or goes silent makes the run invalid (exit 3).
  */
-export async function coordinate(o: CoordinateOptions): Promise<RunSummary> {
+export async function coordinate(o: CoordinateOptions): Promise<Coordinated> {
   const runId = randomBytes(6).toString('hex');
   const roster = new Roster(o.count, o.heartbeatTimeoutMs);
   const stats = o.targets.map((u) => new TargetStats(safeUrl(u), o.intervalMs * 1000, o.skipAfterMs * 1000));
@@ -48,9 +57,10 @@ export async function coordinate(o: CoordinateOptions): Promise<RunSummary> {
     if (!m) return;
     if (msg.t === 'pong') pongs.set(msg.id, msg.tw);
     else if (msg.t === 'interval') stats[msg.target]?.absorbInterval(msg.startUs, decodeInterval(msg));
+    else if (msg.t === 'results') o.onResults?.(msg.results);
   });
   const expiresAtMs = Date.now() + o.barrierMs;
-  const jobs: Job[] = roster.members.map((m) => ({ runId, args: o.args, expiresAtMs, segment: { index: m.index, count: o.count, split: o.split } }));
+  const jobs: Job[] = roster.members.map((m) => ({ runId, ...(o.task ? { task: o.task } : {}), args: o.args, expiresAtMs, segment: { index: m.index, count: o.count, split: o.split } }));
   const missing = (what: (m: Member) => boolean, doing: string) => (): string => {
     const late = roster.members.filter((m) => !what(m));
     return `barrier timed out after ${o.barrierMs / 1000} s: ${o.count - late.length} of ${o.count} workers ${doing}; missing: ${late.map((m) => roster.label(m)).join(', ')}; the run is invalid`;
@@ -79,7 +89,8 @@ export async function coordinate(o: CoordinateOptions): Promise<RunSummary> {
     for (const m of roster.members) o.transport.send(m.index, { t: 'start', atEpochUs: startUs + m.skewUs });
     for (const m of roster.members) o.log(`worker ${roster.label(m)}: clock skew ${(m.skewUs / 1000).toFixed(3)} ms (round trip ${(m.rttUs / 1000).toFixed(3)} ms)`);
     await roster.until(() => roster.members.every((m) => m.done), Infinity, () => '');
-    return mergeRun(stats, roster.members.map((m) => ({ name: m.name!, done: m.done!, skewUs: m.skewUs, rttUs: m.rttUs })), o.paced, startUs);
+    const done = roster.members.map((m) => m.done!);
+    return { run: mergeRun(stats, roster.members.map((m, i) => ({ name: m.name!, done: done[i]!, skewUs: m.skewUs, rttUs: m.rttUs })), o.paced, startUs), done };
   } catch (err) {
     for (const m of roster.members) o.transport.send(m.index, { t: 'stop', reason: roster.failed ?? String(err) });
     throw err;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Histogram } from 'hdr-histogram-js';
-import type { RunValidity } from '../replay/types.js';
+import type { DifferenceReport, RequestResult, RunValidity } from '../replay/types.js';
 import type { Interval, StatsTotals } from '../replay/stats/target-stats.js';
 import { newHistogram } from '../replay/stats/histogram.js';
 import type { Segment } from './segment.js';
@@ -15,7 +15,9 @@ import type { Segment } from './segment.js';
 export interface Job {
   runId: string;
   segment: Segment;
-  /** `ReplayArgs` encoded by `encodeJson` (Infinity survives). */
+  /** What kind of job (a worker's registered `Task`); absent: a replay. */
+  task?: string;
+  /** The task's arguments encoded by `encodeJson` (Infinity survives): `ReplayArgs` for a replay. */
   args: string;
   /** A job not taken by then belongs to a run whose barrier has already failed. */
   expiresAtMs: number;
@@ -50,6 +52,10 @@ export interface WorkerDone {
   requests: number;
   lastIntendedUs: number;
   startLateUs: number;
+  /** A replay's comparison of responses (its DifferenceReport), merged by the coordinator. */
+  differences?: DifferenceReport;
+  /** What only this task reports (a scenario phase's outcomes), merged by whoever started the task. */
+  extra?: unknown;
 }
 
 export type Up = { w: number } & (
@@ -58,6 +64,7 @@ export type Up = { w: number } & (
   | { t: 'ready' }
   | { t: 'hb' }
   | ({ t: 'interval' } & WireInterval)
+  | { t: 'results'; results: RequestResult[] }
   | ({ t: 'done' } & WorkerDone)
   | { t: 'error'; message: string }
 );

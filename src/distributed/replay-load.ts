@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { ReplayArgs } from '../replay/replay-args.js';
-import type { RunOptions, RunSummary } from '../replay/types.js';
+import type { DifferenceReport, RequestResult, RunOptions, RunSummary } from '../replay/types.js';
+import { mergeDifferences } from './differences.js';
 import { DEFAULT_LIMITS } from '../replay/validity.js';
 import { coordinate } from './coordinator.js';
 import { encodeJson } from './protocol.js';
@@ -22,15 +23,15 @@ export interface SpreadArgs {
 export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promise<RunSummary> {
   const count = a.workers ?? 1;
   const log = (line: string): void => void (a.quiet || process.stderr.write(`${line}\n`));
-  if (a.compare) log('note: with workers, responses are not compared (load only); --no-compare silences this');
-  // Workers read the same captures (absolute paths for local workers) and report to the coordinator only.
-  const work: ReplayArgs = { ...a, captures: a.coordinator ? a.captures : a.captures.map((c) => resolve(c)), compare: false, quiet: true, json: false, summary: undefined, out: undefined, junit: undefined, results: undefined };
+  // Workers read the same captures (absolute paths for local workers), compare what they sent, and
+  // report to the coordinator only: their results (for --results) and their comparison come back here.
+  const work: ReplayArgs & { sendResults: boolean } = { ...a, captures: a.coordinator ? a.captures : a.captures.map((c) => resolve(c)), quiet: true, json: false, summary: undefined, out: undefined, junit: undefined, results: undefined, sendResults: Boolean(a.results) };
   for (const k of ['workers', 'coordinator', 'barrier-timeout', 'heartbeat-timeout', '$0', '_'] as const) delete (work as unknown as Record<string, unknown>)[k];
-  return async (o) => {
+  return async (o): Promise<RunSummary & { differences?: DifferenceReport }> => {
     // Workers compute their own shares; this process's copy of the schedule is never read.
     if (Symbol.asyncIterator in o.schedule) await (o.schedule as AsyncGenerator).return?.(undefined);
     const transport: CoordinatorSide = a.coordinator ? new (await import('./redis.js')).RedisCoordinator(a.coordinator) : new (await import('./ipc.js')).IpcCoordinator();
-    return coordinate({
+    const { run, done } = await coordinate({
       transport,
       count,
       args: encodeJson(work),
@@ -43,6 +44,9 @@ export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promi
       paced: o.pace !== 'max',
       log,
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onResult ? { onResults: (rs: RequestResult[]) => rs.forEach(o.onResult!) } : {}),
     });
+    const differences = a.compare ? mergeDifferences(done.flatMap((d) => (d.differences ? [d.differences] : []))) : undefined;
+    return { ...run, ...(differences ? { differences } : {}) };
   };
 }

@@ -1,21 +1,31 @@
 import { hostname } from 'node:os';
-import type { RunOptions, RunSummary } from '../replay/types.js';
 import type { ReplayArgs } from '../replay/replay-args.js';
-import { runLoad } from '../replay/engine.js';
-import { monoUs, waitUntil } from '../replay/pacer.js';
-import { decodeJson, encodeInterval, encodeTotals, epochUs, type Job } from './protocol.js';
-import { segmentSchedule, type SegmentTally } from './segment.js';
+import type { RequestResult } from '../replay/types.js';
+import { ComparisonCollector } from '../replay/compare/collector.js';
+import { decodeJson, epochUs } from './protocol.js';
+import { Share, type Task } from './share.js';
 import type { WorkerSide } from './transport.js';
-import type { TargetStats } from '../replay/stats/target-stats.js';
 
 export const HEARTBEAT_MS = 250;
 
+/** `replay --workers N` / `--coordinator`: the same `runReplay` a single process uses, only the load step differs. */
+export const replayTask: Task = async (args, share) => {
+  const { runReplay } = await import('../replay/replay-run.js');
+  const a = decodeJson<ReplayArgs & { sendResults?: boolean }>(args);
+  await runReplay(a, undefined, (opts) => {
+    const onResult = a.sendResults ? (r: RequestResult): void => (opts.onResult?.(r), share.result(r)) : opts.onResult;
+    // Its comparison (the run's response sink) is reported once the share is done, for the coordinator to merge.
+    const compared = opts.responses instanceof ComparisonCollector ? opts.responses : undefined;
+    return share.load({ ...opts, ...(onResult ? { onResult } : {}) }, () => (compared ? { differences: compared.report() } : {}));
+  });
+};
+
 /**
- * `shadowtap worker`: takes one job, runs its share of the replay through the same `runReplay` a
- * single process uses (only the load step differs), sends each interval as it closes and its totals
- * at the end. Returns the exit code: 0 once its results are sent, 3 when told to stop or left alone.
+ * `shadowtap worker`: takes one job, runs its share through the task the job names (a replay, or a
+ * scenario phase the CLI registered), sending each interval as it closes and its totals at the end.
+ * Returns the exit code: 0 once its results are sent, 3 when told to stop or left alone.
  */
-export async function runWorker(side: WorkerSide, waitMs: number, log: (line: string) => void): Promise<number> {
+export async function runWorker(side: WorkerSide, waitMs: number, log: (line: string) => void, tasks: Record<string, Task> = {}): Promise<number> {
   const job = await side.job(waitMs);
   if (!job) {
     await side.close();
@@ -37,9 +47,9 @@ export async function runWorker(side: WorkerSide, waitMs: number, log: (line: st
   side.send({ w, t: 'hello', name: `${hostname()}:${process.pid}` });
   const heartbeat = setInterval(() => side.send({ w, t: 'hb' }), HEARTBEAT_MS);
   try {
-    const args = decodeJson<ReplayArgs>(job.args);
-    const { runReplay } = await import('../replay/replay-run.js');
-    await Promise.race([stop, runReplay(args, undefined, (opts) => shareLoad(opts, job, side, Promise.race([start, stop])))]).catch((err: Error) => {
+    const task = ({ replay: replayTask, ...tasks } as Record<string, Task | undefined>)[job.task ?? 'replay'];
+    if (!task) throw new Error(`this worker cannot run a "${job.task}" job (a different shadowtap version?)`);
+    await Promise.race([stop, task(job.args, new Share(job, side, Promise.race([start, stop])))]).catch((err: Error) => {
       // Its own verdict (an invalid share, say) is the coordinator's to judge from the results it got.
       if (err.name !== 'InvalidRunError') throw err;
     });
@@ -53,30 +63,4 @@ export async function runWorker(side: WorkerSide, waitMs: number, log: (line: st
     clearInterval(heartbeat);
     await side.close();
   }
-}
-
-/** The worker's load step: its share of the schedule, started at the common time, results sent on. */
-async function shareLoad(opts: RunOptions, job: Job, side: WorkerSide, start: Promise<number>): Promise<RunSummary> {
-  const w = job.segment.index;
-  const tally: SegmentTally = { requests: 0, lastIntendedUs: 0 };
-  let stats: readonly TargetStats[] = [];
-  let lateUs = 0;
-  const summary = await runLoad({
-    ...opts,
-    schedule: segmentSchedule(opts.schedule, job.segment, tally),
-    onStats: (s) => {
-      stats = s;
-      s.forEach((t, i) => (t.onClose = (startUs, iv) => side.send({ w, t: 'interval', ...encodeInterval(i, startUs, iv) })));
-    },
-    startAt: async () => {
-      side.send({ w, t: 'ready' });
-      // The common start on this process's clock, as a monotonic time; slept to, then polled (pacer).
-      const dueUs = (await start) - performance.timeOrigin * 1000;
-      await waitUntil(dueUs);
-      lateUs = monoUs() - dueUs;
-      return dueUs;
-    },
-  });
-  side.send({ w, t: 'done', targets: stats.map((s) => encodeTotals(s.totals())), validity: summary.validity, durationUs: summary.durationMs * 1000, requests: tally.requests, lastIntendedUs: tally.lastIntendedUs, startLateUs: lateUs });
-  return summary;
 }

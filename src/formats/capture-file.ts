@@ -202,6 +202,19 @@ export class CaptureWriter {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * Everything written so far is handed to the OS (a gzip stream flushed through): what survives this
+   * process being killed. A reader that acknowledges its source (a stream group) waits for this first.
+   */
+  async sync(): Promise<void> {
+    await this.flush();
+    const out = this.out;
+    if (out !== this.file && 'flush' in out && typeof out.flush === 'function') await new Promise<void>((r) => (out as Gzip).flush(() => r()));
+    // Writes complete in order: the callback of an empty one comes after every earlier write's.
+    await new Promise<void>((r) => (this.file ?? out).write(Buffer.alloc(0), () => r()));
+    if (this.failure) throw this.failure;
+  }
+
   /** Rejects with `failure` (after releasing the file) when the stream failed. */
   async close(): Promise<void> {
     await this.flush().catch(() => undefined);

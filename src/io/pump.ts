@@ -52,7 +52,14 @@ export async function pump(o: PumpOptions): Promise<PumpStats> {
       let b = batch;
       for (const st of stages) if (b.length) b = st.apply(b);
       if (b.length) await deliver(b, routes, redact, o.onSinkError);
-      if (stages.some((st) => st.done)) break;
+      const ended = stages.some((st) => st.done);
+      if (o.source.handled) {
+        // Written is not yet safe: acknowledged entries are never delivered again, so the sinks flush first.
+        await Promise.all(routes.map((r) => r.sink.flush()));
+        // A stage that ended the run (a count limit) left the rest of this batch undecided: not handled.
+        o.source.handled(ended ? b : batch);
+      }
+      if (ended) break;
     }
   } catch (err) {
     failure = err;

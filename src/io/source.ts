@@ -15,6 +15,12 @@ export interface Source {
   batches(): AsyncIterable<Exchange[]>;
   /** Ends the input early: a live source stops capturing and delivers what is in flight; a file stops. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * For an input that acknowledges what it delivered (a Redis stream read with a consumer group): the
+   * pump calls it once every sink has written and flushed the batch (what the stages left out was
+   * decided, so it is handled too). What is never acknowledged is delivered again: at least once.
+   */
+  handled?(batch: readonly Exchange[]): void;
   /** Counts kept by the input (packets, flows, lines, malformed, dropped…), final once the batches end. */
   stats(): object;
 }

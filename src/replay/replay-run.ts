@@ -19,6 +19,7 @@ import { printSummary } from './summary-text.js';
 import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { addStaging, stagingOf } from './staging/from-args.js';
+import { reportingSkips } from './staging/skip-ack.js';
 
 /** An input the caller opened (a Redis stream): read once, and told each exchange that was handled. */
 export interface OpenedInput {
@@ -97,7 +98,8 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
       validity,
       drainMs: a.drain,
       stage,
-      ...(collector ? { responses: collector } : {}),
+      // With a stream group, a target the stage skipped counts as handled there (the entry is acknowledged).
+      ...(answered ? { responses: reportingSkips(collector, answered) } : collector ? { responses: collector } : {}),
       ...(results || answered ? { onResult: (r) => (results?.write(r), answered?.(r.id)) } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
@@ -108,7 +110,8 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
   }
   const invalid = input ? input.invalid : readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = input ? input.exchanges : readStats.reduce((n, s) => n + s.exchanges, 0);
-  const differences = collector?.report();
+  // Spread over workers, each compared its share and the load step merged them.
+  const differences = 'differences' in run ? (run as ReplaySummary).differences : collector?.report();
   const measured = { ...run, ...(differences ? { differences } : {}) };
   const verdict = judgeReplay(measured, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
   const summary: ReplaySummary = { ...measured, input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };

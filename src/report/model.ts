@@ -70,6 +70,8 @@ export interface PhaseReport {
   knee?: KneeResult;
   /** Events to mark on the time-series charts (ELB target state changes, maintenance switched on…). */
   timeline?: TimelineEvent[];
+  /** A phase spread over workers (`workers: N`): each one's share, clock and own validity. */
+  workers?: WorkerReport[];
 }
 
 export interface DistributionPoint {

@@ -67,6 +67,7 @@ function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, co
     const p = phases.find((x) => x.name === wanted);
     if (s.compare) throw src.error([...at, 'drain'], 'does not combine with compare: [A, B]');
     if (!p) throw src.error([...at, 'drain', ...(s.drain.phase ? ['phase'] : [])], s.drain.phase ? `no load phase named "${s.drain.phase}"` : 'needs a load phase to run during');
+    if (p.workers) throw src.error([...at, 'drain'], `does not combine with workers: ${p.workers} on phase "${p.name}" (the drain step counts each request's outcome as it comes, in this process)`);
     if (!phaseKind(p).open) throw src.error([...at, 'drain'], `needs an open-model phase (${PHASE_KINDS.filter((k) => k.open).map((k) => k.key).join(', ').replace(/, (\w+)$/, ' or $1')}), not ${p.kind}`);
   }
   return {
@@ -133,7 +134,10 @@ function phase(p: PhaseInput, at: FieldPath, scenarioRequests: RequestSpec[], sr
   if (kind.needsDuration && !p.duration) throw src.error(at, `a ${kind.key} phase needs a duration, e.g. duration: 20s`);
   const requests = p.requests ? p.requests.map(request) : scenarioRequests;
   // The kind's own fields are validated by the schema, which is built from them.
-  return (kind as PhaseKind).normalize(p as never, { requests, durationMs: p.duration ? durationMs(p.duration) : 0, base });
+  const spec = (kind as PhaseKind).normalize(p as never, { requests, durationMs: p.duration ? durationMs(p.duration) : 0, base });
+  if (p.workers === undefined) return spec;
+  if ('connections' in spec && p.workers > spec.connections) throw src.error(at, `workers: ${p.workers} is more than its ${spec.connections} connections (each worker opens at least one)`, 'workers');
+  return { ...spec, workers: p.workers };
 }
 
 function limits(m: MetricsInput | undefined): MetricLimits {

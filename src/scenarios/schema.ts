@@ -68,6 +68,7 @@ export const phaseSchema = z.strictObject({
   ...Object.assign({}, ...PHASE_KINDS.map((k) => k.fields)) as PhaseKindFields,
   duration: duration.optional(),
   requests: z.array(requestSchema).min(1).optional(),
+  workers: z.number().int().positive().max(256).optional().describe('spread this phase over N local worker processes (one per core), with one merged result'),
 });
 
 export const metricsSchema = z.strictObject({

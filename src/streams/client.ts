@@ -1,5 +1,6 @@
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
 import type { StreamUrl } from './url.js';
+import { InputError } from '../errors.js';
 
 export type StreamClient = RedisClientType;
 
@@ -42,6 +43,15 @@ export function streamClient(url: StreamUrl, events: ClientEvents = {}, offlineQ
     events.onReady?.();
   });
   return client;
+}
+
+/**
+ * Redis Cluster is not supported: a stream is one key, but node-redis' single-node client cannot follow
+ * MOVED redirections. A cluster node is refused at connect (exit 2) instead of failing entry by entry.
+ */
+export async function refuseCluster(client: StreamClient, shown: string): Promise<void> {
+  const info = await client.info('cluster').catch(() => '');
+  if (/cluster_enabled:1/.test(info)) throw new InputError(`${shown}: this Redis is a Redis Cluster node (cluster_enabled:1); Redis Cluster is not supported: use a standalone or primary/replica Redis (on ElastiCache, cluster mode disabled)`);
 }
 
 /** Connects, retrying with backoff until `deadlineMs`; resolves whether or not it is connected by then. */

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { InputError } from '../errors.js';
-import { connectWithin, streamClient, type StreamClient } from './client.js';
+import { connectWithin, refuseCluster, streamClient, type StreamClient } from './client.js';
 import { FIELD_EXCHANGE, FIELD_HOST } from './publisher.js';
 import { groupEntries, type GroupReader } from './group-reader.js';
 import { rangeEntries } from './range-reader.js';
@@ -59,6 +59,11 @@ export class StreamConsumer {
       c.control.destroy();
       throw new InputError(`${url.shown}: cannot connect to Redis at ${url.host}:${url.port}${url.tls ? ' (TLS)' : ''} within ${waitMs} ms`);
     }
+    await refuseCluster(c.control, url.shown).catch((err: unknown) => {
+      c.reader.destroy();
+      c.control.destroy();
+      throw err;
+    });
     Object.defineProperty(c.stats, 'reconnects', { get: () => stats.reconnects, enumerable: true });
     return c;
   }

@@ -1,4 +1,4 @@
-import { streamClient, connectWithin, type StreamClient } from './client.js';
+import { streamClient, connectWithin, refuseCluster, type StreamClient } from './client.js';
 import type { StreamUrl } from './url.js';
 
 /** Defaults: about 100k entries kept in the stream, 10k waiting in memory, 256 per pipelined batch. */
@@ -52,7 +52,13 @@ export class StreamPublisher {
   /** Starts connecting; resolves once connected or after `waitMs` (publishing starts whenever Redis answers). */
   static async open(url: StreamUrl, waitMs = 2000): Promise<StreamPublisher> {
     const p = new StreamPublisher(url, url.options.maxlen ?? DEFAULT_MAXLEN, url.options.queue ?? DEFAULT_QUEUE);
-    await connectWithin(p.client, waitMs);
+    // Checked when Redis answers at start; one that is down then is checked by no one (its MOVED replies count as refused).
+    if (await connectWithin(p.client, waitMs)) {
+      await refuseCluster(p.client, url.shown).catch((err: unknown) => {
+        p.client.destroy();
+        throw err;
+      });
+    }
     return p;
   }
 

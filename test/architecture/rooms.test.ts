@@ -21,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   replay: ['capture', 'formats', 'http1', 'io', 'metrics', 'stages', 'units'],
   report: ['replay', 'formats', 'units'],
   aws: ['config', 'replay', 'report', 'units'],
-  scenarios: ['aws', 'config', 'io', 'metrics', 'replay', 'report', 'formats', 'units'],
+  scenarios: ['aws', 'config', 'distributed', 'io', 'metrics', 'replay', 'report', 'formats', 'units'],
   agent: ['capture', 'config', 'formats', 'io', 'replay', 'scenarios', 'stages', 'streams', 'units'],
   service: ['units'],
   distributed: ['replay', 'stages', 'units'],

@@ -13,6 +13,7 @@ export class RedisServer {
     readonly port: number,
     private readonly bind: string,
     private readonly netns?: string,
+    private readonly extra: readonly string[] = [],
   ) {}
 
   get url(): string {
@@ -20,10 +21,10 @@ export class RedisServer {
   }
 
   /** Starts on a free port of 127.0.0.1, or (with `netns`) on `bind` inside that namespace. */
-  static async start(o: { bind?: string; netns?: string; port?: number } = {}): Promise<RedisServer> {
+  static async start(o: { bind?: string; netns?: string; port?: number; extra?: readonly string[] } = {}): Promise<RedisServer> {
     for (let attempt = 0; ; attempt++) {
       const port = o.port ?? (await freePort());
-      const r = new RedisServer(port, o.bind ?? '127.0.0.1', o.netns);
+      const r = new RedisServer(port, o.bind ?? '127.0.0.1', o.netns, o.extra);
       try {
         await r.start();
         return r;
@@ -35,7 +36,7 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', this.bind, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'notice'];
+    const args = ['--port', String(this.port), '--bind', this.bind, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'notice', ...this.extra];
     const cmd = this.netns ? ['ip', ['netns', 'exec', this.netns, 'redis-server', ...args]] as const : ['redis-server', args] as const;
     const child = spawn(cmd[0], cmd[1], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

@@ -112,6 +112,14 @@ export async function startServer(respond: (req: IncomingMessage, res: ServerRes
   };
 }
 
+/** A scenario target: 500 for /broken (a failed request in a scenario's terms), 200 otherwise; keeps every request. */
+export function startBrokenPathServer(): ReturnType<typeof startServer> {
+  return startServer((req, res) => {
+    res.statusCode = req.url?.startsWith('/broken') ? 500 : 200;
+    res.end('{"ok":true}');
+  });
+}
+
 /** A port that was free a moment ago (bind 0, read it, close): for daemons that need a number. */
 export async function freePort(): Promise<number> {
   const s = createNetServer();

@@ -4,7 +4,7 @@ import { parseScenarios } from '../../src/scenarios/load.js';
 import { Progress } from '../../src/scenarios/progress.js';
 import { runScenarios } from '../../src/scenarios/runner.js';
 import { YamlSource } from '../../src/config/yaml-source.js';
-import { recorded, startServer, writeCapture } from '../helpers/replay-fixtures.js';
+import { recorded, startBrokenPathServer, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 import { startTinyproxy } from '../helpers/replay-proxy.js';
 import { startSampleService } from '../../src/service/app.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -12,13 +12,7 @@ import { tempDir } from '../helpers/tmp.js';
 const dir = tempDir('shadowtap-phases-');
 let server: Awaited<ReturnType<typeof startServer>>;
 
-beforeAll(async () => {
-  // Answers 500 for /broken, 200 otherwise; keeps every request it gets.
-  server = await startServer((req, res) => {
-    res.statusCode = req.url?.startsWith('/broken') ? 500 : 200;
-    res.end('{"ok":true}');
-  });
-});
+beforeAll(async () => void (server = await startBrokenPathServer()));
 afterAll(() => server.close());
 
 async function run(yaml: string): Promise<ReportModel> {

@@ -9,7 +9,7 @@ interface Args {
 
 export const workerCommand: CommandModule<object, Args> = {
   command: 'worker',
-  describe: 'Run a share of a replay handed out by a coordinator (replay --coordinator redis://…)',
+  describe: 'Run a share of a replay (or of a scenario phase with workers: N) handed out by a coordinator (replay --coordinator redis://…)',
   builder: (y) =>
     y
       .example('$0 worker --coordinator redis://redis.internal:6379', 'wait for a job, run it, report, exit')
@@ -21,7 +21,9 @@ export const workerCommand: CommandModule<object, Args> = {
     if (!args.ipc && !args.coordinator) throw new InputError('worker: --coordinator redis://host:port is required');
     const { runWorker } = await import('../../distributed/worker.js');
     const side = args.ipc ? new (await import('../../distributed/ipc.js')).IpcWorker() : new (await import('../../distributed/redis.js')).RedisWorker(args.coordinator!);
-    const code = await runWorker(side, args.wait ?? Infinity, (l) => void process.stderr.write(`${l}\n`));
+    const { PHASE_TASK } = await import('../../scenarios/spread/phase-job.js');
+    const { phaseTask } = await import('../../scenarios/spread/phase-task.js');
+    const code = await runWorker(side, args.wait ?? Infinity, (l) => void process.stderr.write(`${l}\n`), { [PHASE_TASK]: phaseTask });
     // A stopped worker (the run is invalid) ends now rather than sending the rest of its share.
     if (code !== 0) process.exit(code);
   },

@@ -1,5 +1,4 @@
 import type { Exchange } from '../../exchange.js';
-import { InputError } from '../../errors.js';
 import { fromHarEntry } from '../../formats/har-import.js';
 import { StreamConsumer, type ConsumerStats, type StreamEntry } from '../../streams/consumer.js';
 import { parseStreamUrl, type StreamOptions } from '../../streams/url.js';
@@ -22,10 +21,15 @@ export class RedisInput implements Source {
   exchanges = 0;
   private readonly stopper = new AbortController();
 
+  /** With a group (see Source.handled): the pump acknowledges each batch once its sinks have it. */
+  readonly handled?: (batch: readonly Exchange[]) => void;
+
   private constructor(
     readonly consumer: StreamConsumer,
     private readonly o: RedisInputOptions,
-  ) {}
+  ) {
+    if (consumer.group !== undefined) this.handled = (batch) => batch.forEach((ex) => this.ack(ex.id));
+  }
 
   static async open(url: string, flags: Partial<StreamOptions> = {}, o: RedisInputOptions = {}): Promise<RedisInput> {
     const u = parseStreamUrl(url);
@@ -45,10 +49,10 @@ export class RedisInput implements Source {
     return { kind: 'redis', stream: this.shown };
   }
 
-  /** Ends the reading (a --follow read runs until this or its signal). */
-  stop(): Promise<void> {
+  /** Ends the reading (a --follow read runs until this or its signal); a group's pending acknowledgements are sent. */
+  async stop(): Promise<void> {
     this.stopper.abort();
-    return Promise.resolve();
+    if (this.grouped) await this.close();
   }
 
   get grouped(): boolean {
@@ -109,12 +113,11 @@ export class RedisInput implements Source {
   }
 }
 
-/** For the registry: a stream read without a group (an export); options in the URL's query. */
+/**
+ * For the registry (convert, cat): options in the URL's query. With `?group=`, the pump acknowledges
+ * each batch once every sink has written and flushed it (at least once: a killed export leaves the rest
+ * pending, and the next run of the group reads it).
+ */
 export const input: InputModule = {
-  open: async (target, opts) => {
-    const r = await RedisInput.open(target, {}, { onWarning: opts.onWarning });
-    if (!r.grouped) return r;
-    await r.close();
-    throw new InputError(`${r.shown}: a consumer group is read by replay (which acknowledges what it handled); export without ?group=`);
-  },
+  open: (target, opts) => RedisInput.open(target, {}, { onWarning: opts.onWarning }),
 };

@@ -1,6 +1,7 @@
 import { distributionChart, latencyChart, overlayCharts, rateChart, responsesChart, runLabel } from '../charts.js';
 import { esc } from '../escape.js';
 import type { ScenarioReport } from '../model.js';
+import { workersTable } from './workers-table.js';
 import { endpointsTable, kneeTable, part, statsTable, validityTable, type PhaseRow } from './run-tables.js';
 import { smokeTable } from './smoke-table.js';
 import { badge } from './table.js';
@@ -52,6 +53,7 @@ export function scenarioSection(s: ScenarioReport, id: string): string {
     + part('Knee of each ramp', kneeTable(rows))
     + part('Latency and rates', statsTable(rows))
     + part('Run validity', validityTable(rows))
+    + rows.map((r) => workersTable(r.phase.workers)).join('')
     + part('Endpoints', endpoints(rows))
     + phaseCharts(s)
     + '</section>';

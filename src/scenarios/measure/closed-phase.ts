@@ -1,13 +1,13 @@
 import autocannon from 'autocannon';
 import { InputError } from '../../errors.js';
 import { DEFAULT_LIMITS, ValidityMonitor } from '../../replay/validity.js';
-import type { ErrorClass, TargetSummary } from '../../replay/types.js';
+import type { ErrorClass, RunValidity, TargetSummary } from '../../replay/types.js';
 import { requestMix } from '../mix.js';
 import type { ConnectionsPhase } from '../phases/connections.js';
 import type { PhaseKind } from '../phases/kind.js';
 import { Outcomes } from './outcomes.js';
 import { phaseReport, type MeasuredPhase } from './phase-report.js';
-import type { PhaseContext } from './open-phase.js';
+import type { LoadTarget, PhaseContext, PhaseSettings } from './open-phase.js';
 
 /** Requests in autocannon's per-connection cycle: enough to hold a weighted mix's proportions. */
 const CYCLE = 100;
@@ -20,14 +20,26 @@ function errorClass(err: unknown): ErrorClass {
   return 'other';
 }
 
+/** What a closed loop measured: its outcomes, the generator's validity, and how long it ran. */
+export interface ClosedMeasure {
+  outcomes: Outcomes;
+  validity: RunValidity;
+  durationMs: number;
+}
+
 /**
  * A closed-model phase: N connections each sending its next request when the previous one answers,
  * through autocannon (the real package) — the way to find maximum throughput, not latency under a
  * given arrival rate (closed loops hide server stalls, which the open-model phases are for).
  */
 export async function runClosedPhase(kind: PhaseKind<ConnectionsPhase>, p: ConnectionsPhase, ctx: PhaseContext): Promise<MeasuredPhase> {
-  const t = ctx.target;
-  if (t.proxy) throw new InputError(`scenario ${ctx.scenario.name}: a connections phase cannot go through a proxy (autocannon has none); use a rate or ramp phase`);
+  const m = await measureClosed(p, ctx.target, ctx.scenario, ctx);
+  return phaseReport({ kind, spec: p, scenario: ctx.scenario, repeat: ctx.repeat, summary: closedSummary(ctx.target.baseUrl, m.outcomes, m.durationMs), validity: m.validity, outcomes: m.outcomes, durationMs: m.durationMs });
+}
+
+/** Runs the closed loop; `startAt` (a worker's common start) is waited for before the first request. */
+export async function measureClosed(p: ConnectionsPhase, t: LoadTarget, s: PhaseSettings, ctx: Pick<PhaseContext, 'onProgress' | 'signal'> & { startAt?: () => Promise<unknown> }): Promise<ClosedMeasure> {
+  if (t.proxy) throw new InputError(`scenario ${s.name}: a connections phase cannot go through a proxy (autocannon has none); use a rate or ramp phase`);
   const make = requestMix(p.requests);
   let endpoint = p.requests[0]!.endpoint;
   const requests = Array.from({ length: p.requests.length > 1 ? CYCLE : 1 }, (_, i) => {
@@ -37,24 +49,16 @@ export async function runClosedPhase(kind: PhaseKind<ConnectionsPhase>, p: Conne
     const onResponse = () => void (endpoint = r.endpoint!);
     return { method: r.method as 'GET', path: r.target, headers, ...(r.body ? { body: Buffer.from(r.body) } : {}), onResponse };
   });
-  const outcomes = new Outcomes(ctx.scenario.intervalMs);
+  const outcomes = new Outcomes(s.intervalMs);
   const monitor = new ValidityMonitor(DEFAULT_LIMITS);
-  const statuses: Record<string, number> = {};
-  const errors: Partial<Record<ErrorClass, number>> = {};
+  await ctx.startAt?.();
   const t0 = performance.now();
   const sinceUs = (latencyMs: number) => Math.max(0, (performance.now() - t0 - latencyMs) * 1000);
   let finished!: (err: unknown) => void;
   const done = new Promise<void>((resolve, reject) => (finished = (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
   const instance = autocannon({ url: t.baseUrl, connections: p.connections, duration: p.durationMs / 1000, requests, timeout: 30 }, (err) => finished(err));
-  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    outcomes.record({ endpoint, intendedUs: sinceUs(ms), latencyUs: ms * 1000, status });
-  });
-  instance.on('reqError', (err: unknown) => {
-    const error = errorClass(err);
-    errors[error] = (errors[error] ?? 0) + 1;
-    outcomes.record({ endpoint, intendedUs: sinceUs(0), latencyUs: 0, error });
-  });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => outcomes.record({ endpoint, intendedUs: sinceUs(ms), latencyUs: ms * 1000, status }));
+  instance.on('reqError', (err: unknown) => outcomes.record({ endpoint, intendedUs: sinceUs(0), latencyUs: 0, error: errorClass(err) }));
   const progress = ctx.onProgress && setInterval(() => ctx.onProgress!({ elapsedMs: performance.now() - t0, scheduled: outcomes.completed, completed: outcomes.completed, errors: outcomes.total.failed, dropped: 0, inFlight: p.connections }), 1000);
   try {
     ctx.signal?.addEventListener('abort', () => instance.stop(), { once: true });
@@ -62,10 +66,23 @@ export async function runClosedPhase(kind: PhaseKind<ConnectionsPhase>, p: Conne
   } finally {
     if (progress) clearInterval(progress);
   }
-  const durationMs = performance.now() - t0;
+  // No schedule to keep in a closed loop: validity only records the generator's loop delay and CPU.
+  return { outcomes, validity: monitor.finish(0, 0, false), durationMs: performance.now() - t0 };
+}
+
+/** The generator's summary of a closed loop, from its outcomes: statuses and error kinds as counted per endpoint. */
+export function closedSummary(url: string, outcomes: Outcomes, durationMs: number): TargetSummary {
+  const statuses: Record<string, number> = {};
+  const errors: Partial<Record<ErrorClass, number>> = {};
+  for (const { statuses: byKey } of outcomes.endpoints.values()) {
+    for (const [k, n] of Object.entries(byKey)) {
+      if (/^\d+$/.test(k)) statuses[k] = (statuses[k] ?? 0) + n;
+      else errors[k as ErrorClass] = (errors[k as ErrorClass] ?? 0) + n;
+    }
+  }
   const latency = outcomes.latency();
-  const summary: TargetSummary = {
-    url: t.baseUrl,
+  return {
+    url,
     requests: outcomes.completed,
     offeredRate: Math.round((outcomes.completed / (durationMs / 1000)) * 100) / 100,
     achievedRate: 0,
@@ -78,7 +95,4 @@ export async function runClosedPhase(kind: PhaseKind<ConnectionsPhase>, p: Conne
     endpoints: [],
     intervals: [],
   };
-  // No schedule to keep in a closed loop: validity only records the generator's loop delay and CPU.
-  const validity = monitor.finish(0, 0, false);
-  return phaseReport({ kind, spec: p, scenario: ctx.scenario, repeat: ctx.repeat, summary, validity, outcomes, durationMs });
 }

@@ -19,7 +19,7 @@ export interface Outcome {
 /** Responses with this status or above are failed requests in a scenario (as k6 counts them). */
 export const FAIL_STATUS = 400;
 
-interface Bucket {
+export interface Bucket {
   offered: number;
   ok: number;
   failed: number;
@@ -27,7 +27,7 @@ interface Bucket {
   failedLatency: Histogram;
 }
 
-const bucket = (): Bucket => ({ offered: 0, ok: 0, failed: 0, latency: newHistogram(), failedLatency: newHistogram() });
+export const bucket = (): Bucket => ({ offered: 0, ok: 0, failed: 0, latency: newHistogram(), failedLatency: newHistogram() });
 
 /**
  * Per-interval and per-endpoint statistics in a scenario's terms: a 503 from an overloaded server is a
@@ -35,14 +35,15 @@ const bucket = (): Bucket => ({ offered: 0, ok: 0, failed: 0, latency: newHistog
  * of successful requests; failed ones have their own. Histograms merge, percentiles never average.
  */
 export class Outcomes {
-  private readonly intervals = new Map<number, Bucket>();
-  private readonly endpoints = new Map<string, { b: Bucket; statuses: Record<string, number> }>();
+  /** Interval index → bucket; endpoint → bucket and its status (or error kind) counts. */
+  readonly intervals = new Map<number, Bucket>();
+  readonly endpoints = new Map<string, { b: Bucket; statuses: Record<string, number> }>();
   readonly total = bucket();
   /** Successful requests' latencies (ms), sampled: what an A/B comparison resamples. */
   readonly sample = new Reservoir();
 
-  private firstDoneUs = Infinity;
-  private lastDoneUs = 0;
+  firstDoneUs = Infinity;
+  lastDoneUs = 0;
 
   constructor(readonly intervalMs: number) {}
 
@@ -119,10 +120,36 @@ export class Outcomes {
     }));
   }
 
+  /** Another generator's outcomes of the same phase (a worker's share): counts add, histograms merge. */
+  absorb(o: Pick<Outcomes, 'intervals' | 'endpoints' | 'total' | 'firstDoneUs' | 'lastDoneUs'> & { sample: { values: readonly number[]; seen: number } }): void {
+    for (const [i, b] of o.intervals) addBucket(this.intervalAt(i), b);
+    for (const [name, e] of o.endpoints) {
+      let ep = this.endpoints.get(name);
+      if (!ep) this.endpoints.set(name, (ep = { b: bucket(), statuses: {} }));
+      addBucket(ep.b, e.b);
+      for (const [k, n] of Object.entries(e.statuses)) ep.statuses[k] = (ep.statuses[k] ?? 0) + n;
+    }
+    addBucket(this.total, o.total);
+    this.sample.absorb(o.sample.values, o.sample.seen);
+    this.firstDoneUs = Math.min(this.firstDoneUs, o.firstDoneUs);
+    this.lastDoneUs = Math.max(this.lastDoneUs, o.lastDoneUs);
+  }
+
   private at(us: number): Bucket {
-    const i = Math.floor(Math.max(0, us) / 1000 / this.intervalMs);
+    return this.intervalAt(Math.floor(Math.max(0, us) / 1000 / this.intervalMs));
+  }
+
+  private intervalAt(i: number): Bucket {
     let b = this.intervals.get(i);
     if (!b) this.intervals.set(i, (b = bucket()));
     return b;
   }
+}
+
+function addBucket(into: Bucket, b: Bucket): void {
+  into.offered += b.offered;
+  into.ok += b.ok;
+  into.failed += b.failed;
+  into.latency.add(b.latency);
+  into.failedLatency.add(b.failedLatency);
 }

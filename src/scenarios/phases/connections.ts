@@ -21,4 +21,6 @@ export const connectionsPhase: PhaseKind<ConnectionsPhase, typeof connectionsFie
   normalize: (p, d) => ({ kind: 'connections', name: p.name ?? `${p.connections} connections`, requests: d.requests, connections: p.connections!, durationMs: d.durationMs }),
   describe: (s) => `${s.connections} connections for ${seconds(s.durationMs)} (closed model, autocannon)`,
   run: (s, ctx) => runClosedPhase(connectionsPhase, s, ctx),
+  // Each worker opens its share of the connections (normalisation keeps workers ≤ connections).
+  spread: { share: (s, index, count) => ({ ...s, connections: Math.floor(s.connections / count) + (index < s.connections % count ? 1 : 0) }) },
 };

@@ -1,13 +1,15 @@
 import type { z } from 'zod';
 import type { PhaseReport } from '../../report/model.js';
 import type { MeasuredPhase } from '../measure/phase-report.js';
-import type { PhaseContext } from '../measure/open-phase.js';
+import type { OpenLoad, PhaseContext } from '../measure/open-phase.js';
 import type { PhaseSpec, RequestSpec, ScenarioSpec } from '../spec.js';
 
 /** What every phase has, whatever its kind. */
 export interface PhaseCommon {
   name: string;
   requests: RequestSpec[];
+  /** `workers: N`: the phase is spread over N local worker processes, with one merged result. */
+  workers?: number;
 }
 
 /** Normalisation context: what the phase inherits and where relative paths start. */
@@ -35,6 +37,12 @@ export interface PhaseKind<S extends PhaseSpec = PhaseSpec, F extends z.ZodRawSh
   /** "ramp 1 → 120 req/s over 20 s (open model)" */
   describe(s: S): string;
   run(s: S, ctx: PhaseContext): Promise<MeasuredPhase>;
+  /**
+   * Spread over workers (`workers: N`). An open kind gives its schedule, which every worker computes
+   * and keeps its share of: striped (request i to worker i mod N) or by recorded session. A closed kind
+   * gives each worker its share of the phase (its connections).
+   */
+  spread: { split: 'stripe' | 'session'; load(s: S): Promise<OpenLoad> } | { share(s: S, index: number, count: number): S };
   /** Adds what only this kind reports (a ramp's knee). */
   annotate?(report: PhaseReport, s: S, scenario: ScenarioSpec): void;
 }
