@@ -5,9 +5,12 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Tests start real servers, tcpdump and browsers on a 2-core machine: few files at once keeps
-    // their timing honest.
-    maxWorkers: 2,
+    // Tests start real servers, tcpdump and browsers on a 2-core machine, and most of a file's time is
+    // spent waiting on them: at 2 files at once the suite's own CPU time (~340 s user+sys) filled less
+    // than half of two cores over a 400 s run. A third file fills those waits: under the same outside
+    // load (5-9), 400 s of vitest at 2 became 317 s at 3, for the same CPU time. More would crowd the
+    // latency-judging files (scenarios/ab, agent/soak), which already retry invalid runs.
+    maxWorkers: 3,
     fileParallelism: true,
     // Output of captured data is redacted by default with a per-process random key; tests that compare
     // what two processes print need one key (tests of the random default unset it).
