@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, normalize, relative, dirname } from 'node:path';
+import { SRC, sources } from '../helpers/src-files.js';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -31,15 +32,6 @@ const ALLOWED: Record<string, readonly string[]> = {
 /** Wrong-way imports of today (loops between rooms): issue "One spine", rooms item. */
 const KNOWN = new Set<string>([]);
 
-const SRC = join(process.cwd(), 'src');
-
-function* sources(dir: string): Generator<string> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* sources(p);
-    else if (e.name.endsWith('.ts')) yield p;
-  }
-}
 
 const roomOf = (rel: string): string | undefined => (rel.includes('/') ? rel.split('/')[0] : undefined);
 

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { SRC, sources } from '../helpers/src-files.js';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -19,15 +20,6 @@ const READS_ENV: Record<string, string> = {
   'replay/dispatch/proxy-env.ts': 'HTTP_PROXY / HTTPS_PROXY / NO_PROXY for --env-proxy (known gap: read where used, not passed down)',
 };
 
-const SRC = join(process.cwd(), 'src');
-
-function* sources(dir: string): Generator<string> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* sources(p);
-    else if (e.name.endsWith('.ts')) yield p;
-  }
-}
 
 describe('settings at the edge', () => {
   const reading = [...sources(SRC)].filter((f) => /\bprocess\.env\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f));
