@@ -14,6 +14,24 @@ const KEY_TTL_S = 3600;
 type Client = ReturnType<typeof createClient>;
 
 /**
+ * A refused first connection is the URL's fault (exit 2 at once, not after retries); once connected, a
+ * few reconnects ride out a blip, and past them the run has lost its coordinator and is invalid.
+ */
+function client(url: string): Client {
+  let connected = false;
+  const c = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => (!connected ? false : n > 10 ? new Error('gave up reconnecting') : 200) } });
+  c.on('ready', () => (connected = true));
+  return c;
+}
+
+/** `run --coordinator`: the URL is checked (parsed, connected to) before any scenario starts a service or sends load. */
+export async function checkCoordinator(url: string): Promise<void> {
+  const link = new RedisLink(url);
+  await link.connect();
+  await link.close();
+}
+
+/**
  * Two connections: commands, and one held by a blocking pop (BLPOP blocks its connection). Lists,
  * not pub/sub: a message sent before its reader has started listening is kept, not lost.
  */
@@ -26,13 +44,11 @@ class RedisLink {
 
   constructor(readonly url: string) {
     if (!/^rediss?:\/\//i.test(url)) throw new InputError(`--coordinator ${safeUrl(url)}: expected redis://host:port or rediss://host:port`);
-    // A few reconnects ride out a blip; past them the run has lost its coordinator and is invalid.
     try {
-      this.cmd = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => (n > 10 ? new Error('gave up reconnecting') : 200) } });
+      [this.cmd, this.reader] = [client(url), client(url)];
     } catch (err) {
       throw new InputError(`--coordinator ${safeUrl(url)}: ${(err as Error).message} (expected redis://host:port or rediss://host:port)`);
     }
-    this.reader = this.cmd.duplicate();
     for (const c of [this.cmd, this.reader]) c.on('error', (err: Error) => !this.closed && this.failed(`redis ${safeUrl(url)}: ${err.message}`));
   }
 
@@ -85,7 +101,7 @@ class RedisLink {
   }
 }
 
-/** `replay --coordinator redis://…`: jobs queued for whichever workers take them. */
+/** `replay`/`run` `--coordinator redis://…`: jobs queued for whichever workers take them. */
 export class RedisCoordinator implements CoordinatorSide {
   private readonly link: RedisLink;
   private run = '';

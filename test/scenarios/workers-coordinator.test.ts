@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportModel } from '../../src/report/model.js';
+import { runCli, startBrokenPathServer } from '../helpers/replay-fixtures.js';
+import { startRedis } from '../helpers/redis-proc.js';
+import { writeScenarios } from '../helpers/scenarios-files.js';
+import { tempDir } from '../helpers/tmp.js';
+import { startWorker } from '../distributed/worker-proc.js';
+
+const dir = tempDir('shadowtap-scenario-coordinator-');
+let server: Awaited<ReturnType<typeof startBrokenPathServer>>;
+let redis: Awaited<ReturnType<typeof startRedis>>;
+
+beforeAll(async () => void ([server, redis] = await Promise.all([startBrokenPathServer(), startRedis()])));
+afterAll(async () => void (await Promise.all([server?.close(), redis?.stop()])));
+
+const count = (prefix: string): number => server.received.filter((r) => r.url.startsWith(prefix)).length;
+
+/** Issue 16: `run --coordinator redis://…` hands a phase with `workers: N` to `shadowtap worker` processes anywhere. */
+describe('run --coordinator: scenario phases on remote workers', () => {
+  it('a rate phase with workers: 2 over two `worker --coordinator` processes: merged counts equal what the target got; report and JUnit written', async () => {
+    const file = writeScenarios(dir, 'scenarios.yaml', `configurations:
+  t: { baseUrl: "${server.url}" }
+scenarios:
+  - name: remote
+    smoke: false
+    requests:
+      - { path: /items, weight: 3 }
+      - { path: /broken, weight: 1 }
+    load:
+      - { name: rated, rate: 100, duration: 1s, workers: 2 }
+    thresholds:
+      errorRate: 50%
+    validity: { maxLagP99: 1s, maxEventLoopDelayP99: 1s }
+`);
+    const out = join(dir, 'report');
+    const junit = join(dir, 'junit.xml');
+    const workers = [startWorker(redis.url, ['--wait', '30s']), startWorker(redis.url, ['--wait', '30s'])];
+    try {
+      const r = await runCli(['run', file, '--coordinator', redis.url, '--out', out, '--junit', junit, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      // Each worker ran its share and ended on its own once its results were sent.
+      expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+      const m = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
+      const rated = m.scenarios[0]!.configurations[0]!.phases[0]!;
+      // 100 req/s for 1 s: requests 0..99, striped over the two remote workers; the target got each once.
+      expect(count('/items') + count('/broken')).toBe(100);
+      expect(rated.stats.requests).toBe(100);
+      expect(rated.stats.statuses).toEqual({ '200': count('/items'), '500': count('/broken') });
+      expect(rated.workers!.map((w) => w.requests)).toEqual([50, 50]);
+      // The workers are the two processes started here, named host:pid.
+      expect(rated.workers!.map((w) => w.name.split(':').pop()).sort()).toEqual(workers.map((w) => String(w.child.pid)).sort());
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<h3>Workers</h3>');
+      expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite[\s\S]*errorRate/);
+    } finally {
+      for (const w of workers) w.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('a malformed or unreachable --coordinator URL: exit 2 naming the flag, before any load', async () => {
+    const file = writeScenarios(dir, 'bad.yaml', `configurations:\n  t: { baseUrl: "${server.url}" }\nscenarios:\n  - name: s\n    smoke: false\n    requests: [{ path: /never }]\n    load:\n      - { rate: 10, duration: 1s, workers: 2 }\n`);
+    for (const url of ['redis://127.0.0.1:99999', 'redis://127.0.0.1:1', 'http://127.0.0.1:6379']) {
+      const r = await runCli(['run', file, '--coordinator', url, '--quiet']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`--coordinator ${url}:`);
+    }
+    expect(count('/never')).toBe(0);
+  });
+});
