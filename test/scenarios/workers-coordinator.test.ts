@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportModel } from '../../src/report/model.js';
@@ -53,6 +54,28 @@ scenarios:
       expect(rated.workers!.map((w) => w.name.split(':').pop()).sort()).toEqual(workers.map((w) => String(w.child.pid)).sort());
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<h3>Workers</h3>');
       expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite[\s\S]*errorRate/);
+    } finally {
+      for (const w of workers) w.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('a worker killed mid-phase: the run is invalid (exit 3) naming it, and the other worker is stopped', async () => {
+    const file = writeScenarios(dir, 'long.yaml', `configurations:\n  t: { baseUrl: "${server.url}" }\nscenarios:\n  - name: s\n    smoke: false\n    requests: [{ path: /long }]\n    load:\n      - { rate: 50, duration: 20s, workers: 2 }\n    validity: { maxLagP99: 1s, maxEventLoopDelayP99: 1s }\n`);
+    const workers = [startWorker(redis.url, ['--wait', '30s']), startWorker(redis.url, ['--wait', '30s'])];
+    // The first request of the load (the probe before it goes to another path): both workers have started.
+    const firstRequest = new Promise<void>((r) => {
+      const seen = (q: IncomingMessage): void => void (q.url === '/long' && (server.server.off('request', seen), r()));
+      server.server.on('request', seen);
+    });
+    try {
+      const run = runCli(['run', file, '--coordinator', redis.url, '--heartbeat-timeout', '1s', '--quiet']);
+      await firstRequest;
+      const victim = workers[1]!.child;
+      victim.kill('SIGKILL');
+      const r = await run;
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(new RegExp(`:${victim.pid} \\(worker \\d of 2\\) stopped heartbeating`));
+      expect(await workers[0]!.exited).toBe(3);
     } finally {
       for (const w of workers) w.child.kill('SIGKILL');
     }
