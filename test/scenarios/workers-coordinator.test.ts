@@ -37,10 +37,15 @@ scenarios:
 `);
     const out = join(dir, 'report');
     const junit = join(dir, 'junit.xml');
-    const workers = [startWorker(redis.url, ['--wait', '30s']), startWorker(redis.url, ['--wait', '30s'])];
+    // The URL's path names a pool: these two workers take its jobs; a worker of another pool gets none.
+    const pool = `${redis.url}/scenarios`;
+    const workers = [startWorker(pool, ['--wait', '30s']), startWorker(pool, ['--wait', '30s'])];
+    const stranger = startWorker(`${redis.url}/other`, ['--wait', '1s']);
     try {
-      const r = await runCli(['run', file, '--coordinator', redis.url, '--out', out, '--junit', junit, '--quiet']);
+      const r = await runCli(['run', file, '--coordinator', pool, '--out', out, '--junit', junit, '--quiet']);
       expect(r.code, r.stderr).toBe(0);
+      expect(await stranger.exited).toBe(3);
+      expect(stranger.stderr()).toMatch(/no job within 1 s/);
       // Each worker ran its share and ended on its own once its results were sent.
       expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
       const m = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
@@ -55,7 +60,7 @@ scenarios:
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<h3>Workers</h3>');
       expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite[\s\S]*errorRate/);
     } finally {
-      for (const w of workers) w.child.kill('SIGKILL');
+      for (const w of [...workers, stranger]) w.child.kill('SIGKILL');
     }
   }, 60_000);
 
@@ -83,7 +88,7 @@ scenarios:
 
   it('a malformed or unreachable --coordinator URL: exit 2 naming the flag, before any load', async () => {
     const file = writeScenarios(dir, 'bad.yaml', `configurations:\n  t: { baseUrl: "${server.url}" }\nscenarios:\n  - name: s\n    smoke: false\n    requests: [{ path: /never }]\n    load:\n      - { rate: 10, duration: 1s, workers: 2 }\n`);
-    for (const url of ['redis://127.0.0.1:99999', 'redis://127.0.0.1:1', 'http://127.0.0.1:6379']) {
+    for (const url of ['redis://127.0.0.1:99999', 'redis://127.0.0.1:1', 'http://127.0.0.1:6379', 'redis://127.0.0.1:6379/a/b']) {
       const r = await runCli(['run', file, '--coordinator', url, '--quiet']);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`--coordinator ${url}:`);

@@ -40,7 +40,7 @@ export const runCommand: CommandModule<object, Args> = {
       .option('max-lag-p99', limitDurationFlag('max-lag-p99', { describe: 'validity gate for every scenario: schedule lag p99 beyond this and beyond a fifth of the raw latency p99 makes a run invalid; "off" for no gate (default: each scenario\'s validity.maxLagP99, else 10ms)' }))
       .option('max-loop-delay', limitDurationFlag('max-loop-delay', { describe: 'validity gate for every scenario: generator event-loop delay p99 limit; "off" for no gate' }))
       .group(['coordinator', 'barrier-timeout', 'heartbeat-timeout'], 'Workers (phases with workers: N):')
-      .option('coordinator', { type: 'string', describe: 'redis://host:port: hand phases with workers: N to `shadowtap worker` processes anywhere (default: forked here)' })
+      .option('coordinator', { type: 'string', describe: 'redis://host:port[/POOL]: hand phases with workers: N to `shadowtap worker --coordinator` processes (same URL) anywhere (default: forked here)' })
       .option('barrier-timeout', durationFlag('barrier-timeout', { above: true, default: '30s', describe: 'a phase\'s workers must join, and be ready, within this long (else exit 3)' }))
       .option('heartbeat-timeout', durationFlag('heartbeat-timeout', { above: true, default: '3s', describe: 'a worker silent this long makes the run invalid (exit 3)' })),
   handler: async (args) => {

@@ -9,11 +9,11 @@ interface Args {
 
 export const workerCommand: CommandModule<object, Args> = {
   command: 'worker',
-  describe: 'Run a share of a replay (or of a scenario phase with workers: N) handed out by a coordinator (replay --coordinator redis://…)',
+  describe: 'Run a share of a replay (or of a scenario phase with workers: N) handed out by a coordinator (replay/run --coordinator redis://…)',
   builder: (y) =>
     y
       .example('$0 worker --coordinator redis://redis.internal:6379', 'wait for a job, run it, report, exit')
-      .option('coordinator', { type: 'string', describe: 'redis://[user:pass@]host:port (rediss:// for TLS) where coordinators queue jobs' })
+      .option('coordinator', { type: 'string', describe: 'redis://[user:pass@]host:port[/POOL] (rediss:// for TLS) where coordinators queue jobs; POOL: take only the jobs of coordinators given the same one' })
       .option('ipc', { type: 'boolean', default: false, hidden: true, describe: 'started by replay --workers N (jobs over the IPC channel)' })
       .option('wait', durationFlag('wait', { above: true, describe: 'give up (exit 3) when no job comes within this long; default: wait forever' })) as never,
   handler: async (args) => {
