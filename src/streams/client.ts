@@ -19,8 +19,8 @@ export interface ClientMode {
   /** Commands wait in the client's queue while it connects (readers); else they fail at once (the publisher). */
   offlineQueue?: boolean;
   /**
-   * A one-shot reader's first connection fails on the first refusal (the URL is wrong or Redis is not
-   * there: exit 2 at once); once connected, it reconnects with backoff like every client.
+   * A reader's first connection fails on the first refusal (the URL is wrong or Redis is not there:
+   * exit 2 at once, not after retries); once connected, it reconnects with backoff like every client.
    */
   failFirst?: boolean;
 }

@@ -25,8 +25,8 @@ const HEARTBEAT_TIMEOUT_MS = 3_000;
 
 /**
  * A phase with `workers: N`: N worker processes (local, or `shadowtap worker`s anywhere taking jobs from
- * the coordinator's Redis) each run their share (striped or by session for
- * an open phase, a share of the connections for a closed one) from one common start; their outcomes
+ * the coordinator's Redis) each run their share (striped or by session for an open phase, a share of
+ * the connections for a closed one) from one common start; their outcomes
  * merge into the same report a single process writes, so thresholds, A/B verdicts, the HTML report and
  * JUnit read one result. A worker that fails or goes silent makes the run invalid (exit 3, naming it).
  */
