@@ -4,14 +4,55 @@ import { safeUrl } from '../stages/redact/index.js';
 import { decodeJson, encodeJson, type Down, type Job, type Up } from './protocol.js';
 import type { CoordinatorSide, WorkerSide } from './transport.js';
 
-/** Remote workers wait here for jobs (BLPOP), one job per worker slot. */
-export const JOBS = 'shadowtap:jobs';
+/**
+ * Remote workers wait for jobs (BLPOP) in their pool's list, one job per worker slot. A pool is the URL's
+ * path (`redis://host:port/POOL`), so several coordinators and their workers can share one Redis.
+ */
+const jobsOf = (pool: string): string => (pool ? `shadowtap:jobs:${pool}` : 'shadowtap:jobs');
 const up = (run: string): string => `shadowtap:run:${run}:up`;
 const down = (run: string, w: number): string => `shadowtap:run:${run}:down:${w}`;
 /** Run keys outlive any run, then go: Redis memory stays bounded after a coordinator dies. */
 const KEY_TTL_S = 3600;
 
 type Client = ReturnType<typeof createClient>;
+
+/**
+ * A refused first connection is the URL's fault (exit 2 at once, not after retries); once connected, a
+ * few reconnects ride out a blip, and past them the run has lost its coordinator and is invalid.
+ */
+function client(url: string): Client {
+  let connected = false;
+  const c = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => (!connected ? false : n > 10 ? new Error('gave up reconnecting') : 200) } });
+  c.on('ready', () => (connected = true));
+  return c;
+}
+
+const EXPECTED = 'expected redis://host:port[/POOL] or rediss://host:port[/POOL]';
+
+/** `redis://host:port[/POOL]` → the URL to connect to (no path: node-redis would read it as a database) and the pool. */
+function parseCoordinatorUrl(url: string): { connect: string; pool: string } {
+  const bad = (why: string): InputError => new InputError(`--coordinator ${safeUrl(url)}: ${why}`);
+  if (!/^rediss?:\/\//i.test(url)) throw bad(EXPECTED);
+  let u: URL;
+  let pool: string;
+  try {
+    u = new URL(url);
+    pool = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  } catch (err) {
+    throw bad(`${(err as Error).message} (${EXPECTED})`);
+  }
+  if (!/^[\w.-]*$/.test(pool)) throw bad(`pool name "${pool}" may hold letters, digits, "_", "." and "-" only`);
+  if (u.search || u.hash) throw bad(`no query or fragment (${EXPECTED})`);
+  u.pathname = '';
+  return { connect: u.toString(), pool };
+}
+
+/** `run --coordinator`: the URL is checked (parsed, connected to) before any scenario starts a service or sends load. */
+export async function checkCoordinator(url: string): Promise<void> {
+  const link = new RedisLink(url);
+  await link.connect();
+  await link.close();
+}
 
 /**
  * Two connections: commands, and one held by a blocking pop (BLPOP blocks its connection). Lists,
@@ -24,15 +65,17 @@ class RedisLink {
   private readonly pushing = new Set<Promise<unknown>>();
   private failed: (why: string) => void = () => undefined;
 
+  /** This pool's job list. */
+  readonly jobs: string;
+
   constructor(readonly url: string) {
-    if (!/^rediss?:\/\//i.test(url)) throw new InputError(`--coordinator ${safeUrl(url)}: expected redis://host:port or rediss://host:port`);
-    // A few reconnects ride out a blip; past them the run has lost its coordinator and is invalid.
+    const { connect, pool } = parseCoordinatorUrl(url);
+    this.jobs = jobsOf(pool);
     try {
-      this.cmd = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => (n > 10 ? new Error('gave up reconnecting') : 200) } });
+      [this.cmd, this.reader] = [client(connect), client(connect)];
     } catch (err) {
-      throw new InputError(`--coordinator ${safeUrl(url)}: ${(err as Error).message} (expected redis://host:port or rediss://host:port)`);
+      throw new InputError(`--coordinator ${safeUrl(url)}: ${(err as Error).message} (${EXPECTED})`);
     }
-    this.reader = this.cmd.duplicate();
     for (const c of [this.cmd, this.reader]) c.on('error', (err: Error) => !this.closed && this.failed(`redis ${safeUrl(url)}: ${err.message}`));
   }
 
@@ -85,7 +128,7 @@ class RedisLink {
   }
 }
 
-/** `replay --coordinator redis://…`: jobs queued for whichever workers take them. */
+/** `replay`/`run` `--coordinator redis://…`: jobs queued for whichever workers take them. */
 export class RedisCoordinator implements CoordinatorSide {
   private readonly link: RedisLink;
   private run = '';
@@ -101,7 +144,7 @@ export class RedisCoordinator implements CoordinatorSide {
     this.run = jobs[0]!.runId;
     this.link.listen(up(this.run), (s) => this.handler(decodeJson<Up>(s)));
     this.jobs = jobs.map((j) => encodeJson(j));
-    for (const j of this.jobs) this.link.push(JOBS, j);
+    for (const j of this.jobs) this.link.push(this.link.jobs, j);
   }
 
   send(worker: number, msg: Down): void {
@@ -118,7 +161,7 @@ export class RedisCoordinator implements CoordinatorSide {
 
   /** Jobs no worker took are taken back: a worker that comes late must not join a finished run. */
   async close(): Promise<void> {
-    await Promise.all(this.jobs.map((j) => this.link.lrem(JOBS, j).catch(() => 0)));
+    await Promise.all(this.jobs.map((j) => this.link.lrem(this.link.jobs, j).catch(() => 0)));
     await this.link.close();
   }
 }
@@ -139,7 +182,7 @@ export class RedisWorker implements WorkerSide {
     await this.link.connect();
     const until = Date.now() + waitMs;
     for (let left = waitMs; left > 0; left = until - Date.now()) {
-      const s = await this.link.pop(JOBS, Math.min(left, 5000));
+      const s = await this.link.pop(this.link.jobs, Math.min(left, 5000));
       if (s === undefined) continue;
       const job = decodeJson<Job>(s);
       if (job.expiresAtMs < Date.now()) continue; // its run's barrier has failed already

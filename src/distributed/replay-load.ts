@@ -5,7 +5,7 @@ import { mergeDifferences } from './differences.js';
 import { DEFAULT_LIMITS } from '../replay/validity.js';
 import { coordinate } from './coordinator.js';
 import { encodeJson } from './protocol.js';
-import type { CoordinatorSide } from './transport.js';
+import { coordinatorSide } from './transport.js';
 
 export interface SpreadArgs {
   workers?: number;
@@ -30,9 +30,8 @@ export function spreadLoad(a: ReplayArgs & SpreadArgs): (o: RunOptions) => Promi
   return async (o): Promise<RunSummary & { differences?: DifferenceReport }> => {
     // Workers compute their own shares; this process's copy of the schedule is never read.
     if (Symbol.asyncIterator in o.schedule) await (o.schedule as AsyncGenerator).return?.(undefined);
-    const transport: CoordinatorSide = a.coordinator ? new (await import('./redis.js')).RedisCoordinator(a.coordinator) : new (await import('./ipc.js')).IpcCoordinator();
     const { run, done } = await coordinate({
-      transport,
+      transport: await coordinatorSide(a.coordinator),
       count,
       args: encodeJson(work),
       split: a.rate || a.ramp ? 'stripe' : 'session',

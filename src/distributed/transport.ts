@@ -23,3 +23,8 @@ export interface WorkerSide {
   onLost(handler: () => void): void;
   close(): Promise<void>;
 }
+
+/** Where the workers are: forked here over IPC, or anywhere, taking jobs from Redis (`--coordinator`). */
+export async function coordinatorSide(coordinator: string | undefined): Promise<CoordinatorSide> {
+  return coordinator ? new (await import('./redis.js')).RedisCoordinator(coordinator) : new (await import('./ipc.js')).IpcCoordinator();
+}

@@ -23,14 +23,14 @@ export const replayTask: Task = async (args, share) => {
 /**
  * `shadowtap worker`: takes one job, runs its share through the task the job names (a replay, or a
  * scenario phase the CLI registered), sending each interval as it closes and its totals at the end.
- * Returns the exit code: 0 once its results are sent, 3 when told to stop or left alone.
+ * Returns the exit code: 0 once its results are sent, 3 when told to stop or left alone; undefined
+ * when no job came within `waitMs`.
  */
-export async function runWorker(side: WorkerSide, waitMs: number, log: (line: string) => void, tasks: Record<string, Task> = {}): Promise<number> {
+export async function runWorker(side: WorkerSide, waitMs: number, log: (line: string) => void, tasks: Record<string, Task> = {}): Promise<number | undefined> {
   const job = await side.job(waitMs);
   if (!job) {
     await side.close();
-    log(`worker: no job within ${waitMs / 1000} s`);
-    return 3;
+    return undefined;
   }
   const w = job.segment.index;
   let started: (epochUs: number) => void = () => undefined;

@@ -168,6 +168,15 @@ export class GorWriter {
     if (!this.out.write(b)) await once(this.out, 'drain');
   }
 
+  /**
+   * Everything written so far is handed to the OS (what survives this process being killed): a reader
+   * that acknowledges its source (a stream group) waits for this first, as for a capture file.
+   */
+  sync(): Promise<void> {
+    // Writes complete in order: the callback of an empty one comes after every earlier write's.
+    return new Promise((resolve, reject) => this.out.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+  }
+
   async close(): Promise<void> {
     const closed = once(this.out, 'close');
     this.out.end();

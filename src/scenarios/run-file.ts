@@ -4,6 +4,7 @@ import { loadScenarios } from './load.js';
 import { summaryText } from './print.js';
 import { Progress } from './progress.js';
 import { runScenarios } from './runner.js';
+import type { SpreadOptions } from './spread/spread-phase.js';
 import { VERSION } from '../version.js';
 
 export interface RunFileOptions {
@@ -21,6 +22,8 @@ export interface RunFileOptions {
   out?: NodeJS.WritableStream;
   /** Validity limits from the command line, over every scenario's own. */
   validity?: ValidityLimits;
+  /** Where phases with `workers: N` find their workers (`run --coordinator`). */
+  spread?: SpreadOptions;
 }
 
 /** What `shadowtap run` and `shadowtap demo` share: load, run, write the outputs, print the verdict. */
@@ -35,7 +38,7 @@ export async function runScenarioFile(file: string, o: RunFileOptions = {}): Pro
   process.once('SIGINT', stop);
   let model: ReportModel;
   try {
-    model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: VERSION, ...(o.validity ? { validity: o.validity } : {}) });
+    model = await runScenarios(spec, { only: o.only, baseUrls: o.baseUrls, progress, signal: abort.signal, toolVersion: VERSION, ...(o.validity ? { validity: o.validity } : {}), ...(o.spread ? { spread: o.spread } : {}) });
   } finally {
     process.off('SIGINT', stop);
     await metrics?.close();

@@ -6,6 +6,7 @@ import { Progress } from './progress.js';
 import { runScenario } from './scenario.js';
 import type { ScenariosSpec } from './spec.js';
 import type { ValidityLimits } from '../replay/types.js';
+import type { SpreadOptions } from './spread/spread-phase.js';
 
 export interface RunScenariosOptions {
   /** Run only these scenarios (by name). */
@@ -17,6 +18,8 @@ export interface RunScenariosOptions {
   toolVersion?: string;
   /** Validity limits over every scenario's own (CI sets its gate from the command line). */
   validity?: ValidityLimits;
+  /** Where phases with `workers: N` find their workers (`run --coordinator`). */
+  spread?: SpreadOptions;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function runScenarios(spec: ScenariosSpec, opts: RunScenariosOption
         progress,
         configurations: spec.configurations,
         signal: opts.signal,
+        ...(opts.spread ? { spread: opts.spread } : {}),
         urlOf: async (c) => opts.baseUrls?.[c.name] ?? (await services.ensure(c, s.smoke?.health?.path ?? '/')),
       }).catch((err: unknown) => {
         // A configuration that would not start makes this scenario invalid; the others still run.

@@ -4,7 +4,7 @@ import { scenarioVerdict } from '../report/verdict.js';
 import { compareSides as compareRuns, type Side as ComparedSide } from './compare.js';
 import type { LoadTarget, PhaseContext } from './measure/open-phase.js';
 import { phaseKind } from './phases/index.js';
-import { runSpreadPhase } from './spread/spread-phase.js';
+import { runSpreadPhase, type SpreadOptions } from './spread/spread-phase.js';
 import type { Progress } from './progress.js';
 import { probe, reachable, runSmoke, smokeProblem } from './smoke.js';
 import type { ConfigurationSpec, PhaseSpec, ScenarioSpec } from './spec.js';
@@ -16,6 +16,8 @@ export interface ScenarioContext {
   urlOf: (c: ConfigurationSpec) => Promise<string>;
   configurations: Map<string, ConfigurationSpec>;
   signal?: AbortSignal;
+  /** Where phases with `workers: N` find their workers. */
+  spread?: SpreadOptions;
 }
 
 interface Side {
@@ -77,7 +79,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     const total = 'durationMs' in p ? p.durationMs : undefined;
     const pctx = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x: Parameters<Progress['phase']>[1]) => ctx.progress.phase(label, x, total) };
     // normalize.ts has checked that the drain phase is an open-model one.
-    const measured = s.drain && p.name === (s.drain.phase ?? s.phases[0]!.name) ? await drainDuring(side, p, pctx) : p.workers ? await runSpreadPhase(phaseKind(p), p, pctx) : await phaseKind(p).run(p, pctx);
+    const measured = s.drain && p.name === (s.drain.phase ?? s.phases[0]!.name) ? await drainDuring(side, p, pctx) : p.workers ? await runSpreadPhase(phaseKind(p), p, pctx, ctx.spread) : await phaseKind(p).run(p, pctx);
     const report = measured.report;
     const knee = report.knee ? `, knee ${report.knee.kneeRate ?? '–'} req/s` : '';
     ctx.progress.log(`  ${label}: p50 ${report.stats.latency.p50} ms p99 ${report.stats.latency.p99} ms, ${report.stats.achievedRate} req/s ok${knee}${report.validity.valid ? '' : ' (INVALID)'}`);

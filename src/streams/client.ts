@@ -15,20 +15,32 @@ export interface ClientEvents {
 /** Backoff between reconnect attempts: 50 ms doubling to 2 s, forever (Redis may come back any time). */
 export const backoffMs = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
 
+export interface ClientMode {
+  /** Commands wait in the client's queue while it connects (readers); else they fail at once (the publisher). */
+  offlineQueue?: boolean;
+  /**
+   * A reader's first connection fails on the first refusal (the URL is wrong or Redis is not there:
+   * exit 2 at once, not after retries); once connected, it reconnects with backoff like every client.
+   */
+  failFirst?: boolean;
+}
+
 /**
  * A node-redis client for the URL. `disableOfflineQueue`: while disconnected a command fails at once
  * instead of waiting in the client's own unbounded queue, so the callers' bounded queues decide.
  */
-export function streamClient(url: StreamUrl, events: ClientEvents = {}, offlineQueue = false): StreamClient {
+export function streamClient(url: StreamUrl, events: ClientEvents = {}, mode: ClientMode = {}): StreamClient {
+  let connected = false;
   const client = createClient({
     ...(url.username ? { username: url.username } : {}),
     ...(url.password ? { password: url.password } : {}),
-    disableOfflineQueue: !offlineQueue,
+    disableOfflineQueue: !mode.offlineQueue,
     socket: {
       host: url.host,
       port: url.port,
       connectTimeout: 5000,
-      reconnectStrategy: backoffMs,
+      // `false` ends the connect with the error itself (node-redis rejects `connect()` with it).
+      reconnectStrategy: (attempt: number) => (mode.failFirst && !connected ? false : backoffMs(attempt)),
       ...(url.tls ? { tls: true as const, servername: url.host } : {}),
     },
   }) as unknown as StreamClient;
@@ -39,6 +51,7 @@ export function streamClient(url: StreamUrl, events: ClientEvents = {}, offlineQ
   });
   client.on('reconnecting', () => events.onReconnecting?.());
   client.on('ready', () => {
+    connected = true;
     down = false;
     events.onReady?.();
   });
@@ -54,14 +67,17 @@ export async function refuseCluster(client: StreamClient, shown: string): Promis
   if (/cluster_enabled:1/.test(info)) throw new InputError(`${shown}: this Redis is a Redis Cluster node (cluster_enabled:1); Redis Cluster is not supported: use a standalone or primary/replica Redis (on ElastiCache, cluster mode disabled)`);
 }
 
-/** Connects, retrying with backoff until `deadlineMs`; resolves whether or not it is connected by then. */
-export async function connectWithin(client: StreamClient, deadlineMs: number): Promise<boolean> {
+/**
+ * Connects within `deadlineMs` (retrying with backoff meanwhile, unless the client fails on its first
+ * refusal); resolves to why it is not connected by then, or undefined once it is.
+ */
+export async function connectWithin(client: StreamClient, deadlineMs: number): Promise<Error | undefined> {
   const connecting = client.connect().then(
-    () => true,
-    () => false,
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
   );
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), deadlineMs)));
+  const timeout = new Promise<Error>((r) => (timer = setTimeout(() => r(new Error(`no answer within ${deadlineMs} ms`)), deadlineMs)));
   try {
     return await Promise.race([connecting, timeout]);
   } finally {

@@ -48,20 +48,25 @@ export class StreamConsumer {
     this.consumer = url.options.consumer ?? `${hostname()}-${process.pid}`;
   }
 
-  /** Connects (both connections); a Redis that does not answer within `waitMs` is bad input, naming the URL. */
+  /**
+   * Connects (both connections). A refused connection, or a Redis that does not answer within `waitMs`,
+   * is bad input naming the URL, at once: a reader is started by hand or by a supervisor that restarts
+   * it, so waiting out reconnects would only hide the mistake. Once connected, it rides out outages.
+   */
   static async open(url: StreamUrl, waitMs = 5000): Promise<StreamConsumer> {
     const stats = { reconnects: 0 };
     const events = { onReconnecting: () => void stats.reconnects++ };
-    const c = new StreamConsumer(url, streamClient(url, events, true), streamClient(url, events, true));
+    const mode = { offlineQueue: true, failFirst: true };
+    const c = new StreamConsumer(url, streamClient(url, events, mode), streamClient(url, events, mode));
+    const drop = (): void => [c.reader, c.control].forEach((x) => x.isOpen && x.destroy());
     const [a, b] = await Promise.all([connectWithin(c.reader, waitMs), connectWithin(c.control, waitMs)]);
-    if (!a || !b) {
-      c.reader.destroy();
-      c.control.destroy();
-      throw new InputError(`${url.shown}: cannot connect to Redis at ${url.host}:${url.port}${url.tls ? ' (TLS)' : ''} within ${waitMs} ms`);
+    const why = a ?? b;
+    if (why) {
+      drop();
+      throw new InputError(`${url.shown}: cannot connect to Redis at ${url.host}:${url.port}${url.tls ? ' (TLS)' : ''}: ${why.message}`);
     }
     await refuseCluster(c.control, url.shown).catch((err: unknown) => {
-      c.reader.destroy();
-      c.control.destroy();
+      drop();
       throw err;
     });
     Object.defineProperty(c.stats, 'reconnects', { get: () => stats.reconnects, enumerable: true });

@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { listenLoopback } from '../helpers/listen.js';
 import { readSummary, recorded, runCli, writeCapture, LOOSE_GATE } from '../helpers/replay-fixtures.js';
 import { startRedis } from '../helpers/redis-proc.js';
+import { startWorker as worker } from './worker-proc.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = tempDir('shadowtap-workers-');
 const N = 20; // exchanges in the capture; request k of the schedule is exchange k mod N in loop ⌊k/N⌋
 
@@ -28,15 +26,6 @@ async function recordingTarget(): Promise<{ url: string; arrivals: Map<number, n
   });
   const port = await listenLoopback(server);
   return { url: `http://127.0.0.1:${port}`, arrivals, first, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-function worker(redis: string, extra: string[] = []): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [CLI, 'worker', '--coordinator', redis, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => (clearTimeout(timer), r(code))));
-  return { child, exited, stderr: () => err };
 }
 
 describe('one load, many workers, one result', async () => {

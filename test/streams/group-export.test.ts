@@ -7,6 +7,9 @@ import { RedisServer } from '../helpers/redis-server.js';
 import { recorded, runCli, writeCapture } from '../helpers/replay-fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startCli } from './procs.js';
+import { output as gorOutput } from '../../src/io/outputs/gor.js';
+import { output as jsonlOutput } from '../../src/io/outputs/jsonl.js';
+import { REDACT_ALL } from '../../src/stages/redact/index.js';
 
 const dir = tempDir('shadowtap-group-export-');
 const N = 5000;
@@ -60,4 +63,20 @@ describe('convert reads a consumer group through the pump (acks after the sink w
       await c.close();
     }
   }, 60_000);
+
+  // What the pump waits for before acknowledging: a file sink's flush has handed every byte to the OS.
+  it.each([
+    ['jsonl', jsonlOutput, (t: string) => t.split('\n').filter((l) => l.includes('/e/')).length],
+    ['gor', gorOutput, (t: string) => t.match(/^1 \S+ \d+ \d+\n/gm)?.length ?? 0],
+  ] as const)('a .%s sink: once flush resolves, the file holds every exchange written', async (ext, out, records) => {
+    const path = join(dir, `flushed.${ext}`);
+    const sink = await out.open(path, { redaction: REDACT_ALL });
+    try {
+      for (let b = 0; b < 10; b++) await sink.write(Array.from({ length: 50 }, (_, i) => recorded(b * 50 + i, i, { target: `/e/${b * 50 + i}` })));
+      await sink.flush();
+      expect(records(readFileSync(path, 'utf8'))).toBe(500);
+    } finally {
+      await sink.close();
+    }
+  });
 });

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStreamUrl, streamIdOf } from '../../src/streams/url.js';
 import { shadowtap } from '../helpers/capture-tools.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Issue 16: URL errors are exit 2 naming the part; the URL's password is never printed. */
 const SECRET = 'hunter2-s3cret';
+const dir = tempDir('shadowtap-stream-url-');
 
 describe('redis:// stream URLs', () => {
   it('reads host, port, credentials, TLS, stream and options', () => {
@@ -38,7 +41,9 @@ describe('redis:// stream URLs', () => {
     [['replay', `redis://u:${SECRET}@127.0.0.1:6379/`, '-t', 'http://127.0.0.1:9'], 'stream name is missing'],
     [['convert', `redis://u:${SECRET}@127.0.0.1:6379/s?nope=1`, 'x.jsonl'], 'unknown option "nope"'],
     [['replay', `redis://u:${SECRET}@127.0.0.1:6379/s`, '-t', 'http://127.0.0.1:9', '--from', 'soonish'], '--from: "soonish" is neither'],
-    [['cat', `redis://u:${SECRET}@127.0.0.1:1/s`], 'cannot connect to Redis at 127.0.0.1:1'],
+    // One-shot reads fail on the first refusal (no reconnect retries), naming the URL and why.
+    [['cat', `redis://u:${SECRET}@127.0.0.1:1/s`], 'cannot connect to Redis at 127.0.0.1:1: connect ECONNREFUSED'],
+    [['convert', `redis://u:${SECRET}@127.0.0.1:1/s`, join(dir, 'never-written.jsonl')], `redis://u:***@127.0.0.1:1/s: cannot connect to Redis at 127.0.0.1:1: connect ECONNREFUSED`],
     [['replay', `redis://u:${SECRET}@127.0.0.1:6379/s`, '-t', 'http://127.0.0.1:9', '--workers', '2'], 'to spread a stream, run one'],
   ])('shadowtap %j → exit 2', async (args, message) => {
     const r = await shadowtap(args, { timeoutMs: 30_000 });

@@ -78,7 +78,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
     .group(['workers', 'coordinator', 'barrier-timeout', 'heartbeat-timeout'], 'Workers (one load, many processes, one result):')
     .option('workers', wholeFlag('workers', { min: 1, max: 1024, describe: 'spread the load over N worker processes (local, or with --coordinator the N remote workers to wait for)' }))
-    .option('coordinator', { type: 'string', describe: 'redis://host:port: hand the work to `shadowtap worker` processes anywhere' })
+    .option('coordinator', { type: 'string', describe: 'redis://host:port[/POOL]: hand the work to `shadowtap worker --coordinator` processes (same URL) anywhere' })
     .option('barrier-timeout', durationFlag('barrier-timeout', { above: true, default: '30s', describe: 'workers must join, and be ready, within this long (else exit 3)' }))
     .option('heartbeat-timeout', durationFlag('heartbeat-timeout', { above: true, default: '3s', describe: 'a worker silent this long makes the run invalid (exit 3)' }))
     .option('progress', { type: 'boolean', describe: 'progress lines on stderr even when it is not a terminal (default there: one final line)' })

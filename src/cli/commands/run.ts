@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { limitDurationFlag, oldSpelling } from '../options.js';
+import { durationFlag, limitDurationFlag, oldSpelling } from '../options.js';
 
 interface Args {
   file: string;
@@ -14,6 +14,10 @@ interface Args {
   /** ms, Infinity for "off" */
   'max-lag-p99'?: number;
   'max-loop-delay'?: number;
+  coordinator?: string;
+  /** ms */
+  'barrier-timeout': number;
+  'heartbeat-timeout': number;
 }
 
 export const runCommand: CommandModule<object, Args> = {
@@ -22,6 +26,7 @@ export const runCommand: CommandModule<object, Args> = {
   builder: (y) =>
     oldSpelling(y, 'report', 'out')
       .example('$0 run scenarios.yaml --out report/ --junit report/junit.xml', 'every scenario; the exit code is the verdict')
+      .example('$0 run scenarios.yaml --coordinator redis://redis.internal:6379', 'phases with workers: N run on `shadowtap worker --coordinator …` processes anywhere')
       .example('$0 run scenarios.yaml --only smoke --base-url failfast=http://127.0.0.1:8081', 'one scenario, one configuration at a running service')
       .positional('file', { type: 'string', default: 'scenarios.yaml', describe: 'scenarios file' })
       .option('out', { type: 'string', describe: 'write DIR/index.html and DIR/summary.json' })
@@ -33,7 +38,11 @@ export const runCommand: CommandModule<object, Args> = {
       .option('metrics-remote-write', { type: 'string', describe: 'stream per-second metrics (rate, latency, errors, lag per run and target) to this Prometheus remote-write URL' })
       .option('progress', { type: 'boolean', describe: 'progress lines on stderr even when it is not a terminal (default there: each run\'s result line)' })
       .option('max-lag-p99', limitDurationFlag('max-lag-p99', { describe: 'validity gate for every scenario: schedule lag p99 beyond this and beyond a fifth of the raw latency p99 makes a run invalid; "off" for no gate (default: each scenario\'s validity.maxLagP99, else 10ms)' }))
-      .option('max-loop-delay', limitDurationFlag('max-loop-delay', { describe: 'validity gate for every scenario: generator event-loop delay p99 limit; "off" for no gate' })),
+      .option('max-loop-delay', limitDurationFlag('max-loop-delay', { describe: 'validity gate for every scenario: generator event-loop delay p99 limit; "off" for no gate' }))
+      .group(['coordinator', 'barrier-timeout', 'heartbeat-timeout'], 'Workers (phases with workers: N):')
+      .option('coordinator', { type: 'string', describe: 'redis://host:port[/POOL]: hand phases with workers: N to `shadowtap worker --coordinator` processes (same URL) anywhere (default: forked here)' })
+      .option('barrier-timeout', durationFlag('barrier-timeout', { above: true, default: '30s', describe: 'a phase\'s workers must join, and be ready, within this long (else exit 3)' }))
+      .option('heartbeat-timeout', durationFlag('heartbeat-timeout', { above: true, default: '3s', describe: 'a worker silent this long makes the run invalid (exit 3)' })),
   handler: async (args) => {
     const { InputError } = await import('../../errors.js');
     const baseUrls: Record<string, string> = {};
@@ -46,8 +55,11 @@ export const runCommand: CommandModule<object, Args> = {
       ...(args['max-lag-p99'] !== undefined ? { maxLagP99Ms: args['max-lag-p99'] } : {}),
       ...(args['max-loop-delay'] !== undefined ? { maxEventLoopDelayP99Ms: args['max-loop-delay'] } : {}),
     };
+    // A bad or unreachable coordinator is exit 2 before any service starts or any load is sent.
+    if (args.coordinator !== undefined) await (await import('../../distributed/redis.js')).checkCoordinator(args.coordinator);
+    const spread = { ...(args.coordinator !== undefined ? { coordinator: args.coordinator } : {}), barrierMs: args['barrier-timeout'], heartbeatTimeoutMs: args['heartbeat-timeout'] };
     const { runScenarioFile } = await import('../../scenarios/run-file.js');
-    const model = await runScenarioFile(args.file, { only: args.only, baseUrls, report: args.out, junit: args.junit, quiet: args.quiet, progress: args.progress, metricsRemoteWrite: args['metrics-remote-write'], json: args.json, validity });
+    const model = await runScenarioFile(args.file, { only: args.only, baseUrls, report: args.out, junit: args.junit, quiet: args.quiet, progress: args.progress, metricsRemoteWrite: args['metrics-remote-write'], json: args.json, validity, spread });
     process.exitCode = model.exitCode;
   },
 };

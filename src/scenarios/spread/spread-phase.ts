@@ -1,4 +1,5 @@
 import { coordinate } from '../../distributed/coordinator.js';
+import { coordinatorSide } from '../../distributed/transport.js';
 import { DEFAULT_LIMITS } from '../../replay/validity.js';
 import { closedSummary } from '../measure/closed-phase.js';
 import type { PhaseContext } from '../measure/open-phase.js';
@@ -9,29 +10,38 @@ import type { PhaseKind } from '../phases/kind.js';
 import type { PhaseSpec } from '../spec.js';
 import { encodePhaseJob, PHASE_TASK } from './phase-job.js';
 
-/** Workers must join and be ready within this long; one silent this long makes the phase invalid (replay's defaults). */
+/** Where a phase's workers are (`run --coordinator redis://…`; else forked here) and how long they may take. */
+export interface SpreadOptions {
+  coordinator?: string;
+  /** Workers must join and be ready within this long (ms). */
+  barrierMs?: number;
+  /** One silent this long makes the phase invalid (ms). */
+  heartbeatTimeoutMs?: number;
+}
+
+/** replay's defaults. */
 const BARRIER_MS = 30_000;
 const HEARTBEAT_TIMEOUT_MS = 3_000;
 
 /**
- * A phase with `workers: N`: N local worker processes each run their share (striped or by session for
- * an open phase, a share of the connections for a closed one) from one common start; their outcomes
+ * A phase with `workers: N`: N worker processes (local, or `shadowtap worker`s anywhere taking jobs from
+ * the coordinator's Redis) each run their share (striped or by session for an open phase, a share of
+ * the connections for a closed one) from one common start; their outcomes
  * merge into the same report a single process writes, so thresholds, A/B verdicts, the HTML report and
  * JUnit read one result. A worker that fails or goes silent makes the run invalid (exit 3, naming it).
  */
-export async function runSpreadPhase<S extends PhaseSpec>(kind: PhaseKind<S>, p: S, ctx: PhaseContext): Promise<MeasuredPhase> {
+export async function runSpreadPhase<S extends PhaseSpec>(kind: PhaseKind<S>, p: S, ctx: PhaseContext, o: SpreadOptions = {}): Promise<MeasuredPhase> {
   const t = ctx.target;
   // The coordinator computes the schedule too (never reads it): a missing capture is exit 2 before any fork.
   const load = 'load' in kind.spread ? await kind.spread.load(p) : undefined;
-  const { IpcCoordinator } = await import('../../distributed/ipc.js');
   const { run, done } = await coordinate({
-    transport: new IpcCoordinator(),
+    transport: await coordinatorSide(o.coordinator),
     count: p.workers!,
     task: PHASE_TASK,
     args: encodePhaseJob({ phase: p, target: t, settings: { name: ctx.scenario.name, intervalMs: ctx.scenario.intervalMs, validity: ctx.scenario.validity } }),
     split: 'split' in kind.spread ? kind.spread.split : 'stripe',
-    barrierMs: BARRIER_MS,
-    heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+    barrierMs: o.barrierMs ?? BARRIER_MS,
+    heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
     targets: load ? [t.baseUrl] : [],
     intervalMs: ctx.scenario.intervalMs,
     skipAfterMs: DEFAULT_LIMITS.skipAfterMs,
