@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: the cache covers what loads after it, and everything heavy below is a dynamic import.
+import './compile-cache.js';
 import { exitCodeOf } from '../errors.js';
 import { printable } from '../printable.js';
 import { readSettings } from '../config/settings.js';

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { processRedactKey, type RedactPolicy } from '../stages/redact/index.js';
+import { processRedactKey } from '../stages/redact/key.js';
+import type { RedactPolicy } from '../stages/redact/index.js';
 
 export interface RedactArgs {
   redact: boolean;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { writePolicy } from '../filters.js';
-import { loadMapFile, type StagingSource } from './config.js';
+import type { StagingSource } from './config.js';
 import { CredentialMap } from './credentials.js';
 import { TokenProvider } from './oauth2.js';
 import { loadPlugins } from './plugins.js';
@@ -22,7 +22,9 @@ export interface StagingFlags {
 /** The staging stage of a run: one part per target, from its staging source (if any) and the flags. */
 export async function buildStaging(urls: readonly string[], sources: readonly (StagingSource | undefined)[], flags: StagingFlags): Promise<StagingStage> {
   const cwd = process.cwd();
-  const flagMap = flags.credentials ? loadMapFile(resolve(flags.credentials), '--credentials') : {};
+  // config.ts drags zod and yaml: loaded only when a map file is read.
+  const loadMapFile = async (path: string, where: string): Promise<Record<string, string>> => (await import('./config.js')).loadMapFile(path, where);
+  const flagMap = flags.credentials ? await loadMapFile(resolve(flags.credentials), '--credentials') : {};
   const flagDefaults = (flags.credential ?? []).map((s) => {
     const i = s.indexOf('=');
     if (i <= 0) throw new InputError('--credential: expected "Header=env:NAME" or "Header=file:PATH"');
@@ -34,7 +36,7 @@ export async function buildStaging(urls: readonly string[], sources: readonly (S
     const c = src?.config ?? {};
     const base = src?.baseDir ?? cwd;
     const where = src?.where ?? 'staging';
-    const fileMap = typeof c.credentials?.map === 'string' ? loadMapFile(resolve(base, c.credentials.map), `${where}: credentials.map`) : (c.credentials?.map ?? {});
+    const fileMap = typeof c.credentials?.map === 'string' ? await loadMapFile(resolve(base, c.credentials.map), `${where}: credentials.map`) : (c.credentials?.map ?? {});
     const map = new Map<string, string>();
     for (const [k, v] of Object.entries({ ...flagMap, ...fileMap })) map.set(k, secretFromFile(v, `${where}: credentials.map.${k}`, base));
     const defaults = new Map<string, string>(flagDefaults);

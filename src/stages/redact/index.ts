@@ -1,4 +1,4 @@
-import type { Exchange, Header, InterimResponse } from '../../exchange.js';
+import type { Body, Exchange, Header, InterimResponse } from '../../exchange.js';
 import { isHeaderNamed } from '../../exchange.js';
 import { redactBody } from './body.js';
 import { redactAuth, redactCookies, redactSetCookie } from './headers.js';
@@ -72,14 +72,19 @@ function secretKind(name: string): Kind {
   return Kind.Secret;
 }
 
-/**
- * The redaction stage: credentials become `redacted:<keyed hash>` (HMAC-SHA256, first 16 hex digits),
- * so equal secrets stay equal — a reader sees that two requests carried the same token — but a value
- * cannot be recovered or tested against guesses without the key. An exchange with nothing to redact is
- * returned as it is (no copies); otherwise a copy, the input untouched.
- */
-export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
-  if (!p.enabled) return (ex) => ex;
+/** A message's headers and body redacted; undefined when nothing in them changes. */
+export type MessageRedactor = (headers: Header[], body: Body | undefined) => { headers: Header[]; body?: Body } | undefined;
+
+/** One policy compiled: the header list rule and the message rule the exchange stage and observed responses share. */
+interface Compiled {
+  /** The same array when nothing in it changes. */
+  list: (hs: Header[]) => Header[];
+  message: MessageRedactor;
+  field: IsSecret;
+  hash: Hash;
+}
+
+function compile(p: RedactPolicy): Compiled {
   const key = p.key ? { ...p.key, bytes: checkKey(p.key.bytes, p.key.source) } : processRedactKey();
   const hash = hasher(key.bytes);
   const secret = globsRegExp([...DEFAULT_HEADER_NAMES, ...(p.headers ?? [])]);
@@ -101,7 +106,6 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
         return hash(v);
     }
   };
-  /** The same array when nothing in it changes. */
   const list = (hs: Header[]): Header[] => {
     let out: Header[] | undefined;
     for (let i = 0; i < hs.length; i++) {
@@ -113,6 +117,32 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
     }
     return out ?? hs;
   };
+  const message: MessageRedactor = (hs, b) => {
+    const headers = list(hs);
+    const body = redactBody(headers, b, field, hash);
+    if (body) return body;
+    return headers === hs ? undefined : { headers };
+  };
+  return { list, message, field, hash };
+}
+
+/**
+ * The response rule alone, for a message that is not an exchange (a replay target's answer,
+ * stages/redact/observed.ts): the same rules as an exchange's response, without building one.
+ */
+export function createMessageRedactor(p: RedactPolicy): MessageRedactor {
+  return p.enabled ? compile(p).message : () => undefined;
+}
+
+/**
+ * The redaction stage: credentials become `redacted:<keyed hash>` (HMAC-SHA256, first 16 hex digits),
+ * so equal secrets stay equal — a reader sees that two requests carried the same token — but a value
+ * cannot be recovered or tested against guesses without the key. An exchange with nothing to redact is
+ * returned as it is (no copies); otherwise a copy, the input untouched.
+ */
+export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
+  if (!p.enabled) return (ex) => ex;
+  const { list, message, field, hash } = compile(p);
   return (ex) => {
     const q = ex.request;
     const target = redactUrl(q.target, field, hash);
@@ -121,7 +151,7 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
     if (body) headers = body.headers;
     const trailers = q.trailers && list(q.trailers);
     const r = ex.response;
-    const response = r && redactResponse(r, list, field, hash);
+    const response = r && redactResponse(r, list, message);
     if (target === q.target && headers === q.headers && !body && trailers === q.trailers && response === r) return ex;
     const request = { ...q, target, headers };
     if (body) request.body = body.body;
@@ -132,10 +162,10 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
   };
 }
 
-function redactResponse(r: NonNullable<Exchange['response']>, list: (hs: Header[]) => Header[], field: (n: string) => boolean, hash: Hash): NonNullable<Exchange['response']> {
-  let headers = list(r.headers);
-  const body = redactBody(headers, r.body, field, hash);
-  if (body) headers = body.headers;
+function redactResponse(r: NonNullable<Exchange['response']>, list: (hs: Header[]) => Header[], message: MessageRedactor): NonNullable<Exchange['response']> {
+  const m = message(r.headers, r.body);
+  const headers = m?.headers ?? r.headers;
+  const body = m?.body;
   const trailers = r.trailers && list(r.trailers);
   let interim: InterimResponse[] | undefined = r.interim;
   if (r.interim) {
@@ -147,7 +177,7 @@ function redactResponse(r: NonNullable<Exchange['response']>, list: (hs: Header[
   }
   if (headers === r.headers && !body && trailers === r.trailers && interim === r.interim) return r;
   const out = { ...r, headers };
-  if (body) out.body = body.body;
+  if (body) out.body = body;
   if (trailers) out.trailers = trailers;
   if (interim) out.interim = interim;
   return out;

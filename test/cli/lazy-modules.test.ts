@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLI, run } from '../helpers/capture-tools.js';
+import { listenLoopback } from '../helpers/listen.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** Libraries only some paths use: each loads at its point of use, never at start-up of a path without it. */
+const HEAVY = ['zod', 'yaml', 'fastify', '@aws-sdk', 'undici', 'redis', '@redis', 'pino', 'uplot', 'snappyjs', 'autocannon'];
+const dir = tempDir('shadowtap-lazy-');
+const PCAP = join(process.cwd(), 'test/io/fixtures/mixed.pcap');
+
+/** The packages a CLI run imported (ESM imports, as the loader saw them), by name. */
+async function packagesOf(args: string[]): Promise<{ code: number | null; packages: Set<string> }> {
+  const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, ...args], { timeoutMs: 30_000 });
+  const packages = new Set<string>();
+  for (const m of r.stderr.matchAll(/^LOADED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(m[1]!);
+  return { code: r.code, packages };
+}
+const heavyIn = (packages: Set<string>): string[] => [...packages].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)));
+
+describe('start-up loads only what the path uses', () => {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  let target = '';
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'hooks.mjs'), "import { writeSync } from 'node:fs';\nexport async function load(url, ctx, next) { writeSync(2, `LOADED ${url}\\n`); return next(url, ctx); }\n");
+    writeFileSync(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+    target = `http://127.0.0.1:${await listenLoopback(server)}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('--version: yargs and none of the libraries of the commands', async () => {
+    const { code, packages } = await packagesOf(['--version']);
+    expect(code).toBe(0);
+    expect(packages.has('yargs')).toBe(true);
+    expect(heavyIn(packages)).toEqual([]);
+  });
+
+  it('capture --read FILE --out x.jsonl: none of them', async () => {
+    const { code, packages } = await packagesOf(['capture', '--read', PCAP, '--out', join(dir, 'x.jsonl')]);
+    expect(code).toBe(0);
+    expect(heavyIn(packages)).toEqual([]);
+  });
+
+  it('replay FILE --target URL without --staging: neither zod nor yaml (nor any other of them)', async () => {
+    const { code, packages } = await packagesOf(['replay', PCAP, '--target', target, '--speed', '0', '--no-compare']);
+    expect(code).toBe(0);
+    expect(packages.has('yargs')).toBe(true);
+    expect(heavyIn(packages)).toEqual([]);
+  });
+});
