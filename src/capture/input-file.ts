@@ -7,7 +7,7 @@ import { fileChunks, READ_CHUNK } from './pcap/file-chunks.js';
 import { readPackets, type ReaderState } from './pcap/reader.js';
 import { startReaderThread, type ReaderThread } from './thread/reader-thread.js';
 import { replayBatches } from './thread/replay.js';
-import { newCaptureStats, type CaptureStats, type TcpStreamSink } from './tcp/stream-sink.js';
+import { newCaptureStats, type CaptureStats } from './tcp/stream-sink.js';
 
 export interface PcapInputOptions {
   onWarning?: ((message: string) => void) | undefined;
@@ -50,14 +50,14 @@ export function exchangeBatchesFromPcapFile(path: string, opts: PcapFileOptions 
     const reader = typeof thread === 'object' ? thread : startReaderThread(path, { ports: opts.ports, limits: opts.limits });
     return replayBatches(reader, { http: httpOptionsOf(opts, path), onWarning: opts.onWarning, reader: opts.reader });
   }
-  return exchangesOf(keyedBatchesFromPcapFile(path, rest));
+  return batchesFromPcapFile(path, rest);
 }
 
-/** keyedBatchesFromPcapStream on a file, or stdin for "-". */
-export function keyedBatchesFromPcapFile(path: string, opts: PcapInputOptions & { shard?: Shard } = {}): AsyncGenerator<KeyedBatch> {
+/** exchangeBatchesFromPcapStream on a file, or stdin for "-". */
+function batchesFromPcapFile(path: string, opts: PcapInputOptions): AsyncGenerator<Exchange[]> {
   const input = path === '-' ? process.stdin : isFile(path) ? fileChunks(path, READ_CHUNK) : createReadStream(path, { highWaterMark: READ_CHUNK });
   const name = path === '-' ? 'stdin' : path;
-  return keyedBatchesFromPcapStream(input, name, { source: { capture: name, kind: 'pcap' }, ...opts });
+  return exchangeBatchesFromPcapStream(input, name, { source: { capture: name, kind: 'pcap' }, ...opts });
 }
 
 /** The exchanges in a pcap/pcapng byte stream (a file, stdin, tcpdump's stdout). */
@@ -65,65 +65,27 @@ export function exchangesFromPcapStream(input: Readable, name: string, opts: Pca
   return flatten(exchangeBatchesFromPcapStream(input, name, opts));
 }
 
-/** exchangesFromPcapStream in batches: never an empty one. */
-export function exchangeBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
-  return exchangesOf(keyedBatchesFromPcapStream(input, name, opts));
-}
-
-async function* exchangesOf(batches: AsyncIterable<KeyedBatch>): AsyncGenerator<Exchange[]> {
-  for await (const batch of batches) yield batch.exchanges;
-}
-
-/** Which flows a reader parses as HTTP: the n-th flow of the capture when n % count === index. */
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-/** Exchanges with the pipeline's emitKey at which each was emitted; every later one has a key above `watermark`. */
-export interface KeyedBatch {
-  exchanges: Exchange[];
-  keys: number[];
-  watermark: number;
-}
-
-/** A flow another shard parses: reassembled here too (flow numbering and limits stay those of one reader), never parsed. */
-const IGNORED: TcpStreamSink = { data() {}, gap() {}, end() {} };
-
-/**
- * The batches with emit keys, for the flows of `shard` (all by default). Every shard of a capture runs the
- * same reassembly, so merging the shards' exchanges by key gives exactly the single-reader order.
- */
-export async function* keyedBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions & { shard?: Shard } = {}): AsyncGenerator<KeyedBatch> {
+/** exchangesFromPcapStream in batches (one per chunk read): never an empty one. */
+export async function* exchangeBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
   const httpOpts = httpOptionsOf(opts);
-  const stats = httpOpts.stats;
-  const shard = opts.shard ?? { index: 0, count: 1 };
-  let batch: KeyedBatch = { exchanges: [], keys: [], watermark: 0 };
-  const emit = (ex: Exchange): void => {
-    batch.exchanges.push(ex);
-    batch.keys.push(pipeline.emitKey);
-  };
+  let batch: Exchange[] = [];
+  const emit = (ex: Exchange): void => void batch.push(ex);
   const pipeline = new CapturePipeline({
-    stats,
+    stats: httpOpts.stats,
     ...(opts.ports ? { ports: opts.ports } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
-    sinkFactory: (flow) => (Number(flow.id) % shard.count === shard.index ? createHttpSink(flow, httpOpts, emit) : IGNORED),
+    sinkFactory: (flow) => createHttpSink(flow, httpOpts, emit),
     onWarning: opts.onWarning && ((m: string) => opts.onWarning!(`${name}: ${m}`)),
   });
-  const take = (): KeyedBatch => {
-    const out = batch;
-    out.watermark = pipeline.emitKey;
-    batch = { exchanges: [], keys: [], watermark: 0 };
-    return out;
-  };
   const readerOpts = { onWarning: opts.onWarning, state: opts.reader ?? { bytesRead: 0 } };
   for await (const _ of readPackets(input, name, pipeline.onPacket, readerOpts)) {
-    if (batch.exchanges.length > 0 || shard.count > 1) yield take();
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
   }
   pipeline.finish();
-  const last = take();
-  last.watermark = Infinity;
-  if (last.exchanges.length > 0 || shard.count > 1) yield last;
+  if (batch.length > 0) yield batch;
 }
 
 /** The HTTP layer's options; `path` gives the default source (a file read). */
