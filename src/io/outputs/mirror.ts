@@ -1,6 +1,9 @@
 import type { Exchange, Header } from '../../exchange.js';
 import { bodyBytes } from '../../body.js';
 import { DropQueue } from '../../capture/proxy/drop-queue.js';
+import { rateCap } from '../../stages/rate-cap.js';
+import { sampleStage } from '../../stages/sample.js';
+import type { Stage } from '../../stages/stage.js';
 import type { Sink, SinkLog, SinkStats } from '../sink.js';
 
 /** A request as the engine schedules it (replay's `ScheduledRequest`, the fields the mirror sets). */
@@ -70,7 +73,7 @@ const SEGMENT_MS = 5 * 60_000;
 
 /**
  * Live mirroring through the replay engine (injected). A Sink that takes exchanges before redaction
- * (`takesOriginal`): it sends them to a shadow, in memory, never writes them. `offer` never waits: sampling, a token-bucket rate cap and a
+ * (`takesOriginal`): it sends them to a shadow, in memory, never writes them. `write` never waits: sampling, a token-bucket rate cap and a
  * bounded queue decide at once, and anything refused is counted, so a slow or dead shadow cannot reach
  * back into capture or production. Counts add up: offered = sampledOut + rateLimited + queueDropped +
  * engineDropped + abandoned + mirrored (+ in flight while running).
@@ -79,8 +82,9 @@ export class MirrorSink implements Sink {
   readonly name = 'mirror';
   readonly takesOriginal = true as const;
   private queue: DropQueue<Exchange>;
-  private tokens: number;
-  private lastRefill = performance.now();
+  /** The pump's own sample and rate-cap stages, applied here to what the mirror is offered only. */
+  private readonly sample: Stage;
+  private readonly cap: Stage | undefined;
   private abort = new AbortController();
   private loop: Promise<void>;
   readonly counts: MirrorStats = { offered: 0, sampledOut: 0, rateLimited: 0, queueDropped: 0, mirrored: 0, errors: 0, engineDropped: 0, abandoned: 0 };
@@ -88,26 +92,22 @@ export class MirrorSink implements Sink {
 
   constructor(private readonly o: MirrorOptions) {
     this.queue = new DropQueue(o.queue);
-    this.tokens = o.maxRate ?? 0;
+    this.sample = sampleStage(o.samplePercent);
+    this.cap = o.maxRate !== undefined ? rateCap(o.maxRate) : undefined;
     this.loop = this.run();
   }
 
-  offer(ex: Exchange): void {
-    this.counts.offered++;
-    if (this.o.samplePercent < 100 && Math.random() * 100 >= this.o.samplePercent) {
-      this.counts.sampledOut++;
-      return;
-    }
-    if (this.o.maxRate !== undefined && !this.takeToken(this.o.maxRate)) {
-      this.counts.rateLimited++;
-      return;
-    }
-    if (!this.queue.offer(ex)) this.counts.queueDropped++;
-  }
-
-  /** Never waits: sampling, the rate cap and the queue decide at once (see offer). */
+  /** Never waits: sampling, the rate cap and the queue decide at once. */
   write(batch: readonly Exchange[]): Promise<void> {
-    for (const ex of batch) this.offer(ex);
+    this.counts.offered += batch.length;
+    let kept = this.sample.apply(batch as Exchange[]);
+    this.counts.sampledOut += batch.length - kept.length;
+    if (this.cap) {
+      const before = kept.length;
+      kept = this.cap.apply(kept);
+      this.counts.rateLimited += before - kept.length;
+    }
+    for (const ex of kept) if (!this.queue.offer(ex)) this.counts.queueDropped++;
     return Promise.resolve();
   }
 
@@ -117,16 +117,6 @@ export class MirrorSink implements Sink {
 
   stats(): MirrorStats & SinkStats {
     return { ...this.counts, written: this.counts.offered };
-  }
-
-  private takeToken(rate: number): boolean {
-    const now = performance.now();
-    // Bucket depth of one second's worth (at least 1): bursts up to the rate, the average capped at it.
-    this.tokens = Math.min(Math.max(rate, 1), this.tokens + ((now - this.lastRefill) / 1000) * rate);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens--;
-    return true;
   }
 
   private async *segment(untilMs: number): AsyncGenerator<MirrorRequest> {
