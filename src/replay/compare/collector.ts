@@ -95,12 +95,7 @@ export class ComparisonCollector implements ResponseSink {
     this.pending.clear();
     return {
       mode: this.mode,
-      targets: this.tallies.map((t) => {
-        const fields = t.fields(noiseMode);
-        if (!noiseMode) for (const f of fields) delete f.noiseCount;
-        const notCompared = t.notComparedReport();
-        return { target: t.target, url: t.url, compared: t.compared, differing: t.differing, regressions: noiseMode ? t.regressions : t.differing, fields, ...(notCompared ? { notCompared } : {}) };
-      }),
+      targets: this.tallies.map((t) => t.report(noiseMode)),
     };
   }
 

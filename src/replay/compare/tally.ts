@@ -1,4 +1,7 @@
-import type { DifferenceCount, FieldDifference, NotCompared } from '../types.js';
+import type { DifferenceCount, DifferenceReport, FieldDifference, NotCompared } from '../types.js';
+
+/** One target's part of a difference report. */
+export type TargetDifferences = DifferenceReport['targets'][number];
 
 const EXAMPLES = 3;
 /** Distinct endpoint×field keys kept per target; beyond, one "other" row (arrays can fan out paths). */
@@ -33,6 +36,31 @@ export class DifferenceTally {
       if (row.examples.length < EXAMPLES) row.examples.push({ id, expected: d.expected, actual: d.actual });
     }
     for (const d of noise ?? []) this.row(endpoint, d.field).noiseCount! += 1;
+  }
+
+  /**
+   * Another tally's report of the same target (a worker's share of a spread run): each request was
+   * compared by exactly one of them, so counts add; rows join on endpoint × field with their examples.
+   */
+  absorb(part: TargetDifferences): void {
+    this.compared += part.compared;
+    this.differing += part.differing;
+    this.regressions += part.regressions;
+    for (const f of part.fields) {
+      const row = this.row(f.endpoint, f.field);
+      row.count += f.count;
+      row.noiseCount! += f.noiseCount ?? 0;
+      row.examples.push(...f.examples.slice(0, EXAMPLES - row.examples.length));
+    }
+    for (const r of part.notCompared?.reasons ?? []) this.notCompared(r.reason, r.count);
+  }
+
+  /** This target's part of the report; in noise mode a field's noise is decided from the counts here. */
+  report(noiseMode: boolean): TargetDifferences {
+    const fields = this.fields(noiseMode);
+    if (!noiseMode) for (const f of fields) delete f.noiseCount;
+    const notCompared = this.notComparedReport();
+    return { target: this.target, url: this.url, compared: this.compared, differing: this.differing, regressions: noiseMode ? this.regressions : this.differing, fields, ...(notCompared ? { notCompared } : {}) };
   }
 
   /** One request that could not be compared, and why. */
