@@ -54,8 +54,8 @@ export interface PipelineOptions {
  * at that packet; RST or idleness at the next once-a-second sweep of packet time; the end of the input.
  * Flows that end at one moment (a sweep, the end of input, eviction of the oldest) end in the order they
  * started (first packet seen): `byStart`, an insertion-ordered Set by that definition, never the flow
- * table's order. The reader thread (--threads 2) reassembles with this same pipeline and the main thread replays its
- * sink calls in order, so its output order is this one.
+ * table's order. The reader thread (--threads 2) reassembles with this same pipeline and the main
+ * thread replays its sink calls in order, so its output order is this one.
  * Held by test/capture/flow-order.test.ts.
  */
 export class CapturePipeline {
@@ -74,10 +74,6 @@ export class CapturePipeline {
   private nextSweepUs = 0;
   private open = 0;
   private readonly unknownLinkTypes = new Set<number>();
-  /**
-   * Grows before every step that can make a flow's sink emit, so what is emitted at one value comes from
-   * one flow: readers that split flows across threads merge their output by it into single-thread order.
-   */
   /** Set by flowOf(): whether the current packet travels client→server. */
   private fromClient = false;
 
@@ -192,7 +188,7 @@ export class CapturePipeline {
 
   private retire(flow: Flow, reason: EndReason, tsUs: number): void {
     if (!flow.ended) {
-        flow.end(reason, tsUs);
+      flow.end(reason, tsUs);
       this.open--;
     }
     this.flows.delete(flow);
@@ -215,14 +211,14 @@ export class CapturePipeline {
     for (const f of this.byStart) {
       const idle = now - f.lastTsUs;
       if (!f.ended && f.holding) {
-            if (f.settle(now)) {
+        if (f.settle(now)) {
           f.end('fin', now);
           this.open--;
           continue;
         }
       }
       if (!f.ended && f.resetAtUs !== undefined) {
-            f.end('rst', now);
+        f.end('rst', now);
         this.open--;
       } else if (f.ended ? idle > this.limits.lingerUs : idle > this.limits.idleUs) this.retire(f, 'idle', now);
     }
