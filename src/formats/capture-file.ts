@@ -9,7 +9,7 @@ import { FlushTimer } from './line-batcher.js';
 import { BATCH_BYTES, LineBytes } from './line-bytes.js';
 import { fromHarEntry, EntryError } from './har-import.js';
 import { openMaybeGzip, readLineBatches } from './lines.js';
-import { privateWriteStream } from './private-file.js';
+import { privateWriteStream, writtenSoFar } from './private-file.js';
 import { redactionRecord, REDACT_ALL, type RedactionRecord, type RedactPolicy } from '../stages/redact/index.js';
 
 /**
@@ -209,9 +209,10 @@ export class CaptureWriter {
   async sync(): Promise<void> {
     await this.flush();
     const out = this.out;
-    if (out !== this.file && 'flush' in out && typeof out.flush === 'function') await new Promise<void>((r) => (out as Gzip).flush(() => r()));
-    // Writes complete in order: the callback of an empty one comes after every earlier write's.
-    await new Promise<void>((r) => (this.file ?? out).write(Buffer.alloc(0), () => r()));
+    // A sync flush hands out what gzip holds without resetting its dictionary (a full flush would, at
+    // every acknowledged batch, and the file would compress worse).
+    if (out !== this.file && 'flush' in out && typeof out.flush === 'function') await new Promise<void>((r) => (out as Gzip).flush(constants.Z_SYNC_FLUSH, () => r()));
+    await writtenSoFar(this.file ?? out).catch(() => undefined);
     if (this.failure) throw this.failure;
   }
 

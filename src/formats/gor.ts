@@ -8,7 +8,7 @@ import { GOR_SEPARATOR, readGorRecords, type GorRecord } from './gor-records.js'
 import { MessageParser, type ParsedMessage } from '../http1/parser.js';
 import { toRequestPart, toResponsePart } from '../http1/to-exchange.js';
 import { serializeRequest, serializeResponse } from '../http1/serialize.js';
-import { privateWriteStream } from './private-file.js';
+import { privateWriteStream, writtenSoFar } from './private-file.js';
 
 /**
  * GoReplay `.gor` files: records "<type> <id> <ts-ns> <latency-ns>\n<raw HTTP>\n🐵🙈🙉\n", type 1 a
@@ -173,8 +173,7 @@ export class GorWriter {
    * that acknowledges its source (a stream group) waits for this first, as for a capture file.
    */
   sync(): Promise<void> {
-    // Writes complete in order: the callback of an empty one comes after every earlier write's.
-    return new Promise((resolve, reject) => this.out.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+    return writtenSoFar(this.out);
   }
 
   async close(): Promise<void> {

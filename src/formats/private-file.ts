@@ -1,4 +1,5 @@
 import { createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { open } from 'node:fs/promises';
 
 /*
@@ -23,4 +24,12 @@ export async function writePrivateFile(path: string, data: string): Promise<void
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Resolves once everything written to `out` so far has been handed on (to the OS, for a file stream):
+ * writes complete in order, so the callback of an empty one comes after every earlier write's.
+ */
+export function writtenSoFar(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => out.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
 }
