@@ -50,8 +50,7 @@ export function setProcessKey(value: string | undefined): void {
 
 /** The configured key (refused with exit 2 when guessable), else one random key for this process. */
 export function processRedactKey(): RedactKey {
-  if (configured !== undefined) return { bytes: checkKey(Buffer.from(configured, 'utf8'), 'SHADOWTAP_REDACT_KEY'), source: 'SHADOWTAP_REDACT_KEY' };
-  processKey ??= { bytes: randomBytes(32), source: 'random' };
+  processKey ??= configured !== undefined ? { bytes: checkKey(Buffer.from(configured, 'utf8'), 'SHADOWTAP_REDACT_KEY'), source: 'SHADOWTAP_REDACT_KEY' } : { bytes: randomBytes(32), source: 'random' };
   return processKey;
 }
 
