@@ -48,7 +48,7 @@ describe('rotating capture files', () => {
     const dir = join(root, 'age');
     const { s } = sink(dir, { rotateEveryMs: 300 });
     for (let i = 0; i < 3; i++) {
-      s.offer(sampleExchange(i));
+      void s.write([sampleExchange(i)]);
       await until(() => s.counts.filesFinished === i + 1, 3000, 20);
     }
     await s.close();
@@ -66,7 +66,7 @@ describe('rotating capture files', () => {
     const dir = join(root, 'cap');
     const { s, logs } = sink(dir, { maxFileBytes: 4000, maxTotalBytes: 9000, gzip: false });
     for (let i = 0; i < 60; i++) {
-      s.offer(sampleExchange(i));
+      void s.write([sampleExchange(i)]);
       if (i % 5 === 4) await until(() => s.counts.written === i + 1, 3000, 5);
     }
     await s.close();

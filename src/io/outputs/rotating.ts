@@ -82,15 +82,10 @@ export class RotatingFileSink implements Sink {
     this.loop = this.run();
   }
 
-  offer(ex: Exchange): boolean {
-    const ok = this.queue.offer(ex);
-    this.counts.dropped = this.queue.dropped;
-    return ok;
-  }
-
   /** Never waits: what the queue cannot take is dropped and counted (a full disk costs data, not the source). */
   write(batch: readonly Exchange[]): Promise<void> {
-    for (const ex of batch) this.offer(ex);
+    for (const ex of batch) this.queue.offer(ex);
+    this.counts.dropped = this.queue.dropped;
     return Promise.resolve();
   }
 
