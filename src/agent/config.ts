@@ -5,6 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { durationInMs, rate, size } from '../units/schema.js';
 import { isLoopback } from './loopback.js';
+import { DEFAULT_ROTATION as D } from '../io/outputs/rotating.js';
 
 /** 1048576, "1MiB", "500MB" → bytes (the one unit grammar, src/units). */
 const bytes = size({ min: 1 });
@@ -32,13 +33,13 @@ export const agentConfigSchema = z.strictObject({
   files: z
     .strictObject({
       dir: z.string().min(1),
-      prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('capture'),
-      maxFileBytes: bytes.default(100 * 1024 ** 2),
-      rotateEvery: duration.default(3_600_000),
-      gzip: z.boolean().default(true),
-      maxTotalBytes: bytes.default(10 * 1024 ** 3),
-      queue: z.number().int().positive().default(50_000),
-      retry: duration.default(5000),
+      prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default(D.prefix),
+      maxFileBytes: bytes.default(D.maxFileBytes),
+      rotateEvery: duration.default(D.rotateEveryMs),
+      gzip: z.boolean().default(D.gzip),
+      maxTotalBytes: bytes.default(D.maxTotalBytes),
+      queue: z.number().int().positive().default(D.queueCapacity),
+      retry: duration.default(D.retryMs),
     })
     .optional(),
   mirror: z
