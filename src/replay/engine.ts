@@ -42,7 +42,10 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const onDone = (f: Finished): void => void (staged.taken(f, record) || record(f));
   const monitor = new ValidityMonitor(limits);
   const runners = opts.targets.map((t, i) => new TargetRunner(i, t, clock, (sink?.wantsBodies || opts.stage?.wantsBodies) ?? false, onDone));
-  const staged = new StagedSubmit(opts.stage, runners, stats, clock, (i, req) => sink?.skipped?.(req, i, emit));
+  const staged = new StagedSubmit(opts.stage, runners, stats, clock, (i, req) => {
+    sink?.skipped?.(req, i, emit);
+    opts.onSkipped?.(req.id, i);
+  });
   await Promise.all([...runners.map((r) => r.prepare()), opts.stage?.start()]);
   let scheduled = 0;
   let lastIntendedUs = 0;

@@ -19,7 +19,6 @@ import { printSummary } from './summary-text.js';
 import { judgeReplay } from './verdict.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { addStaging, stagingOf } from './staging/from-args.js';
-import { reportingSkips } from './staging/skip-ack.js';
 
 /** An input the caller opened (a Redis stream): read once, and told each exchange that was handled. */
 export interface OpenedInput {
@@ -99,7 +98,8 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
       drainMs: a.drain,
       stage,
       // With a stream group, a target the stage skipped counts as handled there (the entry is acknowledged).
-      ...(answered ? { responses: reportingSkips(collector, answered) } : collector ? { responses: collector } : {}),
+      ...(collector ? { responses: collector } : {}),
+      ...(answered ? { onSkipped: answered } : {}),
       ...(results || answered ? { onResult: (r) => (results?.write(r), answered?.(r.id)) } : {}),
       ...(onProgress ? { onProgress } : {}),
     });

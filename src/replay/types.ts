@@ -178,6 +178,8 @@ export interface RunOptions {
   schedule: AsyncIterable<ScheduledRequest | ScheduledRequest[]> | Iterable<ScheduledRequest>;
   targets: TargetOptions[];
   onResult?: (r: RequestResult) => void;
+  /** A request the request stage skipped for a target (decided, so handled there, as a result is). */
+  onSkipped?: (id: string, target: number) => void;
   signal?: AbortSignal;
   /** Send the first requests to a throwaway loopback server before the clock starts (JIT, parsers); default true. */
   warmUp?: boolean;
