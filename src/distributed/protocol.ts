@@ -109,11 +109,22 @@ export function decodeTotals(w: WireTotals): StatsTotals {
   };
 }
 
-/** JSON with ±Infinity and NaN kept (`--loop forever` is Infinity; a never-answering target's first-done time too). */
-export const encodeJson = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? { $num: String(x) } : x));
+/**
+ * JSON with ±Infinity and NaN kept (`--loop forever` is Infinity; a never-answering target's first-done
+ * time too), and bytes (request bodies) as base64 rather than JSON's object of numbered bytes. The
+ * replacer reads the holder's own value, since a Buffer's toJSON has already run on `x`.
+ */
+export const encodeJson = (v: unknown): string =>
+  JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
+    const raw = this[k];
+    if (raw instanceof Uint8Array) return { $b64: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+    return typeof x === 'number' && !Number.isFinite(x) ? { $num: String(x) } : x;
+  });
+
+const tagged = (x: unknown, tag: string): x is Record<string, string> => x !== null && typeof x === 'object' && tag in x && Object.keys(x).length === 1;
 
 export const decodeJson = <T>(s: string): T =>
-  JSON.parse(s, (_k, x: unknown) => (x !== null && typeof x === 'object' && '$num' in x && Object.keys(x).length === 1 ? Number((x as { $num: string }).$num) : x)) as T;
+  JSON.parse(s, (_k, x: unknown) => (tagged(x, '$num') ? Number(x.$num) : tagged(x, '$b64') ? Buffer.from(x.$b64!, 'base64') : x)) as T;
 
 /** This process's clock in µs since the epoch, at µs resolution (the monotonic clock plus its origin). */
 export const epochUs = (): number => (performance.timeOrigin + performance.now()) * 1000;

@@ -46,3 +46,15 @@ describe('merged results equal one process fed every sample', () => {
     );
   });
 });
+
+describe('the wire JSON', () => {
+  it('keeps ±Infinity, NaN and bytes (a Buffer or a Uint8Array, as base64) through encodeJson/decodeJson', () => {
+    const v = { loop: Infinity, low: -Infinity, nan: NaN, body: new Uint8Array([0, 1, 250]), nested: [{ body: Buffer.from('hé\n') }] };
+    const s = encodeJson(v);
+    expect(s).not.toContain('"0":');
+    const d = decodeJson<typeof v>(s);
+    expect([d.loop, d.low, Number.isNaN(d.nan)]).toEqual([Infinity, -Infinity, true]);
+    expect([...d.body]).toEqual([0, 1, 250]);
+    expect(Buffer.from(d.nested[0]!.body).toString()).toBe('hé\n');
+  });
+});

@@ -1,18 +1,19 @@
 import type { Task } from '../../distributed/share.js';
+import { decodeJson } from '../../distributed/protocol.js';
 import { measureClosed } from '../measure/closed-phase.js';
 import { openRunOptions } from '../measure/open-phase.js';
 import { Outcomes } from '../measure/outcomes.js';
 import { encodeOutcomes } from '../measure/outcomes-wire.js';
 import { phaseKind } from '../phases/index.js';
 import type { PhaseSpec } from '../spec.js';
-import { decodePhaseJob } from './phase-job.js';
+import type { PhaseJob } from './phase-job.js';
 
 /**
  * A worker's share of a scenario phase: the same measuring code a single process runs (the engine for
  * an open phase, autocannon for a closed one), from the common start, its outcomes sent with `done`.
  */
 export const phaseTask: Task = async (args, share) => {
-  const { phase, target, settings } = decodePhaseJob(args);
+  const { phase, target, settings } = decodeJson<PhaseJob>(args);
   const spread = phaseKind<PhaseSpec>(phase).spread;
   const outcomes = new Outcomes(settings.intervalMs);
   if ('load' in spread) {

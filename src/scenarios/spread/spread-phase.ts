@@ -1,4 +1,5 @@
 import { coordinate } from '../../distributed/coordinator.js';
+import { encodeJson } from '../../distributed/protocol.js';
 import { coordinatorSide } from '../../distributed/transport.js';
 import { DEFAULT_LIMITS } from '../../replay/validity.js';
 import { closedSummary } from '../measure/closed-phase.js';
@@ -8,7 +9,7 @@ import { absorbOutcomes, type WireOutcomes } from '../measure/outcomes-wire.js';
 import { phaseReport, type MeasuredPhase } from '../measure/phase-report.js';
 import type { PhaseKind } from '../phases/kind.js';
 import type { PhaseSpec } from '../spec.js';
-import { encodePhaseJob, PHASE_TASK } from './phase-job.js';
+import { PHASE_TASK, type PhaseJob } from './phase-job.js';
 
 /** Where a phase's workers are (`run --coordinator redis://…`; else forked here) and how long they may take. */
 export interface SpreadOptions {
@@ -38,7 +39,7 @@ export async function runSpreadPhase<S extends PhaseSpec>(kind: PhaseKind<S>, p:
     transport: await coordinatorSide(o.coordinator),
     count: p.workers!,
     task: PHASE_TASK,
-    args: encodePhaseJob({ phase: p, target: t, settings: { name: ctx.scenario.name, intervalMs: ctx.scenario.intervalMs, validity: ctx.scenario.validity } }),
+    args: encodeJson({ phase: p, target: t, settings: { name: ctx.scenario.name, intervalMs: ctx.scenario.intervalMs, validity: ctx.scenario.validity } } satisfies PhaseJob),
     split: 'split' in kind.spread ? kind.spread.split : 'stripe',
     barrierMs: o.barrierMs ?? BARRIER_MS,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
