@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { ReplayArgs } from '../replay/replay-args.js';
 import type { RequestResult } from '../replay/types.js';
-import { ComparisonCollector } from '../replay/compare/collector.js';
 import { decodeJson, epochUs } from './protocol.js';
 import { Share, type Task } from './share.js';
 import type { WorkerSide } from './transport.js';
@@ -12,10 +11,9 @@ export const HEARTBEAT_MS = 250;
 export const replayTask: Task = async (args, share) => {
   const { runReplay } = await import('../replay/replay-run.js');
   const a = decodeJson<ReplayArgs & { sendResults?: boolean }>(args);
-  await runReplay(a, undefined, (opts) => {
+  await runReplay(a, undefined, (opts, compared) => {
     const onResult = a.sendResults ? (r: RequestResult): void => (opts.onResult?.(r), share.result(r)) : opts.onResult;
-    // Its comparison (the run's response sink) is reported once the share is done, for the coordinator to merge.
-    const compared = opts.responses instanceof ComparisonCollector ? opts.responses : undefined;
+    // Its comparison is reported once the share is done, for the coordinator to merge.
     return share.load({ ...opts, ...(onResult ? { onResult } : {}) }, () => (compared ? { differences: compared.report() } : {}));
   });
 };

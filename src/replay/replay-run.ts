@@ -41,7 +41,13 @@ export type ReplayReporter = (a: ReplayArgs, summary: ReplaySummary, noise: bool
  * spread over workers (src/distributed/). Targets are URLs: the caller expands `elbv2://` ones first
  * (src/aws/resolve.ts), so that every worker of a spread run gets the same list.
  */
-export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: RunOptions) => Promise<RunSummary> = runLoad, report?: ReplayReporter): Promise<number> {
+/**
+ * The load step: `runLoad` itself, or a spread run (workers) that is given the run's comparison to feed
+ * and may return the merged differences of its workers instead.
+ */
+export type LoadStep = (o: RunOptions, compared?: ComparisonCollector) => Promise<RunSummary & Pick<ReplaySummary, 'differences'>>;
+
+export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadStep = runLoad, report?: ReplayReporter): Promise<number> {
   const { targets, noise } = targetsOf(a);
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const readStats = a.captures.map(() => newStats());
@@ -97,12 +103,12 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
       validity,
       drainMs: a.drain,
       stage,
-      // With a stream group, a target the stage skipped counts as handled there (the entry is acknowledged).
       ...(collector ? { responses: collector } : {}),
+      // With a stream group, a target the stage skipped counts as handled there (the entry is acknowledged).
       ...(answered ? { onSkipped: answered } : {}),
       ...(results || answered ? { onResult: (r) => (results?.write(r), answered?.(r.id)) } : {}),
       ...(onProgress ? { onProgress } : {}),
-    });
+    }, collector);
   } finally {
     process.off('SIGINT', stop);
     progress?.end();
@@ -111,7 +117,7 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: (o: Ru
   const invalid = input ? input.invalid : readStats.reduce((n, s) => n + s.invalid, 0);
   const exchanges = input ? input.exchanges : readStats.reduce((n, s) => n + s.exchanges, 0);
   // Spread over workers, each compared its share and the load step merged them.
-  const differences = 'differences' in run ? (run as ReplaySummary).differences : collector?.report();
+  const differences = run.differences ?? collector?.report();
   const measured = { ...run, ...(differences ? { differences } : {}) };
   const verdict = judgeReplay(measured, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
   const summary: ReplaySummary = { ...measured, input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };
