@@ -3,11 +3,13 @@ import type { Exchange } from '../exchange.js';
 import type { AgentConfig } from './config.js';
 import type { RecordingProxyStats } from '../capture/input-proxy.js';
 import { newCaptureStats, type CaptureStats } from '../capture/tcp/stream-sink.js';
+import type { SinkLog } from '../io/sink.js';
 
 /** tcpdump's packet-buffer timeout plus a margin: what an abrupt exit can lose. */
 const LOST_BLOCK_MS = 1200;
 
-export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+/** The agent's log: the same shape as a sink's, so its sinks log through it. */
+export type Log = SinkLog;
 
 export interface Gap {
   from: string;

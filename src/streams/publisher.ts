@@ -53,7 +53,7 @@ export class StreamPublisher {
   static async open(url: StreamUrl, waitMs = 2000): Promise<StreamPublisher> {
     const p = new StreamPublisher(url, url.options.maxlen ?? DEFAULT_MAXLEN, url.options.queue ?? DEFAULT_QUEUE);
     // Checked when Redis answers at start; one that is down then is checked by no one (its MOVED replies count as refused).
-    if (!(await connectWithin(p.client, waitMs))) {
+    if ((await connectWithin(p.client, waitMs)) === undefined) {
       await refuseCluster(p.client, url.shown).catch((err: unknown) => {
         p.client.destroy();
         throw err;
