@@ -21,9 +21,10 @@ function headerLine(text: string, from: number, to: number, into: Header[], summ
   if (isWs(text.charCodeAt(from))) {
     if (!seen) return false;
     if (!lastKept) return true;
+    // A new Header in place of the last: a parsed one may be shared by later messages (head-memo.ts).
     const prev = into[into.length - 1]!;
     const more = text.slice(from, to).trim();
-    prev.value = prev.value === '' ? more : `${prev.value} ${more}`;
+    into[into.length - 1] = { name: prev.name, value: prev.value === '' ? more : `${prev.value} ${more}` };
     return true;
   }
   const colon = text.indexOf(':', from);

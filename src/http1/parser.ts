@@ -1,6 +1,7 @@
 import { BodyReader } from './body-reader.js';
 import { requestFraming, responseFraming, type Framing } from './framing.js';
-import { decodeHeaderBytes, findHeadEnd, parseHead, parseHeadText, type Head, type Kind } from './head.js';
+import { decodeHeaderBytes, findHeadEnd, parseHeadText, type Head, type Kind } from './head.js';
+import { HeadMemo } from './head-memo.js';
 import { findStartLine, mayBeStartLine } from './resync.js';
 import { looksLikeRequestLine, parseMalformedRequest } from './malformed.js';
 
@@ -59,6 +60,7 @@ export class MessageParser {
   private splitTs = 0;
   private ts = 0;
   private readonly maxHead: number;
+  private readonly memo: HeadMemo;
   /** At a message boundary (the stream's start, or right after a message): a malformed request line can be trusted. */
   private synced = true;
 
@@ -68,6 +70,7 @@ export class MessageParser {
     private readonly hooks: ParserHooks,
   ) {
     this.maxHead = opts.maxHeadBytes ?? 64 * 1024;
+    this.memo = new HeadMemo(kind, opts.summary === true);
   }
 
   push(chunk: Buffer, ts: number): void {
@@ -155,7 +158,7 @@ export class MessageParser {
       this.skipped(lf + 1 - pos); // a head this large is not one we can trust
       return lf + 1;
     }
-    const head = parseHead(this.kind, buf, pos, end, this.opts.summary);
+    const head = this.memo.parse(buf, pos, end);
     if (!head) {
       const next = this.malformed(buf, pos, lf, ts);
       if (next !== undefined) return next;
