@@ -1,6 +1,6 @@
 import type { Body, Header } from '../exchange.js';
 import { makeBody } from '../body.js';
-import { decodeHeaderBytes, parseHeaderLines } from './head.js';
+import { decodeHeaderBytes, parseHeaderLines, type LatinSlicer } from './head.js';
 
 const LF = 10;
 const CR = 13;
@@ -9,7 +9,8 @@ const CHUNK_SIZE = /^[0-9a-fA-F]{1,13}$/;
 
 /**
  * Collects a body as views of the incoming buffers (copied once, at the end), keeping at most
- * `max` bytes; `size` counts every byte, including those lost in a gap.
+ * `max` bytes; `size` counts every byte, including those lost in a gap. A body within one push (most
+ * are) is held as offsets into the bytes fed, and decoded from them: no view, no copy.
  */
 class BodyCollector {
   private parts: Buffer[] = [];
@@ -18,19 +19,38 @@ class BodyCollector {
   private kept = 0;
   private holed = false;
   size = 0;
+  /** The first kept bytes, at[from..to), while they are all there is (no view made yet). */
+  private at: Buffer | undefined = undefined;
+  private from = 0;
+  private to = 0;
   constructor(private readonly max: number) {}
 
-  /** Adds buf[from..to): a view is made only when some of it is kept. */
+  /** Adds buf[from..to): a view is made only when some of it is kept, and the body spans pushes. */
   add(buf: Buffer, from: number, to: number): void {
     this.size += to - from;
     if (this.holed || this.kept >= this.max) return;
     const take = Math.min(to - from, this.max - this.kept);
-    this.parts.push(buf.subarray(from, from + take));
     this.kept += take;
+    if (this.kept === take) {
+      this.at = buf;
+      this.from = from;
+      this.to = from + take;
+      return;
+    }
+    this.viewAt();
+    this.parts.push(buf.subarray(from, from + take));
+  }
+
+  /** The offsets held become a view, in parts. */
+  private viewAt(): void {
+    if (this.at === undefined) return;
+    this.parts.push(this.at.subarray(this.from, this.to));
+    this.at = undefined;
   }
 
   /** The message goes on past this push: copy the views it holds (the reader reuses its buffers). */
   detach(): void {
+    this.viewAt();
     for (; this.owned < this.parts.length; this.owned++) this.parts[this.owned] = Buffer.from(this.parts[this.owned]!);
   }
 
@@ -44,10 +64,19 @@ class BodyCollector {
     if (this.parts.length > 0) this.parts = [];
     this.owned = this.kept = this.size = 0;
     this.holed = false;
+    this.at = undefined;
   }
 
   finish(): Body | undefined {
     if (this.size === 0) return undefined;
+    const at = this.at;
+    if (at !== undefined) {
+      this.at = undefined;
+      // makeBody's ASCII case (a Latin-1 copy) on the offsets, checked as head bytes are (headerText).
+      const text = (at as LatinSlicer).latin1Slice(this.from, this.to);
+      if (Buffer.byteLength(text, 'utf8') === text.length) return { text, size: this.size, truncated: this.kept < this.size };
+      return makeBody(at.subarray(this.from, this.to), this.size);
+    }
     const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.kept);
     this.parts = [];
     this.owned = 0;
