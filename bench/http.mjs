@@ -38,8 +38,8 @@ function runShadowtap(w) {
       sink?.end('fin', i);
       sink = createHttpSink({ id: String(i), connection: { clientIp: '127.0.0.1', clientPort: 40000, serverIp: '127.0.0.1', serverPort: 80 } }, { maxBodyBytes: 1 << 20, stats }, () => got++);
     }
-    for (const s of w.req) sink.data('request', s, i);
-    for (const s of w.res) sink.data('response', s, i);
+    for (const s of w.req) sink.data('request', s, 0, s.length, i);
+    for (const s of w.res) sink.data('response', s, 0, s.length, i);
   }
   sink.end('fin', w.n);
   if (got !== w.n) throw new Error(`shadowtap: ${got} exchanges, expected ${w.n}`);

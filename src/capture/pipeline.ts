@@ -108,9 +108,9 @@ export class CapturePipeline {
     }
     const fromClient = this.fromClient;
     if (flags & ACK) (fromClient ? flow.response : flow.request).acked(seg.ack, pkt.tsUs, seg.payLen > 0);
-    const data = seg.payEnd > seg.payStart ? pkt.buf.subarray(seg.payStart, seg.payEnd) : undefined;
     const seq = flags & SYN ? (seg.seq + 1) >>> 0 : seg.seq; // data on a SYN (TCP Fast Open) follows it
-    (fromClient ? flow.request : flow.response).segment(seq, data, seg.payLen, (flags & FIN) !== 0, pkt.tsUs);
+    const payEnd = seg.payEnd > seg.payStart ? seg.payEnd : seg.payStart;
+    (fromClient ? flow.request : flow.response).segment(seq, pkt.buf, seg.payStart, payEnd, seg.payLen, (flags & FIN) !== 0, pkt.tsUs);
     if (flow.bothClosed) {
       flow.end('fin', pkt.tsUs);
       this.open--;

@@ -124,11 +124,11 @@ export class BodyReader {
   /** Set by read(): it stopped at a partial chunk-size or trailer line that needs the next bytes. */
   waiting = false;
 
-  /** Consumes body bytes from buf[pos..]; returns the new position (it stops at the end of the body). */
-  read(buf: Buffer, pos: number): number {
+  /** Consumes body bytes from buf[pos..end); returns the new position (it stops at the end of the body). */
+  read(buf: Buffer, pos: number, end = buf.length): number {
     this.waiting = false;
-    while (pos < buf.length && this.state !== 'done' && this.state !== 'malformed') {
-      const next = this.step(buf, pos);
+    while (pos < end && this.state !== 'done' && this.state !== 'malformed') {
+      const next = this.step(buf, pos, end);
       if (next < 0) {
         this.waiting = true;
         break;
@@ -138,25 +138,26 @@ export class BodyReader {
     return pos;
   }
 
-  private step(buf: Buffer, pos: number): number {
+  private step(buf: Buffer, pos: number, end: number): number {
     switch (this.state) {
       case 'length':
       case 'chunk-data':
       case 'close': {
-        const take = this.state === 'close' ? buf.length - pos : Math.min(this.remaining, buf.length - pos);
+        const take = this.state === 'close' ? end - pos : Math.min(this.remaining, end - pos);
         this.collector.add(buf, pos, pos + take);
         if (this.state !== 'close' && (this.remaining -= take) === 0) this.state = this.state === 'length' ? 'done' : 'chunk-end';
         return pos + take;
       }
       case 'chunk-end': {
-        if (buf[pos] === CR && pos + 1 >= buf.length) return -1;
+        if (buf[pos] === CR && pos + 1 >= end) return -1;
         this.state = 'chunk-size';
         return pos + (buf[pos] === CR && buf[pos + 1] === LF ? 2 : buf[pos] === LF || buf[pos] === CR ? 1 : 0);
       }
       default: {
-        const lf = buf.indexOf(LF, pos);
+        let lf = buf.indexOf(LF, pos);
+        if (lf >= end) lf = -1;
         if (lf < 0) {
-          if (buf.length - pos <= MAX_LINE) return -1;
+          if (end - pos <= MAX_LINE) return -1;
           this.state = 'malformed';
           return pos;
         }

@@ -132,16 +132,17 @@ function startLine(kind: Kind, text: string, end: number): Head | undefined {
 }
 
 /**
- * Where the header section starting at `from` ends (index just past the blank line), or -1.
- * Accepts CRLF and bare LF line endings, as servers and clients in the wild send both.
+ * Where the header section starting at `from` ends (index just past the blank line), or -1 when it
+ * does not end before `end`. Accepts CRLF and bare LF line endings, as servers and clients in the wild
+ * send both.
  */
-export function findHeadEnd(buf: Buffer, from: number): number {
+export function findHeadEnd(buf: Buffer, from: number, end = buf.length): number {
   let lf = buf.indexOf(LF, from);
-  while (lf >= 0) {
+  while (lf >= 0 && lf < end) {
     const next = lf + 1;
-    if (next < buf.length && buf[next] === LF) return next + 1;
-    if (next + 1 < buf.length && buf[next] === CR && buf[next + 1] === LF) return next + 2;
-    if (next >= buf.length || (next + 1 >= buf.length && buf[next] === CR)) return -1;
+    if (next < end && buf[next] === LF) return next + 1;
+    if (next + 1 < end && buf[next] === CR && buf[next + 1] === LF) return next + 2;
+    if (next >= end || (next + 1 >= end && buf[next] === CR)) return -1;
     lf = buf.indexOf(LF, next);
   }
   return -1;

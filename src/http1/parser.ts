@@ -43,6 +43,12 @@ type State = 'start' | 'body' | 'hold' | 'tunnel' | 'done';
 const LF = 10;
 const MAX_LINE = 8 * 1024;
 
+/** The first LF in buf[from..end), or -1. */
+function lfIn(buf: Buffer, from: number, end: number): number {
+  const lf = buf.indexOf(LF, from);
+  return lf < end ? lf : -1;
+}
+
 /** Incremental HTTP/1.x parser for one direction of one connection, fed arbitrary slices. */
 export class MessageParser {
   readonly counts: ByteCounts = { http: 0, nonHttp: 0, tunnel: 0 };
@@ -59,6 +65,8 @@ export class MessageParser {
   private split = 0;
   private splitTs = 0;
   private ts = 0;
+  /** During push(): where the bytes fed end in the buffer being read (it may go on past them). */
+  private end = 0;
   private readonly maxHead: number;
   private readonly memo: HeadMemo;
   /** At a message boundary (the stream's start, or right after a message): a malformed request line can be trusted. */
@@ -74,19 +82,26 @@ export class MessageParser {
   }
 
   push(chunk: Buffer, ts: number): void {
-    if (chunk.length === 0) return;
-    let buf = chunk;
+    this.pushRange(chunk, 0, chunk.length, ts);
+  }
+
+  /** push() of buf[start..end): the bytes need no view of their own. */
+  pushRange(buf: Buffer, start: number, end: number, ts: number): void {
+    if (end <= start) return;
     let split = 0; // bytes before `split` came earlier, at pendingTs
     if (this.pending && this.state !== 'hold') {
       split = this.pending.length;
-      buf = Buffer.concat([this.pending, chunk]);
+      buf = Buffer.concat([this.pending, buf.subarray(start, end)]);
+      start = 0;
+      end = buf.length;
       this.pending = null;
     }
     this.split = split;
     this.splitTs = this.pendingTs;
     this.ts = ts;
-    let pos = 0;
-    while (pos < buf.length) {
+    this.end = end;
+    let pos = start;
+    while (pos < end) {
       const before = pos;
       const state = this.state;
       pos = this.step(buf, pos, ts);
@@ -109,7 +124,7 @@ export class MessageParser {
         return this.startMessage(buf, pos, ts);
       case 'body': {
         const body = this.body!;
-        const next = body.read(buf, pos);
+        const next = body.read(buf, pos, this.end);
         if (next > pos) {
           this.counts.http += next - pos;
           this.msg!.lastUs = ts;
@@ -120,39 +135,40 @@ export class MessageParser {
         return next;
       }
       case 'hold':
-        this.held.push([Buffer.from(buf.subarray(pos)), ts]);
+        this.held.push([Buffer.from(buf.subarray(pos, this.end)), ts]);
         return -1;
       case 'tunnel':
-        this.counts.tunnel += buf.length - pos;
+        this.counts.tunnel += this.end - pos;
         return -1;
       case 'done':
-        this.counts.nonHttp += buf.length - pos;
+        this.counts.nonHttp += this.end - pos;
         return -1;
     }
   }
 
   private startMessage(buf: Buffer, pos: number, ts: number): number {
-    let lf = buf.indexOf(LF, pos);
+    const bufEnd = this.end;
+    let lf = lfIn(buf, pos, bufEnd);
     if (lf < 0 || !mayBeStartLine(this.kind, buf, pos, lf)) {
       const next = lf < 0 ? undefined : this.malformed(buf, pos, lf, ts);
       if (next !== undefined) return next;
-      const found = findStartLine(this.kind, buf, lf < 0 ? pos : pos + 1);
+      const found = findStartLine(this.kind, buf, lf < 0 ? pos : pos + 1, bufEnd);
       if (found < 0) {
         // Keep the unfinished last line (a start line may be arriving), bounded.
-        const keepFrom = Math.max(pos, buf.lastIndexOf(LF) + 1, buf.length - MAX_LINE);
+        const keepFrom = Math.max(pos, buf.lastIndexOf(LF, bufEnd - 1) + 1, bufEnd - MAX_LINE);
         this.skipped(keepFrom - pos);
         return this.stash(buf, keepFrom);
       }
       this.skipped(found - pos);
       pos = found;
-      lf = buf.indexOf(LF, pos);
+      lf = lfIn(buf, pos, bufEnd);
     }
     // A head arriving in many small segments is not rescanned from its start each time.
-    const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanned - 3));
+    const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanned - 3), bufEnd);
     this.headScanned = 0;
     if (end < 0) {
-      if (buf.length - pos <= this.maxHead) {
-        this.headScanned = buf.length - pos;
+      if (bufEnd - pos <= this.maxHead) {
+        this.headScanned = bufEnd - pos;
         return this.stash(buf, pos);
       }
       this.skipped(lf + 1 - pos); // a head this large is not one we can trust
@@ -184,8 +200,8 @@ export class MessageParser {
    */
   private malformed(buf: Buffer, pos: number, lf: number, ts: number): number | undefined {
     if (this.kind !== 'request' || !this.synced || !looksLikeRequestLine(buf, pos, lf)) return undefined;
-    const end = findHeadEnd(buf, lf);
-    if (end < 0) return buf.length - pos <= this.maxHead ? this.stash(buf, pos) : undefined;
+    const end = findHeadEnd(buf, lf, this.end);
+    if (end < 0) return this.end - pos <= this.maxHead ? this.stash(buf, pos) : undefined;
     const head = parseMalformedRequest(buf, pos, end, this.opts.summary === true);
     this.counts.http += end - pos;
     this.begin(head, this.tsAt(pos), ts);
@@ -225,8 +241,8 @@ export class MessageParser {
   }
 
   private stash(buf: Buffer, pos: number): number {
-    if (pos < buf.length) {
-      this.pending = Buffer.from(buf.subarray(pos)); // a copy: buf is only ours during this call
+    if (pos < this.end) {
+      this.pending = Buffer.from(buf.subarray(pos, this.end)); // a copy: buf is only ours during this call
       this.pendingTs = this.tsAt(pos);
     }
     return -1;

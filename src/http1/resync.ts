@@ -27,16 +27,16 @@ export function isStartLine(kind: Kind, buf: Buffer, start: number, lf: number):
 }
 
 /**
- * After lost sync (non-HTTP bytes, a gap), the next place in buf[from..] where a start line of
+ * After lost sync (non-HTTP bytes, a gap), the next place in buf[from..end) where a start line of
  * `kind` begins and is complete (its LF present), or -1. A request line may follow garbage on the
  * same line, so candidates are found by their fixed part (" HTTP/1.x" at the end of a request line,
  * "HTTP/1.x NNN" at the start of a status line) and checked backwards/forwards from there.
  */
-export function findStartLine(kind: Kind, buf: Buffer, from: number): number {
+export function findStartLine(kind: Kind, buf: Buffer, from: number, end = buf.length): number {
   let at = buf.indexOf(kind === 'request' ? ' HTTP/1.' : 'HTTP/1.', from, 'latin1');
-  while (at >= 0) {
+  while (at >= 0 && at < end) {
     const lf = buf.indexOf(LF, at);
-    if (lf < 0) return -1;
+    if (lf < 0 || lf >= end) return -1;
     const start = kind === 'request' ? requestLineStart(buf, from, at) : at;
     if (start >= 0 && isStartLine(kind, buf, start, lf)) return start;
     at = buf.indexOf(kind === 'request' ? ' HTTP/1.' : 'HTTP/1.', at + 1, 'latin1');

@@ -136,7 +136,10 @@ describe('HTTP/1.x pairing', () => {
     const emitted: string[] = [];
     const stats = newCaptureStats();
     const sink = createHttpSink({ id: 'one-way', connection: conn }, { maxBodyBytes: 1024, stats }, (ex) => emitted.push(ex.request.target));
-    for (let i = 0; i < MAX_UNANSWERED + 10; i++) sink.data('request', Buffer.from(get(`/${i}`)), i);
+    for (let i = 0; i < MAX_UNANSWERED + 10; i++) {
+      const b = Buffer.from(get(`/${i}`));
+      sink.data('request', b, 0, b.length, i);
+    }
     expect(emitted).toEqual(Array.from({ length: 10 }, (_, i) => `/${i}`));
     sink.end('eof', 1e6);
     expect(emitted).toHaveLength(MAX_UNANSWERED + 10);

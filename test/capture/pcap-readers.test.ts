@@ -37,7 +37,7 @@ async function readAll(bytes: Buffer, chunk = 1 << 16, state?: ReaderState, warn
   const sinkFactory = (flow: FlowInfo): TcpStreamSink => {
     seen.conn.push(`${flow.connection.clientIp}:${flow.connection.clientPort}>${flow.connection.serverIp}:${flow.connection.serverPort}`);
     let text = '';
-    return { data: (d, b, ts) => ((text += `${d[2]}:${b.toString()}|`), seen.ts.push(ts)), gap: (d, n) => (text += `gap${d[2]}${n}|`), end: (r) => seen.streams.push(`${text}end:${r}`) };
+    return { data: (d, b, start, end, ts) => ((text += `${d[2]}:${b.toString('utf8', start, end)}|`), seen.ts.push(ts)), gap: (d, n) => (text += `gap${d[2]}${n}|`), end: (r) => seen.streams.push(`${text}end:${r}`) };
   };
   const pipeline = new CapturePipeline({ sinkFactory });
   const parts: Buffer[] = [];

@@ -1,6 +1,6 @@
 import type { Exchange } from '../../src/exchange.js';
 import { createHttpSink, type HttpStats } from '../../src/capture/http/index.js';
-import { newCaptureStats, type Direction, type EndReason } from '../../src/capture/tcp/stream-sink.js';
+import { newCaptureStats, type Direction, type EndReason, type TcpStreamSink } from '../../src/capture/tcp/stream-sink.js';
 
 /** One event on a flow, in capture order. */
 export type FlowEvent =
@@ -15,6 +15,17 @@ export interface FlowResult {
 
 export const conn = { clientIp: '127.0.0.1', clientPort: 50000, serverIp: '127.0.0.1', serverPort: 8080 };
 
+// Bytes around every range fed: line ends, a status line and a request line, so a parser reading past
+// the end of its range (data gives offsets into a packet, not a view) would misparse and fail the test.
+const BEFORE = Buffer.from('GET /before HTTP/1.1\r\n\r\nHTTP/1.1 200 OK\r\n\r\n', 'latin1');
+const AFTER = Buffer.from('\r\n\r\nHTTP/1.1 500 After\r\n\r\nGET /after HTTP/1.1\r\n\r\n', 'latin1');
+
+/** Feeds `bytes` as a range in the middle of a larger buffer, as a packet's payload is fed. */
+function fedWithin(sink: TcpStreamSink, dir: Direction, bytes: Buffer, ts: number): void {
+  const buf = Buffer.concat([BEFORE, bytes, AFTER]);
+  sink.data(dir, buf, BEFORE.length, BEFORE.length + bytes.length, ts);
+}
+
 /** Drives one HTTP sink through `events`, then ends the flow with `reason`. */
 export function runFlow(events: FlowEvent[], reason: EndReason = 'fin', maxBodyBytes = 1 << 20, summary = false): FlowResult {
   const stats: HttpStats = newCaptureStats();
@@ -25,7 +36,7 @@ export function runFlow(events: FlowEvent[], reason: EndReason = 'fin', maxBodyB
     last = e.ts ?? last + 1;
     if ('halfClose' in e) sink.halfClose?.(e.halfClose, last);
     else if ('gap' in e) sink.gap(e.dir, e.gap, last);
-    else sink.data(e.dir, typeof e.data === 'string' ? Buffer.from(e.data, 'latin1') : e.data, last);
+    else fedWithin(sink, e.dir, typeof e.data === 'string' ? Buffer.from(e.data, 'latin1') : e.data, last);
   }
   sink.end(reason, last + 1);
   return { exchanges, stats };

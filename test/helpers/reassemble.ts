@@ -19,7 +19,7 @@ export function reassemble(pkts: Pkt[], opts: { ports?: number[]; limits?: Parti
       else log.push(s);
     };
     return {
-      data: (d, b) => push(`${d[2]}:${b.toString()}`),
+      data: (d, b, start, end) => push(`${d[2]}:${b.toString('utf8', start, end)}`),
       gap: (d, n) => push(`gap ${d} ${n}`),
       halfClose: (d) => push(`fin ${d}`),
       end: (r) => push(`end ${r}`),

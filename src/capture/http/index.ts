@@ -139,9 +139,9 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   };
 
   return {
-    data(dir, bytes, tsUs) {
+    data(dir, buf, start, end, tsUs) {
       if (ended) return;
-      parserOf(dir).push(bytes, tsUs);
+      parserOf(dir).pushRange(buf, start, end, tsUs);
       account();
     },
     gap(dir, missing, tsUs) {

@@ -49,8 +49,8 @@ export class HalfStream {
     }
   }
 
-  /** `data` holds the captured payload (possibly less than `wireLen` when the snap length cut it). */
-  segment(seq: number, data: Buffer | undefined, wireLen: number, fin: boolean, tsUs: number): void {
+  /** buf[start..end) is the captured payload (possibly less than `wireLen` when the snap length cut it). */
+  segment(seq: number, buf: Buffer, start: number, end: number, wireLen: number, fin: boolean, tsUs: number): void {
     if (!this.started) {
       this.started = true;
       this.nextSeq = seq;
@@ -59,9 +59,9 @@ export class HalfStream {
     if (fin && this.finSeq === undefined) this.finSeq = (seq + wireLen) >>> 0;
     if (wireLen > 0 && !this.closed) {
       if (seqDiff(seq, this.nextSeq) <= 0) {
-        this.deliver(seq, data, wireLen, tsUs);
+        this.deliver(seq, buf, start, end, wireLen, tsUs);
         this.drain();
-      } else this.hold(seq, data, wireLen, tsUs);
+      } else this.hold(seq, buf, start, end, wireLen, tsUs);
     }
     this.settle(tsUs);
   }
@@ -132,11 +132,11 @@ export class HalfStream {
     this.checkFin(tsUs);
   }
 
-  private deliver(seq: number, data: Buffer | undefined, wireLen: number, tsUs: number): void {
+  private deliver(seq: number, buf: Buffer, start: number, end: number, wireLen: number, tsUs: number): void {
     const skip = -seqDiff(seq, this.nextSeq);
     if (skip >= wireLen) return; // a retransmission of bytes already delivered
-    const captured = data ? data.length : 0;
-    if (skip < captured) this.sink.data(this.dir, skip === 0 ? data! : data!.subarray(skip), tsUs);
+    const captured = end - start;
+    if (skip < captured) this.sink.data(this.dir, buf, start + skip, end, tsUs);
     if (captured < wireLen) this.gap(wireLen - Math.max(skip, captured), tsUs); // cut by the snap length
     this.nextSeq = (seq + wireLen) >>> 0;
   }
@@ -147,12 +147,12 @@ export class HalfStream {
       const s = p.shift()!;
       this.pendingBytes -= s.data.length;
       this.budget.used -= s.data.length;
-      this.deliver(s.seq, s.data, s.wireLen, s.tsUs);
+      this.deliver(s.seq, s.data, 0, s.data.length, s.wireLen, s.tsUs);
     }
   }
 
-  private hold(seq: number, data: Buffer | undefined, wireLen: number, tsUs: number): void {
-    const copy = data ? Buffer.from(data) : Buffer.alloc(0);
+  private hold(seq: number, buf: Buffer, start: number, end: number, wireLen: number, tsUs: number): void {
+    const copy = Buffer.from(buf.subarray(start, end));
     const p = this.pending;
     let i = p.length;
     while (i > 0 && seqDiff(p[i - 1]!.seq, seq) > 0) i--;

@@ -10,11 +10,12 @@ export type EndReason = 'fin' | 'rst' | 'idle' | 'eof' | 'memory';
 
 export interface TcpStreamSink {
   /**
-   * In-order, de-duplicated bytes; `tsUs` is the timestamp of the packet that carried the first of them.
-   * `bytes` is usually a view into the reader's chunk, and file readers reuse their chunks: it is valid
-   * during this call only, so copy what outlives it.
+   * In-order, de-duplicated bytes: buf[start..end) (offsets, not a view: one fewer object per packet);
+   * `tsUs` is the timestamp of the packet that carried the first of them. `buf` is usually the reader's
+   * chunk, and file readers reuse their chunks: the bytes are valid during this call only, so copy what
+   * outlives it.
    */
-  data(dir: Direction, bytes: Buffer, tsUs: number): void;
+  data(dir: Direction, buf: Buffer, start: number, end: number, tsUs: number): void;
   /** `missing` bytes of `dir` were never seen (lost, or beyond the per-flow memory limit). */
   gap(dir: Direction, missing: number, tsUs: number): void;
   /** One direction finished (FIN). The flow may go on in the other direction. */

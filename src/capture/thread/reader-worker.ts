@@ -22,11 +22,10 @@ const dirOf = (dir: Direction): number => (dir === 'request' ? 0 : 1);
 class RecordingSink implements TcpStreamSink {
   constructor(private readonly slot: number) {}
 
-  data(dir: Direction, bytes: Buffer, tsUs: number): void {
+  data(dir: Direction, buf: Buffer, start: number, end: number, tsUs: number): void {
     const max = ring.maxRecord - 32;
-    if (bytes.length <= max) return ring.bytes(Rec.Data, dirOf(dir), this.slot, bytes, tsUs, 0);
     // Longer than a record may be: the same bytes in pieces, with the same timestamp (TCP splits bytes anywhere).
-    for (let at = 0; at < bytes.length; at += max) ring.bytes(Rec.Data, dirOf(dir), this.slot, bytes.subarray(at, Math.min(at + max, bytes.length)), tsUs, 0);
+    for (let at = start; at < end; at += max) ring.bytes(Rec.Data, dirOf(dir), this.slot, buf.subarray(at, Math.min(at + max, end)), tsUs, 0);
   }
 
   gap(dir: Direction, missing: number, tsUs: number): void {
