@@ -163,6 +163,15 @@ export class MessageParser {
       pos = found;
       lf = lfIn(buf, pos, bufEnd);
     }
+    // The last head again (keep-alive traffic repeats them): its end is known, no scan for it.
+    const again = this.memo.again(buf, pos, bufEnd);
+    if (again !== undefined) {
+      this.headScanned = 0;
+      const end = pos + this.memo.length;
+      this.counts.http += end - pos;
+      this.begin(again, this.tsAt(pos), ts);
+      return end;
+    }
     // A head arriving in many small segments is not rescanned from its start each time.
     const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanned - 3), bufEnd);
     this.headScanned = 0;
