@@ -61,7 +61,8 @@ export interface PipelineOptions {
 export class CapturePipeline {
   readonly stats: CaptureStats;
   private readonly limits: CaptureLimits;
-  private readonly ports: Set<number> | undefined;
+  /** Server ports as a table by port number (1: a server port), looked up twice per packet; undefined: any. */
+  private readonly ports: Uint8Array | undefined;
   private readonly flows = new FlowTable();
   /**
    * The flows of the table in the order they started: when several end at one moment (end of input, one
@@ -80,7 +81,7 @@ export class CapturePipeline {
   constructor(private readonly opts: PipelineOptions) {
     this.stats = opts.stats ?? newCaptureStats();
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.ports = opts.ports && opts.ports.length > 0 ? new Set(opts.ports) : undefined;
+    this.ports = opts.ports && opts.ports.length > 0 ? portTable(opts.ports) : undefined;
     this.budget = { used: 0, max: this.limits.maxBufferedTotal, perDirection: this.limits.maxBufferedPerDirection };
   }
 
@@ -94,7 +95,7 @@ export class CapturePipeline {
     const skip = decodeSegment(pkt, seg);
     if (seg.zone !== 0) stats.decapsulated++; // a zone is set whenever a tunnel was unwrapped
     if (skip !== Skip.None) return this.skipped(skip, pkt.linkType);
-    if (this.ports && !this.ports.has(seg.srcPort) && !this.ports.has(seg.dstPort)) return;
+    if (this.ports && this.ports[seg.srcPort] === 0 && this.ports[seg.dstPort] === 0) return;
     const flow = this.flowOf(pkt);
     if (!flow) return;
     if (seg.payEnd < seg.payStart + seg.payLen) stats.truncatedPackets++;
@@ -166,7 +167,7 @@ export class CapturePipeline {
 
   private srcIsClient(): boolean {
     const { srcPort, dstPort } = this.seg;
-    if (this.ports) return this.ports.has(dstPort) || !this.ports.has(srcPort);
+    if (this.ports) return this.ports[dstPort] === 1 || this.ports[srcPort] === 0;
     return srcPort !== dstPort ? srcPort > dstPort : true; // the ephemeral (higher) port is the client's
   }
 
@@ -223,4 +224,10 @@ export class CapturePipeline {
       } else if (f.ended ? idle > this.limits.lingerUs : idle > this.limits.idleUs) this.retire(f, 'idle', now);
     }
   }
+}
+
+function portTable(ports: readonly number[]): Uint8Array {
+  const table = new Uint8Array(65536);
+  for (const p of ports) if (Number.isInteger(p) && p >= 0 && p < 65536) table[p] = 1;
+  return table;
 }

@@ -2,6 +2,7 @@ import type { RawPacket } from '../pcap/packet.js';
 import { Encap, unwrap, type Inner } from './encap.js';
 import { ipOffset, UNKNOWN_LINK } from './link.js';
 import { Skip, type Segment } from './segment.js';
+import { u32be } from '../bytes.js';
 
 const TCP = 6;
 /** Tunnels inside tunnels: enough for VXLAN over GRE, bounded so crafted packets cannot loop. */
@@ -87,8 +88,8 @@ function decodeTcp(buf: Buffer, p: number, end: number, wireEnd: number, seg: Se
   if (p + dataOff > end) return Skip.Truncated;
   seg.srcPort = (buf[p]! << 8) | buf[p + 1]!;
   seg.dstPort = (buf[p + 2]! << 8) | buf[p + 3]!;
-  seg.seq = buf.readUInt32BE(p + 4);
-  seg.ack = buf.readUInt32BE(p + 8);
+  seg.seq = u32be(buf, p + 4);
+  seg.ack = u32be(buf, p + 8);
   seg.flags = buf[p + 13]!;
   seg.payStart = p + dataOff;
   seg.payLen = wireEnd - seg.payStart;

@@ -1,4 +1,5 @@
 import { DamagedCaptureError, MAX_RECORD_BYTES, type PacketHandler, type RawPacket, type RecordParser } from './packet.js';
+import { u32be, u32le } from '../bytes.js';
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -44,10 +45,10 @@ export class ClassicPcapParser implements RecordParser {
     const pkt = this.pkt;
     const le = this.le;
     while (end - off >= RECORD) {
-      const sec = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
-      const frac = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
-      const incl = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
-      const orig = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
+      const sec = le ? u32le(buf, off) : u32be(buf, off);
+      const frac = le ? u32le(buf, off + 4) : u32be(buf, off + 4);
+      const incl = le ? u32le(buf, off + 8) : u32be(buf, off + 8);
+      const orig = le ? u32le(buf, off + 12) : u32be(buf, off + 12);
       if (incl > MAX_RECORD_BYTES) {
         throw new DamagedCaptureError(`record header claims ${incl} captured bytes`, off);
       }

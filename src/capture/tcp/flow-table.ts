@@ -1,5 +1,6 @@
 import type { Segment } from '../decode/segment.js';
 import type { Flow } from './flow.js';
+import { u32be } from '../bytes.js';
 
 /**
  * Flows by 4-tuple without building a string key per packet: a direction-independent 32-bit hash of
@@ -82,6 +83,6 @@ export function tupleHash(buf: Buffer, seg: Segment): number {
 
 function endpoint(buf: Buffer, at: number, n: number, port: number): number {
   let h = Math.imul(port + 1, 0x9e3779b1);
-  for (let i = 0; i < n; i += 4) h = Math.imul(h ^ buf.readInt32BE(at + i), 0x85ebca6b) ^ (h >>> 13);
+  for (let i = 0; i < n; i += 4) h = Math.imul(h ^ (u32be(buf, at + i) | 0), 0x85ebca6b) ^ (h >>> 13);
   return Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
 }
