@@ -148,6 +148,16 @@ export class MessageParser {
 
   private startMessage(buf: Buffer, pos: number, ts: number): number {
     const bufEnd = this.end;
+    // The last head again (keep-alive traffic repeats them): a start line, and its end is known, so
+    // there is nothing to scan for; equal bytes are what took the path below last time.
+    const again = this.memo.again(buf, pos, bufEnd);
+    if (again !== undefined) {
+      this.headScanned = 0;
+      const end = pos + this.memo.length;
+      this.counts.http += end - pos;
+      this.begin(again, this.tsAt(pos), ts);
+      return end;
+    }
     let lf = lfIn(buf, pos, bufEnd);
     if (lf < 0 || !mayBeStartLine(this.kind, buf, pos, lf)) {
       const next = lf < 0 ? undefined : this.malformed(buf, pos, lf, ts);
@@ -162,15 +172,6 @@ export class MessageParser {
       this.skipped(found - pos);
       pos = found;
       lf = lfIn(buf, pos, bufEnd);
-    }
-    // The last head again (keep-alive traffic repeats them): its end is known, no scan for it.
-    const again = this.memo.again(buf, pos, bufEnd);
-    if (again !== undefined) {
-      this.headScanned = 0;
-      const end = pos + this.memo.length;
-      this.counts.http += end - pos;
-      this.begin(again, this.tsAt(pos), ts);
-      return end;
     }
     // A head arriving in many small segments is not rescanned from its start each time.
     const end = findHeadEnd(buf, Math.max(pos, pos + this.headScanned - 3), bufEnd);
