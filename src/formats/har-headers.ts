@@ -1,0 +1,107 @@
+import type { Header } from '../exchange.js';
+import { flat, piece, type JsonSink, type Piece } from './json-pieces.js';
+
+/*
+ * A HAR header list, written from pieces: real traffic repeats header lines exactly (Server, Content-Type,
+ * Connection, this second's Date), so a line's JSON is made once and copied; a name's opening
+ * (`{"name":…,"value":`) is kept even when its values do not repeat (request ids, cookies).
+ */
+
+interface NameEntry {
+  head: Piece;
+  /** Whole lines by value; undefined once this name's values are seen not to repeat. */
+  values: Map<string, Piece> | undefined;
+  hits: number;
+  misses: number;
+}
+
+// Bounds: names and values per name kept (a map of values is emptied when full), and a value's length.
+const NAMES_MAX = 512;
+const VALUES_MAX = 32;
+const VALUE_CHARS = 256;
+const names = new Map<string, NameEntry>();
+
+const NAME = piece('{"name":');
+const VALUE = piece(',"value":');
+
+/**
+ * The line last written at each position of a list: messages of one service list the same headers in
+ * the same order, and comparing two short strings costs less than hashing one for a map lookup.
+ */
+interface Slot {
+  name: string;
+  value: string;
+  piece: Piece;
+}
+const POSITIONS = 32;
+
+/** Where a kind of list (request headers, response headers) remembers its last lines. */
+export type HeaderSlots = (Slot | undefined)[];
+export const headerSlots = (): HeaderSlots => new Array<Slot | undefined>(POSITIONS).fill(undefined);
+
+/** An array of headers as JSON.stringify writes it (a header of another shape through the generic walk). */
+export function writeHeaders(o: JsonSink, hs: readonly Header[], slots: HeaderSlots): void {
+  for (let i = 0; i < hs.length; i++) {
+    if (i > 0) o.raw(',');
+    const h = hs[i]!;
+    if (!isPlainHeader(h)) {
+      flat(o, h);
+      continue;
+    }
+    const { name, value } = h;
+    const s = i < POSITIONS ? slots[i] : undefined;
+    if (s !== undefined && s.name === name && s.value === value) o.piece(s.piece);
+    else {
+      const p = writeHeader(o, name, value);
+      if (p !== undefined && i < POSITIONS) slots[i] = { name, value, piece: p };
+    }
+  }
+}
+
+/** Writes one header; its piece when it has one. */
+function writeHeader(o: JsonSink, name: string, value: string): Piece | undefined {
+  let e = names.get(name);
+  if (e === undefined) {
+    if (names.size >= NAMES_MAX) {
+      o.piece(NAME);
+      o.str(name);
+      o.piece(VALUE);
+      o.str(value);
+      o.raw('}');
+      return undefined;
+    }
+    e = { head: piece(`{"name":${JSON.stringify(name)},"value":`), values: new Map(), hits: 0, misses: 0 };
+    names.set(name, e);
+  }
+  const vs = e.values;
+  if (vs !== undefined && value.length <= VALUE_CHARS) {
+    let p = vs.get(value);
+    if (p !== undefined) {
+      e.hits++;
+      o.piece(p);
+      return p;
+    }
+    // Values that rarely repeat are not worth a line each.
+    if (++e.misses > 16 + 2 * e.hits) e.values = undefined;
+    else {
+      if (vs.size >= VALUES_MAX) vs.clear();
+      p = piece(`${e.head.text}${JSON.stringify(value)}}`);
+      vs.set(value, p);
+      o.piece(p);
+      return p;
+    }
+  }
+  o.piece(e.head);
+  o.str(value);
+  o.raw('}');
+  return undefined;
+}
+
+/** A header with exactly its two fields, in order (as every reader makes them): written without the generic walk. */
+function isPlainHeader(h: Header): boolean {
+  let n = 0;
+  for (const k in h) {
+    if (k !== (n === 0 ? 'name' : 'value') || ++n > 2) return false;
+  }
+  return n === 2 && typeof h.name === 'string' && typeof h.value === 'string' && Object.getPrototypeOf(h) === Object.prototype;
+}
