@@ -25,9 +25,16 @@ const NAME = piece('{"name":');
 const VALUE = piece(',"value":');
 
 /**
- * The line last written at each position of a list: messages of one service list the same headers in
- * the same order, and comparing two short strings costs less than hashing one for a map lookup.
+ * The lines last written at each position of a kind of list (request headers, response headers), and
+ * the whole list when it repeats: messages of one service list the same headers in the same order, and
+ * comparing two short strings costs less than hashing one for a map lookup.
  */
+export interface HeaderMemo {
+  slots: (Slot | undefined)[];
+  /** slots[0..listLength) joined, once the same list was seen twice in a row. */
+  list: Piece | undefined;
+  listLength: number;
+}
 interface Slot {
   name: string;
   value: string;
@@ -35,13 +42,20 @@ interface Slot {
 }
 const POSITIONS = 32;
 
-/** Where a kind of list (request headers, response headers) remembers its last lines. */
-export type HeaderSlots = (Slot | undefined)[];
-export const headerSlots = (): HeaderSlots => new Array<Slot | undefined>(POSITIONS).fill(undefined);
+export const headerMemo = (): HeaderMemo => ({ slots: new Array<Slot | undefined>(POSITIONS).fill(undefined), list: undefined, listLength: 0 });
 
 /** An array of headers as JSON.stringify writes it (a header of another shape through the generic walk). */
-export function writeHeaders(o: JsonSink, hs: readonly Header[], slots: HeaderSlots): void {
-  for (let i = 0; i < hs.length; i++) {
+export function writeHeaders(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {
+  const n = hs.length;
+  if (n > 0 && n <= POSITIONS && sameLines(hs, memo.slots)) {
+    if (memo.list === undefined || memo.listLength !== n) {
+      memo.list = piece(memo.slots.slice(0, n).map((s) => s!.piece.text).join(','));
+      memo.listLength = n;
+    }
+    return o.piece(memo.list);
+  }
+  memo.list = undefined;
+  for (let i = 0; i < n; i++) {
     if (i > 0) o.raw(',');
     const h = hs[i]!;
     if (!isPlainHeader(h)) {
@@ -49,13 +63,22 @@ export function writeHeaders(o: JsonSink, hs: readonly Header[], slots: HeaderSl
       continue;
     }
     const { name, value } = h;
-    const s = i < POSITIONS ? slots[i] : undefined;
+    const s = i < POSITIONS ? memo.slots[i] : undefined;
     if (s !== undefined && s.name === name && s.value === value) o.piece(s.piece);
     else {
       const p = writeHeader(o, name, value);
-      if (p !== undefined && i < POSITIONS) slots[i] = { name, value, piece: p };
+      if (i < POSITIONS) memo.slots[i] = p && { name, value, piece: p };
     }
   }
+}
+
+function sameLines(hs: readonly Header[], slots: readonly (Slot | undefined)[]): boolean {
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!;
+    const s = slots[i];
+    if (s === undefined || s.name !== h.name || s.value !== h.value || !isPlainHeader(h)) return false;
+  }
+  return true;
 }
 
 /** Writes one header; its piece when it has one. */

@@ -1,6 +1,6 @@
 import type { Body, Connection, Exchange, ExchangeSource } from '../exchange.js';
 import { headerValueOf, serverLatencyUs } from '../exchange.js';
-import { headerSlots, writeHeaders } from './har-headers.js';
+import { headerMemo, writeHeaders } from './har-headers.js';
 import { harRequestHeaders, urlOf } from './har-request.js';
 import { flat, json, JsonText, piece, PieceCache, type JsonSink, type Piece } from './json-pieces.js';
 
@@ -151,8 +151,8 @@ function sourceField(o: JsonSink, s: ExchangeSource): void {
 // A flow's exchanges share its connection object, a capture's its source object.
 const connections = new PieceCache(connectionFields);
 const sources = new PieceCache(sourceField);
-const requestSlots = headerSlots();
-const responseSlots = headerSlots();
+const requestHeaders = headerMemo();
+const responseHeaders = headerMemo();
 
 /**
  * Writes an entry's JSON text, escaped exactly as JSON.stringify escapes (same keys and order in every sink; a test
@@ -171,7 +171,7 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   o.piece(K.version);
   o.str(req.httpVersion);
   o.piece(K.headers);
-  writeHeaders(o, harRequestHeaders(req), requestSlots);
+  writeHeaders(o, harRequestHeaders(req), requestHeaders);
   if (url.includes('?')) {
     o.piece(K.query);
     o.raw(json(queryOf(url)));
@@ -193,7 +193,7 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   o.piece(K.version);
   o.str(res?.httpVersion ?? '');
   o.piece(K.headers);
-  if (res) writeHeaders(o, res.headers, responseSlots);
+  if (res) writeHeaders(o, res.headers, responseHeaders);
   const body = res?.body;
   o.piece(K.content);
   o.num(body?.size ?? 0);
