@@ -58,7 +58,9 @@ async function deliver() {
   b = redact.apply(b);
   if (cut === 'redact') return;
   if (writer) {
-    for (const ex of b) await writer.write(ex);
+    // As io/outputs/writer-sink.ts hands a batch to the writer.
+    if (writer.writeBatch) await writer.writeBatch(b);
+    else for (const ex of b) await writer.write(ex);
     return;
   }
   for (const ex of b) {

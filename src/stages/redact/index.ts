@@ -106,7 +106,7 @@ function compile(p: RedactPolicy): Compiled {
         return hash(v);
     }
   };
-  const list = (hs: Header[], memo?: NameMemo): Header[] => {
+  const scan = (hs: Header[], memo?: NameMemo): Header[] => {
     let out: Header[] | undefined;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
@@ -116,6 +116,22 @@ function compile(p: RedactPolicy): Compiled {
       if (v !== h.value) (out ??= hs.slice())[i] = { name: h.name, value: v };
     }
     return out ?? hs;
+  };
+  // Lists of frozen Header objects (a parser shares them between messages whose heads are the same, and
+  // freezes them) redacted before, by their first object: the answer again, without a look at any name.
+  const known = new WeakMap<Header, { headers: Header[]; out: Header[] | undefined }>();
+  const list = (hs: Header[], memo?: NameMemo): Header[] => {
+    const first = hs[0];
+    if (first === undefined || !Object.isFrozen(first)) return scan(hs, memo);
+    const k = known.get(first);
+    if (k !== undefined && sameObjects(k.headers, hs)) return k.out === undefined ? hs : k.out.slice();
+    const out = scan(hs, memo);
+    if (hs.every((h) => Object.isFrozen(h))) {
+      // The redacted headers are shared from now on: frozen like the ones they replace.
+      for (const h of out) Object.freeze(h);
+      known.set(first, { headers: hs.slice(), out: out === hs ? undefined : out.slice() });
+    }
+    return out;
   };
   const responses = new NameMemo();
   const message: MessageRedactor = (hs, b) => {
@@ -169,6 +185,12 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
  * messages of one service list the same names in the same order, and comparing two short strings costs
  * less than hashing one for the cache.
  */
+function sameObjects(a: readonly Header[], b: readonly Header[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const MEMO_POSITIONS = 64;
 class NameMemo {
   private readonly names = new Array<string | undefined>(MEMO_POSITIONS).fill(undefined);
