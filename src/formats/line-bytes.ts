@@ -7,8 +7,16 @@ export const BATCH_BYTES = 64 * 1024;
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 // Strings up to this long are copied (and escaped) a character at a time; longer, a native call is cheaper.
 const SHORT = 24;
+// Buffers kept for reuse (and written ones remembered until their writer gives them back).
+const SPARE_MAX = 8;
 // Pre-encoded text this long or longer is copied by TypedArray#set; shorter, byte by byte (the call costs more).
 const SET_FROM = 12;
+
+/** Buffer's own UTF-8 writer: buf.write() checks and dispatches on its arguments first, a visible cost per call here. */
+interface Utf8Writer {
+  utf8Write(s: string, offset: number): number;
+}
+const utf8Write = (buf: Buffer, s: string, off: number): number => (buf as unknown as Utf8Writer).utf8Write(s, off);
 
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9a-f, as JSON.stringify writes \u00XX
 // JSON.stringify's short escapes: \b \t \n \f \r.
@@ -42,6 +50,9 @@ export class LineBytes implements JsonSink {
   private line = 0; // start of the line being written
   private taken = 0; // start of what was not handed out yet
   private full: Buffer[] = []; // whole lines left in earlier buffers
+  private replaced: Buffer[] = []; // earlier buffers, some of whose lines are in `full`
+  private handedOut: Buffer[] = []; // earlier buffers whose lines were all handed out
+  private readonly spare: Buffer[] = []; // buffers written out, to be filled again
   pending = 0; // bytes of whole lines not handed out yet
 
   raw(s: string): void {
@@ -58,7 +69,7 @@ export class LineBytes implements JsonSink {
       }
       if (i === n) return void (this.off = off + n);
     }
-    this.off += buf.write(s, off);
+    this.off += utf8Write(buf, s, off);
   }
 
   piece(p: Piece): void {
@@ -99,7 +110,7 @@ export class LineBytes implements JsonSink {
     // Longer text (bodies) is encoded natively first, then checked: ASCII bytes four at a time (a regular
     // expression over the string cost three times as much), anything else by the expression.
     buf[off] = 0x22;
-    const end = off + 1 + buf.write(s, off + 1);
+    const end = off + 1 + utf8Write(buf, s, off + 1);
     if (end - off - 1 === n ? asciiClean(this.view, off + 1, end) : !ESCAPED.test(s)) {
       buf[end] = 0x22;
       this.off = end + 1;
@@ -169,14 +180,32 @@ export class LineBytes implements JsonSink {
     this.full = [];
     this.taken = this.line;
     this.pending = 0;
+    for (const b of this.replaced) if (this.handedOut.push(b) > SPARE_MAX) this.handedOut.shift();
+    this.replaced = [];
     return out;
+  }
+
+  /**
+   * Earlier buffers whose lines were all handed out by take(). A writer gives them back (reuse) once
+   * those lines are written: refilling a buffer costs no allocation, no page faults and less garbage.
+   */
+  retired(): Buffer[] {
+    const out = this.handedOut;
+    this.handedOut = [];
+    return out;
+  }
+
+  reuse(bufs: readonly Buffer[]): void {
+    for (const b of bufs) if (b.length === BATCH_BYTES && this.spare.length < SPARE_MAX) this.spare.push(b);
   }
 
   /** A new buffer, starting with the line being written; what was written before it stays whole. */
   private grow(need: number): void {
-    const next = newBuffer(Math.max(BATCH_BYTES, this.off - this.line + need));
+    const size = Math.max(BATCH_BYTES, this.off - this.line + need);
+    const next = (size === BATCH_BYTES && this.spare.pop()) || newBuffer(size);
     this.buf.copy(next, 0, this.line, this.off);
     if (this.line > this.taken) this.full.push(this.buf.subarray(this.taken, this.line));
+    this.replaced.push(this.buf);
     this.off -= this.line;
     this.line = this.taken = 0;
     this.buf = next;
