@@ -68,6 +68,8 @@ async function deliver() {
     lines.endLine();
   }
   lines.take();
+  // Nothing is written here, so the buffers are free again at once (the writer reuses them once written).
+  lines.reuse?.(lines.retired?.() ?? []);
 }
 const onPacket = cut === 'read' ? () => void packets++ : pipeline.onPacket;
 for await (const _ of readPackets(fileChunks(file, READ_CHUNK), file, onPacket, {})) await deliver();
