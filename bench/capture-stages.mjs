@@ -58,7 +58,9 @@ async function deliver() {
   b = redact.apply(b);
   if (cut === 'redact') return;
   if (writer) {
-    for (const ex of b) await writer.write(ex);
+    // As io/outputs/writer-sink.ts hands a batch to the writer.
+    if (writer.writeBatch) await writer.writeBatch(b);
+    else for (const ex of b) await writer.write(ex);
     return;
   }
   for (const ex of b) {
@@ -66,6 +68,8 @@ async function deliver() {
     lines.endLine();
   }
   lines.take();
+  // Nothing is written here, so the buffers are free again at once (the writer reuses them once written).
+  lines.reuse?.(lines.retired?.() ?? []);
 }
 const onPacket = cut === 'read' ? () => void packets++ : pipeline.onPacket;
 for await (const _ of readPackets(fileChunks(file, READ_CHUNK), file, onPacket, {})) await deliver();

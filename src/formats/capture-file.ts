@@ -180,23 +180,43 @@ export class CaptureWriter {
 
   /** Resolves at once unless a batch is due and the stream buffer is full; then when it drains. */
   write(ex: Exchange): Promise<void> {
+    return this.writeBatch([ex]);
+  }
+
+  /**
+   * Writes the lines of a batch without a promise per exchange. An exchange that cannot be written
+   * rejects (leaving no partial line); the lines before it are kept.
+   */
+  writeBatch(batch: readonly Exchange[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    this.count++;
-    try {
-      writeHarEntry(ex, this.lines);
-    } catch (err) {
-      this.lines.dropLine();
-      return Promise.reject(err as Error);
+    const lines = this.lines;
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        writeHarEntry(batch[i]!, lines);
+      } catch (err) {
+        lines.dropLine();
+        return Promise.reject(err as Error);
+      }
+      lines.endLine();
+      this.count++;
     }
-    this.lines.endLine();
     this.timer.arm();
-    return this.lines.pending >= BATCH_BYTES ? this.flush() : DONE;
+    return lines.pending >= BATCH_BYTES ? this.flush() : DONE;
   }
 
   private async flush(): Promise<void> {
     this.timer.disarm();
     let room = true;
-    for (const b of this.lines.take()) room = this.out.write(b);
+    const bufs = this.lines.take();
+    const retired = this.lines.retired();
+    // Several buffers go down as one write (writev) where the stream can.
+    if (bufs.length > 1) this.out.cork();
+    for (let i = 0; i < bufs.length; i++) {
+      // Writes complete in order: once the last is done, every retired buffer was written.
+      const done = i === bufs.length - 1 && retired.length ? (err?: Error | null) => void (err || this.lines.reuse(retired)) : undefined;
+      room = this.out.write(bufs[i], done);
+    }
+    if (bufs.length > 1) this.out.uncork();
     // A stream that failed never drains: stop waiting then.
     if (!room) await once(this.out, 'drain', { signal: this.failed.signal }).catch(() => undefined);
     if (this.failure) throw this.failure;

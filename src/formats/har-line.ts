@@ -1,6 +1,10 @@
-import type { Body, Exchange, Header } from '../exchange.js';
+import type { Body, Connection, Exchange, ExchangeSource } from '../exchange.js';
 import { headerValueOf, serverLatencyUs } from '../exchange.js';
+import { headerMemo, writeHeaders } from './har-headers.js';
 import { harRequestHeaders, urlOf } from './har-request.js';
+import { flat, json, JsonText, piece, PieceCache, type JsonSink, type Piece } from './json-pieces.js';
+
+export type { JsonSink, Piece } from './json-pieces.js';
 
 /*
  * The one definition of a capture line / HAR entry (see HarEntry in har-entry.ts for its type): written
@@ -8,16 +12,6 @@ import { harRequestHeaders, urlOf } from './har-request.js';
  * everything else (harEntryText; toHarEntry parses that). No entry object or line string is built on
  * the capture-file path: at recording-proxy rates those were most of the writer's CPU and garbage.
  */
-
-/** Where writeHarEntry puts the JSON text of an entry, piece by piece. */
-export interface JsonSink {
-  /** JSON text, written as it is. */
-  raw(json: string): void;
-  /** A string value, quoted and escaped exactly as JSON.stringify does. */
-  str(value: string): void;
-  /** A number as JSON.stringify writes it. */
-  num(value: number): void;
-}
 
 const ms = (us: number): number => Math.round(us) / 1000;
 
@@ -43,78 +37,122 @@ export function queryOf(url: string): { name: string; value: string }[] {
   }
 }
 
-const json = (v: unknown): string => JSON.stringify(v) ?? 'null';
+// The fixed text between values, each run of it one piece.
+const K = {
+  started: piece('{"startedDateTime":'),
+  time: piece(',"time":'),
+  millisEnd: piece('Z","time":'),
+  request: piece(',"request":{"method":'),
+  url: piece(',"url":'),
+  version: piece(',"httpVersion":'),
+  headers: piece(',"cookies":[],"headers":['),
+  query: piece('],"queryString":'),
+  noQuery: piece('],"queryString":[],"headersSize":-1,"bodySize":'),
+  size: piece(',"headersSize":-1,"bodySize":'),
+  postData: piece(',"postData":{"mimeType":'),
+  text: piece(',"text":'),
+  base64Post: piece(',"_encoding":"base64"}'),
+  response: piece('},"response":{"status":'),
+  statusText: piece(',"statusText":'),
+  content: piece('],"content":{"size":'),
+  mimeType: piece(',"mimeType":'),
+  base64: piece(',"encoding":"base64"'),
+  redirect: piece('},"redirectURL":'),
+  send: piece('},"cache":{},"timings":{"send":'),
+  wait: piece(',"wait":'),
+  receive: piece(',"receive":'),
+  id: piece('},"_id":'),
+  target: piece(',"_target":'),
+  timing: piece(',"_timing":'),
+  requestBody: piece(',"_requestBody":'),
+  responseBody: piece(',"_responseBody":'),
+  noResponse: piece(',"_noResponse":true'),
+  hostDerived: piece(',"_hostDerived":true'),
+  size0: piece('{"size":'),
+  notTruncated: piece(',"truncated":false}'),
+  truncated: piece(',"truncated":true}'),
+};
+const TIMING_KEYS = ['requestStartUs', 'requestEndUs', 'responseStartUs', 'responseEndUs'] as const;
+const TIMING = TIMING_KEYS.map((k, i) => piece(`${i ? ',' : '{'}"${k}":`));
 
-/** A flat record (timing, connection, source, a header) as JSON.stringify writes it; others through JSON.stringify. */
-function flat(o: JsonSink, v: unknown): void {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return o.raw(json(v));
-  const rec = v as Record<string, unknown>;
-  let sep = '{';
-  for (const k in rec) {
-    if (!Object.hasOwn(rec, k)) continue;
-    const x = rec[k];
-    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-    o.raw(sep);
-    sep = ',';
-    o.str(k);
-    o.raw(':');
-    if (typeof x === 'number') o.num(x);
-    else if (typeof x === 'string') o.str(x);
-    else o.raw(json(x));
-  }
-  o.raw(sep === '{' ? '{}' : '}');
-}
-
-/** An array of flat records (headers) as JSON.stringify writes it. */
-function list(o: JsonSink, v: unknown): void {
-  if (!Array.isArray(v)) return o.raw(json(v));
-  o.raw('[');
-  for (let i = 0; i < v.length; i++) {
-    if (i > 0) o.raw(',');
-    const h = v[i] as Header;
-    if (isPlainHeader(h)) {
-      o.raw('{"name":');
-      o.str(h.name);
-      o.raw(',"value":');
-      o.str(h.value);
-      o.raw('}');
-    } else flat(o, h);
-  }
-  o.raw(']');
-}
-
-/** A header with exactly its two fields, in order (as every reader makes them): written without the generic walk. */
-function isPlainHeader(h: Header): boolean {
+/** The usual timing record (its keys in order, numbers) field by field; any other through the generic walk. */
+function timing(o: JsonSink, t: Exchange['timing']): void {
   let n = 0;
-  for (const k in h) {
-    if (k !== (n === 0 ? 'name' : 'value') || ++n > 2) return false;
+  if (Object.getPrototypeOf(t) === Object.prototype) {
+    for (const k in t) {
+      if (k !== TIMING_KEYS[n] || typeof t[k] !== 'number') return flat(o, t);
+      n++;
+    }
   }
-  return n === 2 && typeof h.name === 'string' && typeof h.value === 'string' && Object.getPrototypeOf(h) === Object.prototype;
+  if (n < 2) return flat(o, t);
+  o.piece(TIMING[0]!);
+  o.num(t.requestStartUs);
+  o.piece(TIMING[1]!);
+  o.num(t.requestEndUs);
+  if (n > 2) {
+    o.piece(TIMING[2]!);
+    o.num(t.responseStartUs!);
+  }
+  if (n > 3) {
+    o.piece(TIMING[3]!);
+    o.num(t.responseEndUs!);
+  }
+  o.raw('}');
 }
 
 // startedDateTime without a Date per exchange: the text up to the seconds is kept while the second lasts.
 const MILLIS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 let isoSecond = NaN;
-let isoPrefix = '';
+let isoPrefix = K.started;
+/** The line's opening up to the time's value. */
 function started(o: JsonSink, t: Exchange['timing']): void {
   const msTime = Math.floor(t.requestStartUs / 1000);
   const second = Math.floor(msTime / 1000);
-  if (!(msTime >= 0 && msTime < 253_402_300_800_000)) return o.str(startedOf(t)); // outside years 1970–9999
+  if (!(msTime >= 0 && msTime < 253_402_300_800_000)) {
+    // outside years 1970–9999
+    o.piece(K.started);
+    o.str(startedOf(t));
+    return o.piece(K.time);
+  }
   if (second !== isoSecond) {
     isoSecond = second;
-    isoPrefix = `"${new Date(second * 1000).toISOString().slice(0, 20)}`;
+    isoPrefix = piece(`{"startedDateTime":"${new Date(second * 1000).toISOString().slice(0, 20)}`);
   }
-  o.raw(isoPrefix);
+  o.piece(isoPrefix);
   o.raw(MILLIS[msTime - second * 1000]!);
-  o.raw('Z"');
+  o.piece(K.millisEnd);
 }
 
-function bodyInfo(o: JsonSink, b: Body): void {
+function bodyInfo(o: JsonSink, key: Piece, b: Body): void {
+  o.piece(key);
   if (typeof b.truncated !== 'boolean') return o.raw(json({ size: b.size, truncated: b.truncated }));
-  o.raw('{"size":');
+  o.piece(K.size0);
   o.num(b.size);
-  o.raw(b.truncated ? ',"truncated":true}' : ',"truncated":false}');
+  o.piece(b.truncated ? K.truncated : K.notTruncated);
 }
+
+/** `_connection` and the two HAR fields read from it. */
+function connectionFields(o: JsonSink, c: Connection): void {
+  o.raw(',"_connection":');
+  flat(o, c);
+  if (c.serverIp !== undefined) {
+    o.raw(',"serverIPAddress":');
+    o.raw(json(c.serverIp));
+  }
+  o.raw(',"connection":');
+  o.str(`${c.clientIp}:${c.clientPort}`);
+}
+
+function sourceField(o: JsonSink, s: ExchangeSource): void {
+  o.raw(',"_source":');
+  flat(o, s);
+}
+
+// A flow's exchanges share its connection object, a capture's its source object.
+const connections = new PieceCache(connectionFields);
+const sources = new PieceCache(sourceField);
+const requestHeaders = headerMemo();
+const responseHeaders = headerMemo();
 
 /**
  * Writes an entry's JSON text, escaped exactly as JSON.stringify escapes (same keys and order in every sink; a test
@@ -124,108 +162,76 @@ function bodyInfo(o: JsonSink, b: Body): void {
 export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   const { request: req, response: res, timing: t } = ex;
   const url = urlOf(ex);
-  o.raw('{"startedDateTime":');
   started(o, t);
-  o.raw(',"time":');
   o.num(timeOf(t));
-  o.raw(',"request":{"method":');
+  o.piece(K.request);
   o.str(req.method);
-  o.raw(',"url":');
+  o.piece(K.url);
   o.str(url);
-  o.raw(',"httpVersion":');
+  o.piece(K.version);
   o.str(req.httpVersion);
-  o.raw(',"cookies":[],"headers":');
-  list(o, harRequestHeaders(req));
-  o.raw(',"queryString":');
-  o.raw(url.includes('?') ? json(queryOf(url)) : '[]');
-  o.raw(',"headersSize":-1,"bodySize":');
+  o.piece(K.headers);
+  writeHeaders(o, harRequestHeaders(req), requestHeaders);
+  if (url.includes('?')) {
+    o.piece(K.query);
+    o.raw(json(queryOf(url)));
+    o.piece(K.size);
+  } else o.piece(K.noQuery);
   o.num(req.body ? req.body.size : 0);
   if (req.body) {
-    o.raw(',"postData":{"mimeType":');
+    o.piece(K.postData);
     o.str(headerValueOf(req.headers, 'content-type') ?? '');
-    o.raw(',"text":');
+    o.piece(K.text);
     o.str(req.body.text ?? req.body.base64 ?? '');
-    o.raw(req.body.base64 !== undefined ? ',"_encoding":"base64"}' : '}');
+    if (req.body.base64 !== undefined) o.piece(K.base64Post);
+    else o.raw('}');
   }
-  o.raw('},"response":{"status":');
+  o.piece(K.response);
   o.num(res?.status ?? 0);
-  o.raw(',"statusText":');
+  o.piece(K.statusText);
   o.str(res?.reason ?? '');
-  o.raw(',"httpVersion":');
+  o.piece(K.version);
   o.str(res?.httpVersion ?? '');
-  o.raw(',"cookies":[],"headers":');
-  list(o, res?.headers ?? []);
+  o.piece(K.headers);
+  if (res) writeHeaders(o, res.headers, responseHeaders);
   const body = res?.body;
-  o.raw(',"content":{"size":');
+  o.piece(K.content);
   o.num(body?.size ?? 0);
-  o.raw(',"mimeType":');
+  o.piece(K.mimeType);
   o.str((res ? headerValueOf(res.headers, 'content-type') : undefined) ?? '');
   const text = body?.base64 ?? body?.text;
   if (text !== undefined) {
-    o.raw(',"text":');
+    o.piece(K.text);
     o.str(text);
-    if (body?.base64 !== undefined) o.raw(',"encoding":"base64"');
+    if (body?.base64 !== undefined) o.piece(K.base64);
   }
-  o.raw('},"redirectURL":');
+  o.piece(K.redirect);
   o.str(res ? (headerValueOf(res.headers, 'location') ?? '') : '');
-  o.raw(',"headersSize":-1,"bodySize":');
+  o.piece(K.size);
   o.num(body ? body.size : res ? 0 : -1);
-  o.raw('},"cache":{},"timings":{"send":');
+  o.piece(K.send);
   o.num(sendOf(t));
-  o.raw(',"wait":');
+  o.piece(K.wait);
   o.num(waitOf(ex));
-  o.raw(',"receive":');
+  o.piece(K.receive);
   o.num(receiveOf(t));
-  o.raw('},"_id":');
+  o.piece(K.id);
   o.str(ex.id);
-  o.raw(',"_target":');
+  o.piece(K.target);
   o.str(req.target);
-  o.raw(',"_timing":');
-  flat(o, t);
-  if (req.body) {
-    o.raw(',"_requestBody":');
-    bodyInfo(o, req.body);
-  }
-  if (body) {
-    o.raw(',"_responseBody":');
-    bodyInfo(o, body);
-  }
-  if (!res) o.raw(',"_noResponse":true');
-  if (req.hostDerived) o.raw(',"_hostDerived":true');
-  const c = ex.connection;
-  if (c) {
-    o.raw(',"_connection":');
-    flat(o, c);
-    if (c.serverIp !== undefined) {
-      o.raw(',"serverIPAddress":');
-      o.raw(json(c.serverIp));
-    }
-    o.raw(',"connection":');
-    o.str(`${c.clientIp}:${c.clientPort}`);
-  }
+  o.piece(K.timing);
+  timing(o, t);
+  if (req.body) bodyInfo(o, K.requestBody, req.body);
+  if (body) bodyInfo(o, K.responseBody, body);
+  if (!res) o.piece(K.noResponse);
+  if (req.hostDerived) o.piece(K.hostDerived);
+  if (ex.connection) connections.put(o, ex.connection);
   if (ex.flags?.length) o.raw(`,"_flags":${json(ex.flags)}`);
-  if (ex.source) {
-    o.raw(',"_source":');
-    flat(o, ex.source);
-  }
+  if (ex.source) sources.put(o, ex.source);
   if (req.trailers?.length) o.raw(`,"_requestTrailers":${json(req.trailers)}`);
   if (res?.trailers?.length) o.raw(`,"_responseTrailers":${json(res.trailers)}`);
   if (res?.interim?.length) o.raw(`,"_interim":${json(res.interim)}`);
   o.raw('}');
-}
-
-/** A JsonSink that builds the text as a string. */
-class JsonText implements JsonSink {
-  text = '';
-  raw(json: string): void {
-    this.text += json;
-  }
-  str(value: string): void {
-    this.text += JSON.stringify(value);
-  }
-  num(value: number): void {
-    this.text += Number.isFinite(value) ? JSON.stringify(value) : 'null';
-  }
 }
 
 /** The entry's JSON text: what the capture file's line holds, without the newline. */

@@ -1,10 +1,22 @@
-import type { JsonSink } from './har-line.js';
+import type { JsonSink, Piece } from './json-pieces.js';
+import { asciiClean, WordView } from './json-scan.js';
 
 export const BATCH_BYTES = 64 * 1024;
 // What JSON.stringify escapes: quote, backslash, control characters, (lone) surrogates.
 // eslint-disable-next-line no-control-regex
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-const SHORT = 64;
+// Strings up to this long are copied (and escaped) a character at a time; longer, a native call is cheaper.
+const SHORT = 24;
+// Buffers kept for reuse (and written ones remembered until their writer gives them back).
+const SPARE_MAX = 8;
+// Pre-encoded text this long or longer is copied by TypedArray#set; shorter, byte by byte (the call costs more).
+const SET_FROM = 12;
+
+/** Buffer's own UTF-8 writer: buf.write() checks and dispatches on its arguments first, a visible cost per call here. */
+interface Utf8Writer {
+  utf8Write(s: string, offset: number): number;
+}
+const utf8Write = (buf: Buffer, s: string, off: number): number => (buf as unknown as Utf8Writer).utf8Write(s, off);
 
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9a-f, as JSON.stringify writes \u00XX
 // JSON.stringify's short escapes: \b \t \n \f \r.
@@ -32,11 +44,15 @@ function control(buf: Buffer, o: number, c: number): number {
  * are handed out, so a crash never tears a line inside a batch.
  */
 export class LineBytes implements JsonSink {
-  private buf = Buffer.allocUnsafe(BATCH_BYTES);
+  private buf = newBuffer(BATCH_BYTES);
+  private view = new WordView(this.buf);
   private off = 0; // end of what is written
   private line = 0; // start of the line being written
   private taken = 0; // start of what was not handed out yet
   private full: Buffer[] = []; // whole lines left in earlier buffers
+  private replaced: Buffer[] = []; // earlier buffers, some of whose lines are in `full`
+  private handedOut: Buffer[] = []; // earlier buffers whose lines were all handed out
+  private readonly spare: Buffer[] = []; // buffers written out, to be filled again
   pending = 0; // bytes of whole lines not handed out yet
 
   raw(s: string): void {
@@ -53,7 +69,17 @@ export class LineBytes implements JsonSink {
       }
       if (i === n) return void (this.off = off + n);
     }
-    this.off += buf.write(s, off);
+    this.off += utf8Write(buf, s, off);
+  }
+
+  piece(p: Piece): void {
+    const b = p.bytes;
+    const n = b.length;
+    if (this.off + n > this.buf.length) this.grow(n);
+    const { buf, off } = this;
+    if (n >= SET_FROM) buf.set(b, off);
+    else for (let i = 0; i < n; i++) buf[off + i] = b[i]!;
+    this.off = off + n;
   }
 
   str(s: string): void {
@@ -81,29 +107,30 @@ export class LineBytes implements JsonSink {
         return void (this.off = o + 1);
       }
     }
-    if (ESCAPED.test(s)) return this.raw(JSON.stringify(s));
+    // Longer text (bodies) is encoded natively first, then checked: ASCII bytes four at a time (a regular
+    // expression over the string cost three times as much), anything else by the expression.
     buf[off] = 0x22;
-    const end = off + 1 + buf.write(s, off + 1);
-    buf[end] = 0x22;
-    this.off = end + 1;
+    const end = off + 1 + utf8Write(buf, s, off + 1);
+    if (end - off - 1 === n ? asciiClean(this.view, off + 1, end) : !ESCAPED.test(s)) {
+      buf[end] = 0x22;
+      this.off = end + 1;
+      return;
+    }
+    this.raw(JSON.stringify(s));
   }
 
   num(v: number): void {
     // Integers (µs times, sizes, ports) and thousandths (HAR's millisecond times) digit by digit: with
     // at most 15 significant digits the shortest text of such a double is its plain decimal, which is
     // what JSON.stringify writes. Anything else goes through String().
+    if (this.off + 22 > this.buf.length) this.grow(22);
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return this.whole(v); // -0 too: "0"
     const k = Math.round(v * 1000);
     if (!(Number.isSafeInteger(v) || (k / 1000 === v && Math.abs(k) < 1e15))) return this.raw(Number.isFinite(v) ? String(v) : 'null');
-    if (this.off + 22 > this.buf.length) this.grow(22);
     if (v < 0) this.buf[this.off++] = 0x2d;
     const abs = Math.abs(v);
     const whole = Math.floor(abs);
-    if (whole < 1e9) this.digits(whole, 0);
-    else {
-      const high = Math.floor(whole / 1e9);
-      this.digits(high, 0);
-      this.digits(whole - high * 1e9, 9);
-    }
+    this.whole(whole);
     if (whole === abs) return;
     // The thousandths, without trailing zeros.
     const f = (Math.abs(k) - whole * 1000) | 0;
@@ -113,6 +140,14 @@ export class LineBytes implements JsonSink {
     if (f % 100 === 0) return;
     buf[this.off++] = 0x30 + (((f / 10) | 0) % 10);
     if (f % 10 !== 0) buf[this.off++] = 0x30 + (f % 10);
+  }
+
+  /** 0 <= x <= MAX_SAFE_INTEGER, an integer. */
+  private whole(x: number): void {
+    if (x < 1e9) return this.digits(x, 0);
+    const high = Math.floor(x / 1e9);
+    this.digits(high, 0);
+    this.digits(x - high * 1e9, 9);
   }
 
   /** 0 <= x < 1e9, written with at least `width` digits. */
@@ -145,16 +180,38 @@ export class LineBytes implements JsonSink {
     this.full = [];
     this.taken = this.line;
     this.pending = 0;
+    for (const b of this.replaced) if (this.handedOut.push(b) > SPARE_MAX) this.handedOut.shift();
+    this.replaced = [];
     return out;
+  }
+
+  /**
+   * Earlier buffers whose lines were all handed out by take(). A writer gives them back (reuse) once
+   * those lines are written: refilling a buffer costs no allocation, no page faults and less garbage.
+   */
+  retired(): Buffer[] {
+    const out = this.handedOut;
+    this.handedOut = [];
+    return out;
+  }
+
+  reuse(bufs: readonly Buffer[]): void {
+    for (const b of bufs) if (b.length === BATCH_BYTES && this.spare.length < SPARE_MAX) this.spare.push(b);
   }
 
   /** A new buffer, starting with the line being written; what was written before it stays whole. */
   private grow(need: number): void {
-    const next = Buffer.allocUnsafe(Math.max(BATCH_BYTES, this.off - this.line + need));
+    const size = Math.max(BATCH_BYTES, this.off - this.line + need);
+    const next = (size === BATCH_BYTES && this.spare.pop()) || newBuffer(size);
     this.buf.copy(next, 0, this.line, this.off);
     if (this.line > this.taken) this.full.push(this.buf.subarray(this.taken, this.line));
+    this.replaced.push(this.buf);
     this.off -= this.line;
     this.line = this.taken = 0;
     this.buf = next;
+    this.view = new WordView(next);
   }
 }
+
+/** A buffer of its own (never a slice of the shared pool), so its words are aligned for WordView. */
+const newBuffer = (n: number): Buffer => Buffer.allocUnsafeSlow(n);

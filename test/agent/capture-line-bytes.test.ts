@@ -39,4 +39,17 @@ describe('capture writer lines', () => {
     const lines = readFileSync(path, 'utf8').split('\n').slice(1, -1);
     expect(lines).toEqual(good.map((ex) => JSON.stringify(toHarEntry(ex))));
   });
+
+  it('a batch with an exchange that cannot be written keeps the lines before it, and no partial line', async () => {
+    const path = join(dir, 'rejected-batch.jsonl');
+    const w = CaptureWriter.open(path, { redaction: { enabled: false } });
+    const good = fc.sample(exchange, { numRuns: 3, seed: 11 });
+    const bad: Exchange = { ...good[1]!, timing: { requestStartUs: NaN, requestEndUs: NaN } };
+    await expect(w.writeBatch([good[0]!, bad, good[1]!])).rejects.toThrow(RangeError);
+    await w.writeBatch([good[2]!]);
+    await w.close();
+    const lines = readFileSync(path, 'utf8').split('\n').slice(1, -1);
+    expect(lines).toEqual([good[0]!, good[2]!].map((ex) => JSON.stringify(toHarEntry(ex))));
+    expect(w.count).toBe(2);
+  });
 });

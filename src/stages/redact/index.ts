@@ -77,8 +77,8 @@ export type MessageRedactor = (headers: Header[], body: Body | undefined) => { h
 
 /** One policy compiled: the header list rule and the message rule the exchange stage and observed responses share. */
 interface Compiled {
-  /** The same array when nothing in it changes. */
-  list: (hs: Header[]) => Header[];
+  /** The same array when nothing in it changes; `memo` remembers the names of the last list of its kind. */
+  list: (hs: Header[], memo?: NameMemo) => Header[];
   message: MessageRedactor;
   field: IsSecret;
   hash: Hash;
@@ -106,19 +106,36 @@ function compile(p: RedactPolicy): Compiled {
         return hash(v);
     }
   };
-  const list = (hs: Header[]): Header[] => {
+  const scan = (hs: Header[], memo?: NameMemo): Header[] => {
     let out: Header[] | undefined;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i]!;
-      const k = kind(h.name);
+      const k = memo ? memo.kindOf(i, h.name, kind) : kind(h.name);
       if (k === Kind.Plain) continue;
       const v = value(k, h.value);
       if (v !== h.value) (out ??= hs.slice())[i] = { name: h.name, value: v };
     }
     return out ?? hs;
   };
+  // Lists of frozen Header objects (a parser shares them between messages whose heads are the same, and
+  // freezes them) redacted before, by their first object: the answer again, without a look at any name.
+  const known = new WeakMap<Header, { headers: Header[]; out: Header[] | undefined }>();
+  const list = (hs: Header[], memo?: NameMemo): Header[] => {
+    const first = hs[0];
+    if (first === undefined || !Object.isFrozen(first)) return scan(hs, memo);
+    const k = known.get(first);
+    if (k !== undefined && sameObjects(k.headers, hs)) return k.out === undefined ? hs : k.out.slice();
+    const out = scan(hs, memo);
+    if (hs.every((h) => Object.isFrozen(h))) {
+      // The redacted headers are shared from now on: frozen like the ones they replace.
+      for (const h of out) Object.freeze(h);
+      known.set(first, { headers: hs.slice(), out: out === hs ? undefined : out.slice() });
+    }
+    return out;
+  };
+  const responses = new NameMemo();
   const message: MessageRedactor = (hs, b) => {
-    const headers = list(hs);
+    const headers = list(hs, responses);
     const body = redactBody(headers, b, field, hash);
     if (body) return body;
     return headers === hs ? undefined : { headers };
@@ -143,10 +160,11 @@ export function createMessageRedactor(p: RedactPolicy): MessageRedactor {
 export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
   if (!p.enabled) return (ex) => ex;
   const { list, message, field, hash } = compile(p);
+  const requests = new NameMemo();
   return (ex) => {
     const q = ex.request;
     const target = redactUrl(q.target, field, hash);
-    let headers = list(q.headers);
+    let headers = list(q.headers, requests);
     const body = redactBody(headers, q.body, field, hash);
     if (body) headers = body.headers;
     const trailers = q.trailers && list(q.trailers);
@@ -160,6 +178,33 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
     if (response) out.response = response;
     return out;
   };
+}
+
+/**
+ * The kind of each header name at each position of the last list of one kind (requests, responses):
+ * messages of one service list the same names in the same order, and comparing two short strings costs
+ * less than hashing one for the cache.
+ */
+function sameObjects(a: readonly Header[], b: readonly Header[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const MEMO_POSITIONS = 64;
+class NameMemo {
+  private readonly names = new Array<string | undefined>(MEMO_POSITIONS).fill(undefined);
+  private readonly kinds = new Array<Kind>(MEMO_POSITIONS).fill(Kind.Plain);
+
+  kindOf(i: number, name: string, kind: (name: string) => Kind): Kind {
+    if (this.names[i] === name) return this.kinds[i]!;
+    const k = kind(name);
+    if (i < MEMO_POSITIONS) {
+      this.names[i] = name;
+      this.kinds[i] = k;
+    }
+    return k;
+  }
 }
 
 function redactResponse(r: NonNullable<Exchange['response']>, list: (hs: Header[]) => Header[], message: MessageRedactor): NonNullable<Exchange['response']> {

@@ -106,15 +106,20 @@ export function hintRegExp(globs: readonly string[]): RegExp | undefined {
   return new RegExp(pieces.join('|'), 'i');
 }
 
-/** `fn` remembered per argument (up to CACHE_MAX of them). */
+/** `fn` remembered per argument (up to CACHE_MAX of them); the last argument is checked first (a run of the same value costs no hashing). */
 export function cached<T>(fn: (s: string) => T): (s: string) => T {
   const cache = new Map<string, T>();
+  let last: string | undefined;
+  let lastHit: T | undefined;
   return (s) => {
+    if (s === last) return lastHit!;
     let hit = cache.get(s);
     if (hit === undefined) {
       hit = fn(s);
       if (cache.size < CACHE_MAX) cache.set(s, hit);
     }
+    last = s;
+    lastHit = hit;
     return hit;
   };
 }

@@ -10,8 +10,8 @@ export interface IsSecret {
   hint?: RegExp | undefined;
 }
 
-/** Where a URL can hold a secret: userinfo, query, path parameters, fragment. */
-const URL_PARTS = /[?;@#]/;
+/** Where a URL can hold a secret: userinfo, query, path parameters, fragment (a search per character is a native scan each, cheaper than a character class). */
+const hasUrlParts = (s: string): boolean => s.includes('?') || s.includes(';') || s.includes('@') || s.includes('#');
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/@?#:]*)(?::([^/@?#]*))?@/i;
 
 /** name=value pairs separated by any character of `seps`; a pair whose (decoded) name is secret gets its value hashed. */
@@ -35,7 +35,7 @@ export function redactPairs(text: string, seps: string, isSecret: IsSecret, hash
 
 /** A URL or request target with its secrets hashed; the same string when there are none. */
 export function redactUrl(raw: string, isSecret: IsSecret, hash: Hash): string {
-  if (!URL_PARTS.test(raw)) return raw;
+  if (!hasUrlParts(raw)) return raw;
   let u = raw;
   if (u.includes('@')) u = replacePassword(u, hash);
   const hashAt = u.indexOf('#');

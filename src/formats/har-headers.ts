@@ -1,0 +1,157 @@
+import type { Header } from '../exchange.js';
+import { flat, piece, textOf, type JsonSink, type Piece } from './json-pieces.js';
+
+/*
+ * A HAR header list, written from pieces: real traffic repeats header lines exactly (Server, Content-Type,
+ * Connection, this second's Date), so a line's JSON is made once and copied; a name's opening
+ * (`{"name":…,"value":`) is kept even when its values do not repeat (request ids, cookies).
+ */
+
+interface NameEntry {
+  head: Piece;
+  /** Whole lines by value; undefined once this name's values are seen not to repeat. */
+  values: Map<string, Piece> | undefined;
+  hits: number;
+  misses: number;
+}
+
+// Bounds: names and values per name kept (a map of values is emptied when full), and a value's length.
+const NAMES_MAX = 512;
+const VALUES_MAX = 32;
+const VALUE_CHARS = 256;
+const names = new Map<string, NameEntry>();
+
+const NAME = piece('{"name":');
+const VALUE = piece(',"value":');
+
+/**
+ * The lines last written at each position of a kind of list (request headers, response headers), and
+ * the whole list when it repeats: messages of one service list the same headers in the same order, and
+ * comparing two short strings costs less than hashing one for a map lookup.
+ */
+export interface HeaderMemo {
+  slots: (Slot | undefined)[];
+  /** slots[0..listLength) joined, once the same list was seen twice in a row. */
+  list: Piece | undefined;
+  listLength: number;
+}
+interface Slot {
+  name: string;
+  value: string;
+  piece: Piece;
+}
+const POSITIONS = 32;
+
+export const headerMemo = (): HeaderMemo => ({ slots: new Array<Slot | undefined>(POSITIONS).fill(undefined), list: undefined, listLength: 0 });
+
+/**
+ * Lists of frozen Header objects (a parser shares them between messages whose heads are byte for byte
+ * the same, and freezes them) written before, by their first object: one lookup, and a comparison of
+ * pointers, for the whole list.
+ */
+const lists = new WeakMap<Header, { headers: readonly Header[]; piece: Piece }>();
+
+/** An array of headers as JSON.stringify writes it (a header of another shape through the generic walk). */
+export function writeHeaders(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {
+  const first = hs[0];
+  if (first !== undefined && Object.isFrozen(first)) {
+    const known = lists.get(first);
+    if (known !== undefined && sameObjects(known.headers, hs)) return o.piece(known.piece);
+    if (hs.length <= POSITIONS && hs.every((h) => Object.isFrozen(h))) {
+      const p = piece(textOf((t, list: readonly Header[]) => writeList(t, list, memo), hs));
+      lists.set(first, { headers: hs.slice(), piece: p });
+      return o.piece(p);
+    }
+  }
+  writeList(o, hs, memo);
+}
+
+function sameObjects(a: readonly Header[], b: readonly Header[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function writeList(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {
+  const n = hs.length;
+  if (n > 0 && n <= POSITIONS && sameLines(hs, memo.slots)) {
+    if (memo.list === undefined || memo.listLength !== n) {
+      memo.list = piece(memo.slots.slice(0, n).map((s) => s!.piece.text).join(','));
+      memo.listLength = n;
+    }
+    return o.piece(memo.list);
+  }
+  memo.list = undefined;
+  for (let i = 0; i < n; i++) {
+    if (i > 0) o.raw(',');
+    const h = hs[i]!;
+    if (!isPlainHeader(h)) {
+      flat(o, h);
+      continue;
+    }
+    const { name, value } = h;
+    const s = i < POSITIONS ? memo.slots[i] : undefined;
+    if (s !== undefined && s.name === name && s.value === value) o.piece(s.piece);
+    else {
+      const p = writeHeader(o, name, value);
+      if (i < POSITIONS) memo.slots[i] = p && { name, value, piece: p };
+    }
+  }
+}
+
+function sameLines(hs: readonly Header[], slots: readonly (Slot | undefined)[]): boolean {
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!;
+    const s = slots[i];
+    if (s === undefined || s.name !== h.name || s.value !== h.value || !isPlainHeader(h)) return false;
+  }
+  return true;
+}
+
+/** Writes one header; its piece when it has one. */
+function writeHeader(o: JsonSink, name: string, value: string): Piece | undefined {
+  let e = names.get(name);
+  if (e === undefined) {
+    if (names.size >= NAMES_MAX) {
+      o.piece(NAME);
+      o.str(name);
+      o.piece(VALUE);
+      o.str(value);
+      o.raw('}');
+      return undefined;
+    }
+    e = { head: piece(`{"name":${JSON.stringify(name)},"value":`), values: new Map(), hits: 0, misses: 0 };
+    names.set(name, e);
+  }
+  const vs = e.values;
+  if (vs !== undefined && value.length <= VALUE_CHARS) {
+    let p = vs.get(value);
+    if (p !== undefined) {
+      e.hits++;
+      o.piece(p);
+      return p;
+    }
+    // Values that rarely repeat are not worth a line each.
+    if (++e.misses > 16 + 2 * e.hits) e.values = undefined;
+    else {
+      if (vs.size >= VALUES_MAX) vs.clear();
+      p = piece(`${e.head.text}${JSON.stringify(value)}}`);
+      vs.set(value, p);
+      o.piece(p);
+      return p;
+    }
+  }
+  o.piece(e.head);
+  o.str(value);
+  o.raw('}');
+  return undefined;
+}
+
+/** A header with exactly its two fields, in order (as every reader makes them): written without the generic walk. */
+function isPlainHeader(h: Header): boolean {
+  let n = 0;
+  for (const k in h) {
+    if (k !== (n === 0 ? 'name' : 'value') || ++n > 2) return false;
+  }
+  return n === 2 && typeof h.name === 'string' && typeof h.value === 'string' && Object.getPrototypeOf(h) === Object.prototype;
+}
