@@ -104,7 +104,8 @@ export class H1Connection {
   /** The request's send time is when its bytes go to the kernel: lag after hand-over is lag too. */
   private write(req: H1Request): void {
     req.handler.onConnect();
-    this.out!.write(req.bytes);
+    if (typeof req.bytes === 'string') this.out!.write(req.bytes, 'latin1');
+    else this.out!.write(req.bytes);
   }
 
   /** The pool's sweep: request timeouts, and closing a connection idle past its keep-alive. */
