@@ -200,7 +200,8 @@ export class TargetStats {
     if (name === this.lastEndpoint?.[0]) return this.lastEndpoint[1];
     let ep = this.endpoints.get(name);
     if (!ep) {
-      if (this.endpoints.size >= MAX_ENDPOINTS) return this.endpoint('other');
+      // 'other' itself is let in past the cap (asking for it there used to recurse until the stack overflowed).
+      if (this.endpoints.size >= MAX_ENDPOINTS && name !== 'other') return this.endpoint('other');
       ep = { requests: 0, errors: 0, latency: newHistogram(), statuses: {} };
       this.endpoints.set(name, ep);
     }
