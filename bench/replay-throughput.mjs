@@ -6,6 +6,8 @@
 // Each line says the load average: the machine is shared and the numbers are noisy.
 // REPLAY_BENCH_N (default 100000), REPLAY_BENCH_ROUNDS (3), REPLAY_BENCH_CONNECTIONS (10);
 // REPLAY_BENCH_SCHEMES=http,https; REPLAY_BENCH_BASELINE=/other/dist/cli/main.js adds that build to the rounds.
+// REPLAY_BENCH_AUTOCANNON_TICK_MS (default 10): autocannon's sample interval, which is also how late it
+// notices that it is done (1000, its default, is how this bench ran before: up to 1 s of idle tail).
 import { spawn, execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { mkdirSync, rmSync, readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ const ROUNDS = Number(process.env.REPLAY_BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.REPLAY_BENCH_CONNECTIONS ?? 10);
 const SCHEMES = (process.env.REPLAY_BENCH_SCHEMES ?? 'http,https').split(',');
 const BASELINE = process.env.REPLAY_BENCH_BASELINE;
+const TICK_MS = process.env.REPLAY_BENCH_AUTOCANNON_TICK_MS ?? '10';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Each timed node process prints the CPU it used (user + system) as it exits: robust to a loaded machine, unlike wall time. */
 const CPU_AT_EXIT = ['--import', "data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-us '+(u.user+u.system)+'\\n')})"];
@@ -32,9 +35,10 @@ function run(cmd, args) {
     const t = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stdout.resume();
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stderr, s: Number(process.hrtime.bigint() - t) / 1e9, cpuMs: cpuMsOf(stderr) }));
+    child.on('close', (code) => resolve({ code, stdout, stderr, s: Number(process.hrtime.bigint() - t) / 1e9, cpuMs: cpuMsOf(stderr) }));
   });
 }
 
@@ -95,8 +99,12 @@ async function measure(scheme, capture, tls) {
   const add = (name, r) => (rates[name].push(N / r.s), cpu[name].push((r.cpuMs / N) * 1000));
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const a = await run(process.execPath, [...CPU_AT_EXIT, AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(N), '--json', `${srv.url}/items/1`]);
+      // -L: autocannon ends at its first sample tick after the last response, and the default tick
+      // (1 s) added up to a second of idle wall time to its run; shadowtap exits when its last response is in.
+      const a = await run(process.execPath, [...CPU_AT_EXIT, AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(N), '-L', TICK_MS, '--json', `${srv.url}/items/1`]);
       if (a.code !== 0) throw new Error(`autocannon exited ${a.code}: ${a.stderr}`);
+      const ok = JSON.parse(a.stdout)['2xx'];
+      if (ok !== N) throw new Error(`autocannon: ${ok} of ${N} responses were 2xx`);
       add('autocannon', a);
       add('shadowtap', await replay(CLI, capture, srv.url, extra));
       if (BASELINE) add('baseline', await replay(BASELINE, capture, srv.url, extra));
@@ -107,7 +115,7 @@ async function measure(scheme, capture, tls) {
   const o = median(rates.shadowtap);
   const t = median(rates.autocannon);
   const runs = (xs) => xs.map(Math.round).join(', ');
-  console.log(`replay throughput ${scheme}://: --speed 0, ${N} requests, ${CONNECTIONS} connections, whole command timed: shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 1.0); runs: shadowtap ${runs(rates.shadowtap)}; autocannon ${runs(rates.autocannon)}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(`replay throughput ${scheme}://: --speed 0, ${N} requests, ${CONNECTIONS} connections, whole command timed (autocannon -L ${TICK_MS}): shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 1.0); runs: shadowtap ${runs(rates.shadowtap)}; autocannon ${runs(rates.autocannon)}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
   const c = (name) => median(cpu[name]);
   console.log(`  CPU per 1,000 requests (whole process, median): shadowtap ${c('shadowtap').toFixed(0)} ms vs autocannon ${c('autocannon').toFixed(0)} ms; autocannon/shadowtap ${(c('autocannon') / c('shadowtap')).toFixed(2)} (≥ 1.0: shadowtap needs no more CPU per request)`);
   if (BASELINE) console.log(`  baseline ${BASELINE}: ${Math.round(median(rates.baseline))} req/s, ratio ${(median(rates.baseline) / t).toFixed(2)}; this build / baseline ${(o / median(rates.baseline)).toFixed(2)}; runs ${runs(rates.baseline)}; CPU per 1,000 requests ${c('baseline').toFixed(0)} ms (baseline/this build ${(c('baseline') / c('shadowtap')).toFixed(2)})`);

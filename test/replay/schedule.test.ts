@@ -51,6 +51,11 @@ describe('route templates, env proxies, filters', () => {
     expect(routeTemplate('/o/3f2504e0-4f89-11d3-9a0c-0305e82c3301/files/deadbeefcafe1234')).toBe('/o/{id}/files/{id}');
     expect(routeTemplate('/t/AbC123xYz789QwErTy/v2/health')).toBe('/t/{id}/v2/health');
     expect(routeTemplate('http://h:1/a/77')).toBe('/a/{id}');
+    // Edges of the one-pass scan: empty segments, a fragment, escaped ids, a target without a path.
+    expect(routeTemplate('//x//9//#frag/1', 'GET')).toBe('GET //x//{id}//');
+    expect(routeTemplate('/a/%31%32/b%2F3', 'PUT')).toBe('PUT /a/{id}/b%2F3');
+    expect(routeTemplate('123')).toBe('{id}');
+    expect([routeTemplate('', 'GET'), routeTemplate('?q=1'), routeTemplate('*', 'OPTIONS')]).toEqual(['GET /', '/', 'OPTIONS *']);
   });
 
   it('NO_PROXY: names, suffixes, ports and *', () => {

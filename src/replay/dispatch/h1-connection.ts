@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { isHeaderNamed } from '../../exchange.js';
 import type { Head } from '../../http1/head.js';
 import { dial, type Route } from './h1-dial.js';
 import type { Framing } from '../../http1/framing.js';
@@ -43,6 +44,9 @@ export class H1Connection {
   private keepAliveMs: number;
   /** The last Keep-Alive header seen: servers repeat one value, so it is parsed once. */
   private keepAliveHint = '';
+  /** The last Connection value seen, and whether it asked to close (false), to keep alive (true) or neither. */
+  private connectionValue = '';
+  private connectionSays: boolean | undefined;
   /** Requests waiting for the connect: written (and timed) once it completes, not buffered by the socket. */
   private unwritten = 0;
 
@@ -104,7 +108,8 @@ export class H1Connection {
   /** The request's send time is when its bytes go to the kernel: lag after hand-over is lag too. */
   private write(req: H1Request): void {
     req.handler.onConnect();
-    this.out!.write(req.bytes);
+    if (typeof req.bytes === 'string') this.out!.write(req.bytes, 'latin1');
+    else this.out!.write(req.bytes);
   }
 
   /** The pool's sweep: request timeouts, and closing a connection idle past its keep-alive. */
@@ -151,13 +156,16 @@ export class H1Connection {
   private keepAlive(head: Head): void {
     let persistent = head.httpVersion === 'HTTP/1.1';
     for (const h of head.headers) {
+      // Both names are 10 long; a server repeats their values, so each new value is read once.
       if (h.name.length !== 10) continue;
-      const name = h.name.toLowerCase();
-      if (name === 'connection') {
-        const v = h.value.toLowerCase();
-        if (v.includes('close')) persistent = false;
-        else if (v.includes('keep-alive')) persistent = true;
-      } else if (name === 'keep-alive' && h.value !== this.keepAliveHint) {
+      if (isHeaderNamed(h.name, 'connection')) {
+        if (h.value !== this.connectionValue) {
+          this.connectionValue = h.value;
+          const v = h.value.toLowerCase();
+          this.connectionSays = v.includes('close') ? false : v.includes('keep-alive') ? true : undefined;
+        }
+        if (this.connectionSays !== undefined) persistent = this.connectionSays;
+      } else if (isHeaderNamed(h.name, 'keep-alive') && h.value !== this.keepAliveHint) {
         this.keepAliveHint = h.value;
         const m = /timeout=(\d+)/i.exec(h.value);
         if (m) this.keepAliveMs = Math.min(this.limits.keepAliveMs, Math.max(Number(m[1]) * 1000 - KEEP_ALIVE_MARGIN_MS, 500));

@@ -63,7 +63,7 @@ export class H1Pool {
       handler.onError(this.destroyed ? clientError('UND_ERR_DESTROYED', 'The client is destroyed') : clientError('UND_ERR_CLOSED', 'The client is closed'));
       return false;
     }
-    let bytes: Buffer;
+    let bytes: string | Buffer;
     try {
       bytes = requestBytes(o.method, o.path, o.headers, o.body, this.hostHeader, this.forward);
     } catch (err) {

@@ -22,7 +22,8 @@ export interface H1Handler {
 
 export interface H1Request {
   method: string;
-  bytes: Buffer;
+  /** The whole request: a latin1 string when it has no body (see requestBytes). */
+  bytes: string | Buffer;
   handler: H1Handler;
   /** Set when the answer is an error (a forward proxy's 407): the handler gets it once the body is read. */
   failed?: Error;
@@ -40,9 +41,31 @@ const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /** Lengths of the header names undici handles itself (host, expect, upgrade, connection, keep-alive, content-length, transfer-encoding). */
 const SPECIAL_LENGTHS = new Set([4, 6, 7, 10, 14, 17]);
 const REFUSED = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
-// undici's invalidPathRegex: nothing below "!" (controls, space) and nothing above U+00FF.
-const BAD_PATH = /[^\u0021-\u00ff]/;
 const EXPECTS_PAYLOAD = new Set(['POST', 'PUT', 'PATCH', 'QUERY']);
+/**
+ * Methods and header names already checked against TOKEN: a capture repeats a few dozen names, and
+ * the test per header was a visible part of a request's cost at --speed 0. Bounded: past the cap,
+ * names are tested each time.
+ */
+const checkedTokens = new Set<string>();
+const MAX_CHECKED = 1024;
+
+function isToken(s: string): boolean {
+  if (checkedTokens.has(s)) return true;
+  if (!TOKEN.test(s)) return false;
+  if (checkedTokens.size < MAX_CHECKED) checkedTokens.add(s);
+  return true;
+}
+
+/** undici's invalidPathRegex as a loop (a regex per path cost more than the rest of the request line): nothing below "!", nothing above U+00FF. */
+function badPath(path: string): boolean {
+  if (path.charCodeAt(0) !== 0x2f) return true;
+  for (let i = 1; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 0x21 || c > 0xff) return true;
+  }
+  return false;
+}
 
 /** How requests go to a forward proxy: absolute-form targets (`origin` before the path) and its credentials. */
 export interface ForwardForm {
@@ -51,16 +74,20 @@ export interface ForwardForm {
   authorization: string;
 }
 
-/** The request head and body as one buffer (one write per request); throws on what undici rejects. */
-export function requestBytes(method: string, path: string, headers: readonly string[], body: Uint8Array | null, defaultHost: string, forward?: ForwardForm): Buffer {
-  if (!TOKEN.test(method)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request method');
-  if (path[0] !== '/' || BAD_PATH.test(path)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request path');
+/**
+ * The request head and body, written in one call (one write per request); throws on what undici
+ * rejects. Without a body it is the head as a latin1 string: the socket copies a string into the
+ * kernel directly, where a Buffer made of it first cost an allocation and a copy per request.
+ */
+export function requestBytes(method: string, path: string, headers: readonly string[], body: Uint8Array | null, defaultHost: string, forward?: ForwardForm): string | Buffer {
+  if (!isToken(method)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request method');
+  if (badPath(path)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request path');
   let host: string | undefined;
   let rest = '';
   for (let i = 0; i + 1 < headers.length; i += 2) {
     const name = headers[i]!;
     const value = headers[i + 1]!;
-    if (!TOKEN.test(name)) throw clientError('UND_ERR_INVALID_ARG', 'invalid header key');
+    if (!isToken(name)) throw clientError('UND_ERR_INVALID_ARG', 'invalid header key');
     if (BAD_VALUE.test(value)) throw clientError('UND_ERR_INVALID_ARG', `invalid ${name} header`);
     if (!SPECIAL_LENGTHS.has(name.length)) {
       rest += `${name}: ${value}\r\n`;
@@ -79,7 +106,7 @@ export function requestBytes(method: string, path: string, headers: readonly str
   const connection = method === 'HEAD' ? 'close' : 'keep-alive';
   const target = forward ? forward.origin + path : path;
   const head = `${method} ${target} HTTP/1.1\r\nhost: ${host ?? defaultHost}\r\nconnection: ${connection}\r\n${forward ? forward.authorization : ''}${rest}${cl}\r\n`;
-  if (!length) return Buffer.from(head, 'latin1');
+  if (!length) return head;
   const headLength = Buffer.byteLength(head, 'latin1');
   const out = Buffer.allocUnsafe(headLength + length);
   out.write(head, 0, 'latin1');

@@ -5,6 +5,7 @@ import type { H1Handler } from './h1-request.js';
 
 /** Bodies kept for comparison are cut here: comparing megabytes per request would stall the generator. */
 const MAX_KEPT_BODY = 4 << 20;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The callback handler for one request of the HTTP/1.1 client. A class rather than closures so each
@@ -15,17 +16,17 @@ export class RequestHandler<P> implements H1Handler {
   sentUs = monoUs();
   private status = 0;
   private headerList: Header[] | null = null;
-  private chunks: Buffer[] | undefined;
+  /** Most bodies arrive in one piece: the first is kept alone, an array only from the second on. */
+  private first: Buffer | undefined;
+  private rest: Buffer[] | undefined;
   private kept = 0;
   private settled = false;
 
   constructor(
     readonly pending: P,
-    keepBody: boolean,
+    private readonly keepBody: boolean,
     private readonly done: (h: RequestHandler<P>, err: unknown, endUs: number) => void,
-  ) {
-    if (keepBody) this.chunks = [];
-  }
+  ) {}
 
   /** The client calls this just before writing the request to its socket. */
   onConnect(): void {
@@ -38,14 +39,14 @@ export class RequestHandler<P> implements H1Handler {
   }
 
   get wantsBody(): boolean {
-    return this.chunks !== undefined && this.kept < MAX_KEPT_BODY;
+    return this.keepBody && this.kept < MAX_KEPT_BODY;
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.chunks && this.kept < MAX_KEPT_BODY) {
-      this.chunks.push(chunk);
-      this.kept += chunk.length;
-    }
+    if (!this.wantsBody) return true;
+    if (this.first === undefined) this.first = chunk;
+    else (this.rest ??= []).push(chunk);
+    this.kept += chunk.length;
     return true;
   }
 
@@ -68,9 +69,8 @@ export class RequestHandler<P> implements H1Handler {
   }
 
   response(): ObservedResponse | undefined {
-    if (!this.chunks) return undefined;
-    // Most bodies arrive in one chunk: no copy then.
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    if (!this.keepBody) return undefined;
+    const body = this.rest ? Buffer.concat([this.first!, ...this.rest]) : (this.first ?? EMPTY);
     return { status: this.status, headers: this.headerList ?? [], body };
   }
 }

@@ -16,17 +16,41 @@ export interface HeaderPlan {
   tagHeader?: string;
 }
 
+/** What a recorded header name is to the request sent; names repeat, so each is lower-cased and looked up once. */
+const KEEP = 0;
+const DROP = 1;
+const HOST = 2;
+const CONNECTION = 3;
+const kinds = new Map<string, number>();
+const MAX_KINDS = 1024;
+
+function kindOf(name: string): number {
+  let k = kinds.get(name);
+  if (k === undefined) {
+    const lower = name.toLowerCase();
+    k = lower === 'connection' ? CONNECTION : HOP_BY_HOP.has(lower) ? DROP : lower === 'host' ? HOST : KEEP;
+    if (kinds.size < MAX_KINDS) kinds.set(name, k);
+  }
+  return k;
+}
+
 /** The recorded headers as a flat [name, value, …] list (order and case kept), ready to send. */
 export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, id: string): string[] {
   let named: Set<string> | undefined;
-  for (const h of recorded) if (h.name.length === 10 && h.name.toLowerCase() === 'connection') for (const n of h.value.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
+  for (const h of recorded) if (kindOf(h.name) === CONNECTION) for (const n of h.value.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
   const replaced = replacedNames(plan);
+  // Names listed by Connection or set by the plan are compared lower-cased: only then is each name lowered.
+  const byName = named !== undefined || replaced.size > 0;
   const out: string[] = [];
   let hostSeen = false;
   for (const h of recorded) {
-    const lower = h.name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named?.has(lower) || replaced.has(lower)) continue;
-    if (lower === 'host') {
+    const kind = kindOf(h.name);
+    if (kind === DROP || kind === CONNECTION) continue;
+    if (byName) {
+      const lower = h.name.toLowerCase();
+      if (named?.has(lower) || replaced.has(lower)) continue;
+    }
+    if (kind === HOST) {
       if (hostSeen) continue;
       hostSeen = true;
       out.push(h.name, plan.host ?? h.value);

@@ -115,17 +115,13 @@ export async function* captureScheduleBatches(exchanges: ExchangeSource | (() =>
 }
 
 export function toRequest(ex: Exchange, id: string, intendedUs: number): ScheduledRequest {
-  const body = ex.request.body ? bodyBytes(ex.request.body) : undefined;
-  return {
-    intendedUs,
-    id,
-    method: ex.request.method,
-    target: ex.request.target,
-    headers: ex.request.headers,
-    ...(body && body.length ? { body } : {}),
-    endpoint: routeTemplate(ex.request.target, ex.request.method),
-    recorded: ex,
-  };
+  const req: ScheduledRequest = { intendedUs, id, method: ex.request.method, target: ex.request.target, headers: ex.request.headers, endpoint: routeTemplate(ex.request.target, ex.request.method), recorded: ex };
+  // Assigned, not spread in: an object spread per request was a visible share of reading a capture at --speed 0.
+  if (ex.request.body) {
+    const body = bodyBytes(ex.request.body);
+    if (body.length) req.body = body;
+  }
+  return req;
 }
 
 function once(it: ExchangeSource): () => ExchangeSource {

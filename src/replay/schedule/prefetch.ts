@@ -9,6 +9,8 @@
  */
 export class Prefetch<T> {
   private buf: (T | undefined)[] = [];
+  /** Each buffered item's weight, taken when it is added: weighing again at `shift` read cold objects per item. */
+  private weights: number[] = [];
   private head = 0;
   private bytes = 0;
   private ended = false;
@@ -37,10 +39,11 @@ export class Prefetch<T> {
       return undefined;
     }
     const v = this.buf[this.head]!;
+    this.bytes -= this.weights[this.head]!;
     this.buf[this.head++] = undefined;
-    this.bytes -= this.weigh(v);
     if (this.head > 4096 && this.head * 2 > this.buf.length) {
       this.buf = this.buf.slice(this.head);
+      this.weights = this.weights.slice(this.head);
       this.head = 0;
     }
     if (this.wakeProducer && this.buf.length - this.head < this.ahead / 2 && this.bytes < this.maxBytes / 2) {
@@ -97,8 +100,10 @@ export class Prefetch<T> {
   }
 
   private add(v: T): void {
+    const w = this.weigh(v);
     this.buf.push(v);
-    this.bytes += this.weigh(v);
+    this.weights.push(w);
+    this.bytes += w;
   }
 
   private async pump(): Promise<void> {

@@ -40,6 +40,10 @@ export class TargetStats {
   private readonly late: Interval = newInterval();
   private readonly closed: IntervalStats[] = [];
   private readonly endpoints = new Map<string, Endpoint>();
+  /** The interval and endpoint the last request went to (see `interval`, `endpoint`). */
+  private lastStart = NaN;
+  private lastInterval: Interval | undefined;
+  private lastEndpoint: [string, Endpoint] | undefined;
   /** Told each interval as it closes, before its histograms are folded in (a distributed worker sends them on). */
   onClose?: (startUs: number, iv: Interval) => void;
 
@@ -104,6 +108,7 @@ export class TargetStats {
       });
       this.latency.add(iv.latency);
       this.intervals.delete(start);
+      if (iv === this.lastInterval) this.lastInterval = undefined;
     }
   }
 
@@ -178,21 +183,29 @@ export class TargetStats {
   private interval(atUs: number): Interval {
     if (atUs < this.closedBeforeUs) return this.late;
     const start = Math.floor(Math.max(0, atUs) / this.intervalUs) * this.intervalUs;
+    // Nearly every request falls in the interval of the one before: no map lookup then.
+    if (start === this.lastStart && this.lastInterval) return this.lastInterval;
     let iv = this.intervals.get(start);
     if (!iv) {
       iv = newInterval();
       this.intervals.set(start, iv);
     }
+    this.lastStart = start;
+    this.lastInterval = iv;
     return iv;
   }
 
   private endpoint(name: string): Endpoint {
+    // Runs of one endpoint are common, and a template is a new string per request that the map would hash each time.
+    if (name === this.lastEndpoint?.[0]) return this.lastEndpoint[1];
     let ep = this.endpoints.get(name);
     if (!ep) {
-      if (this.endpoints.size >= MAX_ENDPOINTS) return this.endpoint('other');
+      // 'other' itself is let in past the cap (asking for it there used to recurse until the stack overflowed).
+      if (this.endpoints.size >= MAX_ENDPOINTS && name !== 'other') return this.endpoint('other');
       ep = { requests: 0, errors: 0, latency: newHistogram(), statuses: {} };
       this.endpoints.set(name, ep);
     }
+    this.lastEndpoint = [name, ep];
     return ep;
   }
 }
