@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
-import { notStrictEqual, strictEqual } from 'node:assert';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,6 +24,9 @@ const yargsDir = dirname(yargsIndex);
 const fromYargs = createRequire(yargsIndex);
 
 let cliui: ((opts: object) => unknown) | undefined;
+/** node:assert (~3 ms to load): yargs asserts only on some paths. */
+let assert: typeof import('node:assert') | undefined;
+const asserted = (): typeof import('node:assert') => (assert ??= require('node:assert') as typeof import('node:assert'));
 let stringWidth: ((text: string) => number) | undefined;
 
 export async function loadYargs(): Promise<Yargs> {
@@ -34,7 +36,7 @@ export async function loadYargs(): Promise<Yargs> {
   const y18n = fromYargs('y18n') as (opts: object) => unknown;
   const mainFilename = yargsIndex.substring(0, yargsIndex.lastIndexOf('node_modules'));
   return YargsFactory({
-    assert: { notStrictEqual, strictEqual },
+    assert: { notStrictEqual: (...a: [unknown, unknown, string?]) => asserted().notStrictEqual(...a), strictEqual: (...a: [unknown, unknown, string?]) => asserted().strictEqual(...a) },
     cliui: (opts: object) => (cliui ??= fromYargs('cliui') as typeof cliui)!(opts),
     findUp: fromYargs('escalade/sync') as unknown,
     getEnv: (key: string) => process.env[key],
