@@ -1,7 +1,9 @@
 // Start-up bench (issue 15): the fixed CPU cost of the commands users run, on tiny inputs, beside
-// `node -e 0` and autocannon measured in the same rounds. Each command runs under /usr/bin/time
-// (user + system of the whole process, every thread); medians of STARTUP_BENCH_ROUNDS (7), the
-// commands of a round interleaved so a shared machine's load falls on all alike.
+// `node -e 0` and autocannon measured in the same rounds. Each command's user + system CPU (the whole
+// process, every thread) is what wait4 reports, as /usr/bin/time prints it but to the microsecond
+// (time rounds to 10 ms, as coarse as the differences measured): python3's os.wait4 reads it.
+// Medians of STARTUP_BENCH_ROUNDS (7), the commands of a round interleaved so a shared machine's load
+// falls on all alike.
 // STARTUP_BENCH_NODES=/path/node20,/path/node22 (default: this node); STARTUP_BENCH_BASELINE=/other/dist/cli/main.js
 // adds that build's rows; CAPTURE_BENCH_PCAP=file.pcap:port is cut to its first 200 packets for the tiny inputs
 // (default /work/bp/bench.pcap:18089). STARTUP_BENCH_ONLY=capture,cat runs only the rows whose name has one of those.
@@ -19,12 +21,22 @@ const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.me
 const dir = mkdtempSync(join(tmpdir(), 'shadowtap-startup-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Runs argv[1:] with stdout to /dev/null; prints its exit status and user + system seconds (wait4's rusage). */
+const WAIT4 = `import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1)
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, ru = os.wait4(pid, 0)
+sys.stderr.write("cpu %d %.6f %.6f\\n" % (os.waitstatus_to_exitcode(status), ru.ru_utime, ru.ru_stime))`;
+
 /** CPU seconds (user + system) of one run; a failing run is an error, not a number. */
 function cpu(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
-  if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}: ${r.stderr.slice(-400)}`);
-  return Number(m[1]) + Number(m[2]);
+  const r = spawnSync('python3', ['-c', WAIT4, cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const m = /cpu (-?\d+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  if (r.status !== 0 || !m || m[1] !== '0') throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-400)}`);
+  return Number(m[2]) + Number(m[3]);
 }
 
 async function server(node) {
@@ -59,7 +71,7 @@ try {
     for (let i = 0; i < ROUNDS; i++) for (const [name, [cmd, args]] of list) times.get(name).push(cpu(cmd, args));
     const bare = median(times.get('node -e 0'));
     console.log(`\nnode ${version}: CPU seconds (user+sys), median of ${ROUNDS}; +node: above node -e 0`);
-    for (const [name, xs] of times) console.log(`  ${name.padEnd(36)} ${median(xs).toFixed(3)}  (+node ${(median(xs) - bare).toFixed(3)})  runs ${xs.map((x) => x.toFixed(2)).join(' ')}`);
+    for (const [name, xs] of times) console.log(`  ${name.padEnd(36)} ${median(xs).toFixed(3)}  (+node ${(median(xs) - bare).toFixed(3)})  runs ${xs.map((x) => x.toFixed(3)).join(' ')}`);
   }
 } finally {
   srv.stop();
