@@ -23,11 +23,12 @@ const yargsDir = dirname(yargsIndex);
 /** Resolves as yargs does, so its own copies (nested under it) are the ones used. */
 const fromYargs = createRequire(yargsIndex);
 
+/** The help renderer, require()d when help is drawn (ESM packages: require(esm), Node ≥ 20.19 as package.json's engines). */
 let cliui: ((opts: object) => unknown) | undefined;
+let stringWidth: ((text: string) => number) | undefined;
 /** node:assert (~3 ms to load): yargs asserts only on some paths. */
 let assert: typeof import('node:assert') | undefined;
 const asserted = (): typeof import('node:assert') => (assert ??= require('node:assert') as typeof import('node:assert'));
-let stringWidth: ((text: string) => number) | undefined;
 
 export async function loadYargs(): Promise<Yargs> {
   const { YargsFactory } = (await import(pathToFileURL(join(yargsDir, 'build/lib/yargs-factory.js')).href)) as { YargsFactory: (shim: object) => Yargs };
