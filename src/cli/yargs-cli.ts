@@ -1,9 +1,10 @@
-import yargs from 'yargs';
 import { commands } from './commands/index.js';
+import { loadYargs } from './yargs-factory.js';
 import { VERSION } from '../version.js';
 
 /** The whole CLI: every command, help, validation, suggestions. */
 export async function parseWithYargs(argv: string[]): Promise<void> {
+  const yargs = await loadYargs();
   const cli = yargs(argv)
     .scriptName('shadowtap')
     .usage('$0 <command> [options]\n\nCapture HTTP traffic, replay it to shadow targets, compare configurations.')
@@ -21,7 +22,8 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
       process.stderr.write(`shadowtap: ${msg}\nRun with --help for usage.\n`);
       process.exit(2);
     });
-  for (const c of commands) cli.command(c);
+  // A command's file loads in its builder, which yargs runs only for the command given.
+  for (const c of commands) cli.command({ command: c.command, describe: c.describe, builder: async (y) => (await c.load()).builder(y), handler: async (args) => (await c.load()).handler(args) });
   skipHelpCache(cli);
   await cli.parseAsync();
 }

@@ -17,6 +17,7 @@ const READS_ENV: Record<string, string> = {
   'scenarios/load.ts': '${VAR} in scenarios.yaml names a variable on purpose',
   'scenarios/run-file.ts': '${VAR} in scenarios.yaml names a variable on purpose',
   'replay/staging/secret-ref.ts': 'env:NAME names a variable on purpose',
+  'cli/yargs-factory.ts': "yargs' platform shim: its own variables (LANG/LC_ALL for its messages, YARGS_DISABLE_WRAP, SHELL)",
   'replay/dispatch/proxy-env.ts': 'HTTP_PROXY / HTTPS_PROXY / NO_PROXY for --env-proxy (known gap: read where used, not passed down)',
 };
 

@@ -12,13 +12,20 @@ const HEAVY = ['zod', 'yaml', 'fastify', '@aws-sdk', 'undici', 'redis', '@redis'
 const dir = tempDir('shadowtap-lazy-');
 const PCAP = join(process.cwd(), 'test/io/fixtures/mixed.pcap');
 
-/** The packages a CLI run imported (ESM imports, as the loader saw them), by name. */
-async function packagesOf(args: string[]): Promise<{ code: number | null; packages: Set<string> }> {
-  const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, ...args], { timeoutMs: 30_000 });
+/**
+ * The packages a CLI run loaded, by name: ESM imports as the loader saw them, and (NODE_DEBUG=module)
+ * what was require()d, which the loader's hooks do not see on Node 20.
+ */
+async function packagesOf(args: string[]): Promise<{ code: number | null; packages: Set<string>; commandFiles: string[] }> {
+  const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, ...args], { timeoutMs: 30_000, env: { NODE_DEBUG: 'module' } });
   const packages = new Set<string>();
-  for (const m of r.stderr.matchAll(/^LOADED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(m[1]!);
-  return { code: r.code, packages };
+  for (const m of r.stderr.matchAll(/^(?:LOADED |MODULE \d+: load ").*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(m[1]!);
+  const commandFiles = [...r.stderr.matchAll(/^LOADED .*\/cli\/commands\/([\w-]+)\.js$/gm)].map((m) => m[1]!);
+  return { code: r.code, packages, commandFiles };
 }
+/** yargs' help renderer: loaded only when help is drawn (src/cli/yargs-factory.ts). */
+const HELP_RENDERER = ['cliui', 'string-width', 'emoji-regex'];
+const helpRendererIn = (packages: Set<string>): string[] => HELP_RENDERER.filter((p) => packages.has(p));
 const heavyIn = (packages: Set<string>): string[] => [...packages].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)));
 
 describe('start-up loads only what the path uses', () => {
@@ -34,17 +41,28 @@ describe('start-up loads only what the path uses', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('--version: yargs and none of the libraries of the commands', async () => {
-    const { code, packages } = await packagesOf(['--version']);
+  it('--version: yargs, and neither the libraries of the commands, nor its help renderer, nor any command\'s file', async () => {
+    const { code, packages, commandFiles } = await packagesOf(['--version']);
     expect(code).toBe(0);
     expect(packages.has('yargs')).toBe(true);
     expect(heavyIn(packages)).toEqual([]);
+    expect(helpRendererIn(packages)).toEqual([]);
+    expect(commandFiles).toEqual(['index']);
   });
 
-  it('capture --read FILE --out x.jsonl: none of them', async () => {
-    const { code, packages } = await packagesOf(['capture', '--read', PCAP, '--out', join(dir, 'x.jsonl')]);
+  it('capture --read FILE --out x.jsonl: none of them, and of the command files only capture\'s', async () => {
+    const { code, packages, commandFiles } = await packagesOf(['capture', '--read', PCAP, '--out', join(dir, 'x.jsonl')]);
     expect(code).toBe(0);
     expect(heavyIn(packages)).toEqual([]);
+    expect(helpRendererIn(packages)).toEqual([]);
+    expect(commandFiles.sort()).toEqual(['capture', 'index']);
+  });
+
+  it('capture --help: the help renderer loads when help is drawn', async () => {
+    const { code, packages, commandFiles } = await packagesOf(['capture', '--help']);
+    expect(code).toBe(0);
+    expect(helpRendererIn(packages)).toEqual(HELP_RENDERER);
+    expect(commandFiles.sort()).toEqual(['capture', 'index']);
   });
 
   it('replay FILE --target URL without --staging: neither zod nor yaml (nor any other of them)', async () => {
@@ -52,5 +70,6 @@ describe('start-up loads only what the path uses', () => {
     expect(code).toBe(0);
     expect(packages.has('yargs')).toBe(true);
     expect(heavyIn(packages)).toEqual([]);
+    expect(helpRendererIn(packages)).toEqual([]);
   });
 });

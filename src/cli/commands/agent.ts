@@ -1,13 +1,11 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 
 interface Args {
   config: string;
   check: boolean;
 }
 
-export const agentCommand: CommandModule<object, Args> = {
-  command: 'agent',
-  describe: 'Long-running capture on an instance (live tcpdump or recording proxy → rotating files and/or live mirroring), with a control API',
+export const agentCommand: CommandBody<Args> = {
   builder: (y) =>
     y
       .example('$0 agent --config /etc/shadowtap/agent.yaml --check', 'validate the file (errors name file:line:col and the field)')

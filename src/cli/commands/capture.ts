@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { InputError } from '../../errors.js';
 import type { AlbStats } from '../../io/inputs/alb.js';
 import type { CaptureStats } from '../../capture/tcp/stream-sink.js';
@@ -23,9 +23,7 @@ interface Args {
   'alb-logs'?: string[];
 }
 
-export const captureCommand: CommandModule<object, Args> = {
-  command: 'capture',
-  describe: 'Turn packets (a pcap/pcapng file, stdin, or live tcpdump) into an exchange file',
+export const captureCommand: CommandBody<Args> = {
   builder: (y) =>
     withRedactOptions(y)
       .option('read', { alias: 'r', type: 'string', nargs: 1, describe: 'pcap or pcapng file, or - for stdin' })

@@ -1,14 +1,12 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import type { PlainCat as Args } from '../plain-cat.js';
 import { withRedactOptions, type RedactArgs } from '../redact-options.js';
 import { wholeFlag } from '../options.js';
 
-export const catCommand: CommandModule<object, Args & RedactArgs & { human?: boolean }> = {
-  command: 'cat <file>',
-  describe: 'Print the exchanges of a capture (.jsonl[.gz], .har, .gor, .pcap[ng])',
+export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = {
   builder: (y) =>
     withRedactOptions(y)
       .example('$0 cat traffic.jsonl.gz | head', 'one line per exchange: start_us method target status latency_us')

@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
 
 interface Args extends RedactArgs {
@@ -7,9 +7,7 @@ interface Args extends RedactArgs {
   'skip-invalid': boolean;
 }
 
-export const convertCommand: CommandModule<object, Args> = {
-  command: 'convert <input> <output>',
-  describe: 'Convert between .jsonl[.gz], .har and GoReplay .gor (by extension); .pcap[ng] as input too',
+export const convertCommand: CommandBody<Args> = {
   builder: (y) =>
     withRedactOptions(y)
       .example('$0 convert traffic.jsonl.gz traffic.har', "to HAR, for a browser's or another tool's import")

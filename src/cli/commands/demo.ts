@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { oldSpelling } from '../options.js';
 
 interface Args {
@@ -7,9 +7,7 @@ interface Args {
   quiet: boolean;
 }
 
-export const demoCommand: CommandModule<object, Args> = {
-  command: 'demo',
-  describe: 'Start the sample service as two configurations (fail-fast, queueing), run the repo scenarios.yaml against them, write the report',
+export const demoCommand: CommandBody<Args> = {
   builder: (y) =>
     oldSpelling(y, 'report', 'out')
       .example('$0 demo', 'two configurations of the sample service, the shipped scenarios.yaml, shadowtap-demo-report/index.html')

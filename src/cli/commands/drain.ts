@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import { described, type CommandBody } from './index.js';
 import { durationFlag, rateFlag } from '../options.js';
 
 interface Args {
@@ -24,16 +24,12 @@ interface Args {
   _: (string | number)[];
 }
 
-const DESCRIBE = 'Verify a deploy cycle loses no request: load through the load balancer while one target is deregistered, restarted (command after --) and registered again';
-
-export const drainCommand: CommandModule<object, Args> = {
-  command: 'drain',
-  describe: DESCRIBE,
+export const drainCommand: CommandBody<Args> = {
   builder: (y) =>
     y
       .example('$0 drain --target-group web --url http://web-alb/ -- systemctl restart app', 'cycle the first healthy target under 200 req/s')
       .example('$0 drain --target-group web --url http://web-alb/ --mode abrupt -- systemctl restart app', 'no deregistering: the baseline')
-      .usage(`$0 drain --target-group TG --url LB_URL [options] -- <restart command and its arguments>\n\n${DESCRIBE}`)
+      .usage(`$0 drain --target-group TG --url LB_URL [options] -- <restart command and its arguments>\n\n${described('drain')}`)
       .option('target-group', { type: 'string', demandOption: true, describe: 'target group name or ARN' })
       .option('url', { type: 'string', demandOption: true, describe: 'the load balancer URL the load goes through' })
       .option('target', { type: 'string', describe: 'ID or ID:PORT to cycle (default: the first healthy target)' })

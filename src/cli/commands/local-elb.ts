@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { wholeFlag } from '../options.js';
 
 interface Args {
@@ -7,9 +7,7 @@ interface Args {
   'lb-port'?: string[];
 }
 
-export const localElbCommand: CommandModule<object, Args> = {
-  command: 'local-elb',
-  describe: 'Run a local ELBv2-compatible endpoint (Query/XML API + real health checks) and round-robin load balancers, for demos and tests',
+export const localElbCommand: CommandBody<Args> = {
   builder: (y) =>
     y
       .example('$0 local-elb --config examples/aws/local-elb.yaml', 'an ELBv2 endpoint and load balancer on loopback (URLs printed)')

@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
 import type { Sink } from '../../io/sink.js';
 import { durationFlag, sizeFlag, wholeFlag } from '../options.js';
@@ -12,9 +12,7 @@ interface Args extends RedactArgs {
   'request-timeout': number;
 }
 
-export const recordCommand: CommandModule<object, Args> = {
-  command: 'record',
-  describe: 'Recording reverse proxy: forward every request to --upstream unchanged and record the exchanges',
+export const recordCommand: CommandBody<Args> = {
   builder: (y) =>
     withRedactOptions(y)
       .example('$0 record --listen 127.0.0.1:8080 --upstream http://127.0.0.1:9000 --out traffic.jsonl.gz', 'clients call :8080; the service on :9000 answers')

@@ -1,4 +1,5 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import type { CommandBody } from './index.js';
 import { InputError } from '../../errors.js';
 import type { ReplayArgs } from '../../replay/replay-args.js';
 import { withStreamInputOptions, type StreamInputArgs } from '../stream-flags.js';
@@ -85,9 +86,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('metrics-remote-write', { type: 'string', describe: 'stream per-second metrics (rate, latency, errors, lag per target) to this Prometheus remote-write URL' }) as unknown as Argv<ReplayArgs>;
 }
 
-export const replayCommand: CommandModule<object, ReplayArgs> = {
-  command: 'replay <captures..>',
-  describe: 'Replay captured traffic to one or more targets (open model) and compare the responses',
+export const replayCommand: CommandBody<ReplayArgs> = {
   builder,
   handler: async (args) => {
     const { runReplay } = await import('../../replay/replay-run.js');

@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 
 interface Args {
   summary: string;
@@ -7,9 +7,7 @@ interface Args {
   junit?: string;
 }
 
-export const reportCommand: CommandModule<object, Args> = {
-  command: 'report <summary> [against]',
-  describe: 'Render the HTML report (and JUnit) again from a summary.json, or from a replay --summary file',
+export const reportCommand: CommandBody<Args> = {
   builder: (y) =>
     y
       .example('$0 report report/summary.json --out report-again/', 'the HTML report of a `run --out` again')

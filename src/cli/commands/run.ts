@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { durationFlag, limitDurationFlag, oldSpelling } from '../options.js';
 
 interface Args {
@@ -20,9 +20,7 @@ interface Args {
   'heartbeat-timeout': number;
 }
 
-export const runCommand: CommandModule<object, Args> = {
-  command: 'run [file]',
-  describe: 'Run scenarios (smoke checks, load phases, thresholds, A/B comparisons) from scenarios.yaml',
+export const runCommand: CommandBody<Args> = {
   builder: (y) =>
     oldSpelling(y, 'report', 'out')
       .example('$0 run scenarios.yaml --out report/ --junit report/junit.xml', 'every scenario; the exit code is the verdict')

@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { readSettings } from '../../config/settings.js';
 import { decimalFlag, durationFlag, wholeFlag } from '../options.js';
 
@@ -15,9 +15,7 @@ interface Args {
   'admin-token'?: string;
 }
 
-export const sampleServiceCommand: CommandModule<object, Args> = {
-  command: 'sample-service',
-  describe: 'Run the embedded sample service (/health, /test, /render, /work?ms=N) with a thread-pool model',
+export const sampleServiceCommand: CommandBody<Args> = {
   builder: (y) =>
     y
       .example('$0 sample-service --port 8080', '20 threads, 503 when all are busy; the URL is printed')

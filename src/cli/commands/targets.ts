@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { wholeFlag } from '../options.js';
 
 interface Args {
@@ -10,9 +10,7 @@ interface Args {
   json: boolean;
 }
 
-export const targetsCommand: CommandModule<object, Args> = {
-  command: 'targets',
-  describe: 'List the targets of an ELBv2 target group (or of every group of a load balancer) and their health',
+export const targetsCommand: CommandBody<Args> = {
   builder: (y) =>
     y
       .example('$0 targets --target-group web', 'each target\'s address, port and health (with the reason)')

@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { CommandBody } from './index.js';
 import { durationFlag } from '../options.js';
 
 interface Args {
@@ -8,9 +8,7 @@ interface Args {
   keep: boolean;
 }
 
-export const workerCommand: CommandModule<object, Args> = {
-  command: 'worker',
-  describe: 'Run a share of a replay (or of a scenario phase with workers: N) handed out by a coordinator (replay/run --coordinator redis://…)',
+export const workerCommand: CommandBody<Args> = {
   builder: (y) =>
     y
       .example('$0 worker --coordinator redis://redis.internal:6379', 'wait for a job, run it, report, exit')

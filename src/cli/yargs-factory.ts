@@ -1,0 +1,68 @@
+import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type yargsDefault from 'yargs';
+
+/**
+ * yargs, made by its own factory with its Node platform shim's members, except that the help renderer
+ * (cliui, string-width) loads when help is first drawn. yargs' `index.mjs` imports them up front, and
+ * their module top levels (a `\p{RGI_Emoji}` regex, an `Intl.Segmenter`, two copies of string-width)
+ * were ~50 of the ~75 ms yargs added to every command's start-up, though only --help draws anything
+ * (the CLI's fail() prints a message, not the usage; yargs-cli.ts skips the help cache).
+ *
+ * The shim's shape is yargs' `lib/platform-shims/esm.mjs` (18.x): the same functions, taken from the
+ * same packages as yargs resolves them. `test/cli/help.test.ts` draws every command's help through it.
+ */
+export type Yargs = typeof yargsDefault;
+
+const require = createRequire(import.meta.url);
+const yargsIndex = require.resolve('yargs');
+const yargsDir = dirname(yargsIndex);
+/** Resolves as yargs does, so its own copies (nested under it) are the ones used. */
+const fromYargs = createRequire(yargsIndex);
+
+/** The help renderer, require()d when help is drawn (ESM packages: require(esm), Node ≥ 20.19 as package.json's engines). */
+let cliui: ((opts: object) => unknown) | undefined;
+let stringWidth: ((text: string) => number) | undefined;
+/** node:assert (~3 ms to load): yargs asserts only on some paths. */
+let assert: typeof import('node:assert') | undefined;
+const asserted = (): typeof import('node:assert') => (assert ??= require('node:assert') as typeof import('node:assert'));
+
+export async function loadYargs(): Promise<Yargs> {
+  const { YargsFactory } = (await import(pathToFileURL(join(yargsDir, 'build/lib/yargs-factory.js')).href)) as { YargsFactory: (shim: object) => Yargs };
+  const { getProcessArgvBin } = (await import(pathToFileURL(join(yargsDir, 'build/lib/utils/process-argv.js')).href)) as { getProcessArgvBin: () => string };
+  const getCallerFile = fromYargs('get-caller-file') as (position: number) => string;
+  const y18n = fromYargs('y18n') as (opts: object) => unknown;
+  const mainFilename = yargsIndex.substring(0, yargsIndex.lastIndexOf('node_modules'));
+  return YargsFactory({
+    assert: { notStrictEqual: (...a: [unknown, unknown, string?]) => asserted().notStrictEqual(...a), strictEqual: (...a: [unknown, unknown, string?]) => asserted().strictEqual(...a) },
+    cliui: (opts: object) => (cliui ??= fromYargs('cliui') as typeof cliui)!(opts),
+    findUp: fromYargs('escalade/sync') as unknown,
+    getEnv: (key: string) => process.env[key],
+    inspect,
+    getProcessArgvBin,
+    mainFilename: mainFilename || process.cwd(),
+    Parser: fromYargs('yargs-parser') as unknown,
+    path: { basename, dirname, extname, relative, resolve, join },
+    process: {
+      argv: () => process.argv,
+      cwd: process.cwd,
+      emitWarning: (warning: string, type: string) => process.emitWarning(warning, type),
+      execPath: () => process.execPath,
+      exit: (code: number) => process.exit(code),
+      nextTick: process.nextTick,
+      stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null,
+    },
+    readFileSync,
+    readdirSync,
+    require: fromYargs,
+    getCallerFile: () => {
+      const callerFile = getCallerFile(3);
+      return callerFile.startsWith('file://') ? fileURLToPath(callerFile) : callerFile;
+    },
+    stringWidth: (text: string) => (stringWidth ??= (fromYargs('string-width') as { default: typeof stringWidth }).default)!(text),
+    y18n: y18n({ directory: join(yargsDir, 'locales'), updateFiles: false }),
+  });
+}
