@@ -156,3 +156,31 @@ export function headerValueOf(headers: readonly Header[], lower: string): string
   for (const h of headers) if (isHeaderNamed(h.name, lower)) return h.value;
   return undefined;
 }
+
+/**
+ * What was made from a list of shared Header objects, kept by the list's first object: one lookup and a
+ * comparison of pointers for the whole list. A parser shares a head's Headers between messages whose
+ * heads are byte for byte the same and freezes them (http1/head-memo.ts); a frozen Header never changes,
+ * so what was made from a list of them stays true. Only such lists are kept.
+ */
+export class SharedHeaderCache<V> {
+  private readonly map = new WeakMap<Header, { headers: readonly Header[]; value: V }>();
+
+  /** What was kept for exactly these objects in this order, else undefined. */
+  get(hs: readonly Header[]): V | undefined {
+    const first = hs[0];
+    if (first === undefined || !Object.isFrozen(first)) return undefined;
+    const k = this.map.get(first);
+    if (k === undefined || k.headers.length !== hs.length) return undefined;
+    for (let i = 1; i < hs.length; i++) if (k.headers[i] !== hs[i]) return undefined;
+    return k.value;
+  }
+
+  /** make()'s value, kept for hs, when every Header of hs is frozen; else undefined (make is not called). */
+  keep(hs: readonly Header[], make: () => V): V | undefined {
+    if (hs.length === 0 || !hs.every((h) => Object.isFrozen(h))) return undefined;
+    const value = make();
+    this.map.set(hs[0]!, { headers: hs.slice(), value });
+    return value;
+  }
+}

@@ -1,4 +1,4 @@
-import type { Header } from '../exchange.js';
+import { SharedHeaderCache, type Header } from '../exchange.js';
 import { flat, piece, textOf, type JsonSink, type Piece } from './json-pieces.js';
 
 /*
@@ -44,32 +44,14 @@ const POSITIONS = 32;
 
 export const headerMemo = (): HeaderMemo => ({ slots: new Array<Slot | undefined>(POSITIONS).fill(undefined), list: undefined, listLength: 0 });
 
-/**
- * Lists of frozen Header objects (a parser shares them between messages whose heads are byte for byte
- * the same, and freezes them) written before, by their first object: one lookup, and a comparison of
- * pointers, for the whole list.
- */
-const lists = new WeakMap<Header, { headers: readonly Header[]; piece: Piece }>();
+/** Lists of shared (frozen) Header objects written before: one lookup for the whole list. */
+const lists = new SharedHeaderCache<Piece>();
 
 /** An array of headers as JSON.stringify writes it (a header of another shape through the generic walk). */
 export function writeHeaders(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {
-  const first = hs[0];
-  if (first !== undefined && Object.isFrozen(first)) {
-    const known = lists.get(first);
-    if (known !== undefined && sameObjects(known.headers, hs)) return o.piece(known.piece);
-    if (hs.length <= POSITIONS && hs.every((h) => Object.isFrozen(h))) {
-      const p = piece(textOf((t, list: readonly Header[]) => writeList(t, list, memo), hs));
-      lists.set(first, { headers: hs.slice(), piece: p });
-      return o.piece(p);
-    }
-  }
+  const p = lists.get(hs) ?? (hs.length <= POSITIONS ? lists.keep(hs, () => piece(textOf((t, list: readonly Header[]) => writeList(t, list, memo), hs))) : undefined);
+  if (p !== undefined) return o.piece(p);
   writeList(o, hs, memo);
-}
-
-function sameObjects(a: readonly Header[], b: readonly Header[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function writeList(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {

@@ -1,5 +1,5 @@
 import type { Body, Exchange, Header, InterimResponse } from '../../exchange.js';
-import { isHeaderNamed } from '../../exchange.js';
+import { isHeaderNamed, SharedHeaderCache } from '../../exchange.js';
 import { redactBody } from './body.js';
 import { redactAuth, redactCookies, redactSetCookie } from './headers.js';
 import { checkKey, hasher, keyId, processRedactKey, type RedactKey } from './key.js';
@@ -117,20 +117,15 @@ function compile(p: RedactPolicy): Compiled {
     }
     return out ?? hs;
   };
-  // Lists of frozen Header objects (a parser shares them between messages whose heads are the same, and
-  // freezes them) redacted before, by their first object: the answer again, without a look at any name.
-  const known = new WeakMap<Header, { headers: Header[]; out: Header[] | undefined }>();
+  // Lists of shared (frozen) Header objects redacted before: the answer again, without a look at any
+  // name (null: nothing in the list changes).
+  const known = new SharedHeaderCache<readonly Header[] | null>();
   const list = (hs: Header[], memo?: NameMemo): Header[] => {
-    const first = hs[0];
-    if (first === undefined || !Object.isFrozen(first)) return scan(hs, memo);
-    const k = known.get(first);
-    if (k !== undefined && sameObjects(k.headers, hs)) return k.out === undefined ? hs : k.out.slice();
+    const k = known.get(hs);
+    if (k !== undefined) return k === null ? hs : k.slice();
     const out = scan(hs, memo);
-    if (hs.every((h) => Object.isFrozen(h))) {
-      // The redacted headers are shared from now on: frozen like the ones they replace.
-      for (const h of out) Object.freeze(h);
-      known.set(first, { headers: hs.slice(), out: out === hs ? undefined : out.slice() });
-    }
+    // The redacted headers are shared from now on: frozen like the ones they replace.
+    if (known.keep(hs, () => (out === hs ? null : out.slice())) !== undefined) for (const h of out) Object.freeze(h);
     return out;
   };
   const responses = new NameMemo();
@@ -185,12 +180,6 @@ export function createRedactor(p: RedactPolicy): (ex: Exchange) => Exchange {
  * messages of one service list the same names in the same order, and comparing two short strings costs
  * less than hashing one for the cache.
  */
-function sameObjects(a: readonly Header[], b: readonly Header[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 const MEMO_POSITIONS = 64;
 class NameMemo {
   private readonly names = new Array<string | undefined>(MEMO_POSITIONS).fill(undefined);
