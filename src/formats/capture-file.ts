@@ -206,17 +206,7 @@ export class CaptureWriter {
 
   private async flush(): Promise<void> {
     this.timer.disarm();
-    let room = true;
-    const bufs = this.lines.take();
-    const retired = this.lines.retired();
-    // Several buffers go down as one write (writev) where the stream can.
-    if (bufs.length > 1) this.out.cork();
-    for (let i = 0; i < bufs.length; i++) {
-      // Writes complete in order: once the last is done, every retired buffer was written.
-      const done = i === bufs.length - 1 && retired.length ? (err?: Error | null) => void (err || this.lines.reuse(retired)) : undefined;
-      room = this.out.write(bufs[i], done);
-    }
-    if (bufs.length > 1) this.out.uncork();
+    const room = this.lines.writeTo(this.out);
     // A stream that failed never drains: stop waiting then.
     if (!room) await once(this.out, 'drain', { signal: this.failed.signal }).catch(() => undefined);
     if (this.failure) throw this.failure;

@@ -33,9 +33,7 @@ export function listingOutput(layout: ListingLayout): OutputModule {
       // Every flush writes all it took before it waits: buffers reach `out` in the order they were taken.
       const flush = async (): Promise<void> => {
         timer.disarm();
-        let room = true;
-        for (const b of bytes.take()) room = out.write(b);
-        if (!room) await once(out, 'drain');
+        if (!bytes.writeTo(out)) await once(out, 'drain');
       };
       layout.open?.(bytes);
       const sink: Sink = {
