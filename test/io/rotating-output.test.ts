@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RotatingFileSink, type RotatingOptions } from '../../src/io/outputs/rotating.js';
 import { newStats, readCaptureFile } from '../../src/formats/capture-file.js';
 import { sampleExchange } from '../helpers/exchanges.js';
+import { harEntryText } from '../../src/formats/har-line.js';
 import { until } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
 import { pump } from '../../src/io/pump.js';
@@ -60,6 +61,20 @@ describe('rotating capture files', () => {
     }
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(ids).toEqual(['ex-0', 'ex-1', 'ex-2']);
+  });
+
+  it('writes each line as the capture file does, also a batch larger than one 64 KiB buffer', async () => {
+    const dir = join(root, 'lines');
+    const { s } = sink(dir, { gzip: false });
+    // ~4 KB lines: a batch of the loop (up to 64 exchanges) spans several buffers.
+    const exs = Array.from({ length: 150 }, (_, i) => sampleExchange(i, { response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'Content-Type', value: 'text/plain' }], body: { size: 3000, truncated: false, text: `${i}`.repeat(3000 / String(i).length | 0) } } }));
+    void s.write(exs);
+    await until(() => s.counts.written === exs.length, 3000, 20);
+    await s.close();
+    const names = readdirSync(dir);
+    expect(names).toHaveLength(1);
+    const lines = readFileSync(join(dir, names[0]!), 'utf8').split('\n');
+    expect(lines.slice(1)).toEqual([...exs.map((ex) => harEntryText(ex)), '']);
   });
 
   it('rotates by size and deletes the oldest files to stay under the disk cap', async () => {

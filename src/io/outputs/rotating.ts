@@ -2,7 +2,8 @@ import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../../exchange.js';
-import { harEntryText } from '../../formats/har-line.js';
+import { writeHarEntry } from '../../formats/har-line.js';
+import { LineBytes } from '../../formats/line-bytes.js';
 import { captureHeader, type OutputHeader } from '../../formats/capture-file.js';
 import { REDACT_ALL, type RedactPolicy } from '../../stages/redact/index.js';
 import { DropQueue } from '../../capture/proxy/drop-queue.js';
@@ -55,6 +56,7 @@ export const STOP_DEADLINE_MS = 10_000;
 export class RotatingFileSink implements Sink {
   readonly name: string;
   private queue: DropQueue<Exchange>;
+  private readonly lines = new LineBytes();
   private fh: FileHandle | undefined;
   private current: string | undefined;
   private size = 0;
@@ -118,8 +120,10 @@ export class RotatingFileSink implements Sink {
       }
       // Small batches: serializing is synchronous, and the proxy source shares this event loop.
       const batch = [first, ...this.queue.drainSync(63)];
-      const text = batch.map((ex) => harEntryText(ex)).join('\n') + '\n';
-      const ok = await this.exclusive(() => this.append(Buffer.from(text), batch.length));
+      const bufs = this.linesOf(batch);
+      const ok = await this.exclusive(() => this.append(bufs, batch.length));
+      // Written (or given up on): their buffers are free to fill again.
+      this.lines.reuse(this.lines.retired());
       if (!ok) await this.retryWait();
       else if (this.size >= this.o.maxFileBytes) await this.rotate();
     }
@@ -139,13 +143,31 @@ export class RotatingFileSink implements Sink {
     this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost });
   }
 
-  private async append(buf: Buffer, n: number): Promise<boolean> {
+  /** The batch's capture lines as UTF-8 bytes, written as the capture file writes them (formats/line-bytes.ts). */
+  private linesOf(batch: readonly Exchange[]): Buffer[] {
+    for (const ex of batch) {
+      try {
+        writeHarEntry(ex, this.lines);
+      } catch (err) {
+        this.lines.dropLine(); // no torn line left behind
+        throw err;
+      }
+      this.lines.endLine();
+    }
+    return this.lines.take();
+  }
+
+  private async append(bufs: readonly Buffer[], n: number): Promise<boolean> {
     const good = this.size;
     try {
       if (!this.fh) await this.openNext();
-      let off = 0;
-      while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off, this.size + off)).bytesWritten;
-      this.size += buf.length;
+      let at = this.size;
+      for (const buf of bufs) {
+        let off = 0;
+        while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off, at + off)).bytesWritten;
+        at += buf.length;
+      }
+      this.size = at;
       this.counts.written += n;
       this.counts.currentBytes = this.size;
       if (this.counts.degraded) this.o.log('info', 'capture files writable again; resuming', { file: this.current });
