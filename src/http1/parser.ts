@@ -165,7 +165,8 @@ export class MessageParser {
       const found = findStartLine(this.kind, buf, lf < 0 ? pos : pos + 1, bufEnd);
       if (found < 0) {
         // Keep the unfinished last line (a start line may be arriving), bounded.
-        const keepFrom = Math.max(pos, buf.lastIndexOf(LF, bufEnd - 1) + 1, bufEnd - MAX_LINE);
+        // Its last LF looked for in the bytes fed only (a backward search would go on to the buffer's start).
+        const keepFrom = Math.max(pos + buf.subarray(pos, bufEnd).lastIndexOf(LF) + 1, bufEnd - MAX_LINE);
         this.skipped(keepFrom - pos);
         return this.stash(buf, keepFrom);
       }

@@ -33,13 +33,15 @@ export function isStartLine(kind: Kind, buf: Buffer, start: number, lf: number):
  * "HTTP/1.x NNN" at the start of a status line) and checked backwards/forwards from there.
  */
 export function findStartLine(kind: Kind, buf: Buffer, from: number, end = buf.length): number {
-  let at = buf.indexOf(kind === 'request' ? ' HTTP/1.' : 'HTTP/1.', from, 'latin1');
-  while (at >= 0 && at < end) {
-    const lf = buf.indexOf(LF, at);
-    if (lf < 0 || lf >= end) return -1;
-    const start = kind === 'request' ? requestLineStart(buf, from, at) : at;
-    if (start >= 0 && isStartLine(kind, buf, start, lf)) return start;
-    at = buf.indexOf(kind === 'request' ? ' HTTP/1.' : 'HTTP/1.', at + 1, 'latin1');
+  // Searched in a view that ends at `end`: the buffer may go on for a whole read chunk or ring past the
+  // bytes fed, and a search that fails would scan all of it, on every packet of a non-HTTP stream.
+  const b = end < buf.length ? buf.subarray(0, end) : buf;
+  const fixed = kind === 'request' ? ' HTTP/1.' : 'HTTP/1.';
+  for (let at = b.indexOf(fixed, from, 'latin1'); at >= 0; at = b.indexOf(fixed, at + 1, 'latin1')) {
+    const lf = b.indexOf(LF, at);
+    if (lf < 0) return -1;
+    const start = kind === 'request' ? requestLineStart(b, from, at) : at;
+    if (start >= 0 && isStartLine(kind, b, start, lf)) return start;
   }
   return -1;
 }
