@@ -12,8 +12,11 @@ import type yargsDefault from 'yargs';
  * were ~50 of the ~75 ms yargs added to every command's start-up, though only --help draws anything
  * (the CLI's fail() prints a message, not the usage; yargs-cli.ts skips the help cache).
  *
- * The shim's shape is yargs' `lib/platform-shims/esm.mjs` (18.x): the same functions, taken from the
- * same packages as yargs resolves them. `test/cli/help.test.ts` draws every command's help through it.
+ * yargs exports no factory and no way to defer them (its package exports `.`, `./helpers` and
+ * `./browser`, whose shim imports cliui from unpkg.com), so its unexported factory is read by path. The
+ * shim's shape is yargs' `lib/platform-shims/esm.mjs` (18.x): the same functions, taken from the same
+ * packages as yargs resolves them. `test/cli/yargs-shim.test.ts` holds it to the installed yargs' own
+ * shim (an update that changes the shim fails there); `test/cli/help.test.ts` draws every help through it.
  */
 export type Yargs = typeof yargsDefault;
 
@@ -32,11 +35,16 @@ const asserted = (): typeof import('node:assert') => (assert ??= require('node:a
 
 export async function loadYargs(): Promise<Yargs> {
   const { YargsFactory } = (await import(pathToFileURL(join(yargsDir, 'build/lib/yargs-factory.js')).href)) as { YargsFactory: (shim: object) => Yargs };
+  return YargsFactory(await platformShim());
+}
+
+/** The platform shim handed to yargs' factory (exported for test/cli/yargs-shim.test.ts, which holds it to yargs' own). */
+export async function platformShim(): Promise<Record<string, unknown>> {
   const { getProcessArgvBin } = (await import(pathToFileURL(join(yargsDir, 'build/lib/utils/process-argv.js')).href)) as { getProcessArgvBin: () => string };
   const getCallerFile = fromYargs('get-caller-file') as (position: number) => string;
   const y18n = fromYargs('y18n') as (opts: object) => unknown;
   const mainFilename = yargsIndex.substring(0, yargsIndex.lastIndexOf('node_modules'));
-  return YargsFactory({
+  return {
     assert: { notStrictEqual: (...a: [unknown, unknown, string?]) => asserted().notStrictEqual(...a), strictEqual: (...a: [unknown, unknown, string?]) => asserted().strictEqual(...a) },
     cliui: (opts: object) => (cliui ??= fromYargs('cliui') as typeof cliui)!(opts),
     findUp: fromYargs('escalade/sync') as unknown,
@@ -64,5 +72,5 @@ export async function loadYargs(): Promise<Yargs> {
     },
     stringWidth: (text: string) => (stringWidth ??= (fromYargs('string-width') as { default: typeof stringWidth }).default)!(text),
     y18n: y18n({ directory: join(yargsDir, 'locales'), updateFiles: false }),
-  });
+  };
 }
