@@ -112,19 +112,35 @@ export function decodeTotals(w: WireTotals): StatsTotals {
 /**
  * JSON with ±Infinity and NaN kept (`--loop forever` is Infinity; a never-answering target's first-done
  * time too), and bytes (request bodies) as base64 rather than JSON's object of numbered bytes. The
- * replacer reads the holder's own value, since a Buffer's toJSON has already run on `x`.
+ * replacer reads the holder's own value, since a Buffer's toJSON has already run on `x`. A value of
+ * the caller's that looks like a tag (an object whose one key is a tag's: a header named `$num`) is
+ * sent as `$obj` with its entries, so it comes back as it was rather than as a number or bytes.
  */
+const TAGS = ['$num', '$b64', '$obj'];
+const lone = (x: unknown): string | undefined => {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return undefined;
+  const keys = Object.keys(x);
+  return keys.length === 1 ? keys[0] : undefined;
+};
+
 export const encodeJson = (v: unknown): string =>
   JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
     const raw = this[k];
     if (raw instanceof Uint8Array) return { $b64: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
-    return typeof x === 'number' && !Number.isFinite(x) ? { $num: String(x) } : x;
+    if (typeof x === 'number' && !Number.isFinite(x)) return { $num: String(x) };
+    // Entries are an array: the replacer then walks the value inside, not a tag-shaped object again.
+    return TAGS.includes(lone(x)!) ? { $obj: Object.entries(x as object) } : x;
   });
 
-const tagged = (x: unknown, tag: string): x is Record<string, string> => x !== null && typeof x === 'object' && tag in x && Object.keys(x).length === 1;
-
 export const decodeJson = <T>(s: string): T =>
-  JSON.parse(s, (_k, x: unknown) => (tagged(x, '$num') ? Number(x.$num) : tagged(x, '$b64') ? Buffer.from(x.$b64!, 'base64') : x)) as T;
+  JSON.parse(s, (_k, x: unknown) => {
+    const tag = lone(x);
+    if (tag === undefined || !TAGS.includes(tag)) return x;
+    const value = (x as Record<string, unknown>)[tag];
+    if (tag === '$num') return Number(value);
+    if (tag === '$b64') return Buffer.from(value as string, 'base64');
+    return Object.fromEntries(value as [string, unknown][]);
+  }) as T;
 
 /** This process's clock in µs since the epoch, at µs resolution (the monotonic clock plus its origin). */
 export const epochUs = (): number => (performance.timeOrigin + performance.now()) * 1000;

@@ -57,4 +57,11 @@ describe('the wire JSON', () => {
     expect([...d.body]).toEqual([0, 1, 250]);
     expect(Buffer.from(d.nested[0]!.body).toString()).toBe('hé\n');
   });
+
+  it("gives back the caller's objects that look like its tags ($num, $b64, $obj as an object's one key)", () => {
+    const v = { headers: { $num: 'Infinity' }, b: { $b64: 'aGk=' }, o: { $obj: [['a', 1]] }, deep: [{ $num: { $b64: Infinity } }], two: { $num: '1', x: 2 } };
+    const d = decodeJson<typeof v>(encodeJson(v));
+    expect(d).toEqual(v);
+    expect(typeof d.headers.$num).toBe('string');
+  });
 });
