@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { InputError } from '../../errors.js';
+import { memoised } from './memo.js';
 
 /** Where a key came from: named in error messages and in the capture file's first line. */
 export type KeySource = 'SHADOWTAP_REDACT_KEY' | 'random' | string;
@@ -71,34 +72,11 @@ const ALREADY = /^redacted:[0-9a-f]{16}$/;
  */
 export function hasher(key: Buffer): (value: string) => string {
   const hmac = (v: string): string => (ALREADY.test(v) ? v : `redacted:${createHmac('sha256', key).update(v).digest('hex').slice(0, 16)}`);
-  return memoised(hmac);
+  // Remembered by value: the answer depends on the value and this hasher's key only.
+  return memoised(hmac, MEMO_MAX_CHARS, MEMO_ENTRIES);
 }
 
-/** Values longer than this are hashed every time: secrets are short, and a long body would pin memory. */
+/** Values longer than this are hashed every time: secrets are short. */
 export const MEMO_MAX_CHARS = 256;
-/** Values remembered per generation: two generations bound the memo at twice this many. */
+/** Values remembered per generation (two generations: at most twice this many). */
 export const MEMO_ENTRIES = 2048;
-
-/**
- * `hash` remembered by value. The same token or cookie recurs on every request of a session, and an HMAC
- * (a Hmac object, two digests, a hex string) costs far more than a lookup; the answer depends on the
- * value and this hasher's key only, so a remembered one is exactly what hashing gives. Bounded: values
- * up to MEMO_MAX_CHARS, in two generations of MEMO_ENTRIES (the older dropped whole when the newer is
- * full; a value still in use is copied forward when it is asked for again).
- */
-function memoised(hash: (v: string) => string): (v: string) => string {
-  let young = new Map<string, string>();
-  let old = new Map<string, string>();
-  return (v) => {
-    if (v.length > MEMO_MAX_CHARS) return hash(v);
-    let h = young.get(v);
-    if (h !== undefined) return h;
-    h = old.get(v) ?? hash(v);
-    if (young.size >= MEMO_ENTRIES) {
-      old = young;
-      young = new Map();
-    }
-    young.set(v, h);
-    return h;
-  };
-}
