@@ -3,6 +3,7 @@ import { isHeaderNamed, SharedHeaderCache } from '../../exchange.js';
 import { redactBody } from './body.js';
 import { redactAuth, redactCookies, redactSetCookie } from './headers.js';
 import { checkKey, hasher, keyId, processRedactKey, type RedactKey } from './key.js';
+import { memoised } from './memo.js';
 import { cached, DEFAULT_FIELD_NAMES, DEFAULT_HEADER_NAMES, globsRegExp, hintRegExp, nameMatcher } from './names.js';
 import type { IsSecret } from './url.js';
 import { redactUrl, type Hash } from './url.js';
@@ -53,6 +54,10 @@ export function redactionRecord(p: RedactPolicy): RedactionRecord {
   };
 }
 
+/** Header values remembered once redacted (memo.ts): up to this long, this many per generation and kind. */
+const VALUE_MEMO_CHARS = 1024;
+const VALUE_MEMO_ENTRIES = 1024;
+
 /** Headers whose value is a URL: their query, path parameters, fragment and password get the field rules. */
 const URL_HEADERS = /^(?:location|referer|content-location)$/i;
 const enum Kind {
@@ -92,20 +97,15 @@ function compile(p: RedactPolicy): Compiled {
   const kind = cached((name) => (secret.test(name) ? secretKind(name) : URL_HEADERS.test(name) ? Kind.Url : Kind.Plain));
   const fields = [...DEFAULT_FIELD_NAMES, ...(p.queryParams ?? [])];
   const field: IsSecret = Object.assign(nameMatcher(fields), { hint: hintRegExp(fields) });
-  const value = (k: Kind, v: string): string => {
-    switch (k) {
-      case Kind.Cookie:
-        return redactCookies(v, hash);
-      case Kind.SetCookie:
-        return redactSetCookie(v, hash);
-      case Kind.Auth:
-        return redactAuth(v, hash);
-      case Kind.Url:
-        return redactUrl(v, field, hash);
-      default:
-        return hash(v);
-    }
-  };
+  // A whole header value redacted, remembered per kind: a session sends the same Cookie or Authorization
+  // value on every request, and splitting, hashing and joining it again costs far more than a lookup.
+  // Each rule depends on the value and this policy only (its key and field names).
+  const byKind: ((v: string) => string)[] = [];
+  byKind[Kind.Cookie] = memoised((v) => redactCookies(v, hash), VALUE_MEMO_CHARS, VALUE_MEMO_ENTRIES);
+  byKind[Kind.SetCookie] = memoised((v) => redactSetCookie(v, hash), VALUE_MEMO_CHARS, VALUE_MEMO_ENTRIES);
+  byKind[Kind.Auth] = memoised((v) => redactAuth(v, hash), VALUE_MEMO_CHARS, VALUE_MEMO_ENTRIES);
+  byKind[Kind.Url] = memoised((v) => redactUrl(v, field, hash), VALUE_MEMO_CHARS, VALUE_MEMO_ENTRIES);
+  const value = (k: Kind, v: string): string => (k === Kind.Secret ? hash(v) : byKind[k]!(v));
   const scan = (hs: Header[], memo?: NameMemo): Header[] => {
     let out: Header[] | undefined;
     for (let i = 0; i < hs.length; i++) {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { InputError } from '../../errors.js';
+import { memoised } from './memo.js';
 
 /** Where a key came from: named in error messages and in the capture file's first line. */
 export type KeySource = 'SHADOWTAP_REDACT_KEY' | 'random' | string;
@@ -70,5 +71,12 @@ const ALREADY = /^redacted:[0-9a-f]{16}$/;
  * credential maps for staging are keyed on.
  */
 export function hasher(key: Buffer): (value: string) => string {
-  return (v) => (ALREADY.test(v) ? v : `redacted:${createHmac('sha256', key).update(v).digest('hex').slice(0, 16)}`);
+  const hmac = (v: string): string => (ALREADY.test(v) ? v : `redacted:${createHmac('sha256', key).update(v).digest('hex').slice(0, 16)}`);
+  // Remembered by value: the answer depends on the value and this hasher's key only.
+  return memoised(hmac, MEMO_MAX_CHARS, MEMO_ENTRIES);
 }
+
+/** Values longer than this are hashed every time: secrets are short. */
+export const MEMO_MAX_CHARS = 256;
+/** Values remembered per generation (two generations: at most twice this many). */
+export const MEMO_ENTRIES = 2048;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Exchange, Header } from '../../src/exchange.js';
+import { createRedactor } from '../../src/stages/redact/index.js';
+import { memoised } from '../../src/stages/redact/memo.js';
+
+// Redacted header values are remembered per kind (stages/redact/memo.ts): a redactor that has seen many
+// values must answer exactly as a fresh one (nothing remembered) does, for every kind of secret header.
+
+const key = { bytes: Buffer.from('value memo test key, 32 bytes ok'), source: 'test' };
+
+function exchange(req: Header[], res: Header[]): Exchange {
+  return {
+    id: '1',
+    timing: { requestStartUs: 1, requestEndUs: 2 },
+    request: { method: 'GET', target: '/p?token=t1&q=2', httpVersion: 'HTTP/1.1', headers: req },
+    response: { status: 302, reason: 'Found', httpVersion: 'HTTP/1.1', headers: res },
+  };
+}
+
+describe('header values remembered once redacted', () => {
+  it('a redactor with a memory answers as a fresh one, for any sequence of repeated and new values', () => {
+    const name = fc.constantFrom('Cookie', 'cookie', 'Set-Cookie', 'Authorization', 'Proxy-Authorization', 'X-Api-Key', 'Referer', 'Location', 'Host');
+    const value = fc.oneof(
+      fc.constantFrom('a=1; b=2', 'sid=x', 'Bearer tok', 'Basic dXNlcjpwdw==', 'sid=1; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT, b=2', 'https://u:pw@h/x;jsessionid=9?token=abc#access_token=z', '/x?a=1', '', ' bare ; ', 'x'.repeat(1100)),
+      fc.string({ maxLength: 30 }),
+    );
+    const header = fc.record({ name, value });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.array(header, { maxLength: 4 }), fc.array(header, { maxLength: 3 })), { maxLength: 25 }), (exchanges) => {
+        const redact = createRedactor({ enabled: true, key });
+        for (const [req, res] of exchanges) {
+          const got = redact(exchange(req, res));
+          const fresh = createRedactor({ enabled: true, key })(exchange(req, res));
+          expect(got).toEqual(fresh);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('memoised() answers as the function does, past its bounds too', () => {
+    let calls = 0;
+    const fn = (v: string): string => {
+      calls++;
+      return `<${v.split('').reverse().join('')}>`;
+    };
+    const m = memoised(fn, 8, 4);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom('a', 'b', 'c', 'long value!'), fc.string({ maxLength: 10 })), { maxLength: 40 }), (values) => {
+        for (const v of values) expect(m(v)).toBe(fn(v));
+      }),
+    );
+    calls = 0;
+    m('kept');
+    m('kept');
+    expect(calls).toBe(1); // remembered
+    m('over eight chars');
+    m('over eight chars');
+    expect(calls).toBe(3); // too long: computed each time
+  });
+});
