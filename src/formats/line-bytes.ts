@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { JsonSink, Piece } from './json-pieces.js';
+import { writeRun, type JsonSink, type Piece, type Run, type Scalar } from './json-pieces.js';
 import { asciiClean, WordView } from './json-scan.js';
 
 export const BATCH_BYTES = 64 * 1024;
@@ -10,8 +10,9 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 const SHORT = 24;
 // Buffers kept for reuse (and written ones remembered until their writer gives them back).
 const SPARE_MAX = 8;
-// Pre-encoded text this long or longer is copied by TypedArray#set; shorter, byte by byte (the call costs more).
-const SET_FROM = 12;
+// Pre-encoded text this long or longer is copied by TypedArray#set; shorter, a word at a time (the call
+// costs 60–100 ns on the machine measured, as much as copying ~200 bytes by words).
+const SET_FROM = 192;
 
 /** Buffer's own UTF-8 writer: buf.write() checks and dispatches on its arguments first, a visible cost per call here. */
 interface Utf8Writer {
@@ -78,9 +79,20 @@ export class LineBytes implements JsonSink {
     const n = b.length;
     if (this.off + n > this.buf.length) this.grow(n);
     const { buf, off } = this;
-    if (n >= SET_FROM) buf.set(b, off);
-    else for (let i = 0; i < n; i++) buf[off + i] = b[i]!;
     this.off = off + n;
+    if (n >= SET_FROM) return buf.set(b, off);
+    // Four bytes per store (DataView stores are inlined; unaligned is fine), then the last 0–3.
+    const { words } = p;
+    const dv = this.view.data;
+    let o = off;
+    for (let i = 0; i < words.length; i++, o += 4) dv.setUint32(o, words[i]!, true);
+    for (let i = o - off; i < n; i++) buf[o++] = b[i]!;
+  }
+
+  run(r: Run, a: Scalar, b?: Scalar, c?: Scalar): void {
+    const p = r.pieceOf(a, b, c);
+    if (p !== undefined) this.piece(p);
+    else writeRun(this, r, a, b, c);
   }
 
   str(s: string): void {
