@@ -20,6 +20,8 @@ interface Utf8Writer {
 }
 const utf8Write = (buf: Buffer, s: string, off: number): number => (buf as unknown as Utf8Writer).utf8Write(s, off);
 
+// "00".."99" as little-endian 16-bit words: two digits per store.
+const PAIRS = Uint16Array.from({ length: 100 }, (_, i) => (0x30 + ((i / 10) | 0)) | ((0x30 + (i % 10)) << 8));
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9a-f, as JSON.stringify writes \u00XX
 // JSON.stringify's short escapes: \b \t \n \f \r.
 const SHORT_ESCAPE: Record<number, number> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
@@ -163,16 +165,24 @@ export class LineBytes implements JsonSink {
     this.digits(x - high * 1e9, 9);
   }
 
-  /** 0 <= x < 1e9, written with at least `width` digits. */
+  /** 0 <= x < 1e9, written with at least `width` digits: two digits per store, from the last. */
   private digits(x: number, width: number): void {
     let rest = x | 0; // small integers: the arithmetic below stays out of floating point
-    let n = 1;
-    for (let y = rest; y >= 10; y = (y / 10) | 0) n++;
+    let n = rest < 1e4 ? (rest < 10 ? 1 : rest < 100 ? 2 : rest < 1e3 ? 3 : 4) : rest < 1e6 ? (rest < 1e5 ? 5 : 6) : rest < 1e7 ? 7 : rest < 1e8 ? 8 : 9;
     if (n < width) n = width;
-    const { buf } = this;
-    const end = this.off + n;
-    for (let i = end - 1; i >= this.off; i--, rest = (rest / 10) | 0) buf[i] = 0x30 + (rest % 10);
-    this.off = end;
+    const { buf, off } = this;
+    const dv = this.view.data;
+    let i = off + n;
+    this.off = i;
+    for (; rest >= 100; rest = (rest / 100) | 0) {
+      i -= 2;
+      dv.setUint16(i, PAIRS[rest % 100]!, true);
+    }
+    if (rest >= 10) {
+      i -= 2;
+      dv.setUint16(i, PAIRS[rest]!, true);
+    } else buf[--i] = 0x30 + rest;
+    while (i > off) buf[--i] = 0x30;
   }
 
   endLine(): void {
