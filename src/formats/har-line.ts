@@ -2,7 +2,7 @@ import type { Body, Connection, Exchange, ExchangeSource } from '../exchange.js'
 import { headerValueOf, serverLatencyUs } from '../exchange.js';
 import { headerMemo, writeHeaders } from './har-headers.js';
 import { harRequestHeaders, urlOf } from './har-request.js';
-import { flat, json, JsonText, piece, PieceCache, type JsonSink, type Piece } from './json-pieces.js';
+import { flat, json, JsonText, piece, PieceCache, Run, type JsonSink, type Piece } from './json-pieces.js';
 
 export type { JsonSink, Piece } from './json-pieces.js';
 
@@ -42,22 +42,14 @@ const K = {
   started: piece('{"startedDateTime":'),
   time: piece(',"time":'),
   millisEnd: piece('Z","time":'),
-  request: piece(',"request":{"method":'),
-  url: piece(',"url":'),
-  version: piece(',"httpVersion":'),
-  headers: piece(',"cookies":[],"headers":['),
   query: piece('],"queryString":'),
   noQuery: piece('],"queryString":[],"headersSize":-1,"bodySize":'),
   size: piece(',"headersSize":-1,"bodySize":'),
   postData: piece(',"postData":{"mimeType":'),
   text: piece(',"text":'),
   base64Post: piece(',"_encoding":"base64"}'),
-  response: piece('},"response":{"status":'),
-  statusText: piece(',"statusText":'),
   content: piece('],"content":{"size":'),
-  mimeType: piece(',"mimeType":'),
   base64: piece(',"encoding":"base64"'),
-  redirect: piece('},"redirectURL":'),
   send: piece('},"cache":{},"timings":{"send":'),
   wait: piece(',"wait":'),
   receive: piece(',"receive":'),
@@ -74,18 +66,44 @@ const K = {
 };
 const TIMING_KEYS = ['requestStartUs', 'requestEndUs', 'responseStartUs', 'responseEndUs'] as const;
 const TIMING = TIMING_KEYS.map((k, i) => piece(`${i ? ',' : '{'}"${k}":`));
+const TIMING_FIELD = piece(`${K.timing.text}${TIMING[0]!.text}`);
+const HEADERS = ',"cookies":[],"headers":[';
+const STATUS = ['},"response":{"status":', ',"statusText":', ',"httpVersion":', HEADERS] as const;
+const REDIRECT = ['},"redirectURL":', ',"headersSize":-1,"bodySize":'] as const;
+// Runs: fixed text around values that mostly repeat from one entry to the next, each written as one piece.
+const R = {
+  method: new Run(',"request":{"method":', ',"url":'),
+  version: new Run(',"httpVersion":', HEADERS),
+  status: new Run(...STATUS),
+  // A request without query or body: its tail and the status line as one run.
+  plainStatus: new Run(`${K.noQuery.text}0${STATUS[0]}`, ...STATUS.slice(1)),
+  mimeText: new Run(',"mimeType":', ',"text":'),
+  mimeRedirect: new Run(',"mimeType":', ...REDIRECT),
+  redirect: new Run(...REDIRECT),
+};
+// A body record's key with its opening, and the milliseconds of startedDateTime with the text after them.
+const REQUEST_BODY = piece(`${K.requestBody.text}${K.size0.text}`);
+const RESPONSE_BODY = piece(`${K.responseBody.text}${K.size0.text}`);
+
+/** How many of TIMING_KEYS t holds, numbers in that order and nothing else; 0 when it is not such a record. */
+function usualTiming(t: Exchange['timing']): number {
+  let n = 0;
+  if (Object.getPrototypeOf(t) !== Object.prototype) return 0;
+  for (const k in t) {
+    if (k !== TIMING_KEYS[n] || typeof t[k] !== 'number') return 0;
+    n++;
+  }
+  return n;
+}
 
 /** The usual timing record (its keys in order, numbers) field by field; any other through the generic walk. */
 function timing(o: JsonSink, t: Exchange['timing']): void {
-  let n = 0;
-  if (Object.getPrototypeOf(t) === Object.prototype) {
-    for (const k in t) {
-      if (k !== TIMING_KEYS[n] || typeof t[k] !== 'number') return flat(o, t);
-      n++;
-    }
+  const n = usualTiming(t);
+  if (n < 2) {
+    o.piece(K.timing);
+    return flat(o, t);
   }
-  if (n < 2) return flat(o, t);
-  o.piece(TIMING[0]!);
+  o.piece(TIMING_FIELD);
   o.num(t.requestStartUs);
   o.piece(TIMING[1]!);
   o.num(t.requestEndUs);
@@ -101,7 +119,7 @@ function timing(o: JsonSink, t: Exchange['timing']): void {
 }
 
 // startedDateTime without a Date per exchange: the text up to the seconds is kept while the second lasts.
-const MILLIS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const MILLIS = Array.from({ length: 1000 }, (_, i) => piece(`${String(i).padStart(3, '0')}${K.millisEnd.text}`));
 let isoSecond = NaN;
 let isoPrefix = K.started;
 /** The line's opening up to the time's value. */
@@ -119,14 +137,15 @@ function started(o: JsonSink, t: Exchange['timing']): void {
     isoPrefix = piece(`{"startedDateTime":"${new Date(second * 1000).toISOString().slice(0, 20)}`);
   }
   o.piece(isoPrefix);
-  o.raw(MILLIS[msTime - second * 1000]!);
-  o.piece(K.millisEnd);
+  o.piece(MILLIS[msTime - second * 1000]!);
 }
 
-function bodyInfo(o: JsonSink, key: Piece, b: Body): void {
-  o.piece(key);
-  if (typeof b.truncated !== 'boolean') return o.raw(json({ size: b.size, truncated: b.truncated }));
-  o.piece(K.size0);
+function bodyInfo(o: JsonSink, key: Piece, opening: Piece, b: Body): void {
+  if (typeof b.truncated !== 'boolean') {
+    o.piece(key);
+    return o.raw(json({ size: b.size, truncated: b.truncated }));
+  }
+  o.piece(opening);
   o.num(b.size);
   o.piece(b.truncated ? K.truncated : K.notTruncated);
 }
@@ -164,50 +183,41 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   const url = urlOf(ex);
   started(o, t);
   o.num(timeOf(t));
-  o.piece(K.request);
-  o.str(req.method);
-  o.piece(K.url);
+  o.run(R.method, req.method);
   o.str(url);
-  o.piece(K.version);
-  o.str(req.httpVersion);
-  o.piece(K.headers);
+  o.run(R.version, req.httpVersion);
   writeHeaders(o, harRequestHeaders(req), requestHeaders);
-  if (url.includes('?')) {
-    o.piece(K.query);
-    o.raw(json(queryOf(url)));
-    o.piece(K.size);
-  } else o.piece(K.noQuery);
-  o.num(req.body ? req.body.size : 0);
-  if (req.body) {
-    o.piece(K.postData);
-    o.str(headerValueOf(req.headers, 'content-type') ?? '');
-    o.piece(K.text);
-    o.str(req.body.text ?? req.body.base64 ?? '');
-    if (req.body.base64 !== undefined) o.piece(K.base64Post);
-    else o.raw('}');
-  }
-  o.piece(K.response);
-  o.num(res?.status ?? 0);
-  o.piece(K.statusText);
-  o.str(res?.reason ?? '');
-  o.piece(K.version);
-  o.str(res?.httpVersion ?? '');
-  o.piece(K.headers);
+  const query = url.includes('?');
+  if (query || req.body) {
+    if (query) {
+      o.piece(K.query);
+      o.raw(json(queryOf(url)));
+      o.piece(K.size);
+    } else o.piece(K.noQuery);
+    o.num(req.body ? req.body.size : 0);
+    if (req.body) {
+      o.piece(K.postData);
+      o.str(headerValueOf(req.headers, 'content-type') ?? '');
+      o.piece(K.text);
+      o.str(req.body.text ?? req.body.base64 ?? '');
+      if (req.body.base64 !== undefined) o.piece(K.base64Post);
+      else o.raw('}');
+    }
+    o.run(R.status, res?.status ?? 0, res?.reason ?? '', res?.httpVersion ?? '');
+  } else o.run(R.plainStatus, res?.status ?? 0, res?.reason ?? '', res?.httpVersion ?? '');
   if (res) writeHeaders(o, res.headers, responseHeaders);
   const body = res?.body;
   o.piece(K.content);
   o.num(body?.size ?? 0);
-  o.piece(K.mimeType);
-  o.str((res ? headerValueOf(res.headers, 'content-type') : undefined) ?? '');
+  const mimeType = (res ? headerValueOf(res.headers, 'content-type') : undefined) ?? '';
+  const location = res ? (headerValueOf(res.headers, 'location') ?? '') : '';
   const text = body?.base64 ?? body?.text;
   if (text !== undefined) {
-    o.piece(K.text);
+    o.run(R.mimeText, mimeType);
     o.str(text);
     if (body?.base64 !== undefined) o.piece(K.base64);
-  }
-  o.piece(K.redirect);
-  o.str(res ? (headerValueOf(res.headers, 'location') ?? '') : '');
-  o.piece(K.size);
+    o.run(R.redirect, location);
+  } else o.run(R.mimeRedirect, mimeType, location);
   o.num(body ? body.size : res ? 0 : -1);
   o.piece(K.send);
   o.num(sendOf(t));
@@ -219,10 +229,9 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   o.str(ex.id);
   o.piece(K.target);
   o.str(req.target);
-  o.piece(K.timing);
   timing(o, t);
-  if (req.body) bodyInfo(o, K.requestBody, req.body);
-  if (body) bodyInfo(o, K.responseBody, body);
+  if (req.body) bodyInfo(o, K.requestBody, REQUEST_BODY, req.body);
+  if (body) bodyInfo(o, K.responseBody, RESPONSE_BODY, body);
   if (!res) o.piece(K.noResponse);
   if (req.hostDerived) o.piece(K.hostDerived);
   if (ex.connection) connections.put(o, ex.connection);

@@ -4,13 +4,19 @@
  * capture's source, header lines) are copied whole instead of written a character at a time.
  */
 
-/** JSON text known ahead, with its UTF-8 bytes. */
+/** JSON text known ahead, with its UTF-8 bytes (and those bytes as little-endian 32-bit words, the last 0–3 left out). */
 export interface Piece {
   readonly text: string;
   readonly bytes: Uint8Array;
+  readonly words: Uint32Array;
 }
 
-export const piece = (text: string): Piece => ({ text, bytes: Buffer.from(text, 'utf8') });
+export function piece(text: string): Piece {
+  const bytes = Buffer.from(text, 'utf8');
+  const words = new Uint32Array(bytes.length >>> 2);
+  for (let i = 0; i < words.length; i++) words[i] = bytes.readUInt32LE(4 * i);
+  return { text, bytes, words };
+}
 
 /** Where writeHarEntry puts the JSON text of an entry, piece by piece. */
 export interface JsonSink {
@@ -22,6 +28,8 @@ export interface JsonSink {
   str(value: string): void;
   /** A number as JSON.stringify writes it. */
   num(value: number): void;
+  /** A run: its fixed text with the values between (see Run). */
+  run(r: Run, a: Scalar, b?: Scalar, c?: Scalar): void;
 }
 
 /** A JsonSink that builds the text as a string. */
@@ -38,6 +46,9 @@ export class JsonText implements JsonSink {
   }
   num(value: number): void {
     this.text += Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  }
+  run(r: Run, a: Scalar, b?: Scalar, c?: Scalar): void {
+    writeRun(this, r, a, b, c);
   }
 }
 
@@ -99,3 +110,73 @@ export class PieceCache<K extends object> {
     o.piece(p);
   }
 }
+
+export type Scalar = string | number;
+
+/** A run seen before: its values and its whole text. */
+interface RunText {
+  a: Scalar;
+  b: Scalar | undefined;
+  c: Scalar | undefined;
+  piece: Piece;
+}
+// Texts kept per run: a few methods, statuses, content types alternate in real traffic.
+const RUN_TEXTS = 8;
+
+/**
+ * Fixed text with up to three values between its parts that mostly repeat from one entry to the next
+ * (the method, the status line, the content type). A sink that copies bytes writes a run seen before as
+ * one piece instead of a piece and a value each: per-call costs were most of what a line cost. Values
+ * that stop repeating are written part by part (hits and misses decay, as in PieceCache).
+ */
+export class Run {
+  readonly parts: readonly Piece[];
+  private readonly texts: RunText[] = [];
+  private next = 0;
+  private hits = 0;
+  private misses = 0;
+  private seen = 0;
+  /** texts.length is the number of values plus one. */
+  constructor(...texts: string[]) {
+    this.parts = texts.map(piece);
+  }
+
+  /** The run's whole text for these values, undefined when values are not repeating enough to keep. */
+  pieceOf(a: Scalar, b: Scalar | undefined, c: Scalar | undefined): Piece | undefined {
+    if (++this.seen === 1024) {
+      this.seen = 0;
+      this.hits >>= 1;
+      this.misses >>= 1;
+    }
+    const texts = this.texts;
+    for (let i = 0; i < texts.length; i++) {
+      const t = texts[i]!;
+      if (t.a === a && t.b === b && t.c === c) {
+        this.hits++;
+        return t.piece;
+      }
+    }
+    if (this.misses > 16 + 2 * this.hits) return undefined;
+    this.misses++;
+    const t: RunText = { a, b, c, piece: piece(textOf((o, r: Run) => writeRun(o, r, a, b, c), this)) };
+    if (texts.length < RUN_TEXTS) texts.push(t);
+    else texts[this.next++ % RUN_TEXTS] = t;
+    return t.piece;
+  }
+}
+
+/** A run part by part: the one definition of its text. */
+export function writeRun(o: JsonSink, r: Run, a: Scalar, b: Scalar | undefined, c: Scalar | undefined): void {
+  const p = r.parts;
+  o.piece(p[0]!);
+  value(o, a);
+  o.piece(p[1]!);
+  if (p.length < 3) return;
+  value(o, b!);
+  o.piece(p[2]!);
+  if (p.length < 4) return;
+  value(o, c!);
+  o.piece(p[3]!);
+}
+
+const value = (o: JsonSink, v: Scalar): void => (typeof v === 'string' ? o.str(v) : o.num(v));

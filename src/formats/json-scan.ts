@@ -7,9 +7,12 @@
 export class WordView {
   readonly words: Uint32Array;
   readonly bytes: Uint8Array;
+  /** The same bytes for unaligned stores. */
+  readonly data: DataView;
   constructor(buf: Uint8Array) {
     if (buf.byteOffset % 4 !== 0) throw new Error('WordView: buffer not aligned to 4 bytes');
     this.bytes = buf;
+    this.data = new DataView(buf.buffer, buf.byteOffset, buf.length);
     this.words = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
   }
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { JsonSink, Piece } from './json-pieces.js';
+import { writeRun, type JsonSink, type Piece, type Run, type Scalar } from './json-pieces.js';
 import { asciiClean, WordView } from './json-scan.js';
 
 export const BATCH_BYTES = 64 * 1024;
@@ -10,8 +10,9 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 const SHORT = 24;
 // Buffers kept for reuse (and written ones remembered until their writer gives them back).
 const SPARE_MAX = 8;
-// Pre-encoded text this long or longer is copied by TypedArray#set; shorter, byte by byte (the call costs more).
-const SET_FROM = 12;
+// Pre-encoded text this long or longer is copied by TypedArray#set; shorter, a word at a time (the call
+// costs 60–100 ns on the machine measured, as much as copying ~200 bytes by words).
+const SET_FROM = 192;
 
 /** Buffer's own UTF-8 writer: buf.write() checks and dispatches on its arguments first, a visible cost per call here. */
 interface Utf8Writer {
@@ -19,6 +20,8 @@ interface Utf8Writer {
 }
 const utf8Write = (buf: Buffer, s: string, off: number): number => (buf as unknown as Utf8Writer).utf8Write(s, off);
 
+// "00".."99" as little-endian 16-bit words: two digits per store.
+const PAIRS = Uint16Array.from({ length: 100 }, (_, i) => (0x30 + ((i / 10) | 0)) | ((0x30 + (i % 10)) << 8));
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9a-f, as JSON.stringify writes \u00XX
 // JSON.stringify's short escapes: \b \t \n \f \r.
 const SHORT_ESCAPE: Record<number, number> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
@@ -78,9 +81,20 @@ export class LineBytes implements JsonSink {
     const n = b.length;
     if (this.off + n > this.buf.length) this.grow(n);
     const { buf, off } = this;
-    if (n >= SET_FROM) buf.set(b, off);
-    else for (let i = 0; i < n; i++) buf[off + i] = b[i]!;
     this.off = off + n;
+    if (n >= SET_FROM) return buf.set(b, off);
+    // Four bytes per store (DataView stores are inlined; unaligned is fine), then the last 0–3.
+    const { words } = p;
+    const dv = this.view.data;
+    let o = off;
+    for (let i = 0; i < words.length; i++, o += 4) dv.setUint32(o, words[i]!, true);
+    for (let i = o - off; i < n; i++) buf[o++] = b[i]!;
+  }
+
+  run(r: Run, a: Scalar, b?: Scalar, c?: Scalar): void {
+    const p = r.pieceOf(a, b, c);
+    if (p !== undefined) this.piece(p);
+    else writeRun(this, r, a, b, c);
   }
 
   str(s: string): void {
@@ -151,16 +165,24 @@ export class LineBytes implements JsonSink {
     this.digits(x - high * 1e9, 9);
   }
 
-  /** 0 <= x < 1e9, written with at least `width` digits. */
+  /** 0 <= x < 1e9, written with at least `width` digits: two digits per store, from the last. */
   private digits(x: number, width: number): void {
     let rest = x | 0; // small integers: the arithmetic below stays out of floating point
-    let n = 1;
-    for (let y = rest; y >= 10; y = (y / 10) | 0) n++;
+    let n = rest < 1e4 ? (rest < 10 ? 1 : rest < 100 ? 2 : rest < 1e3 ? 3 : 4) : rest < 1e6 ? (rest < 1e5 ? 5 : 6) : rest < 1e7 ? 7 : rest < 1e8 ? 8 : 9;
     if (n < width) n = width;
-    const { buf } = this;
-    const end = this.off + n;
-    for (let i = end - 1; i >= this.off; i--, rest = (rest / 10) | 0) buf[i] = 0x30 + (rest % 10);
-    this.off = end;
+    const { buf, off } = this;
+    const dv = this.view.data;
+    let i = off + n;
+    this.off = i;
+    for (; rest >= 100; rest = (rest / 100) | 0) {
+      i -= 2;
+      dv.setUint16(i, PAIRS[rest % 100]!, true);
+    }
+    if (rest >= 10) {
+      i -= 2;
+      dv.setUint16(i, PAIRS[rest]!, true);
+    } else buf[--i] = 0x30 + rest;
+    while (i > off) buf[--i] = 0x30;
   }
 
   endLine(): void {
