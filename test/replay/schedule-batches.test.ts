@@ -85,8 +85,9 @@ describe('Prefetch over batches', () => {
     await p.filled();
     const held = (p as unknown as { buf: unknown[] }).buf.length;
     expect(held).toBeGreaterThanOrEqual(100);
+    expect(p.remaining()).toBeUndefined(); // not exhausted: the total is not known
     await p.close();
-    expect(p.remaining()).toBeUndefined(); // not ended: the total is not known
+    expect(p.remaining()).toBeUndefined(); // closed early: still not known
     const short = new Prefetch<number>(batches(30, 7), 100);
     await short.filled();
     // Ended and all buffered: the warm-up is capped at this count.
