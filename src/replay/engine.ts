@@ -14,6 +14,8 @@ import { StagedSubmit } from './staging/engine-step.js';
 const BURST = 64;
 /** At most this long for the read-ahead to fill before the clock starts. */
 const FILL_MS = 2000;
+/** At pace 'max', how long the read-ahead may fill before a warm-up: long enough to read a short capture whole. */
+const WARM_FILL_MS = 100;
 
 /**
  * Runs one open-model load: every scheduled request goes to every target at its intended time,
@@ -26,8 +28,11 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const src = source(opts.schedule, pace);
   // A paced run starts with its read-ahead full (opening and parsing a capture is not lag), waiting at
   // most FILL_MS for a source that yields only as traffic comes; at pace 'max' there is no schedule to be late for.
-  await (pace === 'schedule' ? src.filled(FILL_MS) : src.ready());
-  if (opts.warmUp !== false) await warmUp(opts.targets, src.peek(16));
+  // At pace 'max' there is no schedule to be late for; the read-ahead fills briefly only before a
+  // warm-up, so that a short capture is known whole and warms up no longer than it runs.
+  const warm = opts.warmUp !== false;
+  await (pace === 'schedule' ? src.filled(FILL_MS) : warm ? src.filled(WARM_FILL_MS) : src.ready());
+  if (warm) await warmUp(opts.targets, src.peek(16), src.remaining() ?? Infinity);
   const clock = { startUs: 0 };
   // Stats name their target in summaries and reports: without the password of a user:pass@ URL.
   const stats = opts.targets.map((t) => new TargetStats(safeUrl(t.url), intervalUs, limits.skipAfterMs * 1000));
@@ -127,7 +132,7 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   return { startedAt, startEpochUs, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule', targets) };
 }
 
-type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'filled' | 'peek' | 'close'>;
+type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'filled' | 'peek' | 'remaining' | 'close'>;
 
 /**
  * Read-ahead: 1,024 requests when paced (a slow file read must not become lag); 256 at pace 'max',
@@ -151,6 +156,7 @@ function source(s: RunOptions['schedule'], pace: 'schedule' | 'max'): Source {
     ready: () => Promise.resolve(),
     filled: () => Promise.resolve(),
     peek: () => [],
+    remaining: () => undefined,
     close: async () => void it.return?.(),
   };
 }

@@ -85,10 +85,16 @@ describe('Prefetch over batches', () => {
     await p.filled();
     const held = (p as unknown as { buf: unknown[] }).buf.length;
     expect(held).toBeGreaterThanOrEqual(100);
+    expect(p.remaining()).toBeUndefined(); // not exhausted: the total is not known
     await p.close();
+    expect(p.remaining()).toBeUndefined(); // closed early: still not known
     const short = new Prefetch<number>(batches(30, 7), 100);
     await short.filled();
-    const got: number[] = [];
+    // Ended and all buffered: the warm-up is capped at this count.
+    expect(short.remaining()).toBe(30);
+    short.shift();
+    expect(short.remaining()).toBe(29);
+    const got: number[] = [0];
     for (let v = short.shift(); v !== undefined; v = short.shift()) got.push(v);
     expect(got).toHaveLength(30);
     expect(short.finished).toBe(true);
@@ -102,6 +108,7 @@ describe('Prefetch over batches', () => {
     }
     const slow = new Prefetch<number>(live(), 100);
     await slow.filled(50);
+    expect(slow.remaining()).toBeUndefined();
     expect([slow.shift(), slow.shift(), slow.shift(), slow.shift()]).toEqual([1, 2, 3, undefined]);
     release();
     await slow.close();

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { findHeadEnd, parseHead } from '../../http1/head.js';
 import { clientError } from './h1-request.js';
 
@@ -46,6 +47,16 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
  * not let another target skip its own certificate check.
  */
 const sessions = new WeakMap<TlsTrust, Buffer>();
+
+/**
+ * node:tls is loaded at the first TLS hop: a replay of plain http:// targets never needs it, and
+ * loading it (secure contexts, the TLS wrap) cost ~6 ms of every such run's start-up.
+ */
+let tlsConnectOnce: typeof import('node:tls').connect | undefined;
+function tlsConnect(opts: ConnectionOptions): TLSSocket {
+  tlsConnectOnce ??= (createRequire(import.meta.url)('node:tls') as typeof import('node:tls')).connect;
+  return tlsConnectOnce(opts);
+}
 
 /**
  * Opens one connection along `route` and returns its first socket (to the origin or the proxy): its

@@ -65,6 +65,11 @@ export class Prefetch<T> {
     return new Promise<void>((r) => (this.wakeConsumer = r));
   }
 
+  /** How many items are left in all, once the source is exhausted (all of them buffered); undefined before, or once closed or failed. */
+  remaining(): number | undefined {
+    return this.ended && !this.stopped && !this.failure ? this.buf.length - this.head : undefined;
+  }
+
   /** Up to `n` buffered items, left in place. */
   peek(n: number): T[] {
     return this.buf.slice(this.head, this.head + n) as T[];
