@@ -5,8 +5,7 @@ import { createHttpSink, type HttpSinkOptions } from './http/index.js';
 import { CapturePipeline, type CaptureLimits } from './pipeline.js';
 import { fileChunks, READ_CHUNK } from './pcap/file-chunks.js';
 import { readPackets, type ReaderState } from './pcap/reader.js';
-import { startReaderThread, type ReaderThread } from './thread/reader-thread.js';
-import { replayBatches } from './thread/replay.js';
+import type { ReaderThread } from './thread/reader-thread.js';
 import { newCaptureStats, type CaptureStats } from './tcp/stream-sink.js';
 
 export interface PcapInputOptions {
@@ -47,10 +46,16 @@ export function exchangesFromPcapFile(path: string, opts: PcapFileOptions = {}):
 export function exchangeBatchesFromPcapFile(path: string, opts: PcapFileOptions = {}): AsyncIterable<Exchange[]> {
   const { thread, ...rest } = opts;
   if (thread && (typeof thread === 'object' || isFile(path))) {
-    const reader = typeof thread === 'object' ? thread : startReaderThread(path, { ports: opts.ports, limits: opts.limits });
-    return replayBatches(reader, { http: httpOptionsOf(opts, path), onWarning: opts.onWarning, reader: opts.reader });
+    return threaded(path, thread, opts);
   }
   return batchesFromPcapFile(path, rest);
+}
+
+/** The reader thread's modules (and node:worker_threads, ~8 ms) load only when a thread is used. */
+async function* threaded(path: string, thread: true | ReaderThread, opts: PcapFileOptions): AsyncGenerator<Exchange[]> {
+  const [{ startReaderThread }, { replayBatches }] = await Promise.all([import('./thread/reader-thread.js'), import('./thread/replay.js')]);
+  const reader = typeof thread === 'object' ? thread : startReaderThread(path, { ports: opts.ports, limits: opts.limits });
+  yield* replayBatches(reader, { http: httpOptionsOf(opts, path), onWarning: opts.onWarning, reader: opts.reader });
 }
 
 /** exchangeBatchesFromPcapStream on a file, or stdin for "-". */

@@ -23,11 +23,14 @@ export interface Settings {
 
 export const SETTINGS_VARIABLES = ['SHADOWTAP_REDACT_KEY', 'SHADOWTAP_AGENT_TOKEN', 'SHADOWTAP_ADMIN_TOKEN', 'SHADOWTAP_DEBUG', 'SHADOWTAP_SPIN_US'] as const;
 
+/** SHADOWTAP_SPIN_US when unset: the pacer's own default, so the CLI loads the pacer only to change it. */
+export const DEFAULT_SPIN_US = 300;
+
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const spin = nonEmpty(env.SHADOWTAP_SPIN_US);
-  const spinUs = spin === undefined ? 300 : Number(spin);
+  const spinUs = spin === undefined ? DEFAULT_SPIN_US : Number(spin);
   if (!Number.isInteger(spinUs) || spinUs < 0 || spinUs > 100_000) throw new InputError(`SHADOWTAP_SPIN_US: expected whole microseconds 0…100000, got "${spin}"`);
   return {
     redactKey: nonEmpty(env.SHADOWTAP_REDACT_KEY),

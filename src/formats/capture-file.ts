@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { writeHarEntry } from './har-line.js';
 import { FlushTimer } from './line-batcher.js';
 import { BATCH_BYTES, LineBytes } from './line-bytes.js';
-import { fromHarEntry, EntryError } from './har-import.js';
+import type * as HarImport from './har-import.js';
 import { openMaybeGzip, readLineBatches } from './lines.js';
 import { privateWriteStream, writtenSoFar } from './private-file.js';
 import { redactionRecord, REDACT_ALL, type RedactionRecord, type RedactPolicy } from '../stages/redact/index.js';
@@ -54,6 +54,8 @@ export async function* readCaptureFile(path: string, opts: ReadOptions = {}, sta
  * without a promise per line. A failing line ends the stream after the exchanges before it.
  */
 export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, stats: ReadStats = newStats()): AsyncGenerator<Exchange[]> {
+  // The reading side (HAR schema, its compiled checker) loads only when a file is read, not to write one (~6 ms).
+  const har = await import('./har-import.js');
   const stream = await openMaybeGzip(path);
   for await (const { lines, first, lastTerminated } of readLineBatches(stream, { file: path })) {
     const out: Exchange[] = [];
@@ -61,7 +63,7 @@ export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, 
     let torn = false;
     try {
       for (let i = 0; i < lines.length; i++) {
-        const ex = exchangeOf(path, lines[i]!, first + i, lastTerminated || i < lines.length - 1, opts, stats);
+        const ex = exchangeOf(har, path, lines[i]!, first + i, lastTerminated || i < lines.length - 1, opts, stats);
         if (ex === TORN) torn = true;
         else if (ex) out.push(ex);
       }
@@ -77,7 +79,7 @@ export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, 
 const TORN = Symbol('torn');
 
 /** One line: an exchange, undefined for the header, a blank or a skipped invalid line, or TORN. */
-function exchangeOf(path: string, text: string, number: number, terminated: boolean, opts: ReadOptions, stats: ReadStats): Exchange | undefined | typeof TORN {
+function exchangeOf(har: typeof HarImport, path: string, text: string, number: number, terminated: boolean, opts: ReadOptions, stats: ReadStats): Exchange | undefined | typeof TORN {
   stats.lines++;
   let value: unknown;
   try {
@@ -99,11 +101,11 @@ function exchangeOf(path: string, text: string, number: number, terminated: bool
     return undefined;
   }
   try {
-    const ex = fromHarEntry(value, `${number}`);
+    const ex = har.fromHarEntry(value, `${number}`);
     stats.exchanges++;
     return ex;
   } catch (err) {
-    if (!(err instanceof EntryError)) throw err;
+    if (!(err instanceof har.EntryError)) throw err;
     fail(path, number, err.message, opts, stats);
     return undefined;
   }

@@ -14,19 +14,29 @@ const PCAP = join(process.cwd(), 'test/io/fixtures/mixed.pcap');
 
 /**
  * The packages a CLI run loaded, by name: ESM imports as the loader saw them, and (NODE_DEBUG=module)
- * what was require()d, which the loader's hooks do not see on Node 20.
+ * what was require()d, which the loader's hooks do not see on Node 20. No redaction key is configured
+ * (vitest.config.ts sets one), as for a user without SHADOWTAP_REDACT_KEY.
  */
-async function packagesOf(args: string[]): Promise<{ code: number | null; packages: Set<string>; commandFiles: string[] }> {
-  const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, ...args], { timeoutMs: 30_000, env: { NODE_DEBUG: 'module' } });
+async function packagesOf(args: string[]): Promise<{ code: number | null; packages: Set<string>; commandFiles: string[]; modules: Set<string> }> {
+  const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, ...args], { timeoutMs: 30_000, env: { NODE_DEBUG: 'module', SHADOWTAP_REDACT_KEY: '' } });
   const packages = new Set<string>();
   for (const m of r.stderr.matchAll(/^(?:LOADED |MODULE \d+: load ").*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(m[1]!);
   const commandFiles = [...r.stderr.matchAll(/^LOADED .*\/cli\/commands\/([\w-]+)\.js$/gm)].map((m) => m[1]!);
-  return { code: r.code, packages, commandFiles };
+  // shadowtap's own modules (by path under dist/, without .js) and node's built-ins imported as ESM.
+  const modules = new Set([...r.stderr.matchAll(/^LOADED (?:file:\/\/.*\/dist\/([\w/-]+)\.js|(node:[\w/]+))$/gm)].map((m) => (m[1] ?? m[2])!));
+  return { code: r.code, packages, commandFiles, modules };
 }
 /** yargs' help renderer: loaded only when help is drawn (src/cli/yargs-factory.ts). */
 const HELP_RENDERER = ['cliui', 'string-width', 'emoji-regex'];
 const helpRendererIn = (packages: Set<string>): string[] => HELP_RENDERER.filter((p) => packages.has(p));
 const heavyIn = (packages: Set<string>): string[] => [...packages].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)));
+/** Which of these modules (dist paths or node: built-ins) were loaded. */
+const loadedOf = (modules: Set<string>, names: readonly string[]): string[] => names.filter((n) => modules.has(n));
+/** Loaded only where used: the pacer (replay), the redaction key (node:crypto), the reader thread, HAR reading, the pcap reader. */
+const PACER_AND_KEY = ['replay/pacer', 'stages/redact/key', 'node:crypto'];
+const READER_THREAD = ['capture/thread/reader-thread', 'capture/thread/replay', 'capture/thread/ring', 'node:worker_threads'];
+const HAR_READING = ['formats/har-import', 'formats/har-schema', 'formats/shape'];
+const PCAP_READER = ['capture/pcap/reader', 'capture/pcap/classic', 'capture/pcap/pcapng'];
 
 describe('start-up loads only what the path uses', () => {
   const server = createServer((req, res) => {
@@ -42,17 +52,21 @@ describe('start-up loads only what the path uses', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('--version: yargs, and neither the libraries of the commands, nor its help renderer, nor any command\'s file', async () => {
-    const { code, packages, commandFiles } = await packagesOf(['--version']);
+    const { code, packages, commandFiles, modules } = await packagesOf(['--version']);
     expect(code).toBe(0);
     expect(packages.has('yargs')).toBe(true);
     expect(heavyIn(packages)).toEqual([]);
     expect(helpRendererIn(packages)).toEqual([]);
     expect(commandFiles).toEqual(['index']);
+    expect(loadedOf(modules, PACER_AND_KEY)).toEqual([]);
   });
 
   it('capture --read FILE --out x.jsonl: none of them, and of the command files only capture\'s', async () => {
-    const { code, packages, commandFiles } = await packagesOf(['capture', '--read', PCAP, '--out', join(dir, 'x.jsonl')]);
+    const { code, packages, commandFiles, modules } = await packagesOf(['capture', '--read', PCAP, '--out', join(dir, 'x.jsonl')]);
     expect(code).toBe(0);
+    // A small file is read on this thread; writing .jsonl needs none of the HAR reading side.
+    expect(loadedOf(modules, [...READER_THREAD, ...HAR_READING, 'replay/pacer'])).toEqual([]);
+    expect(loadedOf(modules, PCAP_READER)).toEqual(PCAP_READER);
     expect(heavyIn(packages)).toEqual([]);
     expect(helpRendererIn(packages)).toEqual([]);
     expect(commandFiles.sort()).toEqual(['capture', 'index']);
@@ -71,5 +85,21 @@ describe('start-up loads only what the path uses', () => {
     expect(packages.has('yargs')).toBe(true);
     expect(heavyIn(packages)).toEqual([]);
     expect(helpRendererIn(packages)).toEqual([]);
+  });
+
+  it('cat x.jsonl: neither the pcap reader nor the pacer, and the HAR reading side it uses', async () => {
+    const jsonl = join(dir, 'cat.jsonl');
+    expect((await run(process.execPath, [CLI, 'capture', '--read', PCAP, '--out', jsonl], { timeoutMs: 30_000 })).code).toBe(0);
+    const { code, modules } = await packagesOf(['cat', jsonl]);
+    expect(code).toBe(0);
+    expect(loadedOf(modules, [...PCAP_READER, ...READER_THREAD, 'replay/pacer'])).toEqual([]);
+    expect(loadedOf(modules, HAR_READING)).toEqual(HAR_READING);
+  });
+
+  it('SHADOWTAP_SPIN_US or SHADOWTAP_REDACT_KEY set: the module it configures loads (and applies it)', async () => {
+    const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, '--version'], { timeoutMs: 30_000, env: { SHADOWTAP_SPIN_US: '100', SHADOWTAP_REDACT_KEY: 'short' } });
+    expect(r.stderr).toMatch(/LOADED .*\/dist\/replay\/pacer\.js$/m);
+    expect(r.stderr).toMatch(/LOADED .*\/dist\/stages\/redact\/key\.js$/m);
+    expect(r.code).toBe(0); // the key is checked when first used, as before: --version uses none
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { platformShim } from '../../src/cli/yargs-factory.js';
+import fc from 'fast-check';
+import { platformShim, printableFirst } from '../../src/cli/yargs-factory.js';
 
 /** yargs' own Node shim (not exported by its package: read by path, as src/cli/yargs-factory.ts reads its factory). */
 async function yargsOwnShim(): Promise<Record<string, unknown>> {
@@ -40,5 +41,12 @@ describe("yargs-factory's platform shim", () => {
     expect(draw(ours)).toBe(draw(theirs));
     const parse = (s: Record<string, unknown>): unknown => (s.Parser as (a: string[]) => unknown)(['--a', '1', 'b']);
     expect(parse(ours)).toEqual(parse(theirs));
+  });
+
+  it('printableFirst(string-width) measures every string as string-width does (its shortcut for printable ASCII included)', () => {
+    const stringWidth = (createRequire(import.meta.url)('string-width') as { default: (t: string) => number }).default;
+    const fast = printableFirst(stringWidth);
+    const pieces = fc.constantFrom('a', ' ', '~', '\x7f', '\t', '\u001b[1m', '\u001b[22m', 'é', '漢', '👍🏽', '\u200b', '\u0301');
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.array(pieces).map((p) => p.join(''))), (text) => fast(text) === stringWidth(text)), { numRuns: 2000 });
   });
 });
