@@ -3,7 +3,7 @@
 import './compile-cache.js';
 import { exitCodeOf } from '../errors.js';
 import { printable } from '../printable.js';
-import { DEFAULT_SPIN_US, readSettings } from '../config/settings.js';
+import { readSettings } from '../config/settings.js';
 import { plainCat } from './plain-cat.js';
 
 // `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
@@ -17,7 +17,7 @@ async function run(argv: string[]): Promise<void> {
   const settings = readSettings();
   // A setting equal to its module's default is not applied, so a command that neither paces nor
   // redacts loads neither module (the key's node:crypto is ~5 ms of `--version`).
-  if (settings.spinUs !== DEFAULT_SPIN_US) (await import('../replay/pacer.js')).setSpinUs(settings.spinUs);
+  if (settings.spinUs !== undefined) (await import('../replay/pacer.js')).setSpinUs(settings.spinUs);
   if (settings.redactKey !== undefined) (await import('../stages/redact/key.js')).setProcessKey(settings.redactKey);
   const cat = plainCat(argv);
   if (cat) return (await import('./commands/cat.js')).runCat(cat);

@@ -15,23 +15,21 @@ export interface Settings {
   /** SHADOWTAP_DEBUG: print stack traces of unexpected errors. */
   debug: boolean;
   /**
-   * SHADOWTAP_SPIN_US (implementation switch, default 300): below this much time before a request is
-   * due the pacer polls the clock instead of sleeping. More costs CPU, less costs lag; see replay/pacer.ts.
+   * SHADOWTAP_SPIN_US (implementation switch): below this much time before a request is due the pacer
+   * polls the clock instead of sleeping. More costs CPU, less costs lag. Unset: the pacer's own default
+   * (replay/pacer.ts, 300), which is why the CLI loads the pacer only when this is set.
    */
-  spinUs: number;
+  spinUs: number | undefined;
 }
 
 export const SETTINGS_VARIABLES = ['SHADOWTAP_REDACT_KEY', 'SHADOWTAP_AGENT_TOKEN', 'SHADOWTAP_ADMIN_TOKEN', 'SHADOWTAP_DEBUG', 'SHADOWTAP_SPIN_US'] as const;
-
-/** SHADOWTAP_SPIN_US when unset: the pacer's own default, so the CLI loads the pacer only to change it. */
-export const DEFAULT_SPIN_US = 300;
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const spin = nonEmpty(env.SHADOWTAP_SPIN_US);
-  const spinUs = spin === undefined ? DEFAULT_SPIN_US : Number(spin);
-  if (!Number.isInteger(spinUs) || spinUs < 0 || spinUs > 100_000) throw new InputError(`SHADOWTAP_SPIN_US: expected whole microseconds 0…100000, got "${spin}"`);
+  const spinUs = spin === undefined ? undefined : Number(spin);
+  if (spinUs !== undefined && (!Number.isInteger(spinUs) || spinUs < 0 || spinUs > 100_000)) throw new InputError(`SHADOWTAP_SPIN_US: expected whole microseconds 0…100000, got "${spin}"`);
   return {
     redactKey: nonEmpty(env.SHADOWTAP_REDACT_KEY),
     agentToken: nonEmpty(env.SHADOWTAP_AGENT_TOKEN),
