@@ -88,26 +88,54 @@ export function flat(o: JsonSink, v: unknown): void {
  */
 export class PieceCache<K extends object> {
   private readonly map = new WeakMap<K, Piece>();
-  private hits = 0;
-  private misses = 0;
-  private seen = 0;
+  private readonly rate = new HitRate(64, 4);
   constructor(private readonly write: (o: JsonSink, k: K) => void) {}
 
   /** Writes k's text, from the cache when it holds it. */
   put(o: JsonSink, k: K): void {
+    this.rate.tick();
+    let p = this.map.get(k);
+    if (p !== undefined) this.rate.hit();
+    else if (this.rate.worthAMiss()) {
+      p = piece(textOf(this.write, k));
+      this.map.set(k, p);
+    } else return this.write(o, k);
+    o.piece(p);
+  }
+}
+
+/**
+ * Whether a cache of written text still pays: misses are allowed while they do not far outnumber hits
+ * (at most `slack` + `ratio` × hits), and both counts halve every 1,024 lookups so that a change of
+ * traffic is noticed. One rule for PieceCache and Run.
+ */
+class HitRate {
+  private hits = 0;
+  private misses = 0;
+  private seen = 0;
+  constructor(
+    private readonly slack: number,
+    private readonly ratio: number,
+  ) {}
+
+  /** One lookup. */
+  tick(): void {
     if (++this.seen === 1024) {
       this.seen = 0;
       this.hits >>= 1;
       this.misses >>= 1;
     }
-    let p = this.map.get(k);
-    if (p !== undefined) this.hits++;
-    else if (this.misses <= 64 + 4 * this.hits) {
-      this.misses++;
-      p = piece(textOf(this.write, k));
-      this.map.set(k, p);
-    } else return this.write(o, k);
-    o.piece(p);
+  }
+
+  hit(): void {
+    this.hits++;
+  }
+
+  /** True (and counted) when a miss may still be cached. */
+  worthAMiss(): boolean {
+    if (this.misses > this.slack + this.ratio * this.hits) return false;
+    this.misses++;
+    return true;
   }
 }
 
@@ -127,15 +155,13 @@ const RUN_TEXTS = 8;
  * Fixed text with up to three values between its parts that mostly repeat from one entry to the next
  * (the method, the status line, the content type). A sink that copies bytes writes a run seen before as
  * one piece instead of a piece and a value each: per-call costs were most of what a line cost. Values
- * that stop repeating are written part by part (hits and misses decay, as in PieceCache).
+ * that stop repeating are written part by part (HitRate, as in PieceCache).
  */
 export class Run {
   readonly parts: readonly Piece[];
   private readonly texts: RunText[] = [];
   private next = 0;
-  private hits = 0;
-  private misses = 0;
-  private seen = 0;
+  private readonly rate = new HitRate(16, 2);
   /** texts.length is the number of values plus one. */
   constructor(...texts: string[]) {
     this.parts = texts.map(piece);
@@ -143,21 +169,16 @@ export class Run {
 
   /** The run's whole text for these values, undefined when values are not repeating enough to keep. */
   pieceOf(a: Scalar, b: Scalar | undefined, c: Scalar | undefined): Piece | undefined {
-    if (++this.seen === 1024) {
-      this.seen = 0;
-      this.hits >>= 1;
-      this.misses >>= 1;
-    }
+    this.rate.tick();
     const texts = this.texts;
     for (let i = 0; i < texts.length; i++) {
       const t = texts[i]!;
       if (t.a === a && t.b === b && t.c === c) {
-        this.hits++;
+        this.rate.hit();
         return t.piece;
       }
     }
-    if (this.misses > 16 + 2 * this.hits) return undefined;
-    this.misses++;
+    if (!this.rate.worthAMiss()) return undefined;
     const t: RunText = { a, b, c, piece: piece(textOf((o, r: Run) => writeRun(o, r, a, b, c), this)) };
     if (texts.length < RUN_TEXTS) texts.push(t);
     else texts[this.next++ % RUN_TEXTS] = t;
