@@ -4,6 +4,7 @@
  * each other, as proxies and frameworks rewrite one into the other), so a policy can say `*-token` once
  * instead of listing every vendor's header.
  */
+import { memoised } from './memo.js';
 
 /** Credential-looking header names. */
 export const DEFAULT_HEADER_NAMES = [
@@ -106,22 +107,9 @@ export function hintRegExp(globs: readonly string[]): RegExp | undefined {
   return new RegExp(pieces.join('|'), 'i');
 }
 
-/** `fn` remembered per argument (up to CACHE_MAX of them); the last argument is checked first (a run of the same value costs no hashing). */
+/** `fn` remembered per argument (memo.ts: up to 2 × CACHE_MAX of them, the last checked first). */
 export function cached<T>(fn: (s: string) => T): (s: string) => T {
-  const cache = new Map<string, T>();
-  let last: string | undefined;
-  let lastHit: T | undefined;
-  return (s) => {
-    if (s === last) return lastHit!;
-    let hit = cache.get(s);
-    if (hit === undefined) {
-      hit = fn(s);
-      if (cache.size < CACHE_MAX) cache.set(s, hit);
-    }
-    last = s;
-    lastHit = hit;
-    return hit;
-  };
+  return memoised(fn, Infinity, CACHE_MAX);
 }
 
 /** A glob's literal piece as a pattern: escaped, with `-` and `_` each matching either. */
