@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { isCaptureMagic } from '../capture/pcap/magic.js';
 import type { InputModule, Source, SourceOptions } from './source.js';
 import type { OutputModule, Sink, SinkOptions } from './sink.js';
 
@@ -25,7 +26,7 @@ export const INPUTS: readonly Entry<InputModule>[] = [
   { kind: 'jsonl', ext: /\.(jsonl|ndjson)(\.gz)?$/i, load: async () => (await import('./inputs/jsonl.js')).input },
   { kind: 'har', ext: /\.har$/i, load: async () => (await import('./inputs/har.js')).input },
   { kind: 'gor', ext: /\.gor(\.gz)?$/i, load: async () => (await import('./inputs/gor.js')).input },
-  { kind: 'pcap', ext: /\.(pcap|pcapng|cap)(\.gz)?$/i, magic: (head) => sniffer()(head), load: async () => (await import('./inputs/pcap.js')).input },
+  { kind: 'pcap', ext: /\.(pcap|pcapng|cap)(\.gz)?$/i, magic: isCaptureMagic, load: async () => (await import('./inputs/pcap.js')).input },
   { kind: 'live', load: async () => (await import('./inputs/live.js')).input },
   { kind: 'proxy', load: async () => (await import('./inputs/proxy.js')).input },
   { kind: 'alb', load: async () => (await import('./inputs/alb.js')).input },
@@ -44,21 +45,6 @@ export const OUTPUTS: readonly Entry<OutputModule>[] = [
   { kind: 'json', load: async () => (await import('./outputs/json-listing.js')).output },
   { kind: 'har-listing', load: async () => (await import('./outputs/har-listing.js')).output },
 ];
-
-/**
- * The pcap reader's magic check. It is loaded by `loadMagic()`, not imported, so that a command on a
- * .jsonl file does not load the pcap reader and its parsers (~8 ms of start-up).
- */
-let captureMagic: ((head: Buffer) => boolean) | undefined;
-const sniffer = (): ((head: Buffer) => boolean) => {
-  if (!captureMagic) throw new Error('io/registry: await loadMagic() before picking an input by its first bytes');
-  return captureMagic;
-};
-
-/** Loads what `pick` needs to tell stdin's kind by its first bytes (call it before passing `head`). */
-export async function loadMagic(): Promise<void> {
-  captureMagic ??= (await import('../capture/pcap/reader.js')).isCaptureMagic;
-}
 
 const KNOWN_INPUT = '.jsonl, .jsonl.gz, .har, .gor, .pcap or .pcapng, optionally .gz';
 const KNOWN_OUTPUT = '.jsonl, .jsonl.gz, .har or .gor';
@@ -119,7 +105,6 @@ export function checkedInput(target: string, kind?: string): string {
 }
 
 export async function openSource(target: string, opts: SourceOptions & { kind?: string | undefined; head?: Buffer | undefined } = {}): Promise<Source> {
-  if (opts.head) await loadMagic();
   const entry = pick(INPUTS, target, 'input', opts.kind, opts.head);
   if (isFile(entry, target)) readable(target);
   return (await entry.load()).open(target, opts);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../src/errors.js';
-import { INPUTS, loadMagic, OUTPUTS, pick, schemeOf } from '../../src/io/registry.js';
+import { INPUTS, OUTPUTS, pick, schemeOf } from '../../src/io/registry.js';
 import { shadowtap } from '../helpers/capture-tools.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sampleExchange } from '../helpers/exchanges.js';
@@ -12,7 +12,6 @@ const dir = tempDir('shadowtap-registry-');
 
 describe('io registry: by URL scheme, extension, magic or flag', () => {
   it('picks by extension, by stdin magic, and by the kind a flag names', async () => {
-    await loadMagic();
     expect(pick(INPUTS, 'a.jsonl.gz', 'input').kind).toBe('jsonl');
     expect(pick(INPUTS, 'A.HAR', 'input').kind).toBe('har');
     expect(pick(INPUTS, 'x.pcapng.gz', 'input').kind).toBe('pcap');

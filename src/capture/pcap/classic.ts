@@ -1,8 +1,8 @@
 import { DamagedCaptureError, MAX_RECORD_BYTES, type PacketHandler, type RawPacket, type RecordParser } from './packet.js';
 import { u32be, u32le } from '../bytes.js';
 
-export const PCAP_MAGIC_US = 0xa1b2c3d4;
-export const PCAP_MAGIC_NS = 0xa1b23c4d;
+import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './magic.js';
+
 const HEADER = 24;
 const RECORD = 16;
 

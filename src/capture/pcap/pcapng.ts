@@ -1,6 +1,7 @@
 import { DamagedCaptureError, MAX_RECORD_BYTES, type PacketHandler, type RawPacket, type RecordParser } from './packet.js';
 
-export const PCAPNG_SHB = 0x0a0d0d0a;
+import { PCAPNG_SHB } from './magic.js';
+
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const IDB = 1;
 const OBSOLETE_PB = 2;

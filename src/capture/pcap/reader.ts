@@ -9,9 +9,10 @@
  */
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
-import { gunzipHead, isGzip, maybeGunzip } from './gunzip.js';
-import { ClassicPcapParser, PCAP_MAGIC_NS, PCAP_MAGIC_US } from './classic.js';
-import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
+import { maybeGunzip } from './gunzip.js';
+import { ClassicPcapParser } from './classic.js';
+import { PCAPNG_SHB } from './magic.js';
+import { PcapngParser } from './pcapng.js';
 import { DamagedCaptureError, newRawPacket, type PacketHandler, type RecordParser } from './packet.js';
 
 export interface ReaderState {
@@ -114,15 +115,6 @@ function parseOrStop(parser: RecordParser, buf: Buffer, off: number, consumed: n
     opts.onWarning?.(`${name}: capture ${state.stoppedEarly}; kept the packets before it and stopped reading`);
     return undefined;
   }
-}
-
-/** Do these first bytes start a pcap (either byte order, µs or ns) or pcapng file? */
-export function isCaptureMagic(head: Buffer): boolean {
-  if (isGzip(head)) head = gunzipHead(head);
-  if (head.length < 4) return false;
-  const le = head.readUInt32LE(0);
-  const be = head.readUInt32BE(0);
-  return le === PCAPNG_SHB || [PCAP_MAGIC_US, PCAP_MAGIC_NS].some((m) => m === le || m === be);
 }
 
 function detect(buf: Buffer, name: string, pkt: ReturnType<typeof newRawPacket>, onPacket: PacketHandler, real = buf.length): RecordParser {

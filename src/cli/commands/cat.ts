@@ -29,10 +29,9 @@ export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = 
 export async function runCat(args: Args & { human?: boolean }, out: Writable = process.stdout): Promise<void> {
   const { redactionFrom } = await import('../redact-options.js');
   const redaction = redactionFrom(args);
-  const { INPUTS, loadMagic, openSink, openSource, pick } = await import('../../io/registry.js');
+  const { INPUTS, openSink, openSource, pick } = await import('../../io/registry.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const head = args.file === '-' ? await stdinHead() : undefined;
-  if (head) await loadMagic();
   const kind = pick(INPUTS, args.file, 'input', undefined, head).kind;
   // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
   const thread = kind === 'pcap' && readerThread(args.file, args.threads) ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
