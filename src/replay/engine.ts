@@ -27,9 +27,9 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
   const pace = opts.pace ?? 'schedule';
   const src = source(opts.schedule, pace);
   // A paced run starts with its read-ahead full (opening and parsing a capture is not lag), waiting at
-  // most FILL_MS for a source that yields only as traffic comes; at pace 'max' there is no schedule to be late for.
-  // At pace 'max' there is no schedule to be late for; the read-ahead fills briefly only before a
-  // warm-up, so that a short capture is known whole and warms up no longer than it runs.
+  // most FILL_MS for a source that yields only as traffic comes. At pace 'max' there is no schedule to
+  // be late for: the read-ahead fills briefly only before a warm-up, so that a short capture is known
+  // whole and warms up no longer than it runs.
   const warm = opts.warmUp !== false;
   await (pace === 'schedule' ? src.filled(FILL_MS) : warm ? src.filled(WARM_FILL_MS) : src.ready());
   if (warm) await warmUp(opts.targets, src.peek(16), src.remaining() ?? Infinity);
