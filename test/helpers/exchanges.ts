@@ -1,4 +1,4 @@
-import type { Exchange } from '../../src/exchange.js';
+import type { Exchange, Header } from '../../src/exchange.js';
 
 /** A small but varied exchange for format tests: text and binary bodies, repeated headers, µs timing. */
 export function sampleExchange(i: number, overrides: Partial<Exchange> = {}): Exchange {
@@ -27,5 +27,15 @@ export function sampleExchange(i: number, overrides: Partial<Exchange> = {}): Ex
     },
     source: { capture: 'unit', kind: 'pcap' },
     ...overrides,
+  };
+}
+
+/** A bare GET exchange carrying the given headers (redaction tests): the target and status line as given. */
+export function headersExchange(req: Header[], res: Header[], o: { target?: string; status?: number; reason?: string } = {}): Exchange {
+  return {
+    id: '1',
+    timing: { requestStartUs: 1, requestEndUs: 2 },
+    request: { method: 'GET', target: o.target ?? '/', httpVersion: 'HTTP/1.1', headers: req },
+    response: { status: o.status ?? 200, reason: o.reason ?? 'OK', httpVersion: 'HTTP/1.1', headers: res },
   };
 }

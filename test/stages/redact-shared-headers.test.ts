@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Exchange, Header } from '../../src/exchange.js';
+import type { Header } from '../../src/exchange.js';
+import { headersExchange as exchange } from '../helpers/exchanges.js';
 import { createRedactor } from '../../src/stages/redact/index.js';
 
 const key = { bytes: Buffer.from('shared headers test key 32 bytes'), source: 'test' };
 
-function exchange(req: Header[], res: Header[]): Exchange {
-  return {
-    id: '1',
-    timing: { requestStartUs: 1, requestEndUs: 2 },
-    request: { method: 'GET', target: '/', httpVersion: 'HTTP/1.1', headers: req },
-    response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: res },
-  };
-}
 const plain = (hs: readonly Header[]): Header[] => hs.map((h) => ({ name: h.name, value: h.value }));
 
 describe('redaction of shared (frozen) header objects', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Exchange, Header } from '../../src/exchange.js';
+import { headersExchange } from '../helpers/exchanges.js';
 import { createRedactor } from '../../src/stages/redact/index.js';
 import { memoised } from '../../src/stages/redact/memo.js';
 
@@ -9,14 +10,7 @@ import { memoised } from '../../src/stages/redact/memo.js';
 
 const key = { bytes: Buffer.from('value memo test key, 32 bytes ok'), source: 'test' };
 
-function exchange(req: Header[], res: Header[]): Exchange {
-  return {
-    id: '1',
-    timing: { requestStartUs: 1, requestEndUs: 2 },
-    request: { method: 'GET', target: '/p?token=t1&q=2', httpVersion: 'HTTP/1.1', headers: req },
-    response: { status: 302, reason: 'Found', httpVersion: 'HTTP/1.1', headers: res },
-  };
-}
+const exchange = (req: Header[], res: Header[]): Exchange => headersExchange(req, res, { target: '/p?token=t1&q=2', status: 302, reason: 'Found' });
 
 describe('header values remembered once redacted', () => {
   it('a redactor with a memory answers as a fresh one, for any sequence of repeated and new values', () => {
