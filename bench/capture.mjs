@@ -5,6 +5,11 @@
 // interleaved so load on a shared machine falls on all of them alike. CPU time is the steadier basis.
 // Targets (issue 15): capture → .jsonl ≤ 10 µs CPU per exchange, ≥ 4× the listing, ≥ 20× ek; .jsonl.gz
 // ≤ 1.5× the time of .jsonl; peak RSS ≤ 200 MB; cat ≥ 10× the listing.
+// wrk repeats one request byte for byte, which flatters anything that remembers the last head (a
+// connection's head memo, per-Header caches of the writer): so a second capture of varied traffic (a wrk
+// script: paths, queries, cookies, bearer tokens, POST bodies with passwords; nginx answering with the URI
+// and a per-request Set-Cookie) is timed too, against tshark's full dissection, and printed beside it.
+// CAPTURE_BENCH_VARIED_PCAP=file:port uses an existing one; CAPTURE_BENCH_VARIED=0 skips it.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,6 +22,8 @@ const RUNS = Math.max(3, Number(process.env.CAPTURE_BENCH_RUNS ?? 3));
 const BASELINE = process.env.CAPTURE_BENCH_BASELINE;
 // Optional: an existing pcap and its server port instead of recording one ("file.pcap:port").
 const GIVEN = process.env.CAPTURE_BENCH_PCAP;
+const GIVEN_VARIED = process.env.CAPTURE_BENCH_VARIED_PCAP;
+const VARIED = process.env.CAPTURE_BENCH_VARIED !== '0';
 const dir = mkdtempSync(join(tmpdir(), 'shadowtap-bench-'));
 const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -34,7 +41,8 @@ function startNginx(port) {
   writeFileSync(join(dir, 'nginx.conf'), `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 1024; }
 http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir};
-  scgi_temp_path ${dir}; server { listen 127.0.0.1:${port}; root ${dir}; keepalive_requests 1000000; } }\n`);
+  scgi_temp_path ${dir}; server { listen 127.0.0.1:${port}; root ${dir}; keepalive_requests 1000000;
+  location /p/ { default_type text/plain; add_header Set-Cookie "sid=$request_id; HttpOnly"; return 200 "item $uri?$args $request_id\\n"; } } }\n`);
   return spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
 }
 
@@ -51,14 +59,29 @@ function timed(cmd, args, out) {
   return { secs, cpu, rssMb: rssKb / 1024 };
 }
 
+/** wrk's request generator for the varied capture: no two requests alike, secrets where users have them. */
+const VARIED_SCRIPT = `local n = 0
+request = function()
+  n = n + 1
+  local path = string.format("/p/%d/item%d.html?q=%d&page=%d", n % 97, n % 1013, n, n % 7)
+  local h = { ["Cookie"] = "session=s" .. n .. "x; theme=dark", ["Authorization"] = "Bearer t" .. (n * 7919), ["User-Agent"] = "bench/" .. (n % 5), ["Accept"] = "text/html" }
+  if n % 5 == 0 then
+    h["Content-Type"] = "application/json"
+    return wrk.format("POST", path, h, '{"user":"u' .. n .. '","password":"p' .. n .. '"}')
+  end
+  return wrk.format("GET", path, h)
+end
+`;
+
 /** Records wrk load until the file holds MIN_BYTES (at most 30 s); returns its size and the recording time. */
-async function record(port, file) {
+async function record(port, file, script) {
   const dump = spawn('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-B', '65536', '-s', '0', '-w', file, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   dump.stderr.on('data', (d) => (err += d));
   for (let i = 0; i < 200 && !err.includes('listening on'); i++) await new Promise((r) => setTimeout(r, 50));
   const t0 = Date.now();
-  const wrk = spawn('wrk', ['-t2', '-c32', '-d30s', `http://127.0.0.1:${port}/index.html`], { stdio: 'ignore' });
+  const scriptArgs = script ? ['-s', script] : [];
+  const wrk = spawn('wrk', ['-t2', '-c32', '-d30s', ...scriptArgs, `http://127.0.0.1:${port}/index.html`], { stdio: 'ignore' });
   while (wrk.exitCode === null && statSync(file).size < MIN_BYTES * 1.1) await new Promise((r) => setTimeout(r, 50));
   wrk.kill('SIGINT');
   const recordSecs = (Date.now() - t0) / 1000;
@@ -77,22 +100,37 @@ const lineCount = (path) => {
 };
 
 let nginx;
-try {
-  let file, port;
-  if (GIVEN) [file, port] = [GIVEN.replace(/:\d+$/, ''), Number(/:(\d+)$/.exec(GIVEN)[1])];
-  else {
-    port = await freePort();
-    nginx = startNginx(port);
+const given = (spec) => [spec.replace(/:\d+$/, ''), Number(/:(\d+)$/.exec(spec)[1])];
+/** A pcap to time: the given one, or one recorded now against nginx (plain wrk, or wrk running `script`). */
+async function pcap(spec, name, script) {
+  if (spec) return given(spec);
+  if (!nginx) {
+    nginx = { port: await freePort() };
+    nginx.proc = startNginx(nginx.port);
     await new Promise((r) => setTimeout(r, 500));
-    file = join(dir, 'bench.pcap');
-    const rec = await record(port, file);
-    console.log(`recorded ${(rec.bytes / 1e6).toFixed(1)} MB in ${rec.recordSecs.toFixed(1)} s; ${rec.tcpdump}`);
   }
+  const file = join(dir, name);
+  if (script) writeFileSync(join(dir, 'varied.lua'), script);
+  const rec = await record(nginx.port, file, script && join(dir, 'varied.lua'));
+  console.log(`recorded ${name}: ${(rec.bytes / 1e6).toFixed(1)} MB in ${rec.recordSecs.toFixed(1)} s; ${rec.tcpdump}`);
+  return [file, nginx.port];
+}
+
+try {
+  const [file, port] = await pcap(GIVEN, 'bench.pcap');
+  const varied = VARIED ? await pcap(GIVEN_VARIED, 'varied.pcap', VARIED_SCRIPT) : undefined;
   const mb = statSync(file).size / 1e6;
   const out = (name) => join(dir, name);
   const stdoutOf = (name) => out(`${name.replace(/\W+/g, '_')}.out`);
   const node = (main, name, args) => ({ name, cmd: process.execPath, args: [main, ...args] });
   const capture = (main, ext) => ['capture', '--read', file, '--port', String(port), '--out', out(`out-${main === cli ? 'this' : 'base'}.${ext}`)];
+  const variedCommands = varied
+    ? [
+        node(cli, 'varied: capture → .jsonl', ['capture', '--read', varied[0], '--port', String(varied[1]), '--out', out('varied.jsonl')]),
+        { name: 'varied: tshark -T ek -j http', cmd: 'tshark', args: ['-r', varied[0], '-d', `tcp.port==${varied[1]},http`, '-T', 'ek', '-j', 'http'] },
+        ...(BASELINE ? [node(BASELINE, 'varied: baseline → .jsonl', ['capture', '--read', varied[0], '--port', String(varied[1]), '--out', out('varied-base.jsonl')])] : []),
+      ]
+    : [];
   const commands = [
     node(cli, 'capture → .jsonl', capture(cli, 'jsonl')),
     node(cli, 'capture → .jsonl.gz', capture(cli, 'jsonl.gz')),
@@ -100,6 +138,7 @@ try {
     { name: 'tshark -T fields', cmd: 'tshark', args: ['-r', file, '-d', `tcp.port==${port},http`, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri'] },
     { name: 'tshark -T ek -j http', cmd: 'tshark', args: ['-r', file, '-d', `tcp.port==${port},http`, '-T', 'ek', '-j', 'http'] },
     ...(BASELINE ? [node(BASELINE, 'baseline capture → .jsonl', capture(BASELINE, 'jsonl')), node(BASELINE, 'baseline cat (tsv)', ['cat', file])] : []),
+    ...variedCommands,
   ];
   const results = new Map(commands.map((c) => [c.name, []]));
   for (let round = 0; round < RUNS; round++) for (const c of commands) results.get(c.name).push(timed(c.cmd, c.args, stdoutOf(c.name)));
@@ -108,7 +147,9 @@ try {
   const tsharkListed = lineCount(stdoutOf('tshark -T fields'));
   const s = Object.fromEntries([...results].map(([name, rs]) => [name, { secs: median(rs.map((r) => r.secs)), cpu: median(rs.map((r) => r.cpu)), rssMb: Math.max(...rs.map((r) => r.rssMb)) }]));
   console.log(`${mb.toFixed(1)} MB pcap, ${exchanges} exchanges written, ${listed} listed by cat, ${tsharkListed} requests listed by tshark; medians of ${RUNS}`);
+  const variedExchanges = varied ? lineCount(out('varied.jsonl')) - 1 : 0;
   for (const [name, r] of Object.entries(s)) {
+    if (name.startsWith('varied')) continue;
     const perEx = `${((r.cpu / exchanges) * 1e6).toFixed(1)} µs CPU/exchange`;
     console.log(`${name.padEnd(28)} wall ${r.secs.toFixed(2)} s, cpu ${r.cpu.toFixed(2)} s, ${perEx}, ${(mb / r.secs).toFixed(0)} MB/s wall, peak RSS ${r.rssMb.toFixed(0)} MB`);
   }
@@ -125,8 +166,15 @@ try {
     const bc = s['baseline cat (tsv)'];
     console.log(`this build vs baseline (cpu): capture → .jsonl ${(b.cpu / j.cpu).toFixed(2)}×, cat ${(bc.cpu / s['cat (tsv)'].cpu).toFixed(2)}×`);
   }
+  if (varied) {
+    const v = s['varied: capture → .jsonl'];
+    const ek = s['varied: tshark -T ek -j http'];
+    const vb = s['varied: baseline → .jsonl'];
+    const per = (r) => `${((r.cpu / variedExchanges) * 1e6).toFixed(1)} µs CPU/exchange`;
+    console.log(`varied traffic (${(statSync(varied[0]).size / 1e6).toFixed(1)} MB, ${variedExchanges} exchanges, no two requests alike): capture → .jsonl ${per(v)}, peak RSS ${v.rssMb.toFixed(0)} MB; tshark -T ek ${per(ek)}: ${(ek.secs / v.secs).toFixed(1)}× wall, ${(ek.cpu / v.cpu).toFixed(1)}× cpu${vb ? `; baseline ${per(vb)} (this build ${(vb.cpu / v.cpu).toFixed(2)}×)` : ''}`);
+  }
   if (listed !== tsharkListed) console.log(`note: request counts differ (cat ${listed}, tshark ${tsharkListed})`);
 } finally {
-  nginx?.kill('SIGQUIT');
+  nginx?.proc.kill('SIGQUIT');
   rmSync(dir, { recursive: true, force: true });
 }

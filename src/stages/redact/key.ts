@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { InputError } from '../../errors.js';
+import { hmacSha256Hex } from './hmac-sha256.js';
 import { memoised } from './memo.js';
 
 /** Where a key came from: named in error messages and in the capture file's first line. */
@@ -71,7 +72,8 @@ const ALREADY = /^redacted:[0-9a-f]{16}$/;
  * credential maps for staging are keyed on.
  */
 export function hasher(key: Buffer): (value: string) => string {
-  const hmac = (v: string): string => (ALREADY.test(v) ? v : `redacted:${createHmac('sha256', key).update(v).digest('hex').slice(0, 16)}`);
+  const mac = hmacSha256Hex(key, 16);
+  const hmac = (v: string): string => (ALREADY.test(v) ? v : `redacted:${mac(v)}`);
   // Remembered by value: the answer depends on the value and this hasher's key only.
   return memoised(hmac, MEMO_MAX_CHARS, MEMO_ENTRIES);
 }
