@@ -53,4 +53,21 @@ describe('header values remembered once redacted', () => {
     m('over eight chars');
     expect(calls).toBe(3); // too long: computed each time
   });
+
+  it('memoised() stops looking while it finds nothing, answers right throughout, and looks again later', () => {
+    let calls = 0;
+    const fn = (v: string): string => {
+      calls++;
+      return v.toUpperCase();
+    };
+    const m = memoised(fn, 64, 4096);
+    for (let i = 0; i < 256; i++) expect(m(`new-${i}`)).toBe(`NEW-${i}`); // a window of misses
+    calls = 0;
+    for (const v of ['a', 'b', 'a', 'b']) expect(m(v)).toBe(v.toUpperCase());
+    expect(calls).toBe(4); // resting: computed every time
+    for (let i = 0; i < 5000; i++) m(i % 2 ? 'a' : 'b'); // past the rest, remembered again
+    calls = 0;
+    for (const v of ['a', 'b', 'a', 'b']) expect(m(v)).toBe(v.toUpperCase());
+    expect(calls).toBe(0);
+  });
 });
