@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readPackets, type ReaderState } from '../../src/capture/pcap/reader.js';
 import { CapturePipeline } from '../../src/capture/pipeline.js';
 import type { FlowInfo, TcpStreamSink } from '../../src/capture/tcp/stream-sink.js';
@@ -138,5 +139,37 @@ describe('pcap and pcapng readers', () => {
       expect((err as Error).message).toMatch(/^test: /);
       expect((err as Error).message).toMatch(what);
     }
+  });
+});
+
+describe('records cut at chunk ends', () => {
+  // The reader completes a record cut at a chunk's end in one buffer it reuses for every chunk; chunks
+  // come from a ring of reused buffers, as fileChunks gives them. Whatever the cuts, the packets are
+  // those of reading the file whole.
+  const packetsOf = async (chunks: Iterable<Buffer>): Promise<string[]> => {
+    const out: string[] = [];
+    for await (const _ of readPackets(chunks, 'test', (p) => void out.push(`${p.tsUs}:${p.origLen}:${p.buf.toString('hex', p.start, p.end)}`)));
+    return out;
+  };
+  function* ring(file: Buffer, sizes: number[]): Generator<Buffer> {
+    const buffers = [Buffer.alloc(20000), Buffer.alloc(20000), Buffer.alloc(20000), Buffer.alloc(20000)];
+    for (let at = 0, i = 0; at < file.length; i++) {
+      const n = Math.min(sizes[i % sizes.length]!, file.length - at);
+      const b = buffers[i % buffers.length]!;
+      file.copy(b, 0, at, at + n);
+      at += n;
+      yield b.subarray(0, n);
+    }
+  }
+
+  it('give the packets of the whole file, for records smaller and larger than the stitch', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: 4097, max: 20000 }), { minLength: 1, maxLength: 5 }), async (lengths, sizes) => {
+        const recs: Rec[] = lengths.map((n, i) => ({ tsUs: T0 + i, data: Buffer.alloc(n, (i * 37) & 0xff) }));
+        const file = classicPcap(recs, { linkType: 101 });
+        expect(await packetsOf(ring(file, sizes))).toEqual(await packetsOf([file]));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
