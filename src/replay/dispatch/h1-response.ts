@@ -1,4 +1,5 @@
-import { findHeadEnd, parseHead, type Head } from '../../http1/head.js';
+import { findHeadEnd, type Head } from '../../http1/head.js';
+import { HeadMemo } from '../../http1/head-memo.js';
 import { BodyReader } from '../../http1/body-reader.js';
 import { responseFraming, type Framing } from '../../http1/framing.js';
 import { bodyBytes } from '../../body.js';
@@ -31,6 +32,11 @@ export class ResponseReader {
   private remaining = 0;
   private chunked: BodyReader | null = null;
   private stopped = false;
+  /**
+   * A server repeats its answer's head byte for byte within a second of Date: such a head is the last
+   * one's parse again (its Headers shared and frozen, so the response redactor knows the list too).
+   */
+  private readonly heads = new HeadMemo('response', false);
 
   constructor(private readonly events: ResponseEvents) {}
 
@@ -63,15 +69,19 @@ export class ResponseReader {
       const req = this.events.current();
       if (!req) return this.events.fail(clientError('UND_ERR_SOCKET', 'response without a request'));
       if (this.state === 'head') {
-        const end = findHeadEnd(buf, pos);
-        if (end < 0) {
-          if (buf.length - pos > MAX_HEAD) return this.events.fail(clientError('HPE_HEADER_OVERFLOW', 'response head too large'));
-          this.pending = owned ? buf.subarray(pos) : Buffer.from(buf.subarray(pos));
-          return;
+        let head = this.heads.again(buf, pos, buf.length);
+        if (head) pos += this.heads.length;
+        else {
+          const end = findHeadEnd(buf, pos);
+          if (end < 0) {
+            if (buf.length - pos > MAX_HEAD) return this.events.fail(clientError('HPE_HEADER_OVERFLOW', 'response head too large'));
+            this.pending = owned ? buf.subarray(pos) : Buffer.from(buf.subarray(pos));
+            return;
+          }
+          head = this.heads.parse(buf, pos, end);
+          if (!head) return this.events.fail(clientError('HPE_INVALID_CONSTANT', 'Response does not match the HTTP/1.1 protocol'));
+          pos = end;
         }
-        const head = parseHead('response', buf, pos, end);
-        if (!head) return this.events.fail(clientError('HPE_INVALID_CONSTANT', 'Response does not match the HTTP/1.1 protocol'));
-        pos = end;
         // Interim responses (100 Continue, 103 Early Hints) precede the real one.
         if (head.status >= 200 || head.status === 101) this.begin(head, req);
       } else if (this.state === 'length') {
