@@ -86,11 +86,13 @@ export class ResponseReader {
         if (head.status >= 200 || head.status === 101) this.begin(head, req);
       } else if (this.state === 'length') {
         const take = Math.min(this.remaining, buf.length - pos);
-        this.body(req, buf, pos, pos + take, owned);
+        this.remaining -= take;
+        // The last bytes complete the response, which sets the connection's timeout itself: no progress then.
+        this.body(req, buf, pos, pos + take, owned, this.remaining > 0);
         pos += take;
-        if ((this.remaining -= take) === 0) this.complete();
+        if (this.remaining === 0) this.complete();
       } else if (this.state === 'close') {
-        this.body(req, buf, pos, buf.length, owned);
+        this.body(req, buf, pos, buf.length, owned, true);
         pos = buf.length;
       } else {
         // The chunked reader keeps views of what it reads.
@@ -144,8 +146,8 @@ export class ResponseReader {
     return next;
   }
 
-  private body(req: H1Request, buf: Buffer, start: number, end: number, owned: boolean): void {
-    this.events.progress();
+  private body(req: H1Request, buf: Buffer, start: number, end: number, owned: boolean, progress: boolean): void {
+    if (progress) this.events.progress();
     if (start === end || !req.handler.wantsBody) return;
     req.handler.onData(owned ? buf.subarray(start, end) : copyOut(buf, start, end));
   }
