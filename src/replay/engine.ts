@@ -78,23 +78,27 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
     return { elapsedMs: Math.round((monoUs() - clock.startUs) / 1000), scheduled, completed, errors, dropped, inFlight, targets: stats };
   }
 
+  /** The part of a request's hand-over both paces share: its route, the counts, every target. */
+  const hand = (req: ScheduledRequest, dueUs: number, handedUs: number): void => {
+    if (!req.endpoint) req.endpoint = routeTemplate(req.target, req.method);
+    lastIntendedUs = dueUs - startUs;
+    scheduled++;
+    for (let i = 0; i < runners.length; i++) staged.submit(i, req, dueUs, handedUs);
+  };
+
   try {
-    let burst = 0;
-    for (;;) {
-      const req = src.shift();
-      if (req === undefined) {
-        if (src.finished) break;
-        await src.ready();
-        continue;
-      }
-      if (opts.signal?.aborted) break;
-      if (!req.endpoint) req.endpoint = routeTemplate(req.target, req.method);
-      let dueUs: number;
-      if (pace === 'max') {
-        if (!runners.some((r) => r.hasFreeSlot())) await (runners.length === 1 ? runners[0]!.waitSlot() : Promise.race(runners.map((r) => r.waitSlot())));
-        dueUs = monoUs();
-      } else {
-        dueUs = startUs + req.intendedUs;
+    if (pace === 'max') await sendAtMax(src, runners, hand, opts.signal);
+    else {
+      let burst = 0;
+      for (;;) {
+        const req = src.shift();
+        if (req === undefined) {
+          if (src.finished) break;
+          await src.ready();
+          continue;
+        }
+        if (opts.signal?.aborted) break;
+        const dueUs = startUs + req.intendedUs;
         if (dueUs > monoUs()) {
           burst = 0;
           await waitUntil(dueUs, opts.signal);
@@ -102,12 +106,8 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
           burst = 0;
           await yieldTurn();
         }
+        hand(req, dueUs, monoUs());
       }
-      // At pace 'max' the request is due the moment it is handed over: one clock read, not two.
-      const handedUs = pace === 'max' ? dueUs : monoUs();
-      lastIntendedUs = dueUs - startUs;
-      scheduled++;
-      for (let i = 0; i < runners.length; i++) staged.submit(i, req, dueUs, handedUs);
     }
     await drain(runners, opts.drainMs ?? 30_000, staged);
   } finally {
@@ -130,6 +130,65 @@ export async function runLoad(opts: RunOptions): Promise<RunSummary> {
     return { ...s.summary(durationUs, offeredSpanUs, pace === 'schedule'), ...(proxy ? { proxy: safeUrl(proxy) } : {}) };
   });
   return { startedAt, startEpochUs, durationMs: Math.round(durationUs / 1000), targets, validity: monitor.finish(percentilesMs(lag).p99, skipped, pace === 'schedule', targets) };
+}
+
+/**
+ * Pace 'max': a request goes out as soon as a target has a free slot. A slot frees when a response
+ * completes, so the runners call `fill` right there and the next request is written in the same turn,
+ * instead of a promise per request resolved for this loop to resume. The loop itself only waits
+ * for the read-ahead when it runs dry (or for the end); a failure or an abort seen inside a runner's
+ * callback is handed to it.
+ */
+async function sendAtMax(src: Source, runners: readonly TargetRunner[], hand: (req: ScheduledRequest, dueUs: number, handedUs: number) => void, signal: AbortSignal | undefined): Promise<void> {
+  const free = runners.length === 1 ? (): boolean => runners[0]!.hasFreeSlot() : (): boolean => runners.some((r) => r.hasFreeSlot());
+  let filling = false;
+  let dry = false;
+  let failure: { err: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const fill = (): void => {
+    // A send can complete another request at once (a dispatch error, a drop): the outer fill goes on.
+    if (filling || dry || failure) return;
+    filling = true;
+    try {
+      while (free()) {
+        if (signal?.aborted) {
+          dry = true;
+          break;
+        }
+        const req = src.shift();
+        if (req === undefined) {
+          dry = true;
+          break;
+        }
+        // At pace 'max' the request is due the moment it is handed over: one clock read, not two.
+        const now = monoUs();
+        hand(req, now, now);
+      }
+    } catch (err) {
+      failure = { err };
+    } finally {
+      filling = false;
+    }
+    if ((dry || failure) && wake) {
+      const w = wake;
+      wake = undefined;
+      w();
+    }
+  };
+  for (const r of runners) r.onSlot = fill;
+  try {
+    for (;;) {
+      fill();
+      if (failure) throw failure.err;
+      if (signal?.aborted || (dry && src.finished)) return;
+      // Read-ahead empty: wait for more. Slots all taken: the runners fill as they free, until it runs dry.
+      if (dry) await src.ready();
+      else await new Promise<void>((r) => (wake = r));
+      dry = false;
+    }
+  } finally {
+    for (const r of runners) r.onSlot = undefined;
+  }
 }
 
 type Source = Pick<Prefetch<ScheduledRequest>, 'shift' | 'finished' | 'ready' | 'filled' | 'peek' | 'remaining' | 'close'>;

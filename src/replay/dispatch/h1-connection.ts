@@ -88,10 +88,11 @@ export class H1Connection {
   }
 
   send(req: H1Request): void {
-    if (this.inflight.push(req) === 1) this.deadline = performance.now() + this.limits.headersTimeoutMs;
+    const first = this.inflight.push(req) === 1;
     if (req.method === 'HEAD') this.closing = true;
-    if (this.out) this.write(req);
-    else this.unwritten++;
+    // The clock read that times the write also starts the headers timeout: one read, not two.
+    const now = this.out ? this.write(req) : (this.unwritten++, performance.now());
+    if (first) this.deadline = now + this.limits.headersTimeoutMs;
   }
 
   /** Ready to send without waiting for a connect (the pool prefers these). */
@@ -106,10 +107,12 @@ export class H1Connection {
   }
 
   /** The request's send time is when its bytes go to the kernel: lag after hand-over is lag too. */
-  private write(req: H1Request): void {
-    req.handler.onConnect();
+  private write(req: H1Request): number {
+    const now = performance.now();
+    req.handler.onConnect(now);
     if (typeof req.bytes === 'string') this.out!.write(req.bytes, 'latin1');
     else this.out!.write(req.bytes);
+    return now;
   }
 
   /** The pool's sweep: request timeouts, and closing a connection idle past its keep-alive. */
@@ -187,7 +190,7 @@ export class H1Connection {
       this.end();
     }
     if (req.failed) req.handler.onError(req.failed);
-    else req.handler.onComplete(NO_TRAILERS);
+    else req.handler.onComplete(NO_TRAILERS, now);
     this.onSettled(this, requeue);
   }
 

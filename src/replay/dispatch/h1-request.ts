@@ -9,14 +9,15 @@ import type { Header } from '../../exchange.js';
 
 /** The callbacks a request gets (RequestHandler's). */
 export interface H1Handler {
-  /** Called just before the request's first byte is written to its socket (undici calls it there too). */
-  onConnect(): void;
+  /** Called just before the request's first byte is written to its socket (undici calls it there too), with performance.now() then. */
+  onConnect(atMs: number): void;
   /** The final response's head (status ≥ 200, or 101), headers as parsed. */
   onResponseHead(status: number, headers: Header[]): void;
   onData(chunk: Buffer): boolean;
   /** False when body bytes would be thrown away: they are then neither copied nor handed over. */
   readonly wantsBody: boolean;
-  onComplete(trailers: string[] | null): void;
+  /** The response is whole; `atMs`: performance.now() when it was found so. */
+  onComplete(trailers: string[] | null, atMs: number): void;
   onError(err: Error): void;
 }
 

@@ -1,4 +1,5 @@
-import { findHeadEnd, parseHead, type Head } from '../../http1/head.js';
+import { findHeadEnd, type Head } from '../../http1/head.js';
+import { HeadMemo } from '../../http1/head-memo.js';
 import { BodyReader } from '../../http1/body-reader.js';
 import { responseFraming, type Framing } from '../../http1/framing.js';
 import { bodyBytes } from '../../body.js';
@@ -31,6 +32,11 @@ export class ResponseReader {
   private remaining = 0;
   private chunked: BodyReader | null = null;
   private stopped = false;
+  /**
+   * A server repeats its answer's head byte for byte within a second of Date: such a head is the last
+   * one's parse again (its Headers shared and frozen, so the response redactor knows the list too).
+   */
+  private readonly heads = new HeadMemo('response', false);
 
   constructor(private readonly events: ResponseEvents) {}
 
@@ -63,24 +69,30 @@ export class ResponseReader {
       const req = this.events.current();
       if (!req) return this.events.fail(clientError('UND_ERR_SOCKET', 'response without a request'));
       if (this.state === 'head') {
-        const end = findHeadEnd(buf, pos);
-        if (end < 0) {
-          if (buf.length - pos > MAX_HEAD) return this.events.fail(clientError('HPE_HEADER_OVERFLOW', 'response head too large'));
-          this.pending = owned ? buf.subarray(pos) : Buffer.from(buf.subarray(pos));
-          return;
+        let head = this.heads.again(buf, pos, buf.length);
+        if (head) pos += this.heads.length;
+        else {
+          const end = findHeadEnd(buf, pos);
+          if (end < 0) {
+            if (buf.length - pos > MAX_HEAD) return this.events.fail(clientError('HPE_HEADER_OVERFLOW', 'response head too large'));
+            this.pending = owned ? buf.subarray(pos) : Buffer.from(buf.subarray(pos));
+            return;
+          }
+          head = this.heads.parse(buf, pos, end);
+          if (!head) return this.events.fail(clientError('HPE_INVALID_CONSTANT', 'Response does not match the HTTP/1.1 protocol'));
+          pos = end;
         }
-        const head = parseHead('response', buf, pos, end);
-        if (!head) return this.events.fail(clientError('HPE_INVALID_CONSTANT', 'Response does not match the HTTP/1.1 protocol'));
-        pos = end;
         // Interim responses (100 Continue, 103 Early Hints) precede the real one.
         if (head.status >= 200 || head.status === 101) this.begin(head, req);
       } else if (this.state === 'length') {
         const take = Math.min(this.remaining, buf.length - pos);
-        this.body(req, buf, pos, pos + take, owned);
+        this.remaining -= take;
+        // The last bytes complete the response, which sets the connection's timeout itself: no progress then.
+        this.body(req, buf, pos, pos + take, owned, this.remaining > 0);
         pos += take;
-        if ((this.remaining -= take) === 0) this.complete();
+        if (this.remaining === 0) this.complete();
       } else if (this.state === 'close') {
-        this.body(req, buf, pos, buf.length, owned);
+        this.body(req, buf, pos, buf.length, owned, true);
         pos = buf.length;
       } else {
         // The chunked reader keeps views of what it reads.
@@ -134,8 +146,8 @@ export class ResponseReader {
     return next;
   }
 
-  private body(req: H1Request, buf: Buffer, start: number, end: number, owned: boolean): void {
-    this.events.progress();
+  private body(req: H1Request, buf: Buffer, start: number, end: number, owned: boolean, progress: boolean): void {
+    if (progress) this.events.progress();
     if (start === end || !req.handler.wantsBody) return;
     req.handler.onData(owned ? buf.subarray(start, end) : copyOut(buf, start, end));
   }

@@ -29,8 +29,8 @@ export class RequestHandler<P> implements H1Handler {
   ) {}
 
   /** The client calls this just before writing the request to its socket. */
-  onConnect(): void {
-    this.sentUs = monoUs();
+  onConnect(atMs: number): void {
+    this.sentUs = atMs * 1000; // monoUs() at that moment
   }
 
   onResponseHead(code: number, headers: Header[]): void {
@@ -50,18 +50,18 @@ export class RequestHandler<P> implements H1Handler {
     return true;
   }
 
-  onComplete(): void {
-    this.settle(undefined);
+  onComplete(_trailers: string[] | null, atMs: number): void {
+    this.settle(undefined, atMs * 1000);
   }
 
   onError(err: Error): void {
     this.settle(err);
   }
 
-  settle(err: unknown): void {
+  settle(err: unknown, endUs = monoUs()): void {
     if (this.settled) return;
     this.settled = true;
-    this.done(this, err, monoUs());
+    this.done(this, err, endUs);
   }
 
   get statusCode(): number {

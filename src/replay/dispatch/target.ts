@@ -42,6 +42,8 @@ export class TargetRunner {
   private readonly plan: HeaderPlan;
   private idleWaiters: (() => void)[] = [];
   private slotWaiters: (() => void)[] = [];
+  /** Called, synchronously, whenever a request finishes and a slot is free: the engine's pace 'max' sends the next one there. */
+  onSlot: (() => void) | undefined;
 
   constructor(
     readonly index: number,
@@ -133,7 +135,10 @@ export class TargetRunner {
 
   private pump(): void {
     while (this.inFlight < Math.min(this.maxInFlight, this.maxInFlightNow) && this.queue.length > 0) this.send(this.queue.shift()!);
-    if (this.inFlight < this.maxInFlight && this.slotWaiters.length) for (const w of this.slotWaiters.splice(0)) w();
+    if (this.inFlight < this.maxInFlight) {
+      if (this.slotWaiters.length) for (const w of this.slotWaiters.splice(0)) w();
+      this.onSlot?.();
+    }
     if (this.busy === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
   }
 
