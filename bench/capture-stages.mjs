@@ -5,19 +5,19 @@
 // between its cut and the one before, in CPU (user + sys, every thread: JIT compilation and GC included)
 // per exchange; medians of STAGES_BENCH_RUNS (≥ 3) rounds, the cuts of a round interleaved so load on a
 // shared machine falls on all of them alike.
-// Usage: npm run build && CAPTURE_BENCH_PCAP=file.pcap:port node bench/capture-stages.mjs
-// (bench/capture.mjs records such a file: nginx + wrk + tcpdump).
+// Usage: npm run build && node bench/capture-stages.mjs: on the plain and the varied capture bench/capture.mjs
+// recorded last, or CAPTURE_BENCH_PCAP / CAPTURE_BENCH_VARIED_PCAP=file.pcap:port (bench/_pcaps.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchPcaps } from './_pcaps.mjs';
 
-const GIVEN = process.env.CAPTURE_BENCH_PCAP;
-if (!GIVEN || !/:\d+$/.test(GIVEN)) {
-  console.error('set CAPTURE_BENCH_PCAP=file.pcap:port (bench/capture.mjs records one)');
-  process.exit(2);
+const PCAPS = benchPcaps();
+if (!PCAPS.length) {
+  console.log('capture-stages: skipped (no capture: run bench/capture.mjs first, or set CAPTURE_BENCH_PCAP=file.pcap:port)');
+  process.exit(0);
 }
-const [file, port] = [GIVEN.replace(/:\d+$/, ''), /:(\d+)$/.exec(GIVEN)[1]];
 const RUNS = Math.max(3, Number(process.env.STAGES_BENCH_RUNS ?? 3));
 const dist = new URL('../dist/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'shadowtap-stages-'));
@@ -87,16 +87,9 @@ function cpuOf(args) {
   return { total: user + sys, stdout: r.stdout };
 }
 
-try {
-  const empty = join(dir, 'empty.pcap');
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(65535, 16);
-  header.writeUInt32LE(1, 20);
-  writeFileSync(empty, header);
-  const cli = (pcap) => [join(dist, 'cli/main.js'), 'capture', '--read', pcap, '--port', port, '--out', join(dir, 'out.jsonl')];
+/** One capture's split: rounds of the CLI, its start-up on an empty pcap, and every cut, interleaved. */
+function split(file, port, empty) {
+  const cli = (pcap) => [join(dist, 'cli/main.js'), 'capture', '--read', pcap, '--port', String(port), '--out', join(dir, 'out.jsonl')];
   const results = { startup: [], cli: [], ...Object.fromEntries(CUTS.map((c) => [c, []])) };
   let exchanges = 0;
   for (let round = 0; round < RUNS; round++) {
@@ -104,7 +97,7 @@ try {
     results.cli.push(cpuOf(cli(file)).total);
     for (const cut of CUTS) {
       // The cut's own count of CPU (after its imports): process start-up is measured once, above.
-      const r = cpuOf(['--input-type=module', '-e', child, dist, cut, file, port, join(dir, 'cut.jsonl')]);
+      const r = cpuOf(['--input-type=module', '-e', child, dist, cut, file, String(port), join(dir, 'cut.jsonl')]);
       const o = JSON.parse(r.stdout);
       results[cut].push(o.cpu);
       exchanges = Math.max(exchanges, o.exchanges);
@@ -122,6 +115,21 @@ try {
   }
   const rest = m.cli - m.startup - m.write;
   console.log(`${'  rest (CLI, pump, stages, exit)'.padEnd(34)} ${rest.toFixed(3)} s  ${us(rest)}`);
+}
+
+try {
+  const empty = join(dir, 'empty.pcap');
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(65535, 16);
+  header.writeUInt32LE(1, 20);
+  writeFileSync(empty, header);
+  for (const { name, file, port } of PCAPS) {
+    console.log(`\n${name} capture`);
+    split(file, port, empty);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -9,12 +9,14 @@
 // connection's head memo, per-Header caches of the writer): so a second capture of varied traffic (a wrk
 // script: paths, queries, cookies, bearer tokens, POST bodies with passwords; nginx answering with the URI
 // and a per-request Set-Cookie) is timed too, against tshark's full dissection, and printed beside it.
-// CAPTURE_BENCH_VARIED_PCAP=file:port uses an existing one; CAPTURE_BENCH_VARIED=0 skips it.
+// CAPTURE_BENCH_VARIED_PCAP=file:port uses an existing one; CAPTURE_BENCH_VARIED=0 skips it. Recorded
+// captures stay in bench/out/capture/ for the benches that run after this one (bench/_pcaps.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RECORDED_DIR, saveRecorded } from './_pcaps.mjs';
 
 const MIN_BYTES = Number(process.env.CAPTURE_BENCH_MB ?? 50) * 1e6;
 const RUNS = Math.max(3, Number(process.env.CAPTURE_BENCH_RUNS ?? 3));
@@ -109,7 +111,8 @@ async function pcap(spec, name, script) {
     nginx.proc = startNginx(nginx.port);
     await new Promise((r) => setTimeout(r, 500));
   }
-  const file = join(dir, name);
+  mkdirSync(RECORDED_DIR, { recursive: true });
+  const file = join(RECORDED_DIR, name);
   if (script) writeFileSync(join(dir, 'varied.lua'), script);
   const rec = await record(nginx.port, file, script && join(dir, 'varied.lua'));
   console.log(`recorded ${name}: ${(rec.bytes / 1e6).toFixed(1)} MB in ${rec.recordSecs.toFixed(1)} s; ${rec.tcpdump}`);
@@ -119,6 +122,7 @@ async function pcap(spec, name, script) {
 try {
   const [file, port] = await pcap(GIVEN, 'bench.pcap');
   const varied = VARIED ? await pcap(GIVEN_VARIED, 'varied.pcap', VARIED_SCRIPT) : undefined;
+  if (!GIVEN) saveRecorded([{ name: 'plain', file, port }, ...(varied && !GIVEN_VARIED ? [{ name: 'varied', file: varied[0], port: varied[1] }] : [])]);
   const mb = statSync(file).size / 1e6;
   const out = (name) => join(dir, name);
   const stdoutOf = (name) => out(`${name.replace(/\W+/g, '_')}.out`);

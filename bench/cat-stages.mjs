@@ -2,17 +2,18 @@
 // CAT_BENCH_RUNS interleaved rounds, default 5): the pcap read, reassembled and parsed in summary mode (what
 // tsv reads; bench/capture-stages.mjs splits that further); + the redaction stage; the whole pump to each
 // listing on /dev/null. The
-// command's own start-up is `cat` of an empty capture. Needs a capture: CAPTURE_BENCH_PCAP=file.pcap (for
-// instance the one bench/capture.mjs records); `npm run build` first.
+// command's own start-up is `cat` of an empty capture. Needs a capture: the plain one of bench/_pcaps.mjs
+// (bench/capture.mjs records it, or CAPTURE_BENCH_PCAP=file.pcap:port); `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchPcaps } from './_pcaps.mjs';
 
-const file = process.env.CAPTURE_BENCH_PCAP?.replace(/:\d+$/, '');
+const file = benchPcaps()[0]?.file;
 const RUNS = Math.max(3, Number(process.env.CAT_BENCH_RUNS ?? 5));
 if (!file) {
-  console.log('cat-stages: skipped (set CAPTURE_BENCH_PCAP to a pcap of HTTP traffic)');
+  console.log('cat-stages: skipped (no capture: run bench/capture.mjs first, or set CAPTURE_BENCH_PCAP=file.pcap:port)');
   process.exit(0);
 }
 const dist = new URL('../dist/', import.meta.url);

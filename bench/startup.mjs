@@ -5,16 +5,22 @@
 // Medians of STARTUP_BENCH_ROUNDS (7), the commands of a round interleaved so a shared machine's load
 // falls on all alike.
 // STARTUP_BENCH_NODES=/path/node20,/path/node22 (default: this node); STARTUP_BENCH_BASELINE=/other/dist/cli/main.js
-// adds that build's rows; CAPTURE_BENCH_PCAP=file.pcap:port is cut to its first 200 packets for the tiny inputs
-// (default /work/bp/bench.pcap:18089). STARTUP_BENCH_ONLY=capture,cat runs only the rows whose name has one of those.
+// adds that build's rows; the plain capture of bench/_pcaps.mjs (the one bench/capture.mjs recorded, or
+// CAPTURE_BENCH_PCAP=file.pcap:port) is cut to its first 200 packets for the tiny inputs. STARTUP_BENCH_ONLY=capture,cat runs only the rows whose name has one of those.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchPcaps } from './_pcaps.mjs';
 
 const ROUNDS = Number(process.env.STARTUP_BENCH_ROUNDS ?? 7);
 const NODES = (process.env.STARTUP_BENCH_NODES ?? process.execPath).split(',');
-const [PCAP, PORT] = (process.env.CAPTURE_BENCH_PCAP ?? '/work/bp/bench.pcap:18089').split(':');
+const given = benchPcaps()[0];
+if (!given) {
+  console.log('startup: skipped (no capture: run bench/capture.mjs first, or set CAPTURE_BENCH_PCAP=file.pcap:port)');
+  process.exit(0);
+}
+const [PCAP, PORT] = [given.file, String(given.port)];
 const ONLY = process.env.STARTUP_BENCH_ONLY?.split(',');
 const CLIS = { new: new URL('../dist/cli/main.js', import.meta.url).pathname, ...(process.env.STARTUP_BENCH_BASELINE ? { base: process.env.STARTUP_BENCH_BASELINE } : {}) };
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname;
