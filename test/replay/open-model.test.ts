@@ -58,11 +58,13 @@ describe('open model: latency from the intended send time', async () => {
       expect(t.latency.p99).toBeGreaterThanOrEqual(900);
       // A closed-loop tool only sees the few requests that were on the wire during the freeze.
       expect(t.rawLatency.p99).toBeLessThan(t.latency.p99 / 2);
-      expect(t.rawLatency.p50).toBeLessThan(50);
+      // "Fast" is measured against the freeze (1 s), not in absolute milliseconds: a loaded 2-core CI
+      // machine answers a loopback request in far more than the usual 1 ms.
+      expect(t.rawLatency.p50).toBeLessThan(250);
       const worst = t.intervals.reduce((a, b) => (b.latency.max > a.latency.max ? b : a));
       expect(worst.startMs).toBeGreaterThanOrEqual(2000);
       expect(worst.startMs).toBeLessThanOrEqual(4000);
-      expect(t.intervals.filter((iv) => iv.latency.p50 < 50).length).toBeGreaterThanOrEqual(7);
+      expect(t.intervals.filter((iv) => iv.latency.p50 < 250).length).toBeGreaterThanOrEqual(7);
     } finally {
       clearTimeout(freeze);
       process.kill(server.pid, 'SIGCONT');
