@@ -44,14 +44,16 @@ function run(cmd, args) {
 
 /**
  * A node server in its own process: http, or https with the certificate in `tls`. It answers as the
- * capture recorded (200, text/plain, "ok"), so replay's comparison finds the answers equal, as in a
- * replay of a service against itself; answering without the recorded Content-Type made every request
- * a difference, timing difference reporting for all 100k instead of the comparison itself.
+ * capture recorded (200, text/plain, the request's path), so replay's comparison finds the answers equal,
+ * as in a replay of a service against itself; answering without the recorded Content-Type made every
+ * request a difference, timing difference reporting for all 100k instead of the comparison itself.
+ * No two requests or answers are alike (path, request id, body), as in real traffic: a memo of the last
+ * request or pair must not win here what it would not win on a real replay.
  */
 async function server(scheme, tls) {
   const mod = scheme === 'https' ? 'https' : 'http';
   const opts = tls ? `{cert:require('fs').readFileSync(${JSON.stringify(tls.cert)}),key:require('fs').readFileSync(${JSON.stringify(tls.key)})},` : '';
-  const src = `const s=require('${mod}').createServer(${opts}(q,r)=>{q.resume();q.on('end',()=>{r.setHeader('content-type','text/plain');r.end('ok')})});s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))`;
+  const src = `const s=require('${mod}').createServer(${opts}(q,r)=>{q.resume();q.on('end',()=>{r.setHeader('content-type','text/plain');r.end(q.url)})});s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))`;
   const child = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((r) => child.stdout.once('data', (d) => r(String(d).trim())));
   return { url: `${scheme}://127.0.0.1:${port}`, stop: () => child.kill() };
@@ -72,8 +74,8 @@ async function writeCapture(path, n) {
     await w.write({
       id: `b${i}`,
       timing: { requestStartUs: t, requestEndUs: t, responseStartUs: t + 500, responseEndUs: t + 600 },
-      request: { method: 'GET', target: `/items/${i}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Host', value: 'prod.example' }, { name: 'User-Agent', value: 'bench' }] },
-      response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'Content-Type', value: 'text/plain' }], body: { text: 'ok', size: 2, truncated: false } },
+      request: { method: 'GET', target: `/items/${i}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Host', value: 'prod.example' }, { name: 'User-Agent', value: 'bench' }, { name: 'X-Request-Id', value: `r${i * 7919}` }] },
+      response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'Content-Type', value: 'text/plain' }], body: { text: `/items/${i}`, size: `/items/${i}`.length, truncated: false } },
     });
   }
   await w.close();
