@@ -1,6 +1,7 @@
 import type { Body, Connection, Exchange, ExchangeSource } from '../exchange.js';
 import { headerValueOf, serverLatencyUs } from '../exchange.js';
 import { headerMemo, writeHeaders } from './har-headers.js';
+import { writeQueryString } from './har-query.js';
 import { harRequestHeaders, urlOf } from './har-request.js';
 import { flat, json, JsonText, piece, PieceCache, Run, type JsonSink, type Piece } from './json-pieces.js';
 
@@ -26,16 +27,6 @@ function receiveUs(t: Exchange['timing']): number | undefined {
 function harMs(o: JsonSink, us: number | undefined): void {
   if (us === undefined) o.num(-1);
   else o.ms(us);
-}
-
-export function queryOf(url: string): { name: string; value: string }[] {
-  // Without a '?' there is no query; parsing a URL per exchange was a visible part of writing a capture.
-  if (!url.includes('?')) return [];
-  try {
-    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
-  } catch {
-    return [];
-  }
 }
 
 // The fixed text between values, each run of it one piece.
@@ -192,7 +183,7 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   if (query || req.body) {
     if (query) {
       o.piece(K.query);
-      o.raw(json(queryOf(url)));
+      writeQueryString(o, url);
       o.piece(K.size);
     } else o.piece(K.noQuery);
     o.num(req.body ? req.body.size : 0);
