@@ -29,10 +29,17 @@ const SHORT_ESCAPE: Record<number, number> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0
 /** Bytes s can take in a string: 6 per character escaped by chars()'s short path, 3 per UTF-8 one. */
 const roomFor = (s: string): number => (s.length <= SHORT ? 6 : 3) * s.length;
 
-/** A control character (below 0x20) at buf[o] as JSON.stringify escapes it; the position after it. */
-function control(buf: Buffer, o: number, c: number): number {
+/** Bytes JSON.stringify writes for the ASCII character c. */
+const escapedLength = (c: number): number => (c >= 0x20 ? (c === 0x22 || c === 0x5c ? 2 : 1) : SHORT_ESCAPE[c] !== undefined ? 2 : 6);
+
+/** The ASCII character c at buf[o] as JSON.stringify writes it; the position after it. */
+function escaped(buf: Buffer, o: number, c: number): number {
+  if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+    buf[o++] = c;
+    return o;
+  }
   buf[o++] = 0x5c;
-  const short = SHORT_ESCAPE[c];
+  const short = c >= 0x20 ? c : SHORT_ESCAPE[c];
   if (short !== undefined) {
     buf[o++] = short;
     return o;
@@ -127,20 +134,42 @@ export class LineBytes implements JsonSink {
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c < 0x80) buf[o++] = c;
-        else if (c === 0x22 || c === 0x5c) {
-          buf[o++] = 0x5c;
-          buf[o++] = c;
-        } else if (c < 0x20) o = control(buf, o, c);
+        else if (c < 0x80) o = escaped(buf, o, c);
         else break; // not ASCII: the general path below
       }
       if (i === n) return void (this.off = o);
     }
     // Longer text (bodies) is encoded natively first, then checked: ASCII bytes four at a time (a regular
-    // expression over the string cost three times as much), anything else by the expression.
+    // expression over the string cost three times as much), anything else by the expression. ASCII that
+    // needs escapes (a body's newlines, a JSON body's quotes) is escaped where it was written.
     const end = off + utf8Write(buf, s, off);
-    if (end - off === n ? asciiClean(this.view, off, end) : !ESCAPED.test(s)) return void (this.off = end);
+    this.off = end;
+    if (end - off === n) {
+      if (!asciiClean(this.view, off, end)) this.escapeLast(n);
+      return;
+    }
+    if (!ESCAPED.test(s)) return;
+    this.off = off;
     const quoted = JSON.stringify(s);
     this.raw(quoted.slice(1, quoted.length - 1));
+  }
+
+  /** The last n bytes written, all ASCII, escaped in place as JSON.stringify escapes them: moved back to front. */
+  private escapeLast(n: number): void {
+    let extra = 0;
+    for (let i = this.off - n; i < this.off; i++) extra += escapedLength(this.buf[i]!) - 1;
+    this.need(extra); // a new buffer takes the line with these bytes
+    const { buf } = this;
+    const start = this.off - n;
+    let w = this.off + extra;
+    for (let r = this.off - 1; r >= start && w > r + 1; r--) {
+      const c = buf[r]!;
+      const len = escapedLength(c);
+      w -= len;
+      if (len === 1) buf[w] = c;
+      else escaped(buf, w, c);
+    }
+    this.off += extra;
   }
 
   num(v: number): void {

@@ -31,6 +31,17 @@ describe('capture line encoders', () => {
     );
   });
 
+  it('str(s) of long ASCII text full of escapes is JSON.stringify(s), also where it fills a buffer and moves to the next', () => {
+    const escapes = fc.string({ unit: fc.constantFrom('a', '~', '"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f'), minLength: 25, maxLength: 3000 });
+    fc.assert(
+      fc.property(fc.array(escapes, { minLength: 1, maxLength: 120 }), (vs) => {
+        let i = 0;
+        expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('ms(us) is JSON.stringify(Math.round(us) / 1000), for µs spans, odd values and times that share their second', () => {
     const us = fc.oneof(
       fc.integer({ min: -1e7, max: 1e7 }),
