@@ -24,8 +24,11 @@ const DECODED = /[%+]/;
 const NOT_ASCII = /[^\0-\x7f]/;
 
 // Whether scheme+authority parses, by that text; bounded (emptied when full): captures name few hosts.
-const parses = new Map<string, boolean>();
-const PARSES_MAX = 256;
+const parsing = new Map<string, boolean>();
+const PARSING_MAX = 256;
+// What ends an authority in a usual URL: '/', '?', '#', its end (NaN). No origin yet is '\0', which no usual URL starts with.
+const endsAuthority = (c: number): boolean => c === 0x2f || c === 0x3f || c === 0x23 || c !== c;
+let last = { origin: '\0', parses: false };
 
 const NAME = piece('{"name":');
 const VALUE = piece(',"value":');
@@ -35,10 +38,10 @@ const NONE = piece('[]');
 export function writeQueryString(o: JsonSink, url: string): void {
   const q = url.indexOf('?');
   if (q < 0) return o.piece(NONE);
-  const m = USUAL.exec(url);
-  const last = url.charCodeAt(url.length - 1);
-  if (m === null || url.charCodeAt(m[0].length) === 0x5c || last <= 0x20 || STRIPPED.test(url)) return writeParsed(o, url);
-  if (!originParses(m[0], url)) return o.piece(NONE);
+  if (url.charCodeAt(url.length - 1) <= 0x20 || STRIPPED.test(url)) return writeParsed(o, url);
+  const parses = originParses(url);
+  if (parses === undefined) return writeParsed(o, url);
+  if (!parses) return o.piece(NONE);
   const hash = url.indexOf('#');
   if (hash >= 0 && hash < q) return o.piece(NONE);
   const query = url.slice(q + 1, hash < 0 ? url.length : hash);
@@ -49,13 +52,20 @@ export function writeQueryString(o: JsonSink, url: string): void {
   writeSplit(o, query);
 }
 
-function originParses(origin: string, url: string): boolean {
-  let ok = parses.get(origin);
+/** Whether a usual URL parses; undefined for another URL. */
+function originParses(url: string): boolean | undefined {
+  // Most URLs are the last one's origin again: a comparison instead of the expression and a lookup.
+  if (url.startsWith(last.origin) && endsAuthority(url.charCodeAt(last.origin.length))) return last.parses;
+  const m = USUAL.exec(url);
+  if (m === null || url.charCodeAt(m[0].length) === 0x5c) return undefined;
+  const origin = m[0];
+  let ok = parsing.get(origin);
   if (ok === undefined) {
-    if (parses.size >= PARSES_MAX) parses.clear();
+    if (parsing.size >= PARSING_MAX) parsing.clear();
     ok = URL.canParse(url);
-    parses.set(origin, ok);
+    parsing.set(origin, ok);
   }
+  last = { origin, parses: ok };
   return ok;
 }
 
