@@ -19,8 +19,8 @@ import { piece, type JsonSink } from './json-pieces.js';
 /** scheme://authority, the authority up to the first '/', '?', '#' (a '\' there: the parser's business). */
 const USUAL = /^[a-z][a-z0-9+.-]*:\/\/[^/\\?#]+/i;
 const STRIPPED = /[\t\n\r]/;
-// What searchParams decodes: escapes, '+' (a space).
-const DECODED = /[%+]/;
+// What searchParams decodes (escapes, '+' for a space), and what is not ASCII: one scan in the usual case.
+const DECODED_OR_NOT_ASCII = /[%+\u0080-\uffff]/;
 const NOT_ASCII = /[^\0-\x7f]/;
 
 // Whether scheme+authority parses, by that text; bounded (emptied when full): captures name few hosts.
@@ -47,9 +47,9 @@ export function writeQueryString(o: JsonSink, url: string): void {
   const query = url.slice(q + 1, hash < 0 ? url.length : hash);
   // Node's URLSearchParams(string) mangles non-ASCII next to escapes, which new URL has percent-encoded
   // first; its leading '?' is dropped, hence the one put before the query.
+  if (!DECODED_OR_NOT_ASCII.test(query)) return writeSplit(o, query);
   if (NOT_ASCII.test(query)) return writeParsed(o, url);
-  if (DECODED.test(query)) return writePairs(o, new URLSearchParams(`?${query}`));
-  writeSplit(o, query);
+  writePairs(o, new URLSearchParams(`?${query}`));
 }
 
 /** Whether a usual URL parses; undefined for another URL. */
