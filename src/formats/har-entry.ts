@@ -52,7 +52,7 @@ export interface HarEntry {
 }
 
 export { urlOf, harRequestHeaders } from './har-request.js';
-export { startedOf, timeOf, sendOf, waitOf, receiveOf, queryOf } from './har-line.js';
+export { startedOf } from './har-line.js';
 
 /**
  * The entry as an object: the text writeHarEntry writes, parsed. writeHarEntry is the one definition

@@ -56,29 +56,28 @@ export function writeHeaders(o: JsonSink, hs: readonly Header[], memo: HeaderMem
 
 function writeList(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {
   const n = hs.length;
-  if (n > 0 && n <= POSITIONS && sameLines(hs, memo.slots)) {
-    if (memo.list === undefined || memo.listLength !== n) {
-      memo.list = piece(memo.slots.slice(0, n).map((s) => s!.piece.text).join(','));
-      memo.listLength = n;
-    }
-    return o.piece(memo.list);
-  }
-  memo.list = undefined;
+  if (memo.list !== undefined && memo.listLength === n && sameLines(hs, memo.slots)) return o.piece(memo.list);
+  // Whether every line is the one last written at its position: the list repeats.
+  let same = n > 0 && n <= POSITIONS;
   for (let i = 0; i < n; i++) {
     if (i > 0) o.raw(',');
     const h = hs[i]!;
     if (!isPlainHeader(h)) {
       flat(o, h);
+      same = false;
       continue;
     }
     const { name, value } = h;
     const s = i < POSITIONS ? memo.slots[i] : undefined;
     if (s !== undefined && s.name === name && s.value === value) o.piece(s.piece);
     else {
+      same = false;
       const p = writeHeader(o, name, value);
       if (i < POSITIONS) memo.slots[i] = p && { name, value, piece: p };
     }
   }
+  memo.list = same ? piece(memo.slots.slice(0, n).map((s) => s!.piece.text).join(',')) : undefined;
+  memo.listLength = n;
 }
 
 function sameLines(hs: readonly Header[], slots: readonly (Slot | undefined)[]): boolean {
@@ -129,11 +128,15 @@ function writeHeader(o: JsonSink, name: string, value: string): Piece | undefine
   return undefined;
 }
 
-/** A header with exactly its two fields, in order (as every reader makes them): written without the generic walk. */
+/**
+ * A header with exactly its two fields, in order (as every reader makes them), strings, and no toJSON:
+ * written without the generic walk. (for...in lists inherited enumerable keys too, so a prototype's
+ * fields fail the test as well; looking toJSON up costs less than reading the prototype.)
+ */
 function isPlainHeader(h: Header): boolean {
   let n = 0;
   for (const k in h) {
     if (k !== (n === 0 ? 'name' : 'value') || ++n > 2) return false;
   }
-  return n === 2 && typeof h.name === 'string' && typeof h.value === 'string' && Object.getPrototypeOf(h) === Object.prototype;
+  return n === 2 && typeof h.name === 'string' && typeof h.value === 'string' && (h as { toJSON?: unknown }).toJSON === undefined;
 }

@@ -1,6 +1,7 @@
 import type { Body, Connection, Exchange, ExchangeSource } from '../exchange.js';
 import { headerValueOf, serverLatencyUs } from '../exchange.js';
 import { headerMemo, writeHeaders } from './har-headers.js';
+import { writeQueryString } from './har-query.js';
 import { harRequestHeaders, urlOf } from './har-request.js';
 import { flat, json, JsonText, piece, PieceCache, Run, type JsonSink, type Piece } from './json-pieces.js';
 
@@ -13,28 +14,19 @@ export type { JsonSink, Piece } from './json-pieces.js';
  * the capture-file path: at recording-proxy rates those were most of the writer's CPU and garbage.
  */
 
-const ms = (us: number): number => Math.round(us) / 1000;
-
 export const startedOf = (t: Exchange['timing']): string => new Date(Math.floor(t.requestStartUs / 1000)).toISOString();
-export const timeOf = (t: Exchange['timing']): number => ms((t.responseEndUs ?? t.responseStartUs ?? t.requestEndUs) - t.requestStartUs);
-export const sendOf = (t: Exchange['timing']): number => ms(t.requestEndUs - t.requestStartUs);
-export const waitOf = (ex: Exchange): number => {
-  const wait = serverLatencyUs(ex) ?? -1;
-  return wait < 0 ? -1 : ms(wait);
-};
-export const receiveOf = (t: Exchange['timing']): number => {
-  const receive = t.responseStartUs !== undefined && t.responseEndUs !== undefined ? t.responseEndUs - t.responseStartUs : -1;
-  return receive < 0 ? -1 : ms(receive);
-};
 
-export function queryOf(url: string): { name: string; value: string }[] {
-  // Without a '?' there is no query; parsing a URL per exchange was a visible part of writing a capture.
-  if (!url.includes('?')) return [];
-  try {
-    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
-  } catch {
-    return [];
-  }
+// HAR's timings in µs (wait: serverLatencyUs), undefined where HAR says -1 (not known); written as milliseconds.
+const timeUs = (t: Exchange['timing']): number => (t.responseEndUs ?? t.responseStartUs ?? t.requestEndUs) - t.requestStartUs;
+const sendUs = (t: Exchange['timing']): number => t.requestEndUs - t.requestStartUs;
+function receiveUs(t: Exchange['timing']): number | undefined {
+  if (t.responseStartUs === undefined || t.responseEndUs === undefined) return undefined;
+  const receive = t.responseEndUs - t.responseStartUs;
+  return receive < 0 ? undefined : receive;
+}
+function harMs(o: JsonSink, us: number | undefined): void {
+  if (us === undefined) o.num(-1);
+  else o.ms(us);
 }
 
 // The fixed text between values, each run of it one piece.
@@ -182,7 +174,7 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   const { request: req, response: res, timing: t } = ex;
   const url = urlOf(ex);
   started(o, t);
-  o.num(timeOf(t));
+  o.ms(timeUs(t));
   o.run(R.method, req.method);
   o.str(url);
   o.run(R.version, req.httpVersion);
@@ -191,7 +183,7 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   if (query || req.body) {
     if (query) {
       o.piece(K.query);
-      o.raw(json(queryOf(url)));
+      writeQueryString(o, url);
       o.piece(K.size);
     } else o.piece(K.noQuery);
     o.num(req.body ? req.body.size : 0);
@@ -220,11 +212,11 @@ export function writeHarEntry(ex: Exchange, o: JsonSink): void {
   } else o.run(R.mimeRedirect, mimeType, location);
   o.num(body ? body.size : res ? 0 : -1);
   o.piece(K.send);
-  o.num(sendOf(t));
+  o.ms(sendUs(t));
   o.piece(K.wait);
-  o.num(waitOf(ex));
+  harMs(o, serverLatencyUs(ex));
   o.piece(K.receive);
-  o.num(receiveOf(t));
+  harMs(o, receiveUs(t));
   o.piece(K.id);
   o.str(ex.id);
   o.piece(K.target);

@@ -28,6 +28,8 @@ export interface JsonSink {
   str(value: string): void;
   /** A number as JSON.stringify writes it. */
   num(value: number): void;
+  /** Math.round(us) / 1000 as JSON.stringify writes it (HAR's milliseconds from µs). */
+  ms(us: number): void;
   /** A run: its fixed text with the values between (see Run). */
   run(r: Run, a: Scalar, b?: Scalar, c?: Scalar): void;
 }
@@ -46,6 +48,9 @@ export class JsonText implements JsonSink {
   }
   num(value: number): void {
     this.text += Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  }
+  ms(us: number): void {
+    this.num(Math.round(us) / 1000);
   }
   run(r: Run, a: Scalar, b?: Scalar, c?: Scalar): void {
     writeRun(this, r, a, b, c);
@@ -91,8 +96,13 @@ export class PieceCache<K extends object> {
   private readonly rate = new HitRate(64, 4);
   constructor(private readonly write: (o: JsonSink, k: K) => void) {}
 
+  // The last object written, and its piece: a capture's source is every exchange's, a flow's connection its run of exchanges'.
+  private last: K | undefined;
+  private lastPiece: Piece | undefined;
+
   /** Writes k's text, from the cache when it holds it. */
   put(o: JsonSink, k: K): void {
+    if (k === this.last) return o.piece(this.lastPiece!);
     this.rate.tick();
     let p = this.map.get(k);
     if (p !== undefined) this.rate.hit();
@@ -100,6 +110,8 @@ export class PieceCache<K extends object> {
       p = piece(textOf(this.write, k));
       this.map.set(k, p);
     } else return this.write(o, k);
+    this.last = k;
+    this.lastPiece = p;
     o.piece(p);
   }
 }

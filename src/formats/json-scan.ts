@@ -21,21 +21,29 @@ const needsEscape = (c: number): boolean => c < 0x20 || c === 0x22 || c === 0x5c
 
 /**
  * True when bytes [from, to) (all below 0x80) hold no quote, backslash or control character: as
- * JSON.stringify writes them, unescaped. Per word: a byte below 0x20, or one equal to 0x22 or 0x5c
- * (zero after xor), sets its high bit in the classic "has a byte less than" test, which is exact as a
- * yes/no answer.
+ * JSON.stringify writes them, unescaped. Per word, the classic "has a byte less than n" test: a byte below
+ * 0x20, or one equal to 0x22 or 0x5c (below 1 after xor), sets its high bit in `x - 0x20202020` or
+ * `(x ^ q) - 0x01010101`. The test's usual `& ~x` is left out: every byte is below 0x80, so ~x has every high
+ * bit set. A borrow can set a high bit above a byte that really is below, never without one, so the yes/no
+ * answer is exact. Words are or-ed together four at a time and tested once: a branch per word cost more
+ * than the arithmetic.
  */
 export function asciiClean(v: WordView, from: number, to: number): boolean {
   const { bytes, words } = v;
   let i = from;
   for (; i < to && (i & 3) !== 0; i++) if (needsEscape(bytes[i]!)) return false;
   const last = to >>> 2;
-  for (let w = i >>> 2; w < last; w++) {
-    const x = words[w]!;
-    const q = x ^ 0x22222222;
-    const b = x ^ 0x5c5c5c5c;
-    if ((((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((b - 0x01010101) & ~b)) & 0x80808080) return false;
+  let w = i >>> 2;
+  let acc = 0;
+  for (; w + 4 <= last; w += 4) {
+    acc |= flags(words[w]!) | flags(words[w + 1]!) | flags(words[w + 2]!) | flags(words[w + 3]!);
+    if (acc & 0x80808080) return false;
   }
+  for (; w < last; w++) acc |= flags(words[w]!);
+  if (acc & 0x80808080) return false;
   for (i = Math.max(i, last << 2); i < to; i++) if (needsEscape(bytes[i]!)) return false;
   return true;
 }
+
+/** A word's bytes below 0x20, equal to 0x22 or to 0x5c, as high bits (see asciiClean). */
+const flags = (x: number): number => (x - 0x20202020) | ((x ^ 0x22222222) - 0x01010101) | ((x ^ 0x5c5c5c5c) - 0x01010101);

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { writeRun, type JsonSink, type Piece, type Run, type Scalar } from './json-pieces.js';
+import { piece, writeRun, type JsonSink, type Piece, type Run, type Scalar } from './json-pieces.js';
 import { asciiClean, WordView } from './json-scan.js';
 
 export const BATCH_BYTES = 64 * 1024;
@@ -26,10 +26,20 @@ const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
 // JSON.stringify's short escapes: \b \t \n \f \r.
 const SHORT_ESCAPE: Record<number, number> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
 
-/** A control character (below 0x20) at buf[o] as JSON.stringify escapes it; the position after it. */
-function control(buf: Buffer, o: number, c: number): number {
+/** Bytes s can take in a string: 6 per character escaped by chars()'s short path, 3 per UTF-8 one. */
+const roomFor = (s: string): number => (s.length <= SHORT ? 6 : 3) * s.length;
+
+/** Bytes JSON.stringify writes for the ASCII character c. */
+const escapedLength = (c: number): number => (c >= 0x20 ? (c === 0x22 || c === 0x5c ? 2 : 1) : SHORT_ESCAPE[c] !== undefined ? 2 : 6);
+
+/** The ASCII character c at buf[o] as JSON.stringify writes it; the position after it. */
+function escaped(buf: Buffer, o: number, c: number): number {
+  if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+    buf[o++] = c;
+    return o;
+  }
   buf[o++] = 0x5c;
-  const short = SHORT_ESCAPE[c];
+  const short = c >= 0x20 ? c : SHORT_ESCAPE[c];
   if (short !== undefined) {
     buf[o++] = short;
     return o;
@@ -58,6 +68,8 @@ export class LineBytes implements JsonSink {
   private handedOut: Buffer[] = []; // earlier buffers whose lines were all handed out
   private readonly spare: Buffer[] = []; // buffers written out, to be filled again
   pending = 0; // bytes of whole lines not handed out yet
+  private high = NaN; // whole()'s last digits down to the second, and their text
+  private highText = piece('');
 
   raw(s: string): void {
     const n = s.length;
@@ -98,57 +110,94 @@ export class LineBytes implements JsonSink {
   }
 
   str(s: string): void {
+    this.need(roomFor(s) + 2);
+    this.buf[this.off++] = 0x22;
+    this.chars(s);
+    this.need(1); // chars() may have filled the room through raw()
+    this.buf[this.off++] = 0x22;
+  }
+
+  /** Room for n more bytes. */
+  private need(n: number): void {
+    if (this.off + n > this.buf.length) this.grow(n);
+  }
+
+  /** s's characters as JSON.stringify writes them inside quotes (room for roomFor(s) made by the caller). */
+  private chars(s: string): void {
     const n = s.length;
-    // Room for the worst case: 6 bytes per character escaped below (short strings only), 3 per UTF-8 one.
-    const room = (n <= SHORT ? 6 : 3) * n + 2;
-    if (this.off + room > this.buf.length) this.grow(room);
     const { buf, off } = this;
     if (n <= SHORT) {
       // Short ASCII, escaped here as JSON.stringify escapes it: a quote in an ETag or a cookie no longer
       // costs a JSON.stringify call and a second copy.
-      let o = off + 1;
+      let o = off;
       let i = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c < 0x80) buf[o++] = c;
-        else if (c === 0x22 || c === 0x5c) {
-          buf[o++] = 0x5c;
-          buf[o++] = c;
-        } else if (c < 0x20) o = control(buf, o, c);
+        else if (c < 0x80) o = escaped(buf, o, c);
         else break; // not ASCII: the general path below
       }
-      if (i === n) {
-        buf[off] = buf[o] = 0x22;
-        return void (this.off = o + 1);
-      }
+      if (i === n) return void (this.off = o);
     }
     // Longer text (bodies) is encoded natively first, then checked: ASCII bytes four at a time (a regular
-    // expression over the string cost three times as much), anything else by the expression.
-    buf[off] = 0x22;
-    const end = off + 1 + utf8Write(buf, s, off + 1);
-    if (end - off - 1 === n ? asciiClean(this.view, off + 1, end) : !ESCAPED.test(s)) {
-      buf[end] = 0x22;
-      this.off = end + 1;
+    // expression over the string cost three times as much), anything else by the expression. ASCII that
+    // needs escapes (a body's newlines, a JSON body's quotes) is escaped where it was written.
+    const end = off + utf8Write(buf, s, off);
+    this.off = end;
+    if (end - off === n) {
+      if (!asciiClean(this.view, off, end)) this.escapeLast(n);
       return;
     }
-    this.raw(JSON.stringify(s));
+    if (!ESCAPED.test(s)) return;
+    this.off = off;
+    const quoted = JSON.stringify(s);
+    this.raw(quoted.slice(1, quoted.length - 1));
+  }
+
+  /** The last n bytes written, all ASCII, escaped in place as JSON.stringify escapes them: moved back to front. */
+  private escapeLast(n: number): void {
+    let extra = 0;
+    for (let i = this.off - n; i < this.off; i++) extra += escapedLength(this.buf[i]!) - 1;
+    this.need(extra); // a new buffer takes the line with these bytes
+    const { buf } = this;
+    const start = this.off - n;
+    let w = this.off + extra;
+    for (let r = this.off - 1; r >= start && w > r + 1; r--) {
+      const c = buf[r]!;
+      const len = escapedLength(c);
+      w -= len;
+      if (len === 1) buf[w] = c;
+      else escaped(buf, w, c);
+    }
+    this.off += extra;
   }
 
   num(v: number): void {
     // Integers (µs times, sizes, ports) and thousandths (HAR's millisecond times) digit by digit: with
     // at most 15 significant digits the shortest text of such a double is its plain decimal, which is
     // what JSON.stringify writes. Anything else goes through String().
-    if (this.off + 22 > this.buf.length) this.grow(22);
+    this.need(22);
     if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return this.whole(v); // -0 too: "0"
     const k = Math.round(v * 1000);
     if (!(Number.isSafeInteger(v) || (k / 1000 === v && Math.abs(k) < 1e15))) return this.raw(Number.isFinite(v) ? String(v) : 'null');
     if (v < 0) this.buf[this.off++] = 0x2d;
-    const abs = Math.abs(v);
-    const whole = Math.floor(abs);
+    if (Number.isSafeInteger(v)) return this.whole(-v);
+    this.thousandths(Math.abs(k));
+  }
+
+  ms(us: number): void {
+    const k = Math.round(us);
+    if (!(k >= 0 && k < 1e15)) return this.num(k / 1000);
+    this.need(22);
+    this.thousandths(k);
+  }
+
+  /** k / 1000 for an integer 0 <= k < 1e15 (-0 too), as JSON.stringify writes it: the fraction without trailing zeros. */
+  private thousandths(k: number): void {
+    const whole = Math.floor(k / 1000);
     this.whole(whole);
-    if (whole === abs) return;
-    // The thousandths, without trailing zeros.
-    const f = (Math.abs(k) - whole * 1000) | 0;
+    const f = (k - whole * 1000) | 0;
+    if (f === 0) return;
     const { buf } = this;
     buf[this.off++] = 0x2e;
     buf[this.off++] = 0x30 + ((f / 100) | 0);
@@ -160,9 +209,15 @@ export class LineBytes implements JsonSink {
   /** 0 <= x <= MAX_SAFE_INTEGER, an integer. */
   private whole(x: number): void {
     if (x < 1e9) return this.digits(x, 0);
-    const high = Math.floor(x / 1e9);
-    this.digits(high, 0);
-    this.digits(x - high * 1e9, 9);
+    // Integers this large are µs times: their digits down to the second are an exchange's four times' and
+    // the next exchanges' too, so they are kept as a piece while the second lasts.
+    const high = Math.floor(x / 1e6);
+    if (high !== this.high) {
+      this.high = high;
+      this.highText = piece(String(high));
+    }
+    this.piece(this.highText);
+    this.digits(x - high * 1e6, 6);
   }
 
   /** 0 <= x < 1e9, written with at least `width` digits: two digits per store, from the last. */

@@ -37,6 +37,10 @@ describe('capture line pieces', () => {
       [h('Server', 'nginx'), h('Date', 'Sat, 05 Dec 2026 08:05:42 GMT')], // repeated as new objects
       [{ value: 'v', name: 'Odd' } as Header, h('Server', 'nginx')], // keys in another order
       [Object.assign(h('Server', 'nginx'), { comment: 'c' })], // an extra field
+      [Object.assign(Object.create({ toJSON: () => 'inherited' }) as Header, h('A', 'b'))], // an inherited toJSON
+      [Object.assign(Object.create(Object.defineProperty({}, 'toJSON', { value: () => 'hidden' })) as Header, h('A', 'b'))], // a non-enumerable one
+      [Object.assign(Object.create(null) as Header, h('A', 'b'))], // no prototype
+      ...Array.from({ length: 4 }, () => [h('Server', 'nginx'), h('Date', 'Sat, 05 Dec 2026 08:05:43 GMT'), h('X-é', 'ü\u0001')]), // a list repeated as new objects
       [],
       ...Array.from({ length: 40 }, (_, i) => [h('X-Request-Id', `id-${i}`), h('Server', 'nginx')]), // values that do not repeat
     ];

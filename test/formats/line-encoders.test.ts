@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineBytes } from '../../src/formats/line-bytes.js';
+
+/** Each call's text as LineBytes writes it, one per line. */
+function lines(write: (o: LineBytes) => void, n: number): string[] {
+  const out = new LineBytes();
+  for (let i = 0; i < n; i++) {
+    write(out);
+    out.endLine();
+  }
+  return Buffer.concat(out.take()).toString('utf8').split('\n').slice(0, -1);
+}
+
+// Strings with what JSON escapes (at any place of a long one: the word scan's four-word steps and its tail), non-ASCII, lone surrogates.
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('', 'a"b', '\\', '\u0000\n', '\ud83d', '😀', 'é', 'x'.repeat(30), `${'y'.repeat(30)}\ud83d`),
+  fc.tuple(fc.nat(300), fc.nat(300), fc.constantFrom('"', '\\', '\u0000', '\u001f', ' ', '~', '\u007f')).map(([a, b, c]) => `${'a'.repeat(a)}${c}${'b'.repeat(b)}`),
+);
+
+describe('capture line encoders', () => {
+  it('str(s) is JSON.stringify(s)', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 50 }), (vs) => {
+        let i = 0;
+        expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('str(s) of long ASCII text full of escapes is JSON.stringify(s), also where it fills a buffer and moves to the next', () => {
+    const escapes = fc.string({ unit: fc.constantFrom('a', '~', '"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f'), minLength: 25, maxLength: 3000 });
+    fc.assert(
+      fc.property(fc.array(escapes, { minLength: 1, maxLength: 120 }), (vs) => {
+        let i = 0;
+        expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('ms(us) is JSON.stringify(Math.round(us) / 1000), for µs spans, odd values and times that share their second', () => {
+    const us = fc.oneof(
+      fc.integer({ min: -1e7, max: 1e7 }),
+      fc.maxSafeNat(),
+      fc.double(),
+      fc.integer({ min: -1e9, max: 1e9 }).map((k) => k / 2),
+      fc.constantFrom(-0, 0.4, -0.4, 999.5, 1e15, 1e15 - 1, 1e18, NaN, Infinity, -Infinity),
+    );
+    fc.assert(
+      fc.property(fc.array(us, { minLength: 1, maxLength: 100 }), (vs) => {
+        let i = 0;
+        const got = lines((o) => o.ms(vs[i++]!), vs.length);
+        expect(got).toEqual(vs.map((v) => JSON.stringify(Math.round(v) / 1000) ?? 'null'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('large integers (µs times, their digits to the second kept between calls) are JSON.stringify of the number', () => {
+    const base = fc.integer({ min: 1_000_000_000, max: Number.MAX_SAFE_INTEGER });
+    // Runs of times close together (the kept digits reused), jumps (replaced), and negatives.
+    const seq = fc.tuple(base, fc.array(fc.integer({ min: -2_000_000, max: 2_000_000 }), { maxLength: 20 })).map(([b, ds]) => [b, ...ds.map((d) => Math.min(Number.MAX_SAFE_INTEGER, b + d))]);
+    fc.assert(
+      fc.property(fc.array(seq, { minLength: 1, maxLength: 5 }), fc.boolean(), (seqs, negative) => {
+        const vs = seqs.flat().map((v) => (negative ? -v : v));
+        let i = 0;
+        const got = lines((o) => o.num(vs[i++]!), vs.length);
+        expect(got).toEqual(vs.map((v) => JSON.stringify(v)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
