@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TargetStats } from '../../src/replay/stats/target-stats.js';
 import type { RequestResult } from '../../src/replay/types.js';
@@ -35,5 +36,29 @@ describe('target statistics: the interval and endpoint each request is counted i
     s.record(result('/a', 10));
     const rows = Object.fromEntries(s.summary(1e6, 1e6, false).endpoints.map((e) => [e.endpoint, e.requests]));
     expect([rows['/a'], rows['/b'], rows['other'], rows['/late'], Object.keys(rows).length]).toEqual([4, 3, 4, undefined, 201]);
+  });
+
+  it('statuses are counted under their decimal text, runs of one status or not, errors apart', () => {
+    const outcome = fc.oneof(fc.constantFrom(200, 200, 404, 500, 301), fc.constant('reset' as const));
+    fc.assert(
+      fc.property(fc.array(outcome, { maxLength: 30 }), (outcomes) => {
+        const s = new TargetStats('t', 1_000_000, 1_000_000);
+        const want: Record<string, number> = {};
+        outcomes.forEach((o, i) => {
+          const r = result('/a', i);
+          if (typeof o === 'number') {
+            r.status = o;
+            want[String(o)] = (want[String(o)] ?? 0) + 1;
+          } else {
+            delete r.status;
+            r.error = o;
+          }
+          s.record(r);
+        });
+        const sum = s.summary(1e6, 1e6, false);
+        expect(sum.statuses).toEqual(want);
+        expect(sum.endpoints[0]?.statuses ?? {}).toEqual(want);
+      }),
+    );
   });
 });

@@ -44,6 +44,9 @@ export class TargetStats {
   private lastStart = NaN;
   private lastInterval: Interval | undefined;
   private lastEndpoint: [string, Endpoint] | undefined;
+  /** The last status counted and its key: responses repeat a status, so it is turned into a string once. */
+  private lastStatus: number | undefined;
+  private lastCode = '';
   /** Told each interval as it closes, before its histograms are folded in (a distributed worker sends them on). */
   onClose?: (startUs: number, iv: Interval) => void;
 
@@ -81,7 +84,11 @@ export class TargetStats {
       if (r.error !== 'dropped') recordUs((iv.errorLatency ??= newHistogram()), r.latencyUs);
       return;
     }
-    const code = String(r.status);
+    if (r.status !== this.lastStatus || this.lastCode === '') {
+      this.lastStatus = r.status;
+      this.lastCode = String(r.status);
+    }
+    const code = this.lastCode;
     this.statuses[code] = (this.statuses[code] ?? 0) + 1;
     ep.statuses[code] = (ep.statuses[code] ?? 0) + 1;
     done.ok++;
