@@ -92,6 +92,11 @@ function pad(buf: Uint8Array, len: number, total: number): number {
 
 /** The padding after a 32-byte digest hashed behind one block: 0x80, zeros, the length in bits (96 × 8). */
 const DIGEST_PAD = Int32Array.from([0x80000000, 0, 0, 0, 0, 0, 0, (BLOCK + 32) * 8]);
+
+/** Eight words of `from` into `to` at `at`: a loop the compiler inlines, where TypedArray.set is a builtin call each. */
+function copy8(from: Int32Array, to: Int32Array, at: number): void {
+  for (let i = 0; i < 8; i++) to[at + i] = from[i]!;
+}
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const utf8 = new TextEncoder();
 
@@ -124,15 +129,15 @@ export function hmacSha256Hex(key: Buffer, hexChars: number): (value: string) =>
     }
     if (n < value.length) n = utf8.encodeInto(value, buf).written;
     const len = pad(buf, n, BLOCK + n);
-    state.set(inner);
+    copy8(inner, state, 0);
     for (let o = 0; o < len; o += BLOCK) {
       load(buf, o);
       compress(state);
     }
     // The outer hash: opad block (done) then the inner digest, one padded block of 32 + 32 bytes.
-    W.set(state);
-    W.set(DIGEST_PAD, 8);
-    state.set(outer);
+    copy8(state, W, 0);
+    copy8(DIGEST_PAD, W, 8);
+    copy8(outer, state, 0);
     compress(state);
     let out = '';
     for (let i = 0; i < words; i++) {
