@@ -14,41 +14,51 @@ export interface IsSecret {
 const hasUrlParts = (s: string): boolean => s.includes('?') || s.includes(';') || s.includes('@') || s.includes('#');
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/@?#:]*)(?::([^/@?#]*))?@/i;
 
-/** name=value pairs separated by any character of `seps`; a pair whose (decoded) name is secret gets its value hashed. */
+/**
+ * name=value pairs separated by any character of `seps` (up to three); a pair whose (decoded) name is
+ * secret gets its value hashed. The text is copied only from the first pair that changes.
+ */
 export function redactPairs(text: string, seps: string, isSecret: IsSecret, hash: Hash): string {
+  const s0 = seps.charCodeAt(0);
+  const s1 = seps.charCodeAt(1);
+  const s2 = seps.charCodeAt(2);
   let out = '';
-  let start = 0;
-  let changed = false;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && !seps.includes(text[i]!)) continue;
-    const pair = text.slice(start, i);
-    const eq = pair.indexOf('=');
-    if (eq > 0 && isSecret(decodeName(pair.slice(0, eq)))) {
-      out += `${pair.slice(0, eq)}=${hash(pair.slice(eq + 1))}`;
-      changed = true;
-    } else out += pair;
-    if (i < text.length) out += text[i];
-    start = i + 1;
+  let copied = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = start;
+    let eq = -1;
+    for (; end < text.length; end++) {
+      const c = text.charCodeAt(end);
+      if (c === s0 || c === s1 || c === s2) break;
+      if (c === 0x3d && eq < 0) eq = end;
+    }
+    if (eq > start && isSecret(decodeName(text.slice(start, eq)))) {
+      out += text.slice(copied, eq + 1) + hash(text.slice(eq + 1, end));
+      copied = end;
+    }
+    start = end + 1;
   }
-  return changed ? out : text;
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** A URL or request target with its secrets hashed; the same string when there are none. */
 export function redactUrl(raw: string, isSecret: IsSecret, hash: Hash): string {
   if (!hasUrlParts(raw)) return raw;
-  let u = raw;
-  if (u.includes('@')) u = replacePassword(u, hash);
+  const u = raw.includes('@') ? replacePassword(raw, hash) : raw;
   const hashAt = u.indexOf('#');
   const end = hashAt < 0 ? u.length : hashAt;
   const first = u.indexOf('?');
   const q = first >= 0 && first < end ? first : -1;
   const pathEnd = q < 0 ? end : q;
-  let path = u.slice(0, pathEnd);
-  if (path.includes(';')) path = path.split('/').map((seg) => redactSegmentParams(seg, isSecret, hash)).join('/');
-  const query = q < 0 ? '' : '?' + redactPairs(u.slice(q + 1, end), '&;', isSecret, hash);
-  const fragment = hashAt < 0 ? '' : '#' + redactPairs(u.slice(hashAt + 1), '&;?', isSecret, hash);
-  const out = path + query + fragment;
-  return out === raw ? raw : out;
+  const path = u.slice(0, pathEnd);
+  const redPath = path.includes(';') ? path.split('/').map((seg) => redactSegmentParams(seg, isSecret, hash)).join('/') : path;
+  const query = q < 0 ? '' : u.slice(q + 1, end);
+  const redQuery = q < 0 ? '' : redactPairs(query, '&;', isSecret, hash);
+  const fragment = hashAt < 0 ? '' : u.slice(hashAt + 1);
+  const redFragment = hashAt < 0 ? '' : redactPairs(fragment, '&;?', isSecret, hash);
+  // Nothing hashed past the password: u is what joining the pieces again would give.
+  if (redPath === path && redQuery === query && redFragment === fragment) return u;
+  return redPath + (q < 0 ? '' : '?' + redQuery) + (hashAt < 0 ? '' : '#' + redFragment);
 }
 
 function redactSegmentParams(seg: string, isSecret: IsSecret, hash: Hash): string {
