@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Exchange, ExchangeSource } from '../exchange.js';
+import { newBatch } from './batch.js';
 import { createHttpSink, type HttpSinkOptions } from './http/index.js';
 import { CapturePipeline, type CaptureLimits } from './pipeline.js';
 import { fileChunks, READ_CHUNK } from './pcap/file-chunks.js';
@@ -73,7 +74,7 @@ export function exchangesFromPcapStream(input: Readable, name: string, opts: Pca
 /** exchangesFromPcapStream in batches (one per chunk read): never an empty one. */
 export async function* exchangeBatchesFromPcapStream(input: Readable | Iterable<Buffer>, name: string, opts: PcapInputOptions = {}): AsyncGenerator<Exchange[]> {
   const httpOpts = httpOptionsOf(opts);
-  let batch: Exchange[] = [];
+  let batch = newBatch();
   const emit = (ex: Exchange): void => void batch.push(ex);
   const pipeline = new CapturePipeline({
     stats: httpOpts.stats,
@@ -86,7 +87,7 @@ export async function* exchangeBatchesFromPcapStream(input: Readable | Iterable<
   for await (const _ of readPackets(input, name, pipeline.onPacket, readerOpts)) {
     if (batch.length > 0) {
       yield batch;
-      batch = [];
+      batch = newBatch();
     }
   }
   pipeline.finish();

@@ -73,7 +73,9 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
         }
       }
       if (wantsTunnel(m) && !m.truncated && !m.gap) req.hold();
-      flush();
+      // Only a response that came first (an early answer) can be waiting: the call is not made, nor its
+      // code (building exchanges) compiled into this hook, for every other request.
+      if (queue[0]?.res) flush();
     },
   });
   const res = new MessageParser('response', opts, {

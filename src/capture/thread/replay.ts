@@ -1,5 +1,6 @@
 import { InputError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
+import { newBatch } from '../batch.js';
 import { createHttpSink, type HttpSinkOptions, type HttpStats } from '../http/index.js';
 import type { ReaderState } from '../pcap/reader.js';
 import { newCaptureStats, type Direction, type TcpStreamSink } from '../tcp/stream-sink.js';
@@ -58,7 +59,7 @@ export async function* replayBatches(thread: ReaderThread, opts: ReplayOptions):
         pos = r.replay(pos, write);
         if (r.batch.length > 0 && (r.done || r.batchEnded)) {
           const out = r.batch;
-          r.batch = [];
+          r.batch = newBatch();
           yield out;
         }
         if (r.done) return;
@@ -74,7 +75,7 @@ export async function* replayBatches(thread: ReaderThread, opts: ReplayOptions):
  * which the JIT optimizes and inlines into better than a generator's body.
  */
 class Replayer {
-  batch: Exchange[] = [];
+  batch = newBatch();
   /** The last replay() stopped after a Batch record. */
   batchEnded = false;
   done = false;
