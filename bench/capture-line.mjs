@@ -44,17 +44,8 @@ async function load([name, dist]) {
 const impls = await Promise.all(builds.map(load));
 const { makeBody } = await import(join(builds[0][1], 'body.js'));
 
-/** A small seeded generator (mulberry32): the same varied traffic in every process. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The schedule's seeded generator (mulberry32): the same varied traffic in every process.
+const { seededRandom: rng } = await import(join(builds[0][1], 'replay/schedule/times.js'));
 
 function varied(n) {
   const r = rng(15);
