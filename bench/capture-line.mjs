@@ -4,13 +4,14 @@
 // - generated varied traffic: URLs, query strings, header values, bodies, times and connections that do
 //   not repeat the way wrk's do, and header objects that are not shared, so a memo that only pays on
 //   identical requests shows up as a cost here.
-// Usage: npm run build && node bench/capture-line.mjs [file.pcap]
+// Usage: npm run build && node bench/capture-line.mjs [file.pcap] (default: the plain capture of bench/_pcaps.mjs)
 // BASELINE=other/dist (e.g. main's) times that build too, its rounds interleaved with this one's in the same
 // process (a before/after on a machine shared with other work: load falls on both alike). Medians (and the
 // least) of LINE_BENCH_ROUNDS rounds; LINE_BENCH_ONLY=pcap|varied, LINE_BENCH_PART=serialize|redact narrow it.
 import { join, resolve } from 'node:path';
+import { benchPcaps } from './_pcaps.mjs';
 
-const pcap = process.argv[2];
+const pcap = process.argv[2] ?? benchPcaps()[0]?.file;
 const ROUNDS = Math.max(3, Number(process.env.LINE_BENCH_ROUNDS ?? 7));
 const ONLY = process.env.LINE_BENCH_ONLY;
 const PART = process.env.LINE_BENCH_PART;

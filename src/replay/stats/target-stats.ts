@@ -84,7 +84,7 @@ export class TargetStats {
       if (r.error !== 'dropped') recordUs((iv.errorLatency ??= newHistogram()), r.latencyUs);
       return;
     }
-    if (r.status !== this.lastStatus || this.lastCode === '') {
+    if (r.status !== this.lastStatus) {
       this.lastStatus = r.status;
       this.lastCode = String(r.status);
     }
