@@ -1,5 +1,6 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { InputError, InvalidRunError } from '../errors.js';
+import { formParams } from '../form-urlencoded.js';
 import { ec2Client, elbClient, type AwsOptions } from './client.js';
 import { listTargets, type TargetRow } from './discover.js';
 import { awsCall } from './errors.js';
@@ -21,7 +22,7 @@ export function parseElbSpec(spec: string): ElbSpec {
   const rest = spec.slice(ELB_SCHEME.length);
   const q = rest.indexOf('?');
   const targetGroup = decodeURIComponent(q < 0 ? rest : rest.slice(0, q));
-  const params = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1));
+  const params = formParams(q < 0 ? '' : rest.slice(q + 1));
   if (!targetGroup) throw new InputError(`${spec}: name a target group: elbv2://<name-or-arn>?scheme=http&path=/`);
   const scheme = params.get('scheme') ?? 'http';
   if (scheme !== 'http' && scheme !== 'https') throw new InputError(`${spec}: scheme must be http or https`);

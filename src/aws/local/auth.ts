@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { formParams } from '../../form-urlencoded.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AwsFault } from './xml.js';
 
@@ -17,7 +18,7 @@ function canonicalUri(path: string): string {
 }
 
 function canonicalQuery(search: string): string {
-  const params = [...new URLSearchParams(search)].map(([k, v]) => [encodeURIComponent(k), encodeURIComponent(v)]);
+  const params = [...formParams(search)].map(([k, v]) => [encodeURIComponent(k), encodeURIComponent(v)]);
   params.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : 1));
   return params.map(([k, v]) => `${k}=${v}`).join('&');
 }

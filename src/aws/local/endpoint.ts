@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { formParams } from '../../form-urlencoded.js';
 import type { AddressInfo } from 'node:net';
 import { verifySigV4 } from './auth.js';
 import { describeInstances } from './ec2-actions.js';
@@ -25,7 +26,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 /** Answer one Query request: authenticate (SigV4), authorise, dispatch by Action, render XML. */
 async function answer(state: LocalElbState, req: http.IncomingMessage): Promise<{ status: number; xml: string }> {
   const body = await readBody(req);
-  const params = new URLSearchParams(body.toString('utf8'));
+  const params = formParams(body.toString('utf8'));
   const action = params.get('Action') ?? '';
   const ec2 = action === 'DescribeInstances';
   state.calls.set(action, (state.calls.get(action) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import type { Header } from '../../exchange.js';
+import { formParams } from '../../form-urlencoded.js';
 import { headerValueOf } from '../../exchange.js';
 import type { ObservedResponse, ScheduledRequest } from '../types.js';
 
@@ -52,7 +53,7 @@ export function injectValue(rule: ExtractRule, req: ScheduledRequest, value: str
   const text = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8');
   if (kind === 'form') {
     if (!/x-www-form-urlencoded/i.test(contentType(req.headers))) return req;
-    const form = new URLSearchParams(text);
+    const form = formParams(text);
     if (!form.has(name)) return req;
     form.set(name, value);
     return { ...req, body: Buffer.from(form.toString()) };
