@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRequire } from 'node:module';
 import { createServer as netServer, connect, type Server, type Socket } from 'node:net';
 import { createServer as tlsServer, type TLSSocket } from 'node:tls';
 import { Pool, ProxyAgent, type Dispatcher } from 'undici';
@@ -162,6 +163,30 @@ describe('one HTTP/1.1 client on TLS and through proxies, with undici as the ora
     await runLoad({ schedule: [{ intendedUs: 0, id: '0', method: 'GET', target: '/', headers: [] }], targets: [{ url: origin, proxy: `http://127.0.0.1:${port}` }], pace: 'max', onResult: (r) => results.push(r), drainMs: 10_000, warmUp: false });
     expect(results[0]).toMatchObject({ error: 'proxy-error', reason: 'proxy requires authentication: answered 407' });
     await new Promise((r) => fwd.close(r));
+  });
+
+  it('one secure context per trust setting: shared by its connections, not by another setting', async () => {
+    const tlsModule = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+    const made = vi.spyOn(tlsModule, 'createSecureContext');
+    const origin = `https://localhost:${tlsPort}`;
+    try {
+      // A trust of its own: the one in `opts` already has its context from the tests above.
+      const a = new H1Pool(new URL(origin), { ...opts, connections: 3, tls: { rejectUnauthorized: true, ca: cert.cert } });
+      await a.preconnect();
+      const answers = await Promise.all([1, 2, 3].map(() => send(a as never, origin, '/len')));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      const contexts = made.mock.results.map((r) => r.value as unknown);
+      expect(contexts).toHaveLength(1);
+      // Another setting (the same CA, checked less) is a context of its own, used by its connection.
+      const b = new H1Pool(new URL(origin), { ...opts, tls: { rejectUnauthorized: false, ca: cert.cert } });
+      expect((await send(b as never, origin, '/len')).status).toBe(200);
+      expect(made).toHaveBeenCalledTimes(2);
+      expect(made.mock.results[1]!.value).not.toBe(contexts[0]);
+      await a.close();
+      await b.close();
+    } finally {
+      made.mockRestore();
+    }
   });
 
   it('an https:// proxy: TLS to the proxy, trusted as the target is, absolute-form requests inside', async () => {
