@@ -16,22 +16,13 @@ describe('hmacSha256Hex', () => {
       fc.constantFrom('', '\ud800', 'a\udc00b', 'é'.repeat(60), '☃'.repeat(19)),
     );
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 0, maxLength: 150 }), fc.array(value, { maxLength: 8 }), fc.constantFrom(8, 16, 64), fc.constantFrom('', 'redacted:', '☃é:'), (keyBytes, values, chars, prefix) => {
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 150 }), fc.array(value, { maxLength: 8 }), fc.constantFrom(8, 16, 64), (keyBytes, values, chars) => {
         const key = Buffer.from(keyBytes);
-        const mac = hmacSha256Hex(key, chars, prefix);
-        for (const v of values) expect(mac(v)).toBe(prefix + reference(key, v, chars));
+        const mac = hmacSha256Hex(key, chars);
+        for (const v of values) expect(mac(v)).toBe(reference(key, v, chars));
       }),
       { numRuns: 400 },
     );
-  });
-
-  it('gives the same answer again after other values went through its buffers', () => {
-    const key = Buffer.from('0f3a9c1e7b2d4856a1c3e5f7092b4d6e');
-    const mac = hmacSha256Hex(key, 16, 'redacted:');
-    const first = mac('token');
-    mac('another value');
-    expect(mac('token')).toBe(first);
-    expect(first).toBe(`redacted:${reference(key, 'token', 16)}`);
   });
 
   it('keeps answering right after a long value grew its buffer', () => {

@@ -97,17 +97,14 @@ const DIGEST_PAD = Int32Array.from([0x80000000, 0, 0, 0, 0, 0, 0, (BLOCK + 32) *
 function copy8(from: Int32Array, to: Int32Array, at: number): void {
   for (let i = 0; i < 8; i++) to[at + i] = from[i]!;
 }
-/** The ASCII codes of the two hex digits of each byte value, at 2 × byte. */
-const HEX = Uint8Array.from({ length: 512 }, (_, i) => '0123456789abcdef'.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const utf8 = new TextEncoder();
 
 /**
- * HMAC-SHA256 under `key` of a string's UTF-8 bytes, as `prefix` and the first `hexChars` (a multiple of 8, ≤ 64)
- * hex digits of the MAC: what `prefix + createHmac('sha256', key).update(value).digest('hex').slice(0, hexChars)` gives.
- * The result is made from its character codes at once: a flat string, where concatenated pieces made a
- * chain of strings every reader of it (a Map key, the capture writer) had to flatten first.
+ * HMAC-SHA256 under `key` of a string's UTF-8 bytes, as the first `hexChars` (a multiple of 8, ≤ 64) hex digits
+ * of the MAC: what `createHmac('sha256', key).update(value).digest('hex').slice(0, hexChars)` gives.
  */
-export function hmacSha256Hex(key: Buffer, hexChars: number, prefix = ''): (value: string) => string {
+export function hmacSha256Hex(key: Buffer, hexChars: number): (value: string) => string {
   const k = key.length > BLOCK ? createHash('sha256').update(key).digest() : key;
   const inner = IV.slice();
   const outer = IV.slice();
@@ -121,9 +118,6 @@ export function hmacSha256Hex(key: Buffer, hexChars: number, prefix = ''): (valu
   const state = new Int32Array(8);
   let buf = new Uint8Array(4 * BLOCK);
   const words = hexChars / 8;
-  const codes: number[] = [];
-  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
-  for (let i = 0; i < hexChars; i++) codes.push(0);
   return (value) => {
     // UTF-8 takes at most 3 bytes per UTF-16 unit; 72 for the padding.
     if (value.length * 3 + 72 > buf.length) buf = new Uint8Array(value.length * 3 + 72);
@@ -145,15 +139,11 @@ export function hmacSha256Hex(key: Buffer, hexChars: number, prefix = ''): (valu
     copy8(DIGEST_PAD, W, 8);
     copy8(outer, state, 0);
     compress(state);
-    let at = prefix.length;
+    let out = '';
     for (let i = 0; i < words; i++) {
       const w = state[i]!;
-      for (let shift = 24; shift >= 0; shift -= 8) {
-        const b = (w >>> shift) & 255;
-        codes[at++] = HEX[2 * b]!;
-        codes[at++] = HEX[2 * b + 1]!;
-      }
+      out += HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;
     }
-    return String.fromCharCode.apply(null, codes);
+    return out;
   };
 }

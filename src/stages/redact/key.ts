@@ -73,9 +73,9 @@ const ALREADY_LENGTH = 'redacted:'.length + 16;
  * credential maps for staging are keyed on.
  */
 export function hasher(key: Buffer): (value: string) => string {
-  const mac = hmacSha256Hex(key, 16, 'redacted:');
+  const mac = hmacSha256Hex(key, 16);
   // The length first: a regular expression call per value costs more than most values' test needs.
-  const hmac = (v: string): string => (v.length === ALREADY_LENGTH && ALREADY.test(v) ? v : mac(v));
+  const hmac = (v: string): string => (v.length === ALREADY_LENGTH && ALREADY.test(v) ? v : `redacted:${mac(v)}`);
   // Remembered by value: the answer depends on the value and this hasher's key only.
   return memoised(hmac, MEMO_MAX_CHARS, MEMO_ENTRIES);
 }
