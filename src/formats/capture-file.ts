@@ -8,7 +8,7 @@ import { writeHarEntry } from './har-line.js';
 import { FlushTimer } from './line-batcher.js';
 import { BATCH_BYTES, LineBytes } from './line-bytes.js';
 import type * as HarImport from './har-import.js';
-import { openMaybeGzip, readLineBatches } from './lines.js';
+import { openChunks, readLineBatches } from './lines.js';
 import { privateWriteStream, writtenSoFar } from './private-file.js';
 import { redactionRecord, REDACT_ALL, type RedactionRecord, type RedactPolicy } from '../stages/redact/index.js';
 
@@ -56,7 +56,7 @@ export async function* readCaptureFile(path: string, opts: ReadOptions = {}, sta
 export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, stats: ReadStats = newStats()): AsyncGenerator<Exchange[]> {
   // The reading side (HAR schema, its compiled checker) loads only when a file is read, not to write one (~6 ms).
   const har = await import('./har-import.js');
-  const stream = await openMaybeGzip(path);
+  const stream = await openChunks(path);
   for await (const { lines, first, lastTerminated } of readLineBatches(stream, { file: path })) {
     const out: Exchange[] = [];
     let failure: unknown;

@@ -75,17 +75,26 @@ function writeParsed(o: JsonSink, url: string): void {
   writePairs(o, params);
 }
 
-function writePairs(o: JsonSink, pairs: Iterable<[string, string]>): void {
-  let n = 0;
-  for (const [name, value] of pairs) pair(o, n++, name, value);
-  o.raw(n ? ']' : '[]');
-}
-
-function pair(o: JsonSink, i: number, name: string, value: string): void {
-  o.raw(i ? ',' : '[');
+// writePairs' sink and count, for its one callback: forEach with it allocates no iterator and no [name, value] per pair.
+let into: JsonSink | undefined;
+let pairs = 0;
+function pair(value: string, name: string): void {
+  const o = into!;
+  o.raw(pairs++ ? ',' : '[');
   o.piece(NAME);
   o.str(name);
   o.piece(VALUE);
   o.str(value);
   o.raw('}');
+}
+
+function writePairs(o: JsonSink, params: URLSearchParams): void {
+  into = o;
+  pairs = 0;
+  try {
+    params.forEach(pair);
+  } finally {
+    into = undefined;
+  }
+  o.raw(pairs ? ']' : '[]');
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { listenLoopback } from '../helpers/listen.js';
 import { readSummary, recorded, runCli, writeCapture, LOOSE_GATE } from '../helpers/replay-fixtures.js';
-import { startRedis } from '../helpers/redis-proc.js';
+import { startRedis, waitForBlockedClients } from '../helpers/redis-proc.js';
 import { startWorker as worker } from './worker-proc.js';
 
 const dir = tempDir('shadowtap-workers-');
@@ -83,6 +83,8 @@ describe('one load, many workers, one result', async () => {
         expect(await workers[0]!.exited).toBe(3);
       } finally {
         for (const w of workers) w.child.kill('SIGKILL');
+        // Gone before the next test counts the workers waiting in redis.
+        await Promise.all(workers.map((w) => w.exited));
         await target.close();
       }
     });
@@ -92,6 +94,9 @@ describe('one load, many workers, one result', async () => {
     const target = await recordingTarget();
     const early = worker(redis.url);
     try {
+      // The barrier's 2 s are for the missing worker: the early one must already be waiting for a job,
+      // not still starting on a loaded machine (then it too would miss the barrier).
+      await waitForBlockedClients(redis.url, 1);
       const r = await runCli(load(target.url, ['--duration', '2s', '--coordinator', redis.url, '--workers', '2', '--barrier-timeout', '2s']));
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/barrier timed out after 2 s: 1 of 2 workers joined; missing: worker 2 of 2/);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { readLineBatches } from '../../src/formats/lines.js';
+import { openChunks, openMaybeGzip, readLineBatches, type LineBatch } from '../../src/formats/lines.js';
 import { CaptureWriter, readCaptureBatches, readCaptureFile } from '../../src/formats/capture-file.js';
 import { InputError } from '../../src/errors.js';
 import type { Exchange } from '../../src/exchange.js';
@@ -47,6 +47,28 @@ describe('capture lines read a chunk at a time', () => {
         expect(await lines(bytes, cuts)).toEqual(expected(text));
       }),
       { numRuns: 400, seed: 7 },
+    );
+  });
+
+  it('a plain file read through its reused buffer gives the batches its stream gives, wherever 64 KiB chunks cut', async () => {
+    const path = join(dir, 'cut.jsonl');
+    const batchesOf = async (chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<LineBatch[]> => {
+      const out: LineBatch[] = [];
+      for await (const b of readLineBatches(chunks)) out.push(b);
+      return out;
+    };
+    // Lines of random lengths around the chunk size, multi-byte characters and CRLF where a chunk may cut them.
+    const line = fc.tuple(fc.nat({ max: 70_000 }), fc.constantFrom('', 'é', '€😀', '\r')).map(([n, tail]) => 'x'.repeat(n) + tail);
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 6 }), fc.boolean(), async (ls, newlineAtEnd) => {
+        writeFileSync(path, ls.join('\n') + (newlineAtEnd ? '\n' : ''));
+        const streamed = await batchesOf(await openMaybeGzip(path));
+        const read = await openChunks(path);
+        expect(Symbol.asyncIterator in read).toBe(false);
+        expect(await batchesOf(read)).toEqual(streamed);
+        expect(streamed.flatMap((b) => b.lines)).toEqual(expected(readFileSync(path, 'utf8')).map((l) => l.text));
+      }),
+      { numRuns: 60, seed: 11 },
     );
   });
 

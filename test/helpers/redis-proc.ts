@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from 'redis';
 
 /** A free port on 127.0.0.1 (closed again: redis-server binds it next). */
 async function freePort(): Promise<number> {
@@ -29,4 +31,26 @@ export async function startRedis(): Promise<{ url: string; stop: () => Promise<v
       await exited;
     },
   };
+}
+
+/**
+ * Resolves once `count` clients of the redis at `url` are blocked waiting for a job (BLPOP): a
+ * started worker is then really waiting, however long this loaded machine took to start it. Redis
+ * has no event for that, so CLIENT LIST is read every 20 ms, for at most `timeoutMs`.
+ */
+export async function waitForBlockedClients(url: string, count: number, timeoutMs = 30_000): Promise<void> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (let polls = 0; polls < timeoutMs / 20 + 1; polls++) {
+      const blocked = (await client.sendCommand(['CLIENT', 'LIST'])) as string;
+      if (blocked.split('\n').filter((l) => /\bcmd=blpop\b/.test(l)).length >= count) return;
+      if (Date.now() > deadline) break;
+      await sleep(20);
+    }
+    throw new Error(`fewer than ${count} redis clients blocked in BLPOP within ${timeoutMs} ms`);
+  } finally {
+    await client.quit();
+  }
 }

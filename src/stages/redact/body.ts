@@ -93,11 +93,19 @@ export function redactBody(headers: Header[], body: Body | undefined, isSecret: 
       out = coding ? coding.encode(Buffer.from(red, enc)) : Buffer.from(red, enc);
     }
   }
-  const bytes = typeof out === 'string' ? Buffer.from(out, 'utf8') : out;
+  // An ASCII text is its own bytes, one per character: makeBody would encode it only to decode it again.
+  const ascii = typeof out === 'string' && isAsciiText(out);
+  const bytes = ascii ? undefined : typeof out === 'string' ? Buffer.from(out, 'utf8') : out;
+  const length = bytes ? bytes.length : out.length;
   // Only a truncated body needs its kept length (bodyBytes decodes it again).
-  const size = body.truncated ? Math.max(bytes.length, body.size - bodyBytes(body).length + bytes.length) : bytes.length;
-  const next = makeBody(bytes, size);
+  const size = body.truncated ? Math.max(length, body.size - bodyBytes(body).length + length) : length;
+  const next = bytes ? makeBody(bytes, size) : { text: out as string, size, truncated: length < size };
   return { headers: withLength(headers, size), body: next };
+}
+
+function isAsciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 function redactText(kind: Kind, headers: Header[], text: string, isSecret: IsSecret, hash: Hash): string {

@@ -30,10 +30,22 @@ export function redactJson(text: string, isSecret: IsSecret, hash: Hash): string
       i = vEnd;
       continue;
     }
-    out += text.slice(copied, j) + JSON.stringify(hash(raw.startsWith('"') ? decoded(raw) : raw));
+    out += text.slice(copied, j) + jsonQuoted(hash(raw.startsWith('"') ? decoded(raw) : raw));
     copied = i = vEnd;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * JSON.stringify(s) for a string, without the call in the common case: a hash (`redacted:<hex>`) has
+ * nothing to escape. Anything that might (quotes, backslashes, controls, surrogates) is left to JSON.stringify.
+ */
+export function jsonQuoted(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return '"' + s + '"';
 }
 
 /** Values that hold no secret: hashing them would only turn `null` into a string. */
