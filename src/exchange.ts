@@ -168,12 +168,17 @@ export class SharedHeaderCache<V> {
 
   /** What was kept for exactly these objects in this order, else undefined. */
   get(hs: readonly Header[]): V | undefined {
-    const first = hs[0];
-    if (first === undefined || !Object.isFrozen(first)) return undefined;
-    const k = this.map.get(first);
+    if (!this.mayHold(hs)) return undefined;
+    const k = this.map.get(hs[0]!);
     if (k === undefined || k.headers.length !== hs.length) return undefined;
     for (let i = 1; i < hs.length; i++) if (k.headers[i] !== hs[i]) return undefined;
     return k.value;
+  }
+
+  /** Whether hs can have a kept value (its first Header is frozen): a caller can skip making keep()'s closure. */
+  mayHold(hs: readonly Header[]): boolean {
+    const first = hs[0];
+    return first !== undefined && Object.isFrozen(first);
   }
 
   /** make()'s value, kept for hs, when every Header of hs is frozen; else undefined (make is not called). */

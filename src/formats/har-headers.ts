@@ -50,8 +50,7 @@ const lists = new SharedHeaderCache<Piece>();
 /** An array of headers as JSON.stringify writes it (a header of another shape through the generic walk). */
 export function writeHeaders(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {
   // Lists of a message's own (unfrozen) Header objects are never kept: asked first, that costs no lookup and no closure.
-  const first = hs[0];
-  if (first !== undefined && Object.isFrozen(first) && hs.length <= POSITIONS) {
+  if (hs.length <= POSITIONS && lists.mayHold(hs)) {
     const p = lists.get(hs) ?? lists.keep(hs, () => piece(textOf((t, list: readonly Header[]) => writeList(t, list, memo), hs)));
     if (p !== undefined) return o.piece(p);
   }

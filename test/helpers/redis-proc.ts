@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
+import { until } from './agent-run.js';
 
 /** A free port on 127.0.0.1 (closed again: redis-server binds it next). */
 async function freePort(): Promise<number> {
@@ -42,13 +42,8 @@ export async function waitForBlockedClients(url: string, count: number, timeoutM
   const client = createClient({ url });
   await client.connect();
   try {
-    const deadline = Date.now() + timeoutMs;
-    for (let polls = 0; polls < timeoutMs / 20 + 1; polls++) {
-      const blocked = (await client.sendCommand(['CLIENT', 'LIST'])) as string;
-      if (blocked.split('\n').filter((l) => /\bcmd=blpop\b/.test(l)).length >= count) return;
-      if (Date.now() > deadline) break;
-      await sleep(20);
-    }
+    const blocked = async () => ((await client.sendCommand(['CLIENT', 'LIST'])) as string).split('\n').filter((l) => /\bcmd=blpop\b/.test(l)).length >= count;
+    if (await until(blocked, timeoutMs, 20)) return;
     throw new Error(`fewer than ${count} redis clients blocked in BLPOP within ${timeoutMs} ms`);
   } finally {
     await client.quit();
