@@ -32,32 +32,34 @@ describe('open model: latency from the intended send time', async () => {
     }
   });
 
-  it('a server frozen for 1 s in a 10 s run at 200 req/s: p99 ≥ 900 ms from intended time; raw latency shows the closed-loop view', async () => {
+  it('a server frozen for 600 ms in a 10 s run at 200 req/s: p99 ≥ 450 ms from intended time; raw latency shows the closed-loop view', async () => {
     const server = await childServer('ok');
     let freeze: NodeJS.Timeout | undefined;
-    // Freeze 3 s after the first request arrived, i.e. 3 s into the run.
+    // Freeze 3 s after the first request arrived, i.e. 3 s into the run. The freeze stays well under the
+    // 1 s past which a send counts as skipped (which makes the run invalid): on a loaded machine this
+    // process sends SIGCONT late, and every late millisecond is send lag in the replay.
     void server.firstRequest.then(() => {
       freeze = setTimeout(() => {
         process.kill(server.pid, 'SIGSTOP');
-        freeze = setTimeout(() => process.kill(server.pid, 'SIGCONT'), 1000);
+        freeze = setTimeout(() => process.kill(server.pid, 'SIGCONT'), 600);
       }, 3000);
     });
     try {
       const summary = join(dir, 'freeze.json');
       // While the server is frozen every connection waits on it, so requests scheduled then are written
-      // late: send lag reaches the freeze's length (1 s, longer when this loaded process sends SIGCONT
+      // late: send lag reaches the freeze's length (600 ms, longer when this loaded process sends SIGCONT
       // late). The validity gate guards against a starved generator, so it sits above that, at 3 s.
       const gate = ['--max-lag-p99', '3s', ...GATE.slice(2)];
       const r = await runCli(['replay', capture, '-t', server.url, '--rate', '200', '--loop', 'forever', '--duration', '10s', '--summary', summary, ...gate], {}, 60_000, true);
       expect(r.stdout + r.stderr).not.toMatch(/could not keep the schedule/);
-      expect(r.code).toBe(0);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
       const t = readSummary(summary).targets[0]!;
       expect(t.requests).toBe(2000);
       expect(t.statuses['200']).toBe(2000);
-      expect(t.latency.p99).toBeGreaterThanOrEqual(900);
+      expect(t.latency.p99).toBeGreaterThanOrEqual(450);
       // A closed-loop tool only sees the few requests that were on the wire during the freeze.
       expect(t.rawLatency.p99).toBeLessThan(t.latency.p99 / 2);
-      // "Fast" is measured against the freeze (1 s), not in absolute milliseconds: a loaded 2-core CI
+      // "Fast" is measured against the freeze (600 ms), not in absolute milliseconds: a loaded 2-core CI
       // machine answers a loopback request in far more than the usual 1 ms.
       expect(t.rawLatency.p50).toBeLessThan(250);
       const worst = t.intervals.reduce((a, b) => (b.latency.max > a.latency.max ? b : a));
