@@ -4,7 +4,6 @@ import './compile-cache.js';
 import { exitCodeOf } from '../errors.js';
 import { printable } from '../printable.js';
 import { readSettings } from '../config/settings.js';
-import { plainCat } from './plain-cat.js';
 
 // `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -19,8 +18,6 @@ async function run(argv: string[]): Promise<void> {
   // redacts loads neither module (the key's node:crypto is ~5 ms of `--version`).
   if (settings.spinUs !== undefined) (await import('../replay/pacer.js')).setSpinUs(settings.spinUs);
   if (settings.redactKey !== undefined) (await import('../stages/redact/key.js')).setProcessKey(settings.redactKey);
-  const cat = plainCat(argv);
-  if (cat) return (await import('./commands/cat.js')).runCat(cat);
   await (await import('./yargs-cli.js')).parseWithYargs(argv);
 }
 

@@ -9,7 +9,6 @@ import { parseHead } from '../../src/http1/head.js';
 import { bodyBytes, makeBody } from '../../src/body.js';
 import { createRedactor, REDACT_ALL } from '../../src/stages/redact/index.js';
 import type { Exchange } from '../../src/exchange.js';
-import { plainCat } from '../../src/cli/plain-cat.js';
 import { tempDir } from '../helpers/tmp.js';
 import { listed, tsvLine } from '../helpers/listing.js';
 import { recordSample, shadowtap } from '../helpers/capture-tools.js';
@@ -115,23 +114,36 @@ describe('cat - (stdin)', () => {
   });
 });
 
-describe('cat without yargs (the plain form scripts use)', () => {
-  it('reads only `cat FILE [--format F]`; everything else is left to yargs', () => {
-    expect(plainCat(['cat', 'a.pcap'])).toEqual({ file: 'a.pcap', format: 'tsv', 'skip-invalid': false });
-    expect(plainCat(['cat', '-', '--format', 'json'])?.format).toBe('json');
-    expect(plainCat(['cat', 'a.pcap', '--format=har'])?.format).toBe('har');
-    for (const argv of [['cat'], ['cat', '--help'], ['cat', 'a', '--format', 'xml'], ['cat', 'a', '--skip-invalid'], ['cat', 'a', '-h'], ['replay', 'a'], ['cat', 'a', 'b'], ['cat', 'a', '--format']]) {
-      expect(plainCat(argv)).toBeUndefined();
-    }
+describe('cat through the CLI parser (yargs), as scripts run it', () => {
+  it('--format F and --format=F are one option, in any position; the default is tsv', async () => {
+    const [spaced, equals, first, plain] = await Promise.all([
+      shadowtap(['cat', file, '--format', 'har']),
+      shadowtap(['cat', file, '--format=har']),
+      shadowtap(['cat', '--format=har', file]),
+      shadowtap(['cat', file]),
+    ]);
+    expect([spaced.code, equals.code, first.code, plain.code]).toEqual([0, 0, 0, 0]);
+    expect(spaced.stdout).toBe(await printed('har'));
+    expect([equals.stdout === spaced.stdout, first.stdout === spaced.stdout]).toEqual([true, true]);
+    expect(plain.stdout).toBe(exchanges.map(tsvLine).join(''));
   });
 
-  it.each(['tsv', 'json'] as const)('gives what the yargs path gives (--format %s)', async (format) => {
-    const plain = await shadowtap(['cat', file, '--format', format]);
-    const parsed = await shadowtap(['cat', '--format', format, file]);
-    expect(plain.code).toBe(0);
-    expect(plain.stdout).toBe(parsed.stdout);
-    const bad = await shadowtap(['cat', join(dir, 'missing.pcap')]);
-    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('missing.pcap')]);
+  it('a missing file is exit 2 naming it; bad usage is exit 2 naming what is wrong, with nothing on stdout', async () => {
+    const missing = join(dir, 'missing.pcap');
+    const runs = await Promise.all([
+      shadowtap(['cat', missing]),
+      shadowtap(['cat', file, '--format', 'xml']),
+      shadowtap(['cat']),
+      shadowtap(['cat', file, '--frmat', 'json']),
+      shadowtap(['cat', file, 'extra.pcap']),
+    ]);
+    expect(runs.map((r) => [r.code, r.stdout])).toEqual(runs.map(() => [2, '']));
+    const [absent, format, none, typo, extra] = runs.map((r) => r.stderr);
+    expect(absent).toContain(`${missing}: cannot read (ENOENT)`);
+    expect(format).toMatch(/Argument: format, Given: "xml", Choices: "tsv", "json", "har"/);
+    expect(none).toContain('Not enough non-option arguments');
+    expect(typo).toContain('Unknown argument: frmat');
+    expect(extra).toContain('Unknown argument: extra.pcap');
   });
 });
 

@@ -2,9 +2,16 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { CommandBody } from './index.js';
-import type { PlainCat as Args } from '../plain-cat.js';
 import { withRedactOptions, type RedactArgs } from '../redact-options.js';
 import { wholeFlag } from '../options.js';
+
+interface Args extends Partial<RedactArgs> {
+  file: string;
+  format: 'tsv' | 'json' | 'har';
+  'skip-invalid': boolean;
+  /** A pcap file: 1 one thread, 2 a reader thread; 0 or absent: chosen by size and cores. */
+  threads?: number;
+}
 
 export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = {
   builder: (y) =>
@@ -22,9 +29,9 @@ export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = 
 };
 
 /**
- * The command itself; also run without yargs for the plain form (see plain-cat.ts). Every form is the
- * one pump: the input's source → the redaction stage (unless --no-redact) → a listing sink
- * (io/outputs/tsv, tsv-human, json-listing, har-listing), which formats and never redacts.
+ * The command itself. Every form is the one pump: the input's source → the redaction stage (unless
+ * --no-redact) → a listing sink (io/outputs/tsv, tsv-human, json-listing, har-listing), which formats
+ * and never redacts.
  */
 export async function runCat(args: Args & { human?: boolean }, out: Writable = process.stdout): Promise<void> {
   const { redactionFrom } = await import('../redact-options.js');
