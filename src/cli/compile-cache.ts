@@ -1,4 +1,7 @@
 import * as nodeModule from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Node ≥ 22.1 keeps V8's compiled code of the modules loaded from here on between runs, under the OS
@@ -9,7 +12,22 @@ import * as nodeModule from 'node:module';
  */
 const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
 try {
-  enable?.();
+  if (enable && cacheDirUsable(tmpdir())) enable();
 } catch {
   // No cache: start-up as without it.
+}
+
+/**
+ * Whether node can make its cache directory in `dir`. Node's own (recursive) mkdir spins forever
+ * where mkdir answers ENOENT under an existing parent, as in /proc (TMPDIR=/proc/self made
+ * `enableCompileCache()` never return, on Node 22.23). One plain mkdir answers first: made or already
+ * there is usable, any other answer (ENOENT, EPERM, EROFS, ENOTDIR) is not.
+ */
+export function cacheDirUsable(dir: string): boolean {
+  try {
+    mkdirSync(join(dir, 'node-compile-cache'));
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EEXIST';
+  }
 }
