@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type yargsDefault from 'yargs';
 
 /**
@@ -59,13 +59,26 @@ export const printableFirst =
     PRINTABLE_ASCII.test(text) ? text.length : width(text);
 
 export async function loadYargs(): Promise<Yargs> {
-  const { YargsFactory } = (await import(pathToFileURL(join(yargsDir, 'build/lib/yargs-factory.js')).href)) as { YargsFactory: (shim: object) => Yargs };
-  return YargsFactory(await platformShim());
+  return (await bundle()).YargsFactory(await platformShim());
 }
+
+interface Bundle {
+  YargsFactory: (shim: object) => Yargs;
+  getProcessArgvBin: () => string;
+  Parser: unknown;
+}
+
+/**
+ * yargs' factory, its process-argv helper and its yargs-parser, as one module that `npm run build`
+ * makes from the installed packages (scripts/bundle-yargs.mjs): loaded as their 22 ES modules they
+ * were ~70M instructions of every start-up on Node 20, bundled ~12M. The path is the same from
+ * src/cli (tests) and dist/cli: both are two levels under the package's root.
+ */
+const bundle = async (): Promise<Bundle> => (await import(new URL('../../dist/cli/yargs-bundle.js', import.meta.url).href)) as Bundle;
 
 /** The platform shim handed to yargs' factory (exported for test/cli/yargs-shim.test.ts, which holds it to yargs' own). */
 export async function platformShim(): Promise<Record<string, unknown>> {
-  const { getProcessArgvBin } = (await import(pathToFileURL(join(yargsDir, 'build/lib/utils/process-argv.js')).href)) as { getProcessArgvBin: () => string };
+  const { getProcessArgvBin, Parser } = await bundle();
   const getCallerFile = fromYargs('get-caller-file') as (position: number) => string;
   const y18n = fromYargs('y18n') as (opts: object) => unknown;
   const mainFilename = yargsIndex.substring(0, yargsIndex.lastIndexOf('node_modules'));
@@ -77,7 +90,7 @@ export async function platformShim(): Promise<Record<string, unknown>> {
     inspect,
     getProcessArgvBin,
     mainFilename: mainFilename || process.cwd(),
-    Parser: fromYargs('yargs-parser') as unknown,
+    Parser,
     path: { basename, dirname, extname, relative, resolve, join },
     process: {
       argv: () => process.argv,
