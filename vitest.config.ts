@@ -1,4 +1,19 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+// The files that take longest start first, so that none of them starts last and runs on alone: a clean
+// clone (CI) has no timings cached, and vitest then orders by file size, which put these anywhere.
+const LONGEST = ['test/cli/install-tarball.test.ts', 'test/scenarios/ab.test.ts', 'test/stages/redact-every-path.test.ts', 'test/scenarios/capacity.test.ts', 'test/streams/outage.test.ts'];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification): number => {
+      const i = LONGEST.findIndex((name) => f.moduleId.endsWith(name));
+      return i < 0 ? LONGEST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -16,5 +31,6 @@ export default defineConfig({
     // what two processes print need one key (tests of the random default unset it).
     env: { SHADOWTAP_REDACT_KEY: 'vitest: 9f2c41d87be3a065' },
     setupFiles: ['test/helpers/edge-settings.ts'],
+    sequence: { sequencer: LongestFirst },
   },
 });

@@ -85,7 +85,8 @@ describe('one capture full of secrets, through every path', () => {
       const r = ok(await shadowtap(['cat', '--threads', '2', '--format', format, pcap]), `cat --threads 2 --format ${format}`);
       expect(r.stdout).toBe((await shadowtap(['cat', '--threads', '1', '--format', format, pcap])).stdout);
     }
-  });
+    // 22 CLI processes one after another: at a load of 12 each took ~3 s, past the default 60 s.
+  }, 180_000);
 
   it('a redacted form body keeps its framing: convert to .gor, then cat it', async () => {
     ok(await shadowtap(['convert', f('clear.jsonl'), f('framing.gor')]), 'convert → gor');

@@ -29,6 +29,13 @@ async function xlen(r: RedisServer): Promise<number> {
   }
 }
 
+/** A duration as wrk prints it (123.45us, 12.3ms, 1.2s, 2.0m) → ms. */
+function wrkMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(us|ms|s|m)$/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as 'us' | 'ms' | 's' | 'm'];
+}
+
 async function waitUntil(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond().catch(() => false))) {
@@ -59,8 +66,9 @@ describe('Redis down while a recording proxy is under load', () => {
       expect(requests).toBeGreaterThan(0);
       expect(w.stdout).not.toMatch(/Socket errors|Non-2xx/);
       const max = /Latency\s+\S+\s+\S+\s+(\S+)/.exec(w.stdout)?.[1] ?? '';
-      // Units as wrk prints them: a request held through the outage would show seconds here.
-      expect(max).toMatch(/^\d+(\.\d+)?(us|ms)$/);
+      // A request held by a blocking publisher would wait out the outage (10 s); one merely delayed by
+      // a loaded machine takes a fraction of it, even when that fraction is over a second.
+      expect(wrkMs(max), w.stdout).toBeLessThan(OUTAGE_MS / 4);
       expect(upAfterMs).toBeGreaterThanOrEqual(OUTAGE_MS);
       expect(await proc.stop()).toBe(0);
       // The last line is the final summary (a progress line comes every 10 s).
