@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { piece, writeRun, type JsonSink, type Piece, type Run, type Scalar } from './json-pieces.js';
-import { asciiClean, WordView } from './json-scan.js';
+import { asciiClean, cleanWord, escapedLength, escapesExtra, SHORT_ESCAPE, WordView } from './json-scan.js';
 
 export const BATCH_BYTES = 64 * 1024;
 // What JSON.stringify escapes: quote, backslash, control characters, (lone) surrogates.
@@ -23,14 +23,9 @@ const utf8Write = (buf: Buffer, s: string, off: number): number => (buf as unkno
 // "00".."99" as little-endian 16-bit words: two digits per store.
 const PAIRS = Uint16Array.from({ length: 100 }, (_, i) => (0x30 + ((i / 10) | 0)) | ((0x30 + (i % 10)) << 8));
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9a-f, as JSON.stringify writes \u00XX
-// JSON.stringify's short escapes: \b \t \n \f \r.
-const SHORT_ESCAPE: Record<number, number> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
 
 /** Bytes s can take in a string: 6 per character escaped by chars()'s short path, 3 per UTF-8 one. */
 const roomFor = (s: string): number => (s.length <= SHORT ? 6 : 3) * s.length;
-
-/** Bytes JSON.stringify writes for the ASCII character c. */
-const escapedLength = (c: number): number => (c >= 0x20 ? (c === 0x22 || c === 0x5c ? 2 : 1) : SHORT_ESCAPE[c] !== undefined ? 2 : 6);
 
 /** The ASCII character c at buf[o] as JSON.stringify writes it; the position after it. */
 function escaped(buf: Buffer, o: number, c: number): number {
@@ -154,16 +149,30 @@ export class LineBytes implements JsonSink {
     this.raw(quoted.slice(1, quoted.length - 1));
   }
 
-  /** The last n bytes written, all ASCII, escaped in place as JSON.stringify escapes them: moved back to front. */
+  /**
+   * The last n bytes written, all ASCII, escaped in place as JSON.stringify escapes them: moved back to
+   * front, four at a time where a word needs no escape, until the bytes left are where they were.
+   */
   private escapeLast(n: number): void {
-    let extra = 0;
-    for (let i = this.off - n; i < this.off; i++) extra += escapedLength(this.buf[i]!) - 1;
+    const extra = escapesExtra(this.view, this.off - n, this.off);
     this.need(extra); // a new buffer takes the line with these bytes
     const { buf } = this;
+    const dv = this.view.data;
     const start = this.off - n;
-    let w = this.off + extra;
-    for (let r = this.off - 1; r >= start && w > r + 1; r--) {
-      const c = buf[r]!;
+    let r = this.off; // end of what is still to move
+    let w = r + extra;
+    while (w > r) {
+      if (r - 4 >= start) {
+        const x = dv.getUint32(r - 4, true);
+        if (cleanWord(x)) {
+          // Written after it was read: [w - 4, w) starts at or after r - 3.
+          dv.setUint32(w - 4, x, true);
+          r -= 4;
+          w -= 4;
+          continue;
+        }
+      }
+      const c = buf[--r]!;
       const len = escapedLength(c);
       w -= len;
       if (len === 1) buf[w] = c;

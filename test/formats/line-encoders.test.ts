@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { escapesExtra, WordView } from '../../src/formats/json-scan.js';
 import { LineBytes } from '../../src/formats/line-bytes.js';
 
 /** Each call's text as LineBytes writes it, one per line. */
@@ -39,6 +40,32 @@ describe('capture line encoders', () => {
         expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('str(s) of long ASCII text with escapes between clean runs is JSON.stringify(s): words passed whole and moved four bytes at a time', () => {
+    // Clean runs of any length put each escape at every offset within a word and the text at every alignment.
+    const run = fc.string({ unit: fc.constantFrom('a', '~', ' ', '\u007f', '{', '}'), maxLength: 40 });
+    const esc = fc.constantFrom('"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f');
+    const sparse = fc.tuple(run, fc.array(fc.tuple(esc, run), { maxLength: 12 })).map(([head, rest]) => head + rest.map(([e, r]) => e + r).join(''));
+    fc.assert(
+      fc.property(fc.array(sparse, { minLength: 1, maxLength: 80 }), (vs) => {
+        let i = 0;
+        expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('escapesExtra(from, to) is the bytes JSON.stringify adds to ASCII text, at every alignment', () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 70 });
+    fc.assert(
+      fc.property(fc.nat(7), ascii, fc.nat(7), (lead, s, tail) => {
+        const buf = Buffer.allocUnsafeSlow(lead + s.length + tail).fill(0x22); // quotes around it: outside, not counted
+        buf.write(s, lead, 'latin1');
+        expect(escapesExtra(new WordView(buf), lead, lead + s.length)).toBe(JSON.stringify(s).length - 2 - s.length);
+      }),
+      { numRuns: 2000 },
     );
   });
 
