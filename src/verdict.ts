@@ -23,3 +23,22 @@ export interface ThresholdResult {
   pass: boolean;
   message?: string;
 }
+
+/**
+ * Limits whose failure no generator lag can explain: requests that failed through the load balancer
+ * while a target was cycled are failures of the cycle, however late they were sent.
+ */
+const CERTAIN_METRICS: ReadonlySet<string> = new Set(['drain.failedRequests']);
+
+/** A failed limit that stands even in an invalid run (see `judge`). */
+export const certainFailure = (t: ThresholdResult): boolean => !t.pass && CERTAIN_METRICS.has(t.metric);
+
+/**
+ * The one precedence rule of every run's verdict, replay's and each scenario's: a failure that no
+ * generator lag can explain (transport errors of a replay, differing responses, a certain threshold
+ * above) fails the run even when it is also invalid; otherwise an invalid run is invalid, since its
+ * latency numbers cannot say pass or fail; then any other failure fails it.
+ */
+export function judge(p: { certain: boolean; invalid: boolean; failed: boolean }): Verdict {
+  return p.certain ? 'fail' : p.invalid ? 'invalid' : p.failed ? 'fail' : 'pass';
+}

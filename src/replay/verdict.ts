@@ -1,4 +1,4 @@
-import type { ThresholdResult, Verdict } from '../verdict.js';
+import { judge, type ThresholdResult, type Verdict } from '../verdict.js';
 import type { ReplaySummary, RunSummary, TargetSummary } from './types.js';
 import { pct } from '../units/format.js';
 
@@ -45,10 +45,7 @@ function errorRateCheck(t: TargetSummary, maxErrorRate: number): ThresholdResult
   };
 }
 
-/**
- * Failures no generator lag can explain (transport errors, responses that differ) fail the run
- * (exit 1) even when it is also invalid; otherwise an invalid generator makes it invalid (exit 3).
- */
+/** Transport errors and responses that differ are failures no generator lag can explain (`judge`). */
 export function judgeReplay(s: RunSummary & Pick<ReplaySummary, 'differences'>, g: ReplayGates): ReplayVerdict {
   const checks = Number.isFinite(g.maxErrorRate) ? s.targets.map((t) => errorRateCheck(t, g.maxErrorRate)) : [];
   const failed = checks.filter((c) => !c.pass).map((c) => `${c.configuration}: transport error rate ${pct(c.actual as number)} > ${pct(g.maxErrorRate)}: ${c.message}`);
@@ -56,6 +53,6 @@ export function judgeReplay(s: RunSummary & Pick<ReplaySummary, 'differences'>, 
   const differencesFail = g.failOnDiff && regressions > 0;
   if (differencesFail) failed.push(`${regressions} responses differ from the reference${s.differences?.mode === 'noise' ? ' beyond noise' : ''}`);
   const invalid = s.validity.valid ? [] : [`the run is invalid: ${s.validity.reasons.join('; ')}`];
-  const result: Verdict = failed.length ? 'fail' : invalid.length ? 'invalid' : 'pass';
+  const result: Verdict = judge({ certain: failed.length > 0, invalid: invalid.length > 0, failed: false });
   return { result, exitCode: result === 'fail' ? 1 : result === 'invalid' ? 3 : 0, reasons: [...failed, ...invalid], failures: failed, checks, differencesFail };
 }

@@ -120,7 +120,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     }
   }
   const body = { name: s.name, ...(s.description ? { description: s.description } : {}), configurations: sides.map((x) => x.report), thresholds, comparisons };
-  const verdict = invalid.length ? 'invalid' : scenarioVerdict(body);
+  const verdict = scenarioVerdict(body, invalid.length > 0);
   const reasons = [
     ...invalid.map((m) => `${s.name}: ${m}`),
     ...thresholds.filter((t) => !t.pass).map((t) => `${s.name}: ${t.configuration ?? ''}${t.phase ? ` ${t.phase}` : ''}${t.endpoint ? ` ${t.endpoint}` : ''} ${thresholdOutcome(t)}${t.message ? `: ${t.message}` : ''}`),

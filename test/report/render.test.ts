@@ -10,8 +10,8 @@ import { CHART_SCRIPT } from '../../src/report/html/chart-script.js';
 import { chartData, chartFigure, type ChartData } from '../../src/report/chart-spec.js';
 import { axisValue, limitText, thresholdOutcome, tick } from '../../src/report/format.js';
 import { writeReport } from '../../src/report/write.js';
-import { withVerdict, worstVerdict } from '../../src/report/verdict.js';
-import { XSS, replayModel, scenariosModel } from '../helpers/report-models.js';
+import { scenarioVerdict, withVerdict, worstVerdict } from '../../src/report/verdict.js';
+import { XSS, capacityScenario, replayModel, scenariosModel } from '../helpers/report-models.js';
 import { tempDir } from '../helpers/tmp.js';
 import { createHash } from 'node:crypto';
 
@@ -201,6 +201,19 @@ describe('numbers', () => {
     const { verdict: _v, exitCode: _e, ...rest } = replayModel();
     const invalid = withVerdict({ ...rest, replay: { ...rest.replay!, summary: { ...rest.replay!.summary, validity: { ...rest.replay!.summary.validity, valid: false } } } });
     expect(invalid.exitCode).toBe(3);
+  });
+
+  it('a scenario that is invalid and failed: invalid, unless what failed no lag can explain (requests failed through a drain)', () => {
+    const { verdict: _v, ...s } = capacityScenario();
+    const failedP99 = { metric: 'p99', op: '<=' as const, limit: 1, actual: 900, unit: 'ms' as const, pass: false };
+    const drained = { metric: 'drain.failedRequests', op: '==' as const, limit: 0, actual: 4, unit: 'count' as const, pass: false };
+    const passes = s.thresholds.map((t) => ({ ...t, pass: true }));
+    expect(scenarioVerdict({ ...s, thresholds: passes })).toBe('pass');
+    expect(scenarioVerdict({ ...s, thresholds: [...passes, failedP99] })).toBe('fail');
+    expect(scenarioVerdict({ ...s, thresholds: [...passes, failedP99] }, true)).toBe('invalid');
+    expect(scenarioVerdict({ ...s, thresholds: passes }, true)).toBe('invalid');
+    expect(scenarioVerdict({ ...s, thresholds: [...passes, failedP99, drained] }, true)).toBe('fail');
+    expect(scenarioVerdict({ ...s, thresholds: [...passes, { ...drained, actual: 0, pass: true }] }, true)).toBe('invalid');
   });
 });
 
