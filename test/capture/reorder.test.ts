@@ -9,7 +9,7 @@ import { exchangesFromPcapFile } from '../../src/capture/input-file.js';
 import { newCaptureStats, type CaptureStats } from '../../src/capture/tcp/stream-sink.js';
 import type { Exchange } from '../../src/exchange.js';
 import { classicPcap, type Rec } from '../helpers/capture-packets.js';
-import { dataRuns, readRecords, swapAroundBarePackets } from '../helpers/capture-rewrite.js';
+import { dataRuns, readRecords, swapAroundBarePackets, withoutRetransmissions } from '../helpers/capture-rewrite.js';
 import { pipelined, recordOnLo, run, sampleTraffic, startNodeServer } from '../helpers/capture-tools.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -50,7 +50,9 @@ function reorderAndDuplicate(recs: Rec[], linkType: number): { out: Rec[]; runs:
 }
 
 it('the same capture with segments reordered and duplicated gives the same exchanges', async () => {
-  const { recs, linkType } = await readRecords(original);
+  const { recs: all, linkType } = await readRecords(original);
+  // A loaded machine retransmits on lo too (seen: the last segment of /chunked/big again 5.6 ms later).
+  const recs = withoutRetransmissions(all, linkType);
   const { out, runs } = reorderAndDuplicate(recs, linkType);
   expect(runs).toBeGreaterThan(3); // the upload and the download span many segments
   expect(out.length).toBeGreaterThan(recs.length);

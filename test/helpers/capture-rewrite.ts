@@ -21,6 +21,27 @@ export interface PacketRun {
   recs: Rec[];
 }
 
+/**
+ * The records without the data segments whose bytes their direction already carried: retransmissions,
+ * which a loaded machine makes even on lo. Reordering a run could put such a copy, with its later
+ * timestamp, before the first one, and the exchange would rightly end at the copy's time; without them a
+ * rewrite changes the order of packets, not what was first seen when.
+ */
+export function withoutRetransmissions(recs: Rec[], linkType: number): Rec[] {
+  const seg = newSegment();
+  const top = new Map<string, number>(); // direction → end of the highest byte seen (sequence space, mod 2^32)
+  return recs.filter((r) => {
+    const skip = decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.origLen ?? r.data.length, iface: 0 }, seg);
+    if (skip !== Skip.None || seg.payLen === 0) return true;
+    const key = `${r.data.toString('hex', seg.srcAt, seg.srcAt + 4)}:${seg.srcPort}>${seg.dstPort}`;
+    const end = (seg.seq + seg.payLen) >>> 0;
+    const seen = top.get(key);
+    if (seen !== undefined && ((end - seen) | 0) <= 0) return false;
+    top.set(key, end);
+    return true;
+  });
+}
+
 /** The records cut into runs: each run of consecutive data segments of one direction, and each other packet alone. */
 export function dataRuns(recs: Rec[], linkType: number): PacketRun[] {
   const seg = newSegment();
