@@ -90,11 +90,11 @@ export class LineBytes implements JsonSink {
     const { buf, off } = this;
     this.off = off + n;
     if (n >= SET_FROM) return buf.set(b, off);
-    // Four bytes per store (DataView stores are inlined; unaligned is fine), then the last 0–3.
-    const { words } = p;
+    // Eight bytes per store (DataView stores are inlined; unaligned is fine), then the last 0–7.
+    const { quads } = p;
     const dv = this.view.data;
     let o = off;
-    for (let i = 0; i < words.length; i++, o += 4) dv.setUint32(o, words[i]!, true);
+    for (let i = 0; i < quads.length; i++, o += 8) dv.setFloat64(o, quads[i]!, true);
     for (let i = o - off; i < n; i++) buf[o++] = b[i]!;
   }
 
