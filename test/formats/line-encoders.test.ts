@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapesExtra, WordView } from '../../src/formats/json-scan.js';
+import { piece } from '../../src/formats/json-pieces.js';
 import { LineBytes } from '../../src/formats/line-bytes.js';
 
 /** Each call's text as LineBytes writes it, one per line. */
@@ -52,6 +53,28 @@ describe('capture line encoders', () => {
       fc.property(fc.array(sparse, { minLength: 1, maxLength: 80 }), (vs) => {
         let i = 0;
         expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('piece(p) copies p.text as UTF-8, whatever its characters and length, at every alignment and across buffers', () => {
+    // Four-byte characters and DEL next to each other, other non-ASCII, lone surrogates: any eight bytes of them are copied as they are.
+    const unit = fc.oneof(fc.constantFrom('\u007f', '😀', '\u{10ffff}', '\ud83d', '\udc00', '\u00ff', '\uffff', '~', '"'), fc.string({ unit: 'binary', maxLength: 3 }));
+    const texts = fc.array(fc.string({ unit, maxLength: 120 }), { minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(fc.nat(7), texts, (lead, ts) => {
+        const out = new LineBytes();
+        const pieces = ts.map(piece);
+        for (let r = 0; r < 40; r++) {
+          out.raw('x'.repeat(lead + r)); // a piece starts at every alignment
+          for (const p of pieces) out.piece(p);
+          out.endLine();
+        }
+        // The oracle is Buffer.from of each text (a lone surrogate is U+FFFD's bytes, also next to another).
+        const line = Buffer.concat([...ts.map((t) => Buffer.from(t, 'utf8')), Buffer.from('\n')]);
+        const expected = Buffer.concat(Array.from({ length: 40 }, (_, r) => [Buffer.from('x'.repeat(lead + r)), line]).flat());
+        expect(Buffer.concat(out.take()).equals(expected)).toBe(true);
       }),
       { numRuns: 200 },
     );
