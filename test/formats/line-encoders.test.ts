@@ -22,26 +22,25 @@ const text = fc.oneof(
   fc.tuple(fc.nat(300), fc.nat(300), fc.constantFrom('"', '\\', '\u0000', '\u001f', ' ', '~', '\u007f')).map(([a, b, c]) => `${'a'.repeat(a)}${c}${'b'.repeat(b)}`),
 );
 
+/** For any sequence of texts from `texts`, str() writes each as JSON.stringify does. */
+function strIsStringify(texts: fc.Arbitrary<string>, size: { minLength: number; maxLength: number }, numRuns: number): void {
+  fc.assert(
+    fc.property(fc.array(texts, size), (vs) => {
+      let i = 0;
+      expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
+    }),
+    { numRuns },
+  );
+}
+
 describe('capture line encoders', () => {
   it('str(s) is JSON.stringify(s)', () => {
-    fc.assert(
-      fc.property(fc.array(text, { minLength: 1, maxLength: 50 }), (vs) => {
-        let i = 0;
-        expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
-      }),
-      { numRuns: 300 },
-    );
+    strIsStringify(text, { minLength: 1, maxLength: 50 }, 300);
   });
 
   it('str(s) of long ASCII text full of escapes is JSON.stringify(s), also where it fills a buffer and moves to the next', () => {
     const escapes = fc.string({ unit: fc.constantFrom('a', '~', '"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f'), minLength: 25, maxLength: 3000 });
-    fc.assert(
-      fc.property(fc.array(escapes, { minLength: 1, maxLength: 120 }), (vs) => {
-        let i = 0;
-        expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
-      }),
-      { numRuns: 60 },
-    );
+    strIsStringify(escapes, { minLength: 1, maxLength: 120 }, 60);
   });
 
   it('str(s) of long ASCII text with escapes between clean runs is JSON.stringify(s): words passed whole and moved four bytes at a time', () => {
@@ -49,13 +48,7 @@ describe('capture line encoders', () => {
     const run = fc.string({ unit: fc.constantFrom('a', '~', ' ', '\u007f', '{', '}'), maxLength: 40 });
     const esc = fc.constantFrom('"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u0001', '\u001f');
     const sparse = fc.tuple(run, fc.array(fc.tuple(esc, run), { maxLength: 12 })).map(([head, rest]) => head + rest.map(([e, r]) => e + r).join(''));
-    fc.assert(
-      fc.property(fc.array(sparse, { minLength: 1, maxLength: 80 }), (vs) => {
-        let i = 0;
-        expect(lines((o) => o.str(vs[i++]!), vs.length)).toEqual(vs.map((v) => JSON.stringify(v)));
-      }),
-      { numRuns: 200 },
-    );
+    strIsStringify(sparse, { minLength: 1, maxLength: 80 }, 200);
   });
 
   it('piece(p) copies p.text as UTF-8, whatever its characters and length, at every alignment and across buffers', () => {
