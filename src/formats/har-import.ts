@@ -49,8 +49,8 @@ function checked(raw: unknown): ParsedHarEntry {
 }
 
 function bodyOf(text: string, base64: boolean, meta: { size: number; truncated: boolean } | undefined): Body {
-  const keptSize = base64 ? Buffer.from(text, 'base64').length : Buffer.byteLength(text);
-  const size = meta && meta.size >= 0 ? meta.size : keptSize;
+  // The kept bytes are measured only when the line does not say the size: decoding a base64 body to count it is the body's whole cost again.
+  const size = meta && meta.size >= 0 ? meta.size : base64 ? Buffer.from(text, 'base64').length : Buffer.byteLength(text);
   return base64 ? { base64: text, size, truncated: meta?.truncated ?? false } : { text, size, truncated: meta?.truncated ?? false };
 }
 
