@@ -24,7 +24,11 @@ async function sh(cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.P
 // npm unpacks the tarball's ~10k bundled files three times (manifest, bundle tree, install): on tmpfs
 // that costs a third less CPU than on disk (fs calls are most of it), and this is the suite's costliest test.
 // Only where it has room: the tarball, cache and prefix take ~300 MB, and a container's /dev/shm is often 64 MB.
-const shmRoom = (): number => (existsSync('/dev/shm') ? Number(statfsSync('/dev/shm').bavail) * Number(statfsSync('/dev/shm').bsize) : 0);
+const shmRoom = (): number => {
+  if (!existsSync('/dev/shm')) return 0;
+  const fs = statfsSync('/dev/shm');
+  return Number(fs.bavail) * Number(fs.bsize);
+};
 const dir = shmRoom() > 1024 ** 3 ? mkdtempSync('/dev/shm/shadowtap-install-') : tempDir('shadowtap-install-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

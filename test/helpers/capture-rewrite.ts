@@ -1,7 +1,7 @@
 // Rewriting real captures (reordered, duplicated, lost segments): the packets of a file as records, and
 // the runs of consecutive data segments of one direction of one connection, which a rewrite moves as a unit.
 import { decodeSegment } from '../../src/capture/decode/ip-tcp.js';
-import { newSegment, Skip } from '../../src/capture/decode/segment.js';
+import { newSegment, Skip, type Segment } from '../../src/capture/decode/segment.js';
 import { fileChunks } from '../../src/capture/pcap/file-chunks.js';
 import { readPackets, type ReaderState } from '../../src/capture/pcap/reader.js';
 import type { Rec } from './capture-packets.js';
@@ -28,28 +28,33 @@ export interface PacketRun {
  * rewrite changes the order of packets, not what was first seen when.
  */
 export function withoutRetransmissions(recs: Rec[], linkType: number): Rec[] {
-  const seg = newSegment();
+  const dataOf = dataSegments(linkType);
   const top = new Map<string, number>(); // direction → end of the highest byte seen (sequence space, mod 2^32)
   return recs.filter((r) => {
-    const skip = decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.origLen ?? r.data.length, iface: 0 }, seg);
-    if (skip !== Skip.None || seg.payLen === 0) return true;
-    const key = `${r.data.toString('hex', seg.srcAt, seg.srcAt + 4)}:${seg.srcPort}>${seg.dstPort}`;
+    const seg = dataOf(r);
+    if (!seg) return true;
     const end = (seg.seq + seg.payLen) >>> 0;
-    const seen = top.get(key);
+    const seen = top.get(seg.direction);
     if (seen !== undefined && ((end - seen) | 0) <= 0) return false;
-    top.set(key, end);
+    top.set(seg.direction, end);
     return true;
   });
 }
 
-/** The records cut into runs: each run of consecutive data segments of one direction, and each other packet alone. */
-export function dataRuns(recs: Rec[], linkType: number): PacketRun[] {
+/** A reader of records as data segments: the segment with its direction (source address and ports), or undefined for a packet without payload or not TCP. */
+function dataSegments(linkType: number): (r: Rec) => (Segment & { direction: string }) | undefined {
   const seg = newSegment();
-  const keyOf = (r: Rec): string | undefined => {
+  return (r) => {
     const skip = decodeSegment({ linkType, tsUs: r.tsUs, buf: r.data, start: 0, end: r.data.length, origLen: r.origLen ?? r.data.length, iface: 0 }, seg);
     if (skip !== Skip.None || seg.payLen === 0) return undefined;
-    return `${r.data.toString('hex', seg.srcAt, seg.srcAt + 4)}:${seg.srcPort}>${seg.dstPort}`;
+    return Object.assign(seg, { direction: `${r.data.toString('hex', seg.srcAt, seg.srcAt + 4)}:${seg.srcPort}>${seg.dstPort}` });
   };
+}
+
+/** The records cut into runs: each run of consecutive data segments of one direction, and each other packet alone. */
+export function dataRuns(recs: Rec[], linkType: number): PacketRun[] {
+  const dataOf = dataSegments(linkType);
+  const keyOf = (r: Rec): string | undefined => dataOf(r)?.direction;
   const runs: PacketRun[] = [];
   for (let i = 0; i < recs.length; ) {
     const key = keyOf(recs[i]!);
