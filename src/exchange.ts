@@ -118,6 +118,35 @@ export interface Exchange {
 }
 
 /**
+ * An exchange in its one shape: every field present, in this order, `undefined` where absent (readers
+ * see no difference). Exchanges of one hidden class keep the code optimized on the first ones valid for
+ * those that come later unanswered or flagged (at the end of a capture, or after a lost segment): each
+ * other shape deoptimized the writer and redaction mid-run, and they were compiled again.
+ */
+export function newExchange(
+  id: string,
+  timing: ExchangeTiming,
+  connection: Connection | undefined,
+  request: RequestPart,
+  response: ResponsePart | undefined,
+  flags: ExchangeFlag[] | undefined,
+  source: ExchangeSource | undefined,
+): Exchange {
+  return { id, timing, connection, request, response, flags, source };
+}
+
+/** A timing record in its one shape (see newExchange): the response's times undefined when there is none. */
+export function newTiming(requestStartUs: number, requestEndUs: number, responseStartUs: number | undefined, responseEndUs: number | undefined): ExchangeTiming {
+  return { requestStartUs, requestEndUs, responseStartUs, responseEndUs };
+}
+
+// A field takes the representation of the first value stored in it, and a field of doubles cannot hold
+// undefined later without the map of every timing record being replaced (and the code reading them
+// deoptimized), at the first unanswered exchange, mid-capture. The first record made holds undefined
+// response times, so those fields hold any value from the start.
+newTiming(0.5, 0.5, undefined, undefined);
+
+/**
  * Server latency: response first byte minus request last byte, when both are known. A server may
  * answer before the request is complete (an early 401 or 413 to an upload): then the request end
  * does not bound the server's work, and latency is measured from the request's first byte instead

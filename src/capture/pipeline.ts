@@ -91,7 +91,7 @@ export class CapturePipeline {
     stats.packets++;
     stats.bytes += pkt.origLen;
     if (pkt.tsUs > this.lastTsUs) this.lastTsUs = pkt.tsUs;
-    if (this.lastTsUs >= this.nextSweepUs) this.sweep();
+    if (this.lastTsUs >= this.nextSweepUs || stats.packets <= SWEEP_WARMUP) this.sweep();
     const skip = decodeSegment(pkt, seg);
     if (seg.zone !== 0) stats.decapsulated++; // a zone is set whenever a tunnel was unwrapped
     if (skip !== Skip.None) return this.skipped(skip, pkt.linkType);
@@ -208,6 +208,7 @@ export class CapturePipeline {
   /** Once per second of packet time: end idle flows, forget closed ones past their linger time. */
   private sweep(): void {
     const now = this.lastTsUs;
+    if (now < this.nextSweepUs) return; // a call of the first packets (see SWEEP_WARMUP), not due
     this.nextSweepUs = now + 1_000_000;
     for (const f of this.byStart) {
       const idle = now - f.lastTsUs;
@@ -225,6 +226,15 @@ export class CapturePipeline {
     }
   }
 }
+
+/**
+ * The first packets call sweep(), which returns until a sweep is due. The first sweep (packet 1) runs
+ * before V8 records type feedback for onPacket (from about its 16th call), and the next is a second of
+ * packet time later, after onPacket is optimized: a call site without feedback there deoptimized onPacket,
+ * the costliest compile of a capture, and it was compiled again. Calls on a few dozen packets give the
+ * call feedback, yet too few to make it worth inlining sweep() (a rare call stays a call).
+ */
+const SWEEP_WARMUP = 48;
 
 function portTable(ports: readonly number[]): Uint8Array {
   const table = new Uint8Array(65536);

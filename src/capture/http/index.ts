@@ -1,4 +1,4 @@
-import type { Exchange, ExchangeFlag, ExchangeSource, InterimResponse } from '../../exchange.js';
+import { newExchange, newTiming, type Exchange, type ExchangeFlag, type ExchangeSource, type InterimResponse } from '../../exchange.js';
 import type { CaptureStats, Direction, EndReason, FlowInfo, TcpStreamSink } from '../tcp/stream-sink.js';
 import { wantsTunnel } from '../../http1/framing.js';
 import { MessageParser, type ParsedMessage } from '../../http1/parser.js';
@@ -119,13 +119,8 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
     if (q.malformed && !r) return;
     const flags = flagsOf(p);
     const id = `${flow.id}.${++seq}`;
-    const request = toRequestPart(q);
-    // Each shape built whole: properties added one by one cost a map transition and a store each.
-    const ex: Exchange = r
-      ? { id, timing: { requestStartUs: q.firstUs, requestEndUs: q.lastUs, responseStartUs: r.firstUs, responseEndUs: r.lastUs }, connection: flow.connection, request, response: toResponsePart(r, p.interim) }
-      : { id, timing: { requestStartUs: q.firstUs, requestEndUs: q.lastUs }, connection: flow.connection, request };
-    if (flags) ex.flags = flags;
-    if (opts.source) ex.source = opts.source;
+    const timing = newTiming(q.firstUs, q.lastUs, r?.firstUs, r?.lastUs);
+    const ex = newExchange(id, timing, flow.connection, toRequestPart(q), r && toResponsePart(r, p.interim), flags, opts.source);
     stats.exchanges++;
     if (flags?.some((f) => INCOMPLETE.includes(f))) stats.incomplete++;
     emit(ex);
@@ -170,19 +165,21 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   };
 }
 
-/** Most exchanges are whole: no array (nor closure) is made for them. */
+/** The flags in the order an exchange lists them; flagsOf tests their conditions in this order. */
+const FLAG_ORDER: readonly ExchangeFlag[] = ['gap', 'request-truncated', 'response-truncated', 'tunnel', 'no-response', 'memory-limit', 'malformed', 'early-response'];
+
+/**
+ * Most exchanges are whole: no array (nor closure) is made for them. The others' flags are pushed at one
+ * call site: one per flag, each first reached mid-capture (the first unanswered request), had no type
+ * feedback and deoptimized the HTTP sink it was inlined into.
+ */
 function flagsOf(p: Pending): ExchangeFlag[] | undefined {
   const { req: q, res: r } = p;
-  if (!(p.gapBefore || q.gap || q.truncated || p.memory || !r || r.gap || r.truncated || r.tunnel || r.firstUs < q.lastUs || q.malformed)) return undefined;
-  const flags: ExchangeFlag[] = [];
-  if (p.gapBefore || q.gap || r?.gap) flags.push('gap');
-  if (q.truncated) flags.push('request-truncated');
-  if (r?.truncated) flags.push('response-truncated');
-  if (r?.tunnel) flags.push('tunnel');
-  if (!r) flags.push('no-response');
-  if (p.memory) flags.push('memory-limit');
-  if (q.malformed) flags.push('malformed');
   // The server answered before the request was complete (an early 401/413 to an upload).
-  if (r && r.firstUs < q.lastUs) flags.push('early-response');
+  const early = r !== undefined && r.firstUs < q.lastUs;
+  if (!(p.gapBefore || q.gap || q.truncated || p.memory || !r || r.gap || r.truncated || r.tunnel || early || q.malformed)) return undefined;
+  const has = [p.gapBefore || q.gap || r?.gap === true, q.truncated, r?.truncated === true, r?.tunnel === true, !r, p.memory, q.malformed, early];
+  const flags: ExchangeFlag[] = [];
+  for (let i = 0; i < FLAG_ORDER.length; i++) if (has[i]) flags.push(FLAG_ORDER[i]!);
   return flags;
 }
