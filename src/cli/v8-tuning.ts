@@ -5,8 +5,7 @@
  * Measured with callgrind, whole command, Node 20.20: `capture` of bench.pcap 5.61-5.65G → 5.32-5.46G,
  * of varied.pcap 22.95G → 21.30G, `cat` of bench.pcap 2.53G → 2.44G; replay's CPU time unchanged;
  * `--version` 220M → 233M (median of 3; its CPU time within noise). Node 22.23 (V8 12.4) ran capture
- * 2.6 % slower with it,
- * and other majors are unmeasured: they keep V8's defaults.
+ * 2.6 % slower with it, and other majors are unmeasured: they keep V8's defaults.
  *
  * Safe to set after start-up: V8 reads this flag when it builds a compile job, and flags are
  * per process, so the pcap reader's worker thread compiles with it too. Set once the CLI's own
