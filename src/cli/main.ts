@@ -4,6 +4,7 @@ import './compile-cache.js';
 import { exitCodeOf } from '../errors.js';
 import { printable } from '../printable.js';
 import { readSettings } from '../config/settings.js';
+import { tuneV8 } from './v8-tuning.js';
 
 // `shadowtap cat FILE | head` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -18,7 +19,11 @@ async function run(argv: string[]): Promise<void> {
   // redacts loads neither module (the key's node:crypto is ~5 ms of `--version`).
   if (settings.spinUs !== undefined) (await import('../replay/pacer.js')).setSpinUs(settings.spinUs);
   if (settings.redactKey !== undefined) (await import('../stages/redact/key.js')).setProcessKey(settings.redactKey);
-  await (await import('./yargs-cli.js')).parseWithYargs(argv);
+  const cli = await import('./yargs-cli.js');
+  // After the parser has loaded (a flag change makes V8 reject node's cached code of what loads next),
+  // before any command's modules do (they are what the tuning is for).
+  if (settings.v8Tuning) await tuneV8();
+  await cli.parseWithYargs(argv);
 }
 
 try {

@@ -20,9 +20,14 @@ export interface Settings {
    * (replay/pacer.ts, 300), which is why the CLI loads the pacer only when this is set.
    */
   spinUs: number | undefined;
+  /**
+   * SHADOWTAP_V8_TUNING (implementation switch): `0` keeps V8's default compiler heuristics instead of
+   * the CLI's (cli/v8-tuning.ts), e.g. to tell whether a difference comes from them.
+   */
+  v8Tuning: boolean;
 }
 
-export const SETTINGS_VARIABLES = ['SHADOWTAP_REDACT_KEY', 'SHADOWTAP_AGENT_TOKEN', 'SHADOWTAP_ADMIN_TOKEN', 'SHADOWTAP_DEBUG', 'SHADOWTAP_SPIN_US'] as const;
+export const SETTINGS_VARIABLES = ['SHADOWTAP_REDACT_KEY', 'SHADOWTAP_AGENT_TOKEN', 'SHADOWTAP_ADMIN_TOKEN', 'SHADOWTAP_DEBUG', 'SHADOWTAP_SPIN_US', 'SHADOWTAP_V8_TUNING'] as const;
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
@@ -30,11 +35,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const spin = nonEmpty(env.SHADOWTAP_SPIN_US);
   const spinUs = spin === undefined ? undefined : Number(spin);
   if (spinUs !== undefined && (!Number.isInteger(spinUs) || spinUs < 0 || spinUs > 100_000)) throw new InputError(`SHADOWTAP_SPIN_US: expected whole microseconds 0…100000, got "${spin}"`);
+  const tuning = nonEmpty(env.SHADOWTAP_V8_TUNING);
+  if (tuning !== undefined && tuning !== '0' && tuning !== '1') throw new InputError(`SHADOWTAP_V8_TUNING: expected 0 or 1, got "${tuning}"`);
   return {
     redactKey: nonEmpty(env.SHADOWTAP_REDACT_KEY),
     agentToken: nonEmpty(env.SHADOWTAP_AGENT_TOKEN),
     adminToken: nonEmpty(env.SHADOWTAP_ADMIN_TOKEN),
     debug: !!nonEmpty(env.SHADOWTAP_DEBUG),
     spinUs,
+    v8Tuning: tuning !== '0',
   };
 }
