@@ -50,9 +50,11 @@ const cases: [string[], string][] = [
   [['drain', '--target-group', 'tg', '--url', 'http://127.0.0.1:9', '--poll', '1x'], '--poll 1x: expected a duration'],
 ];
 
-describe('absurd flags', () => {
+// Each case is its own CLI process and shares nothing with the others: they run a few at once (vitest's
+// maxConcurrency, 5), so one case's process start overlaps another's. A start took ~2 s at a load of 16.
+describe.concurrent('absurd flags', () => {
   it.each(cases)('%j is refused with exit 2 naming the flag', async (args, message) => {
-    const r = await shadowtap(args, { timeoutMs: 15_000 });
+    const r = await shadowtap(args, { timeoutMs: 45_000 });
     expect(r.stderr).toContain(`shadowtap: ${message}`);
     expect(r.code).toBe(2);
   });

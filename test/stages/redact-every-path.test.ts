@@ -6,6 +6,7 @@ import { recordOnLo, shadowtap, type RunResult } from '../helpers/capture-tools.
 import { spawnCli } from '../helpers/agent-servers.js';
 import { startAgent, TOKEN } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
+import { atMost } from '../helpers/at-once.js';
 import { ALL, GZIP_SECRET, SECRETS, fileText, gzipBodies, requests, sendAll, startSecretServer } from '../helpers/secret-traffic.js';
 
 const dir = tempDir('shadowtap-redact-all-');
@@ -15,6 +16,8 @@ let server: Awaited<ReturnType<typeof startSecretServer>>;
 const pcap = f('secrets.pcap');
 const CLEAR = [pcap, f('clear.jsonl'), f('clear.har'), f('clear.gor')];
 const OUTPUTS = ['jsonl', 'jsonl.gz', 'har', 'gor'];
+// The CLI runs within a test are independent of each other: a few at once.
+const LANES = 3;
 
 /** No secret in `text`: the message names the secret and where it was found. */
 function clean(where: string, text: string): void {
@@ -53,15 +56,16 @@ describe('one capture full of secrets, through every path', () => {
     const cat = await shadowtap(['cat', '--no-redact', '--format', 'json', pcap]);
     expect(cat.stdout).toContain(ALL[0]);
     // The listings print targets: their secrets are there to redact, in both tsv forms and both thread modes.
-    for (const args of [[], ['--human'], ['--threads', '2']]) expect((await shadowtap(['cat', '--no-redact', ...args, pcap])).stdout).toContain(SECRETS.refresh);
+    const listings = await atMost(LANES, [[], ['--human'], ['--threads', '2']].map((args) => () => shadowtap(['cat', '--no-redact', ...args, pcap])));
+    for (const l of listings) expect(l.stdout).toContain(SECRETS.refresh);
   });
 
   it('capture --read writes none, in every output format', async () => {
-    for (const ext of OUTPUTS) {
+    await atMost(LANES, OUTPUTS.map((ext) => async () => {
       const out = f(`capture.${ext}`);
       ok(await shadowtap(['capture', '--read', pcap, '--port', String(server.port), '--out', out]), `capture → ${ext}`);
       await cleanFile(out);
-    }
+    }));
     // The first line says what was applied (never the key itself).
     const first = (file: string): { redaction: Record<string, unknown> } => (JSON.parse(fileText(file).split('\n')[0]!) as { _shadowtap: { redaction: Record<string, unknown> } })._shadowtap;
     expect(first(f('capture.jsonl')).redaction).toMatchObject({ enabled: true, key: 'SHADOWTAP_REDACT_KEY', keyId: expect.stringMatching(/^[0-9a-f]{8}$/), headers: expect.arrayContaining(['*token']) });
@@ -69,23 +73,21 @@ describe('one capture full of secrets, through every path', () => {
   });
 
   it('convert writes none, from every format to every format', async () => {
-    for (const input of CLEAR) {
-      for (const ext of OUTPUTS) {
-        const out = f(`conv-${input.split('.').pop()}.${ext}`);
-        ok(await shadowtap(['convert', input, out]), `convert ${input} → ${ext}`);
-        await cleanFile(out);
-      }
-    }
+    await atMost(LANES, CLEAR.flatMap((input) => OUTPUTS.map((ext) => async () => {
+      const out = f(`conv-${input.split('.').pop()}.${ext}`);
+      ok(await shadowtap(['convert', input, out]), `convert ${input} → ${ext}`);
+      await cleanFile(out);
+    })));
   });
 
   it('cat prints none, in every format (tsv for people too), from every input, with a reader thread too', async () => {
-    for (const input of CLEAR) for (const format of ['tsv', 'json', 'har']) ok(await shadowtap(['cat', '--format', format, input]), `cat --format ${format} ${input}`);
-    for (const input of CLEAR) ok(await shadowtap(['cat', '--human', input]), `cat --human ${input}`);
-    for (const format of ['tsv', 'json', 'har']) {
-      const r = ok(await shadowtap(['cat', '--threads', '2', '--format', format, pcap]), `cat --threads 2 --format ${format}`);
-      expect(r.stdout).toBe((await shadowtap(['cat', '--threads', '1', '--format', format, pcap])).stdout);
-    }
-    // 22 CLI processes one after another: at a load of 12 each took ~3 s, past the default 60 s.
+    const each = CLEAR.flatMap((input) => [['--format', 'tsv'], ['--format', 'json'], ['--format', 'har'], ['--human']].map((args) => [...args, input]));
+    await atMost(LANES, each.map((args) => async () => ok(await shadowtap(['cat', ...args]), `cat ${args.join(' ')}`)));
+    await atMost(LANES, ['tsv', 'json', 'har'].map((format) => async () => {
+      const [two, one] = await Promise.all([shadowtap(['cat', '--threads', '2', '--format', format, pcap]), shadowtap(['cat', '--threads', '1', '--format', format, pcap])]);
+      expect(ok(two, `cat --threads 2 --format ${format}`).stdout).toBe(one.stdout);
+    }));
+    // 22 CLI processes: one after another at a load of 12 each took ~3 s, past the default 60 s.
   }, 180_000);
 
   it('a redacted form body keeps its framing: convert to .gor, then cat it', async () => {
@@ -128,12 +130,12 @@ describe('one capture full of secrets, through every path', () => {
   });
 
   it('a guessable SHADOWTAP_REDACT_KEY is refused with exit 2, naming the variable', async () => {
-    for (const key of ['k', 'aaaaaaaaaaaaaaaaaaaa', 'abcdefghijklmnopq']) {
-      for (const args of [['convert', f('clear.jsonl'), f('k.jsonl')], ['cat', f('clear.jsonl')], ['capture', '--read', pcap, '--out', f('k2.jsonl')]]) {
-        const r = await shadowtap(args, { env: { SHADOWTAP_REDACT_KEY: key } });
-        expect([r.code, r.stderr], `${args[0]} with key ${key}`).toEqual([2, expect.stringContaining('SHADOWTAP_REDACT_KEY')]);
-      }
-    }
+    const runs = ['k', 'aaaaaaaaaaaaaaaaaaaa', 'abcdefghijklmnopq'].flatMap((key) =>
+      [['convert', f('clear.jsonl'), f(`k-${key}.jsonl`)], ['cat', f('clear.jsonl')], ['capture', '--read', pcap, '--out', f(`k2-${key}.jsonl`)]].map((args) => ({ key, args })));
+    await atMost(LANES, runs.map(({ key, args }) => async () => {
+      const r = await shadowtap(args, { env: { SHADOWTAP_REDACT_KEY: key } });
+      expect([r.code, r.stderr], `${args[0]} with key ${key}`).toEqual([2, expect.stringContaining('SHADOWTAP_REDACT_KEY')]);
+    }));
   });
 
   it('a guessable agent redact.keyFile is refused with exit 2, naming the file', async () => {
