@@ -1,4 +1,4 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
 
@@ -36,6 +36,12 @@ export function elbClient(o: AwsOptions = {}): ElasticLoadBalancingV2Client {
   return new ElasticLoadBalancingV2Client(common(o));
 }
 
-export function ec2Client(o: AwsOptions = {}): EC2Client {
+/**
+ * Loaded on first use: only instance targets need EC2 (their private addresses), and its SDK client
+ * costs ~1 s of CPU to load (a module per EC2 action), which every `targets`, drain and health gate
+ * paid at start-up even for IP targets.
+ */
+export async function ec2Client(o: AwsOptions = {}): Promise<EC2Client> {
+  const { EC2Client } = await import('@aws-sdk/client-ec2');
   return new EC2Client(common(o));
 }

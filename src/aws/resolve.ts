@@ -1,4 +1,3 @@
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { InputError, InvalidRunError } from '../errors.js';
 import { formParams } from '../form-urlencoded.js';
 import { ec2Client, elbClient, type AwsOptions } from './client.js';
@@ -37,7 +36,8 @@ const host = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
 
 /** Instance id → private IPv4 address (EC2 DescribeInstances). */
 async function privateAddresses(ids: string[], aws: AwsOptions): Promise<Map<string, string>> {
-  const ec2 = ec2Client(aws);
+  const ec2 = await ec2Client(aws);
+  const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
   try {
     const out = await awsCall(`DescribeInstances ${ids.join(',')}`, () => ec2.send(new DescribeInstancesCommand({ InstanceIds: ids })));
     const map = new Map<string, string>();

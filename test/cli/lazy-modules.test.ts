@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { awsEnv } from '../helpers/aws-local.js';
 import { CLI, run } from '../helpers/capture-tools.js';
 import { listenLoopback } from '../helpers/listen.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -17,8 +18,8 @@ const PCAP = join(process.cwd(), 'test/io/fixtures/mixed.pcap');
  * what was require()d, which the loader's hooks do not see on Node 20. No redaction key is configured
  * (vitest.config.ts sets one), as for a user without SHADOWTAP_REDACT_KEY.
  */
-async function packagesOf(args: string[]): Promise<{ code: number | null; packages: Set<string>; commandFiles: string[]; modules: Set<string> }> {
-  const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, ...args], { timeoutMs: 30_000, env: { NODE_DEBUG: 'module', SHADOWTAP_REDACT_KEY: '' } });
+async function packagesOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; packages: Set<string>; commandFiles: string[]; modules: Set<string> }> {
+  const r = await run(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, ...args], { timeoutMs: 30_000, env: { ...env, NODE_DEBUG: 'module', SHADOWTAP_REDACT_KEY: '' } });
   const packages = new Set<string>();
   for (const m of r.stderr.matchAll(/^(?:LOADED |MODULE \d+: load ").*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(m[1]!);
   const commandFiles = [...r.stderr.matchAll(/^LOADED .*\/cli\/commands\/([\w-]+)\.js$/gm)].map((m) => m[1]!);
@@ -96,6 +97,16 @@ describe('start-up loads only what the path uses', () => {
     expect(code).toBe(0);
     expect(loadedOf(modules, [...PCAP_READER, ...READER_THREAD, 'replay/pacer'])).toEqual([]);
     expect(loadedOf(modules, HAR_READING)).toEqual(HAR_READING);
+  });
+
+  it('targets: the load balancer\'s SDK client, not EC2\'s (only instance targets need it, ~1 s of CPU to load)', async () => {
+    const closed = createServer();
+    const port = await listenLoopback(closed);
+    await new Promise((r) => closed.close(r));
+    const { code, packages } = await packagesOf(['targets', '--target-group', 'web', '--endpoint-url', `http://127.0.0.1:${port}`], awsEnv());
+    expect(code).toBe(2); // the endpoint is down: the client was made and used
+    expect(packages.has('@aws-sdk/client-elastic-load-balancing-v2')).toBe(true);
+    expect(packages.has('@aws-sdk/client-ec2')).toBe(false);
   });
 
   it('SHADOWTAP_SPIN_US or SHADOWTAP_REDACT_KEY set: the module it configures loads (and applies it)', async () => {
