@@ -165,7 +165,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   };
 }
 
-/** The flags in the order an exchange lists them; flagsOf tests their conditions in this order. */
+/** The flags in the order an exchange lists them: bit i of flagBits is FLAG_ORDER[i]. */
 const FLAG_ORDER: readonly ExchangeFlag[] = ['gap', 'request-truncated', 'response-truncated', 'tunnel', 'no-response', 'memory-limit', 'malformed', 'early-response'];
 
 /**
@@ -174,12 +174,20 @@ const FLAG_ORDER: readonly ExchangeFlag[] = ['gap', 'request-truncated', 'respon
  * feedback and deoptimized the HTTP sink it was inlined into.
  */
 function flagsOf(p: Pending): ExchangeFlag[] | undefined {
-  const { req: q, res: r } = p;
-  // The server answered before the request was complete (an early 401/413 to an upload).
-  const early = r !== undefined && r.firstUs < q.lastUs;
-  if (!(p.gapBefore || q.gap || q.truncated || p.memory || !r || r.gap || r.truncated || r.tunnel || early || q.malformed)) return undefined;
-  const has = [p.gapBefore || q.gap || r?.gap === true, q.truncated, r?.truncated === true, r?.tunnel === true, !r, p.memory, q.malformed, early];
+  const bits = flagBits(p);
+  if (bits === 0) return undefined;
   const flags: ExchangeFlag[] = [];
-  for (let i = 0; i < FLAG_ORDER.length; i++) if (has[i]) flags.push(FLAG_ORDER[i]!);
+  for (let i = 0; i < FLAG_ORDER.length; i++) if (bits & (1 << i)) flags.push(FLAG_ORDER[i]!);
   return flags;
+}
+
+/** Each condition once, as a bit in FLAG_ORDER's order. */
+function flagBits(p: Pending): number {
+  const { req: q, res: r } = p;
+  if (!r) return (p.gapBefore || q.gap ? 1 : 0) | (q.truncated ? 2 : 0) | 16 | (p.memory ? 32 : 0) | (q.malformed ? 64 : 0);
+  return (
+    (p.gapBefore || q.gap || r.gap ? 1 : 0) | (q.truncated ? 2 : 0) | (r.truncated ? 4 : 0) | (r.tunnel ? 8 : 0) | (p.memory ? 32 : 0) | (q.malformed ? 64 : 0)
+    // The server answered before the request was complete (an early 401/413 to an upload).
+    | (r.firstUs < q.lastUs ? 128 : 0)
+  );
 }
