@@ -11,6 +11,8 @@
  * per process, so the pcap reader's worker thread compiles with it too. Set once the CLI's own
  * parser has loaded: V8's code cache is keyed by the flags, so every script compiled after the change
  * misses node's cache of its built-ins (`--version` 226M → 251M instructions when set before yargs).
+ * Even after yargs, the built-ins a command loads later miss it: a replay of a 10-line capture starts
+ * ~50M instructions dearer (806–874M → 852–924M, 4 runs each), against ~0.15–0.3G saved on a 55 MB pcap.
  */
 export function v8TuningFor(nodeVersion: string): string | undefined {
   return nodeVersion.split('.')[0] === '20' ? '--max-inlined-bytecode-size-cumulative=460' : undefined;
