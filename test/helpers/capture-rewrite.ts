@@ -21,26 +21,6 @@ export interface PacketRun {
   recs: Rec[];
 }
 
-/**
- * The records without the data segments whose bytes their direction already carried: retransmissions,
- * which a loaded machine makes even on lo. Reordering a run could put such a copy, with its later
- * timestamp, before the first one, and the exchange would rightly end at the copy's time; without them a
- * rewrite changes the order of packets, not what was first seen when.
- */
-export function withoutRetransmissions(recs: Rec[], linkType: number): Rec[] {
-  const dataOf = dataSegments(linkType);
-  const top = new Map<string, number>(); // direction → end of the highest byte seen (sequence space, mod 2^32)
-  return recs.filter((r) => {
-    const seg = dataOf(r);
-    if (!seg) return true;
-    const end = (seg.seq + seg.payLen) >>> 0;
-    const seen = top.get(seg.direction);
-    if (seen !== undefined && ((end - seen) | 0) <= 0) return false;
-    top.set(seg.direction, end);
-    return true;
-  });
-}
-
 /** A reader of records as data segments: the segment with its direction (source address and ports), or undefined for a packet without payload or not TCP. */
 function dataSegments(linkType: number): (r: Rec) => (Segment & { direction: string }) | undefined {
   const seg = newSegment();
@@ -51,19 +31,60 @@ function dataSegments(linkType: number): (r: Rec) => (Segment & { direction: str
   };
 }
 
-/** The records cut into runs: each run of consecutive data segments of one direction, and each other packet alone. */
-export function dataRuns(recs: Rec[], linkType: number): PacketRun[] {
+/**
+ * The records cut into runs: each run of consecutive data segments of one direction, and each other packet
+ * alone. With `repeatsAlone`, a data segment carrying any byte its direction carried before (a
+ * retransmission, whole or in part) counts as another packet: a rewrite that moves runs then moves only
+ * segments of bytes seen for the first time, which no other segment of their run overlaps, so every byte
+ * is still first carried by the same packet, at the same time.
+ */
+export function dataRuns(recs: Rec[], linkType: number, opts: { repeatsAlone?: boolean } = {}): PacketRun[] {
   const dataOf = dataSegments(linkType);
-  const keyOf = (r: Rec): string | undefined => dataOf(r)?.direction;
+  const carried = new Map<string, Carried>();
+  const keys = recs.map((r): string | undefined => {
+    const seg = dataOf(r);
+    if (!seg || !opts.repeatsAlone) return seg?.direction;
+    let c = carried.get(seg.direction);
+    if (!c) carried.set(seg.direction, (c = new Carried(seg.seq)));
+    return c.add(seg.seq, seg.payLen) ? seg.direction : undefined;
+  });
   const runs: PacketRun[] = [];
   for (let i = 0; i < recs.length; ) {
-    const key = keyOf(recs[i]!);
+    const key = keys[i];
     let j = i + 1;
-    if (key !== undefined) while (j < recs.length && keyOf(recs[j]!) === key) j++;
+    if (key !== undefined) while (j < recs.length && keys[j] === key) j++;
     runs.push({ data: key !== undefined, recs: recs.slice(i, j) });
     i = j;
   }
   return runs;
+}
+
+/**
+ * The byte ranges one direction carried, as sorted disjoint [start, end) offsets from its first segment's
+ * sequence number. Ranges, not the highest byte seen: a segment recorded after the next one (tcpdump on
+ * lo records packets as each CPU's backlog delivers them) ends below that byte and repeats nothing.
+ */
+class Carried {
+  private readonly ranges: [number, number][] = [];
+
+  constructor(private readonly base: number) {}
+
+  /** Notes seq..seq+len; true when none of it was carried before. */
+  add(seq: number, len: number): boolean {
+    const start = (seq - this.base) | 0;
+    const end = start + len;
+    const r = this.ranges;
+    let i = r.length;
+    while (i > 0 && r[i - 1]![0] > start) i--; // r[i - 1] is the last range starting at or before `start`
+    const fresh = (i === 0 || r[i - 1]![1] <= start) && (i === r.length || end <= r[i]![0]);
+    r.splice(i, 0, [start, end]);
+    for (let k = Math.max(i - 1, 0); k + 1 < r.length; ) {
+      if (r[k]![1] >= r[k + 1]![0]) r.splice(k, 2, [r[k]![0], Math.max(r[k]![1], r[k + 1]![1])]);
+      else if (k >= i) break;
+      else k++;
+    }
+    return fresh;
+  }
 }
 
 /** A small seeded PRNG (mulberry32): the same rewrite for the same seed. */
