@@ -1,4 +1,5 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+// Buffer imported, not the global: Node 20's global `Buffer` is an accessor, a getter call per use (per compared or redacted response).
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 import type { Body } from './exchange.js';
 
 /** Keeps at most `maxBytes` of `bytes`; text when the kept part is valid UTF-8, base64 otherwise. */

@@ -36,12 +36,13 @@ function read(wire: Buffer, cuts: number[]): Seen[] {
   };
   const req: H1Request = { method: 'GET', bytes: '', handler };
   const reader = new ResponseReader({ current: () => req, head: (head, r) => r.handler.onResponseHead(head.status, head.headers), progress: () => undefined, complete: () => undefined, fail: (err) => { throw err; } });
-  // Each feed overwrites one shared read buffer, as the socket's onread does.
+  // Each feed overwrites one shared read buffer, as the socket's onread does; what lies past the bytes
+  // read is a blank line, so a reader that looked past them would end a head there.
   const shared = Buffer.alloc(wire.length + 16);
   let at = 0;
   for (const cut of [...cuts.filter((c) => c > 0 && c < wire.length).sort((a, b) => a - b), wire.length]) {
     if (cut <= at) continue;
-    shared.fill(0xee);
+    shared.fill('\r\n\r\n', 'latin1');
     wire.copy(shared, 0, at, cut);
     reader.feed(shared, cut - at);
     at = cut;

@@ -58,26 +58,29 @@ export class ResponseReader {
     return true;
   }
 
+  /** Reads buf[0..len): the shared read buffer is used as it is (no view made per read), so nothing here reads past `len`. */
   private parse(shared: Buffer, n: number): void {
-    let buf = shared.subarray(0, n);
+    let buf = shared;
+    let len = n;
     let owned = false;
     if (this.pending) {
-      buf = Buffer.concat([this.pending, buf]);
+      buf = Buffer.concat([this.pending, shared.subarray(0, n)]);
+      len = buf.length;
       this.pending = null;
       owned = true;
     }
     let pos = 0;
-    while (pos < buf.length && !this.stopped) {
+    while (pos < len && !this.stopped) {
       const req = this.events.current();
       if (!req) return this.events.fail(clientError('UND_ERR_SOCKET', 'response without a request'));
       if (this.state === 'head') {
-        let head = this.heads.again(buf, pos, buf.length);
+        let head = this.heads.again(buf, pos, len);
         if (head) pos += this.heads.length;
         else {
-          const end = findHeadEnd(buf, pos);
+          const end = findHeadEnd(buf, pos, len);
           if (end < 0) {
-            if (buf.length - pos > MAX_HEAD) return this.events.fail(clientError('HPE_HEADER_OVERFLOW', 'response head too large'));
-            this.pending = owned ? buf.subarray(pos) : Buffer.from(buf.subarray(pos));
+            if (len - pos > MAX_HEAD) return this.events.fail(clientError('HPE_HEADER_OVERFLOW', 'response head too large'));
+            this.pending = owned ? buf.subarray(pos, len) : Buffer.from(buf.subarray(pos, len));
             return;
           }
           head = this.heads.parse(buf, pos, end);
@@ -87,19 +90,20 @@ export class ResponseReader {
         // Interim responses (100 Continue, 103 Early Hints) precede the real one.
         if (head.status >= 200 || head.status === 101) this.begin(head, req);
       } else if (this.state === 'length') {
-        const take = Math.min(this.remaining, buf.length - pos);
+        const take = Math.min(this.remaining, len - pos);
         this.remaining -= take;
         // The last bytes complete the response, which sets the connection's timeout itself: no progress then.
         this.body(req, buf, pos, pos + take, owned, this.remaining > 0);
         pos += take;
         if (this.remaining === 0) this.complete();
       } else if (this.state === 'close') {
-        this.body(req, buf, pos, buf.length, owned, true);
-        pos = buf.length;
+        this.body(req, buf, pos, len, owned, true);
+        pos = len;
       } else {
-        // The chunked reader keeps views of what it reads.
+        // The chunked reader keeps views of what it reads, and reads to the end of the buffer.
         if (!owned) {
-          buf = Buffer.from(buf.subarray(pos));
+          buf = Buffer.from(buf.subarray(pos, len));
+          len = buf.length;
           pos = 0;
           owned = true;
         }

@@ -34,17 +34,26 @@ function kindOf(name: string): number {
   return k;
 }
 
+/** Each recorded header's kind, reused from request to request: the list is walked twice, the names looked up once. */
+const scratch: number[] = [];
+
 /** The recorded headers as a flat [name, value, …] list (order and case kept), ready to send. */
 export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, id: string): string[] {
   let named: Set<string> | undefined;
-  for (const h of recorded) if (kindOf(h.name) === CONNECTION) for (const n of h.value.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
+  const kinds = scratch;
+  for (let i = 0; i < recorded.length; i++) {
+    const h = recorded[i]!;
+    const kind = (kinds[i] = kindOf(h.name));
+    if (kind === CONNECTION) for (const n of h.value.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
+  }
   const replaced = replacedNames(plan);
   // Names listed by Connection or set by the plan are compared lower-cased: only then is each name lowered.
   const byName = named !== undefined || replaced.size > 0;
   const out: string[] = [];
   let hostSeen = false;
-  for (const h of recorded) {
-    const kind = kindOf(h.name);
+  for (let i = 0; i < recorded.length; i++) {
+    const h = recorded[i]!;
+    const kind = kinds[i];
     if (kind === DROP || kind === CONNECTION) continue;
     if (byName) {
       const lower = h.name.toLowerCase();
@@ -65,14 +74,20 @@ export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, i
 }
 
 const replacedCache = new WeakMap<HeaderPlan, Set<string>>();
+/** The plan of the last request and its names: a target sends every request with one plan. */
+let lastPlan: HeaderPlan | undefined;
+let lastReplaced: Set<string> | undefined;
 
 /** Names the plan sets itself (computed once per plan, not per request). */
 function replacedNames(plan: HeaderPlan): Set<string> {
+  if (plan === lastPlan) return lastReplaced!;
   let r = replacedCache.get(plan);
   if (!r) {
     r = new Set((plan.set ?? []).map((h) => h.name.toLowerCase()));
     if (plan.tagHeader) r.add(plan.tagHeader.toLowerCase());
     replacedCache.set(plan, r);
   }
+  lastPlan = plan;
+  lastReplaced = r;
   return r;
 }
