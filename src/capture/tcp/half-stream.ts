@@ -151,14 +151,35 @@ export class HalfStream {
     }
   }
 
+  /**
+   * Holds the bytes of a segment past a hole that no held segment carries yet, so held segments never
+   * overlap: a repeat (a retransmission, a packet recorded twice) adds nothing to the limits, and each
+   * held byte keeps the first copy in file order that carried it, with that copy's time.
+   */
   private hold(seq: number, buf: Buffer, start: number, end: number, wireLen: number, tsUs: number): void {
-    const copy = Buffer.from(buf.subarray(start, end));
     const p = this.pending;
     let i = p.length;
     while (i > 0 && seqDiff(p[i - 1]!.seq, seq) > 0) i--;
-    p.splice(i, 0, { seq, data: copy, wireLen, tsUs });
-    this.pendingBytes += copy.length;
-    this.budget.used += copy.length;
+    const prev = p[i - 1];
+    // Offsets into the segment: [from, wireLen) is what no held segment before it covers.
+    let from = prev ? Math.max(0, seqDiff((prev.seq + prev.wireLen) >>> 0, seq)) : 0;
+    const captured = end - start;
+    let added = 0;
+    while (from < wireLen) {
+      const next = p[i];
+      const to = next ? Math.min(wireLen, seqDiff(next.seq, seq)) : wireLen;
+      if (to > from) {
+        const data = Buffer.from(buf.subarray(start + Math.min(from, captured), start + Math.min(to, captured)));
+        p.splice(i++, 0, { seq: (seq + from) >>> 0, data, wireLen: to - from, tsUs });
+        added += data.length;
+      }
+      if (!next) break;
+      from = Math.max(from, seqDiff((next.seq + next.wireLen) >>> 0, seq));
+      i++;
+    }
+    if (added === 0) return;
+    this.pendingBytes += added;
+    this.budget.used += added;
     // Over a limit: give up waiting for the oldest hole, so memory stays bounded and bytes flow again.
     while (this.pending.length > 0 && (this.pendingBytes > this.budget.perDirection || this.budget.used > this.budget.max)) {
       this.stats.memoryLimitHits++;
