@@ -88,16 +88,15 @@ export class LineBytes implements JsonSink {
   piece(p: Piece): void {
     const b = p.bytes;
     const n = b.length;
-    if (this.off + n > this.buf.length) this.grow(n);
+    const { quads } = p;
+    // Room for the padding too: it lands past the end of what is written, and what follows overwrites it.
+    if (this.off + 8 * quads.length > this.buf.length) this.grow(8 * quads.length);
     const { buf, off } = this;
     this.off = off + n;
     if (n >= SET_FROM) return buf.set(b, off);
-    // Eight bytes per store (DataView stores are inlined; unaligned is fine), then the last 0–7.
-    const { quads } = p;
+    // Eight bytes per store (DataView stores are inlined; unaligned is fine).
     const dv = this.view.data;
-    let o = off;
-    for (let i = 0; i < quads.length; i++, o += 8) dv.setFloat64(o, quads[i]!, true);
-    for (let i = o - off; i < n; i++) buf[o++] = b[i]!;
+    for (let i = 0, o = off; i < quads.length; i++, o += 8) dv.setFloat64(o, quads[i]!, true);
   }
 
   run(r: Run, a: Scalar, b?: Scalar, c?: Scalar): void {
