@@ -197,8 +197,11 @@ export class SharedHeaderCache<V> {
 
   /** What was kept for exactly these objects in this order, else undefined. */
   get(hs: readonly Header[]): V | undefined {
-    if (!this.mayHold(hs)) return undefined;
-    const k = this.map.get(hs[0]!);
+    // No mayHold() first: a Header that is not frozen is never a key, and Object.isFrozen (a call into C++)
+    // cost more than the lookup's miss.
+    const first = hs[0];
+    if (first === undefined) return undefined;
+    const k = this.map.get(first);
     if (k === undefined || k.headers.length !== hs.length) return undefined;
     for (let i = 1; i < hs.length; i++) if (k.headers[i] !== hs[i]) return undefined;
     return k.value;

@@ -49,9 +49,10 @@ const lists = new SharedHeaderCache<Piece>();
 
 /** An array of headers as JSON.stringify writes it (a header of another shape through the generic walk). */
 export function writeHeaders(o: JsonSink, hs: readonly Header[], memo: HeaderMemo): void {
-  // Lists of a message's own (unfrozen) Header objects are never kept: asked first, that costs no lookup and no closure.
-  if (hs.length <= POSITIONS && lists.mayHold(hs)) {
-    const p = lists.get(hs) ?? lists.keep(hs, () => piece(textOf((t, list: readonly Header[]) => writeList(t, list, memo), hs)));
+  // Lists of a message's own (unfrozen) Header objects are never kept: asked on a miss only, before making
+  // keep()'s closure (Object.isFrozen is a call into C++: asked of every list, it cost ~1,100 instructions an exchange).
+  if (hs.length <= POSITIONS) {
+    const p = lists.get(hs) ?? (lists.mayHold(hs) ? lists.keep(hs, () => piece(textOf((t, list: readonly Header[]) => writeList(t, list, memo), hs))) : undefined);
     if (p !== undefined) return o.piece(p);
   }
   writeList(o, hs, memo);
