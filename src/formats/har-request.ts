@@ -56,27 +56,10 @@ function pseudoHeader(req: RequestPart, h: Header): Header {
   return value === h.value ? h : { name: h.name, value };
 }
 
-// The last URL made and what it was made of: a client repeats its requests, and the test of the target,
-// the concatenation and its flattening where the URL is first read cost more than three comparisons.
-let lastTarget = '';
-let lastHost: string | undefined;
-let lastScheme: string | undefined;
-let lastUrl = '';
-
 /** The request's URL: its scheme, Host (else the server address), and target. */
 export function urlOf(ex: Exchange): string {
   const req = ex.request;
-  const { target, scheme } = req;
-  const host = headerValueOf(req.headers, 'host');
-  if (target === lastTarget && host === lastHost && scheme === lastScheme && host !== undefined) return lastUrl;
-  if (ABSOLUTE.test(target)) return target;
-  const authority = host ?? (ex.connection ? `${ex.connection.serverIp}:${ex.connection.serverPort}` : 'localhost');
-  const url = `${scheme ?? 'http'}://${authority}${target.startsWith('/') ? '' : '/'}${target}`;
-  if (host !== undefined) {
-    lastTarget = target;
-    lastHost = host;
-    lastScheme = scheme;
-    lastUrl = url;
-  }
-  return url;
+  if (ABSOLUTE.test(req.target)) return req.target;
+  const host = headerValueOf(req.headers, 'host') ?? (ex.connection ? `${ex.connection.serverIp}:${ex.connection.serverPort}` : 'localhost');
+  return `${req.scheme ?? 'http'}://${host}${req.target.startsWith('/') ? '' : '/'}${req.target}`;
 }
