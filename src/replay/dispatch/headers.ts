@@ -9,11 +9,20 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 
 export interface HeaderPlan {
   /** Host header value to send, or undefined to keep the recorded one. */
-  host?: string;
+  readonly host?: string;
   /** Headers set on every request (replacing recorded ones of the same name). */
-  set?: Header[];
+  readonly set?: Header[];
   /** Tag header name: its value is the request id. */
-  tagHeader?: string;
+  readonly tagHeader?: string;
+  /** Names the plan sets itself, lower-cased: recorded headers of these names are not sent. */
+  readonly replaced: ReadonlySet<string>;
+}
+
+/** A target's plan, its replaced names made once (a target sends every request with one plan). */
+export function headerPlan(o: { host?: string; set?: Header[]; tagHeader?: string }): HeaderPlan {
+  const replaced = new Set((o.set ?? []).map((h) => h.name.toLowerCase()));
+  if (o.tagHeader) replaced.add(o.tagHeader.toLowerCase());
+  return { ...o, replaced };
 }
 
 /** What a recorded header name is to the request sent; names repeat, so each is lower-cased and looked up once. */
@@ -46,7 +55,7 @@ export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, i
     const kind = (kinds[i] = kindOf(h.name));
     if (kind === CONNECTION) for (const n of h.value.split(',')) (named ??= new Set()).add(n.trim().toLowerCase());
   }
-  const replaced = replacedNames(plan);
+  const { replaced } = plan;
   // Names listed by Connection or set by the plan are compared lower-cased: only then is each name lowered.
   const byName = named !== undefined || replaced.size > 0;
   const out: string[] = [];
@@ -71,23 +80,4 @@ export function outgoingHeaders(recorded: readonly Header[], plan: HeaderPlan, i
   for (const h of plan.set ?? []) out.push(h.name, h.value);
   if (plan.tagHeader) out.push(plan.tagHeader, id);
   return out;
-}
-
-const replacedCache = new WeakMap<HeaderPlan, Set<string>>();
-/** The plan of the last request and its names: a target sends every request with one plan. */
-let lastPlan: HeaderPlan | undefined;
-let lastReplaced: Set<string> | undefined;
-
-/** Names the plan sets itself (computed once per plan, not per request). */
-function replacedNames(plan: HeaderPlan): Set<string> {
-  if (plan === lastPlan) return lastReplaced!;
-  let r = replacedCache.get(plan);
-  if (!r) {
-    r = new Set((plan.set ?? []).map((h) => h.name.toLowerCase()));
-    if (plan.tagHeader) r.add(plan.tagHeader.toLowerCase());
-    replacedCache.set(plan, r);
-  }
-  lastPlan = plan;
-  lastReplaced = r;
-  return r;
 }

@@ -1,6 +1,6 @@
 import type { ObservedResponse, RequestResult, ScheduledRequest, TargetOptions } from '../types.js';
 import { targetDispatcher, type TargetDispatcher } from './agent.js';
-import { outgoingHeaders, type HeaderPlan } from './headers.js';
+import { headerPlan, outgoingHeaders, type HeaderPlan } from './headers.js';
 import { RequestHandler } from './handler.js';
 import { classifyError, describeError } from './errors.js';
 import { Fifo } from './fifo.js';
@@ -55,7 +55,7 @@ export class TargetRunner {
     this.d = targetDispatcher(opts);
     this.maxInFlight = opts.maxInFlight ?? (opts.connections ?? 10) * (opts.pipelining ?? 1);
     this.maxQueue = opts.maxQueue ?? 10_000;
-    this.plan = { ...(opts.preserveHost ? {} : { host: new URL(this.d.origin).host }), ...(opts.headers ? { set: opts.headers } : {}), ...(opts.tagHeader ? { tagHeader: opts.tagHeader } : {}) };
+    this.plan = headerPlan({ ...(opts.preserveHost ? {} : { host: new URL(this.d.origin).host }), ...(opts.headers ? { set: opts.headers } : {}), ...(opts.tagHeader ? { tagHeader: opts.tagHeader } : {}) });
   }
 
   get busy(): number {
