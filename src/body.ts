@@ -1,4 +1,3 @@
-// Buffer imported, not the global: Node 20's global `Buffer` is an accessor, a getter call per use (per compared or redacted response).
 import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 import type { Body } from './exchange.js';
 

@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /**
  * application/x-www-form-urlencoded text → its pairs, as the WHATWG URL standard parses them.
  *

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { formatAddress } from './decode/address.js';
 import { decodeSegment } from './decode/ip-tcp.js';
 import { ACK, FIN, RST, SYN, Skip, newSegment } from './decode/segment.js';

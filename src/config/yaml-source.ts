@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { InputError } from '../errors.js';

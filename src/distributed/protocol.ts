@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
 import { createRequire } from 'node:module';
 import type { Histogram } from 'hdr-histogram-js';
 import type { DifferenceReport, RequestResult, RunValidity } from '../replay/types.js';

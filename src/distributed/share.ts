@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { RequestResult, RunOptions, RunSummary } from '../replay/types.js';
 import type { TargetStats } from '../replay/stats/target-stats.js';
 import { runLoad } from '../replay/engine.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { InputError } from '../errors.js';
 
 /** GoReplay's record separator: the payload, then this line. */

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import { basename } from 'node:path';
 import type { Exchange, InterimResponse } from '../exchange.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Body, Exchange, ExchangeSource } from '../exchange.js';
 import { describeZodError, fastParseHarEntry, harEntrySchema, type ParsedHarEntry } from './har-schema.js';
 import { harRequestFields } from './har-request.js';

@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /*
  * What writeHarEntry (har-line.ts) writes into: a JsonSink, and the pieces of text it reuses, encoded
  * once. Fixed text (keys with their punctuation) and records that repeat (a flow's connection, the

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
 import { piece, writeRun, type JsonSink, type Piece, type Run, type Scalar } from './json-pieces.js';
 import { asciiClean, cleanWord, escapedLength, escapesExtra, SHORT_ESCAPE, WordView } from './json-scan.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { open } from 'node:fs/promises';

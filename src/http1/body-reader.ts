@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Body, Header } from '../exchange.js';
 import { makeBody } from '../body.js';
 import { decodeHeaderBytes, parseHeaderLines, type LatinSlicer } from './head.js';

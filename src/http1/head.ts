@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Body, Header } from '../exchange.js';
 import { noteFraming, splitHeaderLines } from './header-lines.js';
 

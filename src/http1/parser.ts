@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { BodyReader } from './body-reader.js';
 import { requestFraming, responseFraming, type Framing } from './framing.js';
 import { decodeHeaderBytes, findHeadEnd, parseHeadText, type Head, type Kind } from './head.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Body, Header, RequestPart, ResponsePart } from '../exchange.js';
 import { bodyBytes } from '../body.js';
 import { endsChunked } from './framing.js';

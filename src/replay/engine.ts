@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { RequestResult, RunOptions, RunSummary, ScheduledRequest } from './types.js';
 import { TargetRunner, type Finished } from './dispatch/target.js';
 import { TargetStats } from './stats/target-stats.js';

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-// Imported, not the global: Node 20's global `performance` is an accessor, a getter call per use.
 import { performance } from 'node:perf_hooks';
 
 /** Monotonic microseconds (performance.now() has µs resolution and no bigint cost). */

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { RunValidity, TargetSummary, ValidityLimits } from './types.js';
 
 const RESOLUTION_MS = 10;

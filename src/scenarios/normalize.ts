@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { dirname, resolve } from 'node:path';
 import type { Header } from '../exchange.js';
 import type { MetricsInput, PhaseInput, RequestInput, ScenarioInput, ScenariosFileInput, SmokeInput } from './schema.js';

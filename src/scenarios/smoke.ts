@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { ProxyAgent, request, type Dispatcher } from 'undici';
 import type { CheckResult, FieldExpectation, SmokeResult, SmokeState, SmokeTest, TestCheckResult } from '../report/model.js';

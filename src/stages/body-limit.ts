@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Body, Exchange } from '../exchange.js';
 import { bodyBytes, makeBody } from '../body.js';
 import type { Stage } from './stage.js';

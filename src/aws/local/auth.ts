@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { formParams } from '../../form-urlencoded.js';
 import type { IncomingHttpHeaders } from 'node:http';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { listParam, structListParam, type Params } from './query.js';
 import type { LocalElbState } from './state.js';
 import type { LocalTargetGroup, TargetSpec } from './target-group.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import { formParams } from '../../form-urlencoded.js';
 import type { AddressInfo } from 'node:net';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { pipeline, Readable } from 'node:stream';
 import { constants, createGunzip, gunzipSync } from 'node:zlib';
 

@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /**
  * One captured packet as the readers hand it on. The object is reused for every packet (no per-packet
  * allocation on the hot path): a consumer reads it synchronously and copies what it keeps.

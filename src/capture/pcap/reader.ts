@@ -7,6 +7,7 @@
  * as one reused RawPacket (no per-packet allocation); the async generator yields once per chunk, so a slow
  * consumer stops the reads (backpressure) and memory stays at a chunk or two plus one partial record.
  */
+import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { maybeGunzip } from './gunzip.js';

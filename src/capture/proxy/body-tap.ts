@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Body } from '../../exchange.js';
 import { makeBody } from '../../body.js';
 

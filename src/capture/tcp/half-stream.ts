@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { AckEvidence, seqDiff } from './ack-evidence.js';
 import type { CaptureStats, Direction, TcpStreamSink } from './stream-sink.js';
 

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { InputError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
 import { newBatch } from '../batch.js';

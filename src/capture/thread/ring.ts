@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /**
  * A single-producer single-consumer ring of records in a SharedArrayBuffer: how the reader thread hands
  * the TcpStreamSink calls it makes to the main thread, in order, without a message (and its structured

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Exchange, Header } from '../../exchange.js';
 import { bodyBytes } from '../../body.js';
 import { DropQueue } from '../../capture/proxy/drop-queue.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { readdir, stat, unlink, rename, open, truncate } from 'node:fs/promises';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';

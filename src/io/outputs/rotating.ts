@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

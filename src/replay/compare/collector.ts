@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { bodyBytes } from '../../body.js';
 import type { DifferenceReport, FieldDifference, ObservedResponse, RequestResult, ResponseSink, ScheduledRequest } from '../types.js';
 import { diffResponses } from './response-diff.js';

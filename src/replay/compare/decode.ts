@@ -1,6 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { headerValueOf, type Header } from '../../exchange.js';
-// Imported, not the global: Node 20's global `Buffer` is an accessor, a getter call per use (two per compared response here).
 import { Buffer } from 'node:buffer';
 
 /**

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import type { TargetOptions } from '../types.js';

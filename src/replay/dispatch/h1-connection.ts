@@ -5,7 +5,6 @@ import { dial, type Route } from './h1-dial.js';
 import type { Framing } from '../../http1/framing.js';
 import { clientError, type H1Request } from './h1-request.js';
 import { ResponseReader } from './h1-response.js';
-// Imported, not the global: Node 20's global `performance` is an accessor, a getter call per use (several per request here).
 import { performance } from 'node:perf_hooks';
 
 export interface H1Limits {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Fifo } from './fifo.js';
 import { H1Connection, type H1Limits } from './h1-connection.js';
 import { clientError, requestBytes, type ForwardForm, type H1Handler, type H1Request } from './h1-request.js';

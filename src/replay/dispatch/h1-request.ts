@@ -5,6 +5,7 @@
  * `content-length` last when there is a body or the method expects one.
  */
 
+import { Buffer } from 'node:buffer';
 import type { Header } from '../../exchange.js';
 
 /** The callbacks a request gets (RequestHandler's). */

@@ -4,7 +4,6 @@ import { BodyReader } from '../../http1/body-reader.js';
 import { responseFraming, type Framing } from '../../http1/framing.js';
 import { bodyBytes } from '../../body.js';
 import { clientError, type H1Request } from './h1-request.js';
-// Imported, not the global: Node 20's global `Buffer` is an accessor, a getter call per use (per response here).
 import { Buffer } from 'node:buffer';
 
 const MAX_HEAD = 64 * 1024;

@@ -2,7 +2,6 @@ import type { ObservedResponse } from '../types.js';
 import type { Header } from '../../exchange.js';
 import { monoUs } from '../pacer.js';
 import type { H1Handler } from './h1-request.js';
-// Imported, not the global: Node 20's global `Buffer` is an accessor, a getter call per use.
 import { Buffer } from 'node:buffer';
 
 /** Bodies kept for comparison are cut here: comparing megabytes per request would stall the generator. */

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { ObservedResponse, RequestResult, ScheduledRequest, TargetOptions } from '../types.js';
 import { targetDispatcher, type TargetDispatcher } from './agent.js';
 import { headerPlan, outgoingHeaders, type HeaderPlan } from './headers.js';

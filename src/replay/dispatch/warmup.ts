@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { ScheduledRequest, TargetOptions } from '../types.js';
 import { TargetRunner } from './target.js';

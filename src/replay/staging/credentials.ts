@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Header } from '../../exchange.js';
 import { headerValueOf } from '../../exchange.js';
 import type { ScheduledRequest } from '../types.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Header } from '../../exchange.js';
 import { formParams } from '../../form-urlencoded.js';
 import { headerValueOf } from '../../exchange.js';

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
 import { InputError } from '../../errors.js';
 
 export interface TokenProviderOptions {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Header } from '../../exchange.js';
 import type { ObservedResponse, RequestResult, ScheduledRequest } from '../types.js';
 import { carriesRecordedSecret, type CredentialMap } from './credentials.js';

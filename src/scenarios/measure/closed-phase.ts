@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
 import autocannon from 'autocannon';
 import { InputError } from '../../errors.js';
 import { DEFAULT_LIMITS, ValidityMonitor } from '../../replay/validity.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
 import { InputError } from '../../errors.js';
 import { hmacSha256Hex } from './hmac-sha256.js';
