@@ -184,10 +184,9 @@ function flagsOf(p: Pending): ExchangeFlag[] | undefined {
 /** Each condition once, as a bit in FLAG_ORDER's order. */
 function flagBits(p: Pending): number {
   const { req: q, res: r } = p;
-  if (!r) return (p.gapBefore || q.gap ? 1 : 0) | (q.truncated ? 2 : 0) | 16 | (p.memory ? 32 : 0) | (q.malformed ? 64 : 0);
   return (
-    (p.gapBefore || q.gap || r.gap ? 1 : 0) | (q.truncated ? 2 : 0) | (r.truncated ? 4 : 0) | (r.tunnel ? 8 : 0) | (p.memory ? 32 : 0) | (q.malformed ? 64 : 0)
+    (p.gapBefore || q.gap || r?.gap ? 1 : 0) | (q.truncated ? 2 : 0) | (r?.truncated ? 4 : 0) | (r?.tunnel ? 8 : 0) | (r ? 0 : 16) | (p.memory ? 32 : 0) | (q.malformed ? 64 : 0)
     // The server answered before the request was complete (an early 401/413 to an upload).
-    | (r.firstUs < q.lastUs ? 128 : 0)
+    | (r !== undefined && r.firstUs < q.lastUs ? 128 : 0)
   );
 }
