@@ -17,6 +17,8 @@ export interface RunOptions {
   input?: Buffer;
   /** Added to this process's environment. */
   env?: Record<string, string>;
+  /** SIGINT once aborted: wrk then stops early and still prints its summary of the run so far. */
+  interrupt?: AbortSignal;
 }
 
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -27,9 +29,12 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    const interrupt = (): boolean => child.kill('SIGINT');
+    opts.interrupt?.addEventListener('abort', interrupt, { once: true });
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      opts.interrupt?.removeEventListener('abort', interrupt);
       resolve({ code, stdout, stderr });
     });
     child.stdin.on('error', () => {});
