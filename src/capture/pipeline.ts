@@ -1,10 +1,9 @@
-import { Buffer } from 'node:buffer';
 import { formatAddress } from './decode/address.js';
 import { decodeSegment } from './decode/ip-tcp.js';
 import { ACK, FIN, RST, SYN, Skip, newSegment } from './decode/segment.js';
 import type { RawPacket } from './pcap/packet.js';
 import { Flow } from './tcp/flow.js';
-import { FlowTable, tupleHash } from './tcp/flow-table.js';
+import { addressWords, FlowTable, tupleHash } from './tcp/flow-table.js';
 import type { Budget } from './tcp/half-stream.js';
 import { newCaptureStats, type CaptureStats, type EndReason, type SinkFactory } from './tcp/stream-sink.js';
 
@@ -175,13 +174,10 @@ export class CapturePipeline {
   private start(buf: Buffer, hash: number, srcIsClient: boolean, tsUs: number): Flow {
     const seg = this.seg;
     if (this.open >= this.limits.maxFlows) this.evictOldest(tsUs);
-    const n = seg.family === 4 ? 4 : 16;
-    const src = Buffer.from(buf.subarray(seg.srcAt, seg.srcAt + n));
-    const dst = Buffer.from(buf.subarray(seg.dstAt, seg.dstAt + n));
-    const [ca, sa, cp, sp] = srcIsClient ? [src, dst, seg.srcPort, seg.dstPort] : [dst, src, seg.dstPort, seg.srcPort];
-    const connection = { clientIp: formatAddress(ca, 0, seg.family), clientPort: cp, serverIp: formatAddress(sa, 0, seg.family), serverPort: sp };
+    const [ca, sa, cp, sp] = srcIsClient ? [seg.srcAt, seg.dstAt, seg.srcPort, seg.dstPort] : [seg.dstAt, seg.srcAt, seg.dstPort, seg.srcPort];
+    const connection = { clientIp: formatAddress(buf, ca, seg.family), clientPort: cp, serverIp: formatAddress(buf, sa, seg.family), serverPort: sp };
     this.stats.flows++;
-    const flow = new Flow(String(this.stats.flows), hash, ca, sa, cp, sp, seg.zone, connection, this.opts.sinkFactory, this.stats, this.budget, tsUs);
+    const flow = new Flow(String(this.stats.flows), hash, addressWords(buf, ca, seg.family), addressWords(buf, sa, seg.family), cp, sp, seg.zone, connection, this.opts.sinkFactory, this.stats, this.budget, tsUs);
     this.flows.add(flow);
     this.byStart.add(flow);
     this.open++;

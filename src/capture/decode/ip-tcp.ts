@@ -2,7 +2,7 @@ import type { RawPacket } from '../pcap/packet.js';
 import { Encap, unwrap, type Inner } from './encap.js';
 import { ipOffset, UNKNOWN_LINK } from './link.js';
 import { Skip, type Segment } from './segment.js';
-import { u32be } from '../bytes.js';
+import { viewOf } from '../bytes.js';
 
 const TCP = 6;
 /** Tunnels inside tunnels: enough for VXLAN over GRE, bounded so crafted packets cannot loop. */
@@ -19,11 +19,11 @@ export function decodeSegment(pkt: RawPacket, seg: Segment): Skip {
   seg.zone = 0;
   const at = ipOffset(pkt.linkType, pkt.buf, pkt.start, pkt.end);
   if (at < 0) return at === UNKNOWN_LINK ? Skip.UnknownLink : Skip.NotTcp;
-  return decodeIp(pkt.buf, at, pkt.end, pkt.start + pkt.origLen, seg, 0);
+  return decodeIp(pkt.buf, viewOf(pkt.buf), at, pkt.end, pkt.start + pkt.origLen, seg, 0);
 }
 
 /** The IP packet at buf[at..) (captured up to `end`; `frameEnd` is where its frame ends on the wire). */
-function decodeIp(buf: Buffer, at: number, end: number, frameEnd: number, seg: Segment, depth: number): Skip {
+function decodeIp(buf: Buffer, v: DataView, at: number, end: number, frameEnd: number, seg: Segment, depth: number): Skip {
   if (at + 1 > end) return Skip.Truncated;
   const version = buf[at]! >> 4;
   let p: number; // payload (TCP header) offset
@@ -32,8 +32,8 @@ function decodeIp(buf: Buffer, at: number, end: number, frameEnd: number, seg: S
   if (version === 4) {
     if (at + 20 > end) return Skip.Truncated;
     const ihl = (buf[at]! & 15) * 4;
-    const total = (buf[at + 2]! << 8) | buf[at + 3]!;
-    const frag = ((buf[at + 6]! << 8) | buf[at + 7]!) & 0x3fff; // MF flag + offset
+    const total = v.getUint16(at + 2);
+    const frag = v.getUint16(at + 6) & 0x3fff; // MF flag + offset
     if (frag !== 0) return Skip.Fragment;
     if (ihl < 20 || (total !== 0 && total < ihl)) return Skip.NotTcp;
     proto = buf[at + 9]!;
@@ -45,7 +45,7 @@ function decodeIp(buf: Buffer, at: number, end: number, frameEnd: number, seg: S
     wireEnd = total !== 0 ? at + total : frameEnd;
   } else if (version === 6) {
     if (at + 40 > end) return Skip.Truncated;
-    const payload = (buf[at + 4]! << 8) | buf[at + 5]!;
+    const payload = v.getUint16(at + 4);
     seg.family = 6;
     seg.srcAt = at + 8;
     seg.dstAt = at + 24;
@@ -68,28 +68,28 @@ function decodeIp(buf: Buffer, at: number, end: number, frameEnd: number, seg: S
       }
     }
   } else return Skip.NotTcp;
-  if (proto !== TCP) return depth < MAX_DEPTH ? decodeTunnel(proto, buf, p, Math.min(end, wireEnd), wireEnd, seg, depth) : Skip.NotTcp;
-  return decodeTcp(buf, p, end, wireEnd, seg);
+  if (proto !== TCP) return depth < MAX_DEPTH ? decodeTunnel(proto, buf, v, p, Math.min(end, wireEnd), wireEnd, seg, depth) : Skip.NotTcp;
+  return decodeTcp(buf, v, p, end, wireEnd, seg);
 }
 
-function decodeTunnel(proto: number, buf: Buffer, p: number, end: number, wireEnd: number, seg: Segment, depth: number): Skip {
+function decodeTunnel(proto: number, buf: Buffer, v: DataView, p: number, end: number, wireEnd: number, seg: Segment, depth: number): Skip {
   const t = unwrap(proto, buf, p, end, inner);
   if (!t) return Skip.NotTcp;
   // Exact (below 2^53): the kind in the high part, the tunnel's own key in the low 32 bits.
   seg.zone = t.kind * 4294967296 + (t.tunnel >>> 0);
   if (t.ipAt < 0) return Skip.NotTcp;
-  return decodeIp(buf, t.ipAt, end, wireEnd, seg, depth + 1);
+  return decodeIp(buf, v, t.ipAt, end, wireEnd, seg, depth + 1);
 }
 
-function decodeTcp(buf: Buffer, p: number, end: number, wireEnd: number, seg: Segment): Skip {
+function decodeTcp(buf: Buffer, v: DataView, p: number, end: number, wireEnd: number, seg: Segment): Skip {
   if (p + 20 > end) return Skip.Truncated;
   const dataOff = (buf[p + 12]! >> 4) * 4;
   if (dataOff < 20 || p + dataOff > wireEnd) return Skip.NotTcp;
   if (p + dataOff > end) return Skip.Truncated;
-  seg.srcPort = (buf[p]! << 8) | buf[p + 1]!;
-  seg.dstPort = (buf[p + 2]! << 8) | buf[p + 3]!;
-  seg.seq = u32be(buf, p + 4);
-  seg.ack = u32be(buf, p + 8);
+  seg.srcPort = v.getUint16(p);
+  seg.dstPort = v.getUint16(p + 2);
+  seg.seq = v.getUint32(p + 4);
+  seg.ack = v.getUint32(p + 8);
   seg.flags = buf[p + 13]!;
   seg.payStart = p + dataOff;
   seg.payLen = wireEnd - seg.payStart;

@@ -1,5 +1,5 @@
 import { DamagedCaptureError, MAX_RECORD_BYTES, type PacketHandler, type RawPacket, type RecordParser } from './packet.js';
-import { u32be, u32le } from '../bytes.js';
+import { viewOf } from '../bytes.js';
 
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './magic.js';
 
@@ -44,11 +44,12 @@ export class ClassicPcapParser implements RecordParser {
   parse(buf: Buffer, off: number, end: number): number {
     const pkt = this.pkt;
     const le = this.le;
+    const v = viewOf(buf);
     while (end - off >= RECORD) {
-      const sec = le ? u32le(buf, off) : u32be(buf, off);
-      const frac = le ? u32le(buf, off + 4) : u32be(buf, off + 4);
-      const incl = le ? u32le(buf, off + 8) : u32be(buf, off + 8);
-      const orig = le ? u32le(buf, off + 12) : u32be(buf, off + 12);
+      const sec = v.getUint32(off, le);
+      const frac = v.getUint32(off + 4, le);
+      const incl = v.getUint32(off + 8, le);
+      const orig = v.getUint32(off + 12, le);
       if (incl > MAX_RECORD_BYTES) {
         throw new DamagedCaptureError(`record header claims ${incl} captured bytes`, off);
       }

@@ -16,9 +16,9 @@ export class Flow {
   constructor(
     readonly id: string,
     readonly hash: number,
-    /** Client then server address bytes (copies), 4 or 16 bytes each. */
-    readonly clientAddr: Buffer,
-    readonly serverAddr: Buffer,
+    /** Client then server address as big-endian words (flow-table.ts addressWords), 1 or 4 each. */
+    readonly clientAddr: Uint32Array,
+    readonly serverAddr: Uint32Array,
     readonly clientPort: number,
     readonly serverPort: number,
     /** The tunnel the flow's packets come out of (Segment.zone), 0 for none. */
