@@ -23,12 +23,14 @@ export function harRequestFields(url: string, headers: Header[], deriveHost: boo
     pseudo = headers.filter((h) => h.name.startsWith(':'));
     plain = headers.filter((h) => !h.name.startsWith(':'));
   }
-  const m = ABSOLUTE.exec(url);
+  const derive = deriveHost && headerValueOf(plain, 'host') === undefined;
+  // Most entries' URL is http:// with a Host header: nothing of the URL is needed then, and no match is made.
+  const m = derive || !url.startsWith('http://') ? ABSOLUTE.exec(url) : null;
   const out: ReturnType<typeof harRequestFields> = { headers: plain };
   const scheme = m?.[1]!.toLowerCase();
   if (scheme && scheme !== 'http') out.scheme = scheme;
   if (pseudo) out.pseudoHeaders = pseudo;
-  if (deriveHost && headerValueOf(plain, 'host') === undefined) {
+  if (derive) {
     const authority = (pseudo && headerValueOf(pseudo, ':authority')) || m?.[2];
     if (authority) {
       out.headers = [{ name: 'Host', value: authority }, ...plain];

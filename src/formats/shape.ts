@@ -39,6 +39,11 @@ export const looseObject = <F extends Record<string, Shape>>(fields: F): Shape<F
  * source, so that each check is inline code rather than a call through a closure per field (a
  * closure walk measured ~3.5 µs per HAR entry, no faster than zod; the compiled code ~0.6 µs). The
  * source comes only from the shape, our own constant definition; no input reaches it.
+ *
+ * What already is as zod would give it is returned itself, not copied (a HAR entry read whole is most
+ * of the time): callers pass values fresh from JSON.parse, which nothing else holds. A copy is made
+ * only of an object or array that something inside it changed in, or a strict object whose keys are
+ * not exactly its known ones in the order the copy has them (required first, then optional ones).
  */
 export function checker<S extends Shape>(shape: S): (v: unknown) => Infer<S> | undefined {
   const g = { n: 0, consts: [] as unknown[] };
@@ -48,7 +53,7 @@ export function checker<S extends Shape>(shape: S): (v: unknown) => Infer<S> | u
 
 interface Emitted {
   code: string;
-  /** An expression for the checked value. */
+  /** An expression for the checked value: the input's own name when it is never a copy. */
   out: string;
 }
 
@@ -80,7 +85,11 @@ function emit(s: Shape, v: string, g: { n: number; consts: unknown[] }): Emitted
       const i = id('i');
       const e = id('e');
       const inner = emit(s.of, e, g);
-      return { code: `if (!Array.isArray(${v})) ${FAIL}\nconst ${a} = new Array(${v}.length);\nfor (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\nconst ${e} = ${v}[${i}];\n${inner.code}\n${a}[${i}] = ${inner.out};\n}`, out: a };
+      const loop = `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\nconst ${e} = ${v}[${i}];\n${inner.code}\n`;
+      if (inner.out === e) return { code: `if (!Array.isArray(${v})) ${FAIL}\n${loop}}`, out: v };
+      // Copied from the first element that changed on; the ones before it are the same in the copy.
+      const store = `if (${inner.out} !== ${e} && ${a} === ${v}) ${a} = ${v}.slice();\nif (${a} !== ${v}) ${a}[${i}] = ${inner.out};\n}`;
+      return { code: `if (!Array.isArray(${v})) ${FAIL}\nlet ${a} = ${v};\n${loop}${store}`, out: a };
     }
     case 'object':
       return emitObject(s.fields, s.loose, v, g, id);
@@ -89,22 +98,42 @@ function emit(s: Shape, v: string, g: { n: number; consts: unknown[] }): Emitted
 
 function emitObject(fields: Readonly<Record<string, Shape>>, loose: boolean, v: string, g: { n: number; consts: unknown[] }, id: (p: string) => string): Emitted {
   const lines = [`if (typeof ${v} !== 'object' || ${v} === null || Array.isArray(${v})) ${FAIL}`];
-  const parts: { key: string; out: string; optional: boolean; changed: boolean }[] = [];
+  const parts: { key: string; x: string; out: string; optional: boolean; changed: boolean }[] = [];
   for (const [k, f] of Object.entries(fields)) {
     const x = id('f');
     const inner = emit(f, x, g);
     lines.push(`const ${x} = ${v}[${JSON.stringify(k)}];`, inner.code);
-    parts.push({ key: JSON.stringify(k), out: inner.out, optional: f.kind === 'optional', changed: inner.out !== x });
+    parts.push({ key: JSON.stringify(k), x, out: inner.out, optional: f.kind === 'optional', changed: inner.out !== x });
   }
   const o = id('r');
+  const changed = parts.filter((p) => p.changed).map((p) => `${p.out} !== ${p.x}`);
   if (loose) {
     // Unknown keys kept: a copy of the whole object, with the fields that were copied in turn replaced.
-    lines.push(`const ${o} = { ...${v} };`);
+    if (changed.length === 0) return { code: lines.join('\n'), out: v };
+    lines.push(`let ${o} = ${v};`, `if (${changed.join(' || ')}) {`, `${o} = { ...${v} };`);
     for (const p of parts.filter((q) => q.changed)) lines.push(p.optional ? `if (${p.out} !== undefined) ${o}[${p.key}] = ${p.out};` : `${o}[${p.key}] = ${p.out};`);
+    lines.push('}');
   } else {
     // Unknown keys dropped: the known ones only; an absent optional key stays absent, as in zod.
-    lines.push(`const ${o} = { ${parts.filter((p) => !p.optional).map((p) => `${p.key}: ${p.out}`).join(', ')} };`);
+    const order = [...parts.filter((p) => !p.optional), ...parts.filter((p) => p.optional)];
+    const required = order.filter((p) => !p.optional).length;
+    g.consts.push(order.map((p) => JSON.parse(p.key) as string));
+    const keys = `c[${g.consts.length - 1}]`;
+    const [j, k, same] = [id('j'), id('k'), id('s')];
+    // The object's own keys in order: the required ones, then optional ones in the order known (any may be absent).
+    lines.push(
+      `let ${same} = ${changed.length ? `!(${changed.join(' || ')})` : 'true'};`,
+      `if (${same}) {\nlet ${j} = 0;\nfor (const ${k} in ${v}) {`,
+      `if (${j} < ${required}) { if (${k} !== ${keys}[${j}++]) { ${same} = false; break; } continue; }`,
+      `while (${j} < ${order.length} && ${keys}[${j}] !== ${k}) ${j}++;`,
+      `if (${j}++ === ${order.length}) { ${same} = false; break; }`,
+      `}\n}`,
+      `let ${o} = ${v};`,
+      `if (!${same}) {`,
+      `${o} = { ${order.filter((p) => !p.optional).map((p) => `${p.key}: ${p.out}`).join(', ')} };`,
+    );
     for (const p of parts.filter((q) => q.optional)) lines.push(`if (${p.key} in ${v}) ${o}[${p.key}] = ${p.out};`);
+    lines.push('}');
   }
   return { code: lines.join('\n'), out: o };
 }

@@ -53,4 +53,19 @@ describe('formats/shape: one definition, a compiled check and a zod schema', () 
     expect(v).toEqual(copy);
     expect(fast({ ...v, n: -1 })).toBeUndefined();
   });
+
+  it('what already is as zod gives it comes back itself; a copy is made of what changed, and of what holds it', () => {
+    const v = { name: 'a', n: 1, list: [{ k: 'x', v: 1 }, { k: 'y' }], other: [1], meta: { tag: 't', more: 2 } };
+    const out = fast(v)!;
+    expect(out).toBe(v);
+    expect(out.list[1]).toBe(v.list[1]);
+    // An unknown key, or the known ones out of the copy's order, makes that one object a copy (keys in shape order).
+    const w = { ...v, list: [{ k: 'x' }, { v: 2, k: 'y' }, { k: 'z', extra: 1 }] };
+    const got = fast(w)!;
+    expect(got).not.toBe(w);
+    expect(got.list[0]).toBe(w.list[0]);
+    expect(got.list.map((e) => Object.keys(e))).toEqual([['k'], ['k', 'v'], ['k']]);
+    expect(got.meta).toBe(w.meta);
+    expect(Object.keys(got)).toEqual(Object.keys(w));
+  });
 });

@@ -31,6 +31,9 @@ describe('an observed response is redacted by the response rule alone', () => {
     ['a gzipped JSON body', answer([['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], gzipSync('{"password":"LiveGz"}'))],
     ['a Location with a secret query field', answer([['Location', 'https://x/cb?sid=LiveSid&page=2'], ['Content-Type', 'text/html']], '<p>moved</p>')],
     ['a form body', answer([['Content-Type', 'application/x-www-form-urlencoded']], 'user=bob&password=LiveForm')],
+    // text/plain and untyped bodies are sniffed: their first bytes decide whether the text is made at all.
+    ['JSON sent as text/plain after white space', answer([['Content-Type', 'text/plain']], ' \r\n\t\f\v[{"password":"LivePlain"}]')],
+    ['JSON without a type after Unicode white space', answer([], '\u00a0\u2028{"token":"LiveUnicode"}')],
   ];
   for (const [name, r] of cases) {
     it(`the same headers and body as through an exchange: ${name}`, () => {
@@ -49,6 +52,8 @@ describe('an observed response is redacted by the response rule alone', () => {
     expect(redactObserved(r)).toBe(r);
     const plain = answer([['Content-Type', 'text/plain']], 'token=NotAField');
     expect(redactObserved(plain)).toBe(plain);
+    const untyped = answer([], '  "token": "NotAnObject"');
+    expect(redactObserved(untyped)).toBe(untyped);
   });
 
   it('with redaction off, every answer is returned as it is', () => {

@@ -27,9 +27,21 @@ const kindOfType = cached((type: string): Kind | 'sniff' | null => {
   return /^[a-z0-9.+-]+\/(?:[a-z0-9.-]+\+)?json\b/.test(t) ? 'json' : null;
 });
 
-/** False when redactBody() would not look at a body under these headers (its type has no fields). */
-export function mayHaveFields(headers: readonly Header[]): boolean {
-  return kindOfType(headerValueOf(headers, 'content-type') ?? '') !== null;
+/**
+ * False when redactBody() would not look for fields in this body under these headers: its type has
+ * none, or (text/plain, no type) its text does not start as JSON does after white space. The bytes are
+ * read for that, so the text of such a body is never made; a first byte past ASCII may be Unicode white
+ * space, and then the text decides, as it always did.
+ */
+export function mayHaveFields(headers: readonly Header[], bytes?: Uint8Array): boolean {
+  const k = kindOfType(headerValueOf(headers, 'content-type') ?? '');
+  if (k !== 'sniff' || bytes === undefined) return k !== null;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    return c === 0x7b || c === 0x5b || c >= 0x80;
+  }
+  return false;
 }
 
 function kindOf(type: string | undefined, body: Body): Kind | undefined {

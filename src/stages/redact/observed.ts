@@ -19,8 +19,8 @@ export function createResponseRedactor<T extends Observed>(policy: RedactPolicy)
   if (!policy.enabled) return (r) => r;
   const redact = createMessageRedactor(policy);
   return (r) => {
-    // The body's text is made only for a type with fields: most answers are passed by their type alone.
-    const body = mayHaveFields(r.headers) ? makeBody(r.body) : undefined;
+    // The body's text is made only when it may have fields: most answers are passed by their type or first byte.
+    const body = mayHaveFields(r.headers, r.body) ? makeBody(r.body) : undefined;
     const out = redact(r.headers, body);
     if (!out) return r;
     return { ...r, headers: out.headers, body: out.body ? bodyBytes(out.body) : r.body };
