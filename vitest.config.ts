@@ -3,7 +3,16 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The files that take longest start first, so that none of them starts last and runs on alone: a clean
 // clone (CI) has no timings cached, and vitest then orders by file size, which put these anywhere.
-const LONGEST = ['test/cli/install-tarball.test.ts', 'test/scenarios/ab.test.ts', 'test/stages/redact-every-path.test.ts', 'test/scenarios/capacity.test.ts', 'test/streams/outage.test.ts'];
+const LONGEST = [
+  'test/cli/install-tarball.test.ts',
+  'test/scenarios/ab.test.ts',
+  'test/staging/staging-replay.test.ts',
+  'test/scenarios/capacity.test.ts',
+  'test/capture/real-traffic.test.ts',
+  'test/distributed/workers.test.ts',
+  'test/agent/soak.test.ts',
+  'test/stages/redact-every-path.test.ts',
+];
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -42,6 +42,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => control.close(() => r())));
 
+/** The reasons a run is invalid because of the load generator, not the system measured (replay/validity.ts). */
+const GENERATOR = /sends more than \d+ ms late \(skipped\)|could not keep the schedule|event-loop delay p99/;
+
 const post = "fetch(process.argv[1], { method: 'POST' }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))";
 
 function scenarioFile(name: string, scenario: Record<string, unknown>): string {
@@ -86,8 +89,16 @@ describe('scenarios.yaml: requireHealthy and drain steps', () => {
   it('graceful drain during a 200 req/s phase → no failed request, timeline on the phase, exit 0', async () => {
     const file = scenarioFile('deploy', { requireHealthy: { targetGroup: 'web', minHealthy: 3, endpointUrl: elb.endpointUrl }, load: [{ name: 'steady', rate: 200, duration: '6s' }], drain: drainStep('graceful', 1, 'restart') });
     const report = join(dir, 'report');
-    const r = await shadowtap(['run', file, '--json', '--quiet', '--report', report], awsEnv(), 60_000);
-    const model = JSON.parse(r.stdout) as Model;
+    const once = async () => {
+      const r = await shadowtap(['run', file, '--json', '--quiet', '--report', report], awsEnv(), 60_000);
+      return { r, model: JSON.parse(r.stdout) as Model };
+    };
+    // The load balancer and targets share this test's process, so a stall of that process (a full suite
+    // runs two more files on this 2-core machine) leaves the generator without a free connection: sends
+    // more than 1 s late are skipped and the run is invalid (exit 3), which says nothing about the drain.
+    // Such a run, and only such a run, is measured again, once; the drain is repeatable (its target ends healthy).
+    let { r, model } = await once();
+    if (r.code === 3 && model.reasons.length > 0 && model.reasons.every((x) => GENERATOR.test(x))) ({ r, model } = await once());
     const s = model.scenarios[0]!;
     // The report draws the cycle over the phase's charts.
     expect(readFileSync(join(report, 'index.html'), 'utf8')).toContain('target: draining');
