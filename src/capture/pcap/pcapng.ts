@@ -1,4 +1,5 @@
 import { DamagedCaptureError, MAX_RECORD_BYTES, type PacketHandler, type RawPacket, type RecordParser } from './packet.js';
+import { viewOf } from '../bytes.js';
 
 import { PCAPNG_SHB } from './magic.js';
 
@@ -57,8 +58,13 @@ export class PcapngParser implements RecordParser {
     return off;
   }
 
+  // Through the one view of the chunk (capture/bytes.ts), as the classic reader reads its record headers.
   private u32(buf: Buffer, at: number): number {
-    return this.le ? buf.readUInt32LE(at) : buf.readUInt32BE(at);
+    return viewOf(buf).getUint32(at, this.le);
+  }
+
+  private u16(buf: Buffer, at: number): number {
+    return viewOf(buf).getUint16(at, this.le);
   }
 
   private block(type: number, buf: Buffer, off: number, len: number): void {
@@ -70,7 +76,7 @@ export class PcapngParser implements RecordParser {
       const id = this.u32(buf, body);
       this.packet(id, this.u32(buf, body + 4), this.u32(buf, body + 8), this.u32(buf, body + 12), this.u32(buf, body + 16), buf, body + 20, bodyEnd, off);
     } else if (type === OBSOLETE_PB && bodyEnd - body >= 20) {
-      const id = this.le ? buf.readUInt16LE(body) : buf.readUInt16BE(body);
+      const id = this.u16(buf, body);
       this.packet(id, this.u32(buf, body + 4), this.u32(buf, body + 8), this.u32(buf, body + 12), this.u32(buf, body + 16), buf, body + 20, bodyEnd, off);
     } else if (type === SPB && bodyEnd - body >= 4) {
       // No timestamp in a Simple Packet Block: the last one seen is the best estimate.
@@ -104,10 +110,10 @@ export class PcapngParser implements RecordParser {
   }
 
   private iface(buf: Buffer, body: number, end: number): Iface {
-    const f: Iface = { linkType: this.le ? buf.readUInt16LE(body) : buf.readUInt16BE(body), snapLen: this.u32(buf, body + 4), div: 1, mulUs: 0, offsetUs: 0 };
+    const f: Iface = { linkType: this.u16(buf, body), snapLen: this.u32(buf, body + 4), div: 1, mulUs: 0, offsetUs: 0 };
     for (let o = body + 8; o + 4 <= end; ) {
-      const code = this.le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
-      const olen = this.le ? buf.readUInt16LE(o + 2) : buf.readUInt16BE(o + 2);
+      const code = this.u16(buf, o);
+      const olen = this.u16(buf, o + 2);
       if (code === 0 || o + 4 + olen > end) break;
       if (code === OPT_TSRESOL && olen >= 1) setResolution(f, buf[o + 4] ?? 6);
       if (code === OPT_TSOFFSET && olen >= 8) {
