@@ -10,7 +10,7 @@
 // notices that it is done (1000, its default, is how this bench ran before: up to 1 s of idle tail).
 import { spawn, execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { mkdirSync, rmSync, readFileSync } from 'node:fs';
+import { mkdirSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureWriter } from '../dist/formats/capture-file.js';
@@ -82,6 +82,32 @@ async function writeCapture(path, n) {
   return path;
 }
 
+/**
+ * The same requests as a HAR file for `autocannon --har`: the peer doing replay's job (requests read from
+ * a recording, each one different) rather than repeating one pre-built request. Each autocannon
+ * connection walks the list from its start, so 10 connections send the first tenth ten times each; the
+ * requests are still all read, parsed and built before the first is sent, inside the timed command.
+ */
+function writeHar(path, url, n) {
+  const entries = [];
+  for (let i = 0; i < n; i++) {
+    const headers = [{ name: 'User-Agent', value: 'bench' }, { name: 'X-Request-Id', value: `r${i * 7919}` }];
+    entries.push({ request: { method: 'GET', url: `${url}/items/${i}`, httpVersion: 'HTTP/1.1', headers } });
+  }
+  writeFileSync(path, JSON.stringify({ log: { version: '1.2', creator: { name: 'bench', version: '1' }, entries } }));
+  return path;
+}
+
+async function autocannon(url, extra) {
+  // -L: autocannon ends at its first sample tick after the last response, and the default tick
+  // (1 s) added up to a second of idle wall time to its run; shadowtap exits when its last response is in.
+  const a = await run(process.execPath, [...CPU_AT_EXIT, AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(N), '-L', TICK_MS, '--json', ...extra, url]);
+  if (a.code !== 0) throw new Error(`autocannon exited ${a.code}: ${a.stderr}`);
+  const ok = JSON.parse(a.stdout)['2xx'];
+  if (ok !== N) throw new Error(`autocannon ${extra.join(' ')}: ${ok} of ${N} responses were 2xx`);
+  return a;
+}
+
 async function replay(cli, capture, target, extra) {
   const summary = join(out, 'summary.json');
   const r = await run(process.execPath, [...CPU_AT_EXIT, ...(process.env.REPLAY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.REPLAY_BENCH_PROFILE] : []), cli, 'replay', capture, '-t', target, '--summary', summary, '--quiet', '--speed', '0', '--connections', String(CONNECTIONS), ...extra]);
@@ -96,18 +122,14 @@ async function replay(cli, capture, target, extra) {
 async function measure(scheme, capture, tls) {
   const srv = await server(scheme, tls);
   const extra = tls ? ['--ca', tls.cert] : [];
-  const rates = { shadowtap: [], autocannon: [], baseline: [] };
-  const cpu = { shadowtap: [], autocannon: [], baseline: [] };
+  const rates = { shadowtap: [], autocannon: [], har: [], baseline: [] };
+  const cpu = { shadowtap: [], autocannon: [], har: [], baseline: [] };
+  const har = writeHar(join(out, `${scheme}.har`), srv.url, N);
   const add = (name, r) => (rates[name].push(N / r.s), cpu[name].push((r.cpuMs / N) * 1000));
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      // -L: autocannon ends at its first sample tick after the last response, and the default tick
-      // (1 s) added up to a second of idle wall time to its run; shadowtap exits when its last response is in.
-      const a = await run(process.execPath, [...CPU_AT_EXIT, AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(N), '-L', TICK_MS, '--json', `${srv.url}/items/1`]);
-      if (a.code !== 0) throw new Error(`autocannon exited ${a.code}: ${a.stderr}`);
-      const ok = JSON.parse(a.stdout)['2xx'];
-      if (ok !== N) throw new Error(`autocannon: ${ok} of ${N} responses were 2xx`);
-      add('autocannon', a);
+      add('autocannon', await autocannon(`${srv.url}/items/1`, []));
+      add('har', await autocannon(srv.url, ['--har', har]));
       add('shadowtap', await replay(CLI, capture, srv.url, extra));
       if (BASELINE) add('baseline', await replay(BASELINE, capture, srv.url, extra));
     }
@@ -120,6 +142,7 @@ async function measure(scheme, capture, tls) {
   console.log(`replay throughput ${scheme}://: --speed 0, ${N} requests, ${CONNECTIONS} connections, whole command timed (autocannon -L ${TICK_MS}): shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 1.0); runs: shadowtap ${runs(rates.shadowtap)}; autocannon ${runs(rates.autocannon)}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
   const c = (name) => median(cpu[name]);
   console.log(`  CPU per 1,000 requests (whole process, median): shadowtap ${c('shadowtap').toFixed(0)} ms vs autocannon ${c('autocannon').toFixed(0)} ms; autocannon/shadowtap ${(c('autocannon') / c('shadowtap')).toFixed(2)} (≥ 1.0: shadowtap needs no more CPU per request)`);
+  console.log(`  same job (autocannon --har: the ${N} requests read from a HAR file): autocannon ${Math.round(median(rates.har))} req/s, ${c('har').toFixed(0)} ms CPU per 1,000; shadowtap/autocannon --har ${(o / median(rates.har)).toFixed(2)} (runs ${runs(rates.har)})`);
   if (BASELINE) console.log(`  baseline ${BASELINE}: ${Math.round(median(rates.baseline))} req/s, ratio ${(median(rates.baseline) / t).toFixed(2)}; this build / baseline ${(o / median(rates.baseline)).toFixed(2)}; runs ${runs(rates.baseline)}; CPU per 1,000 requests ${c('baseline').toFixed(0)} ms (baseline/this build ${(c('baseline') / c('shadowtap')).toFixed(2)})`);
 }
 
