@@ -111,7 +111,8 @@ export class CapturePipeline {
     if (flags & ACK) (fromClient ? flow.response : flow.request).acked(seg.ack, pkt.tsUs, seg.payLen > 0);
     const seq = flags & SYN ? (seg.seq + 1) >>> 0 : seg.seq; // data on a SYN (TCP Fast Open) follows it
     const payEnd = seg.payEnd > seg.payStart ? seg.payEnd : seg.payStart;
-    (fromClient ? flow.request : flow.response).segment(seq, pkt.buf, seg.payStart, payEnd, seg.payLen, (flags & FIN) !== 0, pkt.tsUs);
+    const ack = flags & ACK ? (fromClient ? flow.response : flow.request).offsetOf(seg.ack) : -1;
+    (fromClient ? flow.request : flow.response).segment(seq, pkt.buf, seg.payStart, payEnd, seg.payLen, (flags & FIN) !== 0, pkt.tsUs, ack);
     if (flow.bothClosed) {
       flow.end('fin', pkt.tsUs);
       this.open--;

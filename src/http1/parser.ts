@@ -14,8 +14,11 @@ export interface ParserHooks {
   onHead?(m: ParsedMessage): void;
   /** The message is complete, or ended early (`gap`, `truncated`). */
   onMessage(m: ParsedMessage): void;
-  /** Response side: the method of the request being answered (HEAD and CONNECT change framing). */
-  methodFor?(): string | undefined;
+  /**
+   * Response side: the method of the request `m` answers (HEAD and CONNECT change framing); asked once
+   * per response head, before its body is framed.
+   */
+  methodFor?(m: ParsedMessage): string | undefined;
   /** Bytes went missing between messages: whole messages may have been lost. */
   onDesync?(): void;
 }
@@ -225,7 +228,7 @@ export class MessageParser {
     msg.lastUs = ts;
     this.msg = msg;
     const head = msg;
-    let framing: Framing = this.kind === 'request' ? requestFraming(head) : responseFraming(head, this.hooks.methodFor?.());
+    let framing: Framing = this.kind === 'request' ? requestFraming(head) : responseFraming(head, this.hooks.methodFor?.(head));
     if (framing.kind === 'none' && this.kind === 'request' && this.opts.unframedRequestBody === 'to-end') framing = { kind: 'close' };
     this.hooks.onHead?.(msg);
     if (framing.kind === 'none' || framing.kind === 'tunnel') {

@@ -138,7 +138,7 @@ describe('HTTP/1.x pairing', () => {
     const sink = createHttpSink({ id: 'one-way', connection: conn }, { maxBodyBytes: 1024, stats }, (ex) => emitted.push(ex.request.target));
     for (let i = 0; i < MAX_UNANSWERED + 10; i++) {
       const b = Buffer.from(get(`/${i}`));
-      sink.data('request', b, 0, b.length, i);
+      sink.data('request', b, 0, b.length, i, -1);
     }
     expect(emitted).toEqual(Array.from({ length: 10 }, (_, i) => `/${i}`));
     sink.end('eof', 1e6);

@@ -47,3 +47,57 @@ describe('pairing after response bytes were lost', () => {
     expect(got.slice(1)).toEqual(['/2→/2', '/3→/3']);
   });
 });
+
+/**
+ * A keep-alive conversation as a client that waits for each answer has it, every packet acknowledging
+ * what its sender had received (stream offsets); the messages in `lost` were lost by the capture whole.
+ */
+function waiting(paths: string[], lost: { requests?: string[]; responses?: string[] } = {}): FlowEvent[] {
+  const events: FlowEvent[] = [];
+  let sent = 0;
+  let answered = 0;
+  for (const p of paths) {
+    const q = req(p);
+    events.push(lost.requests?.includes(p) ? { dir: 'request', gap: q.length } : { dir: 'request', data: q, ack: answered });
+    sent += q.length;
+    const r = res(p);
+    events.push(lost.responses?.includes(p) ? { dir: 'response', gap: r.length } : { dir: 'response', data: r, ack: sent });
+    answered += r.length;
+  }
+  return events;
+}
+
+describe('pairing after loss, by what each side acknowledged', () => {
+  const paths = ['/1', '/2', '/3', '/4', '/5', '/6'];
+
+  it('a lost response leaves its request without one; every later response answers its own request', () => {
+    expect(pairs(waiting(paths, { responses: ['/2'] }))).toEqual(['/1→/1', '/2→- gap', '/3→/3 gap', '/4→/4', '/5→/5', '/6→/6']);
+  });
+
+  it('two responses lost in a row, and one more later', () => {
+    const got = runFlow(waiting(paths, { responses: ['/2', '/3', '/5'] }));
+    expect(got.exchanges.map((e) => `${e.request.target}→${e.response?.body?.text ?? '-'}`)).toEqual(['/1→/1', '/2→-', '/3→-', '/4→/4', '/5→-', '/6→/6']);
+    expect(got.stats.unpaired).toBe(3);
+  });
+
+  it('a lost request: its response, captured after the next request (capture reordering), answers nothing seen', () => {
+    const events = waiting(paths, { requests: ['/3'] });
+    // The response to /3, then /4's request as captured: the other way round.
+    const at = events.findIndex((e) => 'data' in e && e.data === res('/3'));
+    [events[at], events[at + 1]] = [events[at + 1]!, events[at]!];
+    const got = runFlow(events);
+    expect(pairs(events)).toEqual(['/1→/1', '/2→/2', '/4→/4 gap', '/5→/5', '/6→/6']);
+    expect(got.stats.unpaired).toBe(1);
+  });
+
+  it('pipelined requests acknowledge no response between them: nothing is passed over, pairs stay flagged', () => {
+    const all = paths.map(req).join('');
+    const events: FlowEvent[] = [
+      { dir: 'request', data: all, ack: 0 },
+      { dir: 'response', data: res('/1'), ack: all.length },
+      { dir: 'response', gap: res('/2').length },
+      { dir: 'response', data: paths.slice(2).map(res).join(''), ack: all.length },
+    ];
+    expect(pairs(events)).toEqual(['/1→/1', '/2→/3 gap', '/3→/4 gap', '/4→/5 gap', '/5→/6 gap', '/6→- gap']);
+  });
+});

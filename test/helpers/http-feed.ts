@@ -4,7 +4,7 @@ import { newCaptureStats, type Direction, type EndReason, type TcpStreamSink } f
 
 /** One event on a flow, in capture order. */
 export type FlowEvent =
-  | { dir: Direction; data: string | Buffer; ts?: number }
+  | { dir: Direction; data: string | Buffer; ts?: number; /** What the packet acknowledged of the other direction (offset); -1 when not given. */ ack?: number }
   | { dir: Direction; gap: number; ts?: number }
   | { halfClose: Direction; ts?: number };
 
@@ -21,9 +21,9 @@ const BEFORE = Buffer.from('GET /before HTTP/1.1\r\n\r\nHTTP/1.1 200 OK\r\n\r\n'
 const AFTER = Buffer.from('\r\n\r\nHTTP/1.1 500 After\r\n\r\nGET /after HTTP/1.1\r\n\r\n', 'latin1');
 
 /** Feeds `bytes` as a range in the middle of a larger buffer, as a packet's payload is fed. */
-function fedWithin(sink: TcpStreamSink, dir: Direction, bytes: Buffer, ts: number): void {
+function fedWithin(sink: TcpStreamSink, dir: Direction, bytes: Buffer, ts: number, ack: number): void {
   const buf = Buffer.concat([BEFORE, bytes, AFTER]);
-  sink.data(dir, buf, BEFORE.length, BEFORE.length + bytes.length, ts);
+  sink.data(dir, buf, BEFORE.length, BEFORE.length + bytes.length, ts, ack);
 }
 
 /** Drives one HTTP sink through `events`, then ends the flow with `reason`. */
@@ -36,7 +36,7 @@ export function runFlow(events: FlowEvent[], reason: EndReason = 'fin', maxBodyB
     last = e.ts ?? last + 1;
     if ('halfClose' in e) sink.halfClose?.(e.halfClose, last);
     else if ('gap' in e) sink.gap(e.dir, e.gap, last);
-    else fedWithin(sink, e.dir, typeof e.data === 'string' ? Buffer.from(e.data, 'latin1') : e.data, last);
+    else fedWithin(sink, e.dir, typeof e.data === 'string' ? Buffer.from(e.data, 'latin1') : e.data, last, e.ack ?? -1);
   }
   sink.end(reason, last + 1);
   return { exchanges, stats };

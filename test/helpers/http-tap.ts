@@ -31,11 +31,11 @@ export async function startTap(upstreamPort: number, maxBodyBytes = 1 << 20): Pr
     const connection = { clientIp: '127.0.0.1', clientPort: client.remotePort ?? 0, serverIp: '127.0.0.1', serverPort: upstreamPort };
     const sink = createHttpSink({ id: String(++flows), connection }, { maxBodyBytes, stats }, (ex) => exchanges.push(ex));
     client.on('data', (b: Buffer) => {
-      sink.data('request', b, 0, b.length, nowUs());
+      sink.data('request', b, 0, b.length, nowUs(), -1);
       up.write(b);
     });
     up.on('data', (b: Buffer) => {
-      sink.data('response', b, 0, b.length, nowUs());
+      sink.data('response', b, 0, b.length, nowUs(), -1);
       client.write(b);
     });
     client.on('end', () => {

@@ -3,6 +3,7 @@ import type { CaptureStats, Direction, EndReason, FlowInfo, TcpStreamSink } from
 import { wantsTunnel } from '../../http1/framing.js';
 import { MessageParser, type ParsedMessage } from '../../http1/parser.js';
 import { toRequestPart, toResponsePart } from '../../http1/to-exchange.js';
+import { lostBefore, type Asked } from './answers.js';
 
 export { MessageParser, type ParsedMessage, type ByteCounts } from '../../http1/parser.js';
 
@@ -17,7 +18,7 @@ export interface HttpSinkOptions {
 /** Stats this layer adds beyond the shared ones: bytes after a CONNECT/Upgrade, not parsed. */
 export type HttpStats = CaptureStats & { tunnelBytes?: number };
 
-interface Pending {
+interface Pending extends Asked {
   req: ParsedMessage;
   reqDone: boolean;
   res?: ParsedMessage;
@@ -25,6 +26,8 @@ interface Pending {
   /** Set when bytes went missing right before this exchange (whole messages may be lost). */
   gapBefore: boolean;
   memory: boolean;
+  /** Its response went missing with bytes the capture lost (answers.ts): sent without one. */
+  lost: boolean;
 }
 
 /** Requests waiting for a response on one flow before the oldest is written as no-response. */
@@ -50,10 +53,20 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   // would then answer the wrong request. Pairing is trusted again only once no request is waiting.
   let resUncertain = false;
   let reported = 0;
+  // Per direction (request, response): the last packet's acknowledgement of the other stream, and the
+  // bytes lost so far, for stream offsets (answers.ts).
+  const acks = [-1, -1];
+  const lostBytes = [0, 0];
+  const offset = (p: MessageParser, d: number): number => p.counts.http + p.counts.nonHttp + p.counts.tunnel + lostBytes[d]!;
+  // A response that answers a request the capture lost: counted as unpaired when it ends.
+  let orphan: ParsedMessage | undefined;
+  // The response stream's offset past the last response: lost responses lie between it and the next.
+  let since = 0;
 
   const req = new MessageParser('request', opts, {
     onHead: (m) => {
-      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore: reqDesync || resUncertain, memory: false });
+      const gapBefore = reqDesync || resUncertain;
+      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore, memory: false, lost: false, headEnd: offset(req, 0), ackAt: acks[0]! });
       reqDesync = false;
       // Only one direction visible (asymmetric routing, a filter): do not hold a flow's requests forever.
       if (queue.length > MAX_UNANSWERED && answered === 0) {
@@ -79,15 +92,20 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
     },
   });
   const res = new MessageParser('response', opts, {
-    methodFor: () => queue[answered]?.req.method,
+    methodFor: (m) => {
+      if (resUncertain || queue[answered]?.gapBefore) pairAfterLoss(m);
+      return m === orphan ? undefined : queue[answered]?.req.method;
+    },
     onDesync: () => {
       resDesync = true;
       resUncertain = true;
       for (let i = answered; i < queue.length; i++) queue[i]!.gapBefore = true;
     },
     onMessage: (m) => {
+      since = offset(res, 1);
       const p = queue[answered];
-      if (!p) {
+      if (!p || m === orphan) {
+        orphan = undefined;
         stats.unpaired++;
         return;
       }
@@ -106,8 +124,18 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
     },
   });
 
+  /** Bytes went missing before this response head: it may answer a later request, or none we saw. */
+  function pairAfterLoss(m: ParsedMessage): void {
+    const lost = lostBefore(queue, answered, { headEnd: offset(res, 1), ack: acks[1]!, since }, queue[answered]?.gapBefore === true, resUncertain);
+    if (lost < 0) orphan = m;
+    for (let i = 0; i < lost; i++) {
+      queue[answered++]!.lost = true;
+      stats.unpaired++;
+    }
+  }
+
   function flush(): void {
-    while (queue.length && queue[0]!.reqDone && queue[0]!.res) {
+    while (queue.length && queue[0]!.reqDone && (queue[0]!.res || queue[0]!.lost)) {
       answered--;
       send(queue.shift()!);
     }
@@ -136,13 +164,17 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   };
 
   return {
-    data(dir, buf, start, end, tsUs) {
+    data(dir, buf, start, end, tsUs, ack) {
       if (ended) return;
+      acks[dir === 'request' ? 0 : 1] = ack;
       parserOf(dir).pushRange(buf, start, end, tsUs);
       account();
     },
     gap(dir, missing, tsUs) {
-      if (!ended) parserOf(dir).gap(missing, tsUs);
+      if (ended) return;
+      const d = dir === 'request' ? 0 : 1;
+      lostBytes[d] = lostBytes[d]! + missing;
+      parserOf(dir).gap(missing, tsUs);
     },
     halfClose(dir, tsUs) {
       if (!ended) parserOf(dir).finish(true, tsUs);

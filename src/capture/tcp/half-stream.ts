@@ -14,6 +14,7 @@ interface Pending {
   data: Buffer; // a copy: the packet buffer is not ours to keep
   wireLen: number;
   tsUs: number;
+  ack: number;
 }
 
 /**
@@ -29,6 +30,8 @@ export class HalfStream {
   isn: number | undefined;
   finSeq: number | undefined;
   closed = false;
+  /** Sequence bytes passed so far (delivered or declared lost): the stream offset of nextSeq. */
+  private offset = 0;
   private pending: Pending[] = [];
   private pendingBytes = 0;
   /** Packets of the flow seen by this half (its own segments and the peer's ACKs). */
@@ -50,8 +53,19 @@ export class HalfStream {
     }
   }
 
-  /** buf[start..end) is the captured payload (possibly less than `wireLen` when the snap length cut it). */
-  segment(seq: number, buf: Buffer, start: number, end: number, wireLen: number, fin: boolean, tsUs: number): void {
+  /**
+   * The stream offset of sequence number `seq` of this direction (bytes since its first, gaps included),
+   * -1 before the direction has started: how the peer's acknowledgements reach the HTTP layer.
+   */
+  offsetOf(seq: number): number {
+    return this.started ? this.offset + seqDiff(seq, this.nextSeq) : -1;
+  }
+
+  /**
+   * buf[start..end) is the captured payload (possibly less than `wireLen` when the snap length cut it);
+   * `ack` is what the packet acknowledged of the peer's stream, as the peer's offsetOf() gives it.
+   */
+  segment(seq: number, buf: Buffer, start: number, end: number, wireLen: number, fin: boolean, tsUs: number, ack: number): void {
     if (!this.started) {
       this.started = true;
       this.nextSeq = seq;
@@ -60,9 +74,9 @@ export class HalfStream {
     if (fin && this.finSeq === undefined) this.finSeq = (seq + wireLen) >>> 0;
     if (wireLen > 0 && !this.closed) {
       if (seqDiff(seq, this.nextSeq) <= 0) {
-        this.deliver(seq, buf, start, end, wireLen, tsUs);
+        this.deliver(seq, buf, start, end, wireLen, tsUs, ack);
         this.drain();
-      } else this.hold(seq, buf, start, end, wireLen, tsUs);
+      } else this.hold(seq, buf, start, end, wireLen, tsUs, ack);
     }
     this.settle(tsUs);
   }
@@ -133,12 +147,13 @@ export class HalfStream {
     this.checkFin(tsUs);
   }
 
-  private deliver(seq: number, buf: Buffer, start: number, end: number, wireLen: number, tsUs: number): void {
+  private deliver(seq: number, buf: Buffer, start: number, end: number, wireLen: number, tsUs: number, ack: number): void {
     const skip = -seqDiff(seq, this.nextSeq);
     if (skip >= wireLen) return; // a retransmission of bytes already delivered
     const captured = end - start;
-    if (skip < captured) this.sink.data(this.dir, buf, start + skip, end, tsUs);
+    if (skip < captured) this.sink.data(this.dir, buf, start + skip, end, tsUs, ack);
     if (captured < wireLen) this.gap(wireLen - Math.max(skip, captured), tsUs); // cut by the snap length
+    this.offset += wireLen - skip;
     this.nextSeq = (seq + wireLen) >>> 0;
   }
 
@@ -148,7 +163,7 @@ export class HalfStream {
       const s = p.shift()!;
       this.pendingBytes -= s.data.length;
       this.budget.used -= s.data.length;
-      this.deliver(s.seq, s.data, 0, s.data.length, s.wireLen, s.tsUs);
+      this.deliver(s.seq, s.data, 0, s.data.length, s.wireLen, s.tsUs, s.ack);
     }
   }
 
@@ -157,7 +172,7 @@ export class HalfStream {
    * overlap: a repeat (a retransmission, a packet recorded twice) adds nothing to the limits, and each
    * held byte keeps the first copy in file order that carried it, with that copy's time.
    */
-  private hold(seq: number, buf: Buffer, start: number, end: number, wireLen: number, tsUs: number): void {
+  private hold(seq: number, buf: Buffer, start: number, end: number, wireLen: number, tsUs: number, ack: number): void {
     const p = this.pending;
     let i = p.length;
     while (i > 0 && seqDiff(p[i - 1]!.seq, seq) > 0) i--;
@@ -171,7 +186,7 @@ export class HalfStream {
       const to = next ? Math.min(wireLen, seqDiff(next.seq, seq)) : wireLen;
       if (to > from) {
         const data = Buffer.from(buf.subarray(start + Math.min(from, captured), start + Math.min(to, captured)));
-        p.splice(i++, 0, { seq: (seq + from) >>> 0, data, wireLen: to - from, tsUs });
+        p.splice(i++, 0, { seq: (seq + from) >>> 0, data, wireLen: to - from, tsUs, ack });
         added += data.length;
       }
       if (!next) break;
@@ -193,6 +208,7 @@ export class HalfStream {
     const missing = seqDiff(seq, this.nextSeq);
     if (missing <= 0) return;
     this.gap(missing, tsUs);
+    this.offset += missing;
     this.nextSeq = seq >>> 0;
   }
 

@@ -13,9 +13,11 @@ export interface TcpStreamSink {
    * In-order, de-duplicated bytes: buf[start..end) (offsets, not a view: one fewer object per packet);
    * `tsUs` is the timestamp of the packet that carried the first of them. `buf` is usually the reader's
    * chunk, and file readers reuse their chunks: the bytes are valid during this call only, so copy what
-   * outlives it.
+   * outlives it. `ack` is how far the packet acknowledged the other direction's stream, as an offset
+   * into it (bytes since its first, gaps included), -1 when unknown: the peer had received that much
+   * when it sent these bytes, which says which request a response can answer (http/answers.ts).
    */
-  data(dir: Direction, buf: Buffer, start: number, end: number, tsUs: number): void;
+  data(dir: Direction, buf: Buffer, start: number, end: number, tsUs: number, ack: number): void;
   /** `missing` bytes of `dir` were never seen (lost, or beyond the per-flow memory limit). */
   gap(dir: Direction, missing: number, tsUs: number): void;
   /** One direction finished (FIN). The flow may go on in the other direction. */

@@ -22,10 +22,10 @@ const dirOf = (dir: Direction): number => (dir === 'request' ? 0 : 1);
 class RecordingSink implements TcpStreamSink {
   constructor(private readonly slot: number) {}
 
-  data(dir: Direction, buf: Buffer, start: number, end: number, tsUs: number): void {
+  data(dir: Direction, buf: Buffer, start: number, end: number, tsUs: number, ack: number): void {
     const max = ring.maxRecord - 32;
-    // Longer than a record may be: the same bytes in pieces, with the same timestamp (TCP splits bytes anywhere).
-    for (let at = start; at < end; at += max) ring.bytes(Rec.Data, dirOf(dir), this.slot, buf.subarray(at, Math.min(at + max, end)), tsUs, 0);
+    // Longer than a record may be: the same bytes in pieces, with the same timestamp and acknowledgement (TCP splits bytes anywhere).
+    for (let at = start; at < end; at += max) ring.bytes(Rec.Data, dirOf(dir), this.slot, buf.subarray(at, Math.min(at + max, end)), tsUs, ack);
   }
 
   gap(dir: Direction, missing: number, tsUs: number): void {

@@ -131,7 +131,7 @@ class Replayer {
       pos = (pos + i32[w]!) | 0;
       if ((tag & 0xff) === Rec.Data) {
         const at = off + HEADER;
-        sinks[i32[w + 2]!]!.data(DIRS[tag >> 8]!, ring, at, at + i32[w + 3]!, f64[(off >> 3) + 2]!);
+        sinks[i32[w + 2]!]!.data(DIRS[tag >> 8]!, ring, at, at + i32[w + 3]!, f64[(off >> 3) + 2]!, f64[(off >> 3) + 3]!);
       } else if (this.other(tag, off)) {
         return pos;
       }

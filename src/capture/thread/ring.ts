@@ -10,7 +10,7 @@ import { Buffer } from 'node:buffer';
  * `pos & mask` is the offset. Every record starts on an 8-byte boundary with a 32-byte header:
  *   int32 0: record length (header included, a multiple of 8)   int32 1: type | arg << 8
  *   int32 2: flow slot                                          int32 3: payload length
- *   float64 2: a (tsUs, or a port)                              float64 3: b (gap bytes, or a port)
+ *   float64 2: a (tsUs, or a port)                              float64 3: b (gap bytes, a data record's ack, or a port)
  * then the payload. A record never wraps: when it does not fit before the end, a PAD record fills the
  * tail and it starts at offset 0.
  */
