@@ -104,8 +104,10 @@ async function autocannon(url, extra) {
   const a = await run(process.execPath, [...CPU_AT_EXIT, AUTOCANNON, '-c', String(CONNECTIONS), '-a', String(N), '-L', TICK_MS, '--json', ...extra, url]);
   if (a.code !== 0) throw new Error(`autocannon exited ${a.code}: ${a.stderr}`);
   const ok = JSON.parse(a.stdout)['2xx'];
-  if (ok !== N) throw new Error(`autocannon ${extra.join(' ')}: ${ok} of ${N} responses were 2xx`);
-  return a;
+  // The goal line's peer must do the whole job. --har is context: a run that ends a few responses short
+  // (seen: 99,997 of 100,000) is rated by what it completed, and the line says so.
+  if (ok !== N && !extra.includes('--har')) throw new Error(`autocannon ${extra.join(' ')}: ${ok} of ${N} responses were 2xx`);
+  return { ...a, ok };
 }
 
 async function replay(cli, capture, target, extra) {
@@ -125,7 +127,13 @@ async function measure(scheme, capture, tls) {
   const rates = { shadowtap: [], autocannon: [], har: [], baseline: [] };
   const cpu = { shadowtap: [], autocannon: [], har: [], baseline: [] };
   const har = writeHar(join(out, `${scheme}.har`), srv.url, N);
-  const add = (name, r) => (rates[name].push(N / r.s), cpu[name].push((r.cpuMs / N) * 1000));
+  let harShort = 0;
+  const add = (name, r) => {
+    const done = r.ok ?? N;
+    if (name === 'har') harShort = Math.max(harShort, N - done);
+    rates[name].push(done / r.s);
+    cpu[name].push((r.cpuMs / done) * 1000);
+  };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       add('autocannon', await autocannon(`${srv.url}/items/1`, []));
@@ -142,7 +150,7 @@ async function measure(scheme, capture, tls) {
   console.log(`replay throughput ${scheme}://: --speed 0, ${N} requests, ${CONNECTIONS} connections, whole command timed (autocannon -L ${TICK_MS}): shadowtap ${Math.round(o)} req/s vs autocannon ${Math.round(t)} req/s (medians of ${ROUNDS}, alternated); ratio ${(o / t).toFixed(2)} (goal ≥ 1.0); runs: shadowtap ${runs(rates.shadowtap)}; autocannon ${runs(rates.autocannon)}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
   const c = (name) => median(cpu[name]);
   console.log(`  CPU per 1,000 requests (whole process, median): shadowtap ${c('shadowtap').toFixed(0)} ms vs autocannon ${c('autocannon').toFixed(0)} ms; autocannon/shadowtap ${(c('autocannon') / c('shadowtap')).toFixed(2)} (≥ 1.0: shadowtap needs no more CPU per request)`);
-  console.log(`  same job (autocannon --har: the ${N} requests read from a HAR file): autocannon ${Math.round(median(rates.har))} req/s, ${c('har').toFixed(0)} ms CPU per 1,000; shadowtap/autocannon --har ${(o / median(rates.har)).toFixed(2)} (runs ${runs(rates.har)})`);
+  console.log(`  same job (autocannon --har: the ${N} requests read from a HAR file): autocannon ${Math.round(median(rates.har))} req/s, ${c('har').toFixed(0)} ms CPU per 1,000; shadowtap/autocannon --har ${(o / median(rates.har)).toFixed(2)} (runs ${runs(rates.har)}${harShort ? `; up to ${harShort} responses short of ${N}, rated by those completed` : ''})`);
   if (BASELINE) console.log(`  baseline ${BASELINE}: ${Math.round(median(rates.baseline))} req/s, ratio ${(median(rates.baseline) / t).toFixed(2)}; this build / baseline ${(o / median(rates.baseline)).toFixed(2)}; runs ${runs(rates.baseline)}; CPU per 1,000 requests ${c('baseline').toFixed(0)} ms (baseline/this build ${(c('baseline') / c('shadowtap')).toFixed(2)})`);
 }
 
