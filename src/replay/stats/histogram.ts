@@ -13,31 +13,8 @@ const HOUR_US = 3_600_000_000;
 /** The 32-bit class alone: the package index also loads its WebAssembly build and log codecs, ~25 ms of every replay's start-up. */
 const Int32Histogram = (createRequire(import.meta.url)('hdr-histogram-js/dist/Int32Histogram.js') as { default: new (lowest: number, highest: number, digits: number) => Histogram }).default;
 
-/** The fields of hdr-histogram-js's JsHistogram that its bucket index is made of (not in its typings). */
-interface BucketFields {
-  unitMagnitude: number;
-  subBucketHalfCountMagnitude: number;
-  subBucketHalfCount: number;
-}
-
-/**
- * The same index as JsHistogram.countsArrayIndex (floor(log2 v) and two Math.pow per record, a
- * visible part of each response's statistics at --speed 0) by integer bit arithmetic, for the
- * integers below 2^32 that latencies in µs are; anything else goes to the package's own. A property
- * test holds the two equal.
- */
-class UsHistogram extends Int32Histogram {
-  countsArrayIndex(value: number): number {
-    if (value !== value >>> 0) return (Int32Histogram.prototype as unknown as { countsArrayIndex(v: number): number }).countsArrayIndex.call(this, value);
-    const f = this as unknown as BucketFields;
-    const bucket = Math.max(31 - Math.clz32(value) - f.subBucketHalfCountMagnitude - f.unitMagnitude, 0);
-    const sub = value >>> (bucket + f.unitMagnitude);
-    return ((bucket + 1) << f.subBucketHalfCountMagnitude) + sub - f.subBucketHalfCount;
-  }
-}
-
 export function newHistogram(): Histogram {
-  const h = new UsHistogram(1, HOUR_US, 3);
+  const h = new Int32Histogram(1, HOUR_US, 3);
   h.autoResize = true; // as hdr.build() sets it
   return h;
 }
