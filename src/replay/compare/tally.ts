@@ -4,8 +4,13 @@ import type { DifferenceCount, DifferenceReport, FieldDifference, NotCompared } 
 export type TargetDifferences = DifferenceReport['targets'][number];
 
 const EXAMPLES = 3;
-/** Distinct endpoint×field keys kept per target; beyond, one "other" row (arrays can fan out paths). */
+/**
+ * Distinct endpoint×field keys kept per target; beyond, the endpoint is "other" and the field kept (a
+ * service with many file names still says what differs), up to OTHER_FIELDS such rows; beyond those
+ * too, one "other other" row (JSON paths into arrays can fan fields out without end).
+ */
 const MAX_KEYS = 500;
+const OTHER_FIELDS = 50;
 
 /** Counts differences per endpoint and field for one compared target, with a few example pairs. */
 export class DifferenceTally {
@@ -13,6 +18,7 @@ export class DifferenceTally {
   differing = 0;
   regressions = 0;
   private readonly rows = new Map<string, DifferenceCount>();
+  private otherRows = 0;
   private readonly uncompared = new Map<string, number>();
 
   constructor(
@@ -85,7 +91,9 @@ export class DifferenceTally {
     const key = `${endpoint}\u0000${field}`;
     let row = this.rows.get(key);
     if (!row) {
-      if (this.rows.size >= MAX_KEYS && key !== 'other\u0000other') return this.row('other', 'other');
+      if (this.rows.size >= MAX_KEYS && endpoint !== 'other') return this.row('other', field);
+      if (endpoint === 'other' && field !== 'other' && this.otherRows >= OTHER_FIELDS) return this.row('other', 'other');
+      if (endpoint === 'other') this.otherRows++;
       row = { endpoint, field, count: 0, noiseCount: 0, examples: [] };
       this.rows.set(key, row);
     }
