@@ -178,6 +178,13 @@ try {
     console.log(`varied traffic (${(statSync(varied[0]).size / 1e6).toFixed(1)} MB, ${variedExchanges} exchanges, no two requests alike): capture → .jsonl ${per(v)}, peak RSS ${v.rssMb.toFixed(0)} MB; tshark -T ek ${per(ek)}: ${(ek.secs / v.secs).toFixed(1)}× wall, ${(ek.cpu / v.cpu).toFixed(1)}× cpu${vb ? `; baseline ${per(vb)} (this build ${(vb.cpu / v.cpu).toFixed(2)}×)` : ''}`);
   }
   if (listed !== tsharkListed) console.log(`note: request counts differ (cat ${listed}, tshark ${tsharkListed})`);
+  // A machine-wide setting every node process pays at start (the whole CA bundle read and parsed), and
+  // tshark does not: timed as it is, and its cost said, so the figures above can be read either way.
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    const start = (env) => median([0, 1, 2, 3, 4].map(() => timed('/usr/bin/env', [...env, process.execPath, '-e', '0'], join(dir, 'start.out')).secs));
+    const [withCa, without] = [start([]), start(['-u', 'NODE_EXTRA_CA_CERTS'])];
+    console.log(`note: NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): node starts in ${(withCa * 1000).toFixed(0)} ms with it, ${(without * 1000).toFixed(0)} ms without; every shadowtap figure above includes it once`);
+  }
 } finally {
   nginx?.proc.kill('SIGQUIT');
   rmSync(dir, { recursive: true, force: true });
