@@ -186,7 +186,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
       req.finish(clean, tsUs);
       res.finish(clean, tsUs);
       for (const p of queue) {
-        if (!p.res) stats.unpaired++;
+        if (!p.res && !p.lost) stats.unpaired++; // a lost one was counted when passed over
         if (reason === 'memory') p.memory = true;
         send(p);
       }
