@@ -50,17 +50,20 @@ scenarios:
     // The URL's path names a pool: these two workers take its jobs; a worker of another pool gets none.
     const pool = `${redis.url}/scenarios`;
     // --keep: each worker takes one phase's job after the other, and ends once none comes within --wait.
-    const workers = [startWorker(pool, ['--keep', '--wait', '2s']), startWorker(pool, ['--keep', '--wait', '2s'])];
+    // The wait also bounds the first job, which comes only once `run` has started and loaded the file:
+    // 2 s was too short on a loaded machine (a full Node 22 suite run: one worker gave up before the
+    // first job, and the run's barrier timed out waiting for it).
+    const workers = [startWorker(pool, ['--keep', '--wait', '6s']), startWorker(pool, ['--keep', '--wait', '6s'])];
     const stranger = startWorker(`${redis.url}/other`, ['--wait', '1s']);
     try {
       const r = await runCli(['run', file, '--coordinator', pool, '--out', out, '--junit', junit, '--quiet']);
       // --quiet prints no verdict: a full suite run once saw exit 3 here with an empty stderr.
-      expect(r.code, `${r.stderr}${reasonsIn(out)}`).toBe(0);
+      expect(r.code, `${r.stderr}${reasonsIn(out)}\nworkers: ${workers.map((w) => w.stderr()).join(' | ')}`).toBe(0);
       expect(await stranger.exited).toBe(3);
       expect(stranger.stderr()).toMatch(/no job within 1 s/);
       // Each worker ran its share of both phases and ended on its own once no further job came.
       expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
-      for (const w of workers) expect(w.stderr()).toMatch(/no further job within 2 s after 2 jobs/);
+      for (const w of workers) expect(w.stderr()).toMatch(/no further job within 6 s after 2 jobs/);
       const m = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
       const [rated, again] = m.scenarios[0]!.configurations[0]!.phases as [PhaseReport, PhaseReport];
       // 100 req/s for 1 s: requests 0..99, striped over the two remote workers; the target got each once.
