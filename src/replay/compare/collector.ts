@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { bodyBytes } from '../../body.js';
 import type { DifferenceReport, FieldDifference, ObservedResponse, RequestResult, ResponseSink, ScheduledRequest } from '../types.js';
+import type { Exchange } from '../../exchange.js';
 import { diffResponses } from './response-diff.js';
 import { compileRules, type CompareRules } from './rules.js';
 import { DifferenceTally } from './tally.js';
@@ -9,6 +10,12 @@ import { createResponseRedactor, REDACT_ALL } from '../../stages/redact/index.js
 const EMPTY = Buffer.alloc(0);
 const ROLES = ['primary', 'secondary', 'candidate'];
 const SKIPPED = 'skipped by the request stage (staging writes policy or plugin)';
+const INCOMPLETE_REQUEST = 'the recorded request is incomplete (body cut by --max-body, or bytes lost in the capture)';
+
+/** A recorded request replayed with less than production received: a body cut short, or a request cut off. */
+function incompleteRequest(ex: Exchange): boolean {
+  return ex.request.body?.truncated === true || ex.flags?.includes('request-truncated') === true;
+}
 
 type Emit = (r: RequestResult & { diff?: string[] }) => void;
 
@@ -103,6 +110,8 @@ export class ComparisonCollector implements ResponseSink {
   private againstRecorded(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined): FieldDifference[] | undefined {
     const rec = req.recorded?.response;
     if (!rec || !response) return void this.tallies[result.target]!.notCompared(rec ? 'no response' : 'no recorded response');
+    // The target got less of the request than production did: its answer says nothing about the change.
+    if (incompleteRequest(req.recorded!)) return void this.tallies[result.target]!.notCompared(INCOMPLETE_REQUEST);
     // A truncated recording cannot be compared body for body: compare status and headers only.
     const body = rec.body && !rec.body.truncated ? bodyBytes(rec.body) : undefined;
     const expected: ObservedResponse = { status: rec.status, headers: rec.headers, body: body ?? EMPTY };
