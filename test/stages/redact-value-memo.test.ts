@@ -65,6 +65,9 @@ describe('header values remembered once redacted', () => {
     calls = 0;
     for (const v of ['a', 'b', 'a', 'b']) expect(m(v)).toBe(v.toUpperCase());
     expect(calls).toBe(4); // resting: computed every time
+    calls = 0;
+    expect([m('x'), m('x'), m('x')]).toEqual(['X', 'X', 'X']);
+    expect(calls).toBe(1); // still resting, but a run of one value is computed once (the last one is kept)
     for (let i = 0; i < 5000; i++) m(i % 2 ? 'a' : 'b'); // past the rest, remembered again
     calls = 0;
     for (const v of ['a', 'b', 'a', 'b']) expect(m(v)).toBe(v.toUpperCase());

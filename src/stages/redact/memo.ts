@@ -26,8 +26,11 @@ export function memoised<T>(fn: (v: string) => T, maxChars: number, entries: num
     if (v === last) return lastOut!;
     if (v.length > maxChars) return fn(v);
     if (rest > 0) {
+      // Resting skips the maps, not the last value: a run of one value still costs no hashing.
       rest--;
-      return fn(v);
+      last = v;
+      lastOut = fn(v);
+      return lastOut;
     }
     let out = young.get(v);
     if (out === undefined) {
