@@ -93,6 +93,7 @@ export const EXCHANGE_FLAGS = [
   'memory-limit', // reassembly memory limit reached inside this exchange
   'malformed', // the request line is not valid HTTP/1.x; method and target are its first two fields
   'early-response', // the response started before the request ended (see serverLatencyUs)
+  'pairing-guessed', // after a capture loss with several requests waiting (pipelining): paired by order, a guess
 ] as const;
 
 export type ExchangeFlag = (typeof EXCHANGE_FLAGS)[number];

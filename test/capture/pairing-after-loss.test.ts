@@ -99,5 +99,13 @@ describe('pairing after loss, by what each side acknowledged', () => {
       { dir: 'response', data: paths.slice(2).map(res).join(''), ack: all.length },
     ];
     expect(pairs(events)).toEqual(['/1→/1', '/2→/3 gap', '/3→/4 gap', '/4→/5 gap', '/5→/6 gap', '/6→- gap']);
+    // Each of those pairs was made while other requests waited: a guess, and flagged as one.
+    const guessed = runFlow(events).exchanges.filter((e) => e.flags?.includes('pairing-guessed')).map((e) => e.request.target);
+    expect(guessed).toEqual(['/2', '/3', '/4', '/5']);
+  });
+
+  it('one waiting request at a time: no pair after a loss is a guess', () => {
+    const got = runFlow(waiting(paths, { responses: ['/2', '/5'] })).exchanges;
+    expect(got.filter((e) => e.flags?.includes('pairing-guessed'))).toEqual([]);
   });
 });

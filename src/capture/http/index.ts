@@ -28,6 +28,8 @@ interface Pending extends Asked {
   memory: boolean;
   /** Its response went missing with bytes the capture lost (answers.ts): sent without one. */
   lost: boolean;
+  /** Paired by order while bytes were lost and other requests waited too: a guess (flag pairing-guessed). */
+  guessed: boolean;
 }
 
 /** Requests waiting for a response on one flow before the oldest is written as no-response. */
@@ -66,7 +68,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   const req = new MessageParser('request', opts, {
     onHead: (m) => {
       const gapBefore = reqDesync || resUncertain;
-      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore, memory: false, lost: false, headEnd: offset(req, 0), ackAt: acks[0]! });
+      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore, memory: false, lost: false, guessed: false, headEnd: offset(req, 0), ackAt: acks[0]! });
       reqDesync = false;
       // Only one direction visible (asymmetric routing, a filter): do not hold a flow's requests forever.
       if (queue.length > MAX_UNANSWERED && answered === 0) {
@@ -94,7 +96,10 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   const res = new MessageParser('response', opts, {
     methodFor: (m) => {
       if (resUncertain || queue[answered]?.gapBefore) pairAfterLoss(m);
-      return m === orphan ? undefined : queue[answered]?.req.method;
+      if (m === orphan) return undefined;
+      // Acknowledgements tell one waiting request apart, not pipelined ones (answers.ts): a guess then.
+      if (resUncertain && queue.length - answered > 1) queue[answered]!.guessed = true;
+      return queue[answered]?.req.method;
     },
     onDesync: () => {
       resDesync = true;
@@ -198,7 +203,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
 }
 
 /** The flags in the order an exchange lists them: bit i of flagBits is FLAG_ORDER[i]. */
-const FLAG_ORDER: readonly ExchangeFlag[] = ['gap', 'request-truncated', 'response-truncated', 'tunnel', 'no-response', 'memory-limit', 'malformed', 'early-response'];
+const FLAG_ORDER: readonly ExchangeFlag[] = ['gap', 'request-truncated', 'response-truncated', 'tunnel', 'no-response', 'memory-limit', 'malformed', 'early-response', 'pairing-guessed'];
 
 /**
  * Most exchanges are whole: no array (nor closure) is made for them. The others' flags are pushed at one
@@ -220,5 +225,6 @@ function flagBits(p: Pending): number {
     (p.gapBefore || q.gap || r?.gap ? 1 : 0) | (q.truncated ? 2 : 0) | (r?.truncated ? 4 : 0) | (r?.tunnel ? 8 : 0) | (r ? 0 : 16) | (p.memory ? 32 : 0) | (q.malformed ? 64 : 0)
     // The server answered before the request was complete (an early 401/413 to an upload).
     | (r !== undefined && r.firstUs < q.lastUs ? 128 : 0)
+    | (p.guessed && r !== undefined ? 256 : 0)
   );
 }

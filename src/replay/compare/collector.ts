@@ -11,6 +11,7 @@ const EMPTY = Buffer.alloc(0);
 const ROLES = ['primary', 'secondary', 'candidate'];
 const SKIPPED = 'skipped by the request stage (staging writes policy or plugin)';
 const INCOMPLETE_REQUEST = 'the recorded request is incomplete (body cut by --max-body, or bytes lost in the capture)';
+const GUESSED_PAIR = 'the recorded response is a guess (pipelined requests after a capture loss)';
 
 /** A recorded request replayed with less than production received: a body cut short, or a request cut off. */
 function incompleteRequest(ex: Exchange): boolean {
@@ -112,6 +113,8 @@ export class ComparisonCollector implements ResponseSink {
     if (!rec || !response) return void this.tallies[result.target]!.notCompared(rec ? 'no response' : 'no recorded response');
     // The target got less of the request than production did: its answer says nothing about the change.
     if (incompleteRequest(req.recorded!)) return void this.tallies[result.target]!.notCompared(INCOMPLETE_REQUEST);
+    // Production's answer to this request is not known, only guessed: no difference can be told from it.
+    if (req.recorded!.flags?.includes('pairing-guessed')) return void this.tallies[result.target]!.notCompared(GUESSED_PAIR);
     // A truncated recording cannot be compared body for body: compare status and headers only.
     const body = rec.body && !rec.body.truncated ? bodyBytes(rec.body) : undefined;
     const expected: ObservedResponse = { status: rec.status, headers: rec.headers, body: body ?? EMPTY };
