@@ -45,7 +45,8 @@ export function lostBefore(queue: readonly Asked[], first: number, res: Answer, 
   if (requestsLost && res.ack >= 0 && next.headEnd > res.ack) return -1;
   if (!responsesLost) return 0;
   let k = first;
-  for (let later = queue[k + 1]; later !== undefined; later = queue[k + 1]) {
+  while (k + 1 < queue.length) {
+    const later = queue[k + 1]!;
     // Sent once the client had received more than the responses seen (a lost one), before this one.
     const sentBefore = later.ackAt > res.since && later.ackAt < res.headEnd;
     const received = res.ack < 0 || later.headEnd <= res.ack;

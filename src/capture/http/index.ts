@@ -55,11 +55,15 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   // would then answer the wrong request. Pairing is trusted again only once no request is waiting.
   let resUncertain = false;
   let reported = 0;
-  // Per direction (request, response): the last packet's acknowledgement of the other stream, and the
-  // bytes lost so far, for stream offsets (answers.ts).
-  const acks = [-1, -1];
-  const lostBytes = [0, 0];
-  const offset = (p: MessageParser, d: number): number => p.counts.http + p.counts.nonHttp + p.counts.tunnel + lostBytes[d]!;
+  // Per direction: the last packet's acknowledgement of the other stream, and the bytes lost so far,
+  // which with the parser's counts make stream offsets (answers.ts).
+  const requestSide = { ack: -1, lost: 0 };
+  const responseSide = { ack: -1, lost: 0 };
+  const sideOf = (dir: Direction): { ack: number; lost: number } => (dir === 'request' ? requestSide : responseSide);
+  const offset = (dir: Direction): number => {
+    const c = parserOf(dir).counts;
+    return c.http + c.nonHttp + c.tunnel + sideOf(dir).lost;
+  };
   // A response that answers a request the capture lost: counted as unpaired when it ends.
   let orphan: ParsedMessage | undefined;
   // The response stream's offset past the last response: lost responses lie between it and the next.
@@ -68,7 +72,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   const req = new MessageParser('request', opts, {
     onHead: (m) => {
       const gapBefore = reqDesync || resUncertain;
-      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore, memory: false, lost: false, guessed: false, headEnd: offset(req, 0), ackAt: acks[0]! });
+      queue.push({ req: m, reqDone: false, res: undefined, interim: undefined, gapBefore, memory: false, lost: false, guessed: false, headEnd: offset('request'), ackAt: requestSide.ack });
       reqDesync = false;
       // Only one direction visible (asymmetric routing, a filter): do not hold a flow's requests forever.
       if (queue.length > MAX_UNANSWERED && answered === 0) {
@@ -107,7 +111,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
       for (let i = answered; i < queue.length; i++) queue[i]!.gapBefore = true;
     },
     onMessage: (m) => {
-      since = offset(res, 1);
+      since = offset('response');
       const p = queue[answered];
       if (!p || m === orphan) {
         orphan = undefined;
@@ -131,7 +135,7 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
 
   /** Bytes went missing before this response head: it may answer a later request, or none we saw. */
   function pairAfterLoss(m: ParsedMessage): void {
-    const lost = lostBefore(queue, answered, { headEnd: offset(res, 1), ack: acks[1]!, since }, queue[answered]?.gapBefore === true, resUncertain);
+    const lost = lostBefore(queue, answered, { headEnd: offset('response'), ack: responseSide.ack, since }, queue[answered]?.gapBefore === true, resUncertain);
     if (lost < 0) orphan = m;
     for (let i = 0; i < lost; i++) {
       queue[answered++]!.lost = true;
@@ -171,14 +175,13 @@ export function createHttpSink(flow: FlowInfo, opts: HttpSinkOptions, emit: (ex:
   return {
     data(dir, buf, start, end, tsUs, ack) {
       if (ended) return;
-      acks[dir === 'request' ? 0 : 1] = ack;
+      sideOf(dir).ack = ack;
       parserOf(dir).pushRange(buf, start, end, tsUs);
       account();
     },
     gap(dir, missing, tsUs) {
       if (ended) return;
-      const d = dir === 'request' ? 0 : 1;
-      lostBytes[d] = lostBytes[d]! + missing;
+      sideOf(dir).lost += missing;
       parserOf(dir).gap(missing, tsUs);
     },
     halfClose(dir, tsUs) {
