@@ -10,12 +10,16 @@ import { createResponseRedactor, REDACT_ALL } from '../../stages/redact/index.js
 const EMPTY = Buffer.alloc(0);
 const ROLES = ['primary', 'secondary', 'candidate'];
 const SKIPPED = 'skipped by the request stage (staging writes policy or plugin)';
-const INCOMPLETE_REQUEST = 'the recorded request is incomplete (body cut by --max-body, or bytes lost in the capture)';
-const GUESSED_PAIR = 'the recorded response is a guess (pipelined requests after a capture loss)';
 
-/** A recorded request replayed with less than production received: a body cut short, or a request cut off. */
-function incompleteRequest(ex: Exchange): boolean {
-  return ex.request.body?.truncated === true || ex.flags?.includes('request-truncated') === true;
+/**
+ * Why a recording is no baseline for the target's answer, or undefined when it is: the target got less
+ * of the request than production did (a body cut short, a request cut off), or production's answer to
+ * it is only guessed (pipelined requests paired after a capture loss).
+ */
+function notABaseline(ex: Exchange): string | undefined {
+  if (ex.request.body?.truncated || ex.flags?.includes('request-truncated')) return 'the recorded request is incomplete (body cut by --max-body, or bytes lost in the capture)';
+  if (ex.flags?.includes('pairing-guessed')) return 'the recorded response is a guess (pipelined requests after a capture loss)';
+  return undefined;
 }
 
 type Emit = (r: RequestResult & { diff?: string[] }) => void;
@@ -111,10 +115,8 @@ export class ComparisonCollector implements ResponseSink {
   private againstRecorded(req: ScheduledRequest, result: RequestResult, response: ObservedResponse | undefined): FieldDifference[] | undefined {
     const rec = req.recorded?.response;
     if (!rec || !response) return void this.tallies[result.target]!.notCompared(rec ? 'no response' : 'no recorded response');
-    // The target got less of the request than production did: its answer says nothing about the change.
-    if (incompleteRequest(req.recorded!)) return void this.tallies[result.target]!.notCompared(INCOMPLETE_REQUEST);
-    // Production's answer to this request is not known, only guessed: no difference can be told from it.
-    if (req.recorded!.flags?.includes('pairing-guessed')) return void this.tallies[result.target]!.notCompared(GUESSED_PAIR);
+    const why = notABaseline(req.recorded!);
+    if (why) return void this.tallies[result.target]!.notCompared(why);
     // A truncated recording cannot be compared body for body: compare status and headers only.
     const body = rec.body && !rec.body.truncated ? bodyBytes(rec.body) : undefined;
     const expected: ObservedResponse = { status: rec.status, headers: rec.headers, body: body ?? EMPTY };
