@@ -94,8 +94,13 @@ scenarios:
       server.server.on('request', seen);
     });
     try {
-      const run = runCli(['run', file, '--coordinator', redis.url, '--heartbeat-timeout', '1s', '--quiet']);
-      await firstRequest;
+      // 3 s, not 1: a loaded machine can hold a starting worker's event loop (loading its task's modules)
+      // for over a second, and the run then failed before its first request, on the wrong worker.
+      const run = runCli(['run', file, '--coordinator', redis.url, '--heartbeat-timeout', '3s', '--quiet']);
+      // A run that ends before the load starts (a barrier or heartbeat failure) fails here with its stderr,
+      // instead of leaving this wait to the test's timeout (a full suite run under load once did).
+      const early = await Promise.race([firstRequest.then(() => undefined), run]);
+      expect(early, early?.stderr).toBeUndefined();
       const victim = workers[1]!.child;
       victim.kill('SIGKILL');
       const r = await run;
