@@ -56,6 +56,7 @@ export class Agent {
         maxTotalBytes: f.maxTotalBytes,
         queueCapacity: f.queue,
         retryMs: f.retry,
+        blocking: false,
         header: { source, redaction: policy },
         log: this.log,
       });

@@ -41,6 +41,8 @@ export interface SinkOptions {
   /** Where '-' and listings go (default process.stdout). */
   stdout?: Writable | undefined;
   onWarning?: ((message: string) => void) | undefined;
+  /** What a long-running sink (rotating files) has to say as it goes: rotations, deletions, failures. */
+  log?: SinkLog | undefined;
   /** Rotating files (`rotating`): how they rotate; defaults in io/outputs/rotating.ts. */
   rotation?: Partial<RotationSettings> | undefined;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Exchange } from '../../src/exchange.js';
 import { join } from 'node:path';
 import { RotatingFileSink, type RotatingOptions } from '../../src/io/outputs/rotating.js';
@@ -26,6 +27,7 @@ function sink(dir: string, o: Partial<RotatingOptions>): { s: RotatingFileSink; 
     maxTotalBytes: 1 << 30,
     queueCapacity: 10_000,
     retryMs: 100,
+    blocking: false,
     header: { source: { kind: 'test' } },
     log: (_l, msg) => logs.push(msg),
     ...o,
@@ -95,6 +97,40 @@ describe('rotating capture files', () => {
     const first = Number(ids[0]!.slice(3));
     expect(ids).toEqual(Array.from({ length: 60 - first }, (_, k) => `ex-${first + k}`));
     expect(logs).toContain('disk cap reached; deleted oldest capture files');
+  });
+
+  it('blocking (a command\'s mode): a queue far smaller than the input makes the writer wait, never drop', async () => {
+    const dir = join(root, 'blocking');
+    const { s } = sink(dir, { blocking: true, queueCapacity: 3, gzip: false, maxFileBytes: 64 * 1024 });
+    const all = Array.from({ length: 400 }, (_, i) => sampleExchange(i));
+    for (let i = 0; i < all.length; i += 50) await s.write(all.slice(i, i + 50));
+    await s.close();
+    expect(s.counts).toMatchObject({ written: 400, dropped: 0, droppedDisk: 0 });
+    const { names, ids } = await readAll(dir);
+    expect(names.length).toBeGreaterThan(1);
+    expect(ids).toEqual(all.map((e) => e.id));
+  });
+
+  it('blocking on a disk that fills: the write (or close) rejects naming the file, which keeps its header and whole lines', async () => {
+    const dir = join(root, 'blocking-full');
+    mkdirSync(dir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', dir]);
+    try {
+      // One batch of ~200 KB: the first write of the file fails, after its header line.
+      const { s } = sink(dir, { blocking: true, gzip: false });
+      const big = Array.from({ length: 60 }, (_, i) => sampleExchange(i, { response: { status: 200, reason: 'OK', httpVersion: 'HTTP/1.1', headers: [], body: { size: 3000, truncated: false, text: 'x'.repeat(3000) } } }));
+      const failed = await s.write(big).then(() => s.close()).then(() => undefined, (err: Error) => err);
+      expect(failed?.message).toMatch(new RegExp(`cannot write ${dir}/cap-\\d{8}T\\d{6}Z-000001\\.jsonl: ENOSPC`));
+      await s.close().catch(() => undefined);
+      const names = readdirSync(dir);
+      expect(names).toHaveLength(1);
+      const text = readFileSync(join(dir, names[0]!), 'utf8');
+      expect(text.split('\n')[0]).toContain('"_shadowtap"');
+      expect(text.endsWith('\n')).toBe(true);
+      expect(s.counts.written + s.counts.droppedDisk).toBe(60);
+    } finally {
+      execFileSync('umount', ['-l', dir]);
+    }
   });
 
   it('is the registry\'s `rotating` output: the pump redacts before it, and the files say so in their first line', async () => {

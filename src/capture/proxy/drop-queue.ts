@@ -49,6 +49,11 @@ export class DropQueue<T> implements AsyncIterable<T> {
     w?.({ value: undefined, done: true });
   }
 
+  /** The next queued item, without waiting; undefined when none is queued. */
+  poll(): T | undefined {
+    return this.size > 0 ? this.take() : undefined;
+  }
+
   /** Up to `max` queued items at once, without waiting (for batching writes). */
   drainSync(max: number): T[] {
     const out: T[] = [];

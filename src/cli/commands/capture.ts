@@ -4,8 +4,9 @@ import type { AlbStats } from '../../io/inputs/alb.js';
 import type { CaptureStats } from '../../capture/tcp/stream-sink.js';
 import { redactionFrom, withRedactOptions } from '../redact-options.js';
 import { durationFlag, portsFlag, sizeFlag, wholeFlag } from '../options.js';
+import { rotationFrom, rotationLog, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
-interface Args {
+interface Args extends RotationArgs {
   read?: string;
   interface?: string;
   port: number[];
@@ -25,12 +26,12 @@ interface Args {
 
 export const captureCommand: CommandBody<Args> = {
   builder: (y) =>
-    withRedactOptions(y)
+    withRotationOptions(withRedactOptions(y))
       .option('read', { alias: 'r', type: 'string', nargs: 1, describe: 'pcap or pcapng file, or - for stdin' })
       .option('interface', { alias: 'i', type: 'string', describe: 'capture live on this interface (runs tcpdump)' })
       .option('port', portsFlag('port', { alias: 'p', default: [] as number[], describe: 'server port(s); others are ignored (repeatable)' }))
       .option('bpf', { type: 'string', describe: 'extra tcpdump filter, and-ed with the ports (live only)' })
-      .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl)' })
+      .option('out', { alias: 'o', type: 'string', nargs: 1, demandOption: true, describe: 'output: .jsonl[.gz], .har or .gor (- for stdout jsonl); a directory with --rotate-size/--rotate-every' })
       .option('duration', durationFlag('duration', { above: true, describe: 'stop a live capture after this long (60s, 90s, 1h30m)' }))
       .option('progress', { type: 'boolean', describe: 'live: progress lines (packets, exchanges, kernel drops) even when stderr is not a terminal' })
       .option('max-exchanges', wholeFlag('max-exchanges', { min: 1, describe: 'stop after writing N exchanges' }))
@@ -42,7 +43,8 @@ export const captureCommand: CommandBody<Args> = {
         return true;
       })
       .example('$0 capture --read traffic.pcap --port 8080 --out traffic.jsonl.gz', 'a pcap file, server port 8080')
-      .example('$0 capture --interface eth0 --port 80 --duration 60s --out prod.jsonl.gz', 'live, for a minute'),
+      .example('$0 capture --interface eth0 --port 80 --duration 60s --out prod.jsonl.gz', 'live, for a minute')
+      .example('$0 capture --interface eth0 --port 80 --out caps/ --rotate-every 1h --max-total 20GiB', 'live, a file an hour, the oldest deleted beyond 20 GiB'),
   handler: async (args) => {
     const redaction = redactionFrom(args);
     const { openSink, openSource } = await import('../../io/registry.js');
@@ -56,8 +58,9 @@ export const captureCommand: CommandBody<Args> = {
     const target = alb ? alb[0]! : (args.read ?? args.interface!);
     // --read is packets whatever the file is called (stdin too).
     const kind = alb ? 'alb' : args.read !== undefined ? 'pcap' : 'live';
+    const rotation = rotationFrom(args, { file: kind !== 'live' });
     const source = await openSource(target, { ...opts, kind });
-    const sink = await openSink(args.out, { redaction, origin: source.origin });
+    const sink = await openSink(args.out, { redaction, origin: source.origin, ...(rotation ? { kind: 'rotating', rotation, log: rotationLog('capture') } : {}) });
     const stages = args['max-exchanges'] !== undefined ? [countLimit(args['max-exchanges'])] : [];
     const stop = (): void => void source.stop();
     const timers: NodeJS.Timeout[] = [];

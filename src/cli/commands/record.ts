@@ -2,8 +2,9 @@ import type { CommandBody } from './index.js';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
 import type { Sink } from '../../io/sink.js';
 import { durationFlag, sizeFlag, wholeFlag } from '../options.js';
+import { rotationFrom, rotationLog, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
-interface Args extends RedactArgs {
+interface Args extends RedactArgs, RotationArgs {
   listen: string;
   upstream: string;
   out: string;
@@ -14,11 +15,11 @@ interface Args extends RedactArgs {
 
 export const recordCommand: CommandBody<Args> = {
   builder: (y) =>
-    withRedactOptions(y)
+    withRotationOptions(withRedactOptions(y))
       .example('$0 record --listen 127.0.0.1:8080 --upstream http://127.0.0.1:9000 --out traffic.jsonl.gz', 'clients call :8080; the service on :9000 answers')
       .option('listen', { type: 'string', demandOption: true, describe: 'HOST:PORT to listen on (port 0: any free port, printed on stderr)' })
       .option('upstream', { type: 'string', demandOption: true, describe: 'URL of the real service' })
-      .option('out', { type: 'string', demandOption: true, describe: 'capture file (.jsonl or .jsonl.gz, mode 0600)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'capture file (.jsonl or .jsonl.gz, mode 0600), redis://host:port/STREAM, or a directory with --rotate-size/--rotate-every' })
       .option('max-body', sizeFlag('max-body', { default: '1MiB', describe: 'body bytes kept per message (65536, 64KiB, 1MiB)' }))
       .option('queue', wholeFlag('queue', { min: 1, max: 10_000_000, default: 10_000, describe: 'exchanges waiting for the writer at most; beyond, dropped and counted' }))
       .option('request-timeout', durationFlag('request-timeout', { above: true, default: '300s', describe: 'time a request (head and body) may take to arrive; a slower one is cut, answered 408 and counted' })),
@@ -27,13 +28,14 @@ export const recordCommand: CommandBody<Args> = {
     const { openSink, OUTPUTS, pick } = await import('../../io/registry.js');
     const { pump } = await import('../../io/pump.js');
     const { InputError } = await import('../../errors.js');
-    if (!['jsonl', 'redis'].includes(pick(OUTPUTS, args.out, 'output').kind)) throw new InputError(`--out ${args.out}: record writes .jsonl, .jsonl.gz or redis://host:port/STREAM`);
+    const rotation = rotationFrom(args, { file: false });
+    if (!rotation && !['jsonl', 'redis'].includes(pick(OUTPUTS, args.out, 'output').kind)) throw new InputError(`--out ${args.out}: record writes .jsonl, .jsonl.gz, redis://host:port/STREAM or rotating files (--rotate-size, --rotate-every)`);
     const redaction = redactionFrom(args);
     const proxy = { upstream: args.upstream, queueCapacity: args.queue, requestTimeoutMs: args['request-timeout'] };
     const source = await openProxy(args.listen, { maxBodyBytes: args['max-body'], proxy });
     let sink: Sink;
     try {
-      sink = await openSink(args.out, { redaction, origin: source.origin });
+      sink = await openSink(args.out, { redaction, origin: source.origin, ...(rotation ? { kind: 'rotating', rotation, log: rotationLog('record') } : {}) });
     } catch (err) {
       // Forwarding without recording would look like success: refuse to start instead.
       await source.stop();
@@ -57,8 +59,11 @@ export const recordCommand: CommandBody<Args> = {
     };
     const progress = setInterval(() => process.stderr.write(line(' so far') + '\n'), 10_000);
     progress.unref();
+    // Delegation, not a spread: a sink may be a class (rotating files), whose methods a spread leaves behind.
     const file: Sink = {
-      ...sink,
+      name: sink.name,
+      flush: () => sink.flush(),
+      stats: () => sink.stats(),
       write: async (batch) => {
         await sink.write(batch);
         recorded += batch.length;

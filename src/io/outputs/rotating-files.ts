@@ -4,6 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { join } from 'node:path';
+import { CAPTURE_GZIP_LEVEL } from '../../formats/capture-file.js';
 
 /**
  * Naming of the agent's capture files. The file being written is `<prefix>-<UTC stamp>-<seq>.partial.jsonl`
@@ -65,7 +66,7 @@ export async function finalize(dir: string, partial: string, gzip: boolean): Pro
     const to = join(dir, finalName(partial, true));
     const tmp = `${to}.tmp`;
     try {
-      await pipeline(createReadStream(from), createGzip(), createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(createReadStream(from), createGzip({ level: CAPTURE_GZIP_LEVEL }), createWriteStream(tmp, { mode: 0o600 }));
       const fh = await open(tmp, 'r+');
       await fh.sync().finally(() => fh.close());
       await rename(tmp, to);

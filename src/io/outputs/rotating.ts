@@ -1,6 +1,4 @@
-import { Buffer } from 'node:buffer';
-import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Buffer } from 'node:buffer';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../../exchange.js';
 import { writeHarEntry } from '../../formats/har-line.js';
@@ -9,7 +7,8 @@ import { captureHeader, type OutputHeader } from '../../formats/capture-file.js'
 import { REDACT_ALL, type RedactPolicy } from '../../stages/redact/index.js';
 import { DropQueue } from '../../capture/proxy/drop-queue.js';
 import type { OutputModule, Sink, SinkLog, SinkStats } from '../sink.js';
-import { enforceCap, finalize, partialName, recoverPartials, stamp } from './rotating-files.js';
+import { recoverPartials } from './rotating-files.js';
+import { FileSeries } from './rotating-series.js';
 
 /** How the files rotate and how much they may hold; agent.yaml `files:` or SinkOptions.rotation. */
 export interface RotationSettings {
@@ -21,9 +20,16 @@ export interface RotationSettings {
   queueCapacity: number;
   /** How often a degraded sink tries to write again. */
   retryMs: number;
+  /**
+   * A command's mode (`capture`, `record` with `--rotate-size`/`--rotate-every`): `write` waits for room
+   * instead of dropping, and a failed write fails the sink (every later write rejects with it) instead of
+   * degrading, as a plain capture file does: a command reading a file must lose nothing, and a disk that
+   * fails is its error. The agent's mode (false) never holds up its source and rides out a full disk.
+   */
+  blocking: boolean;
 }
 
-export const DEFAULT_ROTATION: RotationSettings = { prefix: 'capture', maxFileBytes: 100 * 1024 ** 2, rotateEveryMs: 3_600_000, gzip: true, maxTotalBytes: 10 * 1024 ** 3, queueCapacity: 50_000, retryMs: 5000 };
+export const DEFAULT_ROTATION: RotationSettings = { prefix: 'capture', maxFileBytes: 100 * 1024 ** 2, rotateEveryMs: 3_600_000, gzip: true, maxTotalBytes: 10 * 1024 ** 3, queueCapacity: 50_000, retryMs: 5000, blocking: false };
 
 export interface RotatingOptions extends RotationSettings {
   dir: string;
@@ -45,6 +51,11 @@ export interface RotatingStats {
   lostAtStop: number;
 }
 
+/** Bytes a blocking sink writes at once (or a 16th of its file size, if less): its source waits anyway. */
+const BLOCKING_BATCH_BYTES = 1 << 20;
+/** What a blocking sink's queue holds: only the hand-over to its write loop. */
+const BLOCKING_QUEUE = 1024;
+
 /** How long close() keeps writing what is queued; what is left then is counted as lost (systemd waits 90 s). */
 export const STOP_DEADLINE_MS = 10_000;
 
@@ -58,38 +69,57 @@ export class RotatingFileSink implements Sink {
   readonly name: string;
   private queue: DropQueue<Exchange>;
   private readonly lines = new LineBytes();
-  private fh: FileHandle | undefined;
-  private current: string | undefined;
-  private size = 0;
-  private seq = 0;
-  private openedAt = 0;
+  private readonly files: FileSeries;
   private lock: Promise<unknown> = Promise.resolve();
-  private finalizing = new Set<Promise<unknown>>();
   private loop: Promise<void>;
   private timer: NodeJS.Timeout;
-  /** What the file header records: the redaction the agent's stage applied before offer(). */
-  private readonly policy: RedactPolicy;
   /** Aborted by close(): a degraded sink stops waiting to retry, and what then fails is lost, not retried. */
   private stopping = new AbortController();
   private abandoned = false;
+  /** Blocking mode: the write that failed; every later write rejects with it. */
+  private failure: Error | undefined;
+  /** Blocking mode: the batch being written while the next is made. */
+  private writing: Promise<void> = Promise.resolve();
+  /** Blocking mode: a writer waiting for the queue to have room. */
+  private room: (() => void) | undefined;
   readonly counts: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false, lostAtStop: 0 };
 
   constructor(private readonly o: RotatingOptions) {
     this.name = `${o.dir}/${o.prefix}-*`;
-    this.queue = new DropQueue(o.queueCapacity);
-    this.policy = o.header.redaction ?? REDACT_ALL;
+    // Blocking, the queue is only the hand-over to the write loop: a short one keeps exchanges young (a full
+    // 50k queue of a file read at disk speed doubled the command's time, most of it in old-space GC).
+    this.queue = new DropQueue(o.blocking ? Math.min(o.queueCapacity, BLOCKING_QUEUE) : o.queueCapacity);
+    // The header records the redaction the pump's stage applied before write().
+    const policy: RedactPolicy = o.header.redaction ?? REDACT_ALL;
+    const headerLine = (): string => JSON.stringify({ _shadowtap: captureHeader(o.header.source, policy) }) + '\n';
+    this.files = new FileSeries({ dir: o.dir, prefix: o.prefix, gzip: o.gzip, maxTotalBytes: o.maxTotalBytes, headerLine, log: o.log }, this.counts);
     this.timer = setInterval(() => {
-      if (this.fh && Date.now() - this.openedAt >= o.rotateEveryMs) void this.rotate();
+      if (this.files.open && Date.now() - this.files.openedAt >= o.rotateEveryMs) void this.rotate();
     }, Math.min(1000, o.rotateEveryMs));
     this.timer.unref();
     this.loop = this.run();
   }
 
-  /** Never waits: what the queue cannot take is dropped and counted (a full disk costs data, not the source). */
+  /** Never waits (unless `blocking`): what the queue cannot take is dropped and counted (a full disk costs data, not the source). */
   write(batch: readonly Exchange[]): Promise<void> {
+    if (this.o.blocking) return this.put(batch);
     for (const ex of batch) this.queue.offer(ex);
     this.counts.dropped = this.queue.dropped;
     return Promise.resolve();
+  }
+
+  private async put(batch: readonly Exchange[]): Promise<void> {
+    for (const ex of batch) {
+      while (this.failure === undefined && this.queue.size >= this.queue.capacity) await new Promise<void>((r) => (this.room = r));
+      if (this.failure) throw this.failure;
+      this.queue.offer(ex);
+    }
+  }
+
+  private roomMade(): void {
+    const r = this.room;
+    this.room = undefined;
+    r?.();
   }
 
   /** The loop writes as soon as it can; there is nothing held back to push. */
@@ -119,21 +149,40 @@ export class RotatingFileSink implements Sink {
         this.counts.lostAtStop += 1 + this.queue.drainSync(Infinity).length;
         continue;
       }
-      // Small batches: serializing is synchronous, and the proxy source shares this event loop.
-      const batch = [first, ...this.queue.drainSync(63)];
-      const bufs = this.linesOf(batch);
-      const ok = await this.exclusive(() => this.append(bufs, batch.length));
+      const batch = this.batchFrom(first);
+      this.roomMade();
+      const bufs = this.lines.take();
+      // Taken now: every buffer retired so far is written once this batch is (appends run in order).
+      const retired = this.lines.retired();
+      const appended = this.exclusive(async () => {
+        const ok = await this.append(bufs, batch.length);
+        if (ok && this.files.size >= this.o.maxFileBytes) this.files.finish();
+        return ok;
+      });
       // Written (or given up on): their buffers are free to fill again.
-      this.lines.reuse(this.lines.retired());
-      if (!ok) await this.retryWait();
-      else if (this.size >= this.o.maxFileBytes) await this.rotate();
+      const done = appended.then((ok) => (this.lines.reuse(retired), ok));
+      if (this.o.blocking) {
+        // One write in flight while the next batch is made: a source read at disk speed waits on neither alone.
+        await this.writing;
+        this.writing = done.then((ok) => void (ok || this.fail()));
+      } else if (!(await done)) await this.retryWait();
     }
+    await this.writing;
   }
 
   /** A degraded sink waits `retryMs` before writing again; once stopping, it gives up instead. */
   private async retryWait(): Promise<void> {
     if (!this.stopping.signal.aborted) await sleep(this.o.retryMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
     if (this.stopping.signal.aborted) this.abandon('the disk still fails at stop');
+  }
+
+  /** Blocking mode: the first failed write ends the writing; what is queued is lost with it, and counted. */
+  private fail(): void {
+    // The file is named as it stays: close() still gives it its final name, with every whole line written.
+    this.failure ??= new Error(`cannot write ${this.files.finalPath}: ${this.counts.degradedReason}`);
+    this.abandoned = true;
+    this.counts.droppedDisk += this.queue.drainSync(Infinity).length;
+    this.roomMade();
   }
 
   private abandon(why: string): void {
@@ -144,9 +193,18 @@ export class RotatingFileSink implements Sink {
     this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost });
   }
 
-  /** The batch's capture lines as UTF-8 bytes, written as the capture file writes them (formats/line-bytes.ts). */
-  private linesOf(batch: readonly Exchange[]): Buffer[] {
-    for (const ex of batch) {
+  /**
+   * Takes queued exchanges after `first`, writing their capture lines as the capture file writes them
+   * (formats/line-bytes.ts). The agent's batches are small (64): serializing is synchronous, and the proxy
+   * source shares this event loop. A blocking sink's are ~1 MB, one write call each, and at most a 16th of
+   * a file, which is how far a file may outgrow --rotate-size (it rotates after the batch that crossed it).
+   */
+  private batchFrom(first: Exchange): Exchange[] {
+    const batch = [first];
+    const maxCount = this.o.blocking ? Infinity : 64;
+    const maxBytes = this.o.blocking ? Math.min(BLOCKING_BATCH_BYTES, this.o.maxFileBytes / 16) : Infinity;
+    for (let ex: Exchange | undefined = first; ex !== undefined; ex = batch.length < maxCount && this.lines.pending < maxBytes ? this.queue.poll() : undefined) {
+      if (ex !== first) batch.push(ex);
       try {
         writeHarEntry(ex, this.lines);
       } catch (err) {
@@ -155,96 +213,31 @@ export class RotatingFileSink implements Sink {
       }
       this.lines.endLine();
     }
-    return this.lines.take();
+    return batch;
   }
 
   private async append(bufs: readonly Buffer[], n: number): Promise<boolean> {
-    const good = this.size;
     try {
-      if (!this.fh) await this.openNext();
-      let at = this.size;
-      for (const buf of bufs) {
-        let off = 0;
-        while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off, at + off)).bytesWritten;
-        at += buf.length;
-      }
-      this.size = at;
+      await this.files.append(bufs);
       this.counts.written += n;
-      this.counts.currentBytes = this.size;
-      if (this.counts.degraded) this.o.log('info', 'capture files writable again; resuming', { file: this.current });
+      if (this.counts.degraded) this.o.log('info', 'capture files writable again; resuming', { file: this.counts.currentFile });
       this.counts.degraded = false;
       delete this.counts.degradedReason;
       return true;
     } catch (err) {
       this.counts.droppedDisk += n;
-      // A partial write would leave half a line in the middle of the file: cut back to the last whole one.
-      await this.fh?.truncate(good).catch(() => undefined);
-      const reason = `${(err as NodeJS.ErrnoException).code ?? 'error'}: ${(err as Error).message}`;
-      if (!this.counts.degraded) this.o.log('error', 'cannot write capture file; degraded, dropping until it works again', { reason, file: this.current });
+      const { code = 'error', message } = err as NodeJS.ErrnoException;
+      const reason = message.startsWith(code) ? message : `${code}: ${message}`;
+      if (!this.counts.degraded && !this.o.blocking) this.o.log('error', 'cannot write capture file; degraded, dropping until it works again', { reason, file: this.counts.currentFile });
       this.counts.degraded = true;
       this.counts.degradedReason = reason;
       return false;
     }
   }
 
-  private async openNext(): Promise<void> {
-    await mkdir(this.o.dir, { recursive: true, mode: 0o700 });
-    let name: string;
-    let path: string;
-    let fh: FileHandle;
-    for (;;) {
-      name = partialName(this.o.prefix, stamp(), ++this.seq);
-      path = join(this.o.dir, name);
-      try {
-        // 'wx': never truncate an existing file (a restart within the same second reuses stamps).
-        fh = await open(path, 'wx', 0o600);
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    }
-    try {
-      await fh.chmod(0o600);
-      const header = captureHeader(this.o.header.source, this.policy);
-      const line = Buffer.from(JSON.stringify({ _shadowtap: header }) + '\n');
-      await fh.write(line, 0, line.length, 0);
-      this.size = line.length;
-    } catch (err) {
-      await fh.close();
-      await unlink(path).catch(() => undefined); // a file without its header line would be unreadable
-      throw err;
-    }
-    this.fh = fh;
-    this.current = name;
-    this.openedAt = Date.now();
-    this.counts.currentFile = name;
-  }
-
-  /** Closes the current file and gives it its final name (gzip in the background). No-op when nothing is open. */
+  /** Ends the current file and gives it its final name (gzip in the background). No-op when nothing is open. */
   rotate(): Promise<void> {
-    return this.exclusive(async () => {
-      const fh = this.fh;
-      const name = this.current;
-      if (!fh || !name) return;
-      this.fh = undefined;
-      this.current = undefined;
-      delete this.counts.currentFile;
-      this.counts.currentBytes = 0;
-      this.size = 0;
-      await fh.sync().catch(() => undefined);
-      await fh.close();
-      const job = finalize(this.o.dir, name, this.o.gzip)
-        .then(async (path) => {
-          this.counts.filesFinished++;
-          this.o.log('info', 'capture file rotated', { path });
-          const deleted = await enforceCap(this.o.dir, this.o.prefix, this.o.maxTotalBytes, this.size);
-          this.counts.filesDeleted += deleted.length;
-          if (deleted.length) this.o.log('info', 'disk cap reached; deleted oldest capture files', { deleted });
-        })
-        .catch((err: Error) => this.o.log('error', 'could not finalize capture file', { file: name, reason: err.message }));
-      this.finalizing.add(job);
-      void job.finally(() => this.finalizing.delete(job));
-    });
+    return this.exclusive(async () => this.files.finish());
   }
 
   /**
@@ -260,11 +253,16 @@ export class RotatingFileSink implements Sink {
     await this.loop;
     clearTimeout(deadline);
     await this.rotate();
-    await Promise.all([...this.finalizing]);
+    await this.files.finished();
+    // Blocking mode: a batch whose write had resolved (queued) and then failed on disk fails the command.
+    if (this.failure) throw this.failure;
   }
 }
 
 /** `rotating` output: the target is the directory; `SinkOptions.rotation` overrides DEFAULT_ROTATION. */
 export const output: OutputModule = {
-  open: async (dir, opts) => new RotatingFileSink({ ...DEFAULT_ROTATION, ...opts.rotation, dir, header: { ...(opts.origin ? { source: opts.origin } : {}), redaction: opts.redaction }, log: (level, msg, extra) => opts.onWarning?.(`${level}: ${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`) }),
+  open: async (dir, opts) => {
+    const log: SinkLog = opts.log ?? ((level, msg, extra) => opts.onWarning?.(`${level}: ${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`));
+    return new RotatingFileSink({ ...DEFAULT_ROTATION, ...opts.rotation, dir, header: { ...(opts.origin ? { source: opts.origin } : {}), redaction: opts.redaction }, log });
+  },
 };
