@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -36,7 +36,8 @@ it('capture --interface lo while wrk loads a server for 5 s: exchanges = request
   } finally {
     child.kill('SIGINT');
   }
-  const [code] = (await once(child, 'exit')) as [number];
+  // 'close', not 'exit': the summary's last lines may still be on their way at exit.
+  const [code] = (await once(child, 'close')) as [number];
   expect(code, stderr).toBe(0);
   const drops = /tcpdump: (\d+) packets captured, drops: (\d+) dropped by kernel/.exec(stderr);
   expect(drops, stderr).not.toBeNull();
@@ -101,6 +102,37 @@ it('--max-exchanges and --duration stop a live capture by themselves, with tcpdu
   expect(timed.code, timed.stderr).toBe(0);
   expect(Date.now() - t0).toBeLessThan(10_000);
 });
+
+it('--rotate-every: a live capture into a directory, a file every second or two, every request in exactly one of them', async () => {
+  const out = join(dir, 'rotated');
+  const child = spawn(process.execPath, [CLI, 'capture', '-i', 'lo', '-p', String(server.port), '--out', out, '--rotate-every', '1s', '--no-rotate-gzip'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const finished = (): string[] => (existsSync(out) ? readdirSync(out).filter((f) => !f.includes('partial')) : []);
+  let sent = 0;
+  try {
+    // Requests until two files were finished with some in them (those sent before tcpdump listens are not seen).
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && finished().length < 2) {
+      await run('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${server.port}/rot/${sent++}`]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    child.kill('SIGINT');
+  }
+  // 'close', not 'exit': the last lines of stderr may still be on their way at exit.
+  const [code] = (await once(child, 'close')) as [number];
+  expect(code, stderr).toBe(0);
+  const files = readdirSync(out).sort();
+  // Two or more: a file opens with its first exchange, so none follows the last rotation if no request did.
+  expect(files.length, `${files.join(' ')}\n${stderr}`).toBeGreaterThanOrEqual(2);
+  expect(files.every((f) => /^capture-\d{8}T\d{6}Z-\d{6}\.jsonl$/.test(f))).toBe(true);
+  const paths = files.flatMap((f) => readFileSync(join(out, f), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => (JSON.parse(l) as { _target: string })._target));
+  // The requests tcpdump saw: a contiguous run ending with the last one sent, each once, in order.
+  const first = Number(paths[0]!.split('/')[2]);
+  expect(paths).toEqual(Array.from({ length: sent - first }, (_, i) => `/rot/${first + i}`));
+  for (const f of files) expect(stderr).toContain(`capture: capture file rotated: ${join(out, f)}`);
+}, 40_000);
 
 it('no tcpdump: an InputError that says how to install it', async () => {
   const { liveCapture } = await import('../../src/capture/input-live.js');

@@ -93,9 +93,10 @@ export class RotatingFileSink implements Sink {
     const policy: RedactPolicy = o.header.redaction ?? REDACT_ALL;
     const headerLine = (): string => JSON.stringify({ _shadowtap: captureHeader(o.header.source, policy) }) + '\n';
     this.files = new FileSeries({ dir: o.dir, prefix: o.prefix, gzip: o.gzip, maxTotalBytes: o.maxTotalBytes, headerLine, log: o.log }, this.counts);
+    // Looked at ten times a period (at most each second): a file lasts at most a tenth longer than it should.
     this.timer = setInterval(() => {
       if (this.files.open && Date.now() - this.files.openedAt >= o.rotateEveryMs) void this.rotate();
-    }, Math.min(1000, o.rotateEveryMs));
+    }, Math.min(1000, Math.max(50, o.rotateEveryMs / 10)));
     this.timer.unref();
     this.loop = this.run();
   }
