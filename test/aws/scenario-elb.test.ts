@@ -95,9 +95,12 @@ describe('scenarios.yaml: requireHealthy and drain steps', () => {
     // more than 1 s late are skipped and the run is invalid (exit 3), which says nothing about the drain.
     // Such a run, and only such a run, is measured again, once; the drain is repeatable (its target ends healthy).
     // The phase's own validity says which reasons are the generator's (replay/validity.ts).
+    // The stall that made sends late also delays the cycle's steps (the restarted target, its health
+    // checks), so a drain that then outlasted the phase is the same stall, not a drain fault (seen once
+    // in a full suite run: 99 sends late, and the cycle outlasted the 6 s phase it ends ~3 s into).
     const generatorOnly = (m: Model): boolean => {
       const v = m.scenarios[0]!.configurations[0]!.phases[0]!.validity;
-      return !v.valid && m.reasons.length > 0 && m.reasons.every((x) => v.reasons.some((g) => x.includes(g)));
+      return !v.valid && m.reasons.length > 0 && m.reasons.every((x) => v.reasons.some((g) => x.includes(g)) || /drain cycle of .* outlasted/.test(x));
     };
     let { r, model } = await once();
     if (r.code === 3 && generatorOnly(model)) ({ r, model } = await once());
