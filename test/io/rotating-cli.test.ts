@@ -10,7 +10,7 @@ import { shadowtap } from '../helpers/capture-tools.js';
 import { spawnCli, startEchoServer } from '../helpers/agent-servers.js';
 import { tempDir } from '../helpers/tmp.js';
 
-// `capture` and `record` write the agent's rotating files when given --rotate-size or --rotate-every:
+// `capture`, `convert` and `record` write the agent's rotating files when given --rotate-size or --rotate-every:
 // the same sink, in its blocking mode (a file read at disk speed waits for the disk, nothing is dropped).
 
 const dir = tempDir('shadowtap-rotating-cli-');
@@ -70,6 +70,13 @@ describe('capture --read … --out DIR --rotate-size', () => {
     expect(lines.join('\n')).not.toContain('secret-');
     expect(r.stderr).toContain(`capture: capture file rotated: ${join(rot, files[0]!)}`);
     expect(r.stderr).toContain('exchanges 300 (written 300)');
+
+    // convert splits a capture file the same way (an input read at disk speed, as --read).
+    const parts = join(dir, 'parts');
+    const c = await shadowtap(['convert', one, parts, '--rotate-size', '64KiB', '--no-redact']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(linesIn(parts).lines).toEqual(lines);
+    expect(c.stderr).toContain('wrote 300 exchanges');
   });
 
   it('--max-total deletes the oldest finished files and says so; --no-rotate-gzip keeps .jsonl', async () => {
