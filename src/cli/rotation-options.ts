@@ -42,8 +42,13 @@ export function rotationFrom(args: RotationArgs & { out: string }, input: { file
   return { maxFileBytes: size ?? Infinity, rotateEveryMs: every ?? Infinity, maxTotalBytes: args['max-total'] ?? Infinity, gzip: args['rotate-gzip'], blocking: true };
 }
 
+/** What openSink takes to make `--out` the rotating files (nothing when not rotating). */
+export function rotatingSink(rotation: SinkOptions['rotation'], command: string): Partial<SinkOptions> & { kind?: string } {
+  return rotation ? { kind: 'rotating', rotation, log: rotationLog(command) } : {};
+}
+
 /** The rotating files' news on stderr, one line each: `capture: capture file rotated: caps/capture-….jsonl.gz`. */
-export function rotationLog(command: string): SinkLog {
+function rotationLog(command: string): SinkLog {
   return (level, msg, extra) => {
     const details = extra ? Object.values(extra).map((v) => (Array.isArray(v) ? v.join(', ') : String(v))).join('; ') : '';
     process.stderr.write(`${command}: ${level === 'info' ? '' : `${level}: `}${msg}${details ? `: ${details}` : ''}\n`);

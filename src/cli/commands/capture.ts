@@ -4,7 +4,7 @@ import type { AlbStats } from '../../io/inputs/alb.js';
 import type { CaptureStats } from '../../capture/tcp/stream-sink.js';
 import { redactionFrom, withRedactOptions } from '../redact-options.js';
 import { durationFlag, portsFlag, sizeFlag, wholeFlag } from '../options.js';
-import { rotationFrom, rotationLog, withRotationOptions, type RotationArgs } from '../rotation-options.js';
+import { rotatingSink, rotationFrom, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
 interface Args extends RotationArgs {
   read?: string;
@@ -60,7 +60,7 @@ export const captureCommand: CommandBody<Args> = {
     const kind = alb ? 'alb' : args.read !== undefined ? 'pcap' : 'live';
     const rotation = rotationFrom(args, { file: kind !== 'live' });
     const source = await openSource(target, { ...opts, kind });
-    const sink = await openSink(args.out, { redaction, origin: source.origin, ...(rotation ? { kind: 'rotating', rotation, log: rotationLog('capture') } : {}) });
+    const sink = await openSink(args.out, { redaction, origin: source.origin, ...rotatingSink(rotation, 'capture') });
     const stages = args['max-exchanges'] !== undefined ? [countLimit(args['max-exchanges'])] : [];
     const stop = (): void => void source.stop();
     const timers: NodeJS.Timeout[] = [];

@@ -1,6 +1,6 @@
 import type { CommandBody } from './index.js';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
-import { rotationFrom, rotationLog, withRotationOptions, type RotationArgs } from '../rotation-options.js';
+import { rotatingSink, rotationFrom, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
 interface Args extends RedactArgs, RotationArgs {
   input: string;
@@ -26,7 +26,7 @@ export const convertCommand: CommandBody<Args> = {
     const rotation = rotationFrom({ ...args, out: args.output }, { file: true });
     if (!rotation) pick(OUTPUTS, args.output, 'output');
     const source = await openSource(args.input, { skipInvalid: args['skip-invalid'], onWarning: (m) => void process.stderr.write(`warning: ${m}\n`) });
-    const sink = await openSink(args.output, { redaction, origin: { convertedFrom: args.input }, ...(rotation ? { kind: 'rotating', rotation, log: rotationLog('convert') } : {}) });
+    const sink = await openSink(args.output, { redaction, origin: { convertedFrom: args.input }, ...rotatingSink(rotation, 'convert') });
     await pump({ source, redaction, sinks: [sink] });
     process.stderr.write(`wrote ${sink.stats().written} exchanges to ${args.output}\n`);
   },

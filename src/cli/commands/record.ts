@@ -2,7 +2,7 @@ import type { CommandBody } from './index.js';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
 import type { Sink } from '../../io/sink.js';
 import { durationFlag, sizeFlag, wholeFlag } from '../options.js';
-import { rotationFrom, rotationLog, withRotationOptions, type RotationArgs } from '../rotation-options.js';
+import { rotatingSink, rotationFrom, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
 interface Args extends RedactArgs, RotationArgs {
   listen: string;
@@ -35,7 +35,7 @@ export const recordCommand: CommandBody<Args> = {
     const source = await openProxy(args.listen, { maxBodyBytes: args['max-body'], proxy });
     let sink: Sink;
     try {
-      sink = await openSink(args.out, { redaction, origin: source.origin, ...(rotation ? { kind: 'rotating', rotation, log: rotationLog('record') } : {}) });
+      sink = await openSink(args.out, { redaction, origin: source.origin, ...rotatingSink(rotation, 'record') });
     } catch (err) {
       // Forwarding without recording would look like success: refuse to start instead.
       await source.stop();
