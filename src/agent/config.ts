@@ -41,6 +41,8 @@ export const agentConfigSchema = z.strictObject({
       queue: z.number().int().positive().default(D.queueCapacity),
       retry: duration.default(D.retryMs),
     })
+    // A cap below one file deletes every file as soon as it is finished.
+    .refine((f) => f.maxTotalBytes >= f.maxFileBytes, { message: 'maxTotalBytes is less than maxFileBytes: every file would be deleted as soon as it is finished', path: ['maxTotalBytes'] })
     .optional(),
   mirror: z
     .strictObject({

@@ -35,6 +35,8 @@ export function rotationFrom(args: RotationArgs & { out: string }, input: { file
     if (args['max-total'] !== undefined) throw new InputError('--max-total: caps rotating files; give --rotate-size or --rotate-every too');
     return undefined;
   }
+  const cap = args['max-total'];
+  if (cap !== undefined && size !== undefined && cap < size) throw new InputError(`--max-total is less than --rotate-size (${cap} < ${size} bytes): every file would be deleted as soon as it is finished`);
   if (every !== undefined && input.file) throw new InputError('--rotate-every: rotates by the clock, which means nothing for a file read at disk speed; use --rotate-size');
   const out = args.out;
   if (out === '-' || schemeOf(out) !== undefined || isFileName(out)) throw new InputError(`--out ${out}: with --rotate-size or --rotate-every, --out names a directory for the rotating files`);

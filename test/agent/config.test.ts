@@ -30,6 +30,7 @@ describe('agent.yaml', () => {
     await expect(parse(base.replace('control:\n  token: 0123456789abcdef0123\n', ''))).rejects.toThrow(/bearer token of at least 16 characters/);
     await expect(parse(base.replace('files:\n  dir: /tmp/x\n', ''))).rejects.toThrow(/nothing to do/);
     await expect(parse(base.replace('  proxy:', '  live:\n    interface: lo\n  proxy:'))).rejects.toThrow(/exactly one of source\.live or source\.proxy/);
+    await expect(parse(base.replace('  dir: /tmp/x\n', '  dir: /tmp/x\n  maxFileBytes: 100MiB\n  maxTotalBytes: 50MiB\n'))).rejects.toThrow(/^agent\.yaml:\d+:\d+: files\.maxTotalBytes: maxTotalBytes is less than maxFileBytes/);
   });
 
   it('takes the token from the environment', async () => {

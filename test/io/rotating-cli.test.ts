@@ -100,6 +100,7 @@ describe('capture --read … --out DIR --rotate-size', () => {
       [['--out', pcap, '--rotate-size', '1MiB'], /--out .*keep-alive\.pcap: not a directory/],
       [['--out', join(dir, 'y.jsonl'), '--max-total', '1GiB'], /--max-total: caps rotating files/],
       [['--out', join(dir, 'z'), '--rotate-size', '0'], /--rotate-size/],
+      [['--out', join(dir, 'z'), '--rotate-size', '1MiB', '--max-total', '512KiB'], /--max-total is less than --rotate-size \(524288 < 1048576 bytes\): every file would be deleted/],
     ];
     for (const [args, re] of cases) {
       const r = await shadowtap(['capture', '--read', pcap, '--port', '80', ...args]);
