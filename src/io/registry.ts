@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { isCaptureMagic } from '../capture/pcap/magic.js';
 import type { InputModule, Source, SourceOptions } from './source.js';
@@ -76,6 +76,8 @@ export function pick<M>(entries: readonly Entry<M>[], target: string, what: 'inp
   if (what === 'output' && INPUTS.find((x) => x.kind === 'pcap')!.ext!.test(target)) {
     throw new InputError(`${target}: shadowtap does not write pcap; write ${KNOWN_OUTPUT}`);
   }
+  // The agent's (or --rotate-size's) directory of capture files is a likely thing to name.
+  if (what === 'input' && isDirectory(target)) throw new InputError(`${target}: a directory, not a capture file; name the files in it (such as ${target.replace(/\/$/, '')}/*.jsonl.gz)`);
   throw new InputError(`${target}: unknown file type (expected ${what === 'input' ? KNOWN_INPUT : KNOWN_OUTPUT}${schemesText(entries)})`);
 }
 
@@ -113,6 +115,10 @@ export async function openSource(target: string, opts: SourceOptions & { kind?: 
 export async function openSink(target: string, opts: SinkOptions & { kind?: string | undefined }): Promise<Sink> {
   const entry = pick(OUTPUTS, target, 'output', opts.kind);
   return (await entry.load()).open(target, opts);
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 /** File kinds name files by their ending; stdin (`-`) and URLs are not files. */

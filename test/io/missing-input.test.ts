@@ -15,6 +15,8 @@ describe('convert: an input that cannot be read', () => {
       [join(dir, 'missing.gor'), join(dir, 'b.jsonl'), /cannot read \(ENOENT\)/],
       [join(dir, 'missing.pcap'), join(dir, 'c.gor'), /cannot read \(ENOENT\)/],
       [folder, join(dir, 'd.jsonl.gz'), /cannot read \(EISDIR/],
+      // A directory without a capture's ending: the agent's (or --rotate-size's) directory of files.
+      [dir, join(dir, 'e.jsonl'), /a directory, not a capture file; name the files in it \(such as .*\/\*\.jsonl\.gz\)/],
     ];
     for (const [input, output, why] of cases) {
       const r = await shadowtap(['convert', input, output]);
