@@ -111,6 +111,17 @@ describe('rotating capture files', () => {
     expect(ids).toEqual(all.map((e) => e.id));
   });
 
+  it('blocking, stopped past its deadline: close rejects with what was not written (a command never loses exchanges silently)', async () => {
+    const dir = join(root, 'blocking-deadline');
+    // Small files: ~4 KiB batches, so a thousand exchanges take hundreds of writes, and a deadline of 0 cuts them.
+    const { s } = sink(dir, { blocking: true, gzip: false, maxFileBytes: 64 * 1024 });
+    await s.write(Array.from({ length: 1000 }, (_, i) => sampleExchange(i)));
+    const err = await s.close(0).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/^\d+ exchanges not written to .*blocking-deadline: stop deadline \(0 ms\) passed$/);
+    expect(s.counts.lostAtStop).toBeGreaterThan(0);
+    expect(s.counts.written + s.counts.lostAtStop).toBe(1000);
+  });
+
   it('blocking on a disk that fills: the write (or close) rejects naming the file, which keeps its header and whole lines', async () => {
     const dir = join(root, 'blocking-full');
     mkdirSync(dir);

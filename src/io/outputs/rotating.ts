@@ -76,12 +76,13 @@ export class RotatingFileSink implements Sink {
   /** Aborted by close(): a degraded sink stops waiting to retry, and what then fails is lost, not retried. */
   private stopping = new AbortController();
   private abandoned = false;
+  private lostWhy: string | undefined;
   /** Blocking mode: the write that failed; every later write rejects with it. */
   private failure: Error | undefined;
   /** Blocking mode: the batch being written while the next is made. */
   private writing: Promise<void> = Promise.resolve();
-  /** Blocking mode: a writer waiting for the queue to have room. */
-  private room: (() => void) | undefined;
+  /** Blocking mode: writers waiting for the queue to have room. */
+  private rooms: (() => void)[] = [];
   readonly counts: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false, lostAtStop: 0 };
 
   constructor(private readonly o: RotatingOptions) {
@@ -111,16 +112,16 @@ export class RotatingFileSink implements Sink {
 
   private async put(batch: readonly Exchange[]): Promise<void> {
     for (const ex of batch) {
-      while (this.failure === undefined && this.queue.size >= this.queue.capacity) await new Promise<void>((r) => (this.room = r));
+      while (this.failure === undefined && this.queue.size >= this.queue.capacity) await new Promise<void>((r) => this.rooms.push(r));
       if (this.failure) throw this.failure;
       this.queue.offer(ex);
     }
   }
 
   private roomMade(): void {
-    const r = this.room;
-    this.room = undefined;
-    r?.();
+    const waiting = this.rooms;
+    this.rooms = [];
+    for (const r of waiting) r();
   }
 
   /** The loop writes as soon as it can; there is nothing held back to push. */
@@ -189,6 +190,7 @@ export class RotatingFileSink implements Sink {
   private abandon(why: string): void {
     if (this.abandoned) return;
     this.abandoned = true;
+    this.lostWhy = why;
     const lost = this.queue.drainSync(Infinity).length;
     this.counts.lostAtStop += lost;
     this.o.log('error', 'stopping: capture files not written, counted as lost', { reason: why, lost });
@@ -255,6 +257,8 @@ export class RotatingFileSink implements Sink {
     clearTimeout(deadline);
     await this.rotate();
     await this.files.finished();
+    // Blocking mode loses nothing silently: what the stop deadline cut off fails the command too.
+    if (this.o.blocking && this.counts.lostAtStop > 0) this.failure ??= new Error(`${this.counts.lostAtStop} exchanges not written to ${this.o.dir}: ${this.lostWhy ?? 'stopped'}`);
     // Blocking mode: a batch whose write had resolved (queued) and then failed on disk fails the command.
     if (this.failure) throw this.failure;
   }
