@@ -170,7 +170,7 @@ async function cat(file: string): Promise<string> {
     },
   });
   try {
-    await runCat({ file, format: 'tsv', 'skip-invalid': false }, out);
+    await runCat({ files: [file], format: 'tsv', 'skip-invalid': false }, out);
   } catch (err) {
     text += `\nERROR ${(err as Error).message}`;
   }

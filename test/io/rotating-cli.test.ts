@@ -77,6 +77,32 @@ describe('capture --read … --out DIR --rotate-size', () => {
     expect(c.code, c.stderr).toBe(0);
     expect(linesIn(parts).lines).toEqual(lines);
     expect(c.stderr).toContain('wrote 300 exchanges');
+
+    // cat lists the files one after the other: the same listing as the whole, in every format.
+    for (const format of ['tsv', 'json', 'har']) {
+      const whole = await shadowtap(['cat', one, '--format', format, '--no-redact']);
+      const split = await shadowtap(['cat', ...linesIn(parts).files.map((f) => join(parts, f)), '--format', format, '--no-redact']);
+      expect(split.code, split.stderr).toBe(0);
+      expect(split.stdout, format).toBe(whole.stdout);
+    }
+  });
+
+  it('cat of several inputs of different kinds lists each in turn; a bad one fails before any output; stdin only alone', async () => {
+    const one = join(dir, 'kinds.jsonl');
+    expect((await shadowtap(['convert', pcap, one, '--no-redact'])).code).toBe(0);
+    const a = await shadowtap(['cat', pcap, '--no-redact']);
+    const b = await shadowtap(['cat', one, '--no-redact']);
+    const both = await shadowtap(['cat', pcap, one, '--no-redact']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout).toBe(a.stdout + b.stdout);
+    expect(both.stdout.split('\n').filter(Boolean)).toHaveLength(600);
+    const missing = await shadowtap(['cat', pcap, join(dir, 'nope.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.jsonl: cannot read \(ENOENT\)/);
+    expect(missing.stdout).toBe('');
+    const stdin = await shadowtap(['cat', '-', pcap], { input: readFileSync(pcap) });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toMatch(/- \(stdin\) is read alone/);
   });
 
   it('--max-total deletes the oldest finished files and says so; --no-rotate-gzip keeps .jsonl', async () => {

@@ -4,28 +4,33 @@ import type { Writable } from 'node:stream';
 import type { CommandBody } from './index.js';
 import { withRedactOptions, type RedactArgs } from '../redact-options.js';
 import { wholeFlag } from '../options.js';
+import type { Source } from '../../io/source.js';
 
 interface Args extends Partial<RedactArgs> {
-  file: string;
+  /** One or more inputs, listed one after the other; `-` (stdin) only alone. */
+  files: string[];
   format: 'tsv' | 'json' | 'har';
   'skip-invalid': boolean;
   /** A pcap file: 1 one thread, 2 a reader thread; 0 or absent: chosen by size and cores. */
   threads?: number;
 }
 
-export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = {
+export const catCommand: CommandBody<Omit<Args, 'files'> & RedactArgs & { human?: boolean; file: string; more?: string[] }> = {
   builder: (y) =>
     withRedactOptions(y)
       .example('$0 cat traffic.jsonl.gz | head', 'one line per exchange: start_us method target status latency_us')
       .example('$0 cat traffic.pcap --format har', 'a packet capture as HAR, on stdout')
       .example('tcpdump -i lo -U -w - port 8080 | $0 cat -', 'live packets on stdin')
+      .example('$0 cat caps/*.jsonl.gz', 'rotated files (the agent\'s, or --rotate-size), one after the other')
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin (a pcap/pcapng or JSONL stream)' })
+      .positional('more', { type: 'string', array: true, describe: 'more capture files, listed after it' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('human', { type: 'boolean', describe: 'tsv for people: a header, ISO time, latency in ms (the default on a terminal; --no-human for the machine form)' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
       .option('threads', wholeFlag('threads', { max: 2, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 0 chooses: the reader thread for files of 16 MiB or more on 4+ cores, else one' })),
-  // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty.
-  handler: (args) => runCat({ ...args, file: args.file === '' ? '-' : args.file }),
+  // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty (a
+  // variadic one drops it: so the first file is a positional of its own).
+  handler: ({ file, more, ...args }) => runCat({ ...args, files: [file === '' ? '-' : file, ...(more ?? [])] }),
 };
 
 /**
@@ -36,14 +41,21 @@ export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = 
 export async function runCat(args: Args & { human?: boolean }, out: Writable = process.stdout): Promise<void> {
   const { redactionFrom } = await import('../redact-options.js');
   const redaction = redactionFrom(args);
-  const { INPUTS, openSink, openSource, pick } = await import('../../io/registry.js');
+  const { INPUTS, checkedInput, openSink, openSource, pick } = await import('../../io/registry.js');
+  const { InputError } = await import('../../errors.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
-  const head = args.file === '-' ? await stdinHead() : undefined;
-  const kind = pick(INPUTS, args.file, 'input', undefined, head).kind;
+  const { files } = args;
+  if (files.length > 1 && files.includes('-')) throw new InputError('cat: - (stdin) is read alone, not with other inputs');
+  const head = files[0] === '-' ? await stdinHead() : undefined;
+  // Every input is checked before the first is listed: a bad third file fails before any output.
+  const kinds = new Map(files.map((f) => [f, f === '-' ? pick(INPUTS, f, 'input', undefined, head).kind : checkedInput(f)]));
+  const first = files[0]!;
   // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
-  const thread = kind === 'pcap' && readerThread(args.file, args.threads) ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(args.file) : undefined;
+  const thread = kinds.get(first) === 'pcap' && readerThread(first, args.threads) ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(first) : undefined;
   const { pump } = await import('../../io/pump.js');
-  const source = await openSource(args.file, { kind, skipInvalid: args['skip-invalid'], onWarning, summary: args.format === 'tsv', thread });
+  const open = (f: string): Promise<Source> =>
+    openSource(f, { kind: kinds.get(f), skipInvalid: args['skip-invalid'], onWarning, summary: args.format === 'tsv', thread: f === first ? thread : kinds.get(f) === 'pcap' && readerThread(f, args.threads) });
+  const source = files.length === 1 ? await open(first) : (await import('../../io/concat.js')).concatSources(files, open);
   const sink = await openSink('-', { kind: listingKind(args, out), redaction, stdout: out });
   await pump({ source, redaction, sinks: [sink] });
 }
