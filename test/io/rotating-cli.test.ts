@@ -79,9 +79,14 @@ describe('capture --read … --out DIR --rotate-size', () => {
     expect(c.stderr).toContain('wrote 300 exchanges');
 
     // cat lists the files one after the other: the same listing as the whole, in every format.
-    for (const format of ['tsv', 'json', 'har']) {
-      const whole = await shadowtap(['cat', one, '--format', format, '--no-redact']);
-      const split = await shadowtap(['cat', ...linesIn(parts).files.map((f) => join(parts, f)), '--format', format, '--no-redact']);
+    const partFiles = linesIn(parts).files.map((f) => join(parts, f));
+    const listings = await Promise.all(
+      ['tsv', 'json', 'har'].map(async (format) => {
+        const [whole, split] = await Promise.all([shadowtap(['cat', one, '--format', format, '--no-redact']), shadowtap(['cat', ...partFiles, '--format', format, '--no-redact'])]);
+        return { format, whole, split };
+      }),
+    );
+    for (const { format, whole, split } of listings) {
       expect(split.code, split.stderr).toBe(0);
       expect(split.stdout, format).toBe(whole.stdout);
     }
@@ -90,17 +95,14 @@ describe('capture --read … --out DIR --rotate-size', () => {
   it('cat of several inputs of different kinds lists each in turn; a bad one fails before any output; stdin only alone', async () => {
     const one = join(dir, 'kinds.jsonl');
     expect((await shadowtap(['convert', pcap, one, '--no-redact'])).code).toBe(0);
-    const a = await shadowtap(['cat', pcap, '--no-redact']);
-    const b = await shadowtap(['cat', one, '--no-redact']);
-    const both = await shadowtap(['cat', pcap, one, '--no-redact']);
+    const [a, b, both] = await Promise.all([shadowtap(['cat', pcap, '--no-redact']), shadowtap(['cat', one, '--no-redact']), shadowtap(['cat', pcap, one, '--no-redact'])]);
     expect(both.code, both.stderr).toBe(0);
     expect(both.stdout).toBe(a.stdout + b.stdout);
     expect(both.stdout.split('\n').filter(Boolean)).toHaveLength(600);
-    const missing = await shadowtap(['cat', pcap, join(dir, 'nope.jsonl')]);
+    const [missing, stdin] = await Promise.all([shadowtap(['cat', pcap, join(dir, 'nope.jsonl')]), shadowtap(['cat', '-', pcap], { input: readFileSync(pcap) })]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.jsonl: cannot read \(ENOENT\)/);
     expect(missing.stdout).toBe('');
-    const stdin = await shadowtap(['cat', '-', pcap], { input: readFileSync(pcap) });
     expect(stdin.code).toBe(2);
     expect(stdin.stderr).toMatch(/- \(stdin\) is read alone/);
   });
@@ -128,11 +130,12 @@ describe('capture --read … --out DIR --rotate-size', () => {
       [['--out', join(dir, 'z'), '--rotate-size', '0'], /--rotate-size/],
       [['--out', join(dir, 'z'), '--rotate-size', '1MiB', '--max-total', '512KiB'], /--max-total is less than --rotate-size \(524288 < 1048576 bytes\): every file would be deleted/],
     ];
-    for (const [args, re] of cases) {
-      const r = await shadowtap(['capture', '--read', pcap, '--port', '80', ...args]);
+    const runs = await Promise.all(cases.map(([args]) => shadowtap(['capture', '--read', pcap, '--port', '80', ...args])));
+    runs.forEach((r, i) => {
+      const [args, re] = cases[i]!;
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(re);
-    }
+    });
     expect(readdirSync(dir).filter((f) => /^[xyz]/.test(f))).toEqual([]);
   });
 
