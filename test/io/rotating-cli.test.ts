@@ -99,12 +99,18 @@ describe('capture --read … --out DIR --rotate-size', () => {
     expect(both.code, both.stderr).toBe(0);
     expect(both.stdout).toBe(a.stdout + b.stdout);
     expect(both.stdout.split('\n').filter(Boolean)).toHaveLength(600);
-    const [missing, stdin] = await Promise.all([shadowtap(['cat', pcap, join(dir, 'nope.jsonl')]), shadowtap(['cat', '-', pcap], { input: readFileSync(pcap) })]);
+    const [missing, stdin, stdinLast] = await Promise.all([
+      shadowtap(['cat', pcap, join(dir, 'nope.jsonl')]),
+      shadowtap(['cat', '-', pcap], { input: readFileSync(pcap) }),
+      shadowtap(['cat', pcap, '-'], { input: readFileSync(pcap) }),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.jsonl: cannot read \(ENOENT\)/);
     expect(missing.stdout).toBe('');
     expect(stdin.code).toBe(2);
     expect(stdin.stderr).toMatch(/- \(stdin\) is read alone/);
+    expect([stdinLast.code, stdinLast.stdout]).toEqual([2, '']);
+    expect(stdinLast.stderr).toMatch(/- \(stdin\) is read alone/);
   });
 
   it('--max-total deletes the oldest finished files and says so; --no-rotate-gzip keeps .jsonl', async () => {

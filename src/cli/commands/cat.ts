@@ -29,8 +29,12 @@ export const catCommand: CommandBody<Omit<Args, 'files'> & RedactArgs & { human?
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
       .option('threads', wholeFlag('threads', { max: 2, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 0 chooses: the reader thread for files of 16 MiB or more on 4+ cores, else one' })),
   // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty (a
-  // variadic one drops it: so the first file is a positional of its own).
-  handler: ({ file, more, ...args }) => runCat({ ...args, files: [file === '' ? '-' : file, ...(more ?? [])] }),
+  // variadic one drops it: so the first file is a positional of its own, and a "-" after it is found
+  // in the command line, so that `cat x.pcap -` is refused rather than read as `cat x.pcap`).
+  handler: ({ file, more, ...args }) => {
+    const stdinLater = file !== '' && process.argv.slice(2).includes('-');
+    return runCat({ ...args, files: [file === '' ? '-' : file, ...(more ?? []), ...(stdinLater ? ['-'] : [])] });
+  },
 };
 
 /**
