@@ -69,6 +69,27 @@ describe('shadowtap record and its output', () => {
     }
   });
 
+  it('a disk that fills on the last batch (seen by no later write): the close reports it, exit 1', async () => {
+    const small = join(dir, 'small');
+    mkdirSync(small);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', small]);
+    // Rotating files, whose write() resolves once the batch is queued: the one request's write succeeds,
+    // and the disk refuses its ~130 KB line afterwards.
+    const cli = spawnCli(['record', '--listen', '127.0.0.1:0', '--upstream', upstream.url, '--out', join(small, 'caps'), '--rotate-size', '1MiB']);
+    try {
+      const base = (await cli.waitFor(/listening on (http:\/\/[^ ]+)/))[1]!;
+      const r = await request(`${base}/big?size=100000&seed=1`);
+      await r.body.dump();
+      expect(r.statusCode).toBe(200);
+      cli.child.kill('SIGTERM');
+      expect(await cli.exit, cli.stderr()).toBe(1);
+      expect(cli.stderr()).toMatch(/record: cannot write .*small\/caps.*ENOSPC/);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+      execFileSync('umount', ['-l', small]);
+    }
+  });
+
   for (const [what, out] of [
     ['on a read-only filesystem', join(readOnly, 'rec.jsonl')],
     ['in a directory that does not exist', join(dir, 'missing', 'rec.jsonl.gz')],

@@ -68,8 +68,11 @@ export const recordCommand: CommandBody<Args> = {
         await sink.write(batch);
         recorded += batch.length;
       },
-      close: () => sink.close().catch(() => undefined), // its failure was reported when it happened
+      // A failure no later write saw (the last batches, written after their write() resolved) is the
+      // close's: reported below, like the others.
+      close: () => sink.close().catch((err: Error) => void (closeFailure = err)),
     };
+    let closeFailure: Error | undefined;
     const onSinkError = (_: Sink, err: Error, batch: readonly unknown[]): boolean => {
       if (unrecorded === 0) process.stderr.write(`record: cannot write ${args.out}: ${err.message}; still forwarding every request, counting what is not recorded\n`);
       unrecorded += batch.length;
@@ -80,9 +83,10 @@ export const recordCommand: CommandBody<Args> = {
     } finally {
       clearInterval(progress);
     }
+    if (closeFailure && unrecorded === 0) process.stderr.write(`record: cannot write ${args.out}: ${closeFailure.message}\n`);
     process.stderr.write(line() + '\n');
     // The capture is incomplete: say so to whoever runs this.
-    if (unrecorded > 0) process.exitCode = 1;
+    if (unrecorded > 0 || closeFailure) process.exitCode = 1;
   },
 };
 
