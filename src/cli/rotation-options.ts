@@ -12,12 +12,12 @@ export interface RotationArgs {
   'rotate-gzip': boolean;
 }
 
-/** The flags that make `--out` a directory of rotating capture files (the agent's `files:` output), on `capture` and `record`. */
+/** The flags that make `--out` a directory of rotating capture files (the agent's `files:` output), on `capture`, `convert` and `record`. */
 export function withRotationOptions<T>(y: Argv<T>): Argv<T & RotationArgs> {
   return y
     .group(['rotate-size', 'rotate-every', 'max-total', 'rotate-gzip'], 'Rotating files (--out names a directory):')
     .option('rotate-size', sizeFlag('rotate-size', { above: true, describe: 'start a new file once one holds this much (100MiB)' }))
-    .option('rotate-every', durationFlag('rotate-every', { above: true, describe: 'start a new file this often, by the clock (1h); not with --read' }))
+    .option('rotate-every', durationFlag('rotate-every', { above: true, describe: 'start a new file this often, by the clock (1h); live capture and record only' }))
     .option('max-total', sizeFlag('max-total', { above: true, describe: 'delete the oldest finished files to stay under this (default: delete nothing)' }))
     .option('rotate-gzip', { type: 'boolean', default: true, describe: 'gzip each finished file (--no-rotate-gzip keeps .jsonl)' }) as Argv<T & RotationArgs>;
 }
@@ -25,8 +25,8 @@ export function withRotationOptions<T>(y: Argv<T>): Argv<T & RotationArgs> {
 /**
  * The rotating output's options when a rotation flag is given, else undefined (`--out` is one file).
  * A dimension not given does not rotate; nothing is deleted without `--max-total` (the agent's disk cap
- * is a default because it runs unattended; a command deletes only what it was told to). Files in clock
- * time rotate by the clock, so a file read as fast as the disk allows cannot rotate by it.
+ * is a default because it runs unattended; a command deletes only what it was told to). Age is the
+ * clock's, so an input read as fast as the disk allows (a file) cannot rotate by it.
  */
 export function rotationFrom(args: RotationArgs & { out: string }, input: { file: boolean }): (SinkOptions['rotation'] & object) | undefined {
   const size = args['rotate-size'];
