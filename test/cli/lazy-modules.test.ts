@@ -41,7 +41,8 @@ const READER_THREAD = ['capture/thread/reader-thread', 'capture/thread/replay', 
 const HAR_READING = ['formats/har-import', 'formats/har-schema', 'formats/shape'];
 const PCAP_READER = ['capture/pcap/reader', 'capture/pcap/classic', 'capture/pcap/pcapng'];
 
-describe('start-up loads only what the path uses', () => {
+// Concurrent: each test is its own CLI process (18 s one after the other in a loaded full run).
+describe.concurrent('start-up loads only what the path uses', () => {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.end('ok'));
