@@ -90,15 +90,16 @@ describe('shadowtap record and its output', () => {
     }
   });
 
-  for (const [what, out] of [
-    ['on a read-only filesystem', join(readOnly, 'rec.jsonl')],
-    ['in a directory that does not exist', join(dir, 'missing', 'rec.jsonl.gz')],
+  for (const [what, out, extra] of [
+    ['on a read-only filesystem', join(readOnly, 'rec.jsonl'), []],
+    ['in a directory that does not exist', join(dir, 'missing', 'rec.jsonl.gz'), []],
+    ['for rotating files on a read-only filesystem', join(readOnly, 'caps'), ['--rotate-size', '1MiB']],
   ] as const) {
     it(`refuses to start with --out ${what}: exit 2 naming the path`, async () => {
-      const cli = spawnCli(['record', '--listen', '127.0.0.1:0', '--upstream', upstream.url, '--out', out]);
+      const cli = spawnCli(['record', '--listen', '127.0.0.1:0', '--upstream', upstream.url, '--out', out, ...extra]);
       try {
         expect(await cli.exit).toBe(2);
-        expect(cli.stderr()).toContain(`--out ${out}: cannot write the capture file`);
+        expect(cli.stderr()).toContain(extra.length ? `${out}: cannot write rotating files there (EROFS)` : `--out ${out}: cannot write the capture file`);
         expect(cli.stderr()).not.toMatch(/listening on/);
       } finally {
         if (cli.child.exitCode === null) cli.child.kill('SIGKILL');

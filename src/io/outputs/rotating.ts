@@ -1,5 +1,7 @@
 import type { Buffer } from 'node:buffer';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InputError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
 import { writeHarEntry } from '../../formats/har-line.js';
 import { LineBytes } from '../../formats/line-bytes.js';
@@ -264,9 +266,26 @@ export class RotatingFileSink implements Sink {
   }
 }
 
+async function writableDir(dir: string): Promise<void> {
+  try {
+    // Not recursive first: on a read-only filesystem a recursive mkdir answers ENOENT, not EROFS.
+    await mkdir(dir, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return mkdir(dir, { recursive: true, mode: 0o700 });
+      if (err.code !== 'EEXIST') throw err;
+      return undefined;
+    });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new InputError(`${dir}: cannot write rotating files there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 /** `rotating` output: the target is the directory; `SinkOptions.rotation` overrides DEFAULT_ROTATION. */
 export const output: OutputModule = {
   open: async (dir, opts) => {
+    // A command's files (blocking) must be writable before it starts: `record` refuses to listen, and
+    // `capture` to read, rather than find out at the first write. The agent reports a disk that fails.
+    if (opts.rotation?.blocking) await writableDir(dir);
     const log: SinkLog = opts.log ?? ((level, msg, extra) => opts.onWarning?.(`${level}: ${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`));
     return new RotatingFileSink({ ...DEFAULT_ROTATION, ...opts.rotation, dir, header: { ...(opts.origin ? { source: opts.origin } : {}), redaction: opts.redaction }, log });
   },
