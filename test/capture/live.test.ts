@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -133,6 +133,24 @@ it('--rotate-every: a live capture into a directory, a file every second or two,
   expect(paths).toEqual(Array.from({ length: sent - first }, (_, i) => `/rot/${first + i}`));
   for (const f of files) expect(stderr).toContain(`capture: capture file rotated: ${join(out, f)}`);
 }, 40_000);
+
+it('an --out it cannot write: exit 2 naming it, tcpdump stopped (it waited on tcpdump for ever)', async () => {
+  const ro = join(dir, 'ro');
+  mkdirSync(ro);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]);
+  try {
+    const [file, rotating] = await Promise.all([
+      shadowtap(['capture', '-i', 'lo', '-p', String(server.port), '--out', join(ro, 'x.jsonl')], { timeoutMs: 20_000 }),
+      shadowtap(['capture', '-i', 'lo', '-p', String(server.port), '--out', join(ro, 'caps'), '--rotate-every', '1h'], { timeoutMs: 20_000 }),
+    ]);
+    expect(file.code, file.stderr).toBe(2);
+    expect(file.stderr).toContain(`--out ${join(ro, 'x.jsonl')}: cannot write the capture file: EROFS`);
+    expect(rotating.code, rotating.stderr).toBe(2);
+    expect(rotating.stderr).toContain(`${join(ro, 'caps')}: cannot write rotating files there (EROFS)`);
+  } finally {
+    execFileSync('umount', ['-l', ro]);
+  }
+});
 
 it('no tcpdump: an InputError that says how to install it', async () => {
   const { liveCapture } = await import('../../src/capture/input-live.js');

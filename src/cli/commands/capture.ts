@@ -60,7 +60,15 @@ export const captureCommand: CommandBody<Args> = {
     const kind = alb ? 'alb' : args.read !== undefined ? 'pcap' : 'live';
     const rotation = rotationFrom(args, { file: kind !== 'live' });
     const source = await openSource(target, { ...opts, kind });
-    const sink = await openSink(args.out, { redaction, origin: source.origin, ...rotatingSink(rotation, 'capture') });
+    let sink: Awaited<ReturnType<typeof openSink>>;
+    try {
+      sink = await openSink(args.out, { redaction, origin: source.origin, ...rotatingSink(rotation, 'capture') });
+    } catch (err) {
+      // A live source has started tcpdump: stopped, or the command would wait on it forever.
+      await source.stop().catch(() => undefined);
+      if (err instanceof InputError) throw err;
+      throw new InputError(`--out ${args.out}: cannot write the capture file: ${(err as Error).message}`);
+    }
     const stages = args['max-exchanges'] !== undefined ? [countLimit(args['max-exchanges'])] : [];
     const stop = (): void => void source.stop();
     const timers: NodeJS.Timeout[] = [];
