@@ -61,8 +61,9 @@ describe('a real replay, reported', () => {
     const [primary, secondary, candidate] = [await api(false), await api(false), await api(true)];
     const summary = join(dir, 'summary.json');
     const replay = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--summary', summary, '--quiet',
-      // The validity gate is the replay engine's to test; on a busy shared machine it must not decide this one.
-      '--max-lag-p99', '1s', '--max-loop-delay', '1s']);
+      // The validity gates are the replay engine's to test; on a busy shared machine they must not decide this one
+      // (a full suite run once saw a 1.02 s event-loop delay p99 against a gate of 1 s).
+      '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
     expect(replay.stderr).toBe('');
     expect(replay.code).toBe(0);
 
@@ -88,7 +89,7 @@ describe('a real replay, reported', () => {
     // The same report straight from the replay command, gated on regressions: exit 1, and the report says why.
     const direct = join(dir, 'direct');
     const gated = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--quiet',
-      '--report', direct, '--junit', join(direct, 'junit.xml'), '--fail-on-diff', '--max-lag-p99', '1s', '--max-loop-delay', '1s']);
+      '--report', direct, '--junit', join(direct, 'junit.xml'), '--fail-on-diff', '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
     expect(gated.code).toBe(1);
     expect(gated.stderr).toContain(`report: ${join(direct, 'index.html')}`);
     const directModel = JSON.parse(readFileSync(join(direct, 'summary.json'), 'utf8')) as ReportModel;
@@ -105,7 +106,7 @@ describe('a real replay, reported', () => {
     try {
       const out = join(dir, 'proxied');
       const r = await shadowtap(['replay', capture, '--target', target, '--proxy', proxy.url.replace('://', '://user:pa55@'), '--rate', '100', '--quiet', '--report', out,
-        '--max-lag-p99', '1s', '--max-loop-delay', '1s']);
+        '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
       expect(r.stderr.split('\n').filter((l) => !l.startsWith('report: ')).join('\n').trim()).toBe('');
       expect(r.code).toBe(0);
       const model = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
