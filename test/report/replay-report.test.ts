@@ -55,15 +55,25 @@ function shadowtap(args: string[]): Promise<{ code: number | null; stderr: strin
   });
 }
 
+/**
+ * A replay whose validity is not this file's subject. The targets answer from this test's process, so a
+ * stall of the machine can still leave sends over 1 s late, which are skipped and make the run invalid
+ * (a full suite run saw 121 of 360): such a run, and only such a run, is measured again, once.
+ */
+async function replayed(args: string[]): Promise<Awaited<ReturnType<typeof shadowtap>>> {
+  const once = (): ReturnType<typeof shadowtap> => shadowtap(['replay', ...args, '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
+  const r = await once();
+  return r.code === 3 && /the run is invalid: \d+ sends more than \d+ ms late \(skipped\)/.test(r.stderr) ? once() : r;
+}
+
 describe('a real replay, reported', () => {
   it('renders `replay --summary` through `shadowtap report`: targets, statuses, differences beyond noise', async () => {
     const capture = await writeCapture(join(dir, 'cap.jsonl'), 120);
     const [primary, secondary, candidate] = [await api(false), await api(false), await api(true)];
     const summary = join(dir, 'summary.json');
-    const replay = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--summary', summary, '--quiet',
-      // The validity gates are the replay engine's to test; on a busy shared machine they must not decide this one
-      // (a full suite run once saw a 1.02 s event-loop delay p99 against a gate of 1 s).
-      '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
+    // The validity gates are the replay engine's to test; on a busy shared machine they must not decide this one
+    // (a full suite run once saw a 1.02 s event-loop delay p99 against a gate of 1 s).
+    const replay = await replayed([capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--summary', summary, '--quiet']);
     expect(replay.stderr).toBe('');
     expect(replay.code).toBe(0);
 
@@ -88,8 +98,7 @@ describe('a real replay, reported', () => {
 
     // The same report straight from the replay command, gated on regressions: exit 1, and the report says why.
     const direct = join(dir, 'direct');
-    const gated = await shadowtap(['replay', capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--quiet',
-      '--report', direct, '--junit', join(direct, 'junit.xml'), '--fail-on-diff', '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
+    const gated = await replayed([capture, '--primary', primary, '--secondary', secondary, '--candidate', candidate, '--rate', '200', '--quiet', '--report', direct, '--junit', join(direct, 'junit.xml'), '--fail-on-diff']);
     expect(gated.code).toBe(1);
     expect(gated.stderr).toContain(`report: ${join(direct, 'index.html')}`);
     const directModel = JSON.parse(readFileSync(join(direct, 'summary.json'), 'utf8')) as ReportModel;
@@ -105,8 +114,7 @@ describe('a real replay, reported', () => {
     const proxy = await startTinyproxy(dir);
     try {
       const out = join(dir, 'proxied');
-      const r = await shadowtap(['replay', capture, '--target', target, '--proxy', proxy.url.replace('://', '://user:pa55@'), '--rate', '100', '--quiet', '--report', out,
-        '--max-lag-p99', 'off', '--max-loop-delay', 'off']);
+      const r = await replayed([capture, '--target', target, '--proxy', proxy.url.replace('://', '://user:pa55@'), '--rate', '100', '--quiet', '--report', out]);
       expect(r.stderr.split('\n').filter((l) => !l.startsWith('report: ')).join('\n').trim()).toBe('');
       expect(r.code).toBe(0);
       const model = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReportModel;
