@@ -22,13 +22,21 @@ export function withRotationOptions<T>(y: Argv<T>): Argv<T & RotationArgs> {
     .option('rotate-gzip', { type: 'boolean', default: true, describe: 'gzip each finished file (--no-rotate-gzip keeps .jsonl)' }) as Argv<T & RotationArgs>;
 }
 
+/** What openSink takes to make `--out` the rotating files. */
+export interface RotatingOutput {
+  kind: 'rotating';
+  rotation: NonNullable<SinkOptions['rotation']>;
+  log: SinkLog;
+}
+
 /**
- * The rotating output's options when a rotation flag is given, else undefined (`--out` is one file).
+ * The rotating output when a rotation flag is given, else undefined (`--out` is one file); its news
+ * goes to stderr as `<command>: …`.
  * A dimension not given does not rotate; nothing is deleted without `--max-total` (the agent's disk cap
  * is a default because it runs unattended; a command deletes only what it was told to). Age is the
  * clock's, so an input read as fast as the disk allows (a file) cannot rotate by it.
  */
-export function rotationFrom(args: RotationArgs & { out: string }, input: { file: boolean }): (SinkOptions['rotation'] & object) | undefined {
+export function rotatingOutput(args: RotationArgs & { out: string }, input: { file: boolean; command: string }): RotatingOutput | undefined {
   const size = args['rotate-size'];
   const every = args['rotate-every'];
   if (size === undefined && every === undefined) {
@@ -41,12 +49,8 @@ export function rotationFrom(args: RotationArgs & { out: string }, input: { file
   const out = args.out;
   if (out === '-' || schemeOf(out) !== undefined || isFileName(out)) throw new InputError(`--out ${out}: with --rotate-size or --rotate-every, --out names a directory for the rotating files`);
   if (statSync(out, { throwIfNoEntry: false })?.isDirectory() === false) throw new InputError(`--out ${out}: not a directory (rotating files go in a directory)`);
-  return { maxFileBytes: size ?? Infinity, rotateEveryMs: every ?? Infinity, maxTotalBytes: args['max-total'] ?? Infinity, gzip: args['rotate-gzip'], blocking: true };
-}
-
-/** What openSink takes to make `--out` the rotating files (nothing when not rotating). */
-export function rotatingSink(rotation: SinkOptions['rotation'], command: string): Partial<SinkOptions> & { kind?: string } {
-  return rotation ? { kind: 'rotating', rotation, log: rotationLog(command) } : {};
+  const rotation = { maxFileBytes: size ?? Infinity, rotateEveryMs: every ?? Infinity, maxTotalBytes: cap ?? Infinity, gzip: args['rotate-gzip'], blocking: true };
+  return { kind: 'rotating', rotation, log: rotationLog(input.command) };
 }
 
 /** The rotating files' news on stderr, one line each: `capture: capture file rotated: caps/capture-….jsonl.gz`. */

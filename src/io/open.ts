@@ -1,8 +1,26 @@
 import type { Exchange } from '../exchange.js';
 import { REDACT_ALL, type RedactPolicy } from '../stages/redact/index.js';
+import { InputError } from '../errors.js';
 import { openSink, openSource } from './registry.js';
+import type { Sink, SinkOptions } from './sink.js';
 import type { Source, SourceOptions } from './source.js';
 import { pump } from './pump.js';
+
+/**
+ * Opens the output of a source already open (a live capture has started tcpdump, a proxy listens): if it
+ * cannot be opened, the source is stopped (else the command would wait on it for ever, or forward without
+ * recording) and the output is named after `flag` (`--out X: cannot write the capture file: …`).
+ */
+export async function openSinkFor(source: Source, flag: string, target: string, opts: SinkOptions & { kind?: string | undefined }): Promise<Sink> {
+  try {
+    return await openSink(target, opts);
+  } catch (err) {
+    await source.stop().catch(() => undefined);
+    // A bad stream URL says so itself, without its password; a file that cannot be written is named.
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${flag} ${target}: cannot write the capture file: ${(err as Error).message}`);
+  }
+}
 
 /** Any input the registry knows, as a stream of exchanges (replay, scenarios, tests). */
 export async function openExchanges(target: string, opts: SourceOptions = {}): Promise<AsyncIterable<Exchange>> {

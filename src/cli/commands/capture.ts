@@ -4,7 +4,7 @@ import type { AlbStats } from '../../io/inputs/alb.js';
 import type { CaptureStats } from '../../capture/tcp/stream-sink.js';
 import { redactionFrom, withRedactOptions } from '../redact-options.js';
 import { durationFlag, portsFlag, sizeFlag, wholeFlag } from '../options.js';
-import { rotatingSink, rotationFrom, withRotationOptions, type RotationArgs } from '../rotation-options.js';
+import { rotatingOutput, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
 interface Args extends RotationArgs {
   read?: string;
@@ -47,7 +47,8 @@ export const captureCommand: CommandBody<Args> = {
       .example('$0 capture --interface eth0 --port 80 --out caps/ --rotate-every 1h --max-total 20GiB', 'live, a file an hour, the oldest deleted beyond 20 GiB'),
   handler: async (args) => {
     const redaction = redactionFrom(args);
-    const { openSink, openSource } = await import('../../io/registry.js');
+    const { openSource } = await import('../../io/registry.js');
+    const { openSinkFor } = await import('../../io/open.js');
     const { pump } = await import('../../io/pump.js');
     const { countLimit } = await import('../../stages/count-limit.js');
     const alb = args['alb-logs'];
@@ -58,17 +59,9 @@ export const captureCommand: CommandBody<Args> = {
     const target = alb ? alb[0]! : (args.read ?? args.interface!);
     // --read is packets whatever the file is called (stdin too).
     const kind = alb ? 'alb' : args.read !== undefined ? 'pcap' : 'live';
-    const rotation = rotationFrom(args, { file: kind !== 'live' });
+    const rotating = rotatingOutput(args, { file: kind !== 'live', command: 'capture' });
     const source = await openSource(target, { ...opts, kind });
-    let sink: Awaited<ReturnType<typeof openSink>>;
-    try {
-      sink = await openSink(args.out, { redaction, origin: source.origin, ...rotatingSink(rotation, 'capture') });
-    } catch (err) {
-      // A live source has started tcpdump: stopped, or the command would wait on it forever.
-      await source.stop().catch(() => undefined);
-      if (err instanceof InputError) throw err;
-      throw new InputError(`--out ${args.out}: cannot write the capture file: ${(err as Error).message}`);
-    }
+    const sink = await openSinkFor(source, '--out', args.out, { redaction, origin: source.origin, ...rotating });
     const stages = args['max-exchanges'] !== undefined ? [countLimit(args['max-exchanges'])] : [];
     const stop = (): void => void source.stop();
     const timers: NodeJS.Timeout[] = [];

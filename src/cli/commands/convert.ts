@@ -1,6 +1,6 @@
 import type { CommandBody } from './index.js';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
-import { rotatingSink, rotationFrom, withRotationOptions, type RotationArgs } from '../rotation-options.js';
+import { rotatingOutput, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
 interface Args extends RedactArgs, RotationArgs {
   input: string;
@@ -23,10 +23,10 @@ export const convertCommand: CommandBody<Args> = {
     const { openSink, openSource, OUTPUTS, pick } = await import('../../io/registry.js');
     const { pump } = await import('../../io/pump.js');
     // An output it cannot write fails before anything is read or created.
-    const rotation = rotationFrom({ ...args, out: args.output }, { file: true });
-    if (!rotation) pick(OUTPUTS, args.output, 'output');
+    const rotating = rotatingOutput({ ...args, out: args.output }, { file: true, command: 'convert' });
+    if (!rotating) pick(OUTPUTS, args.output, 'output');
     const source = await openSource(args.input, { skipInvalid: args['skip-invalid'], onWarning: (m) => void process.stderr.write(`warning: ${m}\n`) });
-    const sink = await openSink(args.output, { redaction, origin: { convertedFrom: args.input }, ...rotatingSink(rotation, 'convert') });
+    const sink = await openSink(args.output, { redaction, origin: { convertedFrom: args.input }, ...rotating });
     await pump({ source, redaction, sinks: [sink] });
     process.stderr.write(`wrote ${sink.stats().written} exchanges to ${args.output}\n`);
   },

@@ -2,7 +2,7 @@ import type { CommandBody } from './index.js';
 import { redactionFrom, withRedactOptions, type RedactArgs } from '../redact-options.js';
 import type { Sink } from '../../io/sink.js';
 import { durationFlag, sizeFlag, wholeFlag } from '../options.js';
-import { rotatingSink, rotationFrom, withRotationOptions, type RotationArgs } from '../rotation-options.js';
+import { rotatingOutput, withRotationOptions, type RotationArgs } from '../rotation-options.js';
 
 interface Args extends RedactArgs, RotationArgs {
   listen: string;
@@ -25,24 +25,17 @@ export const recordCommand: CommandBody<Args> = {
       .option('request-timeout', durationFlag('request-timeout', { above: true, default: '300s', describe: 'time a request (head and body) may take to arrive; a slower one is cut, answered 408 and counted' })),
   handler: async (args) => {
     const { openProxy } = await import('../../io/inputs/proxy.js');
-    const { openSink, OUTPUTS, pick } = await import('../../io/registry.js');
+    const { OUTPUTS, pick } = await import('../../io/registry.js');
+    const { openSinkFor } = await import('../../io/open.js');
     const { pump } = await import('../../io/pump.js');
     const { InputError } = await import('../../errors.js');
-    const rotation = rotationFrom(args, { file: false });
-    if (!rotation && !['jsonl', 'redis'].includes(pick(OUTPUTS, args.out, 'output').kind)) throw new InputError(`--out ${args.out}: record writes .jsonl, .jsonl.gz, redis://host:port/STREAM or rotating files (--rotate-size, --rotate-every)`);
+    const rotating = rotatingOutput(args, { file: false, command: 'record' });
+    if (!rotating && !['jsonl', 'redis'].includes(pick(OUTPUTS, args.out, 'output').kind)) throw new InputError(`--out ${args.out}: record writes .jsonl, .jsonl.gz, redis://host:port/STREAM or rotating files (--rotate-size, --rotate-every)`);
     const redaction = redactionFrom(args);
     const proxy = { upstream: args.upstream, queueCapacity: args.queue, requestTimeoutMs: args['request-timeout'] };
     const source = await openProxy(args.listen, { maxBodyBytes: args['max-body'], proxy });
-    let sink: Sink;
-    try {
-      sink = await openSink(args.out, { redaction, origin: source.origin, ...rotatingSink(rotation, 'record') });
-    } catch (err) {
-      // Forwarding without recording would look like success: refuse to start instead.
-      await source.stop();
-      // A bad stream URL says so itself, without its password; a file that cannot be written is named.
-      if (err instanceof InputError) throw err;
-      throw new InputError(`--out ${args.out}: cannot write the capture file: ${(err as Error).message}`);
-    }
+    // Forwarding without recording would look like success: an output it cannot open stops the proxy.
+    const sink = await openSinkFor(source, '--out', args.out, { redaction, origin: source.origin, ...rotating });
     // Before the "listening" line: whoever reads it may signal at once.
     const stop = (): void => void source.stop();
     process.once('SIGINT', stop);
@@ -59,6 +52,7 @@ export const recordCommand: CommandBody<Args> = {
     };
     const progress = setInterval(() => process.stderr.write(line(' so far') + '\n'), 10_000);
     progress.unref();
+    let closeFailure: Error | undefined;
     // Delegation, not a spread: a sink may be a class (rotating files), whose methods a spread leaves behind.
     const file: Sink = {
       name: sink.name,
@@ -72,7 +66,6 @@ export const recordCommand: CommandBody<Args> = {
       // close's: reported below, like the others.
       close: () => sink.close().catch((err: Error) => void (closeFailure = err)),
     };
-    let closeFailure: Error | undefined;
     const onSinkError = (_: Sink, err: Error, batch: readonly unknown[]): boolean => {
       if (unrecorded === 0) process.stderr.write(`record: cannot write ${args.out}: ${err.message}; still forwarding every request, counting what is not recorded\n`);
       unrecorded += batch.length;
