@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { InputError } from '../errors.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { decodeJson, encodeJson, type Down, type Job, type Up } from './protocol.js';
@@ -14,18 +14,18 @@ const down = (run: string, w: number): string => `shadowtap:run:${run}:down:${w}
 /** Run keys outlive any run, then go: Redis memory stays bounded after a coordinator dies. */
 const KEY_TTL_S = 3600;
 
-type Client = ReturnType<typeof createClient>;
-
 /**
  * A refused first connection is the URL's fault (exit 2 at once, not after retries); once connected, a
  * few reconnects ride out a blip, and past them the run has lost its coordinator and is invalid.
  */
-function client(url: string): Client {
+function client(url: string) {
   let connected = false;
   const c = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (n) => (!connected ? false : n > 10 ? new Error('gave up reconnecting') : 200) } });
   c.on('ready', () => (connected = true));
   return c;
 }
+
+type Client = ReturnType<typeof client>;
 
 const EXPECTED = 'expected redis://host:port[/POOL] or rediss://host:port[/POOL]';
 

@@ -1,4 +1,4 @@
-import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import { createClient, ErrorReply, type RedisClientType } from '@redis/client';
 import type { StreamUrl } from './url.js';
 import { InputError } from '../errors.js';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { until } from './agent-run.js';
 
 /** A free port on 127.0.0.1 (closed again: redis-server binds it next). */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { RedisServer } from '../helpers/redis-server.js';
 import { startNodeServer } from '../helpers/capture-tools.js';
 import { startAgent, until } from '../helpers/agent-run.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 import { RedisServer } from '../helpers/redis-server.js';
 import { LOOSE_GATE, recorded, runCli, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
