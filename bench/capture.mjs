@@ -145,7 +145,17 @@ try {
     ...variedCommands,
   ];
   const results = new Map(commands.map((c) => [c.name, []]));
-  for (let round = 0; round < RUNS; round++) for (const c of commands) results.get(c.name).push(timed(c.cmd, c.args, stdoutOf(c.name)));
+  // Each run writes a new file, as a user's capture does: the last round's output is removed first, outside
+  // the timing, as timed() truncates tshark's stdout file outside its own. Writing over the last round's
+  // 100+ MB file put its truncation (~40 ms, in open()) inside shadowtap's time.
+  const outputOf = (c) => (c.args.includes('--out') ? c.args[c.args.indexOf('--out') + 1] : undefined);
+  for (let round = 0; round < RUNS; round++) {
+    for (const c of commands) {
+      const written = outputOf(c);
+      if (written) rmSync(written, { force: true });
+      results.get(c.name).push(timed(c.cmd, c.args, stdoutOf(c.name)));
+    }
+  }
   const exchanges = lineCount(out('out-this.jsonl')) - 1; // minus the header line
   const listed = lineCount(stdoutOf('cat (tsv)'));
   const tsharkListed = lineCount(stdoutOf('tshark -T fields'));
