@@ -157,7 +157,10 @@ export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonRes
       tolerated = l.differenceMs;
     }
     const pass = limit ? !(verdict === 'worse' && ci.low > tolerated) : verdict !== 'worse';
-    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]`;
+    // An interval clear of zero but inside the minimum effect is a real difference too small to call:
+    // the line says so, or "no-significant-difference" beside [0.107, 0.669] reads as a contradiction.
+    const small = verdict === 'no-significant-difference' && (ci.low > 0 || ci.high < 0) ? `, within the ${round(o.minEffect * 100)} % minimum effect` : '';
+    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]${small}`;
     return {
       metric,
       unit: 'ms',

@@ -69,6 +69,19 @@ describe('A/B verdicts', () => {
     expect([beyond.verdict, beyond.pass]).toEqual(['worse', false]);
   });
 
+  it('says when an interval clear of zero is within the minimum effect, and only then', () => {
+    // +3 % on every sample: a real difference, smaller than the 5 % minimum effect.
+    const a = side('A', 20, 7);
+    const b: Side = { ...a, configuration: 'B', samples: a.samples.map((r) => r.map((x) => x * 1.03)) };
+    const [p50] = compareSides(a, b, opts);
+    expect(p50!.verdict).toBe('no-significant-difference');
+    expect(p50!.ci.low).toBeGreaterThan(0);
+    expect(p50!.message).toMatch(/^B vs A rate p50: no-significant-difference \(0\.\d+ ms \[0\.\d+, 0\.\d+\], within the 5 % minimum effect\)$/);
+    const same = compareSides(a, { ...a, configuration: 'B' }, opts);
+    expect(same.map((c) => c.message).filter((m) => m?.includes('minimum effect'))).toEqual([]);
+    expect(compareSides(side('A', 20, 1), side('B', 26, 2), opts)[0]!.message).not.toContain('minimum effect');
+  });
+
   it('is reproducible: the same runs give the same interval', () => {
     const a = side('A', 20, 5);
     const b = side('B', 21, 6);
