@@ -187,6 +187,19 @@ try {
     const per = (r) => `${((r.cpu / variedExchanges) * 1e6).toFixed(1)} µs CPU/exchange`;
     console.log(`varied traffic (${(statSync(varied[0]).size / 1e6).toFixed(1)} MB, ${variedExchanges} exchanges, no two requests alike): capture → .jsonl ${per(v)}, peak RSS ${v.rssMb.toFixed(0)} MB; tshark -T ek ${per(ek)}: ${(ek.secs / v.secs).toFixed(1)}× wall, ${(ek.cpu / v.cpu).toFixed(1)}× cpu${vb ? `; baseline ${per(vb)} (this build ${(vb.cpu / v.cpu).toFixed(2)}×)` : ''}`);
   }
+  // Context, not a goal line: each tool's fixed start-up, timed on an empty pcap (header only), and the
+  // ratios of what is left, which is what a capture file many times this size is made of.
+  const empty = join(dir, 'empty.pcap');
+  writeFileSync(empty, Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex'));
+  const startOf = (cmd, args) => median([0, 1, 2, 3, 4].map(() => timed(cmd, args, join(dir, 'empty.out')).secs));
+  const st = {
+    'capture → .jsonl': startOf(process.execPath, [cli, 'capture', '--read', empty, '--port', String(port), '--out', out('empty.jsonl')]),
+    'cat (tsv)': startOf(process.execPath, [cli, 'cat', empty]),
+    'tshark -T fields': startOf('tshark', ['-r', empty, '-d', `tcp.port==${port},http`, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri']),
+    'tshark -T ek -j http': startOf('tshark', ['-r', empty, '-d', `tcp.port==${port},http`, '-T', 'ek', '-j', 'http']),
+  };
+  const beyond = (a, b) => `${a} vs ${b} ${((s[b].secs - st[b]) / (s[a].secs - st[a])).toFixed(1)}×`;
+  console.log(`start-up (an empty pcap, median of 5): capture ${st['capture → .jsonl'].toFixed(2)} s, cat ${st['cat (tsv)'].toFixed(2)} s, tshark -T fields ${st['tshark -T fields'].toFixed(2)} s, -T ek ${st['tshark -T ek -j http'].toFixed(2)} s; wall beyond start-up: ${beyond('capture → .jsonl', 'tshark -T fields')}, ${beyond('capture → .jsonl', 'tshark -T ek -j http')}, ${beyond('cat (tsv)', 'tshark -T fields')}`);
   if (listed !== tsharkListed) console.log(`note: request counts differ (cat ${listed}, tshark ${tsharkListed})`);
   // A machine-wide setting every node process pays at start (the whole CA bundle read and parsed), and
   // tshark does not: timed as it is, and its cost said, so the figures above can be read either way.
