@@ -1,4 +1,4 @@
-import type { ThresholdResult, Unit } from './model.js';
+import type { ComparisonResult, ThresholdResult, Unit } from './model.js';
 import { ms, num, pct } from '../units/format.js';
 
 export { axisValue, ms, num, pct, tick, type AxisKind } from '../units/format.js';
@@ -34,4 +34,14 @@ export function limitText(t: Pick<ThresholdResult, 'op' | 'limit' | 'unit'>): st
 /** "p99 39.8 ms (limit ≤ 5 ms)": one threshold's outcome with units, for reasons and logs. */
 export function thresholdOutcome(t: Pick<ThresholdResult, 'metric' | 'op' | 'limit' | 'unit' | 'actual'>): string {
   return `${t.metric} ${t.actual === null ? 'not measured' : withUnit(t.actual, t.unit)} (limit ${limitText(t)})`;
+}
+
+/**
+ * "within the 5 % minimum effect" for an interval clear of zero that still gets no verdict, else "": a
+ * real difference too small to call, which a bare "no-significant-difference" beside an interval such as
+ * [0.107, 0.669] would seem to contradict.
+ */
+export function withinMinEffect(c: Pick<ComparisonResult, 'verdict' | 'minEffect'> & { ci: { low: number; high: number } }): string {
+  if (c.verdict !== 'no-significant-difference' || c.minEffect === undefined || !(c.ci.low > 0 || c.ci.high < 0)) return '';
+  return `within the ${Math.round(c.minEffect * 1000) / 10} % minimum effect`;
 }

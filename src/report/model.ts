@@ -174,6 +174,8 @@ export interface ComparisonResult {
   /** Confidence interval on the difference b − a. */
   ci: { low: number; high: number; level: number };
   verdict: ComparisonVerdict;
+  /** Relative differences below this are not called better or worse (scenarios' `minEffect`). */
+  minEffect?: number;
   method?: string;
   /** The limit from scenarios.yaml, e.g. { kind: 'ratio', max: 1.1 } → pass requires b/a ≤ 1.1. */
   limit?: { kind: 'ratio' | 'difference'; max: number };

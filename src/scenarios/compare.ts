@@ -1,5 +1,6 @@
 import type { ComparisonResult, ComparisonVerdict } from '../report/model.js';
 import { seededRandom } from '../replay/schedule/times.js';
+import { withinMinEffect } from '../report/format.js';
 
 const RESAMPLES = 2000;
 
@@ -157,10 +158,8 @@ export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonRes
       tolerated = l.differenceMs;
     }
     const pass = limit ? !(verdict === 'worse' && ci.low > tolerated) : verdict !== 'worse';
-    // An interval clear of zero but inside the minimum effect is a real difference too small to call:
-    // the line says so, or "no-significant-difference" beside [0.107, 0.669] reads as a contradiction.
-    const small = verdict === 'no-significant-difference' && (ci.low > 0 || ci.high < 0) ? `, within the ${round(o.minEffect * 100)} % minimum effect` : '';
-    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]${small}`;
+    const small = withinMinEffect({ verdict, ci, minEffect: o.minEffect });
+    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]${small ? `, ${small}` : ''}`;
     return {
       metric,
       unit: 'ms',
@@ -171,6 +170,7 @@ export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonRes
       ...(av !== 0 ? { relative: round(bv / av - 1) } : {}),
       ci: { low: round(ci.low), high: round(ci.high), level: o.level },
       verdict,
+      minEffect: o.minEffect,
       method: `${metric} of each side's latencies pooled over ${a.samples.length} interleaved runs; paired run-level bootstrap (${RESAMPLES} resamples); min effect ${o.minEffect * 100} %${o.note ? `; ${o.note}` : ''}`,
       ...(limit ? { limit } : {}),
       pass,

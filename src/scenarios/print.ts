@@ -1,4 +1,5 @@
 import { printable } from '../printable.js';
+import { withinMinEffect } from '../report/format.js';
 import type { ReportModel } from '../report/model.js';
 
 /**
@@ -15,7 +16,8 @@ export function summaryText(m: ReportModel): string {
       lines.push(`    ${c.name}:${smoke}${knees}`);
     }
     for (const k of s.comparisons) {
-      lines.push(`    ${k.b.configuration} vs ${k.a.configuration} ${k.phase ?? ''} ${k.metric}: ${k.verdict} (Δ ${k.difference} ms, ${Math.round(k.ci.level * 100)} % CI [${k.ci.low}, ${k.ci.high}])`);
+      const small = withinMinEffect(k);
+      lines.push(`    ${k.b.configuration} vs ${k.a.configuration} ${k.phase ?? ''} ${k.metric}: ${k.verdict} (Δ ${k.difference} ms, ${Math.round(k.ci.level * 100)} % CI [${k.ci.low}, ${k.ci.high}]${small ? `, ${small}` : ''})`);
     }
   }
   if (m.reasons.length) lines.push('why:', ...m.reasons.map((r) => `  - ${r}`));

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { IntervalStats } from '../../src/replay/types.js';
 import { seededRandom } from '../../src/replay/schedule/times.js';
 import { compareSides, type Side } from '../../src/scenarios/compare.js';
+import { summaryText } from '../../src/scenarios/print.js';
+import type { ReportModel } from '../../src/report/model.js';
 import { findKnee } from '../../src/scenarios/knee.js';
 import { Outcomes } from '../../src/scenarios/measure/outcomes.js';
 import { requestMix } from '../../src/scenarios/mix.js';
@@ -80,6 +82,9 @@ describe('A/B verdicts', () => {
     const same = compareSides(a, { ...a, configuration: 'B' }, opts);
     expect(same.map((c) => c.message).filter((m) => m?.includes('minimum effect'))).toEqual([]);
     expect(compareSides(side('A', 20, 1), side('B', 26, 2), opts)[0]!.message).not.toContain('minimum effect');
+    // The summary printed at the end of `shadowtap run` says it too.
+    const model = { verdict: 'pass', exitCode: 0, reasons: [], scenarios: [{ name: 'ab', verdict: 'pass', configurations: [], comparisons: [p50!] }] } as unknown as ReportModel;
+    expect(summaryText(model)).toMatch(/B vs A rate p50: no-significant-difference \(Δ [\d.]+ ms, 95 % CI \[[\d.]+, [\d.]+\], within the 5 % minimum effect\)\n/);
   });
 
   it('is reproducible: the same runs give the same interval', () => {
