@@ -52,7 +52,7 @@ function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, co
   s.compare?.forEach((n, i) => known(n, [...at, 'compare', i]));
   if (s.compare && s.compare[0] === s.compare[1]) throw src.error([...at, 'compare'], 'compares a configuration with itself');
   for (const n of Object.keys(s.thresholds?.configurations ?? {})) known(n, [...at, 'thresholds', 'configurations', n]);
-  for (const key of ['repeat', 'retries', 'limits', 'confidence', 'minEffect'] as const) {
+  for (const key of ['repeat', 'retries', 'warmup', 'limits', 'confidence', 'minEffect'] as const) {
     if (s[key] !== undefined && !s.compare) throw src.error([...at, key], 'only applies with compare: [A, B]');
   }
   const configurations = s.compare ? [...s.compare] : (s.configurations ?? [...configs.keys()]);
@@ -94,6 +94,7 @@ function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, co
       b: s.compare[1],
       repeat: s.repeat ?? 5,
       retries: s.retries ?? 2,
+      warmup: s.warmup ?? 1,
       confidence: s.confidence ?? 0.95,
       minEffect: s.minEffect !== undefined ? fraction(s.minEffect) : 0.05,
       limits: new Map(Object.entries(s.limits ?? {}).map(([m, l]) => [m as 'p50', { ratio: l.ratio, differenceMs: l.difference === undefined ? undefined : latencyMs(l.difference) }])),

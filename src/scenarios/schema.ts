@@ -113,6 +113,7 @@ export const scenarioSchema = z.strictObject({
   compare: z.tuple([name, name]).optional().describe('[A, B]: B is judged against A'),
   repeat: z.number().int().positive().max(100).optional(),
   retries: z.number().int().min(0).max(10).optional().describe('a compared run the generator could not keep (invalid) is measured again, at most this many times (default 2)'),
+  warmup: z.number().int().min(0).max(10).optional().describe('rounds of every phase on each compared configuration before the measured ones, not counted (default 1): connections, caches and compiled code are then as warm for the first measured run as for the last'),
   confidence: z.number().gt(0.5).lt(1).optional(),
   minEffect: fraction.optional().describe('smaller relative differences count as no significant difference (default 5%)'),
   limits: z.partialRecord(z.enum(['p50', 'p95', 'p99']), compareLimit).optional(),

@@ -81,6 +81,8 @@ export interface CompareSpec {
   repeat: number;
   /** Re-measurements allowed per run whose generator fell behind. */
   retries: number;
+  /** Unmeasured rounds of every phase on both sides before the measured ones. */
+  warmup: number;
   confidence: number;
   minEffect: number;
   limits: Map<'p50' | 'p95' | 'p99', { ratio?: number; differenceMs?: number }>;
