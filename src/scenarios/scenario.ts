@@ -2,6 +2,7 @@ import { thresholdOutcome } from '../report/format.js';
 import type { ComparisonResult, ConfigurationReport, PhaseReport, ScenarioReport, ThresholdResult } from '../report/model.js';
 import { scenarioVerdict } from '../report/verdict.js';
 import { compareSides as compareRuns, type Side as ComparedSide } from './compare.js';
+import { collectGarbage } from './measure/collect-garbage.js';
 import type { LoadTarget, PhaseContext } from './measure/open-phase.js';
 import { phaseKind } from './phases/index.js';
 import { runSpreadPhase, type SpreadOptions } from './spread/spread-phase.js';
@@ -90,6 +91,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     const label = `${s.name} · ${side.spec.name} · ${p.name}${repeat === undefined ? '' : ` #${runNo}${retries < (s.compare?.retries ?? retries) ? ' (retry)' : ''}`}`;
     const total = 'durationMs' in p ? p.durationMs : undefined;
     const pctx = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x: Parameters<Progress['phase']>[1]) => ctx.progress.phase(label, x, total) };
+    collectGarbage();
     const measured = await measure(side, p, pctx);
     const report = measured.report;
     const knee = report.knee ? `, knee ${report.knee.kneeRate ?? '–'} req/s` : '';
