@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RequestResult, RunOptions, RunSummary } from '../replay/types.js';
 import type { TargetStats } from '../replay/stats/target-stats.js';
+import { collectGarbage } from '../replay/collect-garbage.js';
 import { runLoad } from '../replay/engine.js';
 import { monoUs, waitUntil } from '../replay/pacer.js';
 import { encodeInterval, encodeTotals, type Job, type WorkerDone } from './protocol.js';
@@ -29,6 +30,8 @@ export class Share {
 
   /** Says it is ready, then sleeps until the common start; resolves to that time on the monotonic clock. */
   async start(): Promise<number> {
+    // A worker kept for job after job (--keep) carries every earlier job's garbage into this one.
+    collectGarbage();
     this.side.send({ w: this.w, t: 'ready' });
     // The common start on this process's clock, as a monotonic time; slept to, then polled (pacer).
     const dueUs = (await this.common) - performance.timeOrigin * 1000;

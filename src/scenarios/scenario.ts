@@ -2,7 +2,7 @@ import { thresholdOutcome } from '../report/format.js';
 import type { ComparisonResult, ConfigurationReport, PhaseReport, ScenarioReport, ThresholdResult } from '../report/model.js';
 import { scenarioVerdict } from '../report/verdict.js';
 import { compareSides as compareRuns, type Side as ComparedSide } from './compare.js';
-import { collectGarbage } from './measure/collect-garbage.js';
+import { collectGarbage } from '../replay/collect-garbage.js';
 import type { LoadTarget, PhaseContext } from './measure/open-phase.js';
 import { phaseKind } from './phases/index.js';
 import { runSpreadPhase, type SpreadOptions } from './spread/spread-phase.js';

@@ -1,6 +1,6 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { collectGarbage } from '../../src/scenarios/measure/collect-garbage.js';
+import { collectGarbage } from '../../src/replay/collect-garbage.js';
 
 /** The next major (mark-compact) collection V8 reports, or a rejection after `ms`. */
 function nextMajorGc(ms: number): Promise<PerformanceEntry> {
@@ -17,7 +17,7 @@ function nextMajorGc(ms: number): Promise<PerformanceEntry> {
   });
 }
 
-describe('collectGarbage (before each measured scenario run)', () => {
+describe('collectGarbage (before each measured run: a scenario run, a worker share)', () => {
   it('runs a major collection there and then, again on every call', async () => {
     for (let i = 0; i < 2; i++) {
       const seen = nextMajorGc(3000);
