@@ -61,7 +61,7 @@ describe('A/B comparison with repeat: 10, interleaved, bootstrap intervals', () 
     // Each comparison holds its ten interleaved runs per side.
     expect(results[0]![0]!.a.runs).toHaveLength(10);
     expect(results[0]![0]!.b.runs).toHaveLength(10);
-    // 10 trials of 20 runs, each run measured up to 6 times when the loaded machine stalled it: at a
+    // 10 trials of 20 runs (and 2 warm-up runs), each run measured up to 6 times when the loaded machine stalled it: at a
     // load of 14 that took over 150 s, and a timeout is no verdict.
   }, 400_000);
 
