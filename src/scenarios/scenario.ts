@@ -72,14 +72,17 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   };
 
   // normalize.ts has checked that the drain phase is an open-model one (and that drain and compare do not combine).
-  const measure = (side: Side, p: PhaseSpec, pctx: PhaseContext) =>
-    s.drain && p.name === (s.drain.phase ?? s.phases[0]!.name) ? drainDuring(side, p, pctx) : p.workers ? runSpreadPhase(phaseKind(p), p, pctx, ctx.spread) : phaseKind(p).run(p, pctx);
+  // One phase on one side, its progress shown under `label`.
+  const measure = (side: Side, p: PhaseSpec, label: string, repeat?: number) => {
+    const total = 'durationMs' in p ? p.durationMs : undefined;
+    const pctx: PhaseContext = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x) => ctx.progress.phase(label, x, total) };
+    return s.drain && p.name === (s.drain.phase ?? s.phases[0]!.name) ? drainDuring(side, p, pctx) : p.workers ? runSpreadPhase(phaseKind(p), p, pctx, ctx.spread) : phaseKind(p).run(p, pctx);
+  };
 
   /** A compared phase run on one side and not kept: whatever its result, it is not a measurement. */
   const warm = async (side: Side, p: PhaseSpec, round: number, rounds: number): Promise<void> => {
     const label = `${s.name} · ${side.spec.name} · ${p.name} warm-up${rounds > 1 ? ` ${round + 1}` : ''}`;
-    const total = 'durationMs' in p ? p.durationMs : undefined;
-    const { report } = await measure(side, p, { scenario: s, target: side.target, signal: ctx.signal, onProgress: (x: Parameters<Progress['phase']>[1]) => ctx.progress.phase(label, x, total) });
+    const { report } = await measure(side, p, label);
     ctx.progress.log(`  ${label}: p50 ${report.stats.latency.p50} ms p99 ${report.stats.latency.p99} ms (not counted)`);
   };
 
@@ -89,10 +92,8 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     const runNo = (runNumbers.get(`${side.spec.name}\0${p.name}`) ?? 0) + 1;
     runNumbers.set(`${side.spec.name}\0${p.name}`, runNo);
     const label = `${s.name} · ${side.spec.name} · ${p.name}${repeat === undefined ? '' : ` #${runNo}${retries < (s.compare?.retries ?? retries) ? ' (retry)' : ''}`}`;
-    const total = 'durationMs' in p ? p.durationMs : undefined;
-    const pctx = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x: Parameters<Progress['phase']>[1]) => ctx.progress.phase(label, x, total) };
     collectGarbage();
-    const measured = await measure(side, p, pctx);
+    const measured = await measure(side, p, label, repeat);
     const report = measured.report;
     const knee = report.knee ? `, knee ${report.knee.kneeRate ?? '–'} req/s` : '';
     ctx.progress.log(`  ${label}: p50 ${report.stats.latency.p50} ms p99 ${report.stats.latency.p99} ms, ${report.stats.achievedRate} req/s ok${knee}${report.validity.valid ? '' : ' (INVALID)'}`);
