@@ -37,11 +37,11 @@ export function thresholdOutcome(t: Pick<ThresholdResult, 'metric' | 'op' | 'lim
 }
 
 /**
- * "within the 5 % minimum effect" for an interval clear of zero that still gets no verdict, else "": a
- * real difference too small to call, which a bare "no-significant-difference" beside an interval such as
- * [0.107, 0.669] would seem to contradict.
+ * ", within the 5 % minimum effect", to append, for an interval clear of zero that still gets no
+ * verdict, else "": a real difference too small to call, which a bare "no-significant-difference"
+ * beside an interval such as [0.107, 0.669] would seem to contradict.
  */
 export function withinMinEffect(c: Pick<ComparisonResult, 'verdict' | 'minEffect'> & { ci: { low: number; high: number } }): string {
   if (c.verdict !== 'no-significant-difference' || c.minEffect === undefined || !(c.ci.low > 0 || c.ci.high < 0)) return '';
-  return `within the ${Math.round(c.minEffect * 1000) / 10} % minimum effect`;
+  return `, within the ${Math.round(c.minEffect * 1000) / 10} % minimum effect`;
 }

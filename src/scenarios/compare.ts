@@ -158,8 +158,7 @@ export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonRes
       tolerated = l.differenceMs;
     }
     const pass = limit ? !(verdict === 'worse' && ci.low > tolerated) : verdict !== 'worse';
-    const small = withinMinEffect({ verdict, ci, minEffect: o.minEffect });
-    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]${small ? `, ${small}` : ''}`;
+    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]${withinMinEffect({ verdict, ci, minEffect: o.minEffect })}`;
     return {
       metric,
       unit: 'ms',

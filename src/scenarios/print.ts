@@ -16,8 +16,7 @@ export function summaryText(m: ReportModel): string {
       lines.push(`    ${c.name}:${smoke}${knees}`);
     }
     for (const k of s.comparisons) {
-      const small = withinMinEffect(k);
-      lines.push(`    ${k.b.configuration} vs ${k.a.configuration} ${k.phase ?? ''} ${k.metric}: ${k.verdict} (Δ ${k.difference} ms, ${Math.round(k.ci.level * 100)} % CI [${k.ci.low}, ${k.ci.high}]${small ? `, ${small}` : ''})`);
+      lines.push(`    ${k.b.configuration} vs ${k.a.configuration} ${k.phase ?? ''} ${k.metric}: ${k.verdict} (Δ ${k.difference} ms, ${Math.round(k.ci.level * 100)} % CI [${k.ci.low}, ${k.ci.high}]${withinMinEffect(k)})`);
     }
   }
   if (m.reasons.length) lines.push('why:', ...m.reasons.map((r) => `  - ${r}`));
