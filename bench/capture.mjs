@@ -191,7 +191,8 @@ try {
   // ratios of what is left, which is what a capture file many times this size is made of.
   const empty = join(dir, 'empty.pcap');
   writeFileSync(empty, Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex'));
-  const startOf = (cmd, args) => median([0, 1, 2, 3, 4].map(() => timed(cmd, args, join(dir, 'empty.out')).secs));
+  /** A command's wall time, median of 5 (what start-up costs, when its input is empty). */
+  const startOf = (cmd, args) => median([0, 1, 2, 3, 4].map(() => timed(cmd, args, join(dir, 'start.out')).secs));
   const st = {
     'capture → .jsonl': startOf(process.execPath, [cli, 'capture', '--read', empty, '--port', String(port), '--out', out('empty.jsonl')]),
     'cat (tsv)': startOf(process.execPath, [cli, 'cat', empty]),
@@ -204,7 +205,7 @@ try {
   // A machine-wide setting every node process pays at start (the whole CA bundle read and parsed), and
   // tshark does not: timed as it is, and its cost said, so the figures above can be read either way.
   if (process.env.NODE_EXTRA_CA_CERTS) {
-    const start = (env) => median([0, 1, 2, 3, 4].map(() => timed('/usr/bin/env', [...env, process.execPath, '-e', '0'], join(dir, 'start.out')).secs));
+    const start = (env) => startOf('/usr/bin/env', [...env, process.execPath, '-e', '0']);
     const [withCa, without] = [start([]), start(['-u', 'NODE_EXTRA_CA_CERTS'])];
     console.log(`note: NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): node starts in ${(withCa * 1000).toFixed(0)} ms with it, ${(without * 1000).toFixed(0)} ms without; every shadowtap figure above includes it once`);
   }
