@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 /** The whole CLI: every command, help, validation, suggestions. */
 export async function parseWithYargs(argv: string[]): Promise<void> {
   const yargs = await loadYargs();
-  const cli = yargs(argv)
+  const cli = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('shadowtap')
     .usage('$0 <command> [options]\n\nCapture HTTP traffic, replay it to shadow targets, compare configurations.')
     .strict()
@@ -17,15 +17,31 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns || 100))
+    .middleware(dashesBack, true)
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`shadowtap: ${msg}\nRun with --help for usage.\n`);
+      process.stderr.write(`shadowtap: ${msg.replaceAll(DASH, '-')}\nRun with --help for usage.\n`);
       process.exit(2);
     });
   // A command's file loads in its builder, which yargs runs only for the command given.
   for (const c of commands) cli.command({ command: c.command, describe: c.describe, builder: async (y) => (await c.load()).builder(y), handler: async (args) => (await c.load()).handler(args) });
   skipHelpCache(cli);
   await cli.parseAsync();
+}
+
+/**
+ * A lone `-` (stdin or stdout) enters yargs as this token and every parsed value is turned back before
+ * validation. yargs-parser reads a `-` as an option without a name: it re-parses positionals as
+ * `--name value` pairs, so `convert - out.jsonl` reached the handler with an empty input and a
+ * variadic positional dropped it. No command line can hold a NUL, so the token cannot be typed.
+ */
+const DASH = '\0-';
+
+function dashesBack(argv: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(argv)) {
+    if (v === DASH) argv[k] = '-';
+    else if (Array.isArray(v) && v.includes(DASH)) argv[k] = v.map((x: unknown) => (x === DASH ? '-' : x));
+  }
 }
 
 /**

@@ -90,9 +90,13 @@ function schemesText(entries: readonly Entry<unknown>[]): string {
   return s.length ? `, or a ${s.map((x) => `${x}://`).join(' / ')} URL` : '';
 }
 
-/** The kind of input a target names (by scheme or extension), without opening it. */
-export function inputKind(target: string, kind?: string): string {
-  return pick(INPUTS, target, 'input', kind).kind;
+/** The kind of input a target names (by scheme or extension, stdin by its first bytes), without opening it. */
+export async function inputKind(target: string, kind?: string): Promise<string> {
+  return pick(INPUTS, target, 'input', kind, await headOf(target, kind)).kind;
+}
+
+async function headOf(target: string, kind: string | undefined): Promise<Buffer | undefined> {
+  return target === '-' && kind === undefined ? (await import('./stdin-head.js')).stdinHead() : undefined;
 }
 
 /**
@@ -106,8 +110,9 @@ export function checkedInput(target: string, kind?: string): string {
   return entry.kind;
 }
 
+/** Stdin (`-`) without a `kind` is read by what its first bytes are (`head`, read here unless given). */
 export async function openSource(target: string, opts: SourceOptions & { kind?: string | undefined; head?: Buffer | undefined } = {}): Promise<Source> {
-  const entry = pick(INPUTS, target, 'input', opts.kind, opts.head);
+  const entry = pick(INPUTS, target, 'input', opts.kind, opts.head ?? (await headOf(target, opts.kind)));
   if (isFile(entry, target)) readable(target);
   return (await entry.load()).open(target, opts);
 }

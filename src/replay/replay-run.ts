@@ -57,8 +57,9 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadSt
   // One capture file is read in batches (no promise per line); several are merged one exchange at a time.
   const open = async (): Promise<AsyncIterable<Exchange | Exchange[]>> => {
     if (input) return input.batches();
-    if (a.captures.length === 1 && kindOf(a.captures[0]!) === 'jsonl') return readCaptureBatches(a.captures[0]!, readOpts, readStats[0]);
-    const sources = await Promise.all(a.captures.map((c, i) => (kindOf(c) === 'jsonl' ? readCaptureFile(c, readOpts, readStats[i]) : openExchanges(c, readOpts))));
+    const kinds = await Promise.all(a.captures.map((c) => kindOf(c)));
+    if (a.captures.length === 1 && kinds[0] === 'jsonl') return readCaptureBatches(a.captures[0]!, readOpts, readStats[0]);
+    const sources = await Promise.all(a.captures.map((c, i) => (kinds[i] === 'jsonl' ? readCaptureFile(c, readOpts, readStats[i]) : openExchanges(c, readOpts))));
     return mergeByTime(sources);
   };
   const counts = { filtered: 0 };

@@ -28,13 +28,7 @@ export const catCommand: CommandBody<Omit<Args, 'files'> & RedactArgs & { human?
       .option('human', { type: 'boolean', describe: 'tsv for people: a header, ISO time, latency in ms (the default on a terminal; --no-human for the machine form)' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
       .option('threads', wholeFlag('threads', { max: 2, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 0 chooses: the reader thread for files of 16 MiB or more on 4+ cores, else one' })),
-  // yargs-parser reads a lone "-" as an option without a name and leaves the positional empty (a
-  // variadic one drops it: so the first file is a positional of its own, and a "-" after it is found
-  // in the command line, so that `cat x.pcap -` is refused rather than read as `cat x.pcap`).
-  handler: ({ file, more, ...args }) => {
-    const stdinLater = file !== '' && process.argv.slice(2).includes('-');
-    return runCat({ ...args, files: [file === '' ? '-' : file, ...(more ?? []), ...(stdinLater ? ['-'] : [])] });
-  },
+  handler: ({ file, more, ...args }) => runCat({ ...args, files: [file, ...(more ?? [])] }),
 };
 
 /**
@@ -45,14 +39,13 @@ export const catCommand: CommandBody<Omit<Args, 'files'> & RedactArgs & { human?
 export async function runCat(args: Args & { human?: boolean }, out: Writable = process.stdout): Promise<void> {
   const { redactionFrom } = await import('../redact-options.js');
   const redaction = redactionFrom(args);
-  const { INPUTS, checkedInput, openSink, openSource, pick } = await import('../../io/registry.js');
+  const { checkedInput, inputKind, openSink, openSource } = await import('../../io/registry.js');
   const { InputError } = await import('../../errors.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const { files } = args;
   if (files.length > 1 && files.includes('-')) throw new InputError('cat: - (stdin) is read alone, not with other inputs');
-  const head = files[0] === '-' ? await stdinHead() : undefined;
   // Every input is checked before the first is listed: a bad third file fails before any output.
-  const kinds = new Map(files.map((f) => [f, f === '-' ? pick(INPUTS, f, 'input', undefined, head).kind : checkedInput(f)]));
+  const kinds = new Map(files[0] === '-' ? [['-', await inputKind('-')]] : files.map((f) => [f, checkedInput(f)]));
   const first = files[0]!;
   // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
   const thread = kinds.get(first) === 'pcap' && readerThread(first, args.threads) ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(first) : undefined;
@@ -93,21 +86,4 @@ function readerThread(path: string, threads = 0): boolean {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st?.isFile()) return false;
   return threads === 2 || (availableParallelism() >= 4 && st.size >= MIN_THREAD_BYTES);
-}
-
-/** `tcpdump -w - | shadowtap cat -`: stdin's first bytes, put back, say whether it is a capture or a JSONL file. */
-async function stdinHead(): Promise<Buffer | undefined> {
-  const stdin = process.stdin;
-  const head = await new Promise<Buffer | null>((resolve) => {
-    const onEnd = (): void => resolve(null);
-    stdin.once('end', onEnd);
-    stdin.once('data', (chunk: Buffer) => {
-      stdin.pause();
-      stdin.off('end', onEnd);
-      resolve(chunk);
-    });
-  });
-  if (!head) return undefined;
-  stdin.unshift(head); // the reader starts from the first byte
-  return head;
 }

@@ -15,8 +15,8 @@ export const convertCommand: CommandBody<Args> = {
       .example('$0 convert session.har traffic.jsonl.gz', "a browser's HAR export to a capture replay reads")
       .example('$0 convert traffic.pcap.gz traffic.gor', "packets to GoReplay's format")
       .example('$0 convert big.jsonl.gz parts/ --rotate-size 100MiB', 'split into capture files of ~100 MiB')
-      .positional('input', { type: 'string', demandOption: true, describe: 'capture to read: .jsonl[.gz], .har, .gor or .pcap[ng] (gzipped too)' })
-      .positional('output', { type: 'string', demandOption: true, describe: 'file to write, in the format its extension names: .jsonl, .jsonl.gz, .har, .gor; a directory with --rotate-size' })
+      .positional('input', { type: 'string', demandOption: true, describe: 'capture to read: .jsonl[.gz], .har, .gor or .pcap[ng] (gzipped too), or - for stdin (a pcap/pcapng or JSONL stream)' })
+      .positional('output', { type: 'string', demandOption: true, describe: 'file to write, in the format its extension names: .jsonl, .jsonl.gz, .har, .gor; - for stdout (JSONL); a directory with --rotate-size' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
   handler: async (args) => {
     const redaction = redactionFrom(args);
@@ -28,6 +28,6 @@ export const convertCommand: CommandBody<Args> = {
     const source = await openSource(args.input, { skipInvalid: args['skip-invalid'], onWarning: (m) => void process.stderr.write(`warning: ${m}\n`) });
     const sink = await openSink(args.output, { redaction, origin: { convertedFrom: args.input }, ...rotating });
     await pump({ source, redaction, sinks: [sink] });
-    process.stderr.write(`wrote ${sink.stats().written} exchanges to ${args.output}\n`);
+    process.stderr.write(`wrote ${sink.stats().written} exchanges to ${args.output === '-' ? 'stdout' : args.output}\n`);
   },
 };

@@ -13,7 +13,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .example('$0 replay traffic.jsonl.gz --primary http://a1:8080 --secondary http://a2:8080 --candidate http://b:8080 --fail-on-diff', 'noise mode: differences a1/a2 also show are noise')
     .example('$0 replay redis://cache:6379/traffic --group replayers -t http://staging:8080', 'consumers of one group share a stream; each exchange acknowledged once answered')
     .example('$0 replay traffic.jsonl.gz -t http://staging:8080 --rate 200 --duration 60s --loop forever --no-compare', 'a load test from real requests')
-    .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files (.jsonl[.gz], .har, .gor, .pcap[ng]); several are merged by time; or one redis://host:port/STREAM' })
+    .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files (.jsonl[.gz], .har, .gor, .pcap[ng]); several are merged by time; - for stdin; or one redis://host:port/STREAM' })
     .group(['target', 'primary', 'secondary', 'candidate'], 'Targets:')
     .option('target', { ...list, alias: 't', describe: 'base URL of a target (repeatable); each gets the same schedule' })
     .option('primary', { type: 'string', describe: 'noise mode: the reference target' })
