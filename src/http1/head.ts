@@ -75,13 +75,18 @@ export function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
 }
 
-/** The version at text[at..at+8), as a shared constant for the usual two, or undefined. */
-function versionAt(text: string, at: number): string | undefined {
-  if (!text.startsWith('HTTP/1.', at)) return undefined;
+/**
+ * The version at text[at..at+8), as a shared constant for the usual two, or undefined. `anyCase`: the
+ * "HTTP" of a status line in any case ("http/1.1 200 OK"), recorded as "HTTP/1.x". Browsers read it
+ * case-insensitively (so the client got its answer) and Zeek logs such an exchange with a weird; a
+ * request line keeps the exact form (an odd one is kept as malformed, see malformed.ts).
+ */
+function versionAt(text: string, at: number, anyCase = false): string | undefined {
+  if (!text.startsWith('HTTP/1.', at) && !(anyCase && text.slice(at, at + 7).toUpperCase() === 'HTTP/1.')) return undefined;
   const minor = text.charCodeAt(at + 7);
   if (minor === 49) return 'HTTP/1.1';
   if (minor === 48) return 'HTTP/1.0';
-  return minor > 49 && minor <= 57 ? text.slice(at, at + 8) : undefined;
+  return minor > 49 && minor <= 57 ? `HTTP/1.${text[at + 7]}` : undefined;
 }
 
 // tchar (RFC 9110 §5.6.2): ! # $ % & ' * + - . ^ _ ` | ~ DIGIT ALPHA
@@ -120,7 +125,7 @@ function startLine(kind: Kind, text: string, end: number): Head | undefined {
     head.target = text.slice(sp1 + 1, sp2);
     return head;
   }
-  const version = end >= 12 ? versionAt(text, 0) : undefined;
+  const version = end >= 12 ? versionAt(text, 0, true) : undefined;
   if (!version || text.charCodeAt(8) !== SP || (end > 12 && text.charCodeAt(12) !== SP)) return undefined;
   const d0 = text.charCodeAt(9) - 48;
   const d1 = text.charCodeAt(10) - 48;

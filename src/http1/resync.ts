@@ -18,7 +18,9 @@ export function mayBeStartLine(kind: Kind, buf: Buffer, start: number, lf: numbe
   if (at < start || e - start < (kind === 'request' ? 12 : 12)) return false;
   const lead = kind === 'request' ? buf[at] === SP : buf[at + 8] === SP;
   const h = kind === 'request' ? at + 1 : at;
-  return lead && buf[h] === 72 && buf[h + 1] === 84 && buf[h + 2] === 84 && buf[h + 3] === 80 && buf[h + 4] === 47 && buf[h + 5] === 49 && buf[h + 6] === 46;
+  // A status line's "HTTP" in any case (head.ts versionAt says why): the case bit is set on both sides.
+  const c = kind === 'request' ? 0 : 0x20;
+  return lead && (buf[h]! | c) === (72 | c) && (buf[h + 1]! | c) === (84 | c) && (buf[h + 2]! | c) === (84 | c) && (buf[h + 3]! | c) === (80 | c) && buf[h + 4] === 47 && buf[h + 5] === 49 && buf[h + 6] === 46;
 }
 
 /** Is the line at buf[start..lf) a start line of `kind`? */

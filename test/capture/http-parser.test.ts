@@ -64,6 +64,14 @@ describe('HTTP/1.x parser: framing, split at every byte', () => {
     ]);
   });
 
+  it('a status line whose HTTP is not upper case ("http/1.1 200 OK") is a response, recorded as HTTP/1.1', () => {
+    const [ex] = everySplit(GET, 'http/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello') as { status: number; resBody: unknown }[];
+    expect(ex!.status).toBe(200);
+    expect(ex!.resBody).toEqual({ text: 'hello', size: 5, truncated: false });
+    const [mixed] = runFlow([...sliced('request', GET, []), ...sliced('response', 'Http/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n', [])]).exchanges;
+    expect([mixed!.response?.status, mixed!.response?.httpVersion]).toEqual([404, 'HTTP/1.0']);
+  });
+
   it('obs-fold joins continuation lines; bare LF line endings are accepted', () => {
     const req = 'GET /f HTTP/1.1\nHost: h\nX-Long: one\n  two\n\ttwo-b\n\n';
     const [ex] = everySplit(req, 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok') as { reqHeaders: unknown; resBody: { text: string } }[];
