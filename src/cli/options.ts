@@ -171,3 +171,22 @@ export function rampFlag<O extends Common>(name: string, o: O) {
 export function loopFlag<O extends Common>(name: string, o: O) {
   return flag(o, (v) => (v === 'forever' || v === 'inf' ? Infinity : checked(name, v, parseWhole, { min: 1 }, 'a whole number (or "forever")', { plain: true })));
 }
+
+/**
+ * A file or directory the command writes beside what it prints: `-` is refused, as stdout already
+ * carries the command's report (replay's and run's `--json` print the summary there). Without this,
+ * `--summary -` wrote a file named "-".
+ */
+export function outputFileFlag<const O extends Common & { demandOption?: boolean }>(name: string, o: O) {
+  return {
+    type: 'string' as const,
+    requiresArg: true,
+    ...o,
+    coerce: (v: unknown): string => {
+      const t = last(v);
+      if (t === '-') throw new InputError(`--${name} -: give a path (stdout carries the command's own report)`);
+      return t;
+    },
+  };
+}
+

@@ -48,7 +48,7 @@ describe('- for stdin and stdout in positionals', () => {
     expect(unknown.stderr).toBe('shadowtap: Unknown argument: -\nRun with --help for usage.\n');
   });
 
-  it('replay - sends what stdin holds, a pcap as well as a capture file', async () => {
+  it('replay - sends what stdin holds, a pcap as well as a capture file; its report files are not -', async () => {
     const server = await startEchoServer();
     try {
       const file = join(dir, 'replay.jsonl');
@@ -59,6 +59,13 @@ describe('- for stdin and stdout in positionals', () => {
         expect([r.code, r.stdout]).toEqual([0, expect.stringContaining('requests 20 ')]);
         expect(server.count() - before).toBe(20);
       }
+      // Where stdout already carries the report, a file flag given - is refused before anything is sent.
+      const before = server.count();
+      const refused = await Promise.all(['--summary', '--results', '--junit', '--out'].map((f) => shadowtap(['replay', file, '-t', server.url, f, '-'])));
+      for (const [i, f] of ['--summary', '--results', '--junit', '--out'].entries()) {
+        expect([refused[i]!.code, refused[i]!.stderr]).toEqual([2, `shadowtap: ${f} -: give a path (stdout carries the command's own report)\n`]);
+      }
+      expect(server.count()).toBe(before);
     } finally {
       await server.close();
     }

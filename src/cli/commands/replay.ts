@@ -3,7 +3,7 @@ import type { CommandBody } from './index.js';
 import { InputError } from '../../errors.js';
 import type { ReplayArgs } from '../../replay/replay-args.js';
 import { withStreamInputOptions, type StreamInputArgs } from '../stream-flags.js';
-import { decimalFlag, durationFlag, limitDurationFlag, limitShareFlag, loopFlag, oldSpelling, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
+import { decimalFlag, durationFlag, limitDurationFlag, limitShareFlag, loopFlag, oldSpelling, outputFileFlag, percentFlag, rampFlag, rateFlag, sizeFlag, wholeFlag } from '../options.js';
 
 const list = { type: 'string', array: true } as const;
 
@@ -66,10 +66,10 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('ignore-array-order', { type: 'boolean', default: false, describe: 'JSON arrays equal in any order' })
     .option('fail-on-diff', { type: 'boolean', default: false, describe: 'exit 1 when responses differ (noise mode: when regressions remain)' })
     .group(['results', 'summary', 'out', 'junit', 'json', 'skip-invalid', 'max-error-rate', 'max-lag-p99', 'max-loop-delay', 'drain', 'quiet', 'progress', 'metrics-remote-write'], 'Output:')
-    .option('results', { type: 'string', describe: 'JSONL file: one line per request per target' })
-    .option('summary', { type: 'string', describe: 'JSON summary file' })
-    .option('out', { type: 'string', describe: 'directory for the HTML report (index.html) and summary.json' })
-    .option('junit', { type: 'string', describe: 'JUnit XML file: run validity and one testcase per target' })
+    .option('results', outputFileFlag('results', { describe: 'JSONL file: one line per request per target' }))
+    .option('summary', outputFileFlag('summary', { describe: 'JSON summary file' }))
+    .option('out', outputFileFlag('out', { describe: 'directory for the HTML report (index.html) and summary.json' }))
+    .option('junit', outputFileFlag('junit', { describe: 'JUnit XML file: run validity and one testcase per target' }))
     .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
     .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines (counted) instead of failing' })
     .option('max-error-rate', limitShareFlag('max-error-rate', { default: '1%', describe: 'fail (exit 1) when a target\'s transport errors exceed this share of its requests; "off" for no gate' }))

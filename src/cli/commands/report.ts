@@ -1,4 +1,5 @@
 import type { CommandBody } from './index.js';
+import { outputFileFlag } from '../options.js';
 
 interface Args {
   summary: string;
@@ -15,8 +16,8 @@ export const reportCommand: CommandBody<Args> = {
       .example('$0 report yesterday/summary.json today/summary.json --out cmp/', 'today against yesterday, one page, with the A/B verdict')
       .positional('against', { type: 'string', describe: 'a second summary: render both side by side, this one (B) against the first (A)' })
       .positional('summary', { type: 'string', demandOption: true, describe: 'summary.json of `run --out`, or the --summary file of `replay`' })
-      .option('out', { type: 'string', demandOption: true, describe: 'write DIR/index.html and DIR/summary.json' })
-      .option('junit', { type: 'string', describe: 'also write JUnit XML here' }),
+      .option('out', outputFileFlag('out', { demandOption: true, describe: 'write DIR/index.html and DIR/summary.json' }))
+      .option('junit', outputFileFlag('junit', { describe: 'also write JUnit XML here' })),
   handler: async (args) => {
     const { loadReportModel } = await import('../../report/load.js');
     const { writeReport } = await import('../../report/write.js');

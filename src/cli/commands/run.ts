@@ -1,5 +1,5 @@
 import type { CommandBody } from './index.js';
-import { durationFlag, limitDurationFlag, oldSpelling } from '../options.js';
+import { durationFlag, limitDurationFlag, oldSpelling, outputFileFlag } from '../options.js';
 
 interface Args {
   file: string;
@@ -27,8 +27,8 @@ export const runCommand: CommandBody<Args> = {
       .example('$0 run scenarios.yaml --coordinator redis://redis.internal:6379', 'phases with workers: N run on `shadowtap worker --coordinator …` processes anywhere')
       .example('$0 run scenarios.yaml --only smoke --base-url failfast=http://127.0.0.1:8081', 'one scenario, one configuration at a running service')
       .positional('file', { type: 'string', default: 'scenarios.yaml', describe: 'scenarios file' })
-      .option('out', { type: 'string', describe: 'write DIR/index.html and DIR/summary.json' })
-      .option('junit', { type: 'string', describe: 'write JUnit XML here (one testcase per threshold, check and comparison)' })
+      .option('out', outputFileFlag('out', { describe: 'write DIR/index.html and DIR/summary.json' }))
+      .option('junit', outputFileFlag('junit', { describe: 'write JUnit XML here (one testcase per threshold, check and comparison)' }))
       .option('only', { type: 'string', array: true, describe: 'run only the named scenario(s)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary (report model) as JSON on stdout' })
       .option('base-url', { type: 'string', array: true, describe: 'NAME=URL: use this URL for configuration NAME (its start command is skipped)' })
