@@ -17,12 +17,15 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .middleware(dashesBack, true)
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`shadowtap: ${msg.replaceAll(DASH, '-')}\nRun with --help for usage.\n`);
       process.exit(2);
     });
+  // By the time it runs, the instance holds the command's own options (yargs resets it for the command
+  // given); getOptions is the instance's, not in @types/yargs.
+  const declared = cli as unknown as { getOptions: () => { array: string[] } };
+  cli.middleware((argv) => asGiven(argv, new Set(declared.getOptions().array)), true);
   // A command's file loads in its builder, which yargs runs only for the command given.
   for (const c of commands) cli.command({ command: c.command, describe: c.describe, builder: async (y) => (await c.load()).builder(y), handler: async (args) => (await c.load()).handler(args) });
   skipHelpCache(cli);
@@ -30,17 +33,25 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
 }
 
 /**
- * A lone `-` (stdin or stdout) enters yargs as this token and every parsed value is turned back before
- * validation. yargs-parser reads a `-` as an option without a name: it re-parses positionals as
- * `--name value` pairs, so `convert - out.jsonl` reached the handler with an empty input and a
- * variadic positional dropped it. No command line can hold a NUL, so the token cannot be typed.
+ * A lone `-` (stdin or stdout) enters yargs as this token and is turned back before validation.
+ * yargs-parser reads a `-` as an option without a name: it re-parses positionals as `--name value`
+ * pairs, so `convert - out.jsonl` reached the handler with an empty input and a variadic positional
+ * dropped it. No command line can hold a NUL, so the token cannot be typed.
  */
 const DASH = '\0-';
 
-function dashesBack(argv: Record<string, unknown>): void {
+/**
+ * The values as typed, before validation: `-` back, and a single-value flag given twice is its last
+ * value (yargs makes it an array, which reached `--read a --read b` as a path "a,b"). Flags declared
+ * `array` (and `_`) keep every value.
+ */
+function asGiven(argv: Record<string, unknown>, arrays: Set<string>): void {
   for (const [k, v] of Object.entries(argv)) {
-    if (v === DASH) argv[k] = '-';
-    else if (Array.isArray(v) && v.includes(DASH)) argv[k] = v.map((x: unknown) => (x === DASH ? '-' : x));
+    if (k === '_') continue;
+    let x = Array.isArray(v) && !arrays.has(k) ? (v[v.length - 1] as unknown) : v;
+    if (x === DASH) x = '-';
+    else if (Array.isArray(x) && x.includes(DASH)) x = x.map((e: unknown) => (e === DASH ? '-' : e));
+    if (x !== v) argv[k] = x;
   }
 }
 

@@ -1,18 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shadowtap } from '../helpers/capture-tools.js';
 import { startEchoServer } from '../helpers/agent-servers.js';
 import { tempDir } from '../helpers/tmp.js';
 
-// A lone `-` is stdin or stdout for every command's positionals, not only cat's: yargs-parser reads it
-// as an option without a name, so src/cli/yargs-cli.ts carries it through the parse.
+// What the CLI hands a command is what was typed (src/cli/yargs-cli.ts): a lone `-` is stdin or stdout
+// for every command's positionals, not only cat's (yargs-parser reads it as an option without a name),
+// and a single-value flag given twice is its last value (yargs makes it an array).
 
-const dir = tempDir('shadowtap-dash-');
+const dir = tempDir('shadowtap-argv-');
 const PCAP = join(process.cwd(), 'test/io/fixtures/mixed.pcap');
 const lines = (s: string): string[] => s.split('\n').filter(Boolean);
 
-describe('- for stdin and stdout in positionals', () => {
+describe('the command line as typed', () => {
 
   it('convert reads a pcap or a capture file from stdin (- input) and writes to stdout (- output)', async () => {
     const file = join(dir, 'from-file.jsonl');
@@ -69,5 +70,15 @@ describe('- for stdin and stdout in positionals', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('a single-value flag given twice is its last value; a repeatable one keeps every value', async () => {
+    const out = join(dir, 'twice.jsonl');
+    const twice = await shadowtap(['capture', '--read', join(dir, 'missing.pcap'), '--read', PCAP, '--out', join(dir, 'first.jsonl'), '--out', out]);
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(lines(readFileSync(out, 'utf8'))).toHaveLength(21);
+    expect(existsSync(join(dir, 'first.jsonl'))).toBe(false);
+    const both = await shadowtap(['replay', out, '-t', 'http://127.0.0.1:1', '-t', 'http://127.0.0.1:2', '--speed', '0', '--json', '--quiet']);
+    expect((JSON.parse(both.stdout) as { targets: { url: string }[] }).targets.map((t) => t.url)).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2']);
   });
 });
