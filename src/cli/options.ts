@@ -189,4 +189,3 @@ export function outputFileFlag<const O extends Common & { demandOption?: boolean
     },
   };
 }
-

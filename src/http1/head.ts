@@ -79,7 +79,8 @@ export function stripCr(line: string): string {
  * The version at text[at..at+8), as a shared constant for the usual two, or undefined. `anyCase`: the
  * "HTTP" of a status line in any case ("http/1.1 200 OK"), recorded as "HTTP/1.x". Browsers read it
  * case-insensitively (so the client got its answer) and Zeek logs such an exchange with a weird; a
- * request line keeps the exact form (an odd one is kept as malformed, see malformed.ts).
+ * request line keeps the exact form (an odd one is kept as malformed, see malformed.ts). After lost
+ * bytes, resync.ts looks for the upper-case form only.
  */
 function versionAt(text: string, at: number, anyCase = false): string | undefined {
   if (!text.startsWith('HTTP/1.', at) && !(anyCase && text.slice(at, at + 7).toUpperCase() === 'HTTP/1.')) return undefined;
