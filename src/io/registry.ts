@@ -110,9 +110,9 @@ export function checkedInput(target: string, kind?: string): string {
   return entry.kind;
 }
 
-/** Stdin (`-`) without a `kind` is read by what its first bytes are (`head`, read here unless given). */
-export async function openSource(target: string, opts: SourceOptions & { kind?: string | undefined; head?: Buffer | undefined } = {}): Promise<Source> {
-  const entry = pick(INPUTS, target, 'input', opts.kind, opts.head ?? (await headOf(target, opts.kind)));
+/** Stdin (`-`) without a `kind` is read by what its first bytes are. */
+export async function openSource(target: string, opts: SourceOptions & { kind?: string | undefined } = {}): Promise<Source> {
+  const entry = pick(INPUTS, target, 'input', opts.kind, await headOf(target, opts.kind));
   if (isFile(entry, target)) readable(target);
   return (await entry.load()).open(target, opts);
 }
