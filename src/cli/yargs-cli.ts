@@ -43,11 +43,12 @@ const DASH = '\0-';
 /**
  * The values as typed, before validation: `-` back, and a single-value flag given twice is its last
  * value (yargs makes it an array, which reached `--read a --read b` as a path "a,b"). Flags declared
- * `array` (and `_`) keep every value.
+ * `array` keep every value, and so do `_` and `--` (what follows `--`, which yargs moves into `_` after
+ * this step: drain's restart command).
  */
 function asGiven(argv: Record<string, unknown>, arrays: Set<string>): void {
   for (const [k, v] of Object.entries(argv)) {
-    if (k === '_') continue;
+    if (k === '_' || k === '--') continue;
     let x = Array.isArray(v) && !arrays.has(k) ? (v[v.length - 1] as unknown) : v;
     if (x === DASH) x = '-';
     else if (Array.isArray(x) && x.includes(DASH)) x = x.map((e: unknown) => (e === DASH ? '-' : e));
