@@ -44,17 +44,20 @@ const DASH = '\0-';
  * The values as typed, before validation: `-` back, and a single-value flag given twice is its last
  * value (yargs makes it an array, which reached `--read a --read b` as a path "a,b"). Flags declared
  * `array` keep every value, and so do `_` and `--` (what follows `--`, which yargs moves into `_` after
- * this step: drain's restart command).
+ * this step: drain's restart command). yargs also sets each flag under its camelCase name
+ * (`setHeader` beside `set-header`), which `arrays` does not list.
  */
 function asGiven(argv: Record<string, unknown>, arrays: Set<string>): void {
   for (const [k, v] of Object.entries(argv)) {
     if (k === '_' || k === '--') continue;
-    let x = Array.isArray(v) && !arrays.has(k) ? (v[v.length - 1] as unknown) : v;
+    let x = Array.isArray(v) && !arrays.has(k) && !arrays.has(kebab(k)) ? (v[v.length - 1] as unknown) : v;
     if (x === DASH) x = '-';
     else if (Array.isArray(x) && x.includes(DASH)) x = x.map((e: unknown) => (e === DASH ? '-' : e));
     if (x !== v) argv[k] = x;
   }
 }
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * yargs renders the running command's whole help text before its handler starts, so that a failing
