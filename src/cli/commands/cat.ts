@@ -15,20 +15,19 @@ interface Args extends Partial<RedactArgs> {
   threads?: number;
 }
 
-export const catCommand: CommandBody<Omit<Args, 'files'> & RedactArgs & { human?: boolean; file: string; more?: string[] }> = {
+export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = {
   builder: (y) =>
     withRedactOptions(y)
       .example('$0 cat traffic.jsonl.gz | head', 'one line per exchange: start_us method target status latency_us')
       .example('$0 cat traffic.pcap --format har', 'a packet capture as HAR, on stdout')
       .example('tcpdump -i lo -U -w - port 8080 | $0 cat -', 'live packets on stdin')
       .example('$0 cat caps/*.jsonl.gz', 'rotated files (the agent\'s, or --rotate-size), one after the other')
-      .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for stdin (a pcap/pcapng or JSONL stream)' })
-      .positional('more', { type: 'string', array: true, describe: 'more capture files, listed after it' })
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'capture files, listed one after the other; or - alone for stdin (a pcap/pcapng or JSONL stream)' })
       .option('format', { choices: ['tsv', 'json', 'har'] as const, default: 'tsv' as const, describe: 'tsv: start_us method target status latency_us' })
       .option('human', { type: 'boolean', describe: 'tsv for people: a header, ISO time, latency in ms (the default on a terminal; --no-human for the machine form)' })
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' })
       .option('threads', wholeFlag('threads', { max: 2, default: 0, describe: 'threads for a pcap file: 1 one; 2 a reader thread (reads and reassembles while the main one parses); 0 chooses: the reader thread for files of 16 MiB or more on 4+ cores, else one' })),
-  handler: ({ file, more, ...args }) => runCat({ ...args, files: [file, ...(more ?? [])] }),
+  handler: (args) => runCat(args),
 };
 
 /**

@@ -12,7 +12,7 @@ export interface CommandBody<A> {
 }
 
 export interface CommandEntry {
-  /** Name and positionals, as yargs reads them ('cat <file>'). */
+  /** Name and positionals, as yargs reads them ('cat <files..>'). */
   command: string;
   describe: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,7 +21,7 @@ export interface CommandEntry {
 
 /** Every command, in the order --help lists them. */
 export const commands: readonly CommandEntry[] = [
-  { command: 'cat <file> [more..]', describe: 'Print the exchanges of captures (.jsonl[.gz], .har, .gor, .pcap[ng]), one after the other', load: async () => (await import('./cat.js')).catCommand },
+  { command: 'cat <files..>', describe: 'Print the exchanges of captures (.jsonl[.gz], .har, .gor, .pcap[ng]), one after the other', load: async () => (await import('./cat.js')).catCommand },
   { command: 'capture', describe: 'Turn packets (a pcap/pcapng file, stdin, or live tcpdump) into an exchange file', load: async () => (await import('./capture.js')).captureCommand },
   { command: 'convert <input> <output>', describe: 'Convert between .jsonl[.gz], .har and GoReplay .gor (by extension); .pcap[ng] as input too', load: async () => (await import('./convert.js')).convertCommand },
   { command: 'record', describe: 'Recording reverse proxy: forward every request to --upstream unchanged and record the exchanges', load: async () => (await import('./record.js')).recordCommand },
