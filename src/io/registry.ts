@@ -90,22 +90,18 @@ function schemesText(entries: readonly Entry<unknown>[]): string {
   return s.length ? `, or a ${s.map((x) => `${x}://`).join(' / ')} URL` : '';
 }
 
-/** The kind of input a target names (by scheme or extension, stdin by its first bytes), without opening it. */
-export async function inputKind(target: string, kind?: string): Promise<string> {
-  return pick(INPUTS, target, 'input', kind, await headOf(target, kind)).kind;
-}
-
 async function headOf(target: string, kind: string | undefined): Promise<Buffer | undefined> {
   return target === '-' && kind === undefined ? (await import('./stdin-head.js')).stdinHead() : undefined;
 }
 
 /**
- * The one check of an input before anything is sent or written: its kind is known and, for a file,
- * it opens for reading. Readers open lazily (on the first batch), so without this a missing file
- * would surface only after a sink had created its output or workers had been started.
+ * The one check of an input before anything is sent or written: its kind is known (stdin's by its first
+ * bytes) and, for a file, it opens for reading; returns the kind. Readers open lazily (on the first
+ * batch), so without this a missing file would surface only after a sink had created its output or
+ * workers had been started.
  */
-export function checkedInput(target: string, kind?: string): string {
-  const entry = pick(INPUTS, target, 'input', kind);
+export async function checkedInput(target: string, kind?: string): Promise<string> {
+  const entry = pick(INPUTS, target, 'input', kind, await headOf(target, kind));
   if (isFile(entry, target)) readable(target);
   return entry.kind;
 }

@@ -1,6 +1,6 @@
 import { writePrivateFile } from '../formats/private-file.js';
 import { InvalidRunError } from '../errors.js';
-import { checkedInput, inputKind as kindOf } from '../io/registry.js';
+import { checkedInput } from '../io/registry.js';
 import { openExchanges } from '../io/open.js';
 import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
 import type { Exchange } from '../exchange.js';
@@ -52,12 +52,12 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadSt
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const readStats = a.captures.map(() => newStats());
   // Fail on a missing, unreadable or unknown file before any request is sent (or any worker started).
-  if (!input) for (const c of a.captures) checkedInput(c);
+  const kinds: string[] = [];
+  if (!input) for (const c of a.captures) kinds.push(await checkedInput(c));
   const readOpts = { skipInvalid: a['skip-invalid'], onWarning: warn };
   // One capture file is read in batches (no promise per line); several are merged one exchange at a time.
   const open = async (): Promise<AsyncIterable<Exchange | Exchange[]>> => {
     if (input) return input.batches();
-    const kinds = await Promise.all(a.captures.map((c) => kindOf(c)));
     if (a.captures.length === 1 && kinds[0] === 'jsonl') return readCaptureBatches(a.captures[0]!, readOpts, readStats[0]);
     const sources = await Promise.all(a.captures.map((c, i) => (kinds[i] === 'jsonl' ? readCaptureFile(c, readOpts, readStats[i]) : openExchanges(c, readOpts))));
     return mergeByTime(sources);

@@ -38,13 +38,14 @@ export const catCommand: CommandBody<Args & RedactArgs & { human?: boolean }> = 
 export async function runCat(args: Args & { human?: boolean }, out: Writable = process.stdout): Promise<void> {
   const { redactionFrom } = await import('../redact-options.js');
   const redaction = redactionFrom(args);
-  const { checkedInput, inputKind, openSink, openSource } = await import('../../io/registry.js');
+  const { checkedInput, openSink, openSource } = await import('../../io/registry.js');
   const { InputError } = await import('../../errors.js');
   const onWarning = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
   const { files } = args;
   if (files.length > 1 && files.includes('-')) throw new InputError('cat: - (stdin) is read alone, not with other inputs');
   // Every input is checked before the first is listed: a bad third file fails before any output.
-  const kinds = new Map(files[0] === '-' ? [['-', await inputKind('-')]] : files.map((f) => [f, checkedInput(f)]));
+  const kinds = new Map<string, string>();
+  for (const f of files) kinds.set(f, await checkedInput(f));
   const first = files[0]!;
   // Started before the modules below load: its own start-up (~35 ms) overlaps theirs.
   const thread = kinds.get(first) === 'pcap' && readerThread(first, args.threads) ? (await import('../../capture/thread/reader-thread.js')).startReaderThread(first) : undefined;
