@@ -14,6 +14,13 @@ const LONGEST = [
   'test/stages/redact-every-path.test.ts',
 ];
 
+// The suite starts ~590 node processes (525 of them the CLI). Node 20 reads and parses the file named by
+// NODE_EXTRA_CA_CERTS at every start, before any JS runs: a sandbox that sets it (a corporate or CI CA bundle)
+// pays ~50-90 ms CPU per start, ~40 s of the suite's CPU. Nothing here talks TLS beyond loopback, and the
+// one test that trusts its own CA through this variable sets it for its child itself: so it goes, here, in
+// the process every worker and child inherits the environment from.
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification): number => {
