@@ -38,10 +38,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests start real servers, tcpdump and browsers on a 2-core machine, and most of a file's time is
     // spent waiting on them: at 2 files at once the suite's own CPU time (~340 s user+sys) filled less
-    // than half of two cores over a 400 s run. A third file fills those waits: under the same outside
-    // load (5-9), 400 s of vitest at 2 became 317 s at 3, for the same CPU time. More would crowd the
-    // latency-judging files (scenarios/ab, agent/soak), which already retry invalid runs.
-    maxWorkers: 3,
+    // than half of two cores over a 400 s run. A third file filled those waits (400 s became 317 s), and
+    // still left a quarter of two cores idle (525 s CPU over 305 s); a fourth fills most of it: 275 s for
+    // 506 s CPU (Node 20, 2 cores), every file passing. The latency-judging file (scenarios/ab) raises
+    // its priority and measures a run again when the machine stalled it; agent/soak asks only half its
+    // rate of a shared machine.
+    maxWorkers: 4,
     fileParallelism: true,
     // A worker process runs file after file with one module cache, instead of a fresh process and cache
     // per file: that start-up was ~0.6 s CPU a file, 15 % of the suite's CPU (675 → 572 s user+sys).
