@@ -19,7 +19,7 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`shadowtap: ${msg.replaceAll(DASH, '-')}\nRun with --help for usage.\n`);
+      process.stderr.write(`shadowtap: ${unknownCommand(msg, argv) ?? msg.replaceAll(DASH, '-')}\nRun with --help for usage.\n`);
       process.exit(2);
     });
   // By the time it runs, the instance holds the command's own options (yargs resets it for the command
@@ -30,6 +30,18 @@ export async function parseWithYargs(argv: string[]): Promise<void> {
   for (const c of commands) cli.command({ command: c.command, describe: c.describe, builder: async (y) => (await c.load()).builder(y), handler: async (args) => (await c.load()).handler(args) });
   skipHelpCache(cli);
   await cli.parseAsync();
+}
+
+/**
+ * yargs answers an unknown command with its suggestion alone ("Did you mean cat?"), even for `ab` or
+ * `-`: the message names what was typed first. A lone `-` is a file, so it is said where it goes.
+ */
+function unknownCommand(msg: string, argv: readonly string[]): string | undefined {
+  const suggested = /^Did you mean (\S+)\?$/.exec(msg)?.[1];
+  const given = argv.find((a) => a === '-' || !a.startsWith('-'));
+  if (suggested === undefined || given === undefined) return undefined;
+  if (given === '-') return 'unknown command -: name a command first, then - where it reads or writes a capture (cat -, convert - out.jsonl)';
+  return `unknown command ${given} (did you mean ${suggested}?)`;
 }
 
 /**

@@ -49,6 +49,12 @@ describe('the command line as typed', () => {
     expect(unknown.stderr).toBe('shadowtap: Unknown argument: -\nRun with --help for usage.\n');
   });
 
+  it('an unknown command is named as typed, and a - in its place says where - goes', async () => {
+    const [dash, typo] = await Promise.all([shadowtap(['-']), shadowtap(['caat', PCAP])]);
+    expect([dash.code, dash.stderr]).toEqual([2, 'shadowtap: unknown command -: name a command first, then - where it reads or writes a capture (cat -, convert - out.jsonl)\nRun with --help for usage.\n']);
+    expect([typo.code, typo.stderr]).toEqual([2, 'shadowtap: unknown command caat (did you mean cat?)\nRun with --help for usage.\n']);
+  });
+
   it('replay - sends what stdin holds, a pcap as well as a capture file; its report files are not -', async () => {
     const server = await startEchoServer();
     try {
