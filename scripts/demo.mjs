@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run demo`: `npm ci` has just built dist/ (prepare), so build again only when dist is missing or
-// older than a source file or the compiler settings, then run `shadowtap demo` with the arguments given.
+// `npm run demo`: builds dist/ when it is missing (`npm ci` does not build: the packed tarball must carry
+// no install script) or older than a source file or the compiler settings, then runs `shadowtap demo`
+// with the arguments given.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -34,7 +34,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('installing shadowtap on an instance: npm pack, then npm install -g from the tarball', () => {
   it('packs what the CLI needs, installs offline into an empty prefix, and runs from there by its bare name', async () => {
-    // --ignore-scripts: the tests run on a built dist (npm test builds first); prepare would rebuild it
+    // --ignore-scripts: the tests run on a built dist (npm test builds first); prepack would rebuild it
     // under the feet of the other test files.
     const pack = await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { timeoutMs: 240_000 });
     expect(pack.code, pack.stderr).toBe(0);
@@ -61,6 +61,11 @@ describe('installing shadowtap on an instance: npm pack, then npm install -g fro
       timeoutMs: 400_000,
     });
     expect(install.code, install.stderr).toBe(0);
+    // Nothing to warn about: npm 11 warns about (and --strict-allow-scripts refuses) any install-time
+    // script of a package installed from a file, `prepare` included; the build runs before packing.
+    expect(install.stderr.split('\n').filter((l) => /\bwarn/i.test(l))).toEqual([]);
+    const installed = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'shadowtap', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    expect(Object.keys(installed.scripts ?? {}).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
 
     // A fresh shell's view: the prefix's bin and node on PATH, an empty working directory.
     const env = { ...process.env, PATH: [join(prefix, 'bin'), dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
