@@ -15,7 +15,7 @@ export function mayBeStartLine(kind: Kind, buf: Buffer, start: number, lf: numbe
   let e = lf;
   if (e > start && buf[e - 1] === CR) e--;
   const at = kind === 'request' ? e - 9 : start;
-  if (at < start || e - start < (kind === 'request' ? 12 : 12)) return false;
+  if (at < start || e - start < 12) return false; // both start lines are 12 bytes at least
   const lead = kind === 'request' ? buf[at] === SP : buf[at + 8] === SP;
   const h = kind === 'request' ? at + 1 : at;
   // A status line's "HTTP" in any case (head.ts versionAt says why): the case bit is set on both sides.
