@@ -180,12 +180,9 @@ export function loopFlag<O extends Common>(name: string, o: O) {
 export function outputFileFlag<const O extends Common & { demandOption?: boolean }>(name: string, o: O) {
   return {
     type: 'string' as const,
-    requiresArg: true,
-    ...o,
-    coerce: (v: unknown): string => {
-      const t = last(v);
+    ...flag(o, (t) => {
       if (t === '-') throw new InputError(`--${name} -: give a path (stdout carries the command's own report)`);
       return t;
-    },
+    }),
   };
 }
