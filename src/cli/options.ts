@@ -25,7 +25,6 @@ interface Range {
   above?: boolean;
 }
 
-const last = (v: unknown): string => String(Array.isArray(v) ? v[v.length - 1] : v);
 const isBare = (t: string): boolean => /^\d+(?:\.\d+)?$/.test(t.trim());
 const noted = new Set<string>();
 
@@ -54,8 +53,8 @@ function flag<T, O extends Common>(o: O, parse: (v: string) => T) {
     requiresArg: true,
     ...(describe !== undefined ? { describe } : {}),
     ...rest,
-    // A repeated flag arrives as an array: the last one wins, as for the other options.
-    coerce: (v: unknown): T => parse(last(v)),
+    // A repeated flag is its last value by now: the CLI's entry makes it so for every flag (yargs-cli.ts asGiven).
+    coerce: (v: unknown): T => parse(String(v)),
   };
 }
 
@@ -118,7 +117,7 @@ export function durationFlag<O extends Common>(name: string, o: O & Range & { ba
 /** A gate limit in time: a duration (a bare number is ms, deprecated) or "off" (no gate: Infinity). */
 export function limitDurationFlag<O extends Common>(name: string, o: O) {
   const d = durationFlag(name, { ...o, bare: 'ms' });
-  return { ...d, coerce: (v: unknown): number => (last(v) === 'off' ? Infinity : d.coerce(v)) };
+  return { ...d, coerce: (v: unknown): number => (String(v) === 'off' ? Infinity : d.coerce(v)) };
 }
 
 /** A gate limit as a share: "1%" (a bare number is a fraction 0..1, deprecated) or "off" → 0..1 or Infinity. */

@@ -18,7 +18,7 @@ const idFlag = (name: string, describe: string) => ({
   nargs: 1,
   describe,
   coerce: (v: unknown): string => {
-    const text = String(Array.isArray(v) ? v[v.length - 1] : v);
+    const text = String(v); // a repeated flag is its last value by now (yargs-cli.ts asGiven)
     try {
       return streamIdOf(text);
     } catch (err) {

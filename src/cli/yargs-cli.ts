@@ -57,7 +57,8 @@ const DASH = '\0-';
  * value (yargs makes it an array, which reached `--read a --read b` as a path "a,b"). Flags declared
  * `array` keep every value, and so do `_` and `--` (what follows `--`, which yargs moves into `_` after
  * this step: drain's restart command). yargs also sets each flag under its camelCase name
- * (`setHeader` beside `set-header`), which `arrays` does not list.
+ * (`setHeader` beside `set-header`), which `arrays` does not list. yargs runs this before any flag's
+ * coerce step, so the typed flags (options.ts) see one value, as typed.
  */
 function asGiven(argv: Record<string, unknown>, arrays: Set<string>): void {
   for (const [k, v] of Object.entries(argv)) {

@@ -14,7 +14,6 @@ const PCAP = join(process.cwd(), 'test/io/fixtures/mixed.pcap');
 const lines = (s: string): string[] => s.split('\n').filter(Boolean);
 
 describe('the command line as typed', () => {
-
   it('convert reads a pcap or a capture file from stdin (- input) and writes to stdout (- output)', async () => {
     const file = join(dir, 'from-file.jsonl');
     const fromFile = await shadowtap(['convert', PCAP, file]);
@@ -84,7 +83,7 @@ describe('the command line as typed', () => {
     expect(twice.code, twice.stderr).toBe(0);
     expect(lines(readFileSync(out, 'utf8'))).toHaveLength(21);
     expect(existsSync(join(dir, 'first.jsonl'))).toBe(false);
-    const both = await shadowtap(['replay', out, '-t', 'http://127.0.0.1:1', '-t', 'http://127.0.0.1:2', '--speed', '0', '--json', '--quiet']);
+    const both = await shadowtap(['replay', out, '-t', 'http://127.0.0.1:1', '-t', 'http://127.0.0.1:2', '--speed', 'fast', '--speed', '0', '--json', '--quiet']);
     expect((JSON.parse(both.stdout) as { targets: { url: string }[] }).targets.map((t) => t.url)).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2']);
   });
 });
