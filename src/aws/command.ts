@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request } from 'undici';
 import { InvalidRunError } from '../errors.js';
 
 /** Run a user command (argv, no shell); non-zero exit or timeout → InvalidRunError with its output's tail. */
@@ -26,19 +27,24 @@ export function runUserCommand(argv: string[], timeoutMs: number, env: Record<st
   });
 }
 
-/** Poll a URL until it answers 200, at most `timeoutMs`. */
+/**
+ * Poll a URL until it answers 200, at most `timeoutMs`. undici's `request`, not `fetch`: fetch refuses
+ * the WHATWG "bad ports" (6000, 6665-6669, 10080…) without trying, and ELB checks any port. Each check
+ * closes its connection and follows no redirect, as ELB's health checks do.
+ */
 export async function waitForHealth(url: string, timeoutMs: number, signal?: AbortSignal, intervalMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const perCheckMs = Math.min(2000, timeoutMs);
   let last = '';
   for (;;) {
     if (signal?.aborted) throw new InvalidRunError(`drain: interrupted while waiting for ${url}`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(Math.min(2000, timeoutMs)) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
+      const res = await request(url, { reset: true, signal: AbortSignal.timeout(perCheckMs) });
+      await res.body.dump();
+      if (res.statusCode === 200) return;
+      last = `HTTP ${res.statusCode}`;
     } catch (err) {
-      last = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+      last = (err as Error).name === 'TimeoutError' ? `no answer within ${perCheckMs} ms` : (err as Error).message;
     }
     if (Date.now() + intervalMs > deadline) throw new InvalidRunError(`drain: ${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
     await new Promise((r) => setTimeout(r, intervalMs));

@@ -8,7 +8,8 @@ export function drainText(r: DrainUnderLoadResult): string {
   const c = r.cycle;
   const verdict = r.passed ? 'PASS' : c.error ? 'ERROR' : 'FAIL';
   const lines = [`drain ${c.targetGroup} ${c.target} (${c.mode}): ${verdict} — ${r.failures.count} of ${r.requests} requests failed through the load balancer`];
-  if (c.error) lines.push(`  error: ${c.error.message}`);
+  // Indented as one block: the error may carry the command's output and a target left deregistered.
+  if (c.error) lines.push(`  error: ${c.error.message.replace(/\n/g, '\n    ')}`);
   lines.push('timeline (ms since load start):');
   for (const e of r.timeline) lines.push(`${pad(e.atMs)}  ${e.kind.padEnd(5)}  ${e.target}  ${e.name}${e.detail ? `  ${e.detail}` : ''}`);
   const f = r.failures;

@@ -7,6 +7,7 @@ import { InputError, InvalidRunError } from '../errors.js';
 import { awsOptionsSchema, elbClient } from './client.js';
 import { runUserCommand, waitForHealth } from './command.js';
 import { describeTargets, findTargetGroups, type TargetRow } from './discover.js';
+import { leftDeregistered, withLeftNote, type LeftDeregistered } from './drain-left.js';
 import { awsCall } from './errors.js';
 import { targetUrls } from './resolve.js';
 import { StateTimeline, type TimelineEvent } from './timeline.js';
@@ -45,8 +46,10 @@ export interface DrainCycleResult {
   startedAt: number;
   endedAt: number;
   timeline: TimelineEvent[];
-  /** Set when a step failed (the target may be left deregistered). */
+  /** Set when a step failed; its message ends with `leftDeregistered`'s note when there is one. */
   error?: Error;
+  /** The cycle failed between deregistering and registering the target: it is out of service. */
+  leftDeregistered?: LeftDeregistered;
 }
 
 function pickTarget(rows: TargetRow[], want: string | undefined, tg: string): TargetRow {
@@ -76,7 +79,8 @@ export interface CycleExtras {
 
 /**
  * One deploy cycle of one target, recorded as a timeline of ELB states and steps. On failure or abort the
- * target is left as it is (never registered blindly: the command may have left it broken).
+ * target is left as it is (never registered blindly: the command may have left it broken, as a deploy
+ * tool leaves an instance whose restart failed out of service); the result says so and how to undo it.
  */
 export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {}): Promise<DrainCycleResult> {
   const o = drainCycleSchema.parse(input);
@@ -86,6 +90,7 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
   let timeline: StateTimeline | undefined;
   let key = o.target ?? '?';
   let error: Error | undefined;
+  let left: LeftDeregistered | undefined;
   try {
     const [tg] = (await findTargetGroups(c, { targetGroup: o.targetGroup, loadBalancer: o.loadBalancer })) as [TargetGroup];
     const row = pickTarget(await describeTargets(c, tg), o.target, o.targetGroup);
@@ -93,7 +98,9 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
     const healthUrl = o.healthUrl ?? (await targetUrls([row], 'http', tg.HealthCheckPath ?? '/', o.aws))[0]!;
     timeline = new StateTimeline(c, tg, o.pollMs, x.onEvent);
     await timeline.start();
-    const targets = { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: row.id, Port: row.port }] };
+    // An IP target's AZ goes back with it: one outside the VPC ("all") cannot be registered without it.
+    const target = { Id: row.id, Port: row.port, ...(tg.TargetType === 'ip' && row.az ? { AvailabilityZone: row.az } : {}) };
+    const targets = { TargetGroupArn: tg.TargetGroupArn, Targets: [target] };
     const waiter = { client: c, minDelay: o.waiter.minDelayMs / 1000, maxDelay: o.waiter.maxDelayMs / 1000, maxWaitTime: o.waiter.maxWaitMs / 1000, ...(signal ? { abortSignal: signal } : {}) };
     const step = (name: string, detail?: string): void => {
       if (signal?.aborted) throw new InvalidRunError(`drain: interrupted before ${name}`);
@@ -102,6 +109,7 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
     if (o.mode === 'graceful') {
       step('deregister');
       await awsCall(`DeregisterTargets ${key}`, () => c.send(new DeregisterTargetsCommand(targets)));
+      left = leftDeregistered(tg.TargetGroupName ?? o.targetGroup, tg.TargetGroupArn ?? '', target, o.aws.endpointUrl);
       await wait(`deregistration of ${key}`, () => waitUntilTargetDeregistered(waiter, targets), signal);
       // The waiter has seen the new state; record it now so the timeline never shows it after the next step.
       await timeline.poll();
@@ -116,6 +124,7 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
     if (o.mode === 'graceful') {
       step('register');
       await awsCall(`RegisterTargets ${key}`, () => c.send(new RegisterTargetsCommand(targets)));
+      left = undefined;
     }
     await wait(`${key} back in service`, () => waitUntilTargetInService(waiter, targets), signal);
     await timeline.poll();
@@ -123,9 +132,10 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
   } catch (err) {
     error = err instanceof Error ? err : new Error(String(err));
     timeline?.step(key, 'error', error.message);
+    if (left) error = withLeftNote(error, left);
   } finally {
     await timeline?.stop();
     if (!client) c.destroy();
   }
-  return { targetGroup: o.targetGroup, target: key, mode: o.mode, startedAt, endedAt: Date.now(), timeline: timeline?.events ?? [], ...(error ? { error } : {}) };
+  return { targetGroup: o.targetGroup, target: key, mode: o.mode, startedAt, endedAt: Date.now(), timeline: timeline?.events ?? [], ...(error ? { error } : {}), ...(error && left ? { leftDeregistered: left } : {}) };
 }

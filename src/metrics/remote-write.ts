@@ -1,4 +1,5 @@
 import { compress } from 'snappyjs';
+import { request } from 'undici';
 import { encodeWriteRequest, type Series } from './write-request.js';
 
 export interface RemoteWriteStats {
@@ -37,14 +38,15 @@ export class RemoteWriter {
   private async drain(): Promise<void> {
     for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) {
       try {
-        const res = await fetch(this.url, {
+        // undici's request, not fetch: fetch refuses the WHATWG "bad ports" (6000, 10080…) a receiver may listen on.
+        const res = await request(this.url, {
           method: 'POST',
           headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', 'User-Agent': 'shadowtap' },
           body: compress(encodeWriteRequest(batch)),
           signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
         });
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        await res.body.dump();
+        if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`HTTP ${res.statusCode}`);
         this.stats.sent++;
       } catch (err) {
         this.stats.failed++;

@@ -28,11 +28,11 @@ describe('shadowtap local-elb', () => {
     }
   });
 
-  it('a bad configuration → exit 2 naming the file and field', async () => {
+  it('a bad configuration → exit 2 naming file:line:col and the field', async () => {
     const file = join(tempDir(), 'elb.yaml');
     writeFileSync(file, 'targetGroups:\n  - name: web\n    healthCheckPath: health\n');
     const r = await shadowtap(['local-elb', '--config', file], process.env);
-    expect(r.stderr).toContain(`${file}: targetGroups.0.healthCheckPath:`);
+    expect(r.stderr).toContain(`${file}:3:22: targetGroups[0].healthCheckPath:`);
     expect(expectNoStack(r.stderr)).toBe(true);
     expect(r.code).toBe(2);
   });

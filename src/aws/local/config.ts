@@ -31,6 +31,11 @@ export const localTargetGroupSchema = z.strictObject({
   /** Name of the load balancer this group is attached to (the local LB forwards to its first group). */
   loadBalancer: z.string().optional(),
   targets: z.array(targetSchema).default([]),
+  /**
+   * The AZ of a target registered without one that the config does not list (ELB finds an IP's AZ
+   * from its subnet; here the config stands in for the subnets).
+   */
+  az: z.string().optional(),
 });
 
 /** Why a target id cannot be registered in a group of this type (ELB's InvalidTarget), or undefined. */
@@ -54,7 +59,26 @@ export const localElbConfigSchema = z.strictObject({
     const problem = targetProblem(g.targetType, t.id, cfg.instances);
     if (problem) ctx.addIssue({ code: 'custom', path: ['targetGroups', i, 'targets', j, 'id'], message: problem });
   }));
+  // Each of these is looked up by its key: a second entry with the same key would silently lose its data.
+  duplicates(cfg.targetGroups.map((g) => g.name), (i, first) => ctx.addIssue({
+    code: 'custom', path: ['targetGroups', i, 'name'], message: `duplicate target group name "${cfg.targetGroups[i]!.name}" (also targetGroups[${first}].name)`,
+  }));
+  cfg.targetGroups.forEach((g, i) => duplicates(g.targets.map((t) => `${t.id}:${t.port ?? g.port}`), (j, first) => ctx.addIssue({
+    code: 'custom', path: ['targetGroups', i, 'targets', j], message: `duplicate target ${g.targets[j]!.id}:${g.targets[j]!.port ?? g.port} (also targets[${first}])`,
+  })));
+  duplicates(cfg.credentials.map((c) => c.accessKeyId), (i, first) => ctx.addIssue({
+    code: 'custom', path: ['credentials', i, 'accessKeyId'], message: `duplicate access key id (also credentials[${first}].accessKeyId)`,
+  }));
 });
+
+function duplicates(keys: string[], report: (index: number, first: number) => void): void {
+  const seen = new Map<string, number>();
+  keys.forEach((k, i) => {
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, i);
+    else report(i, first);
+  });
+}
 
 export type LocalTargetGroupConfig = z.output<typeof localTargetGroupSchema>;
 export type LocalElbConfig = z.output<typeof localElbConfigSchema>;

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { InputError } from '../../errors.js';
 import { localElbConfigSchema, type LocalElbConfig, type LocalElbConfigInput } from './config.js';
 import { startEndpoint } from './endpoint.js';
 import { startLoadBalancer, type LoadBalancerHandle } from './load-balancer.js';
@@ -17,6 +18,11 @@ export interface LocalElb {
 /** Start the local ELBv2 endpoint and its load balancers on 127.0.0.1 (ephemeral ports unless given). */
 export async function startLocalElb(input: LocalElbConfigInput, opts: { port?: number; lbPorts?: Record<string, number> } = {}): Promise<LocalElb> {
   const config = localElbConfigSchema.parse(input);
+  const names = new Set(config.targetGroups.flatMap((g) => (g.loadBalancer ? [g.loadBalancer] : [])));
+  // A port for a name no group attaches to would be dropped, and the caller would wait on a port nothing serves.
+  for (const name of Object.keys(opts.lbPorts ?? {})) {
+    if (!names.has(name)) throw new InputError(`--lb-port ${name}: no load balancer "${name}" in the configuration (${names.size ? `known: ${[...names].join(', ')}` : 'no target group names a loadBalancer'})`);
+  }
   const state = new LocalElbState(config);
   let server: http.Server | undefined;
   const loadBalancers = new Map<string, LoadBalancerHandle>();

@@ -68,12 +68,22 @@ export class LocalTargetGroup {
       }
       const preset = fixed?.(s);
       const t: LocalTarget = {
-        id: s.id, port: s.port ?? this.cfg.port, az: s.az, address: (this.addressOf(s.id) as { address: string }).address,
+        id: s.id, port: s.port ?? this.cfg.port, az: s.az ?? this.azOf(s), address: (this.addressOf(s.id) as { address: string }).address,
         health: preset ?? REGISTERING, fixed: preset !== undefined, okStreak: 0, failStreak: 0,
       };
       this.targets.set(this.key(s.id, s.port), t);
       this.onChange(this, t, 'unregistered', t.health.state);
     }
+  }
+
+  /**
+   * The AZ ELB would find for a target registered without one (from its subnet): the one the config
+   * gives that target (same port first, then the same address), else the group's.
+   */
+  private azOf(s: TargetSpec): string | undefined {
+    const port = s.port ?? this.cfg.port;
+    const listed = this.cfg.targets.find((t) => t.id === s.id && (t.port ?? this.cfg.port) === port) ?? this.cfg.targets.find((t) => t.id === s.id);
+    return listed?.az ?? this.cfg.az;
   }
 
   deregister(specs: TargetSpec[]): void {

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Buffer } from 'node:buffer';
+import { request, type Dispatcher } from 'undici';
 import { InputError } from '../../errors.js';
 
 export interface TokenProviderOptions {
@@ -74,15 +75,19 @@ export class TokenProvider {
     if (this.o.clientId !== undefined) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(this.o.clientId)}:${encodeURIComponent(this.o.clientSecret ?? '')}`).toString('base64')}`;
     this.requests++;
     const started = performance.now();
-    let res: Response;
+    let res: Dispatcher.ResponseData;
     try {
-      res = await fetch(this.o.tokenUrl, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(10_000) });
+      // undici's request, not fetch: fetch refuses the WHATWG "bad ports" (6000, 10080…) an endpoint may listen on.
+      // A connection of its own (reset): a token is fetched once in its lifetime, and a POST sent on a
+      // kept-alive socket the endpoint has just closed fails rather than being retried.
+      res = await request(this.o.tokenUrl, { method: 'POST', headers, body: form.toString(), reset: true, signal: AbortSignal.timeout(10_000) });
     } catch (err) {
       throw new InputError(`${this.where}: oauth2 token endpoint ${this.o.tokenUrl}: ${(err as Error).message}`);
     }
+    const ok = res.statusCode >= 200 && res.statusCode <= 299;
     // The answer holds the token: only its status is ever shown.
-    const body = (await res.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
-    if (!res.ok || typeof body.access_token !== 'string') throw new InputError(`${this.where}: oauth2 token endpoint ${this.o.tokenUrl} answered ${res.status}${res.ok ? ' without access_token' : ''}`);
+    const body = ((await res.body.json().catch(() => undefined)) ?? {}) as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
+    if (!ok || typeof body.access_token !== 'string') throw new InputError(`${this.where}: oauth2 token endpoint ${this.o.tokenUrl} answered ${res.statusCode}${ok ? ' without access_token' : ''}`);
     if (typeof body.refresh_token === 'string') this.refreshToken = body.refresh_token;
     const ttlMs = typeof body.expires_in === 'number' ? body.expires_in * 1000 : Infinity;
     this.token = { value: body.access_token, expiresAt: started + ttlMs, refreshAt: started + Math.max(ttlMs - this.o.refreshBeforeMs, ttlMs / 2) };
