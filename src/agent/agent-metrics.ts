@@ -55,6 +55,7 @@ export function agentMetrics(a: Agent): string {
     counter('stream_published_total', 'Exchanges published into the Redis stream.', st.published);
     counter('stream_dropped_total', 'Exchanges not published, by reason.', st.droppedQueueFull, { reason: 'queue_full' });
     counter('stream_dropped_total', 'Exchanges not published, by reason.', st.droppedFailed, { reason: 'refused' });
+    counter('stream_dropped_total', 'Exchanges not published, by reason.', st.lostAtStop, { reason: 'stop' });
     gauge('stream_queue_depth', 'Exchanges waiting to be published.', st.queued);
     counter('stream_reconnects_total', 'Reconnect attempts to Redis.', st.reconnects);
     gauge('stream_connected', 'Whether the connection to Redis is up.', st.connected ? 1 : 0);

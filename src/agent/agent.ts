@@ -15,6 +15,7 @@ import { pushSource, type PushSource } from '../io/inputs/push.js';
 import type { Sink } from '../io/sink.js';
 import type { RedisOutput } from '../io/outputs/redis.js';
 import type { Stage } from '../stages/stage.js';
+import { InputError } from '../errors.js';
 
 /**
  * The long-running capture: one source, fanned out to the sinks. Sinks only ever `offer` (bounded,
@@ -60,6 +61,12 @@ export class Agent {
         header: { source, redaction: policy },
         log: this.log,
       });
+      // Before the source binds and before anything in the directory is touched: a second agent on the
+      // same files.dir stops here (exit 2, naming the first one's pid), leaving the first one's files alone.
+      await this.files.owned.catch(async (err: Error) => {
+        await this.files?.close().catch(() => undefined);
+        throw err instanceof InputError ? new InputError(`files.dir: ${err.message}`) : err;
+      });
     }
     const m = this.cfg.mirror;
     // The mirror sends through replay's engine, as fast as the shadow takes it.
@@ -71,7 +78,7 @@ export class Agent {
     const st = this.cfg.stream;
     // Never waits for Redis: a Redis down at start is retried in the background (drops counted meanwhile).
     // The Redis client loads only when a stream is configured.
-    if (st) sinks.push((this.stream = await (await import('../io/outputs/redis.js')).RedisOutput.open(st.url, { maxlen: st.maxlen, queue: st.queue })));
+    if (st) sinks.push((this.stream = await (await import('../io/outputs/redis.js')).RedisOutput.open(st.url, { maxlen: st.maxlen, queue: st.queue }, this.log)));
     this.pumped = pump({ source: this.input, stages: [this.pausing()], redaction: policy, sinks }).catch((err: Error) => this.log('error', 'agent pipeline failed', { reason: err.message }));
     const emit = (ex: Exchange): void => this.emit(ex);
     this.source = this.cfg.source.live ? startLiveSource(this.cfg, emit, this.log) : startProxySource(this.cfg, emit, this.log);
@@ -107,6 +114,8 @@ export class Agent {
     const reasons: string[] = [];
     if (this.files?.counts.degraded) reasons.push(`capture files: ${this.files.counts.degradedReason}`);
     if (!this.source.state.up) reasons.push(`source ${this.source.state.kind} is down (restarts: ${this.source.state.restarts})`);
+    if (this.stream?.trouble.reason) reasons.push(`stream ${this.stream.name}: ${this.stream.trouble.reason}`);
+    if (this.mirror?.trouble.reason) reasons.push(`mirror: ${this.mirror.trouble.reason}`);
     return { status: reasons.length ? 'degraded' : 'ok', reasons };
   }
 
@@ -122,9 +131,19 @@ export class Agent {
       source: this.source.state,
       files: this.files?.counts,
       mirror: this.mirror?.counts,
-      stream: this.stream ? { url: this.stream.name, ...this.stream.stats() } : undefined,
+      stream: this.streamStats(),
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
     };
+  }
+
+  /** The stream's counts under its (password-free) URL; after stop, with what was lost at stop. */
+  streamStats(): object | undefined {
+    return this.stream ? { url: this.stream.name, ...this.stream.stats() } : undefined;
+  }
+
+  /** What the "agent stopped" line says: every sink's counts, so what was lost anywhere is in the last word. */
+  finalCounts(): object {
+    return { captured: this.captured, files: this.files?.counts, mirror: this.mirror?.counts, stream: this.streamStats() };
   }
 
   metrics(): string {

@@ -5,13 +5,21 @@ import type { Settings } from '../config/settings.js';
 import { YamlSource } from '../config/yaml-source.js';
 import { durationInMs, rate, size } from '../units/schema.js';
 import { isLoopback } from './loopback.js';
+import { httpUrlProblem, listenProblem } from '../capture/proxy/address.js';
 import { DEFAULT_ROTATION as D } from '../io/outputs/rotating.js';
 
 /** 1048576, "1MiB", "500MB" → bytes (the one unit grammar, src/units). */
 const bytes = size({ min: 1 });
 /** "500ms", "10s", "5m", "1h", "1h30m" → ms. */
 const duration = durationInMs();
-const hostPort = z.string().regex(/^(\[[^\]]+\]|[^:]*):\d+$/, 'expected HOST:PORT');
+/** A field checked by one of the proxy's rules, so that --check refuses exactly what starting would. */
+const checkedBy = (problem: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const why = problem(v);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+const hostPort = checkedBy(listenProblem);
+const httpUrl = checkedBy(httpUrlProblem);
 
 const live = z.strictObject({
   interface: z.string().min(1),
@@ -20,7 +28,7 @@ const live = z.strictObject({
   bufferKiB: z.number().int().positive().default(32768),
   tcpdump: z.string().optional(),
 });
-const proxy = z.strictObject({ listen: hostPort, upstream: z.url(), queue: z.number().int().positive().default(10_000), requestTimeout: duration.default(300_000) });
+const proxy = z.strictObject({ listen: hostPort, upstream: httpUrl, queue: z.number().int().positive().default(10_000), requestTimeout: duration.default(300_000) });
 
 export const agentConfigSchema = z.strictObject({
   source: z
@@ -46,7 +54,7 @@ export const agentConfigSchema = z.strictObject({
     .optional(),
   mirror: z
     .strictObject({
-      targets: z.array(z.strictObject({ url: z.url(), proxy: z.url().optional() })).min(1),
+      targets: z.array(z.strictObject({ url: httpUrl, proxy: httpUrl.optional() })).min(1),
       samplePercent: z.number().min(0).max(100).default(100),
       maxRate: rate().optional(),
       queue: z.number().int().positive().default(1000),

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import type { AgentConfig } from './config.js';
 import { Agent } from './agent.js';
 import { startControlApi } from './control.js';
-import { parseListen } from '../capture/input-proxy.js';
+import { splitListen } from '../capture/proxy/address.js';
 import { safeFields, safeText } from '../stages/redact/index.js';
 
 /**
@@ -26,7 +26,8 @@ export async function runAgent(cfg: AgentConfig): Promise<void> {
     void agent.rotate();
   };
   process.on('SIGHUP', onHup);
-  const { host, port } = parseListen(cfg.control.listen, 'control.listen');
+  // The schema has checked it (config.ts): --check and the start refuse the same values.
+  const { host, port } = splitListen(cfg.control.listen)!;
   await agent.start();
   const control = await startControlApi(
     { host, port, token: cfg.control.token, allowNonLoopback: cfg.control.allowNonLoopback },
@@ -40,5 +41,5 @@ export async function runAgent(cfg: AgentConfig): Promise<void> {
   process.off('SIGHUP', onHup);
   await control.app.close();
   await agent.stop();
-  log('info', 'agent stopped', { captured: agent.captured, files: agent.files?.counts, mirror: agent.mirror?.counts });
+  log('info', 'agent stopped', agent.finalCounts());
 }

@@ -4,6 +4,7 @@ import type { AgentConfig } from './config.js';
 import type { RecordingProxyStats } from '../capture/input-proxy.js';
 import { newCaptureStats, type CaptureStats } from '../capture/tcp/stream-sink.js';
 import type { SinkLog } from '../io/sink.js';
+import { splitListen } from '../capture/proxy/address.js';
 
 /** tcpdump's packet-buffer timeout plus a margin: what an abrupt exit can lose. */
 const LOST_BLOCK_MS = 1200;
@@ -129,8 +130,9 @@ export function startProxySource(cfg: AgentConfig, emit: (ex: Exchange) => void,
   let proxy: Awaited<ReturnType<typeof import('../capture/input-proxy.js').startRecordingProxy>> | undefined;
   Object.defineProperty(state, 'proxy', { get: () => proxy?.stats(), enumerable: true });
   const ready = (async () => {
-    const { startRecordingProxy, parseListen } = await import('../capture/input-proxy.js');
-    const { host, port } = parseListen(p.listen, 'source.proxy.listen');
+    const { startRecordingProxy } = await import('../capture/input-proxy.js');
+    // The schema has checked it (config.ts): --check and the start refuse the same values.
+    const { host, port } = splitListen(p.listen)!;
     proxy = await startRecordingProxy({ host, port, upstream: p.upstream, maxBodyBytes: cfg.maxBodyBytes, queueCapacity: p.queue, requestTimeoutMs: p.requestTimeout });
     state.up = true;
     state.proxyPort = proxy.port;

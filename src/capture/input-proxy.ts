@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
+import { httpUrlProblem, listenProblem, splitListen } from './proxy/address.js';
 import { DropQueue } from './proxy/drop-queue.js';
 import { proxyServer } from './proxy/server.js';
 import { upstreamOf } from './proxy/upstream-request.js';
@@ -40,27 +41,21 @@ export interface RecordingProxy {
   stats(): RecordingProxyStats;
   host: string;
   port: number;
-  /** Stops accepting, lets in-flight requests finish (cut after `stopGraceMs`), then ends `exchanges`. */
+  /** Stops accepting, lets in-flight requests finish (cut after `stopGraceMs`, or at a second close), then ends `exchanges`. */
   close(): Promise<void>;
 }
 
-/** "HOST:PORT", "[::1]:PORT" or ":PORT". */
+/** "HOST:PORT", "[::1]:PORT" or ":PORT": the rule agent.yaml's fields are checked by (proxy/address.ts). */
 export function parseListen(value: string, what = '--listen'): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65_535) throw new InputError(`${what}: expected HOST:PORT, got ${JSON.stringify(value)}`);
-  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+  const at = splitListen(value);
+  if (!at) throw new InputError(`${what}: ${listenProblem(value)}`);
+  return at;
 }
 
 export function parseUpstream(value: string, what = '--upstream'): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(`${what}: not a URL: ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`${what}: expected an http:// or https:// URL, got ${url.protocol}`);
-  return url;
+  const problem = httpUrlProblem(value);
+  if (problem) throw new InputError(`${what}: ${problem}`);
+  return new URL(value);
 }
 
 /** A reverse proxy source: forwards to `upstream`, yields what passed through. */
@@ -95,13 +90,19 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   base.capture = `proxy:${opts.host}:${port}`;
   let closing: Promise<void> | undefined;
+  // Cuts what is still in flight: every client socket closes, and with it every exchange open on it.
+  const cut = (): void => {
+    base.cutting = true;
+    server.closeAllConnections();
+  };
   return {
     exchanges: queue,
     host: opts.host,
     port,
     stats: () => ({ ...counts, recorded: queue.accepted, dropped: queue.dropped, queued: queue.size }),
+    // A second close while the first waits (a second signal) cuts at once instead of waiting out the grace.
     close: () =>
-      (closing ??= (async () => {
+      closing ? (cut(), closing) : (closing = (async () => {
         base.closing = true;
         // Keep-alive connections that finish their request during shutdown become idle only later:
         // close them as they do, instead of waiting for the keep-alive timeout.
@@ -110,10 +111,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         // Tunnels (CONNECT, WebSocket) have no end of their own: cut them.
         for (const t of tunnels) t.destroy();
         // A long poll or a stalled upstream must not hold the stop past what a supervisor waits.
-        const grace = setTimeout(() => {
-          base.cutting = true;
-          server.closeAllConnections();
-        }, opts.stopGraceMs ?? 10_000);
+        const grace = setTimeout(cut, opts.stopGraceMs ?? 10_000);
         await closed.finally(() => {
           clearInterval(sweep);
           clearTimeout(grace);

@@ -33,6 +33,36 @@ describe('agent.yaml', () => {
     await expect(parse(base.replace('  dir: /tmp/x\n', '  dir: /tmp/x\n  maxFileBytes: 100MiB\n  maxTotalBytes: 50MiB\n'))).rejects.toThrow(/^agent\.yaml:\d+:\d+: files\.maxTotalBytes: maxTotalBytes is less than maxFileBytes/);
   });
 
+  it('refuses in the file what the agent could not listen on or forward to, naming the line', async () => {
+    await expect(parse(base.replace('127.0.0.1:8081', '127.0.0.1:99999'))).rejects.toThrow('agent.yaml:3:13: source.proxy.listen: port 99999 is out of range: expected HOST:PORT with a port from 0 to 65535, got "127.0.0.1:99999"');
+    await expect(parse(base.replace('127.0.0.1:8081', 'localhost'))).rejects.toThrow('agent.yaml:3:13: source.proxy.listen: expected HOST:PORT, got "localhost"');
+    // The whole URL, its password masked: the scheme alone does not say which line of a long file is wrong.
+    await expect(parse(base.replace('http://127.0.0.1:8080', 'ftp://u:secret@127.0.0.1:8080'))).rejects.toThrow('agent.yaml:4:15: source.proxy.upstream: expected an http:// or https:// URL, got ftp://u:***@127.0.0.1:8080/');
+    await expect(parse(base + 'mirror:\n  targets: [{ url: "ws://127.0.0.1:9000" }]\n')).rejects.toThrow(/^agent\.yaml:10:\d+: mirror\.targets\[0\]\.url: expected an http:\/\/ or https:\/\/ URL, got ws:/);
+    await expect(parse(base.replace('control:\n', 'control:\n  listen: 127.0.0.1:70000\n'))).rejects.toThrow(/^agent\.yaml:8:11: control\.listen: port 70000 is out of range/);
+    await expect(parse(base.replace('127.0.0.1:8081', '127.0.0.1:0').replace('http://127.0.0.1:8080', 'https://[::1]:8443/base'))).resolves.toBeDefined();
+  });
+
+  it('says that a duration needs a unit when YAML gives a bare number', async () => {
+    const bare = 'agent.yaml:7:16: files.rotateEvery: expected a duration such as 500ms, 30s, 2h, 1h30m or 500us: a duration needs a unit, write 60s (or 60ms, 60m)';
+    await expect(parse(base.replace('  dir: /tmp/x\n', '  dir: /tmp/x\n  rotateEvery: 60\n'))).rejects.toThrow(`${bare} (got 60)`);
+    await expect(parse(base.replace('  dir: /tmp/x\n', '  dir: /tmp/x\n  rotateEvery: "60"\n'))).rejects.toThrow(`${bare} (got "60")`);
+  });
+
+  // Spawns dist/cli/main.js: sees a change to src/ only once the CLI is rebuilt.
+  it('--check refuses exactly what the start refuses, with the same file:line:col message', async () => {
+    const file = join(dir, 'port.yaml');
+    writeFileSync(file, base.replace('127.0.0.1:8081', '127.0.0.1:99999').replace('http://127.0.0.1:8080', 'ftp://127.0.0.1:8080').replace('control:\n', 'control:\n  listen: 127.0.0.1:0\n'));
+    const said: string[] = [];
+    for (const args of [['--check'], []]) {
+      const cli = spawnCli(['agent', '--config', file, ...args]);
+      expect(await cli.exit).toBe(2);
+      said.push(cli.stderr());
+    }
+    expect(said[0]).toBe(`shadowtap: ${file}:3:13: source.proxy.listen: port 99999 is out of range: expected HOST:PORT with a port from 0 to 65535, got "127.0.0.1:99999"\n`);
+    expect(said[1]).toBe(said[0]);
+  });
+
   it('takes the token from the environment', async () => {
     const c = await parse(base.replace('  token: 0123456789abcdef0123\n', '  listen: 127.0.0.1:1234\n'), { SHADOWTAP_AGENT_TOKEN: 'from-env-0123456789' });
     expect(c.control.token).toBe('from-env-0123456789');

@@ -29,3 +29,45 @@ describe('io/outputs/mirror: the live mirror as a Sink, its engine injected', ()
     expect(c).toMatchObject({ offered: 20, mirrored: 20, errors: 0, queueDropped: 0, abandoned: 0, written: 20 });
   });
 });
+
+describe('io/outputs/mirror: a shadow that fails is the agent\'s to know', () => {
+  it('is in trouble while every request fails, says so once, and says when it answers again', { timeout: 20_000 }, async () => {
+    const lines: { level: string; msg: string; extra: Record<string, unknown> }[] = [];
+    let heard: (() => void) | undefined;
+    const log = (level: string, msg: string, extra?: object): void => {
+      lines.push({ level, msg, extra: (extra ?? {}) as Record<string, unknown> });
+      heard?.();
+    };
+    const logged = async (msg: string): Promise<void> => {
+      while (!lines.some((l) => l.msg === msg)) await new Promise<void>((r) => (heard = r));
+    };
+    let failing = true;
+    let answered: (() => void) | undefined;
+    const engine: MirrorEngine = async ({ schedule, targets, onResult }) => {
+      for await (const _ of schedule) {
+        for (let t = 0; t < targets.length; t++) onResult({ target: t, ...(failing ? { error: 'ECONNREFUSED' } : {}) });
+        answered?.();
+      }
+    };
+    const sent = async (n: number): Promise<void> => {
+      while (mirror.counts.mirrored < n) await new Promise<void>((r) => (answered = r));
+    };
+    const mirror = new MirrorSink({ targets: [{ url: 'http://127.0.0.1:1' }], samplePercent: 100, queue: 100, connections: 4, timeoutMs: 1000, engine, log });
+    try {
+      await mirror.write([sampleExchange(0), sampleExchange(1)]);
+      await logged('mirror degraded');
+      expect(mirror.trouble.reason).toMatch(/^every mirrored request fails \(ECONNREFUSED\)/);
+      await mirror.write([sampleExchange(2)]);
+      await sent(3);
+      failing = false;
+      await mirror.write([sampleExchange(3)]);
+      await logged('mirror recovered');
+      expect(mirror.trouble.reason).toBeUndefined();
+      expect(lines.filter((l) => l.msg === 'mirror degraded')).toHaveLength(1);
+      expect(lines.find((l) => l.msg === 'mirror recovered')).toMatchObject({ level: 'warn', extra: { lost: 3 } });
+    } finally {
+      await mirror.close();
+    }
+    expect(mirror.stats()).toMatchObject({ offered: 4, mirrored: 4, errors: 3 });
+  });
+});

@@ -1,70 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import type { Exchange, Header } from '../../exchange.js';
+import type { Exchange } from '../../exchange.js';
 import { bodyBytes } from '../../body.js';
 import { DropQueue } from '../../capture/proxy/drop-queue.js';
 import { rateCap } from '../../stages/rate-cap.js';
 import { sampleStage } from '../../stages/sample.js';
 import type { Stage } from '../../stages/stage.js';
-import type { Sink, SinkLog, SinkStats } from '../sink.js';
+import type { Sink, SinkStats } from '../sink.js';
+import type { MirrorOptions, MirrorRequest, MirrorStats, MirrorTarget } from './mirror-types.js';
+import { LOOK_EVERY_MS, Trouble, every } from './trouble.js';
 
-/** A request as the engine schedules it (replay's `ScheduledRequest`, the fields the mirror sets). */
-export interface MirrorRequest {
-  intendedUs: number;
-  method: string;
-  target: string;
-  headers: Header[];
-  body?: Uint8Array;
-  id: string;
-}
-
-/** A shadow target as the engine takes it (replay's `TargetOptions`, the fields the mirror sets). */
-export interface MirrorTarget {
-  url: string;
-  proxy?: string;
-  connections: number;
-  maxInFlight: number;
-  maxQueue: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
-  connectTimeoutMs: number;
-}
-
-/**
- * The load engine, given by the caller (the agent passes replay's `runLoad`): io/ may not import the
- * replay room, which itself reads inputs through io/. Sends as fast as the targets allow; resolves when
- * the schedule ends or the signal aborts, calling `onResult` once per request per target.
- */
-export type MirrorEngine = (run: {
-  schedule: AsyncIterable<MirrorRequest>;
-  targets: MirrorTarget[];
-  signal: AbortSignal;
-  onResult: (r: { target: number; error?: string | undefined }) => void;
-}) => Promise<unknown>;
-
-export interface MirrorOptions {
-  targets: { url: string; proxy?: string | undefined }[];
-  samplePercent: number;
-  maxRate?: number | undefined;
-  queue: number;
-  connections: number;
-  timeoutMs: number;
-  engine: MirrorEngine;
-  log: SinkLog;
-}
-
-export interface MirrorStats {
-  offered: number;
-  sampledOut: number;
-  rateLimited: number;
-  queueDropped: number;
-  /** Sent to every target and completed (any status, or a transport error). */
-  mirrored: number;
-  errors: number;
-  /** Dropped inside the replay engine (a target's own queue full). */
-  engineDropped: number;
-  /** Still queued or in flight when the agent stopped and the drain time ran out. */
-  abandoned: number;
-}
+export type { MirrorEngine, MirrorOptions, MirrorRequest, MirrorStats, MirrorTarget } from './mirror-types.js';
 
 /** How long a closing mirror lets what it queued finish before abandoning it. */
 export const MIRROR_DRAIN_MS = 5000;
@@ -90,12 +35,38 @@ export class MirrorSink implements Sink {
   private loop: Promise<void>;
   readonly counts: MirrorStats = { offered: 0, sampledOut: 0, rateLimited: 0, queueDropped: 0, mirrored: 0, errors: 0, engineDropped: 0, abandoned: 0 };
   private seq = 0;
+  /** Why the mirror is degraded now (the shadow fails every request, exchanges dropped), for the agent's health. */
+  readonly trouble: Trouble;
+  private readonly watch: NodeJS.Timeout;
+  private seen = { lost: 0, mirrored: 0, errors: 0 };
+  private failing = false;
+  private lastError: string | undefined;
 
   constructor(private readonly o: MirrorOptions) {
     this.queue = new DropQueue(o.queue);
     this.sample = sampleStage(o.samplePercent);
     this.cap = o.maxRate !== undefined ? rateCap(o.maxRate) : undefined;
+    this.trouble = new Trouble('mirror', o.log);
+    this.watch = every(LOOK_EVERY_MS, () => this.look());
     this.loop = this.run();
+  }
+
+  /** Sampling and the rate cap drop by design; a full queue and a shadow that answers nothing are trouble. */
+  private look(): void {
+    const c = this.counts;
+    const lost = c.queueDropped + c.engineDropped;
+    const answered = c.mirrored - c.errors - (this.seen.mirrored - this.seen.errors);
+    const failed = c.errors - this.seen.errors;
+    const dropping = lost > this.seen.lost;
+    // Nothing sent since the last look says nothing new: a shadow that failed stays failing until it answers.
+    if (answered > 0) this.failing = false;
+    else if (failed > 0) this.failing = true;
+    this.seen = { lost, mirrored: c.mirrored, errors: c.errors };
+    const counts = `${c.queueDropped} dropped with the queue full, ${c.engineDropped} by a target's queue, ${c.errors} failed`;
+    let reason: string | undefined;
+    if (this.failing) reason = `every mirrored request fails${this.lastError ? ` (${this.lastError})` : ''} (${counts})`;
+    else if (dropping) reason = `dropping exchanges: the shadow cannot keep up (${counts})`;
+    this.trouble.update(reason, lost + c.errors, { targets: this.o.targets.map((t) => t.url) });
   }
 
   /** Never waits: sampling, the rate cap and the queue decide at once. */
@@ -176,7 +147,10 @@ export class MirrorSink implements Sink {
           if (r.error === 'dropped') this.counts.engineDropped++;
           else {
             this.counts.mirrored++;
-            if (r.error) this.counts.errors++;
+            if (r.error) {
+              this.counts.errors++;
+              this.lastError = r.error;
+            }
           }
         },
       }).catch(async (err: Error) => {
@@ -193,6 +167,7 @@ export class MirrorSink implements Sink {
   /** Sends what is queued for at most `drainMs` (default MIRROR_DRAIN_MS), then abandons the rest (counted). */
   async close(drainMs = MIRROR_DRAIN_MS): Promise<void> {
     this.closing = true;
+    clearInterval(this.watch);
     this.queue.close();
     const timer = setTimeout(() => void this.abortNow(), drainMs);
     await this.loop;
@@ -202,6 +177,7 @@ export class MirrorSink implements Sink {
   /** Stops at once, abandoning what is queued. */
   async abortNow(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watch);
     const s = this.counts;
     const outstanding = (): number => s.offered - s.sampledOut - s.rateLimited - s.queueDropped - s.engineDropped - s.mirrored;
     this.abort.abort();

@@ -5,53 +5,16 @@ import { InputError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
 import { writeHarEntry } from '../../formats/har-line.js';
 import { LineBytes } from '../../formats/line-bytes.js';
-import { captureHeader, type OutputHeader } from '../../formats/capture-file.js';
+import { captureHeader } from '../../formats/capture-file.js';
 import { REDACT_ALL, type RedactPolicy } from '../../stages/redact/index.js';
 import { DropQueue } from '../../capture/proxy/drop-queue.js';
 import type { OutputModule, Sink, SinkLog, SinkStats } from '../sink.js';
-import { recoverPartials } from './rotating-files.js';
 import { FileSeries } from './rotating-series.js';
+import { FilesOwner } from './rotating-owner.js';
+import { DirBusy } from './rotating-lock.js';
+import { DEFAULT_ROTATION, type RotatingOptions, type RotatingStats } from './rotating-settings.js';
 
-/** How the files rotate and how much they may hold; agent.yaml `files:` or SinkOptions.rotation. */
-export interface RotationSettings {
-  prefix: string;
-  maxFileBytes: number;
-  rotateEveryMs: number;
-  gzip: boolean;
-  maxTotalBytes: number;
-  queueCapacity: number;
-  /** How often a degraded sink tries to write again. */
-  retryMs: number;
-  /**
-   * A command's mode (`capture`, `record` with `--rotate-size`/`--rotate-every`): `write` waits for room
-   * instead of dropping, and a failed write fails the sink (every later write rejects with it) instead of
-   * degrading, as a plain capture file does: a command reading a file must lose nothing, and a disk that
-   * fails is its error. The agent's mode (false) never holds up its source and rides out a full disk.
-   */
-  blocking: boolean;
-}
-
-export const DEFAULT_ROTATION: RotationSettings = { prefix: 'capture', maxFileBytes: 100 * 1024 ** 2, rotateEveryMs: 3_600_000, gzip: true, maxTotalBytes: 10 * 1024 ** 3, queueCapacity: 50_000, retryMs: 5000, blocking: false };
-
-export interface RotatingOptions extends RotationSettings {
-  dir: string;
-  header: OutputHeader;
-  log: SinkLog;
-}
-
-export interface RotatingStats {
-  written: number;
-  dropped: number;
-  droppedDisk: number;
-  filesFinished: number;
-  filesDeleted: number;
-  currentFile?: string;
-  currentBytes: number;
-  degraded: boolean;
-  degradedReason?: string;
-  /** Exchanges still queued at stop that could not be written: the disk failed then, or the stop deadline passed. */
-  lostAtStop: number;
-}
+export { DEFAULT_ROTATION, type RotatingOptions, type RotatingStats, type RotationSettings } from './rotating-settings.js';
 
 /** Bytes a blocking sink writes at once (or a 16th of its file size, if less): its source waits anyway. */
 const BLOCKING_BATCH_BYTES = 1 << 20;
@@ -85,6 +48,14 @@ export class RotatingFileSink implements Sink {
   private writing: Promise<void> = Promise.resolve();
   /** Blocking mode: writers waiting for the queue to have room. */
   private rooms: (() => void)[] = [];
+  /** Nothing in the directory is touched (recovered, written, deleted) before it is taken. */
+  private readonly owner: FilesOwner;
+  /**
+   * Resolves once the files are this sink's; rejects (DirBusy, exit 2) when another live process writes
+   * them. The agent waits for it before it starts capturing; a disk that cannot take the lock (full,
+   * read-only) rejects it only in blocking mode: the agent's writes then take it first, and degrade.
+   */
+  readonly owned: Promise<void>;
   readonly counts: RotatingStats = { written: 0, dropped: 0, droppedDisk: 0, filesFinished: 0, filesDeleted: 0, currentBytes: 0, degraded: false, lostAtStop: 0 };
 
   constructor(private readonly o: RotatingOptions) {
@@ -101,6 +72,9 @@ export class RotatingFileSink implements Sink {
       if (this.files.open && Date.now() - this.files.openedAt >= o.rotateEveryMs) void this.rotate();
     }, Math.min(1000, Math.max(50, o.rotateEveryMs / 10)));
     this.timer.unref();
+    this.owner = new FilesOwner(o);
+    this.owned = this.own();
+    this.owned.catch(() => undefined); // a caller that does not wait still gets it from close()
     this.loop = this.run();
   }
 
@@ -142,12 +116,25 @@ export class RotatingFileSink implements Sink {
     return next;
   }
 
+  private async own(): Promise<void> {
+    try {
+      await this.owner.take();
+    } catch (err) {
+      if (err instanceof DirBusy || this.o.blocking) throw err;
+      // The disk cannot hold even the lock (full, read-only): degraded now, as a failed write would make it.
+      this.degrade(err as Error);
+    }
+  }
+
   private async run(): Promise<void> {
-    const recovered = await recoverPartials(this.o.dir, this.o.prefix, this.o.gzip).catch((err: Error) => {
-      this.o.log('warn', 'could not recover partial capture files', { reason: err.message });
-      return [];
-    });
-    if (recovered.length) this.o.log('warn', 'recovered capture files left by an unclean stop (cut to their last complete line)', { files: recovered });
+    try {
+      await this.owned;
+      if (this.owner.held) await this.owner.takeAndRecover();
+    } catch (err) {
+      // Another process writes these files: nothing is written, and the writers learn why.
+      this.failure ??= err as Error;
+      this.abandoned = true;
+    }
     for await (const first of this.queue) {
       if (this.abandoned) {
         this.counts.lostAtStop += 1 + this.queue.drainSync(Infinity).length;
@@ -223,6 +210,8 @@ export class RotatingFileSink implements Sink {
 
   private async append(bufs: readonly Buffer[], n: number): Promise<boolean> {
     try {
+      // A directory not taken at start (the disk could not hold the lock) is taken before the first write.
+      if (!this.owner.ready) await this.owner.takeAndRecover();
       await this.files.append(bufs);
       this.counts.written += n;
       if (this.counts.degraded) this.o.log('info', 'capture files writable again; resuming', { file: this.counts.currentFile });
@@ -231,13 +220,17 @@ export class RotatingFileSink implements Sink {
       return true;
     } catch (err) {
       this.counts.droppedDisk += n;
-      const { code = 'error', message } = err as NodeJS.ErrnoException;
-      const reason = message.startsWith(code) ? message : `${code}: ${message}`;
-      if (!this.counts.degraded && !this.o.blocking) this.o.log('error', 'cannot write capture file; degraded, dropping until it works again', { reason, file: this.counts.currentFile });
-      this.counts.degraded = true;
-      this.counts.degradedReason = reason;
+      this.degrade(err as Error);
       return false;
     }
+  }
+
+  private degrade(err: Error): void {
+    const { code = 'error', message } = err as NodeJS.ErrnoException;
+    const reason = message.startsWith(code) ? message : `${code}: ${message}`;
+    if (!this.counts.degraded && !this.o.blocking) this.o.log('error', 'cannot write capture file; degraded, dropping until it works again', { reason, file: this.counts.currentFile });
+    this.counts.degraded = true;
+    this.counts.degradedReason = reason;
   }
 
   /** Ends the current file and gives it its final name (gzip in the background). No-op when nothing is open. */
@@ -259,6 +252,7 @@ export class RotatingFileSink implements Sink {
     clearTimeout(deadline);
     await this.rotate();
     await this.files.finished();
+    await this.owner.release();
     // Blocking mode loses nothing silently: what the stop deadline cut off fails the command too.
     if (this.o.blocking && this.counts.lostAtStop > 0) this.failure ??= new Error(`${this.counts.lostAtStop} exchanges not written to ${this.o.dir}: ${this.lostWhy ?? 'stopped'}`);
     // Blocking mode: a batch whose write had resolved (queued) and then failed on disk fails the command.
@@ -287,6 +281,12 @@ export const output: OutputModule = {
     // `capture` to read, rather than find out at the first write. The agent reports a disk that fails.
     if (opts.rotation?.blocking) await writableDir(dir);
     const log: SinkLog = opts.log ?? ((level, msg, extra) => opts.onWarning?.(`${level}: ${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`));
-    return new RotatingFileSink({ ...DEFAULT_ROTATION, ...opts.rotation, dir, header: { ...(opts.origin ? { source: opts.origin } : {}), redaction: opts.redaction }, log });
+    const sink = new RotatingFileSink({ ...DEFAULT_ROTATION, ...opts.rotation, dir, header: { ...(opts.origin ? { source: opts.origin } : {}), redaction: opts.redaction }, log });
+    // A directory another process writes refuses the command before it reads anything.
+    await sink.owned.catch(async (err: unknown) => {
+      await sink.close().catch(() => undefined);
+      throw err;
+    });
+    return sink;
   },
 };
