@@ -5,10 +5,11 @@ import type { Writable } from 'node:stream';
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
 import { writeHarEntry } from './har-line.js';
-import { FlushTimer } from './line-batcher.js';
+import { FlushTimer, GzipSync } from './line-batcher.js';
 import { BATCH_BYTES, LineBytes } from './line-bytes.js';
 import type * as HarImport from './har-import.js';
 import { openChunks, readLineBatches } from './lines.js';
+import type { GzipDamage } from '../capture/pcap/gunzip.js';
 import { privateWriteStream, writtenSoFar } from './private-file.js';
 import { redactionRecord, REDACT_ALL, type RedactionRecord, type RedactPolicy } from '../stages/redact/index.js';
 
@@ -56,7 +57,10 @@ export async function* readCaptureFile(path: string, opts: ReadOptions = {}, sta
 export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, stats: ReadStats = newStats()): AsyncGenerator<Exchange[]> {
   // The reading side (HAR schema, its compiled checker) loads only when a file is read, not to write one (~6 ms).
   const har = await import('./har-import.js');
-  const stream = await openChunks(path);
+  // A .jsonl.gz cut by a crash (or a copy cut short) keeps its whole lines, as a cut .pcap.gz keeps its packets.
+  let cut: GzipDamage | undefined;
+  let kept = 0;
+  const stream = await openChunks(path, (d) => (cut = d));
   for await (const { lines, first, lastTerminated } of readLineBatches(stream, { file: path })) {
     const out: Exchange[] = [];
     let failure: unknown;
@@ -70,10 +74,12 @@ export async function* readCaptureBatches(path: string, opts: ReadOptions = {}, 
     } catch (err) {
       failure = err;
     }
+    kept += out.length;
     if (out.length) yield out;
     if (failure !== undefined) throw failure;
-    if (torn) return;
+    if (torn) break;
   }
+  if (cut) opts.onWarning?.(`${path}: gzip stream ${cut.cut ? 'cut' : cut.message.replace(/^gzip stream /, '')} after ${cut.inflated} bytes; ${kept} exchanges kept`);
 }
 
 const TORN = Symbol('torn');
@@ -140,10 +146,12 @@ export function captureHeader(source: Record<string, unknown> | undefined, polic
 /** Writes a capture file with mode 0600, gzip when the name ends in .gz; honours backpressure. */
 export class CaptureWriter {
   private readonly lines = new LineBytes();
-  private readonly timer = new FlushTimer(() => this.flush());
+  // A slow producer's lines reach the OS (through gzip too) at most 100 ms after they were written.
+  private readonly timer = new FlushTimer(() => this.flush().then(() => this.gzip?.now()));
   private constructor(
     private readonly out: Writable,
     private readonly file: WriteStream | undefined,
+    private readonly gzip: GzipSync | undefined,
   ) {}
   count = 0;
   /** The first error of the file or gzip stream (a full or failing disk): every later write rejects with it. */
@@ -154,6 +162,7 @@ export class CaptureWriter {
   static open(path: string, header: OutputHeader = {}): CaptureWriter {
     let file: WriteStream | undefined;
     let out: Writable;
+    let gzip: GzipSync | undefined;
     if (path === '-') out = process.stdout;
     else {
       // Room for several 64 KiB batches: with the default 16 KiB every batch waited for its disk write.
@@ -169,9 +178,10 @@ export class CaptureWriter {
       const gz: Gzip = createGzip({ level: CAPTURE_GZIP_LEVEL, highWaterMark: 4 << 20 } as ZlibOptions); // highWaterMark: a stream option zlib passes on
       gz.pipe(out);
       out = gz;
+      gzip = new GzipSync(gz);
     }
     const policy = header.redaction ?? REDACT_ALL;
-    const w = new CaptureWriter(out, file);
+    const w = new CaptureWriter(out, file, gzip);
     const fail = (err: Error): void => {
       w.failure ??= err;
       w.failed.abort();
@@ -212,6 +222,7 @@ export class CaptureWriter {
   private async flush(): Promise<void> {
     this.timer.disarm();
     const room = this.lines.writeTo(this.out);
+    this.gzip?.written();
     // A stream that failed never drains: stop waiting then.
     if (!room) await once(this.out, 'drain', { signal: this.failed.signal }).catch(() => undefined);
     if (this.failure) throw this.failure;
@@ -223,11 +234,8 @@ export class CaptureWriter {
    */
   async sync(): Promise<void> {
     await this.flush();
-    const out = this.out;
-    // A sync flush hands out what gzip holds without resetting its dictionary (a full flush would, at
-    // every acknowledged batch, and the file would compress worse).
-    if (out !== this.file && 'flush' in out && typeof out.flush === 'function') await new Promise<void>((r) => (out as Gzip).flush(constants.Z_SYNC_FLUSH, () => r()));
-    await writtenSoFar(this.file ?? out).catch(() => undefined);
+    await this.gzip?.now();
+    await writtenSoFar(this.file ?? this.out).catch(() => undefined);
     if (this.failure) throw this.failure;
   }
 

@@ -1,10 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
-import { PassThrough, type Readable } from 'node:stream';
 import { fileChunks } from '../capture/pcap/file-chunks.js';
-import { isGzip } from '../capture/pcap/gunzip.js';
+import { isGzip, maybeGunzip, type GzipDamage } from '../capture/pcap/gunzip.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -28,45 +26,34 @@ export interface Line {
   terminated: boolean;
 }
 
-/** Opens a file (or stdin for "-"), transparently gunzipping when it starts with the gzip magic. */
-export async function openMaybeGzip(path: string): Promise<Readable> {
-  const raw: Readable = path === '-' ? process.stdin : createReadStream(path);
-  const iterator = raw[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head = new PassThrough();
-  const chunk: Buffer | undefined = first.done ? undefined : (first.value as Buffer);
-  const gz = chunk !== undefined && isGzip(chunk);
-  void (async () => {
-    try {
-      if (chunk) if (!head.write(chunk)) await new Promise((r) => head.once('drain', r));
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        if (!head.write(next.value)) await new Promise((r) => head.once('drain', r));
-      }
-      head.end();
-    } catch (err) {
-      head.destroy(err as Error);
-    }
-  })();
-  if (!gz) return head;
-  const gunzip = createGunzip();
-  head.on('error', (e) => gunzip.destroy(e));
-  return head.pipe(gunzip);
+/**
+ * A file's (or stdin's, for "-") bytes, inflated when they start with gzip's magic (capture/pcap's
+ * maybeGunzip, the one inflater of inputs). A cut or damaged gzip stream is an InputError naming the input
+ * unless `onDamage` takes it (a capture file keeps its whole lines, as a cut .pcap.gz keeps its packets).
+ */
+export async function openMaybeGzip(path: string, onDamage: (damage: GzipDamage) => void = refuse(path)): Promise<AsyncIterable<Buffer>> {
+  return maybeGunzip(path === '-' ? process.stdin : createReadStream(path), onDamage);
+}
+
+function refuse(path: string): (damage: GzipDamage) => void {
+  return (d) => {
+    throw new InputError(`${path === '-' ? 'stdin' : path}: ${d.message} after ${d.inflated} bytes`);
+  };
 }
 
 // A stream's chunk size, and so about one batch of readLineBatches.
 const CHUNK = 64 << 10;
 
 /**
- * A file's bytes for readLineBatches, which decodes each chunk before asking for the next: a plain regular
- * file is read synchronously through one reused buffer (fileChunks), where a stream cost a fresh buffer and
- * a thread-pool round trip per chunk (~3.3k instructions per capture line). Gzip, stdin and pipes stream
- * (openMaybeGzip).
+ * A file's bytes for readLineBatches, which decodes each chunk before asking for the next: a regular file
+ * is read synchronously through one reused buffer (fileChunks), where a stream cost a fresh buffer and a
+ * thread-pool round trip per chunk (~3.3k instructions per capture line); gzip inflates it. Stdin and
+ * pipes stream (openMaybeGzip).
  */
-export async function openChunks(path: string): Promise<AsyncIterable<Buffer> | Iterable<Buffer>> {
-  if (path === '-' || !statSync(path, { throwIfNoEntry: false })?.isFile() || startsGzip(path)) return openMaybeGzip(path);
-  return fileChunks(path, CHUNK, 1);
+export async function openChunks(path: string, onDamage?: (damage: GzipDamage) => void): Promise<AsyncIterable<Buffer> | Iterable<Buffer>> {
+  if (path === '-' || !statSync(path, { throwIfNoEntry: false })?.isFile()) return openMaybeGzip(path, onDamage);
+  if (!startsGzip(path)) return fileChunks(path, CHUNK, 1);
+  return maybeGunzip(fileChunks(path, CHUNK, 1), onDamage ?? refuse(path));
 }
 
 function startsGzip(path: string): boolean {
@@ -133,8 +120,14 @@ export async function* readLineBatches(stream: AsyncIterable<Buffer> | Iterable<
   // UTF-16 units held for the line not yet ended (never more than its bytes).
   let held = 0;
   let next = 1;
+  let first = true;
   for await (const chunk of stream) {
-    const text = decoder.write(chunk);
+    let text = decoder.write(chunk);
+    // A UTF-8 byte order mark (Windows editors write one) is not part of the first line.
+    if (first && text) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     const nl = text.indexOf('\n');
     if (nl < 0) {
       if (text) carry.push(text);

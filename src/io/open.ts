@@ -9,11 +9,12 @@ import { pump } from './pump.js';
 /**
  * Opens the output of a source already open (a live capture has started tcpdump, a proxy listens): if it
  * cannot be opened, the source is stopped (else the command would wait on it for ever, or forward without
- * recording) and the output is named after `flag` (`--out X: cannot write the capture file: …`).
+ * recording) and the output is named after `flag` (`--out X: cannot write the capture file: …`). An
+ * output that is one of the source's input files is refused (exit 2) before it is opened, so not truncated.
  */
 export async function openSinkFor(source: Source, flag: string, target: string, opts: SinkOptions & { kind?: string | undefined }): Promise<Sink> {
   try {
-    return await openSink(target, opts);
+    return await openSink(target, { ...opts, from: source });
   } catch (err) {
     await source.stop().catch(() => undefined);
     // A bad stream URL says so itself, without its password; a file that cannot be written is named.

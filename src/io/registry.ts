@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync, type Stats } from 'node:fs';
 import { InputError } from '../errors.js';
 import { isCaptureMagic } from '../capture/pcap/magic.js';
 import type { InputModule, Source, SourceOptions } from './source.js';
@@ -110,12 +110,40 @@ export async function checkedInput(target: string, kind?: string): Promise<strin
 export async function openSource(target: string, opts: SourceOptions & { kind?: string | undefined } = {}): Promise<Source> {
   const entry = pick(INPUTS, target, 'input', opts.kind, await headOf(target, opts.kind));
   if (isFile(entry, target)) readable(target);
+  const source = await (await entry.load()).open(target, opts);
+  readsFrom.set(source, [target, ...(opts.more ?? [])].flatMap((t) => identity(t, 0) ?? []));
+  return source;
+}
+
+/**
+ * `from`: the source whose exchanges the sink will take. A file output that is one of its input files
+ * (the same name, `./name`, a symlink or a hard link) would be truncated before it is read, so it is
+ * refused before the sink opens.
+ */
+export async function openSink(target: string, opts: SinkOptions & { kind?: string | undefined; from?: Source | undefined }): Promise<Sink> {
+  const entry = pick(OUTPUTS, target, 'output', opts.kind);
+  if (opts.from) notAnInput(opts.from, target);
   return (await entry.load()).open(target, opts);
 }
 
-export async function openSink(target: string, opts: SinkOptions & { kind?: string | undefined }): Promise<Sink> {
-  const entry = pick(OUTPUTS, target, 'output', opts.kind);
-  return (await entry.load()).open(target, opts);
+/** The regular files each opened source reads (device and inode), as its input names were when it opened. */
+const readsFrom = new WeakMap<Source, readonly string[]>();
+
+function notAnInput(source: Source, target: string): void {
+  const out = identity(target, 1);
+  if (out !== undefined && readsFrom.get(source)?.includes(out)) throw new InputError(`${target}: input and output are the same file (${source.name}); write to another file`);
+}
+
+/** `dev:ino` of a regular file target (`-`: the descriptor given), else undefined: pipes, URLs, directories, names not yet created. */
+function identity(target: string, stdio: 0 | 1): string | undefined {
+  if (schemeOf(target) !== undefined) return undefined;
+  let st: Stats | undefined;
+  try {
+    st = target === '-' ? fstatSync(stdio) : statSync(target, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  return st?.isFile() ? `${st.dev}:${st.ino}` : undefined;
 }
 
 function isDirectory(path: string): boolean {

@@ -2,12 +2,14 @@ import { Writable } from 'node:stream';
 import { serverLatencyUs, type Exchange } from '../../src/exchange.js';
 import { openSink } from '../../src/io/registry.js';
 import { pump } from '../../src/io/pump.js';
+import { printable } from '../../src/printable.js';
 import type { Source } from '../../src/io/source.js';
 import { REDACT_ALL, type RedactPolicy } from '../../src/stages/redact/index.js';
 
-/** The tsv contract in one line, as the CLI documents it: the oracle of the tsv output's bytes. */
+/** The tsv contract in one line, as the CLI documents it (captured text escaped): the oracle of the tsv output's bytes. */
 export function tsvLine(ex: Exchange): string {
-  return `${ex.timing.requestStartUs}\t${ex.request.method}\t${ex.request.target}\t${ex.response?.status ?? '-'}\t${serverLatencyUs(ex) ?? '-'}\n`;
+  const field = (text: string): string => printable(text, { field: true });
+  return `${ex.timing.requestStartUs}\t${field(ex.request.method)}\t${field(ex.request.target)}\t${ex.response?.status ?? '-'}\t${serverLatencyUs(ex) ?? '-'}\n`;
 }
 
 /** What a listing output (`tsv`, `tsv-human`, `json`, `har-listing`) prints for `batches`, through the pump. */

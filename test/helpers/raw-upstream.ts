@@ -11,6 +11,8 @@ export interface RawUpstream {
   url: string;
   /** The bytes of each request, in arrival order. */
   got: Buffer[];
+  /** Chunks received so far, answered or not: a request has reached the upstream before it is answered. */
+  chunks(): number;
   expect(bytes: number, response: string): void;
   close(): Promise<void>;
 }
@@ -19,6 +21,7 @@ export async function startRawUpstream(idleMs = 1000): Promise<RawUpstream> {
   let want = 0;
   let response = '';
   const got: Buffer[] = [];
+  let chunks = 0;
   const sockets = new Set<Socket>();
   const server = createServer((s) => {
     sockets.add(s);
@@ -38,6 +41,7 @@ export async function startRawUpstream(idleMs = 1000): Promise<RawUpstream> {
       if (tunnel && rest.length) s.write(rest);
     };
     s.on('data', (c: Buffer) => {
+      chunks++;
       if (tunnel) return void s.write(c);
       buf = Buffer.concat([buf, c]);
       clearTimeout(timer);
@@ -50,6 +54,7 @@ export async function startRawUpstream(idleMs = 1000): Promise<RawUpstream> {
     port,
     url: `http://127.0.0.1:${port}`,
     got,
+    chunks: () => chunks,
     expect: (bytes, res) => {
       want = bytes;
       response = res;

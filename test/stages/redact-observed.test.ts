@@ -50,7 +50,8 @@ describe('an observed response is redacted by the response rule alone', () => {
   it('an answer with nothing to redact is returned as it is, the same object', () => {
     const r = answer([['Content-Type', 'application/json'], ['Content-Length', '8']], '{"id":1}');
     expect(redactObserved(r)).toBe(r);
-    const plain = answer([['Content-Type', 'text/plain']], 'token=NotAField');
+    // Prose, not a form (text/plain that can only be a form is redacted: redact-form-sniff.test.ts).
+    const plain = answer([['Content-Type', 'text/plain']], 'the token=NotAField');
     expect(redactObserved(plain)).toBe(plain);
     const untyped = answer([], '  "token": "NotAnObject"');
     expect(redactObserved(untyped)).toBe(untyped);

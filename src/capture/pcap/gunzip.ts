@@ -16,13 +16,20 @@ export function gunzipHead(head: Buffer): Buffer {
   }
 }
 
+/** Where and how a gzip stream ended early: `inflated` bytes came out of it before. */
+export interface GzipDamage {
+  message: string;
+  cut: boolean;
+  inflated: number;
+}
+
 /**
  * The input's chunks, inflated when its first bytes are gzip's magic, else as they come. Chunks are copied
  * into the inflater because file readers reuse theirs (see fileChunks). A cut or damaged gzip stream ends
  * the chunks where inflating stopped, with `onDamage` called: what inflated before it is kept, as for a
- * capture cut mid-record.
+ * capture cut mid-record (an `onDamage` that throws makes it an error instead).
  */
-export async function* maybeGunzip(input: AsyncIterable<Buffer> | Iterable<Buffer>, onDamage: (message: string) => void): AsyncGenerator<Buffer> {
+export async function* maybeGunzip(input: AsyncIterable<Buffer> | Iterable<Buffer>, onDamage: (damage: GzipDamage) => void): AsyncGenerator<Buffer> {
   const it = Symbol.asyncIterator in input ? input[Symbol.asyncIterator]() : (input as Iterable<Buffer>)[Symbol.iterator]();
   async function* rest(copy: boolean): AsyncGenerator<Buffer> {
     for (let r = await it.next(); !r.done; r = await it.next()) yield copy ? Buffer.from(r.value) : r.value;
@@ -50,11 +57,16 @@ export async function* maybeGunzip(input: AsyncIterable<Buffer> | Iterable<Buffe
       inflater,
       () => {}, // an error destroys the inflater with it, which the loop below sees
     );
+    let inflated = 0;
     try {
-      for await (const chunk of inflater) yield chunk as Buffer;
+      for await (const chunk of inflater) {
+        inflated += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
     } catch (err) {
       const m = (err as Error).message;
-      onDamage(`gzip stream ${/unexpected end/i.test(m) ? 'cut short' : `damaged (${m})`}`);
+      const cut = /unexpected end/i.test(m);
+      onDamage({ message: `gzip stream ${cut ? 'cut short' : `damaged (${m})`}`, cut, inflated });
     } finally {
       inflater.destroy();
     }

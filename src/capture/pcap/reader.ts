@@ -43,7 +43,7 @@ export async function* readPackets(input: Readable | Iterable<Buffer>, name: str
   let consumed = 0; // file offset of rest[0]
   let stitch: Buffer | undefined; // reused for every stitch: the packets parsed from it are read during the parse only
   try {
-    const damaged = (m: string): void => {
+    const damaged = ({ message: m }: { message: string }): void => {
       state.stoppedEarly = m;
       opts.onWarning?.(`${name}: ${m}; kept what came before it`);
     };

@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { Connection, Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js';
+import type { Exchange, ExchangeFlag, InterimResponse } from '../../exchange.js';
 import { BodyTap } from './body-tap.js';
+import { attach, connectionOf, detach } from './client-socket.js';
 import { nowUs } from './clock.js';
 import { forwardableRaw, pairsOf, tuplesOf } from './headers.js';
 import { headWith, rawHead, sendHeadNow, upstreamRequest, upstreamTarget, type Upstream } from './upstream-request.js';
@@ -22,19 +22,6 @@ export type Outcome = 'ok' | 'upstream-error' | 'client-abort' | 'request-timeou
 
 /** What ClientRequest's 'information' event carries (a 1xx answer other than 101). */
 type Interim = { statusCode: number; statusMessage: string; rawHeaders: string[] };
-
-const kForwarding = Symbol('shadowtap.forwarding');
-type Tagged<T> = T & { [kForwarding]?: Forwarding };
-
-/** The client connection's two endpoints, as recorded in an exchange (forwarded or tunnelled). */
-export function connectionOf(socket: Socket): Connection {
-  return { clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0, serverIp: socket.localAddress ?? '', serverPort: socket.localPort ?? 0 };
-}
-
-/** The exchange being forwarded on a client connection, if any (the server's request timeout needs it). */
-export function forwardingOn(socket: object): Forwarding | undefined {
-  return (socket as Tagged<object>)[kForwarding];
-}
 
 /**
  * One request streamed to the upstream and its response back, with backpressure both ways; `done` gets
@@ -94,8 +81,14 @@ export class Forwarding {
         this.creq.end();
       });
     }
-    res.on('close', () => (res.writableFinished ? this.finish() : this.clientGone()));
-    (req.socket as Tagged<object>)[kForwarding] = this;
+    res.on('close', () => this.onClose());
+    attach(req.socket, this);
+  }
+
+  /** The response or its socket closed: complete if every byte of the response was handed to the socket. */
+  onClose(): void {
+    if (this.res.writableFinished) this.finish();
+    else this.clientGone();
   }
 
   private send(): ClientRequest {
@@ -182,8 +175,8 @@ export class Forwarding {
     if (this.finished) return;
     this.finished = true;
     const req = this.req;
-    const socket = req.socket as Tagged<typeof req.socket>;
-    if (socket[kForwarding] === this) socket[kForwarding] = undefined;
+    const socket = req.socket;
+    detach(socket, this);
     const ex: Exchange = {
       id: this.id,
       timing: { requestStartUs: this.startUs, requestEndUs: this.requestEndUs },

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Exchange } from '../../exchange.js';
-import { Forwarding, forwardingOn, type ForwardOptions, type Outcome } from './forward.js';
+import { forwardingOn } from './client-socket.js';
+import { Forwarding, type ForwardOptions, type Outcome } from './forward.js';
 import { tunnel } from './tunnel.js';
 import { MAX_HEADER_BYTES } from './upstream-request.js';
 
@@ -66,6 +67,9 @@ export function proxyServer(base: ForwardOptions, requestTimeoutMs: number, onEx
   // Node keeps the first 2,000 header lines of a request and drops the rest without a word: the upstream
   // would get, and the capture record, another request. The byte cap above is the limit instead.
   server.maxHeadersCount = 0;
+  // A client that half-closes after its requests (shutdown(SHUT_WR): `nc -N`, HTTP/1.0 scripts) still
+  // reads the answers, as the upstream would give them; by default Node drops its requests and closes.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   // Without these listeners Node answers Expect itself (100 Continue, or 417 to any other expectation):
   // the upstream decides instead, and its 100 Continue is relayed.
   server.on('checkContinue', onRequest);

@@ -6,7 +6,8 @@ import { connect as tlsConnect } from 'node:tls';
 import type { Exchange } from '../../exchange.js';
 import { parseHeadText } from '../../http1/head.js';
 import { nowUs } from './clock.js';
-import { connectionOf, type ForwardOptions, type Outcome } from './forward.js';
+import { connectionOf } from './client-socket.js';
+import type { ForwardOptions, Outcome } from './forward.js';
 import { pairsOf } from './headers.js';
 import { rawHead, upstreamTarget } from './upstream-request.js';
 

@@ -20,13 +20,14 @@ export const convertCommand: CommandBody<Args> = {
       .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed lines instead of failing' }),
   handler: async (args) => {
     const redaction = redactionFrom(args);
-    const { openSink, openSource, OUTPUTS, pick } = await import('../../io/registry.js');
+    const { openSource, OUTPUTS, pick } = await import('../../io/registry.js');
+    const { openSinkFor } = await import('../../io/open.js');
     const { pump } = await import('../../io/pump.js');
     // An output it cannot write fails before anything is read or created.
     const rotating = rotatingOutput({ ...args, out: args.output }, { file: true, command: 'convert' });
     if (!rotating) pick(OUTPUTS, args.output, 'output');
     const source = await openSource(args.input, { skipInvalid: args['skip-invalid'], onWarning: (m) => void process.stderr.write(`warning: ${m}\n`) });
-    const sink = await openSink(args.output, { redaction, origin: { convertedFrom: args.input }, ...rotating });
+    const sink = await openSinkFor(source, 'output', args.output, { redaction, origin: { convertedFrom: args.input }, ...rotating });
     await pump({ source, redaction, sinks: [sink] });
     process.stderr.write(`wrote ${sink.stats().written} exchanges to ${args.output === '-' ? 'stdout' : args.output}\n`);
   },

@@ -37,9 +37,11 @@ export const recordCommand: CommandBody<Args> = {
     // Forwarding without recording would look like success: an output it cannot open stops the proxy.
     const sink = await openSinkFor(source, '--out', args.out, { redaction, origin: source.origin, ...rotating });
     // Before the "listening" line: whoever reads it may signal at once.
+    // A second signal calls stop again, which cuts what is still in flight at once: the run still ends
+    // with its summary line and exit code (with `once`, Node's default killed it: 130, no summary).
     const stop = (): void => void source.stop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     const shown = source.host.includes(':') ? `[${source.host}]` : source.host;
     process.stderr.write(`record: listening on http://${shown}:${source.port} -> ${String(source.origin.upstream)}, writing ${sink.name}\n`);
     // Exchanges the writer refused once the file failed (a full disk): forwarding goes on regardless.
@@ -75,6 +77,8 @@ export const recordCommand: CommandBody<Args> = {
       await pump({ source, redaction, sinks: [file], onSinkError });
     } finally {
       clearInterval(progress);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
     }
     if (closeFailure && unrecorded === 0) process.stderr.write(`record: cannot write ${args.out}: ${closeFailure.message}\n`);
     process.stderr.write(line() + '\n');

@@ -1,19 +1,22 @@
 import { serverLatencyUs } from '../../exchange.js';
+import { printable } from '../../printable.js';
 import { listingOutput } from './listing.js';
 
 const TAB = '\t';
+const FIELD = { field: true };
 
 /**
  * `cat` tsv, the machine form (CLI contract): start_us method target status latency_us, `-` where
- * unknown, one line per exchange, as `${value}` would print each.
+ * unknown, one line per exchange, as `${value}` would print each. Captured text is escaped (printable):
+ * no control sequence reaches a terminal, and no tab or newline shifts a column.
  */
 export const output = listingOutput({
   add(ex, out) {
     out.num(ex.timing.requestStartUs);
     out.raw(TAB);
-    out.raw(ex.request.method);
+    out.raw(printable(ex.request.method, FIELD));
     out.raw(TAB);
-    out.raw(ex.request.target);
+    out.raw(printable(ex.request.target, FIELD));
     out.raw(TAB);
     const status = ex.response?.status;
     if (status === undefined) out.raw('-');

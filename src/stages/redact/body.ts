@@ -39,7 +39,7 @@ export function mayHaveFields(headers: readonly Header[], bytes?: Uint8Array): b
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
     if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
-    return c === 0x7b || c === 0x5b || c >= 0x80;
+    return c === 0x7b || c === 0x5b || c >= 0x80 || formLike(bytes.length, (j) => bytes[j]!);
   }
   return false;
 }
@@ -47,9 +47,31 @@ export function mayHaveFields(headers: readonly Header[], bytes?: Uint8Array): b
 function kindOf(type: string | undefined, body: Body): Kind | undefined {
   const k = kindOfType(type ?? '');
   if (k !== 'sniff') return k ?? undefined;
-  // Clients that send JSON without saying so still send passwords.
-  const t = body.text?.trimStart() ?? '';
-  return t.startsWith('{') || t.startsWith('[') ? 'json' : undefined;
+  // Clients that send JSON or a form without saying so (curl -H 'Content-Type:', scripts, some SDKs)
+  // still send passwords.
+  const text = body.text;
+  if (text === undefined) return undefined;
+  const t = text.trimStart();
+  if (t.startsWith('{') || t.startsWith('[')) return 'json';
+  return formLike(text.length, (i) => text.charCodeAt(i)) ? 'form' : undefined;
+}
+
+/**
+ * Text that can only be an urlencoded form: `name=…` first, then nothing a form encodes (white space,
+ * controls; one final line break allowed, as a file sent with --data-binary has), and an `=`. Prose with
+ * `=` and `&` has spaces, so it is left alone; a form is redacted field by field, other bytes kept.
+ */
+function formLike(length: number, at: (i: number) => number): boolean {
+  let n = length;
+  if (n > 0 && at(n - 1) === 0x0a) n -= n > 1 && at(n - 2) === 0x0d ? 2 : 1;
+  if (n === 0 || at(0) === 0x3d || at(0) === 0x26) return false;
+  let eq = false;
+  for (let i = 0; i < n; i++) {
+    const c = at(i);
+    if (c <= 0x20 || c === 0x7f) return false;
+    if (c === 0x3d) eq = true;
+  }
+  return eq;
 }
 
 interface Coding {
