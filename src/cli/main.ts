@@ -19,6 +19,7 @@ async function run(argv: string[]): Promise<void> {
   // redacts loads neither module (the key's node:crypto is ~5 ms of `--version`).
   if (settings.spinUs !== undefined) (await import('../replay/pacer.js')).setSpinUs(settings.spinUs);
   if (settings.redactKey !== undefined) (await import('../stages/redact/key.js')).setProcessKey(settings.redactKey);
+  if (settings.extraCaCerts !== undefined) (await import('../replay/dispatch/extra-ca.js')).setExtraCaFile(settings.extraCaCerts);
   const cli = await import('./yargs-cli.js');
   // After the parser has loaded (a flag change makes V8 reject node's cached code of what loads next),
   // before any command's modules do (they are what the tuning is for).

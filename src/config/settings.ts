@@ -25,6 +25,12 @@ export interface Settings {
    * the CLI's (cli/v8-tuning.ts), e.g. to tell whether a difference comes from them.
    */
   v8Tuning: boolean;
+  /**
+   * NODE_EXTRA_CA_CERTS (Node's own variable): the file of CAs Node trusts besides its roots. A `--ca`
+   * list replaces Node's default trust, so replay names this file again to add to it, not replace it
+   * (replay/dispatch/extra-ca.ts `setExtraCaFile`).
+   */
+  extraCaCerts?: string;
 }
 
 export const SETTINGS_VARIABLES = ['SHADOWTAP_REDACT_KEY', 'SHADOWTAP_AGENT_TOKEN', 'SHADOWTAP_ADMIN_TOKEN', 'SHADOWTAP_DEBUG', 'SHADOWTAP_SPIN_US', 'SHADOWTAP_V8_TUNING'] as const;
@@ -44,5 +50,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     debug: !!nonEmpty(env.SHADOWTAP_DEBUG),
     spinUs,
     v8Tuning: tuning !== '0',
+    extraCaCerts: nonEmpty(env.NODE_EXTRA_CA_CERTS),
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestResult, RunSummary } from '../replay/types.js';
+import type { ProgressSnapshot, RequestResult, RunSummary } from '../replay/types.js';
 import { TargetStats } from '../replay/stats/target-stats.js';
 import { safeUrl } from '../stages/redact/index.js';
 import { decodeInterval, epochUs, type Job, type WorkerDone } from './protocol.js';
@@ -7,6 +7,7 @@ import type { Segment } from './segment.js';
 import type { CoordinatorSide } from './transport.js';
 import { Roster, type Member } from './roster.js';
 import { mergeRun } from './merge.js';
+import { SpreadProgress } from './progress.js';
 
 export interface CoordinateOptions {
   transport: CoordinatorSide;
@@ -27,6 +28,14 @@ export interface CoordinateOptions {
   onResults?: (results: RequestResult[]) => void;
   /** Ctrl-C on the coordinator: the workers are stopped and the run is invalid. */
   signal?: AbortSignal;
+  /** Live counts summed over the workers, then the merged totals (the progress line). */
+  onProgress?: (p: ProgressSnapshot) => void;
+  /**
+   * A run that fails returns what it has, marked invalid (the summary, JUnit and results of an
+   * invalid run are written as one process writes them), instead of throwing: the workers still
+   * heard from are told to stop and given this long to send their share.
+   */
+  partialAfterMs?: number;
 }
 
 /** The merged run, and every worker's `done` (in worker order) for what only its task reports. */
@@ -50,7 +59,9 @@ export async function coordinate(o: CoordinateOptions): Promise<Coordinated> {
   const roster = new Roster(o.count, o.heartbeatTimeoutMs);
   const stats = o.targets.map((u) => new TargetStats(safeUrl(u), o.intervalMs * 1000, o.skipAfterMs * 1000));
   const pongs = new Map<number, number>();
-  o.transport.onFailure((why) => roster.fail(`${why}; the run is invalid`));
+  const progress = new SpreadProgress(o.onProgress);
+  let lost = false;
+  o.transport.onFailure((why) => ((lost = true), roster.fail(`${why}; the run is invalid`)));
   o.signal?.addEventListener('abort', () => roster.fail('interrupted: the workers were stopped; the run is invalid'), { once: true });
   o.transport.onMessage((msg) => {
     const m = roster.heard(msg);
@@ -58,7 +69,15 @@ export async function coordinate(o: CoordinateOptions): Promise<Coordinated> {
     if (msg.t === 'pong') pongs.set(msg.id, msg.tw);
     else if (msg.t === 'interval') stats[msg.target]?.absorbInterval(msg.startUs, decodeInterval(msg));
     else if (msg.t === 'results') o.onResults?.(msg.results);
+    else if (msg.t === 'progress') progress.heard(msg);
   });
+  let startUs: number | undefined;
+  const merged = (members: Member[]): Coordinated => {
+    const finished = members.map((m) => ({ name: m.name!, done: m.done!, skewUs: m.skewUs, rttUs: m.rttUs }));
+    const run = mergeRun(stats, finished, o.paced, startUs ?? epochUs());
+    progress.finish(stats, run.durationMs);
+    return { run, done: finished.map((f) => f.done) };
+  };
   const expiresAtMs = Date.now() + o.barrierMs;
   const jobs: Job[] = roster.members.map((m) => ({ runId, ...(o.task ? { task: o.task } : {}), args: o.args, expiresAtMs, segment: { index: m.index, count: o.count, split: o.split } }));
   const missing = (what: (m: Member) => boolean, doing: string) => (): string => {
@@ -85,16 +104,23 @@ export async function coordinate(o: CoordinateOptions): Promise<Coordinated> {
     };
     await Promise.all(roster.members.map(ping));
     const rtt = Math.max(...roster.members.map((m) => m.rttUs));
-    const startUs = epochUs() + Math.max(START_MARGIN_US, 4 * rtt);
+    startUs = epochUs() + Math.max(START_MARGIN_US, 4 * rtt);
     for (const m of roster.members) o.transport.send(m.index, { t: 'start', atEpochUs: startUs + m.skewUs });
+    progress.start(startUs);
     for (const m of roster.members) o.log(`worker ${roster.label(m)}: clock skew ${(m.skewUs / 1000).toFixed(3)} ms (round trip ${(m.rttUs / 1000).toFixed(3)} ms)`);
     await roster.until(() => roster.members.every((m) => m.done), Infinity, () => '');
-    const done = roster.members.map((m) => m.done!);
-    return { run: mergeRun(stats, roster.members.map((m, i) => ({ name: m.name!, done: done[i]!, skewUs: m.skewUs, rttUs: m.rttUs })), o.paced, startUs), done };
+    return merged(roster.members);
   } catch (err) {
-    for (const m of roster.members) o.transport.send(m.index, { t: 'stop', reason: roster.failed ?? String(err) });
-    throw err;
+    const why = roster.failed ?? (err as Error).message;
+    for (const m of roster.members) o.transport.send(m.index, { t: 'stop', reason: why });
+    if (o.partialAfterMs === undefined || (err as Error).name !== 'InvalidRunError') throw err;
+    // With the transport gone nothing more can arrive.
+    if (!lost) await roster.settle(o.partialAfterMs);
+    const { run, done } = merged(roster.members.filter((m) => m.done));
+    const reasons = [why, ...run.validity.reasons];
+    return { run: { ...run, validity: { ...run.validity, valid: false, reasons } }, done };
   } finally {
+    progress.stop();
     roster.close();
     await o.transport.close();
   }

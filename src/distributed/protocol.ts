@@ -56,6 +56,8 @@ export interface WorkerDone {
   startLateUs: number;
   /** A replay's comparison of responses (its DifferenceReport), merged by the coordinator. */
   differences?: DifferenceReport;
+  /** What a replay's worker read: the whole input, filtered, as every worker reads it before taking its share. */
+  input?: { exchanges: number; invalid: number; filtered: number };
   /** What only this task reports (a scenario phase's outcomes), merged by whoever started the task. */
   extra?: unknown;
 }
@@ -66,6 +68,8 @@ export type Up = { w: number } & (
   | { t: 'ready' }
   | { t: 'hb' }
   | ({ t: 'interval' } & WireInterval)
+  /** Its engine's counts, every second (the coordinator's progress line); cumulative, the last one counts. */
+  | { t: 'progress'; scheduled: number; completed: number; errors: number; dropped: number; inFlight: number }
   | { t: 'results'; results: RequestResult[] }
   | ({ t: 'done' } & WorkerDone)
   | { t: 'error'; message: string }

@@ -75,6 +75,25 @@ export class Roster {
     });
   }
 
+  /**
+   * After a failure: resolves once every worker still heard from has sent its `done` (told to stop,
+   * it ends its share and reports it), or after `ms`. A worker that never joined, or has gone silent
+   * for the heartbeat timeout, is not waited for.
+   */
+  settle(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    const settled = (): boolean => Date.now() >= deadline || this.members.every((m) => m.done || m.name === undefined || Date.now() - m.lastSeenMs > this.heartbeatTimeoutMs);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!settled()) return;
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
   close(): void {
     clearInterval(this.ticker);
   }

@@ -19,6 +19,9 @@ const RESULTS_BATCH = 256;
 export class Share {
   readonly w: number;
   private lateUs = 0;
+  /** Told to stop once its load runs: the load ends as an interrupted one does, and still reports. */
+  private readonly stopping = new AbortController();
+  private loading = false;
 
   constructor(
     readonly job: Job,
@@ -40,8 +43,17 @@ export class Share {
     return dueUs;
   }
 
+  /**
+   * The coordinator said stop: true when a load is running, which then ends (drained, as after
+   * Ctrl-C) and sends its `done`, so that the coordinator's partial summary holds this share.
+   */
+  stop(): boolean {
+    this.stopping.abort();
+    return this.loading;
+  }
+
   /** Runs this worker's share of `opts.schedule` from the common start; `extra` rides on `done`. */
-  async load(opts: RunOptions, extra?: () => Partial<Pick<WorkerDone, 'extra' | 'differences'>>): Promise<RunSummary> {
+  async load(opts: RunOptions, extra?: () => Partial<Pick<WorkerDone, 'extra' | 'differences' | 'input'>>): Promise<RunSummary> {
     const tally: SegmentTally = { requests: 0, lastIntendedUs: 0 };
     let stats: readonly TargetStats[] = [];
     const summary = await runLoad({
@@ -51,7 +63,16 @@ export class Share {
         stats = s;
         s.forEach((t, i) => (t.onClose = (startUs, iv) => this.side.send({ w: this.w, t: 'interval', ...encodeInterval(i, startUs, iv) })));
       },
-      startAt: () => this.start(),
+      startAt: async () => {
+        const at = await this.start();
+        this.loading = true;
+        return at;
+      },
+      signal: opts.signal ? AbortSignal.any([opts.signal, this.stopping.signal]) : this.stopping.signal,
+      onProgress: (p) => {
+        opts.onProgress?.(p);
+        this.side.send({ w: this.w, t: 'progress', scheduled: p.scheduled, completed: p.completed, errors: p.errors, dropped: p.dropped, inFlight: p.inFlight });
+      },
     });
     this.done({ targets: stats.map((s) => encodeTotals(s.totals())), validity: summary.validity, durationUs: summary.durationMs * 1000, requests: tally.requests, lastIntendedUs: tally.lastIntendedUs, ...extra?.() });
     return summary;

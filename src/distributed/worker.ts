@@ -11,10 +11,10 @@ export const HEARTBEAT_MS = 250;
 export const replayTask: Task = async (args, share) => {
   const { runReplay } = await import('../replay/replay-run.js');
   const a = decodeJson<ReplayArgs & { sendResults?: boolean }>(args);
-  await runReplay(a, undefined, (opts, compared) => {
+  await runReplay(a, undefined, (opts, compared, read) => {
     const onResult = a.sendResults ? (r: RequestResult): void => (opts.onResult?.(r), share.result(r)) : opts.onResult;
-    // Its comparison is reported once the share is done, for the coordinator to merge.
-    return share.load({ ...opts, ...(onResult ? { onResult } : {}) }, () => (compared ? { differences: compared.report() } : {}));
+    // Its comparison and what it read are reported once the share is done, for the coordinator's summary.
+    return share.load({ ...opts, ...(onResult ? { onResult } : {}) }, () => ({ ...(compared ? { differences: compared.report() } : {}), ...(read ? { input: read() } : {}) }));
   });
 };
 
@@ -36,9 +36,13 @@ export async function runWorker(side: WorkerSide, waitMs: number, log: (line: st
   let stopped: (why: string) => void = () => undefined;
   const stop = new Promise<never>((_, reject) => (stopped = (why) => reject(new Error(why))));
   stop.catch(() => undefined);
+  const share = new Share(job, side, Promise.race([start, stop]));
+  /** Told to stop while sending: the share ends and reports first (its `done` is the coordinator's partial summary). */
+  let stoppedWhileSending: string | undefined;
   side.onMessage((m) => {
     if (m.t === 'ping') side.send({ w, t: 'pong', id: m.id, t0: m.t0, tw: epochUs() });
     else if (m.t === 'start') started(m.atEpochUs);
+    else if (share.stop()) stoppedWhileSending ??= `stopped by the coordinator: ${m.reason}`;
     else stopped(`stopped by the coordinator: ${m.reason}`);
   });
   side.onLost(() => stopped('lost the coordinator'));
@@ -47,11 +51,13 @@ export async function runWorker(side: WorkerSide, waitMs: number, log: (line: st
   try {
     const task = ({ replay: replayTask, ...tasks } as Record<string, Task | undefined>)[job.task ?? 'replay'];
     if (!task) throw new Error(`this worker cannot run a "${job.task}" job (a different shadowtap version?)`);
-    await Promise.race([stop, task(job.args, new Share(job, side, Promise.race([start, stop])))]).catch((err: Error) => {
+    await Promise.race([stop, task(job.args, share)]).catch((err: Error) => {
       // Its own verdict (an invalid share, say) is the coordinator's to judge from the results it got.
       if (err.name !== 'InvalidRunError') throw err;
     });
-    return 0;
+    if (stoppedWhileSending === undefined) return 0;
+    log(`worker: ${stoppedWhileSending}`);
+    return 3;
   } catch (err) {
     const message = (err as Error).message;
     side.send({ w, t: 'error', message });

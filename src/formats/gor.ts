@@ -43,7 +43,8 @@ function parsePayload(path: string, rec: GorRecord, method?: string): ParsedMess
   return out;
 }
 
-export async function* readGorFile(path: string, opts: ReadOptions = {}): AsyncGenerator<Exchange> {
+/** `stats.invalid` counts the records skipped under `skipInvalid`. */
+export async function* readGorFile(path: string, opts: ReadOptions & { stats?: { invalid: number } } = {}): AsyncGenerator<Exchange> {
   const stream = await openMaybeGzip(path);
   const capture = path === '-' ? 'stdin' : basename(path);
   // Requests in file order, and the latest request per id (an id reused later must not lose the first).
@@ -121,12 +122,14 @@ export async function* readGorFile(path: string, opts: ReadOptions = {}): AsyncG
         }
       } catch (err) {
         if (!(err instanceof InputError) || !opts.skipInvalid) throw err;
+        if (opts.stats) opts.stats.invalid++;
         opts.onWarning?.(err.message);
       }
       yield* drain(false);
     }
   } catch (err) {
     if (!(err instanceof InputError) || !opts.skipInvalid) throw err;
+    if (opts.stats) opts.stats.invalid++;
     opts.onWarning?.(`${err.message}; stopped reading here`);
   }
   yield* drain(true);

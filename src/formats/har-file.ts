@@ -1,4 +1,6 @@
+import { Buffer } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
+import { openMaybeGzip } from './lines.js';
 import type { Exchange } from '../exchange.js';
 import { InputError } from '../errors.js';
 import { toHarEntry } from './har-entry.js';
@@ -16,11 +18,11 @@ const NAMED_UNDATED = 10;
  * dated entry's for those before it; the epoch when none has one), so one bad entry does not cost the
  * file; a warning names them.
  */
-export async function* readHarFile(path: string, opts: { onWarning?: (message: string) => void } = {}): AsyncGenerator<Exchange> {
+export async function* readHarFile(path: string, opts: HarReadOptions = {}): AsyncGenerator<Exchange> {
   let doc: unknown;
   try {
     // HAR 1.2: "tools must ignore a byte order mark"; Windows tools (Fiddler) write one.
-    doc = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+    doc = JSON.parse((path === '-' ? await wholeStdin() : await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new InputError(`${path}: not a HAR file: ${(err as Error).message}`);
   }
@@ -32,13 +34,33 @@ export async function* readHarFile(path: string, opts: { onWarning?: (message: s
   let last = starts.find((s) => s !== undefined) ?? 0;
   for (let i = 0; i < entries.length; i++) {
     last = starts[i] ?? last;
+    let ex: Exchange;
     try {
-      yield fromHarEntry(entries[i], `${i + 1}`, last);
+      ex = fromHarEntry(entries[i], `${i + 1}`, last);
     } catch (err) {
-      if (err instanceof EntryError) throw new InputError(`${path}: log.entries[${i}].${err.message}`);
-      throw err;
+      if (!(err instanceof EntryError)) throw err;
+      const text = `${path}: log.entries[${i}].${err.message}`;
+      if (!opts.skipInvalid) throw new InputError(`${text} (use --skip-invalid to skip such entries)`);
+      if (opts.stats) opts.stats.invalid++;
+      opts.onWarning?.(text);
+      continue;
     }
+    yield ex;
   }
+}
+
+export interface HarReadOptions {
+  onWarning?: ((message: string) => void) | undefined;
+  /** Skip an entry that is not a HAR entry (counted in `stats.invalid`, warned) instead of failing. */
+  skipInvalid?: boolean | undefined;
+  stats?: { invalid: number } | undefined;
+}
+
+/** A HAR document on stdin (`-`; gzip too), its first bytes included: they were read to tell its kind. */
+async function wholeStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of await openMaybeGzip('-')) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function undatedWarning(path: string, undated: number[]): string {

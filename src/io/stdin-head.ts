@@ -25,3 +25,12 @@ async function firstChunk(stdin: NodeJS.ReadableStream): Promise<Buffer | undefi
   stdin.unshift(head);
   return head;
 }
+
+/**
+ * A JSON document (a HAR export: `{"log": …}`) rather than a capture's JSON lines. A capture's lines are
+ * its header or entries, neither with a `log` key, and a line never breaks after its `{`; a pretty-printed
+ * document does, and a writer may hand over no more than that `{` in its first chunk.
+ */
+export function isHarHead(head: Buffer | undefined): boolean {
+  return head !== undefined && /^\uFEFF?\s*\{(?:\s*"log"\s*:|[ \t]*\r?\n|\s*$)/.test(head.toString('utf8', 0, 256));
+}

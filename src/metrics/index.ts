@@ -18,7 +18,7 @@ export function liveMetrics(url: string, labels: Record<string, string> = {}, wa
     snapshot: (run, p) => writer.push(series.series(run, p)),
     async close() {
       const s = await writer.close();
-      if (s.dropped || s.failed) warn(`remote write: ${s.sent} batches sent, ${s.failed} failed, ${s.dropped} dropped (queue full)`);
+      if (s.dropped || s.failed) warn(`remote write: ${s.sent} batches sent, ${s.failed} failed, ${s.dropped} dropped (queue full, or left at the end)`);
     },
   };
 }

@@ -1,11 +1,10 @@
 import { compress } from 'snappyjs';
-import { request } from 'undici';
 import { encodeWriteRequest, type Series } from './write-request.js';
 
 export interface RemoteWriteStats {
   sent: number;
   failed: number;
-  /** batches left out because the queue was full (the endpoint is slower than the run) */
+  /** batches left out: the queue was full (the endpoint is slower than the run), or still queued at close */
   dropped: number;
 }
 
@@ -19,6 +18,9 @@ export class RemoteWriter {
   private sending: Promise<void> | undefined;
   readonly stats: RemoteWriteStats = { sent: 0, failed: 0, dropped: 0 };
   private lastError = '';
+  /** Set when close() gave up waiting: what is still out is counted there, and nothing is said after. */
+  private closed = false;
+  private readonly giveUp = new AbortController();
 
   constructor(
     private readonly url: string,
@@ -39,16 +41,19 @@ export class RemoteWriter {
     for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) {
       try {
         // undici's request, not fetch: fetch refuses the WHATWG "bad ports" (6000, 10080…) a receiver may listen on.
+        // Loaded on first use, as every heavy module of a command's optional parts is.
+        const { request } = await import('undici');
         const res = await request(this.url, {
           method: 'POST',
           headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', 'User-Agent': 'shadowtap' },
           body: compress(encodeWriteRequest(batch)),
-          signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
+          signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs ?? 5000), this.giveUp.signal]),
         });
         await res.body.dump();
         if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`HTTP ${res.statusCode}`);
         this.stats.sent++;
       } catch (err) {
+        if (this.closed) return;
         this.stats.failed++;
         const message = err instanceof Error ? err.message : String(err);
         // Said once per kind of failure, not once a second.
@@ -63,6 +68,13 @@ export class RemoteWriter {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.sending, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
     clearTimeout(timer);
+    if (this.sending) {
+      // The batch in flight did not get through in time, and those queued behind it never left.
+      this.closed = true;
+      this.giveUp.abort();
+      this.stats.failed++;
+      this.stats.dropped += this.queue.splice(0).length;
+    }
     return this.stats;
   }
 }

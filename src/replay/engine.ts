@@ -226,10 +226,14 @@ function weigh(r: ScheduledRequest): number {
   return 256 + (r.body?.length ?? 0) + (r.recorded?.response?.body?.size ?? 0) + (r.recorded?.request.body?.size ?? 0);
 }
 
-/** Waits for the last responses, at most `ms`; then what is still queued or in flight is abandoned. */
+/**
+ * Waits for the last responses, at most `ms`; then what is still queued or in flight is abandoned.
+ * 0 sets no limit, as a timeout of 0 is off: even the fastest run has its last request in flight
+ * when its schedule ends, so abandoning at once would fail a run that went well.
+ */
 async function drain(runners: TargetRunner[], ms: number, staged: StagedSubmit): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
+  const late = new Promise<'late'>((r) => (timer = ms > 0 ? setTimeout(() => r('late'), ms) : undefined));
   const quiet = async (): Promise<void> => {
     do {
       await staged.settled();
@@ -238,5 +242,5 @@ async function drain(runners: TargetRunner[], ms: number, staged: StagedSubmit):
   };
   const idle = await Promise.race([quiet(), late]);
   clearTimeout(timer);
-  if (idle === 'late') await Promise.all(runners.map((r) => r.abandon()));
+  if (idle === 'late') await Promise.all(runners.map((r) => r.abandon(ms)));
 }

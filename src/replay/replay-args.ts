@@ -5,7 +5,8 @@ export interface ReplayArgs {
   primary?: string;
   secondary?: string;
   candidate?: string;
-  speed: number;
+  /** Recorded timing divided by this; undefined is 1 (left undefined so that --rate and --ramp can refuse it). */
+  speed?: number;
   /** req/s */
   rate?: number;
   poisson: boolean;

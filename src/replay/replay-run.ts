@@ -1,8 +1,7 @@
 import { writePrivateFile } from '../formats/private-file.js';
 import { InvalidRunError } from '../errors.js';
-import { checkedInput } from '../io/registry.js';
-import { openExchanges } from '../io/open.js';
-import { newStats, readCaptureBatches, readCaptureFile } from '../formats/capture-file.js';
+import { checkedInput, openSource } from '../io/registry.js';
+import type { Source } from '../io/source.js';
 import type { Exchange } from '../exchange.js';
 import type { ReplaySummary, RunOptions, RunSummary } from './types.js';
 import type { ReplayArgs } from './replay-args.js';
@@ -43,26 +42,28 @@ export type ReplayReporter = (a: ReplayArgs, summary: ReplaySummary, noise: bool
  */
 /**
  * The load step: `runLoad` itself, or a spread run (workers) that is given the run's comparison to feed
- * and may return the merged differences of its workers instead.
+ * and may return the merged differences of its workers instead; and what this process read, which a
+ * worker reports and a coordinator (which reads nothing itself) replaces by the workers' `input`.
  */
-export type LoadStep = (o: RunOptions, compared?: ComparisonCollector) => Promise<RunSummary & Pick<ReplaySummary, 'differences'>>;
+export type LoadStep = (o: RunOptions, compared?: ComparisonCollector, read?: () => NonNullable<ReplaySummary['input']>) => Promise<RunSummary & Pick<ReplaySummary, 'differences' | 'input'>>;
 
 export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadStep = runLoad, report?: ReplayReporter): Promise<number> {
   const { targets, noise } = targetsOf(a);
   const warn = (m: string): void => void process.stderr.write(`warning: ${m}\n`);
-  const readStats = a.captures.map(() => newStats());
   // Fail on a missing, unreadable or unknown file before any request is sent (or any worker started).
   const kinds: string[] = [];
   if (!input) for (const c of a.captures) kinds.push(await checkedInput(c));
   const readOpts = { skipInvalid: a['skip-invalid'], onWarning: warn };
+  // Every input kind counts what it skipped in its source's stats (a loop that reads a file again counts again).
+  const readers: Source[] = [];
   // One capture file is read in batches (no promise per line); several are merged one exchange at a time.
   const open = async (): Promise<AsyncIterable<Exchange | Exchange[]>> => {
     if (input) return input.batches();
-    if (a.captures.length === 1 && kinds[0] === 'jsonl') return readCaptureBatches(a.captures[0]!, readOpts, readStats[0]);
-    const sources = await Promise.all(a.captures.map((c, i) => (kinds[i] === 'jsonl' ? readCaptureFile(c, readOpts, readStats[i]) : openExchanges(c, readOpts))));
-    return mergeByTime(sources);
+    const sources = await Promise.all(a.captures.map((c, i) => openSource(c, { ...readOpts, kind: kinds[i] })));
+    readers.push(...sources);
+    return sources.length === 1 ? sources[0]!.batches() : mergeByTime(sources.map(exchangesOf));
   };
-  const counts = { filtered: 0 };
+  const counts = { filtered: 0, exchanges: 0 };
   const filtered = exchangeFilter({ methods: a.method, noWrites: !a.writes, ...(a['allow-write'] ? { allowWrites: a['allow-write'] } : {}), allow: a.allow, deny: a.deny, headerMatch: a['header-match'], samplePercent: a.sample, seed: a.seed, maxBodyBytes: a['max-body'] }, counts);
   const filter = input && filtered ? (ex: Exchange): boolean => filtered(ex) || (input.handled(ex.id), false) : filtered;
   const answered = input ? afterEveryTarget(targets.length, (id) => input.handled(id)) : undefined;
@@ -72,7 +73,7 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadSt
   const durationMs = a.duration;
   const maxErrorRate = a['max-error-rate'];
   const validity = { maxLagP99Ms: a['max-lag-p99'], maxEventLoopDelayP99Ms: a['max-loop-delay'] };
-  if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined) warn('--loop forever without --duration or --max-requests runs until interrupted');
+  if (loop === Infinity && durationMs === undefined && a['max-requests'] === undefined && !a.ramp) warn('--loop forever without --duration or --max-requests runs until interrupted');
   const first = await open();
   let opened = false;
   const schedule = captureScheduleBatches(
@@ -80,20 +81,27 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadSt
       if (!opened) return ((opened = true), first);
       return { [Symbol.asyncIterator]: () => reopen(open) };
     },
-    { speed: a.speed, rate: a.rate, poisson: a.poisson, seed: a.seed, ...(a.ramp ? { ramp: a.ramp } : {}), loop, durationMs, maxRequests: a['max-requests'], filter, transform },
+    { speed: a.speed, rate: a.rate, poisson: a.poisson, seed: a.seed, ...(a.ramp ? { ramp: a.ramp } : {}), loop, durationMs, maxRequests: a['max-requests'], filter, transform, counts },
   );
   const labels = targets.map((t) => safeUrl(t.url)); // results and summaries name targets without a URL password
   const stage = await stagingOf(a, labels);
   const collector = a.compare ? new ComparisonCollector(noise ? 'noise' : 'recorded', labels, { headers: a['compare-header'], ignorePaths: a.ignore, ignoreRegex: a['ignore-regex'], ignoreArrayOrder: a['ignore-array-order'], custom: stage.compareHook() }) : undefined;
   const results = a.results ? new ResultsWriter(a.results, labels) : undefined;
-  const progress = a.quiet ? undefined : progressPrinter('replay', { totalRequests: a['max-requests'], totalMs: a['max-requests'] ? undefined : durationMs }, a.progress ? { live: true } : {});
+  const progress = a.quiet ? undefined : progressPrinter('replay', { totalRequests: a['max-requests'], totalMs: a['max-requests'] ? undefined : durationMs ?? a.ramp?.durationMs }, a.progress ? { live: true } : {});
   const metrics = a['metrics-remote-write'] ? (await import('../metrics/index.js')).liveMetrics(a['metrics-remote-write'], {}, warn) : undefined;
   const onProgress = progress || metrics ? (p: Parameters<NonNullable<Parameters<typeof runLoad>[0]['onProgress']>>[0]): void => (progress?.update(p), metrics?.snapshot('replay', p)) : undefined;
   // A person watching sees the run start at once, not after the engine's first one-second snapshot.
   progress?.update({ elapsedMs: 0, scheduled: 0, completed: 0, errors: 0, dropped: 0, inFlight: 0 });
   const ac = new AbortController();
   const stop = (): void => ac.abort();
+  // SIGTERM is how CI, timeout(1), systemd and Kubernetes stop a job: it gets what an interrupt gets.
   process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const read = (): NonNullable<ReplaySummary['input']> => ({
+    exchanges: input ? input.exchanges : counts.exchanges,
+    invalid: input ? input.invalid : readers.reduce((n, s) => n + ((s.stats() as { invalid?: number }).invalid ?? 0), 0),
+    filtered: counts.filtered,
+  });
   let run;
   try {
     run = await load({
@@ -109,19 +117,18 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadSt
       ...(answered ? { onSkipped: answered } : {}),
       ...(results || answered ? { onResult: (r) => (results?.write(r), answered?.(r.id)) } : {}),
       ...(onProgress ? { onProgress } : {}),
-    }, collector);
+    }, collector, read);
   } finally {
     process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     progress?.end();
     await Promise.all([results?.close(), metrics?.close()]);
   }
-  const invalid = input ? input.invalid : readStats.reduce((n, s) => n + s.invalid, 0);
-  const exchanges = input ? input.exchanges : readStats.reduce((n, s) => n + s.exchanges, 0);
   // Spread over workers, each compared its share and the load step merged them.
   const differences = run.differences ?? collector?.report();
   const measured = { ...run, ...(differences ? { differences } : {}) };
   const verdict = judgeReplay(measured, { maxErrorRate, failOnDiff: a['fail-on-diff'] });
-  const summary: ReplaySummary = { ...measured, input: { exchanges, invalid, filtered: counts.filtered }, generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };
+  const summary: ReplaySummary = { ...measured, input: run.input ?? read(), generator: { maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, verdict };
   const stagingText = addStaging(summary, stage);
   if (a.summary) await writePrivateFile(a.summary, JSON.stringify(summary, null, 2) + '\n');
   if (a.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
@@ -132,6 +139,15 @@ export async function runReplay(a: ReplayArgs, input?: OpenedInput, load: LoadSt
   // A failed run may also be invalid: that is said too, but the failure decides the exit code.
   for (const r of verdict.reasons) process.stderr.write(`${verdict.failures.includes(r) ? 'failed' : 'also'}: ${r}\n`);
   return verdict.exitCode;
+}
+
+/** A source's exchanges one at a time (for the merge), stopping it however the reading ends. */
+async function* exchangesOf(source: Source): AsyncGenerator<Exchange> {
+  try {
+    for await (const batch of source.batches()) yield* batch;
+  } finally {
+    await source.stop();
+  }
 }
 
 async function* reopen(open: () => Promise<AsyncIterable<Exchange | Exchange[]>>): AsyncGenerator<Exchange | Exchange[]> {

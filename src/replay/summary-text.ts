@@ -9,12 +9,19 @@ export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void
   for (const t of s.targets) {
     const errs = errorBreakdown(t) || 'none';
     const statuses = Object.entries(t.statuses).map(([k, v]) => `${k}×${v}`).join(' ') || '-';
+    // An empty histogram or a rate over fewer than two events reads 0 in the summary: printed as a
+    // measurement, that 0 claimed instant responses, or no load, where nothing was measured.
+    const ok = sum(t.statuses);
+    const answered = ok + sum(t.errors);
+    const ms = (n: number, from: number): string => (from > 0 ? String(n) : '-');
+    const rate = (r: number, of: number): string => (r === 0 && of > 0 ? '-' : `${r}/s`);
+    const latency = (h: typeof t.latency, p999: boolean): string => `p50 ${ms(h.p50, ok)}  p90 ${ms(h.p90, ok)}  p99 ${ms(h.p99, ok)}${p999 ? `  p99.9 ${ms(h.p999, ok)}` : ''}  max ${ms(h.max, ok)}`;
     lines.push(
       `${t.url}`,
-      `  requests ${t.requests}  offered ${t.offeredRate}/s  achieved ${t.achievedRate}/s  dropped ${t.dropped}`,
-      `  latency ms (from intended)  p50 ${t.latency.p50}  p90 ${t.latency.p90}  p99 ${t.latency.p99}  p99.9 ${t.latency.p999}  max ${t.latency.max}`,
-      `  raw latency ms (from send)  p50 ${t.rawLatency.p50}  p90 ${t.rawLatency.p90}  p99 ${t.rawLatency.p99}  max ${t.rawLatency.max}`,
-      `  schedule lag ms (at the socket write)  p50 ${t.scheduleLag.p50}  p99 ${t.scheduleLag.p99}  max ${t.scheduleLag.max}${t.queued ? `  queued for a connection ${t.queued}` : ''}`,
+      `  requests ${t.requests}  offered ${rate(t.offeredRate, t.requests)}  achieved ${rate(t.achievedRate, ok)}  dropped ${t.dropped}`,
+      `  latency ms (from intended)  ${latency(t.latency, true)}`,
+      `  raw latency ms (from send)  ${latency(t.rawLatency, false)}`,
+      `  schedule lag ms (at the socket write)  p50 ${ms(t.scheduleLag.p50, answered)}  p99 ${ms(t.scheduleLag.p99, answered)}  max ${ms(t.scheduleLag.max, answered)}${t.queued ? `  queued for a connection ${t.queued}` : ''}`,
       `  statuses ${statuses}  errors ${errs}`,
     );
   }
@@ -29,4 +36,10 @@ export function printSummary(s: ReplaySummary, out: NodeJS.WritableStream): void
   if (s.verdict) lines.push(`verdict ${s.verdict.result} (exit ${s.verdict.exitCode})`);
   // Endpoints and fields come from captured paths and responses.
   out.write(printable(lines.join('\n')) + '\n');
+}
+
+function sum(counts: Partial<Record<string, number>>): number {
+  let n = 0;
+  for (const v of Object.values(counts)) n += v ?? 0;
+  return n;
 }

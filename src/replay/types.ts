@@ -60,6 +60,8 @@ export type ErrorClass =
   | 'tls'
   | 'dns'
   | 'dropped'
+  /** Still queued or unanswered when the run's --drain ran out. */
+  | 'drain'
   | 'other';
 
 export interface RequestResult {

@@ -32,7 +32,8 @@ export class ValidityMonitor {
     if (paced) {
       const lag = this.lagBeyond(lagP99Ms, targets);
       if (lag) reasons.push(`schedule lag p99 ${lagP99Ms} ms > ${lag}: the generator could not keep the schedule`);
-      if (skipped > 0) reasons.push(`${skipped} sends more than ${this.limits.skipAfterMs} ms late (skipped)`);
+      // Still sent and measured (the summary's `skipped` counts them): "skipped" here read as never sent.
+      if (skipped > 0) reasons.push(`${skipped} sends more than ${this.limits.skipAfterMs} ms late`);
       // Not relative: a stalled loop also reads responses late, inflating the raw latency it would be judged against.
       if (loopP99 > this.limits.maxEventLoopDelayP99Ms) reasons.push(`event-loop delay p99 ${loopP99} ms > ${this.limits.maxEventLoopDelayP99Ms} ms`);
     }

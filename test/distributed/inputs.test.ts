@@ -2,9 +2,25 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
-import { LOOSE_GATE, recorded, runCli, startServer, writeCapture } from '../helpers/replay-fixtures.js';
+import { LOOSE_GATE, readSummary, recorded, runCli, startServer, writeCapture } from '../helpers/replay-fixtures.js';
 
 const dir = tempDir('shadowtap-workers-inputs-');
+
+describe('replay --workers: the input and the progress are the whole run\'s', async () => {
+  const target = await startServer();
+  afterAll(() => target.close());
+
+  it('input.exchanges counts what was read, and the final progress line what the workers did', async () => {
+    const capture = await writeCapture(join(dir, 'five.jsonl'), [0, 1, 2, 3, 4].map((i) => recorded(i, i * 10)));
+    const summary = join(dir, 'five.json');
+    // LOOSE_GATE's limits without its --quiet: the progress line is what this test reads.
+    const r = await runCli(['replay', capture, '-t', target.url, '--workers', '2', '--no-compare', '--summary', summary, '--max-lag-p99', '1s', '--max-loop-delay', '1s']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readSummary(summary).input).toEqual({ exchanges: 5, invalid: 0, filtered: 0 });
+    // The coordinator sends nothing itself: its progress comes from the workers.
+    expect(r.stderr).toMatch(/^replay \S+\s+done 5\b/m);
+  });
+});
 
 /** Bad inputs of a spread replay are found where a single-process replay finds them: before any worker exists. */
 describe('replay --workers: bad inputs are exit 2 before any worker starts', async () => {

@@ -71,7 +71,8 @@ describe('one load, many workers, one result', async () => {
       const target = await recordingTarget();
       const workers = [worker(redis.url), worker(redis.url)];
       try {
-        const run = runCli(load(target.url, ['--duration', '20s', '--coordinator', redis.url, '--workers', '2', '--barrier-timeout', '20s']));
+        const [summary, junit, results] = ['killed.json', 'killed.xml', 'killed.jsonl'].map((f) => join(dir, `${signal}-${f}`));
+        const run = runCli(load(target.url, ['--duration', '20s', '--coordinator', redis.url, '--workers', '2', '--barrier-timeout', '20s', '--summary', summary!, '--junit', junit!, '--results', results!]));
         await target.first;
         const victim = workers[1]!.child;
         victim.kill(signal);
@@ -81,6 +82,14 @@ describe('one load, many workers, one result', async () => {
         expect(r.stderr).toMatch(/stopped heartbeating/);
         // The other worker is told to stop: no half run goes on.
         expect(await workers[0]!.exited).toBe(3);
+        // What was measured is written as a single invalid run writes it: the summary naming the lost
+        // worker, with the other's share merged; its results; a JUnit error.
+        const s = readSummary(summary!);
+        expect(s.validity.valid).toBe(false);
+        expect(s.validity.reasons[0]).toContain(`:${victim.pid} (worker`);
+        expect(s.targets[0]!.requests).toBeGreaterThan(0);
+        expect(readFileSync(results!, 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(s.targets[0]!.requests);
+        expect(readFileSync(junit!, 'utf8')).toMatch(/<error /);
       } finally {
         for (const w of workers) w.child.kill('SIGKILL');
         // Gone before the next test counts the workers waiting in redis.

@@ -20,10 +20,10 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('secondary', { type: 'string', describe: 'noise mode: a second copy of the reference (its differences are noise)' })
     .option('candidate', { type: 'string', describe: 'noise mode: the target under test' })
     .group(['speed', 'rate', 'poisson', 'ramp', 'loop', 'duration', 'max-requests', 'seed'], 'Schedule (open model):')
-    .option('speed', decimalFlag('speed', { max: 1e6, default: 1, describe: 'recorded inter-arrival times divided by X; 0 = as fast as the targets allow' }))
+    .option('speed', decimalFlag('speed', { max: 1e6, describe: 'recorded inter-arrival times divided by X (default 1); 0 = as fast as the targets allow; not with --rate or --ramp' }))
     .option('rate', rateFlag('rate', { describe: 'fixed rate instead of recorded timing: req/s, or 100/s, 6000/min' }))
-    .option('poisson', { type: 'boolean', default: false, describe: 'with --rate: Poisson arrivals instead of even spacing' })
-    .option('ramp', rampFlag('ramp', { describe: 'FROM:TO:DURATION ramping rate, e.g. 10:500:60s' }))
+    .option('poisson', { type: 'boolean', default: false, describe: 'with --rate (required): Poisson arrivals instead of even spacing' })
+    .option('ramp', rampFlag('ramp', { describe: 'FROM:TO:DURATION ramping rate, e.g. 10:500:60s; the schedule ends when the ramp does (with --loop enough requests to fill it)' }))
     .option('loop', loopFlag('loop', { describe: 'play the capture N times (or "forever"), timing continuing across loops' }))
     .option('duration', durationFlag('duration', { above: true, describe: 'stop scheduling after this long (500ms, 10s, 1h30m)' }))
     .option('max-requests', wholeFlag('max-requests', { min: 1, describe: 'stop after this many requests' }))
@@ -71,11 +71,11 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('out', outputFileFlag('out', { describe: 'directory for the HTML report (index.html) and summary.json' }))
     .option('junit', outputFileFlag('junit', { describe: 'JUnit XML file: run validity and one testcase per target' }))
     .option('json', { type: 'boolean', default: false, describe: 'print the summary JSON on stdout' })
-    .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines (counted) instead of failing' })
+    .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip malformed capture lines, HAR entries and .gor records (counted) instead of failing' })
     .option('max-error-rate', limitShareFlag('max-error-rate', { default: '1%', describe: 'fail (exit 1) when a target\'s transport errors exceed this share of its requests; "off" for no gate' }))
     .option('max-lag-p99', limitDurationFlag('max-lag-p99', { default: '10ms', describe: 'validity gate: schedule lag p99 beyond this and beyond a fifth of the target\'s raw latency p99 makes the run invalid (exit 3); "off" for no gate' }))
     .option('max-loop-delay', limitDurationFlag('max-loop-delay', { default: '50ms', describe: 'validity gate: generator event-loop delay p99 limit (exit 3 beyond); "off" for no gate' }))
-    .option('drain', durationFlag('drain', { default: '30s', describe: 'after the schedule, wait this long for outstanding responses' }))
+    .option('drain', durationFlag('drain', { default: '30s', describe: 'after the schedule, wait this long for outstanding responses (0: no limit, each response still bounded by --timeout); what is still unanswered then fails as drain' }))
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
     .group(['workers', 'coordinator', 'barrier-timeout', 'heartbeat-timeout'], 'Workers (one load, many processes, one result):')
     .option('workers', wholeFlag('workers', { min: 1, max: 1024, describe: 'spread the load over N worker processes (local, or with --coordinator the N remote workers to wait for)' }))
@@ -89,6 +89,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
 export const replayCommand: CommandBody<ReplayArgs> = {
   builder,
   handler: async (args) => {
+    await (await import('../replay-checks.js')).checkReplayArgs(args);
     const { runReplay } = await import('../../replay/replay-run.js');
     // elbv2://<target group> → every healthy target's URL, once, before any worker gets the arguments
     // (the AWS SDK loads only when one is given).

@@ -1,4 +1,5 @@
 import { pathMatcher } from './json-diff.js';
+import { regexOf } from '../filters.js';
 import type { FieldDifference, ObservedResponse } from '../types.js';
 
 /** What a comparison looks at and what it leaves out. */
@@ -28,7 +29,7 @@ export interface CompiledRules {
 
 export function compileRules(r: CompareRules = {}): CompiledRules {
   const byPath = pathMatcher(r.ignorePaths ?? []);
-  const res = (r.ignoreRegex ?? []).map((s) => new RegExp(s));
+  const res = (r.ignoreRegex ?? []).map((s) => regexOf(s, '--ignore-regex'));
   const ignoredField = (f: string): boolean => res.some((re) => re.test(f));
   return {
     headers: (r.headers ?? ['content-type']).map((h) => h.toLowerCase()),

@@ -1,9 +1,9 @@
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import type { TargetOptions } from '../types.js';
 import type { TlsTrust } from './h1-dial.js';
 import { H1Pool } from './h1-pool.js';
+import { readCa } from './trust.js';
 
 export interface TargetDispatcher {
   dispatcher: H1Pool;
@@ -57,12 +57,4 @@ function proxyHop(proxy: URL, tls: TlsTrust): { host: string; port: number; tls?
   const hop = { host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(proxy.port || (https ? 443 : 80)), ...(https ? { tls } : {}) };
   if (!proxy.username) return hop;
   return { ...hop, authorization: `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` };
-}
-
-function readCa(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`--ca ${path}: ${(err as Error).message}`);
-  }
 }

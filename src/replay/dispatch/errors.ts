@@ -1,5 +1,8 @@
 import type { ErrorClass } from '../types.js';
 
+/** The code of a request the run stopped waiting for at the end of its --drain. */
+export const DRAIN_CODE = 'SHADOWTAP_DRAIN';
+
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|ERR_OSSL_)/;
 
 /** Maps a dispatch error to a stable class; `viaProxy` turns connection-level failures into proxy errors. */
@@ -7,6 +10,7 @@ export function classifyError(err: unknown, viaProxy: boolean): ErrorClass {
   const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
   const code = e?.code ?? '';
   const msg = e?.message ?? '';
+  if (code === DRAIN_CODE) return 'drain';
   if (/Proxy response|proxy/i.test(msg) && viaProxy) return 'proxy-error';
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'headers-timeout';
   if (code === 'UND_ERR_BODY_TIMEOUT') return 'body-timeout';
@@ -35,6 +39,7 @@ export function describeError(err: unknown, cls: ErrorClass): string {
   const msg = e?.message ?? String(err);
   const where = e?.address ? ` ${e.address}${e.port ? `:${e.port}` : ''}` : '';
   const proxy = cls === 'proxy-error' ? 'proxy ' : '';
+  if (cls === 'drain') return msg;
   const connect = /Proxy response \((\d+)\)/.exec(msg);
   if (connect) return connect[1] === '407' ? 'proxy requires authentication: CONNECT answered 407' : `proxy answered CONNECT with status ${connect[1]}`;
   if (/Proxy Authentication Required/i.test(msg)) return 'proxy requires authentication: answered 407';

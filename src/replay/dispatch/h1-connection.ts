@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
-import { isHeaderNamed } from '../../exchange.js';
 import type { Head } from '../../http1/head.js';
 import { dial, type Route } from './h1-dial.js';
 import type { Framing } from '../../http1/framing.js';
 import { clientError, type H1Request } from './h1-request.js';
 import { ResponseReader } from './h1-response.js';
+import { Persistence } from './h1-persistence.js';
 import { performance } from 'node:perf_hooks';
 
 export interface H1Limits {
@@ -15,8 +15,6 @@ export interface H1Limits {
   keepAliveMs: number;
 }
 
-/** Close this long before the server's announced keep-alive timeout, as undici does. */
-const KEEP_ALIVE_MARGIN_MS = 1000;
 const NO_TRAILERS: string[] = [];
 const NO_REQUEUE: H1Request[] = [];
 
@@ -30,6 +28,14 @@ export class H1Connection {
   /** No new requests: the server or a HEAD asked to close, or the connection is idle too long. */
   closing = false;
   closed = false;
+  /**
+   * A response has shown that the server keeps this connection open: only then is a request written
+   * behind another (RFC 9112 §9.3.2), since one written behind a response that ends the connection
+   * meets a closed socket.
+   */
+  persistent = false;
+  /** The response being read ends the connection: requests written behind it were never answered. */
+  private lastAnswer = false;
   /** The first socket (to the origin or the proxy): its close is the connection's close. */
   private readonly socket: Socket;
   /** Where requests are written, once TCP, TLS and any tunnel are up. */
@@ -42,12 +48,7 @@ export class H1Connection {
   private inBody = false;
   /** performance.now() when the last response ended (or the connection opened). */
   idleSince = performance.now();
-  private keepAliveMs: number;
-  /** The last Keep-Alive header seen: servers repeat one value, so it is parsed once. */
-  private keepAliveHint = '';
-  /** The last Connection value seen, and whether it asked to close (false), to keep alive (true) or neither. */
-  private connectionValue = '';
-  private connectionSays: boolean | undefined;
+  private readonly persistence: Persistence;
   /** Requests waiting for the connect: written (and timed) once it completes, not buffered by the socket. */
   private unwritten = 0;
 
@@ -56,7 +57,7 @@ export class H1Connection {
     private readonly limits: H1Limits,
     private readonly onSettled: (c: H1Connection, requeue: H1Request[]) => void,
   ) {
-    this.keepAliveMs = limits.keepAliveMs;
+    this.persistence = new Persistence(limits.keepAliveMs);
     this.reader = new ResponseReader({
       current: () => this.inflight[0],
       head: (head, req, framing) => this.onHead(head, req, framing),
@@ -120,7 +121,7 @@ export class H1Connection {
   check(now: number): void {
     if (this.closed) return;
     if (this.inflight.length === 0) {
-      if (!this.closing && now - this.idleSince > this.keepAliveMs) this.end();
+      if (!this.closing && now - this.idleSince > this.persistence.keepAliveMs) this.end();
     } else if (now > this.deadline) {
       this.destroy(this.inBody ? clientError('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error') : clientError('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error'));
     }
@@ -146,36 +147,15 @@ export class H1Connection {
   }
 
   private onHead(head: Head, req: H1Request, framing: Framing['kind']): void {
-    this.keepAlive(head);
     // A body until the connection ends, or a protocol switch: nothing more can be sent on it.
-    if (framing === 'close' || framing === 'tunnel') this.closing = true;
+    const persistent = this.persistence.read(head) && framing !== 'close' && framing !== 'tunnel';
+    if (persistent) this.persistent = true;
+    else this.closing = this.lastAnswer = true;
     // A forward proxy that wants credentials answers for the origin: that is the proxy's error, as in undici.
     if (head.status === 407 && this.route.proxy && !this.route.origin.tls) req.failed = clientError('UND_ERR_PROXY', 'Proxy Authentication Required (407)');
     else req.handler.onResponseHead(head.status, head.headers);
     this.inBody = true;
     this.deadline = performance.now() + this.limits.bodyTimeoutMs;
-  }
-
-  /** `Connection: close`, HTTP/1.0 without keep-alive, and the server's `Keep-Alive: timeout=N`. */
-  private keepAlive(head: Head): void {
-    let persistent = head.httpVersion === 'HTTP/1.1';
-    for (const h of head.headers) {
-      // Both names are 10 long; a server repeats their values, so each new value is read once.
-      if (h.name.length !== 10) continue;
-      if (isHeaderNamed(h.name, 'connection')) {
-        if (h.value !== this.connectionValue) {
-          this.connectionValue = h.value;
-          const v = h.value.toLowerCase();
-          this.connectionSays = v.includes('close') ? false : v.includes('keep-alive') ? true : undefined;
-        }
-        if (this.connectionSays !== undefined) persistent = this.connectionSays;
-      } else if (isHeaderNamed(h.name, 'keep-alive') && h.value !== this.keepAliveHint) {
-        this.keepAliveHint = h.value;
-        const m = /timeout=(\d+)/i.exec(h.value);
-        if (m) this.keepAliveMs = Math.min(this.limits.keepAliveMs, Math.max(Number(m[1]) * 1000 - KEEP_ALIVE_MARGIN_MS, 500));
-      }
-    }
-    if (!persistent) this.closing = true;
   }
 
   private complete(): void {
@@ -190,9 +170,11 @@ export class H1Connection {
       requeue = this.inflight.splice(0);
       this.end();
     }
+    // Requeued before the answer frees a slot, so that they keep their place ahead of what is sent next.
+    if (requeue.length) this.onSettled(this, requeue);
     if (req.failed) req.handler.onError(req.failed);
     else req.handler.onComplete(NO_TRAILERS, now);
-    this.onSettled(this, requeue);
+    if (!requeue.length) this.onSettled(this, NO_REQUEUE);
   }
 
   private onClose(): void {
@@ -201,8 +183,12 @@ export class H1Connection {
     this.reader.stop();
     clearTimeout(this.connectTimer);
     for (const w of this.readyWaiters.splice(0)) w();
+    // Behind a response that ends the connection, the close (or the failed write that found it
+    // closed: EPIPE, a reset) is not an answer to the requests after it: they go again, elsewhere.
+    const requeue = this.lastAnswer ? this.inflight.splice(1) : NO_REQUEUE;
+    const failed = this.inflight.splice(0);
+    this.onSettled(this, requeue);
     const err = this.error ?? clientError('UND_ERR_SOCKET', 'other side closed');
-    for (const r of this.inflight.splice(0)) r.handler.onError(err);
-    this.onSettled(this, NO_REQUEUE);
+    for (const r of failed) r.handler.onError(err);
   }
 }

@@ -4,8 +4,9 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { ConnectionOptions, SecureContext, TLSSocket } from 'node:tls';
 import { findHeadEnd, parseHead } from '../../http1/head.js';
 import { clientError } from './h1-request.js';
+import { extraCas } from './extra-ca.js';
 
-/** Trust settings of one TLS hop (`--insecure`, `--ca`). */
+/** Trust settings of one TLS hop (`--insecure`, `--ca`: PEM text added to the default trust). */
 export interface TlsTrust {
   rejectUnauthorized: boolean;
   ca?: string;
@@ -58,16 +59,19 @@ let tlsModule: typeof import('node:tls') | undefined;
 const tls = (): typeof import('node:tls') => (tlsModule ??= createRequire(import.meta.url)('node:tls') as typeof import('node:tls'));
 
 /**
- * One secure context per trust setting, shared by every connection made under it: tls.connect
- * otherwise builds one per connection (parsing `ca`, or loading the default roots, each time), about
- * 0.5 ms of CPU per TLS connection. A context holds only the trust store (no SNI, no verification
- * choice), so sharing it cannot loosen any connection's check.
+ * One secure context per trust store, shared by every connection and every target that uses it:
+ * tls.connect otherwise builds one per connection (loading the default roots each time, ~0.5 ms of
+ * CPU), and a store with `--ca` costs ~25 ms (Node's ~150 roots parsed again, since a `ca` list
+ * replaces the default trust instead of adding to it). A context holds only the trust store (no SNI,
+ * no verification choice, no client session: those are per connection and per hop), so sharing it
+ * cannot loosen any connection's check. Keyed by the `--ca` text ('' for none).
  */
-const contexts = new WeakMap<TlsTrust, SecureContext>();
+const contexts = new Map<string, SecureContext>();
 
 function contextOf(trust: TlsTrust): SecureContext {
-  let c = contexts.get(trust);
-  if (!c) contexts.set(trust, (c = tls().createSecureContext(trust.ca ? { ca: trust.ca } : {})));
+  const key = trust.ca ?? '';
+  let c = contexts.get(key);
+  if (!c) contexts.set(key, (c = tls().createSecureContext(trust.ca ? { ca: [...tls().rootCertificates, ...extraCas(), trust.ca] } : {})));
   return c;
 }
 

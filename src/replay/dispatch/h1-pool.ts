@@ -20,6 +20,8 @@ export interface H1DispatchOptions {
   body: Uint8Array | null;
 }
 
+const DESTROYED = (): Error => clientError('UND_ERR_DESTROYED', 'The client is destroyed');
+
 // Methods that may be pipelined behind others (RFC 9110 idempotent); others wait for an idle connection, as in undici.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
@@ -61,7 +63,7 @@ export class H1Pool {
 
   dispatch(o: H1DispatchOptions, handler: H1Handler): boolean {
     if (this.destroyed || this.closing) {
-      handler.onError(this.destroyed ? clientError('UND_ERR_DESTROYED', 'The client is destroyed') : clientError('UND_ERR_CLOSED', 'The client is closed'));
+      handler.onError(this.destroyed ? DESTROYED() : clientError('UND_ERR_CLOSED', 'The client is closed'));
       return false;
     }
     let bytes: string | Buffer;
@@ -92,10 +94,9 @@ export class H1Pool {
     await this.shutdown((c) => c.end());
   }
 
-  /** Fails queued requests, destroys every connection (in-flight requests fail) and resolves when closed. */
-  async destroy(): Promise<void> {
+  /** Fails queued requests with `err`, destroys every connection (in-flight requests fail with it) and resolves when closed. */
+  async destroy(err: Error = DESTROYED()): Promise<void> {
     this.destroyed = true;
-    const err = clientError('UND_ERR_DESTROYED', 'The client is destroyed');
     for (let r = this.queue.shift(); r; r = this.queue.shift()) r.handler.onError(err);
     await this.shutdown((c) => c.destroy(err));
     for (const w of this.closeWaiters.splice(0)) w();
@@ -124,7 +125,7 @@ export class H1Pool {
   /**
    * An idle connected connection (the one idle longest, so every pre-opened connection stays warm
    * and none times out unused), else a new one while under the limit, else the least busy one that
-   * may pipeline. A connection still connecting is a last resort: its request leaves only after the handshake.
+   * may pipeline (one whose server has shown it keeps the connection open). A connection still connecting is a last resort: its request leaves only after the handshake.
    */
   private pick(idempotent: boolean): H1Connection | undefined {
     let idle: H1Connection | undefined;
@@ -136,7 +137,7 @@ export class H1Pool {
       const n = c.inflight.length;
       if (n === 0 && c.connected) {
         if (!idle || c.idleSince < idle.idleSince) idle = c;
-      } else if ((n === 0 || (idempotent && n < this.opts.pipelining)) && (!best || n < best.inflight.length)) best = c;
+      } else if ((n === 0 || (idempotent && n < this.opts.pipelining && c.persistent)) && (!best || n < best.inflight.length)) best = c;
     }
     if (idle) return idle;
     if (open < this.opts.connections && !(best && best.inflight.length === 0)) {
@@ -154,8 +155,9 @@ export class H1Pool {
   private readonly settled = (c: H1Connection, requeue: H1Request[]): void => {
     const i = c.closed ? this.conns.indexOf(c) : -1;
     if (i >= 0) this.conns.splice(i, 1);
-    // Requests a closing server never answered go first, in their order.
-    if (requeue.length) this.queue.unshift(requeue);
+    // Requests a closing server never answered go first, in their order; a destroyed pool sends none.
+    if (requeue.length && this.destroyed) for (const r of requeue) r.handler.onError(DESTROYED());
+    else if (requeue.length) this.queue.unshift(requeue);
     if (!this.destroyed) this.pump();
     if (this.closeWaiters.length && this.idle()) for (const w of this.closeWaiters.splice(0)) w();
   };

@@ -3,7 +3,8 @@ import type { ObservedResponse, RequestResult, ScheduledRequest, TargetOptions }
 import { targetDispatcher, type TargetDispatcher } from './agent.js';
 import { headerPlan, outgoingHeaders, type HeaderPlan } from './headers.js';
 import { RequestHandler } from './handler.js';
-import { classifyError, describeError } from './errors.js';
+import { classifyError, describeError, DRAIN_CODE } from './errors.js';
+import { clientError } from './h1-request.js';
 import { Fifo } from './fifo.js';
 import { monoUs } from '../pacer.js';
 
@@ -101,11 +102,15 @@ export class TargetRunner {
     return this.d.dispatcher.close();
   }
 
-  /** Gives up: queued requests are dropped, in-flight ones fail as their connections are destroyed. */
-  async abandon(): Promise<void> {
+  /**
+   * Gives up when the run's drain of `drainMs` ran out: what is still queued was never sent and is
+   * dropped, as every unsent request is; what is in flight fails as `drain`, saying so (not as a
+   * client error: the client was stopped on purpose).
+   */
+  async abandon(drainMs: number): Promise<void> {
     this.maxInFlightNow = 0;
     for (let p = this.queue.shift(); p; p = this.queue.shift()) this.finish(p, p.handedUs, monoUs(), undefined, 'dropped', undefined);
-    await this.d.dispatcher.destroy().catch(() => undefined);
+    await this.d.dispatcher.destroy(clientError(DRAIN_CODE, `not answered within --drain ${drainMs} ms`)).catch(() => undefined);
   }
 
   private send(p: Pending): void {

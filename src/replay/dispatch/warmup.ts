@@ -69,7 +69,7 @@ async function rounds(url: string, n: number, reqs: ScheduledRequest[]): Promise
     }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), LIMIT_MS)));
-    if ((await Promise.race([runner.waitIdle(), late])) === 'late') await runner.abandon();
+    if ((await Promise.race([runner.waitIdle(), late])) === 'late') await runner.abandon(LIMIT_MS);
     clearTimeout(timer);
   } finally {
     await runner.close();

@@ -11,7 +11,7 @@ export interface CaptureScheduleOptions {
   rate?: number;
   poisson?: boolean;
   seed?: number;
-  /** Ramping rate instead of recorded timing. */
+  /** Ramping rate instead of recorded timing; the schedule ends when the ramp does. */
   ramp?: { from: number; to: number; durationMs: number };
   /** Play the capture this many times (Infinity = forever), timing continuing across loops. Default 1. */
   loop?: number;
@@ -21,6 +21,11 @@ export interface CaptureScheduleOptions {
   filter?: (ex: Exchange) => boolean;
   /** Last change to each request before it is scheduled (rewrites). Return undefined to drop it. */
   transform?: (req: ScheduledRequest) => ScheduledRequest | undefined;
+  /**
+   * Counts every exchange the schedule takes in, once per loop as the filter sees them: the one count of
+   * what was read whatever the input's format (its readers count lines, entries or records, or nothing).
+   */
+  counts?: { exchanges: number };
 }
 
 const KEEP_MAX_EXCHANGES = 10_000;
@@ -52,7 +57,9 @@ export async function* captureScheduleBatches(exchanges: ExchangeSource | (() =>
   const loops = o.loop ?? 1;
   const speed = o.speed ?? 1;
   const byIndex = timer(o);
-  const endUs = o.durationMs !== undefined ? o.durationMs * 1000 : Infinity;
+  // A ramp ends with its DURATION, as a scenario's ramp phase does: held at TO after it, a ramp down to 0
+  // waited years for its next request, and one up ran until interrupted.
+  const endUs = Math.min(o.durationMs ?? Infinity, (!o.rate && o.ramp?.durationMs) || Infinity) * 1000;
   const max = o.maxRequests ?? Infinity;
   let n = 0;
   let loopOffsetUs = 0;
@@ -72,6 +79,7 @@ export async function* captureScheduleBatches(exchanges: ExchangeSource | (() =>
         if (kept.length < KEEP_MAX_EXCHANGES && keptBytes < KEEP_MAX_BYTES) kept.push(ex);
         else kept = undefined;
       }
+      if (o.counts) o.counts.exchanges++;
       if (o.filter && !o.filter(ex)) return undefined;
       const rec = ex.timing.requestStartUs;
       firstUs ??= rec;

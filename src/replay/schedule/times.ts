@@ -34,7 +34,8 @@ export function poissonTimes(rate: number, seed = 1): (i: number) => number {
 
 /**
  * Linear ramp from `from` to `to` req/s over `durationUs`: the i-th request is where the cumulative
- * count N(t) = from·t + (to − from)·t²/(2D) reaches i; beyond D the rate stays at `to`.
+ * count N(t) = from·t + (to − from)·t²/(2D) reaches i; beyond D the rate stays at `to` (schedules end at
+ * D: `rampSchedule`, and a capture's schedule under --ramp).
  */
 export function rampTimes(from: number, to: number, durationUs: number): (i: number) => number {
   const D = durationUs / 1e6;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Buffer } from 'node:buffer';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { InputError } from '../../errors.js';
 
 export interface TokenProviderOptions {
@@ -80,6 +80,8 @@ export class TokenProvider {
       // undici's request, not fetch: fetch refuses the WHATWG "bad ports" (6000, 10080…) an endpoint may listen on.
       // A connection of its own (reset): a token is fetched once in its lifetime, and a POST sent on a
       // kept-alive socket the endpoint has just closed fails rather than being retried.
+      // Loaded on first use: a replay without --staging loads no undici (test/cli/lazy-modules).
+      const { request } = await import('undici');
       res = await request(this.o.tokenUrl, { method: 'POST', headers, body: form.toString(), reset: true, signal: AbortSignal.timeout(10_000) });
     } catch (err) {
       throw new InputError(`${this.where}: oauth2 token endpoint ${this.o.tokenUrl}: ${(err as Error).message}`);
