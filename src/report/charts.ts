@@ -1,12 +1,12 @@
 import { chartFigure, type Series } from './chart-spec.js';
 import { nines } from './distribution.js';
 import { ms, num } from './format.js';
-import type { DistributionPoint, IntervalStats, KneeResult, PhaseReport, TimelineEvent } from './model.js';
+import type { DistributionPoint, KneeResult, PhaseInterval, PhaseReport, TimelineEvent } from './model.js';
 import { ERROR, OFFERED, OK, colour, dashOf } from './palette.js';
 
 /** What the time-series charts need of a phase or a replay target. */
 export interface TimeSeriesSource {
-  intervals: IntervalStats[];
+  intervals: PhaseInterval[];
   intervalMs: number;
   timeline?: TimelineEvent[];
   knee?: KneeResult;
@@ -29,14 +29,14 @@ const limitAt = (limitMs: number | undefined): Array<{ y: number; label: string 
 /** p50/p90/p99 of successful requests over time, and p50/p99 of failed ones (dashed). */
 export function latencyChart(src: TimeSeriesSource, title: string): string {
   const iv = src.intervals;
-  const okAt = (pick: (i: IntervalStats) => number) => iv.map((i): [number, number | null] => [sec(i.startMs), i.ok > 0 ? pick(i) : null]);
+  const okAt = (pick: (l: NonNullable<PhaseInterval['latency']>) => number) => iv.map((i): [number, number | null] => [sec(i.startMs), i.latency ? pick(i.latency) : null]);
   const series: Series[] = [
-    { label: 'p50 ok', colour: '#56B4E9', points: okAt((i) => i.latency.p50) },
-    { label: 'p90 ok', colour: '#0072B2', points: okAt((i) => i.latency.p90) },
-    { label: 'p99 ok', colour: '#1b2a4a', points: okAt((i) => i.latency.p99) },
+    { label: 'p50 ok', colour: '#56B4E9', points: okAt((l) => l.p50) },
+    { label: 'p90 ok', colour: '#0072B2', points: okAt((l) => l.p90) },
+    { label: 'p99 ok', colour: '#1b2a4a', points: okAt((l) => l.p99) },
   ];
   if (iv.some((i) => i.errors > 0 && i.errorLatency)) {
-    const failedAt = (pick: (p: NonNullable<IntervalStats['errorLatency']>) => number) => iv.map((i): [number, number | null] => [sec(i.startMs), i.errors > 0 && i.errorLatency ? pick(i.errorLatency) : null]);
+    const failedAt = (pick: (p: NonNullable<PhaseInterval['errorLatency']>) => number) => iv.map((i): [number, number | null] => [sec(i.startMs), i.errors > 0 && i.errorLatency ? pick(i.errorLatency) : null]);
     series.push({ label: 'p50 failed', colour: '#E69F00', dash: [5, 4], points: failedAt((l) => l.p50) });
     series.push({ label: 'p99 failed', colour: ERROR, dash: [5, 4], points: failedAt((l) => l.p99) });
   }
@@ -93,15 +93,17 @@ export interface OverlayRun {
  */
 export function overlayCharts(phase: string, runs: OverlayRun[]): string[] {
   const ramp = runs.every((r) => r.p.kind === 'ramp');
-  const xOf = (r: OverlayRun, i: IntervalStats): number => (ramp ? perSec(i.offered, r.p.intervalMs) : sec(i.startMs));
+  const xOf = (r: OverlayRun, i: PhaseInterval): number => (ramp ? perSec(i.offered, r.p.intervalMs) : sec(i.startMs));
+  // Against offered rate, an interval after the last send (responses still arriving) has no x: it is not at 0 req/s.
+  const plotted = (r: OverlayRun): PhaseInterval[] => (ramp ? r.p.stats.intervals.filter((i) => i.offered > 0) : r.p.stats.intervals);
   const xLabel = ramp ? 'offered rate (req/s)' : 'time (s)';
   const look = (r: OverlayRun, k: number) => ({ label: r.label, colour: colour(k), ...(dashOf(r.group) ? { dash: dashOf(r.group) } : {}) });
-  const lines = (pick: (r: OverlayRun, i: IntervalStats) => number | null): Series[] => runs.map((r, k) => ({ ...look(r, k), points: r.p.stats.intervals.map((i): [number, number | null] => [xOf(r, i), pick(r, i)]) }));
+  const lines = (pick: (r: OverlayRun, i: PhaseInterval) => number | null): Series[] => runs.map((r, k) => ({ ...look(r, k), points: plotted(r).map((i): [number, number | null] => [xOf(r, i), pick(r, i)]) }));
   const kneeMarkers = ramp ? runs.flatMap((r, k) => (r.p.knee?.kneeRate != null ? [{ x: r.p.knee.kneeRate, label: `knee ${r.label}`, colour: colour(k) }] : [])) : [];
   const limit = runs.map((r) => r.p.knee?.p99LimitMs).find((v) => v !== undefined);
   const x = ramp ? 'rate' as const : 'sec' as const;
   return [
-    chartFigure({ title: `${phase}: p99 latency (ok), all runs`, xLabel, yLabel: 'p99 (ms)', x, y: 'ms', series: lines((_, i) => (i.ok > 0 ? i.latency.p99 : null)), markers: kneeMarkers, limits: limitAt(limit) }),
+    chartFigure({ title: `${phase}: p99 latency (ok), all runs`, xLabel, yLabel: 'p99 (ms)', x, y: 'ms', series: lines((_, i) => i.latency?.p99 ?? null), markers: kneeMarkers, limits: limitAt(limit) }),
     chartFigure({ title: `${phase}: successful responses/s, all runs`, xLabel, yLabel: 'ok/s', x, y: 'perSec', series: lines((r, i) => perSec(i.ok, r.p.intervalMs)), markers: kneeMarkers }),
     chartFigure({ title: `${phase}: error rate, all runs`, xLabel, yLabel: 'errors (%)', x, y: 'percent', series: lines((_, i) => (i.ok + i.errors > 0 ? (i.errors / (i.ok + i.errors)) * 100 : 0)), markers: kneeMarkers }),
     distributionChart(runs.map((r, k) => ({ ...look(r, k), points: r.p.distribution })), `${phase}: latency distribution, all runs`),

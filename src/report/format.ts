@@ -18,8 +18,9 @@ export function withUnit(v: number | string | boolean | null | undefined, unit: 
   }
 }
 
-/** A signed difference ("+12.3 ms", "−4 %"): comparisons read better with the sign always shown. */
-export function signed(v: number, unit: Unit): string {
+/** A signed difference ("+12.3 ms", "−4 %"): comparisons read better with the sign always shown; null → "—". */
+export function signed(v: number | null, unit: Unit): string {
+  if (v === null) return '—';
   const s = withUnit(Math.abs(v), unit);
   return v > 0 ? `+${s}` : v < 0 ? `−${s}` : s;
 }
@@ -41,7 +42,8 @@ export function thresholdOutcome(t: Pick<ThresholdResult, 'metric' | 'op' | 'lim
  * verdict, else "": a real difference too small to call, which a bare "no-significant-difference"
  * beside an interval such as [0.107, 0.669] would seem to contradict.
  */
-export function withinMinEffect(c: Pick<ComparisonResult, 'verdict' | 'minEffect'> & { ci: { low: number; high: number } }): string {
-  if (c.verdict !== 'no-significant-difference' || c.minEffect === undefined || !(c.ci.low > 0 || c.ci.high < 0)) return '';
+export function withinMinEffect(c: Pick<ComparisonResult, 'verdict' | 'minEffect' | 'ci'>): string {
+  const { low, high } = c.ci;
+  if (c.verdict !== 'no-significant-difference' || c.minEffect === undefined || low === null || high === null || !(low > 0 || high < 0)) return '';
   return `, within the ${Math.round(c.minEffect * 1000) / 10} % minimum effect`;
 }

@@ -49,14 +49,17 @@ function scenarioCases(s: ScenarioReport): Case[] {
   const validity = s.configurations.flatMap((c) => c.phases.map((p): Case => ({
     classname: `${base}.validity`,
     name: `${c.name} ${p.name}${p.repeat === undefined ? '' : ` #${p.repeat + 1}`} run validity`,
-    timeS: p.stats.intervals.length * p.intervalMs / 1000,
+    timeS: (p.durationMs ?? p.stats.intervals.length * p.intervalMs) / 1000,
     ...(p.validity.valid ? {} : { error: { type: 'invalid-run', message: `invalid run: ${p.validity.reasons.join('; ') || 'generator fell behind'}` } }),
   })));
+  // A configuration whose load never ran measured nothing: an <error>, as an invalid run is.
+  const notRun = s.configurations.flatMap((c): Case[] => (c.invalid ? [{ classname: `${base}.validity`, name: `${c.name} run validity`, error: { type: 'invalid-run', message: `invalid run: ${c.invalid}` } }] : []));
   return [
     ...s.configurations.flatMap((c) => smokeCases(`${base}.smoke`, c)),
     ...s.thresholds.map((t) => thresholdCase(`${base}.thresholds`, t)),
     ...s.comparisons.map((c) => comparisonCase(`${base}.comparisons`, c)),
     ...validity,
+    ...notRun,
   ];
 }
 

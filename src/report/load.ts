@@ -2,22 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { ReplaySummary } from '../replay/types.js';
 import { replayReportModel } from './from-replay.js';
+import { modelProblem } from './model-schema.js';
 import { REPORT_SCHEMA, type ReportModel } from './model.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Fields whose absence would make the renderer fail half-way: checked up front so the error names them. */
-function checkModel(file: string, m: Record<string, unknown>): ReportModel {
-  for (const k of ['title', 'generatedAt', 'verdict'] as const) if (typeof m[k] !== 'string') throw new InputError(`${file}: field "${k}" must be a string`);
-  if (!Array.isArray(m.scenarios)) throw new InputError(`${file}: field "scenarios" must be an array`);
-  if (!Array.isArray(m.reasons)) throw new InputError(`${file}: field "reasons" must be an array`);
-  m.scenarios.forEach((s, i) => {
-    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.configurations) || !Array.isArray(s.thresholds) || !Array.isArray(s.comparisons)) {
-      throw new InputError(`${file}: scenarios[${i}] needs name, configurations[], thresholds[] and comparisons[]`);
-    }
-  });
-  return m as unknown as ReportModel;
-}
 
 /**
  * A report model from a file: a summary.json written by `run --report` (schema shadowtap-report/1),
@@ -36,7 +24,11 @@ export async function loadReportModel(file: string): Promise<ReportModel> {
   } catch (err) {
     throw new InputError(`${file}: not JSON (${(err as Error).message})`);
   }
-  if (isObject(v) && v.schema === REPORT_SCHEMA) return checkModel(file, v);
+  if (isObject(v) && v.schema === REPORT_SCHEMA) {
+    const problem = modelProblem(v);
+    if (problem) throw new InputError(`${file}: ${problem}`);
+    return v as unknown as ReportModel;
+  }
   if (isObject(v) && Array.isArray(v.targets) && isObject(v.validity) && typeof v.startedAt === 'string') {
     return replayReportModel(v as unknown as ReplaySummary, { captures: [file] });
   }

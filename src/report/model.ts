@@ -1,5 +1,6 @@
 import type { ThresholdResult, Unit, Verdict } from '../verdict.js';
-import type { ErrorClass, IntervalStats, Percentiles, RunValidity, TargetSummary, WorkerReport } from '../replay/types.js';
+import type { SmokeResult } from './smoke-model.js';
+import type { EndpointStats, ErrorClass, IntervalStats, Percentiles, RunValidity, TargetSummary, WorkerReport } from '../replay/types.js';
 
 /**
  * The data the report renders: written as-is to DIR/summary.json, rendered to DIR/index.html and
@@ -48,6 +49,8 @@ export interface ConfigurationReport {
   baseUrl: string;
   proxy?: string;
   smoke?: SmokeResult;
+  /** Why its load never ran when that made the run invalid (unreachable, failed its smoke check). */
+  invalid?: string;
   phases: PhaseReport[];
 }
 
@@ -60,10 +63,12 @@ export interface PhaseReport {
   repeat?: number;
   /** e.g. "ramp 1 → 120 req/s over 60 s". */
   description?: string;
+  /** Length of its load (ms): the schedule's, or how long a closed loop ran. */
+  durationMs?: number;
   /** Interval length of `stats.intervals` (default 1000). */
   intervalMs: number;
-  /** The replay engine's summary of the one target this phase loaded. */
-  stats: TargetSummary;
+  /** The replay engine's summary of the one target this phase loaded, latency null where unmeasured. */
+  stats: PhaseStats;
   /** Points of the merged histogram: see distribution.ts. */
   distribution: DistributionPoint[];
   validity: ValidityReport;
@@ -73,6 +78,15 @@ export interface PhaseReport {
   /** A phase spread over workers (`workers: N`): each one's share, clock and own validity. */
   workers?: WorkerReport[];
 }
+
+/**
+ * An interval's latency is that of the load sent in it, its ok/errors the responses that came in it:
+ * an interval after the last send (responses still arriving), or one whose sends all failed, has
+ * responses but no latency. null then, never 0 ms: a number it did not measure cannot be true.
+ */
+export type PhaseInterval = Omit<IntervalStats, 'latency'> & { latency: Percentiles | null };
+export type PhaseEndpoint = Omit<EndpointStats, 'latency'> & { latency: Percentiles | null };
+export type PhaseStats = Omit<TargetSummary, 'latency' | 'intervals' | 'endpoints'> & { latency: Percentiles | null; intervals: PhaseInterval[]; endpoints: PhaseEndpoint[] };
 
 export interface DistributionPoint {
   /** 0..100, e.g. 99.9. */
@@ -108,56 +122,14 @@ export interface KneeResult {
   reason?: string;
 }
 
-// ---------------------------------------------------------------- smoke checks
+// ---------------------------------------------------------------- smoke checks (smoke-model.ts)
 
-/**
- * healthy: /health passes and /test passes. in-maintenance: /health answers (200) but reports maintenance,
- * or /test answers 503. unhealthy: /health fails (a load balancer would take it out).
- * unavailable: /health passes but /test fails, or the target cannot be reached at all.
- */
-export type SmokeState = 'healthy' | 'in-maintenance' | 'unhealthy' | 'unavailable';
-
-export interface SmokeResult {
-  state: SmokeState;
-  health: CheckResult;
-  test?: TestCheckResult;
-}
-
-export interface CheckResult {
-  /** e.g. "/health". */
-  name: string;
-  url: string;
-  pass: boolean;
-  status?: number;
-  latencyMs?: number;
-  /** Connection error, bad JSON… */
-  error?: string;
-  expectations: FieldExpectation[];
-}
-
-export interface FieldExpectation {
-  /** JSON field, e.g. "DatabaseConnectivity". */
-  field: string;
-  expected: unknown;
-  actual: unknown;
-  pass: boolean;
-}
-
-export interface TestCheckResult extends CheckResult {
-  tests: SmokeTest[];
-}
-
-export interface SmokeTest {
-  name: string;
-  description?: string;
-  endpoint?: string;
-  success: boolean;
-  error?: string;
-}
+export type { CheckResult, FieldExpectation, SmokeResult, SmokeState, SmokeTest, TestCheckResult } from './smoke-model.js';
 
 // ---------------------------------------------------------------- thresholds and comparisons
 
-export type ComparisonVerdict = 'better' | 'worse' | 'no-significant-difference';
+/** not-comparable: a side had nothing to measure, or a latency difference favours the side that failed more. */
+export type ComparisonVerdict = 'better' | 'worse' | 'no-significant-difference' | 'not-comparable';
 
 /** B relative to A for one metric; lower latency is better. */
 export interface ComparisonResult {
@@ -167,12 +139,12 @@ export interface ComparisonResult {
   phase?: string;
   a: ComparedSide;
   b: ComparedSide;
-  /** b − a (point estimate, in `unit`). */
-  difference: number;
+  /** b − a (point estimate, in `unit`); null when a side had nothing to measure. */
+  difference: number | null;
   /** b / a − 1, when a ≠ 0. */
   relative?: number;
   /** Confidence interval on the difference b − a. */
-  ci: { low: number; high: number; level: number };
+  ci: { low: number | null; high: number | null; level: number };
   verdict: ComparisonVerdict;
   /** Relative differences below this are not called better or worse (scenarios' `minEffect`). */
   minEffect?: number;
@@ -185,10 +157,10 @@ export interface ComparisonResult {
 
 export interface ComparedSide {
   configuration: string;
-  /** Point estimate (e.g. median of the runs' p99). */
-  value: number;
-  /** One value per repetition, in run order. */
-  runs: number[];
+  /** Point estimate (e.g. median of the runs' p99); null: nothing was measured. */
+  value: number | null;
+  /** One value per repetition, in run order (null: that run measured nothing). */
+  runs: (number | null)[];
 }
 
 // ---------------------------------------------------------------- replay

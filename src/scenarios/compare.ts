@@ -1,116 +1,18 @@
 import type { ComparisonResult, ComparisonVerdict } from '../report/model.js';
-import { seededRandom } from '../replay/schedule/times.js';
-import { withinMinEffect } from '../report/format.js';
+import { signed, withinMinEffect } from '../report/format.js';
+import { PERCENTILE_OF, RESAMPLES, bootstrapDifference, pooled, quantile, type ComparedMetric } from './bootstrap.js';
+import { errorRateDifference, type Counts } from './compare-errors.js';
 
-const RESAMPLES = 2000;
-
-export const PERCENTILE_OF = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
-export type ComparedMetric = keyof typeof PERCENTILE_OF;
-
-/** Linear-interpolated quantile of an ascending array. */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-function pooled(runs: readonly number[][], pick: readonly number[]): Float64Array {
-  let n = 0;
-  for (const i of pick) n += runs[i]!.length;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (const i of pick) for (const v of runs[i]!) out[k++] = v;
-  return out.sort();
-}
-
-/** Ascending as Float64Array.prototype.sort orders numbers: -0 before +0, NaN last. */
-function ascending(x: number, y: number): number {
-  if (x < y) return -1;
-  if (x > y) return 1;
-  if (x === y) return Object.is(x, y) ? 0 : Object.is(x, -0) ? -1 : 1;
-  return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
-}
-
-/** Every sample of runs 0..n-1 in ascending order, with its run. */
-interface Ordered {
-  values: Float64Array;
-  runOf: Uint32Array;
-  lengths: number[];
-}
-
-function ordered(runs: readonly number[][], n: number): Ordered {
-  const lengths = runs.slice(0, n).map((r) => r.length);
-  const flat = new Float64Array(lengths.reduce((x, y) => x + y, 0));
-  const owner = new Uint32Array(flat.length);
-  let k = 0;
-  for (let r = 0; r < n; r++) {
-    for (const v of runs[r]!) {
-      owner[k] = r;
-      flat[k++] = v;
-    }
-  }
-  const order = Uint32Array.from(flat, (_, i) => i).sort((i, j) => ascending(flat[i]!, flat[j]!));
-  return { values: Float64Array.from(order, (i) => flat[i]!), runOf: Uint32Array.from(order, (i) => owner[i]!), lengths };
-}
-
-/**
- * quantile(pooled(runs, pick), q) for each q, read off the side's one ascending order instead of sorting
- * each resample: the pooled resample, sorted, is that order with each sample repeated as often as its
- * run was picked (`times`). One pass up to the highest position wanted.
- */
-function pooledQuantiles(o: Ordered, times: Uint32Array, qs: readonly number[]): number[] {
-  let n = 0;
-  for (let r = 0; r < o.lengths.length; r++) n += times[r]! * o.lengths[r]!;
-  if (n === 0) return qs.map(() => NaN);
-  const wanted = qs.flatMap((q) => [Math.floor((n - 1) * q), Math.ceil((n - 1) * q)]);
-  const byPosition = wanted.map((_, i) => i).sort((x, y) => wanted[x]! - wanted[y]!);
-  const at = new Array<number>(wanted.length);
-  let k = 0;
-  let seen = 0;
-  for (let e = 0; e < o.values.length && k < byPosition.length; e++) {
-    seen += times[o.runOf[e]!]!;
-    while (k < byPosition.length && wanted[byPosition[k]!]! < seen) at[byPosition[k++]!] = o.values[e]!;
-  }
-  return qs.map((q, m) => {
-    const pos = (n - 1) * q;
-    return at[2 * m]! + (at[2 * m + 1]! - at[2 * m]!) * (pos - Math.floor(pos));
-  });
-}
-
-/**
- * Cluster (run-level) percentile bootstrap for pXX(B) − pXX(A), the percentiles taken over each
- * side's latencies pooled across its runs (as merged histograms would give). Runs i of A and B ran
- * next to each other (A,B,A,B…) and are resampled as pairs, so slow drift of the machine cancels
- * while run-to-run noise widens the interval as it should. Seeded: the same runs give the same interval.
- */
-export function bootstrapDifference(a: readonly number[][], b: readonly number[][], qs: readonly number[], level: number, seed = 1): { low: number; high: number }[] {
-  const n = Math.min(a.length, b.length);
-  const rnd = seededRandom(seed);
-  const diffs = qs.map(() => [] as number[]);
-  const [oa, ob] = [ordered(a, n), ordered(b, n)];
-  const times = new Uint32Array(n);
-  for (let k = 0; k < RESAMPLES && n > 0; k++) {
-    times.fill(0);
-    for (let i = 0; i < n; i++) times[Math.floor(rnd() * n)]!++;
-    const qa = pooledQuantiles(oa, times, qs);
-    const qb = pooledQuantiles(ob, times, qs);
-    qs.forEach((_, m) => diffs[m]!.push(qb[m]! - qa[m]!));
-  }
-  const tail = (1 - level) / 2;
-  return diffs.map((d) => {
-    d.sort((x, y) => x - y);
-    return d.length ? { low: quantile(d, tail), high: quantile(d, 1 - tail) } : { low: 0, high: 0 };
-  });
-}
+export { PERCENTILE_OF, type ComparedMetric } from './bootstrap.js';
 
 export interface Side {
   configuration: string;
-  /** Latency samples (ms) of each run, in run order. */
+  /** Latency samples (ms) of each cluster (a run, or an interval), in order. */
   samples: number[][];
-  /** Each run's own percentiles, for the report. */
-  perRun: Record<ComparedMetric, number>[];
+  /** Each run's own percentiles, for the report (null: the run had no successful response). */
+  perRun: Record<ComparedMetric, number | null>[];
+  /** Successful and failed responses of each run, in run order. */
+  counts: Counts[];
 }
 
 export interface CompareOptions {
@@ -119,34 +21,87 @@ export interface CompareOptions {
   /** Relative differences smaller than this are not called better or worse. */
   minEffect: number;
   limits: Map<ComparedMetric, { ratio?: number; differenceMs?: number }>;
+  /** What the clusters are: repeated interleaved runs, or the intervals of one run a side. */
+  clusters?: 'runs' | 'intervals';
   /** Appended to the method (e.g. runs measured again). */
   note?: string;
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
+function method(what: string, a: Side, o: CompareOptions): string {
+  const how = o.clusters === 'intervals'
+    ? `one run a side; bootstrap over its intervals, paired by position (${RESAMPLES} resamples)`
+    : `pooled over ${a.perRun.length} interleaved runs; paired run-level bootstrap (${RESAMPLES} resamples)`;
+  return `${what}; ${how}; min effect ${o.minEffect * 100} %${o.note ? `; ${o.note}` : ''}`;
+}
+
+function verdictOf(low: number, high: number, effect: number): ComparisonVerdict {
+  return low > effect ? 'worse' : high < -effect ? 'better' : 'no-significant-difference';
+}
+
+/** A side with nothing to measure: no verdict can be true, so the comparison fails and says why. */
+function notComparable(metric: string, unit: 'ms' | 'percent', a: Side, b: Side, o: CompareOptions, why: string): ComparisonResult {
+  return {
+    metric, unit, phase: o.phase,
+    a: { configuration: a.configuration, value: null, runs: a.perRun.map(() => null) },
+    b: { configuration: b.configuration, value: null, runs: b.perRun.map(() => null) },
+    difference: null, ci: { low: null, high: null, level: o.level }, verdict: 'not-comparable', minEffect: o.minEffect,
+    method: method(`${metric} not compared`, a, o), pass: false,
+    message: `${b.configuration} vs ${a.configuration} ${o.phase} ${metric}: not comparable (${why})`,
+  };
+}
+
+const runs = (s: Side): string => `${s.perRun.length} run${s.perRun.length === 1 ? '' : 's'}`;
+
 /**
- * Verdicts on B against A for p50, p95 and p99 (lower is better). "worse" needs the whole interval
- * above minEffect × A (so above zero, and by an amount that matters): with ten runs a percentile
- * bootstrap is a little optimistic, and tail percentiles of a few hundred samples are coarse, so a
- * bare "excludes zero" would call identical configurations different too often. A limit says how
- * much worse is tolerated: the comparison then fails only when even the interval's low end is past it.
+ * Error rate of B against A (lower is better): "worse" needs the whole interval above minEffect × A,
+ * and fails the comparison — a side that answers fewer requests is never the better one.
+ */
+function compareErrorRates(a: Side, b: Side, o: CompareOptions): ComparisonResult {
+  const d = errorRateDifference(a.counts, b.counts, o.level);
+  if (!d) return notComparable('errorRate', 'percent', a, b, o, [a, b].filter((s) => !s.counts.some((c) => c.ok + c.failed)).map((s) => `${s.configuration} had no response in ${runs(s)}`).join('; '));
+  const verdict = verdictOf(d.low, d.high, o.minEffect * d.a);
+  const rate = (c: Counts): number | null => (c.ok + c.failed ? round(c.failed / (c.ok + c.failed)) : null);
+  const pass = verdict !== 'worse';
+  const ci = { low: round(d.low), high: round(d.high), level: o.level };
+  return {
+    metric: 'errorRate', unit: 'percent', phase: o.phase,
+    a: { configuration: a.configuration, value: round(d.a), runs: a.counts.map(rate) },
+    b: { configuration: b.configuration, value: round(d.b), runs: b.counts.map(rate) },
+    difference: round(d.b - d.a), ...(d.a !== 0 ? { relative: round(d.b / d.a - 1) } : {}), ci, verdict, minEffect: o.minEffect,
+    method: `errorRate: failed share of each side's responses; paired run-level bootstrap (runs i of A and B together, ${RESAMPLES} resamples), each picked run's failures drawn again${o.note ? `; ${o.note}` : ''}`, pass,
+    message: `${b.configuration} vs ${a.configuration} ${o.phase} errorRate: ${verdict} (${signed(round(d.b - d.a), 'percent')} [${signed(ci.low, 'percent')}, ${signed(ci.high, 'percent')}]${withinMinEffect({ verdict, ci, minEffect: o.minEffect })})${pass ? '' : ' — fails'}`,
+  };
+}
+
+/**
+ * Verdicts on B against A for p50, p95 and p99, then the error rate (lower is better). "worse" needs
+ * the whole interval above minEffect × A (so above zero, and by an amount that matters): with ten runs
+ * a percentile bootstrap is a little optimistic, and tail percentiles of a few hundred samples are
+ * coarse, so a bare "excludes zero" would call identical configurations different too often. A limit
+ * says how much worse is tolerated: the comparison then fails only when even the interval's low end
+ * is past it. Latency is of successful responses only, so when one side fails significantly more, a
+ * latency difference in that side's favour is not called (shedding load shortens what is left).
  */
 export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonResult[] {
+  const errors = compareErrorRates(a, b, o);
   const metrics = Object.keys(PERCENTILE_OF) as ComparedMetric[];
   const all = (s: Side) => pooled(s.samples, s.samples.map((_, i) => i));
   const pa = all(a);
   const pb = all(b);
+  const empty = [a, b].filter((s) => !s.samples.some((r) => r.length));
+  if (empty.length) {
+    const why = empty.map((s) => `${s.configuration} had no successful response in ${runs(s)}`).join('; ');
+    return [...metrics.map((m) => notComparable(m, 'ms', a, b, o, why)), errors];
+  }
   const cis = bootstrapDifference(a.samples, b.samples, metrics.map((m) => PERCENTILE_OF[m]), o.level);
-  return metrics.map((metric, m): ComparisonResult => {
+  return [...metrics.map((metric, m): ComparisonResult => {
     const av = quantile(pa, PERCENTILE_OF[metric]);
     const bv = quantile(pb, PERCENTILE_OF[metric]);
     const difference = bv - av;
     const ci = cis[m]!;
-    const effect = o.minEffect * Math.abs(av);
-    let verdict: ComparisonVerdict = 'no-significant-difference';
-    if (ci.low > effect) verdict = 'worse';
-    else if (ci.high < -effect) verdict = 'better';
+    let verdict = verdictOf(ci.low, ci.high, o.minEffect * Math.abs(av));
     const l = o.limits.get(metric);
     let limit: ComparisonResult['limit'];
     let tolerated = 0;
@@ -158,7 +113,11 @@ export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonRes
       tolerated = l.differenceMs;
     }
     const pass = limit ? !(verdict === 'worse' && ci.low > tolerated) : verdict !== 'worse';
-    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]${withinMinEffect({ verdict, ci, minEffect: o.minEffect })}`;
+    const favoured = errors.verdict === 'worse' ? 'better' : errors.verdict === 'better' ? 'worse' : null;
+    const shedder = errors.verdict === 'worse' ? b.configuration : a.configuration;
+    const confounded = verdict === favoured;
+    if (confounded) verdict = 'not-comparable';
+    const span = `${round(difference)} ms [${round(ci.low)}, ${round(ci.high)}]${withinMinEffect({ verdict, ci: { ...ci, level: o.level }, minEffect: o.minEffect })}`;
     return {
       metric,
       unit: 'ms',
@@ -170,10 +129,10 @@ export function compareSides(a: Side, b: Side, o: CompareOptions): ComparisonRes
       ci: { low: round(ci.low), high: round(ci.high), level: o.level },
       verdict,
       minEffect: o.minEffect,
-      method: `${metric} of each side's latencies pooled over ${a.samples.length} interleaved runs; paired run-level bootstrap (${RESAMPLES} resamples); min effect ${o.minEffect * 100} %${o.note ? `; ${o.note}` : ''}`,
+      method: method(`${metric} of each side's successful responses`, a, o),
       ...(limit ? { limit } : {}),
       pass,
-      message: `${b.configuration} vs ${a.configuration} ${o.phase} ${metric}: ${verdict} (${span})${pass ? '' : limit ? ' beyond the limit' : ''}`,
+      message: `${b.configuration} vs ${a.configuration} ${o.phase} ${metric}: ${verdict} (${span})${confounded ? `: ${shedder} failed significantly more requests, its latency is of fewer responses` : ''}${pass ? '' : limit ? ' beyond the limit' : ''}`,
     };
-  });
+  }), errors];
 }

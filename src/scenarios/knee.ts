@@ -1,5 +1,5 @@
 import type { KneeResult } from '../report/model.js';
-import type { IntervalStats } from '../replay/types.js';
+import type { PhaseInterval as IntervalStats } from '../report/model.js';
 
 /** Below this many successful requests an interval's p99 is just its slowest request: judge it by errors only. */
 const MIN_P99_SAMPLES = 10;
@@ -9,7 +9,7 @@ const rateOf = (iv: IntervalStats, intervalMs: number): number => Math.round((iv
 function failure(iv: IntervalStats, p99LimitMs: number, errorBudget: number): string | null {
   const done = iv.ok + iv.errors;
   if (done > 0 && iv.errors / done > errorBudget) return `errors ${((iv.errors / done) * 100).toFixed(1)} % > ${(errorBudget * 100).toFixed(1)} %`;
-  if (iv.ok >= MIN_P99_SAMPLES && iv.latency.p99 > p99LimitMs) return `p99 ${iv.latency.p99} ms > ${p99LimitMs} ms`;
+  if (iv.ok >= MIN_P99_SAMPLES && iv.latency && iv.latency.p99 > p99LimitMs) return `p99 ${iv.latency.p99} ms > ${p99LimitMs} ms`;
   return null;
 }
 

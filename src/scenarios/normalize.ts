@@ -56,6 +56,7 @@ function scenario(s: ScenarioInput, at: FieldPath, input: ScenariosFileInput, co
     if (s[key] !== undefined && !s.compare) throw src.error([...at, key], 'only applies with compare: [A, B]');
   }
   const configurations = s.compare ? [...s.compare] : (s.configurations ?? [...configs.keys()]);
+  if (configurations.length === 0) throw src.error(at, 'runs against no configuration: define one under configurations');
   const requests = (s.requests ?? input.defaults?.requests ?? DEFAULT_REQUESTS).map(request);
   const phases = (s.load ?? []).map((p, i) => phase(p, [...at, 'load', i], requests, src, base));
   if (s.compare && (s.repeat ?? 5) < 3) throw src.error([...at, 'repeat'], 'a comparison needs repeat: 3 or more (its confidence interval comes from the spread between runs)');

@@ -1,5 +1,5 @@
 import { printable } from '../printable.js';
-import { withinMinEffect } from '../report/format.js';
+import { signed, withinMinEffect } from '../report/format.js';
 import type { ReportModel } from '../report/model.js';
 
 /**
@@ -13,10 +13,12 @@ export function summaryText(m: ReportModel): string {
     for (const c of s.configurations) {
       const smoke = c.smoke ? ` smoke ${c.smoke.state}` : '';
       const knees = c.phases.filter((p) => p.knee).map((p) => ` knee ${p.knee!.kneeRate ?? '–'} req/s`).join('');
-      lines.push(`    ${c.name}:${smoke}${knees}`);
+      if (smoke || knees) lines.push(`    ${c.name}:${smoke}${knees}`);
     }
     for (const k of s.comparisons) {
-      lines.push(`    ${k.b.configuration} vs ${k.a.configuration} ${k.phase ?? ''} ${k.metric}: ${k.verdict} (Δ ${k.difference} ms, ${Math.round(k.ci.level * 100)} % CI [${k.ci.low}, ${k.ci.high}]${withinMinEffect(k)})`);
+      // A comparison without a verdict says why instead of a difference it does not have.
+      if (k.verdict === 'not-comparable' && k.message) lines.push(`    ${k.message}`);
+      else lines.push(`    ${k.b.configuration} vs ${k.a.configuration} ${k.phase ?? ''} ${k.metric}: ${k.verdict} (Δ ${signed(k.difference, k.unit)}, ${Math.round(k.ci.level * 100)} % CI [${signed(k.ci.low, k.unit)}, ${signed(k.ci.high, k.unit)}]${withinMinEffect(k)})`);
     }
   }
   if (m.reasons.length) lines.push('why:', ...m.reasons.map((r) => `  - ${r}`));

@@ -1,6 +1,6 @@
 import { printable } from '../printable.js';
 import type { ProgressSnapshot } from '../replay/types.js';
-import { progressLine } from '../replay/progress.js';
+import { progressLine, type ProgressPlan } from '../replay/progress.js';
 import type { LiveMetrics } from '../metrics/index.js';
 
 /**
@@ -29,15 +29,15 @@ export class Progress {
     this.out.write(`${printable(message)}\n`);
   }
 
-  /** A load phase's snapshot; `totalMs` is its planned length when known. */
-  phase(label: string, p: ProgressSnapshot, totalMs?: number): void {
+  /** A load phase's snapshot; `plan` its planned requests or length, when known. */
+  phase(label: string, p: ProgressSnapshot, plan: ProgressPlan = {}): void {
     this.metrics?.snapshot(label, p);
     if (this.quiet || !this.live) return;
     const now = Date.now();
     const dt = (now - this.prev.at) / 1000;
     const rate = this.prev.label === label && dt > 0 ? (p.completed - this.prev.completed) / dt : 0;
     this.prev = { label, at: now, completed: p.completed };
-    const line = `  ${progressLine(printable(label, { oneLine: true }) + ':', p, totalMs ? { totalMs } : {}, rate)}`;
+    const line = `  ${progressLine(printable(label, { oneLine: true }) + ':', p, plan, rate)}`;
     if (this.out.isTTY) {
       this.out.write(`\r\x1b[K${line}`);
       this.redrawn = true;

@@ -1,6 +1,7 @@
-import { thresholdOutcome } from '../report/format.js';
+import { thresholdOutcome, withUnit } from '../report/format.js';
 import type { ComparisonResult, ConfigurationReport, PhaseReport, ScenarioReport, ThresholdResult } from '../report/model.js';
 import { scenarioVerdict } from '../report/verdict.js';
+import { phaseCounts, runPercentiles } from '../report/compare/samples.js';
 import { compareSides as compareRuns, type Side as ComparedSide } from './compare.js';
 import { collectGarbage } from '../replay/collect-garbage.js';
 import type { LoadTarget, PhaseContext } from './measure/open-phase.js';
@@ -48,13 +49,15 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
       ctx.progress.log(`  ${name}: ${smoke.state}${smoke.state === 'healthy' ? '' : ` (${smokeProblem(smoke)})`}`);
       const need = smokeRequirement(s, name);
       if (need) thresholds.push(checkSmoke(need, smoke, name));
-      if (!reachable(smoke)) invalid.push(`${name} cannot be reached: ${smokeProblem(smoke)}`);
-      else if (s.phases.length && smoke.state === 'unhealthy') invalid.push(`${name} failed its smoke check before load: ${smokeProblem(smoke)}`);
+      if (!reachable(smoke)) side.report.invalid = `${name} cannot be reached: ${smokeProblem(smoke)}`;
+      else if (s.phases.length && smoke.state === 'unhealthy') side.report.invalid = `${name} failed its smoke check before load: ${smokeProblem(smoke)}`;
+      if (side.report.invalid) invalid.push(side.report.invalid);
       if (smoke.state !== 'healthy') side.skip = `load not run: ${name} is ${smoke.state}`;
     } else if (s.phases.length) {
       const err = await probe(target);
       if (err) {
-        invalid.push(`${name} cannot be reached: ${err}`);
+        side.report.invalid = `${name} cannot be reached: ${err}`;
+        invalid.push(side.report.invalid);
         side.skip = 'load not run: unreachable';
       }
     }
@@ -74,8 +77,10 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   // normalize.ts has checked that the drain phase is an open-model one (and that drain and compare do not combine).
   // One phase on one side, its progress shown under `label`.
   const measure = (side: Side, p: PhaseSpec, label: string, repeat?: number) => {
-    const total = 'durationMs' in p ? p.durationMs : undefined;
-    const pctx: PhaseContext = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x) => ctx.progress.phase(label, x, total) };
+    // A schedule far behind the clock is not nearly done: count against its requests where they are known.
+    const requests = phaseKind(p).plannedRequests?.(p);
+    const plan = requests !== undefined ? { totalRequests: requests } : 'durationMs' in p ? { totalMs: p.durationMs } : {};
+    const pctx: PhaseContext = { scenario: s, target: side.target, repeat, signal: ctx.signal, onProgress: (x) => ctx.progress.phase(label, x, plan) };
     return s.drain && p.name === (s.drain.phase ?? s.phases[0]!.name) ? drainDuring(side, p, pctx) : p.workers ? runSpreadPhase(phaseKind(p), p, pctx, ctx.spread) : phaseKind(p).run(p, pctx);
   };
 
@@ -83,7 +88,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   const warm = async (side: Side, p: PhaseSpec, round: number, rounds: number): Promise<void> => {
     const label = `${s.name} · ${side.spec.name} · ${p.name} warm-up${rounds > 1 ? ` ${round + 1}` : ''}`;
     const { report } = await measure(side, p, label);
-    ctx.progress.log(`  ${label}: p50 ${report.stats.latency.p50} ms p99 ${report.stats.latency.p99} ms (not counted)`);
+    ctx.progress.log(`  ${label}: ${latencyText(report)} (not counted)`);
   };
 
   const runNumbers = new Map<string, number>();
@@ -96,7 +101,7 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
     const measured = await measure(side, p, label, repeat);
     const report = measured.report;
     const knee = report.knee ? `, knee ${report.knee.kneeRate ?? '–'} req/s` : '';
-    ctx.progress.log(`  ${label}: p50 ${report.stats.latency.p50} ms p99 ${report.stats.latency.p99} ms, ${report.stats.achievedRate} req/s ok${knee}${report.validity.valid ? '' : ' (INVALID)'}`);
+    ctx.progress.log(`  ${label}: ${latencyText(report)}, ${report.stats.achievedRate} req/s ok${knee}${report.validity.valid ? '' : ' (INVALID)'}`);
     if (!report.validity.valid && retries > 0) {
       // A late generator measured itself, not the target: measure this run again rather than keep it.
       remeasured++;
@@ -142,11 +147,14 @@ export async function runScenario(s: ScenarioSpec, ctx: ScenarioContext): Promis
   const verdict = scenarioVerdict(body, invalid.length > 0);
   const reasons = [
     ...invalid.map((m) => `${s.name}: ${m}`),
-    ...thresholds.filter((t) => !t.pass).map((t) => `${s.name}: ${t.configuration ?? ''}${t.phase ? ` ${t.phase}` : ''}${t.endpoint ? ` ${t.endpoint}` : ''} ${thresholdOutcome(t)}${t.message ? `: ${t.message}` : ''}`),
+    ...thresholds.filter((t) => !t.pass).map((t) => `${s.name}: ${[t.configuration, t.phase, t.endpoint, thresholdOutcome(t)].filter(Boolean).join(' ')}${t.message ? `: ${t.message}` : ''}`),
     ...comparisons.filter((c) => !c.pass).map((c) => `${s.name}: ${c.message}`),
   ];
   return { report: { ...body, verdict }, reasons };
 }
+
+/** "p50 12.3 ms p99 40 ms", or "p50 — p99 —" for a run without a successful response. */
+const latencyText = (r: PhaseReport): string => `p50 ${withUnit(r.stats.latency?.p50, 'ms')} p99 ${withUnit(r.stats.latency?.p99, 'ms')}`;
 
 /** Reports and CI logs are shared: a proxy password never goes into them. */
 function withoutPassword(url: string): string {
@@ -159,7 +167,7 @@ function compareSides(s: ScenarioSpec, a: Side, b: Side, samples: Map<PhaseRepor
   const cmp = s.compare!;
   const side = (x: Side, phase: string): ComparedSide => {
     const runs = x.report.phases.filter((p) => p.name === phase);
-    return { configuration: x.spec.name, samples: runs.map((r) => samples.get(r) ?? []), perRun: runs.map((r) => r.stats.latency) };
+    return { configuration: x.spec.name, samples: runs.map((r) => samples.get(r) ?? []), perRun: runs.map(runPercentiles), counts: runs.map(phaseCounts) };
   };
   return s.phases.flatMap((p) =>
     compareRuns(side(a, p.name), side(b, p.name), {

@@ -11,6 +11,9 @@ import { PHASE_KINDS } from './phases/index.js';
  */
 // The unit fields: one grammar with the CLI and agent.yaml (src/units).
 const duration = unit.duration();
+// Each interval gets its own percentiles, chart point and knee judgement (≥ 10 responses): shorter
+// ones hold too few responses to say anything, and zero has no start at all.
+const interval = unit.duration({ min: 10, why: 'an interval needs room for the responses its percentiles are taken of' });
 const latency = unit.latency();
 const fraction = unit.fraction();
 const rateOrShare = unit.rateOrShare();
@@ -27,7 +30,8 @@ export const startSchema = z.strictObject({
 
 export const configurationSchema = z.strictObject({
   description: z.string().optional(),
-  baseUrl: z.string().regex(/^(https?|elbv2):\/\//, 'expected an http://, https:// or elbv2:// URL').optional()
+  baseUrl: z.string().regex(/^(https?|elbv2):\/\//, { error: 'expected an http://, https:// or elbv2:// URL', abort: true })
+    .refine((v) => URL.canParse(v), 'not a valid URL').optional()
     .describe('omit when `start` prints the URL as the first line of its stdout (shadowtap sample-service does); elbv2://<target group> = its first healthy target'),
   proxy: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// proxy URL').optional(),
   headers: headers.optional(),
@@ -66,7 +70,7 @@ export const phaseSchema = z.strictObject({
   name: z.string().optional(),
   // Each kind's own fields (its key first) come from its file in phases/.
   ...Object.assign({}, ...PHASE_KINDS.map((k) => k.fields)) as PhaseKindFields,
-  duration: duration.optional(),
+  duration: unit.duration({ above: 0, why: 'a phase of no time sends nothing to measure' }).optional(),
   requests: z.array(requestSchema).min(1).optional(),
   workers: z.number().int().positive().max(256).optional().describe('spread this phase over N local worker processes (one per core), with one merged result'),
 });
@@ -102,7 +106,7 @@ export const scenarioSchema = z.strictObject({
   smoke: z.union([z.literal(false), smokeSchema]).optional(),
   requests: z.array(requestSchema).min(1).optional(),
   load: z.array(phaseSchema).optional(),
-  interval: duration.optional().describe('length of the per-interval statistics (default 1s)'),
+  interval: interval.optional().describe('length of the per-interval statistics (default 1s, at least 10ms)'),
   thresholds: thresholdsSchema.optional(),
   knee: z.strictObject({ p99: latency.optional(), errorRate: fraction.optional() }).optional()
     .describe('what "met its limit" means for a ramp knee (default: the p99 and errorRate thresholds, else 1s and 1%)'),
@@ -123,11 +127,11 @@ export const scenarioSchema = z.strictObject({
 
 export const scenariosFileSchema = z.strictObject({
   version: z.literal(1).optional(),
-  configurations: z.record(name, configurationSchema),
+  configurations: z.record(name, configurationSchema).refine((c) => Object.keys(c).length > 0, 'at least one configuration is needed'),
   defaults: z.strictObject({
     smoke: smokeSchema.optional(),
     requests: z.array(requestSchema).min(1).optional(),
-    interval: duration.optional(),
+    interval: interval.optional(),
   }).optional(),
   metrics: z.strictObject({
     remoteWrite: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').describe('Prometheus remote-write URL: every run streams its per-second metrics there (the --metrics-remote-write flag wins)'),

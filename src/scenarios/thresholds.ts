@@ -65,7 +65,7 @@ export function checkPhase(s: ScenarioSpec, configuration: string, p: PhaseRepor
   const done = (n: number, e: number): number | null => (n ? e / n : null);
   const errors = countErrors(p);
   const out = checkMetrics(limitsFor(s, configuration), {
-    latency: whole.requests - errors > 0 ? whole.latency : null,
+    latency: whole.latency,
     errorRate: done(whole.requests, errors),
     offeredRate: whole.offeredRate,
     achievedRate: whole.achievedRate,
@@ -74,7 +74,7 @@ export function checkPhase(s: ScenarioSpec, configuration: string, p: PhaseRepor
     // A phase that never sent to this endpoint (a replay of other traffic) has nothing to judge.
     const e = whole.endpoints.find((x) => x.endpoint === endpoint);
     if (!e) continue;
-    const m = { latency: e.requests > e.errors ? e.latency : null, errorRate: done(e.requests, e.errors), offeredRate: 0, achievedRate: 0 };
+    const m = { latency: e.latency, errorRate: done(e.requests, e.errors), offeredRate: 0, achievedRate: 0 };
     out.push(...checkMetrics(limits, m, { configuration, phase, endpoint }, 'no successful request to this endpoint'));
   }
   if (s.thresholds.kneeMin !== undefined && p.kind === 'ramp') {

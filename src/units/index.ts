@@ -1,6 +1,6 @@
 import { parseDuration, parseRate, parseShare } from './parse.js';
 
-export { MAX_DURATION_MS, PATTERN, UnitError, named, parseDecimal, parseDuration, parseRate, parseShare, parseSize, parseWhole } from './parse.js';
+export { MAX_DURATION_MS, MAX_RATE, PATTERN, UnitError, named, parseDecimal, parseDuration, parseRate, parseShare, parseSize, parseWhole } from './parse.js';
 
 /** A duration field of a YAML file ("500ms", "20s", "2h", "1h30m"; the schema has checked it) → ms. */
 export function durationMs(v: string | number): number {

@@ -70,12 +70,21 @@ export function parseSize(v: string | number): number {
   return bytes;
 }
 
-/** 100, "100/s", "6000/min", "90/h" → per second. */
+/**
+ * One generator process sends at most ~100k req/s and a phase spreads over at most 256 workers: a
+ * higher rate cannot be kept, and one far beyond it only queues sends that will be skipped (a 2 s
+ * phase at 10^8 req/s ran for 30 minutes skipping them). Flags and YAML share this bound.
+ */
+export const MAX_RATE = 1_000_000;
+
+/** 100, "100/s", "6000/min", "90/h" → per second, at most MAX_RATE. */
 export function parseRate(v: string | number): number {
   const m = RATE.exec(String(v).trim());
   const scale = m ? (m[2] ? RATE_UNITS[m[2]] : 1) : undefined;
   if (!m || scale === undefined) throw new UnitError('expected a rate such as 100, 100/s or 6000/min');
-  return Number(m[1]) * scale;
+  const rate = Number(m[1]) * scale;
+  if (rate > MAX_RATE) throw new UnitError(`above the highest rate supported (${MAX_RATE}/s)`);
+  return rate;
 }
 
 /**

@@ -9,8 +9,11 @@ import { DURATION_HINT, PATTERN, UnitError, parseDuration, parseRate, parseShare
 
 /** An issue message that quotes the value (the YAML source adds the field and its line). */
 function got(message: string) {
-  return (iss: { input?: unknown }): string => `${message} (got ${JSON.stringify(iss.input)})`;
+  return (iss: { input?: unknown }): string => `${message} (got ${shown(iss.input)})`;
 }
+
+/** The value as written: YAML's .inf and .nan are numbers JSON has no spelling for (it would say null). */
+const shown = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v));
 
 /** Runs `parse` as a check; its UnitError message becomes the field's issue. */
 function parsedBy<T extends z.ZodType>(schema: T, parse: (v: z.output<T>) => unknown): T {
@@ -24,10 +27,27 @@ function parsedBy<T extends z.ZodType>(schema: T, parse: (v: z.output<T>) => unk
   }) as unknown as T;
 }
 
-/** "500ms", "20s", "2h", "1h30m", "500us" (kept as written; `durationMs` reads it). */
-export function duration() {
-  const shape = z.string().regex(new RegExp(PATTERN.duration), { error: got(DURATION_HINT), abort: true });
-  return parsedBy(shape, (v) => parseDuration(v)).describe(DURATION_HINT.replace('expected ', ''));
+/**
+ * YAML reads `60` as a number, which zod would report only as "expected string": the person meant a
+ * duration and left out its unit, so say that, with the spelling to write.
+ */
+function durationIssue(iss: { input?: unknown }): string {
+  const text = typeof iss.input === 'number' || typeof iss.input === 'string' ? String(iss.input).trim() : '';
+  if (text !== '' && Number.isFinite(Number(text))) return `${DURATION_HINT}: a duration needs a unit, write ${text}s (or ${text}ms, ${text}m) (got ${shown(iss.input)})`;
+  return got(DURATION_HINT)(iss);
+}
+
+/**
+ * "500ms", "20s", "2h", "1h30m", "500us" (kept as written; `durationMs` reads it); `min` (ms) is the
+ * shortest allowed, with `why` saying what a shorter one would break, and `above: 0` refuses zero.
+ */
+export function duration(o: { min?: number; above?: number; why?: string } = {}) {
+  const shape = z.string({ error: durationIssue }).regex(new RegExp(PATTERN.duration), { error: durationIssue, abort: true });
+  return parsedBy(shape, (v) => {
+    const ms = parseDuration(v);
+    if (o.min !== undefined && ms < o.min) throw new UnitError(`expected at least ${o.min}ms${o.why ? `: ${o.why}` : ''}`);
+    if (o.above !== undefined && ms <= o.above) throw new UnitError(`expected a duration above ${o.above}ms${o.why ? `: ${o.why}` : ''}`);
+  }).describe(DURATION_HINT.replace('expected ', ''));
 }
 
 /** A duration read as milliseconds at once (agent.yaml). */
@@ -58,7 +78,16 @@ export function rate(o: { zero?: boolean } = {}) {
   const num = o.zero ? z.number({ error: got(error) }).nonnegative({ error: got(error) }) : z.number({ error: got(error) }).positive({ error: got(error) });
   return z
     .union([num, z.string().regex(new RegExp(PATTERN.rate), { error: got(error) })], { error: got(error) })
-    .transform((v) => parseRate(v))
+    .transform((v, ctx) => {
+      // The parser's bound (MAX_RATE) as the field's issue, reached only by a value of the right shape.
+      try {
+        return parseRate(v);
+      } catch (err) {
+        if (!(err instanceof UnitError)) throw err;
+        ctx.addIssue({ code: 'custom', message: got(err.message)({ input: v }) });
+        return z.NEVER;
+      }
+    })
     .refine((v) => (o.zero ? v >= 0 : v > 0), { error: got(error) })
     .describe('requests/s, or a rate such as 100/s or 6000/min');
 }

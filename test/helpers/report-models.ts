@@ -1,4 +1,4 @@
-import type { ReplaySummary } from '../../src/replay/types.js';
+import type { ReplaySummary, TargetSummary } from '../../src/replay/types.js';
 import { replayReportModel } from '../../src/report/from-replay.js';
 import { REPORT_SCHEMA, type ComparisonResult, type ConfigurationReport, type PhaseReport, type ReportModel, type ScenarioReport, type SmokeResult, type ValidityReport } from '../../src/report/model.js';
 import { scenarioVerdict, withVerdict } from '../../src/report/verdict.js';
@@ -44,7 +44,7 @@ export function capacityScenario(hostile = false): ScenarioReport {
     const s = c.phases[0]!.stats;
     const errorRate = (s.statuses['503'] ?? 0) / s.requests;
     return [
-      { metric: 'p99', configuration: c.name, phase: 'ramp', op: '<=' as const, limit: 1000, actual: s.latency.p99, unit: 'ms' as const, pass: s.latency.p99 <= 1000 },
+      { metric: 'p99', configuration: c.name, phase: 'ramp', op: '<=' as const, limit: 1000, actual: s.latency!.p99, unit: 'ms' as const, pass: s.latency!.p99 <= 1000 },
       { metric: 'errorRate', configuration: c.name, phase: 'ramp', op: '<=' as const, limit: 0.25, actual: errorRate, unit: 'percent' as const, pass: errorRate <= 0.25 },
     ];
   });
@@ -94,14 +94,14 @@ export function abScenario(repeat = 5): ScenarioReport {
     phases: Array.from({ length: repeat }, (_, k) => withMix(phase('steady', 'rate', { threads: 20, workMs: 20, mode: 'queue', queue: 100, from: 40, to: 40, durationMs: 6000, poisson: true, seed: 100 + 2 * k + i, latencyFactor: factor }, { repeat: k, description: '40 req/s for 6 s' }))),
   }));
   const comparisons: ComparisonResult[] = (['p50', 'p99'] as const).map((metric, j) => {
-    const runs = configurations.map((c) => c.phases.map((p) => p.stats.latency[metric]));
+    const runs = configurations.map((c) => c.phases.map((p) => p.stats.latency![metric]));
     const med = runs.map((xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!);
     const ci = bootstrapCi(runs[0]!, runs[1]!, 9 + j);
     const verdict = ci.low > 0 ? 'worse' : ci.high < 0 ? 'better' : 'no-significant-difference';
     return { metric, unit: 'ms', phase: 'steady', a: { configuration: 'build-a', value: med[0]!, runs: runs[0]! }, b: { configuration: 'build-b', value: med[1]!, runs: runs[1]! }, difference: med[1]! - med[0]!, relative: med[1]! / med[0]! - 1, ci: { ...ci, level: 0.95 }, verdict, method: 'bootstrap of medians', limit: { kind: 'ratio', max: 1.1 }, pass: med[1]! / med[0]! <= 1.1 };
   });
   // p99 ≤ 30 ms checked on every run: ten results, two rows once grouped.
-  const thresholds = configurations.flatMap((c) => c.phases.map((p) => ({ metric: 'p99', configuration: c.name, phase: 'steady', op: '<=' as const, limit: 30, actual: p.stats.latency.p99, unit: 'ms' as const, pass: p.stats.latency.p99 <= 30 })));
+  const thresholds = configurations.flatMap((c) => c.phases.map((p) => ({ metric: 'p99', configuration: c.name, phase: 'steady', op: '<=' as const, limit: 30, actual: p.stats.latency!.p99, unit: 'ms' as const, pass: p.stats.latency!.p99 <= 30 })));
   const s = { name: 'a-b', description: 'build-b does 30 % more work per request', configurations, thresholds, comparisons };
   return { ...s, verdict: scenarioVerdict(s) };
 }
@@ -127,7 +127,8 @@ function buildScenariosModel(hostile: boolean): ReportModel {
 export function replaySummary(hostile = false): ReplaySummary {
   const targets = ['http://127.0.0.1:42001', 'http://127.0.0.1:42002', 'http://127.0.0.1:42003'].map((url, i) => {
     const { stats } = simulate({ threads: 8, workMs: 4, mode: 'queue', queue: 100, from: 200, to: 200, durationMs: 8000, poisson: true, seed: 50 + i, intervalMs: 500 });
-    return { ...stats, url, endpoints: [{ ...stats.endpoints[0]!, endpoint: hostile ? `/users/{id}${XSS.script}` : '/users/{id}' }] };
+    // The simulation measures every interval: its stats are a replay target's as they are.
+    return { ...(stats as TargetSummary), url, endpoints: [{ ...(stats as TargetSummary).endpoints[0]!, endpoint: hostile ? `/users/{id}${XSS.script}` : '/users/{id}' }] };
   });
   return {
     startedAt: '2026-11-23T06:10:00.000Z', durationMs: 8000, targets,

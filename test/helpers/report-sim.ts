@@ -2,7 +2,7 @@ import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import { seededRandom } from '../../src/replay/schedule/times.js';
 import { distributionFromHistogram } from '../../src/report/distribution.js';
-import type { IntervalStats, KneeResult, Percentiles, PhaseReport } from '../../src/report/model.js';
+import type { IntervalStats, KneeResult, Percentiles, PhaseInterval, PhaseReport } from '../../src/report/model.js';
 
 /**
  * A seeded discrete-event simulation of the sample service's thread-pool model (T threads, fixed work,
@@ -118,12 +118,12 @@ export function simulate(o: SimOptions): Omit<PhaseReport, 'name' | 'kind' | 'va
 }
 
 /** The highest offered rate whose interval kept p99 within the limit and errors within budget, as the runner defines it. */
-export function knee(intervals: IntervalStats[], intervalMs: number, p99LimitMs: number, errorBudget: number): KneeResult {
+export function knee(intervals: PhaseInterval[], intervalMs: number, p99LimitMs: number, errorBudget: number): KneeResult {
   let kneeRate: number | null = null;
   for (const i of intervals) {
     const rate = i.offered / (intervalMs / 1000);
     const errRate = i.errors / Math.max(1, i.ok + i.errors);
-    if (errRate > errorBudget || (i.ok > 0 && i.latency.p99 > p99LimitMs)) {
+    if (errRate > errorBudget || (i.latency !== null && i.latency.p99 > p99LimitMs)) {
       return { kneeRate, breakRate: rate, breakAtMs: i.startMs, p99LimitMs, errorBudget, reason: errRate > errorBudget ? `errors ${(errRate * 100).toFixed(1)} % > budget` : 'p99 over limit' };
     }
     kneeRate = Math.max(kneeRate ?? 0, rate);

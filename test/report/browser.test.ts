@@ -73,7 +73,7 @@ describe('the report in Chromium', () => {
         expectShown(row[3], s.requests, 'count');
         expectShown(row[4], s.offeredRate, 'req/s');
         expectShown(row[5], s.achievedRate, 'req/s');
-        [s.latency.p50, s.latency.p90, s.latency.p99, s.latency.p999, s.latency.max, s.rawLatency.p99].forEach((v, k) => expectShown(row[6 + k], v, 'ms'));
+        [s.latency!.p50, s.latency!.p90, s.latency!.p99, s.latency!.p999, s.latency!.max, s.rawLatency.p99].forEach((v, k) => expectShown(row[6 + k], v, 'ms'));
         expectShown(row[12], s.statuses['503'] ?? 0, 'count');
       });
 
@@ -114,7 +114,7 @@ describe('the report in Chromium', () => {
       expect(mix.map((r) => r[1]!.value)).toEqual(firstRuns.flatMap((p) => p.stats.endpoints.map((e) => e.endpoint)));
       firstRuns.flatMap((p) => p.stats.endpoints).forEach((e, i) => {
         expectShown(mix[i]![2], e.requests, 'count');
-        expectShown(mix[i]![5], e.latency.p99, 'ms');
+        expectShown(mix[i]![5], e.latency!.p99, 'ms');
       });
 
       const maintenance = await readTable(page, '#scenario-maintenance', 'smoke');

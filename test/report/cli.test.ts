@@ -47,12 +47,13 @@ describe('shadowtap report', () => {
     const m = JSON.parse(readFileSync(join(dir, 'cmp', 'summary.json'), 'utf8')) as ReportModel;
     expect(m.title).toBe('today compared with yesterday');
     const cmp = m.scenarios.find((s) => s.name === 'a-b')!.comparisons.filter((c) => c.a.configuration === 'yesterday · build-a');
-    expect(cmp.map((c) => [c.metric, c.verdict, c.pass])).toEqual([['p50', 'worse', false], ['p95', 'worse', false], ['p99', 'worse', false]]);
+    expect(cmp.map((c) => [c.metric, c.verdict, c.pass])).toEqual([['p50', 'worse', false], ['p95', 'worse', false], ['p99', 'worse', false], ['errorRate', 'no-significant-difference', true]]);
     expect(cmp[0]!.b.runs).toHaveLength(5);
     const same = m.scenarios.find((s) => s.name === 'a-b')!.comparisons.filter((c) => c.a.configuration === 'yesterday · build-b');
     expect(same.every((c) => c.verdict === 'no-significant-difference' && c.pass)).toBe(true);
     // One run a side (the capacity ramp): intervals are resampled, and said so.
-    expect(m.scenarios[0]!.comparisons[0]!.method).toContain('intervals resampled');
+    expect(m.scenarios[0]!.comparisons[0]!.method).toContain('one run a side; bootstrap over its intervals');
+    expect(m.scenarios[0]!.comparisons[0]!.method).not.toContain('interleaved');
     const html = readFileSync(join(dir, 'cmp', 'index.html'), 'utf8');
     expect(html).toContain('data-table="comparisons"');
     expect(html).toContain('yesterday · build-a');
@@ -74,7 +75,7 @@ describe('shadowtap report', () => {
     expect(r.stderr).toBe('');
     const m = JSON.parse(readFileSync(join(dir, 'replay-cmp', 'summary.json'), 'utf8')) as ReportModel;
     expect(m.scenarios[0]!.configurations.map((c) => c.name)).toEqual(['replay-a · http://127.0.0.1:42001', 'replay-b · http://127.0.0.1:42001', 'replay-a · http://127.0.0.1:42002', 'replay-b · http://127.0.0.1:42002', 'replay-a · http://127.0.0.1:42003', 'replay-b · http://127.0.0.1:42003']);
-    expect(m.scenarios[0]!.comparisons).toHaveLength(9);
+    expect(m.scenarios[0]!.comparisons).toHaveLength(12);
   });
 
   it('names the file and the problem for bad input (exit 2)', () => {
@@ -84,7 +85,20 @@ describe('shadowtap report', () => {
     writeFileSync(wrong, JSON.stringify({ hello: 'world' }));
     const partial = join(dir, 'partial.json');
     writeFileSync(partial, JSON.stringify({ schema: 'shadowtap-report/1', title: 't', generatedAt: 'now', verdict: 'pass', reasons: [], scenarios: [{ name: 'x' }] }));
-    for (const [file, message] of [[notJson, 'not JSON'], [wrong, 'neither a report summary'], [partial, 'scenarios[0] needs name, configurations[]'], [join(dir, 'missing.json'), 'cannot read (ENOENT)']] as const) {
+    // A wrong-typed field deep in a summary is named by its path, not met later as a TypeError.
+    const nullIntervals = join(dir, 'null-intervals.json');
+    const model = scenariosModel();
+    (model.scenarios[0]!.configurations[0]!.phases[0]!.stats as { intervals: unknown }).intervals = null;
+    writeFileSync(nullIntervals, JSON.stringify(model));
+    const stringSide = join(dir, 'string-side.json');
+    const ab = scenariosModel();
+    const withComparison = ab.scenarios.findIndex((s) => s.comparisons.length);
+    (ab.scenarios[withComparison]!.comparisons[0] as { a: unknown }).a = 'A';
+    writeFileSync(stringSide, JSON.stringify(ab));
+    for (const [file, message] of [
+      [notJson, 'not JSON'], [wrong, 'neither a report summary'], [partial, 'kind: missing (expected one of "scenarios"|"replay")'], [join(dir, 'missing.json'), 'cannot read (ENOENT)'],
+      [nullIntervals, 'scenarios[0].configurations[0].phases[0].stats.intervals: expected an array'], [stringSide, `scenarios[${withComparison}].comparisons[0].a: expected an object`],
+    ] as const) {
       const r = cli(file, '--out', join(dir, 'never'));
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(`shadowtap: ${file}: ${message}`);

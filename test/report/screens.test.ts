@@ -118,7 +118,7 @@ describe('the report at 1400 and 800 px', () => {
     try {
       expect(problems).toEqual([]);
       expect(await overflowing(page)).toEqual([]);
-      expect(await page.locator('#scenario-a-b table[data-table="comparisons"] tbody tr').count()).toBe(6);
+      expect(await page.locator('#scenario-a-b table[data-table="comparisons"] tbody tr').count()).toBe(8);
       const figures = await page.locator('figure.chart[data-chart]').count();
       expect(await page.locator('figure.chart[data-chart] canvas').count()).toBe(figures);
       expect(await overlappingLabels(page)).toEqual([]);

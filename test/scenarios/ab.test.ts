@@ -54,7 +54,7 @@ describe('A/B comparison with repeat: 10, interleaved, bootstrap intervals', () 
   it('finds no significant difference between identical configurations in at least 9 of 10 trials', async () => {
     const results: ComparisonResult[][] = [];
     for (let i = 0; i < TRIALS; i++) results.push((await trial(1)).comparisons);
-    expect(results.every((cs) => cs.map((c) => c.metric).join() === 'p50,p95,p99')).toBe(true);
+    expect(results.every((cs) => cs.map((c) => c.metric).join() === 'p50,p95,p99,errorRate')).toBe(true);
     const same = results.filter((cs) => cs.every((c) => c.verdict === 'no-significant-difference'));
     const detail = results.map((cs) => cs.map((c) => `${c.metric} ${c.verdict} [${c.ci.low}, ${c.ci.high}]`).join('; '));
     expect(same.length, detail.join('\n')).toBeGreaterThanOrEqual(9);
@@ -67,10 +67,10 @@ describe('A/B comparison with repeat: 10, interleaved, bootstrap intervals', () 
 
   it('calls +30 % latency "worse", with an interval that excludes zero, and fails the run', async () => {
     const { model, comparisons } = await trial(1.3);
-    for (const c of comparisons) {
+    for (const c of comparisons.filter((x) => x.metric !== 'errorRate')) {
       expect({ metric: c.metric, verdict: c.verdict }, JSON.stringify([c.a.runs, c.b.runs, c.ci])).toEqual({ metric: c.metric, verdict: 'worse' });
-      expect(c.ci.low).toBeGreaterThan(0);
-      expect(c.ci.high).toBeGreaterThanOrEqual(c.ci.low);
+      expect(c.ci.low!).toBeGreaterThan(0);
+      expect(c.ci.high!).toBeGreaterThanOrEqual(c.ci.low!);
       expect(c.pass).toBe(false);
     }
     // p50: 50 ms of work became 65 ms.

@@ -69,8 +69,8 @@ scenarios:
       expect(knee.breakRate!).toBeGreaterThan(knee.kneeRate!);
       expect(knee.reason).toMatch(/errors/);
       // Fail-fast: successful requests stay at the work time while the excess gets 503s.
-      expect(c.phases[0]!.stats.latency.p50).toBeGreaterThanOrEqual(300);
-      expect(c.phases[0]!.stats.latency.p50).toBeLessThan(330);
+      expect(c.phases[0]!.stats.latency!.p50).toBeGreaterThanOrEqual(300);
+      expect(c.phases[0]!.stats.latency!.p50).toBeLessThan(330);
       expect(c.phases[0]!.stats.endpoints[0]!.statuses['503']).toBeGreaterThan(50);
     }
     // Both configurations overlaid in the one report (phases share a name, which joins them).

@@ -43,7 +43,7 @@ describe('scenarios.yaml validation', () => {
   });
 
   it('reports a missing field, bad phases, invalid YAML and unset environment variables', () => {
-    expect(parseError('configurations: {}\n')).toBe('s.yaml:1:1: scenarios: missing (expected array)');
+    expect(parseError('configurations: { a: { baseUrl: "http://127.0.0.1:1" } }\n')).toBe('s.yaml:1:1: scenarios: missing (expected array)');
     expect(parseError(`${BASE}    load:\n      - rate: 5\n        ramp: { from: 1, to: 2 }\n        duration: 1s\n`)).toBe('s.yaml:8:9: scenarios[0].load[0]: needs exactly one of rate, ramp, connections or replay (found rate, ramp)');
     expect(parseError(`${BASE}    load:\n      - rate: 5\n`)).toMatch(/^s\.yaml:8:9: scenarios\[0\]\.load\[0\]: a rate phase needs a duration/);
     expect(parseError(`${BASE}    repeat: 3\n`)).toBe('s.yaml:7:13: scenarios[0].repeat: only applies with compare: [A, B]');
@@ -80,6 +80,16 @@ describe('shadowtap run: bad input and unreachable targets', () => {
     const missing = await runCli(['run', `${dir}/nope.yaml`]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.yaml: cannot read (ENOENT)');
+  });
+
+  it('exits 2 naming the flag for an output it cannot write, before any configuration is reached', async () => {
+    const port = await freePort();
+    const file = writeScenarios(dir, 'out.yaml', `configurations:\n  down:\n    baseUrl: http://127.0.0.1:${port}\nscenarios:\n  - name: load\n    load: [{ rate: 5, duration: 1s }]\n`);
+    // An unreachable target would be exit 3 after its smoke check: exit 2 says the paths came first.
+    const out = await runCli(['run', file, '--quiet', '--out', file]);
+    expect([out.code, out.stderr.trim()]).toEqual([2, `shadowtap: --out ${file}: cannot write (ENOTDIR)`]);
+    const proc = await runCli(['run', file, '--quiet', '--junit', '/proc/nope/junit.xml'], {}, 20_000);
+    expect([proc.code, proc.stderr]).toEqual([2, expect.stringContaining('--junit /proc/nope/junit.xml: cannot write')]);
   });
 
   it('exits 3 when a target cannot be reached before load, and still writes the report', async () => {

@@ -28,11 +28,12 @@ describe('a phase spread over workers merges to what one process measures', () =
     const counts = <T extends object>(xs: T[]): unknown[] => xs.map((x) => Object.fromEntries(Object.entries(x).filter(([k]) => !/latency/i.test(k))));
     expect(counts(merged.intervalStats())).toEqual(counts(one.intervalStats()));
     expect(counts(merged.endpointStats())).toEqual(counts(one.endpointStats()));
-    const latencies = (o: Outcomes): Percentiles[] => [o.latency(), ...o.intervalStats().flatMap((i) => [i.latency, ...(i.errorLatency ? [i.errorLatency] : [])]), ...o.endpointStats().map((e) => e.latency)];
+    const latencies = (o: Outcomes): (Percentiles | null)[] => [o.latency(), ...o.intervalStats().flatMap((i) => [i.latency, ...(i.errorLatency ? [i.errorLatency] : [])]), ...o.endpointStats().map((e) => e.latency)];
     const [a, b] = [latencies(merged), latencies(one)];
     expect(a).toHaveLength(b.length);
     a.forEach((p, i) => {
-      for (const [k, v] of Object.entries(p)) expect(Math.abs(v - b[i]![k as keyof Percentiles]), `${i} ${k}`).toBeLessThanOrEqual(b[i]![k as keyof Percentiles] * 1e-3 + 1e-3);
+      expect(p === null, `${i}`).toBe(b[i] === null);
+      for (const [k, v] of Object.entries(p ?? {})) expect(Math.abs(v - b[i]![k as keyof Percentiles]), `${i} ${k}`).toBeLessThanOrEqual(b[i]![k as keyof Percentiles] * 1e-3 + 1e-3);
     });
     expect(merged.errorRate()).toBe(one.errorRate());
     expect(merged.achievedRate()).toBe(one.achievedRate());

@@ -24,6 +24,9 @@ describe('one grammar for durations, sizes, rates and percentages', () => {
     for (const bad of ['-5', '1XB', '1mib', 'NaN', '1e6']) expect(() => parseSize(bad), bad).toThrow(/expected a size/);
     for (const [text, perS] of [['100', 100], ['100/s', 100], ['6000/min', 100], ['90/h', 0.025], ['0.5', 0.5]] as const) expect(parseRate(text)).toBeCloseTo(perS, 10);
     for (const bad of ['Infinity', '-1', '100/fortnight', '1e3']) expect(() => parseRate(bad), bad).toThrow(/expected a rate/);
+    // One bound for --rate, --ramp and scenarios.yaml: a schedule beyond it only queues sends to skip.
+    for (const high of ['1000001', '60000060/min']) expect(() => parseRate(high), high).toThrow(/^above the highest rate supported \(1000000\/s\)$/);
+    expect(parseRate('1000000')).toBe(1_000_000);
     expect(parseShare('95%', { bare: 'fraction' })).toBe(0.95);
     expect(parseShare('0.5%', { bare: 'fraction' })).toBe(0.005);
     expect(parseShare('0.2', { bare: 'fraction' })).toBe(0.2);
@@ -32,10 +35,10 @@ describe('one grammar for durations, sizes, rates and percentages', () => {
   });
 
   it('scenarios.yaml, agent.yaml and the AWS steps take what the command line takes (2h, 1h30m, 500us, 1MiB, 6000/min)', async () => {
-    const scenarios = `configurations:\n  a:\n    baseUrl: http://127.0.0.1:1\nscenarios:\n  - name: one\n    smoke: false\n    interval: 500us\n    load:\n      - rate: 6000/min\n        duration: 1h30m\n      - ramp: { from: 0, to: 120/min }\n        duration: 2h\n    thresholds:\n      p99: 1.5s\n      achievedRate: 95%\n`;
+    const scenarios = `configurations:\n  a:\n    baseUrl: http://127.0.0.1:1\nscenarios:\n  - name: one\n    smoke: false\n    knee: { p99: 500us }\n    load:\n      - rate: 6000/min\n        duration: 1h30m\n      - ramp: { from: 0, to: 120/min }\n        duration: 2h\n    thresholds:\n      p99: 1.5s\n      achievedRate: 95%\n`;
     const spec = parseScenarios(YamlSource.parse('s.yaml', scenarios), {});
     const s = spec.scenarios[0]!;
-    expect(s.intervalMs).toBe(0.5);
+    expect(s.knee.p99Ms).toBe(0.5);
     expect(s.phases[0]).toMatchObject({ kind: 'rate', rate: 100, durationMs: 5_400_000 });
     expect(s.phases[1]).toMatchObject({ kind: 'ramp', from: 0, to: 2, durationMs: 7_200_000 });
     const agent = await parseAgentConfig(YamlSource.parse('agent.yaml', 'source:\n  proxy:\n    listen: 127.0.0.1:8081\n    upstream: http://127.0.0.1:8080\nmaxBodyBytes: 64KiB\nfiles:\n  dir: /tmp/x\n  rotateEvery: 1h30m\n  retry: 500ms\nmirror:\n  targets: [{ url: "http://127.0.0.1:9" }]\n  maxRate: 600/min\ncontrol:\n  token: 0123456789abcdef0123\n'), {});

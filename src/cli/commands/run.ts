@@ -55,6 +55,9 @@ export const runCommand: CommandBody<Args> = {
     };
     // A bad or unreachable coordinator is exit 2 before any service starts or any load is sent.
     if (args.coordinator !== undefined) await (await import('../../distributed/redis.js')).checkCoordinator(args.coordinator);
+    // Before any load: a run of many minutes must not lose its results to a path it cannot write.
+    const { checkOutputPaths } = await import('../output-paths.js');
+    await checkOutputPaths([{ flag: '--out', path: args.out, dir: true }, { flag: '--junit', path: args.junit }]);
     const spread = { ...(args.coordinator !== undefined ? { coordinator: args.coordinator } : {}), barrierMs: args['barrier-timeout'], heartbeatTimeoutMs: args['heartbeat-timeout'] };
     const { runScenarioFile } = await import('../../scenarios/run-file.js');
     const model = await runScenarioFile(args.file, { only: args.only, baseUrls, report: args.out, junit: args.junit, quiet: args.quiet, progress: args.progress, metricsRemoteWrite: args['metrics-remote-write'], json: args.json, validity, spread });

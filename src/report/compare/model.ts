@@ -3,15 +3,16 @@ import { InputError } from '../../errors.js';
 import type { ComparisonResult, ConfigurationReport, PhaseReport, ReportModel, ScenarioReport } from '../model.js';
 import { REPORT_SCHEMA } from '../model.js';
 import { scenarioVerdict, withVerdict } from '../verdict.js';
-import { clusters } from './samples.js';
+import { clusters, phaseCounts, runPercentiles } from './samples.js';
 
 /** The shape of scenarios/compare.ts's compareSides: the CLI passes it in (report/ may not import scenarios/). */
 export interface CompareSide {
   configuration: string;
   samples: number[][];
-  perRun: Record<'p50' | 'p95' | 'p99', number>[];
+  perRun: Record<'p50' | 'p95' | 'p99', number | null>[];
+  counts: { ok: number; failed: number }[];
 }
-export type CompareSides = (a: CompareSide, b: CompareSide, o: { phase: string; level: number; minEffect: number; limits: Map<'p50' | 'p95' | 'p99', { ratio?: number; differenceMs?: number }>; note?: string }) => ComparisonResult[];
+export type CompareSides = (a: CompareSide, b: CompareSide, o: { phase: string; level: number; minEffect: number; limits: Map<'p50' | 'p95' | 'p99', { ratio?: number; differenceMs?: number }>; clusters?: 'runs' | 'intervals'; note?: string }) => ComparisonResult[];
 
 export interface CompareInput {
   file: string;
@@ -36,8 +37,6 @@ function scenariosOf(m: ReportModel): ScenarioReport[] {
   return [{ name: 'replay', verdict: m.verdict, configurations, thresholds: [], comparisons: [] }];
 }
 
-const perRun = (p: PhaseReport): Record<'p50' | 'p95' | 'p99', number> => ({ p50: p.stats.latency.p50, p95: p.stats.latency.p95, p99: p.stats.latency.p99 });
-
 function compareScenario(sa: ScenarioReport, sb: ScenarioReport, [la, lb]: [string, string], compare: CompareSides): ScenarioReport {
   const renamed = (c: ConfigurationReport, l: string): ConfigurationReport => ({ ...c, name: `${l} · ${c.name}` });
   const comparisons = sa.configurations.flatMap((ca) => {
@@ -48,9 +47,9 @@ function compareScenario(sa: ScenarioReport, sb: ScenarioReport, [la, lb]: [stri
       const rb = cb.phases.filter((p) => p.name === phase);
       if (!rb.length) return [];
       const byInterval = ra.length < 2 || rb.length < 2;
-      const side = (l: string, runs: PhaseReport[]): CompareSide => ({ configuration: `${l} · ${ca.name}`, samples: clusters(runs, byInterval), perRun: runs.map(perRun) });
-      const note = byInterval ? 'one run a side: intervals resampled instead of runs, samples read from each interval\'s percentiles' : 'samples read from each run\'s latency distribution';
-      return compare(side(la, ra), side(lb, rb), { phase, level: 0.95, minEffect: 0.05, limits: new Map(), note });
+      const side = (l: string, runs: PhaseReport[]): CompareSide => ({ configuration: `${l} · ${ca.name}`, samples: clusters(runs, byInterval), perRun: runs.map(runPercentiles), counts: runs.map(phaseCounts) });
+      const note = byInterval ? 'samples read from each interval\'s percentiles' : 'samples read from each run\'s latency distribution';
+      return compare(side(la, ra), side(lb, rb), { phase, level: 0.95, minEffect: 0.05, limits: new Map(), clusters: byInterval ? 'intervals' : 'runs', note });
     });
   });
   const body = { name: sa.name, description: `${lb} relative to ${la}`, configurations: sa.configurations.flatMap((ca) => {

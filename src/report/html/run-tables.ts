@@ -1,6 +1,5 @@
 import { esc } from '../escape.js';
-import type { EndpointStats } from '../../replay/types.js';
-import type { PhaseReport, TargetSummary, ValidityReport } from '../model.js';
+import type { PhaseEndpoint, PhaseReport, TargetSummary, ValidityReport } from '../model.js';
 import { badge, measure, name, table, text, type Cell } from './table.js';
 
 export interface PhaseRow {
@@ -40,7 +39,7 @@ export function statsTable(rows: PhaseRow[]): string {
     return [
       name(configuration), name(p.name), runOf(p),
       measure(s.requests, 'count'), measure(s.offeredRate, 'req/s'), measure(s.achievedRate, 'req/s'),
-      measure(s.latency.p50, 'ms'), measure(s.latency.p90, 'ms'), measure(s.latency.p99, 'ms'), measure(s.latency.p999, 'ms'), measure(s.latency.max, 'ms'),
+      measure(s.latency?.p50, 'ms'), measure(s.latency?.p90, 'ms'), measure(s.latency?.p99, 'ms'), measure(s.latency?.p999, 'ms'), measure(s.latency?.max, 'ms'),
       measure(s.rawLatency.p99, 'ms'), measure(failedCount(s), 'count'), statusMix(s),
     ];
   });
@@ -77,10 +76,10 @@ export function kneeTable(rows: PhaseRow[]): string {
 }
 
 /** Per-endpoint latency and statuses (route templates: "/users/{id}"), one row per owner × endpoint. */
-export function endpointsTable(owners: Array<{ first: Cell; endpoints: EndpointStats[] }>, firstHeader: string): string {
+export function endpointsTable(owners: Array<{ first: Cell; endpoints: PhaseEndpoint[] }>, firstHeader: string): string {
   const rows = owners.flatMap((o) => o.endpoints.map((e): Cell[] => [
     o.first, { html: `<code>${esc(e.endpoint)}</code>`, value: e.endpoint }, measure(e.requests, 'count'), measure(e.errors, 'count'),
-    measure(e.latency.p50, 'ms'), measure(e.latency.p99, 'ms'), measure(e.latency.max, 'ms'), statusMix({ statuses: e.statuses, errors: {} }),
+    measure(e.latency?.p50, 'ms'), measure(e.latency?.p99, 'ms'), measure(e.latency?.max, 'ms'), statusMix({ statuses: e.statuses, errors: {} }),
   ]));
   return table('endpoints', [firstHeader, 'Endpoint', 'Requests', 'Errors', 'p50', 'p99', 'max', 'Statuses'], rows);
 }

@@ -61,6 +61,7 @@ const VERDICT_TONE: Record<ComparisonVerdict, 'good' | 'bad' | 'neutral'> = {
   better: 'good',
   worse: 'bad',
   'no-significant-difference': 'neutral',
+  'not-comparable': 'bad',
 };
 
 export function verdictBadge(v: ComparisonVerdict): string {
@@ -69,13 +70,15 @@ export function verdictBadge(v: ComparisonVerdict): string {
 
 /** The interval drawn against zero: the reader sees at once whether it excludes no-difference. */
 function intervalSvg(c: ComparisonResult): string {
-  const lo = Math.min(c.ci.low, 0, c.difference);
-  const hi = Math.max(c.ci.high, 0, c.difference);
+  const { low, high } = c.ci;
+  if (low === null || high === null || c.difference === null) return '';
+  const lo = Math.min(low, 0, c.difference);
+  const hi = Math.max(high, 0, c.difference);
   const span = hi - lo || 1;
   const x = (v: number): number => Math.round((8 + ((v - lo) / span) * 104) * 10) / 10;
   const tone = c.verdict === 'worse' ? '#D55E00' : c.verdict === 'better' ? '#009E73' : '#7f8c99';
   return `<svg class="ci" viewBox="0 0 120 16" width="120" height="16" aria-hidden="true"><line x1="${x(0)}" x2="${x(0)}" y1="1" y2="15" stroke="#999" stroke-dasharray="2 2"/>`
-    + `<line x1="${x(c.ci.low)}" x2="${x(c.ci.high)}" y1="8" y2="8" stroke="${tone}" stroke-width="3"/><circle cx="${x(c.difference)}" cy="8" r="3.5" fill="${tone}"/></svg>`;
+    + `<line x1="${x(low)}" x2="${x(high)}" y1="8" y2="8" stroke="${tone}" stroke-width="3"/><circle cx="${x(c.difference)}" cy="8" r="3.5" fill="${tone}"/></svg>`;
 }
 
 export function comparisonsTable(cs: ComparisonResult[]): string {

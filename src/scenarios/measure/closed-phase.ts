@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import autocannon from 'autocannon';
 import { InputError } from '../../errors.js';
 import { DEFAULT_LIMITS, ValidityMonitor } from '../../replay/validity.js';
+import { percentilesMs } from '../../replay/stats/histogram.js';
 import type { ErrorClass, RunValidity, TargetSummary } from '../../replay/types.js';
 import { requestMix } from '../mix.js';
 import type { ConnectionsPhase } from '../phases/connections.js';
@@ -82,7 +83,8 @@ export function closedSummary(url: string, outcomes: Outcomes, durationMs: numbe
       else errors[k as ErrorClass] = (errors[k as ErrorClass] ?? 0) + n;
     }
   }
-  const latency = outcomes.latency();
+  // The engine's shape (an empty histogram reads 0); phaseReport gives the phase its measured-or-null latency.
+  const latency = percentilesMs(outcomes.total.latency);
   return {
     url,
     requests: outcomes.completed,

@@ -1,10 +1,13 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { DistributionPoint } from '../../report/model.js';
+import type { DistributionPoint, PhaseEndpoint, PhaseInterval } from '../../report/model.js';
 import { distributionFromHistogram } from '../../report/distribution.js';
 import { newHistogram, percentilesMs, recordUs } from '../../replay/stats/histogram.js';
 import { Reservoir } from './reservoir.js';
 import { achievedRate } from '../../replay/stats/target-stats.js';
-import type { EndpointStats, ErrorClass, IntervalStats, Percentiles } from '../../replay/types.js';
+import type { ErrorClass, Percentiles } from '../../replay/types.js';
+
+/** Percentiles of what was measured; null when nothing was (an empty histogram's zeros are no latency). */
+const measured = (h: Histogram): Percentiles | null => (h.totalCount ? percentilesMs(h) : null);
 
 /** What a scenario counts per request: the engine's result, or autocannon's, in one shape. */
 export interface Outcome {
@@ -89,15 +92,15 @@ export class Outcomes {
     return this.completed ? this.total.failed / this.completed : 0;
   }
 
-  latency(): Percentiles {
-    return percentilesMs(this.total.latency);
+  latency(): Percentiles | null {
+    return measured(this.total.latency);
   }
 
   distribution(): DistributionPoint[] {
     return distributionFromHistogram(this.total.latency);
   }
 
-  intervalStats(): IntervalStats[] {
+  intervalStats(): PhaseInterval[] {
     return [...this.intervals]
       .sort((a, b) => a[0] - b[0])
       .map(([i, b]) => ({
@@ -105,17 +108,17 @@ export class Outcomes {
         offered: b.offered,
         ok: b.ok,
         errors: b.failed,
-        latency: percentilesMs(b.latency),
+        latency: measured(b.latency),
         ...(b.failedLatency.totalCount ? { errorLatency: percentilesMs(b.failedLatency) } : {}),
       }));
   }
 
-  endpointStats(): EndpointStats[] {
+  endpointStats(): PhaseEndpoint[] {
     return [...this.endpoints].map(([endpoint, { b, statuses }]) => ({
       endpoint,
       requests: b.ok + b.failed,
       errors: b.failed,
-      latency: percentilesMs(b.latency),
+      latency: measured(b.latency),
       statuses,
     }));
   }

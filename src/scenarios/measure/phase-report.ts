@@ -1,4 +1,4 @@
-import type { PhaseReport, ValidityReport } from '../../report/model.js';
+import type { PhaseReport, PhaseStats, ValidityReport } from '../../report/model.js';
 import type { RunValidity, TargetSummary } from '../../replay/types.js';
 import type { PhaseKind } from '../phases/kind.js';
 import type { PhaseSpec, ScenarioSpec } from '../spec.js';
@@ -26,7 +26,7 @@ export function phaseReport<S extends PhaseSpec>(o: {
   durationMs: number;
 }): MeasuredPhase {
   const { spec, outcomes } = o;
-  const stats: TargetSummary = {
+  const stats: PhaseStats = {
     ...o.summary,
     requests: outcomes.total.offered,
     achievedRate: outcomes.achievedRate(),
@@ -40,6 +40,7 @@ export function phaseReport<S extends PhaseSpec>(o: {
     kind: spec.kind,
     ...(o.repeat !== undefined ? { repeat: o.repeat } : {}),
     description: o.kind.describe(spec),
+    durationMs: Math.round(o.durationMs),
     intervalMs: outcomes.intervalMs,
     stats,
     distribution: outcomes.distribution(),

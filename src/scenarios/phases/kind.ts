@@ -37,6 +37,8 @@ export interface PhaseKind<S extends PhaseSpec = PhaseSpec, F extends z.ZodRawSh
   /** "ramp 1 → 120 req/s over 20 s (open model)" */
   describe(s: S): string;
   run(s: S, ctx: PhaseContext): Promise<MeasuredPhase>;
+  /** Requests its schedule sends, when known up front: progress is then counted against the schedule, not the clock. */
+  plannedRequests?(s: S): number;
   /**
    * Spread over workers (`workers: N`). An open kind gives its schedule, which every worker computes
    * and keeps its share of: striped (request i to worker i mod N) or by recorded session. A closed kind

@@ -28,6 +28,7 @@ export const rampPhase: PhaseKind<RampPhase, typeof rampFields> = {
   normalize: (p, d) => ({ kind: 'ramp', name: p.name ?? `ramp ${p.ramp!.from}→${p.ramp!.to} req/s`, requests: d.requests, from: p.ramp!.from, to: p.ramp!.to, durationMs: d.durationMs }),
   describe: (s) => `ramp ${s.from} → ${s.to} req/s over ${seconds(s.durationMs)} (open model)`,
   run: async (s, ctx) => runOpenPhase(rampPhase, s, await load(s), ctx),
+  plannedRequests: (s) => Math.max(1, Math.round((((s.from + s.to) / 2) * s.durationMs) / 1000)),
   spread: { split: 'stripe', load },
   annotate(report, s, scenario) {
     report.knee = findKnee(report.stats.intervals, report.intervalMs, s.durationMs, scenario.knee.p99Ms, scenario.knee.errorBudget);

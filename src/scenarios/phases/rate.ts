@@ -28,5 +28,6 @@ export const ratePhase: PhaseKind<RatePhase, typeof rateFields> = {
   normalize: (p, d) => ({ kind: 'rate', name: p.name ?? `rate ${p.rate} req/s`, requests: d.requests, rate: p.rate!, durationMs: d.durationMs, poisson: p.poisson ?? false }),
   describe: (s) => `${s.poisson ? 'Poisson' : 'constant'} ${s.rate} req/s for ${seconds(s.durationMs)} (open model)`,
   run: async (s, ctx) => runOpenPhase(ratePhase, s, await load(s), ctx),
+  plannedRequests: (s) => Math.max(1, Math.round((s.rate * s.durationMs) / 1000)),
   spread: { split: 'stripe', load },
 };
