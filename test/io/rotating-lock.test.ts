@@ -3,33 +3,18 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RotatingFileSink, type RotatingOptions } from '../../src/io/outputs/rotating.js';
+import type { RotatingOptions } from '../../src/io/outputs/rotating.js';
 import { DirBusy, lockName } from '../../src/io/outputs/rotating-lock.js';
 import { newStats, readCaptureFile } from '../../src/formats/capture-file.js';
 import { sampleExchange } from '../helpers/exchanges.js';
 import { until } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
+import { rotatingSink } from '../helpers/rotating-sink.js';
 
 const root = tempDir('shadowtap-rotate-lock-');
 
-function sink(dir: string, o: Partial<RotatingOptions> = {}): { s: RotatingFileSink; logs: string[] } {
-  const logs: string[] = [];
-  const s = new RotatingFileSink({
-    dir,
-    prefix: 'cap',
-    maxFileBytes: 1 << 30,
-    rotateEveryMs: 3_600_000,
-    gzip: false,
-    maxTotalBytes: 1 << 30,
-    queueCapacity: 1000,
-    retryMs: 100,
-    blocking: false,
-    header: { source: { kind: 'test' } },
-    log: (_l, msg) => logs.push(msg),
-    ...o,
-  });
-  return { s, logs };
-}
+/** Plain files and a small queue: what these tests read back is the live file itself. */
+const sink = (dir: string, o: Partial<RotatingOptions> = {}): ReturnType<typeof rotatingSink> => rotatingSink(dir, { gzip: false, queueCapacity: 1000, ...o });
 
 async function exchangesIn(dir: string): Promise<number> {
   let n = 0;

@@ -3,12 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Exchange } from '../../src/exchange.js';
 import { join } from 'node:path';
-import { RotatingFileSink, type RotatingOptions } from '../../src/io/outputs/rotating.js';
 import { newStats, readCaptureFile } from '../../src/formats/capture-file.js';
 import { sampleExchange } from '../helpers/exchanges.js';
 import { harEntryText } from '../../src/formats/har-line.js';
 import { until } from '../helpers/agent-run.js';
 import { tempDir } from '../helpers/tmp.js';
+import { rotatingSink } from '../helpers/rotating-sink.js';
 import { pump } from '../../src/io/pump.js';
 import { iterableSource } from '../../src/io/open.js';
 import { openSink } from '../../src/io/registry.js';
@@ -16,24 +16,7 @@ import { createRedactor } from '../../src/stages/redact/index.js';
 
 const root = tempDir('shadowtap-rotate-');
 
-function sink(dir: string, o: Partial<RotatingOptions>): { s: RotatingFileSink; logs: string[] } {
-  const logs: string[] = [];
-  const s = new RotatingFileSink({
-    dir,
-    prefix: 'cap',
-    maxFileBytes: 1 << 30,
-    rotateEveryMs: 3_600_000,
-    gzip: true,
-    maxTotalBytes: 1 << 30,
-    queueCapacity: 10_000,
-    retryMs: 100,
-    blocking: false,
-    header: { source: { kind: 'test' } },
-    log: (_l, msg) => logs.push(msg),
-    ...o,
-  });
-  return { s, logs };
-}
+const sink = rotatingSink;
 
 async function readAll(dir: string): Promise<{ names: string[]; ids: string[] }> {
   const names = readdirSync(dir).sort();
