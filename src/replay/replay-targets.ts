@@ -15,6 +15,7 @@ export function targetsOf(a: ReplayArgs): { targets: TargetOptions[]; noise: boo
   const timeoutMs = a.timeout;
   const targets = urls.map((url): TargetOptions => {
     if (!/^https?:\/\//i.test(url)) throw new InputError(`--target ${url}: expected an http:// or https:// URL`);
+    unusedParts(url);
     const proxy = a.proxy ?? (a['env-proxy'] ? envProxyFor(url) : undefined);
     return {
       url,
@@ -33,4 +34,22 @@ export function targetsOf(a: ReplayArgs): { targets: TargetOptions[]; noise: boo
     };
   });
   return { targets, noise };
+}
+
+/**
+ * A target URL gives the origin and a path prefix; each request keeps its recorded query, and credentials
+ * in the URL were never sent. Both were dropped without a word: refused, saying what to use instead.
+ */
+function unusedParts(url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InputError(`--target ${url}: not a URL`);
+  }
+  if (u.username || u.password) {
+    u.username = u.password = '';
+    throw new InputError(`--target ${u.href}: credentials in a target URL are not sent; give them with --set-header 'Authorization: Basic …' or a --staging file's credentials`);
+  }
+  if (u.search || u.hash) throw new InputError(`--target ${url}: a query or fragment in a target URL is not used (each request keeps its recorded query); change queries with --rewrite-url`);
 }

@@ -44,6 +44,9 @@ const cases: [string[], string][] = [
   [['sample-service', '--threads', '0'], '--threads 0: expected a whole number from 1 to 100000'],
   [['sample-service', '--port', '70000'], '--port 70000: expected a whole number from 0 to 65535'],
   [['sample-service', '--latency-factor', 'Infinity'], '--latency-factor Infinity: expected a number from 0 to 1000'],
+  // 192.0.2.1 (TEST-NET-1) is an address, so no resolver is asked, and no host here has it.
+  [['sample-service', '--host', '192.0.2.1', '--port', '0'], '--host 192.0.2.1: cannot listen (EADDRNOTAVAIL)'],
+  [['run', 'scenarios.yaml', '--only'], 'Not enough arguments following: only'],
   [['local-elb', '--config', join(dir, 'x.yaml'), '--port', '-3'], '--port -3: expected a whole number from 0 to 65535'],
   [['targets', '--target-group', 'tg', '--page-size', '401'], '--page-size 401: expected a whole number from 1 to 400'],
   [['drain', '--target-group', 'tg', '--url', 'http://127.0.0.1:9', '--rate', '-1'], '--rate -1: expected a rate'],

@@ -121,7 +121,11 @@ describe('one capture full of secrets, through every path', () => {
 
   it('replay of a redacted capture: results, summary, report and JUnit hold none', async () => {
     const capture = f('capture.jsonl');
-    const args = ['replay', capture, '-t', `http://tuser:${UPSTREAM_PASS}@127.0.0.1:${server.port}`, '--speed', '0', '--quiet', '--results', f('results.jsonl'), '--summary', f('summary.json'), '--report', f('report'), '--junit', f('junit.xml')];
+    // A target URL with credentials is refused (they would not be sent), without repeating the password.
+    const refused = await shadowtap(['replay', capture, '-t', `http://tuser:${UPSTREAM_PASS}@127.0.0.1:${server.port}`, '--speed', '0', '--quiet']);
+    expect(refused.code, refused.stderr).toBe(2);
+    clean('replay refusal', refused.stdout + refused.stderr);
+    const args = ['replay', capture, '-t', `http://127.0.0.1:${server.port}`, '--speed', '0', '--quiet', '--results', f('results.jsonl'), '--summary', f('summary.json'), '--report', f('report'), '--junit', f('junit.xml')];
     const r = await shadowtap(args);
     expect([0, 1], r.stderr).toContain(r.code);
     clean('replay stdout', r.stdout);

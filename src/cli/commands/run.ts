@@ -29,7 +29,7 @@ export const runCommand: CommandBody<Args> = {
       .positional('file', { type: 'string', default: 'scenarios.yaml', describe: 'scenarios file' })
       .option('out', outputFileFlag('out', { describe: 'write DIR/index.html and DIR/summary.json' }))
       .option('junit', outputFileFlag('junit', { describe: 'write JUnit XML here (one testcase per threshold, check and comparison)' }))
-      .option('only', { type: 'string', array: true, describe: 'run only the named scenario(s)' })
+      .option('only', { type: 'string', array: true, requiresArg: true, describe: 'run only the named scenario(s)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary (report model) as JSON on stdout' })
       .option('base-url', { type: 'string', array: true, describe: 'NAME=URL: use this URL for configuration NAME (its start command is skipped)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })

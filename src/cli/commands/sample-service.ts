@@ -33,6 +33,8 @@ export const sampleServiceCommand: CommandBody<Args> = {
   handler: async (args) => {
     const { startSampleService } = await import('../../service/app.js');
     const given = args['admin-token'] ?? readSettings().adminToken;
+    // A listen error names the flag it comes from: the port in use, or an address this host does not have.
+    const { InputError } = await import('../../errors.js');
     const svc = await startSampleService({
       port: args.port,
       host: args.host,
@@ -44,6 +46,10 @@ export const sampleServiceCommand: CommandBody<Args> = {
       latencyFactor: args['latency-factor'],
       renderMs: args['render-ms'],
       adminToken: given,
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.syscall !== 'listen' && err.syscall !== 'getaddrinfo') throw err;
+      const flag = err.code === 'EADDRINUSE' || err.code === 'EACCES' ? `--port ${args.port}` : `--host ${args.host}`;
+      throw new InputError(`${flag}: cannot listen (${err.code ?? err.message})`);
     });
     // The first line on stdout is the URL: the scenario runner reads it when it starts this command.
     process.stdout.write(`${svc.url}\n`);
