@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
+import { madeDir } from '../io/made-dir.js';
 
 /** A path a command writes when its work is done, and the flag that named it. */
 export interface OutputPath {
@@ -40,22 +41,4 @@ async function writableFile(path: string): Promise<void> {
 async function writableDir(dir: string): Promise<void> {
   await madeDir(dir);
   await access(dir, constants.W_OK);
-}
-
-/**
- * One level at a time rather than `mkdir({ recursive: true })`: Node's recursive mkdir spins for ever
- * where a plain mkdir answers ENOENT under a parent that exists (/proc), and answers ENOENT, not EROFS,
- * on a read-only filesystem. Bounded by the path's depth.
- */
-async function madeDir(dir: string): Promise<void> {
-  const st = await stat(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
-  if (st) {
-    if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    return;
-  }
-  const parent = dirname(dir);
-  if (parent !== dir) await madeDir(parent);
-  await mkdir(dir, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-  });
 }

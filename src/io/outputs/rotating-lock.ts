@@ -1,7 +1,8 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
+import { madeDir } from '../made-dir.js';
 
 /**
  * Who writes the capture files of one prefix in a directory. Recovery renames every `.partial.jsonl` it
@@ -77,7 +78,7 @@ export class DirLock {
 
   /** Takes the capture files of `prefix` in `dir` (creating `dir`); DirBusy names the live owner. */
   static async take(dir: string, prefix: string): Promise<DirLock> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await madeDir(dir);
     const path = join(dir, lockName(prefix));
     const content = `${JSON.stringify({ pid: process.pid, start: startOf(process.pid) })}\n`;
     // Bounded: each turn either takes the lock, finds a live owner, or removes one stale lock.

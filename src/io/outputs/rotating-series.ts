@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
-import { open, mkdir, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SinkLog } from '../sink.js';
+import { madeDir } from '../made-dir.js';
 import { enforceCap, finalName, finalize, partialName, stamp } from './rotating-files.js';
 
 export interface SeriesOptions {
@@ -75,7 +76,7 @@ export class FileSeries {
   }
 
   private async openNext(): Promise<void> {
-    await mkdir(this.o.dir, { recursive: true, mode: 0o700 });
+    await madeDir(this.o.dir);
     let name: string;
     let path: string;
     let fh: FileHandle;

@@ -1,5 +1,5 @@
 import type { Buffer } from 'node:buffer';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
@@ -13,6 +13,7 @@ import { FileSeries } from './rotating-series.js';
 import { FilesOwner } from './rotating-owner.js';
 import { DirBusy } from './rotating-lock.js';
 import { DEFAULT_ROTATION, type RotatingOptions, type RotatingStats } from './rotating-settings.js';
+import { madeDir } from '../made-dir.js';
 
 export { DEFAULT_ROTATION, type RotatingOptions, type RotatingStats, type RotationSettings } from './rotating-settings.js';
 
@@ -262,12 +263,7 @@ export class RotatingFileSink implements Sink {
 
 async function writableDir(dir: string): Promise<void> {
   try {
-    // Not recursive first: on a read-only filesystem a recursive mkdir answers ENOENT, not EROFS.
-    await mkdir(dir, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return mkdir(dir, { recursive: true, mode: 0o700 });
-      if (err.code !== 'EEXIST') throw err;
-      return undefined;
-    });
+    await madeDir(dir);
     await access(dir, constants.W_OK);
   } catch (err) {
     throw new InputError(`${dir}: cannot write rotating files there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
