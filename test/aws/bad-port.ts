@@ -17,9 +17,15 @@ function listenOn(server: Server, port: number): Promise<void> {
   });
 }
 
-/** Listens on 127.0.0.1 on the first free port of BAD_PORTS; fails (never skips) when all are taken. */
-export async function listenOnBadPort(server: Server): Promise<number> {
-  for (const port of BAD_PORTS) {
+/**
+ * Each test file takes its ports from a list of its own: a port one file has closed must not be taken by
+ * another while the first's stragglers (local-elb's health checks) still knock on it.
+ */
+export const BAD_PORT_LANES = { drain: BAD_PORTS.slice(0, 10), clients: BAD_PORTS.slice(10) };
+
+/** Listens on 127.0.0.1 on the first free port of `ports`; fails (never skips) when all are taken. */
+export async function listenOnBadPort(server: Server, ports: readonly number[]): Promise<number> {
+  for (const port of ports) {
     try {
       await listenOn(server, port);
       return port;
@@ -27,7 +33,7 @@ export async function listenOnBadPort(server: Server): Promise<number> {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     }
   }
-  throw new Error(`every port of ${BAD_PORTS.join(', ')} is in use on 127.0.0.1`);
+  throw new Error(`every port of ${ports.join(', ')} is in use on 127.0.0.1`);
 }
 
 /** What `fetch` says about the port: its refusal ("bad port") is what the tests must get past. */

@@ -5,7 +5,7 @@ import { waitForHealth } from '../../src/aws/command.js';
 import { describeTargets, findTargetGroups } from '../../src/aws/discover.js';
 import { runDrainCycle } from '../../src/aws/drain.js';
 import { allHealthy, CREDS, localElb } from '../helpers/aws-local.js';
-import { fetchRefusal, listenOnBadPort } from './bad-port.js';
+import { BAD_PORT_LANES, fetchRefusal, listenOnBadPort } from './bad-port.js';
 
 let server: http.Server;
 let port: number;
@@ -16,7 +16,7 @@ beforeAll(async () => {
     checks.push({ path: req.url, connection: req.headers.connection });
     res.writeHead(req.url === '/health' ? 200 : 404).end('ok');
   });
-  port = await listenOnBadPort(server);
+  port = await listenOnBadPort(server, BAD_PORT_LANES.drain);
 });
 afterAll(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
 

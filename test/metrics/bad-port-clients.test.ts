@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uncompress } from 'snappyjs';
 import { RemoteWriter } from '../../src/metrics/remote-write.js';
 import { TokenProvider } from '../../src/replay/staging/oauth2.js';
-import { fetchRefusal, listenOnBadPort } from '../aws/bad-port.js';
+import { BAD_PORT_LANES, fetchRefusal, listenOnBadPort } from '../aws/bad-port.js';
 
 interface Seen {
   method?: string;
@@ -28,7 +28,7 @@ beforeAll(async () => {
       answer(res);
     });
   });
-  const port = await listenOnBadPort(server);
+  const port = await listenOnBadPort(server, BAD_PORT_LANES.clients);
   expect(await fetchRefusal(port)).toBe('bad port');
   url = `http://127.0.0.1:${port}`;
 });
