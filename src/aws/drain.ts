@@ -137,5 +137,5 @@ export async function runDrainCycle(input: DrainCycleOptions, x: CycleExtras = {
     await timeline?.stop();
     if (!client) c.destroy();
   }
-  return { targetGroup: o.targetGroup, target: key, mode: o.mode, startedAt, endedAt: Date.now(), timeline: timeline?.events ?? [], ...(error ? { error } : {}), ...(error && left ? { leftDeregistered: left } : {}) };
+  return { targetGroup: o.targetGroup, target: key, mode: o.mode, startedAt, endedAt: Date.now(), timeline: timeline?.events ?? [], ...(error ? { error } : {}), ...(left ? { leftDeregistered: left } : {}) };
 }

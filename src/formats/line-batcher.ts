@@ -39,10 +39,6 @@ export class GzipSync {
     this.timer.arm();
   }
 
-  cancel(): void {
-    this.timer.disarm();
-  }
-
   now(): Promise<void> {
     this.timer.disarm();
     return new Promise((resolve) => this.gz.flush(constants.Z_SYNC_FLUSH, () => resolve()));

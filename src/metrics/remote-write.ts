@@ -21,8 +21,6 @@ export class RemoteWriter {
   private sending: Promise<void> | undefined;
   readonly stats: RemoteWriteStats = { sent: 0, failed: 0, dropped: 0 };
   private lastError = '';
-  /** Set when close() gave up waiting: what is still out is counted there, and nothing is said after. */
-  private closed = false;
   private readonly giveUp = new AbortController();
 
   constructor(
@@ -54,7 +52,8 @@ export class RemoteWriter {
         if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`HTTP ${res.statusCode}`);
         this.stats.sent++;
       } catch (err) {
-        if (this.closed) return;
+        // close() gave up waiting: what was still out is counted there, and nothing is said after.
+        if (this.giveUp.signal.aborted) return;
         this.stats.failed++;
         const message = err instanceof Error ? err.message : String(err);
         // Said once per kind of failure, not once a second.
@@ -71,7 +70,6 @@ export class RemoteWriter {
     clearTimeout(timer);
     if (this.sending) {
       // The batch in flight did not get through in time, and those queued behind it never left.
-      this.closed = true;
       this.giveUp.abort();
       this.stats.failed++;
       this.stats.dropped += this.queue.splice(0).length;

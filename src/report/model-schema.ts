@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REPORT_SCHEMA } from './model.js';
 import type { ComparisonResult, ConfigurationReport, PhaseReport, ReplayReport, ReportModel, ScenarioReport, SmokeResult, ThresholdResult } from './model.js';
 
 /**
@@ -15,13 +16,14 @@ const validity = z.object({
   valid: z.boolean(), reasons: z.array(str), eventLoopDelayP99Ms: num, cpu: num,
   scheduleLagP99Ms: num.optional(), skipped: num.optional(), hooks: z.unknown().optional(),
 });
-const validityReport = validity.extend({ scheduleLag: z.object({ p50: num, p99: num, max: num }), dropped: num });
+const scheduleLag = z.object({ p50: num, p99: num, max: num });
+const validityReport = validity.extend({ scheduleLag, dropped: num });
 const workers = z.array(z.object({ name: str, requests: num, clockSkewMs: num, rttMs: num, startLateMs: num, validity })).optional();
 const interval = z.object({ startMs: num, offered: num, ok: num, errors: num, latency: percentiles, errorLatency: percentiles.optional() });
 const endpoint = z.object({ endpoint: str, requests: num, errors: num, latency: percentiles, statuses: counts });
 const targetSummary = z.object({
   url: str, proxy: str.optional(), requests: num, offeredRate: num, achievedRate: num, latency: percentiles, rawLatency: percentiles,
-  scheduleLag: z.object({ p50: num, p99: num, max: num }), statuses: counts, errors: counts, errorReasons: counts.optional(),
+  scheduleLag, statuses: counts, errors: counts, errorReasons: counts.optional(),
   dropped: num, queued: num.optional(), endpoints: z.array(endpoint), intervals: z.array(interval),
 });
 // A phase's latency is null where nothing was measured (model.ts PhaseStats); a replay target's never is.
@@ -79,7 +81,7 @@ const replay = z.object({
 });
 
 export const reportModelSchema = z.object({
-  schema: z.literal('shadowtap-report/1'), kind: z.enum(['scenarios', 'replay']), title: str, generatedAt: str, source: str.optional(),
+  schema: z.literal(REPORT_SCHEMA), kind: z.enum(['scenarios', 'replay']), title: str, generatedAt: str, source: str.optional(),
   toolVersion: str.optional(), verdict, exitCode: z.union([z.literal(0), z.literal(1), z.literal(3)]), reasons: z.array(str),
   scenarios: z.array(scenario), replay: replay.optional(),
 });

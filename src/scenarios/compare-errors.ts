@@ -1,12 +1,11 @@
 import { seededRandom } from '../replay/schedule/times.js';
+import { RESAMPLES } from './bootstrap.js';
 
 /** Responses of one run. */
 export interface Counts {
   ok: number;
   failed: number;
 }
-
-const RESAMPLES = 2000;
 
 function gaussian(rnd: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
